@@ -1,0 +1,21 @@
+# install(EXPORT ...) and a package config, so a consumer's find_package(tabula) works.
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+install(DIRECTORY include/tabula DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(TARGETS ${TABULA_EXPORTED_TARGETS} EXPORT tabulaTargets
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+        INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(EXPORT tabulaTargets NAMESPACE tabula:: FILE tabulaTargets.cmake
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/tabula)
+
+configure_package_config_file(cmake/tabulaConfig.cmake.in
+                              ${PROJECT_BINARY_DIR}/tabulaConfig.cmake
+                              INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/tabula)
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/tabulaConfigVersion.cmake
+                                 COMPATIBILITY SameMinorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/tabulaConfig.cmake
+              ${PROJECT_BINARY_DIR}/tabulaConfigVersion.cmake
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/tabula)

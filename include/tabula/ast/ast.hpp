@@ -1,0 +1,438 @@
+#pragma once
+/// \file ast.hpp
+/// The runtime abstract syntax tree every statement is lowered into. Plain structs and
+/// `std::variant`s with value semantics: no templates over user types, no virtual calls. The
+/// typed query layer builds it; the dialect compilers turn it into SQL text; users may build
+/// it directly for conditions composed at run time.
+///
+/// Values never appear in the tree, except `literal` (used only where SQL cannot take a
+/// parameter, such as DDL CHECK constraints). A `param` names a slot in the bind list; the
+/// dialect prints it as `?N` (SQLite) or `$N` (PostgreSQL) with N = index + 1, so slots may be
+/// printed in any order and the same slot may be used twice.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "tabula/ast/value.hpp"
+
+namespace tabula::ast {
+
+/// A heap-allocated `T` with value semantics: copying a box copies its content. Lets the
+/// recursive variants below hold themselves.
+template <class T>
+class box {
+ public:
+  box(T value) : p_(std::make_unique<T>(std::move(value))) {}  // NOLINT: implicit by design
+  box(const box& other) : p_(std::make_unique<T>(*other.p_)) {}
+  box(box&&) noexcept = default;
+  box& operator=(const box& other) {
+    if (this != &other) p_ = std::make_unique<T>(*other.p_);
+    return *this;
+  }
+  box& operator=(box&&) noexcept = default;
+  ~box() = default;
+
+  T& operator*() noexcept { return *p_; }
+  const T& operator*() const noexcept { return *p_; }
+  T* operator->() noexcept { return p_.get(); }
+  const T* operator->() const noexcept { return p_.get(); }
+
+ private:
+  std::unique_ptr<T> p_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Types (for DDL and CAST)
+
+enum class type_kind : std::uint8_t {
+  boolean,
+  int16,
+  int32,
+  int64,
+  float32,
+  float64,
+  text,  ///< TEXT, or VARCHAR(length) when length > 0
+  blob,
+  timestamp,  ///< used by CAST and current_timestamp; stored as text on SQLite
+};
+
+struct sql_type {
+  type_kind kind = type_kind::text;
+  std::uint32_t length = 0;  ///< maximum length for text; 0 = unbounded
+  friend bool operator==(const sql_type&, const sql_type&) = default;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Expressions
+
+struct expr;
+struct select;
+using expr_list = std::vector<expr>;
+
+/// `"qualifier"."name"`, or `"name"` when the qualifier is empty.
+struct column_ref {
+  std::string qualifier;
+  std::string name;
+};
+/// `*` or `"qualifier".*`.
+struct star {
+  std::string qualifier;
+};
+/// A bound parameter: slot `index` of the statement's bind list.
+struct param {
+  std::uint32_t index = 0;
+};
+/// A value written into the SQL text, escaped by the dialect. Only for places where SQL takes
+/// no parameter (DDL); queries always use `param`.
+struct literal {
+  value v;
+};
+
+enum class unary_op : std::uint8_t {
+  not_,         ///< NOT x
+  negate,       ///< -x
+  is_null,      ///< x IS NULL
+  is_not_null,  ///< x IS NOT NULL
+};
+struct unary {
+  unary_op op;
+  box<expr> operand;
+};
+
+enum class binary_op : std::uint8_t {
+  eq, ne, lt, le, gt, ge,
+  and_, or_,
+  add, sub, mul, div, mod,
+  concat,  ///< string concatenation: `||` on both dialects
+  is_distinct_from, is_not_distinct_from,  ///< NULL-safe comparison (SQLite: IS / IS NOT)
+};
+struct binary {
+  binary_op op;
+  box<expr> lhs;
+  box<expr> rhs;
+};
+
+/// `x [NOT] LIKE pattern [ESCAPE 'c']`; case_insensitive is ILIKE on PostgreSQL and
+/// `lower(x) LIKE lower(pattern)` on SQLite.
+struct like {
+  box<expr> operand;
+  box<expr> pattern;
+  bool negated = false;
+  bool case_insensitive = false;
+  std::optional<char> escape;
+};
+
+/// `x [NOT] IN (a, b, ...)`. An empty list is printed as a constant false (true when negated)
+/// that still evaluates `x` for NULL semantics: `(1 = 0)` / `(1 = 1)`.
+struct in_list {
+  box<expr> operand;
+  expr_list items;
+  bool negated = false;
+};
+/// `x [NOT] IN (SELECT ...)`.
+struct in_select {
+  box<expr> operand;
+  box<select> query;
+  bool negated = false;
+};
+/// `x [NOT] BETWEEN lo AND hi`.
+struct between {
+  box<expr> operand;
+  box<expr> low;
+  box<expr> high;
+  bool negated = false;
+};
+/// `[NOT] EXISTS (SELECT ...)`.
+struct exists {
+  box<select> query;
+  bool negated = false;
+};
+/// A scalar subquery `(SELECT ...)`.
+struct subquery {
+  box<select> query;
+};
+
+/// A function call. `name` is a portable, lower-case name the dialect maps onto its own
+/// spelling: count, sum, avg, min, max, lower, upper, length, abs, round, trim, ltrim, rtrim,
+/// substr, coalesce, nullif, current_timestamp, current_date, row_number, rank, dense_rank,
+/// lag, lead, first_value, last_value, ntile, random, and any other name printed as given.
+struct function {
+  std::string name;
+  expr_list args;
+  bool distinct = false;  ///< count(DISTINCT x)
+  bool star = false;      ///< count(*)
+};
+
+/// `CASE [operand] WHEN .. THEN .. [ELSE ..] END`.
+struct case_when {
+  std::optional<box<expr>> operand;
+  std::vector<std::pair<expr, expr>> whens;
+  std::optional<box<expr>> otherwise;
+};
+
+/// `CAST(x AS type)`.
+struct cast {
+  box<expr> operand;
+  sql_type to;
+};
+
+/// A fragment of SQL written by the user. Each `?` in `sql` is replaced by the next element of
+/// `args` (so values stay parameters); `??` prints a literal `?`.
+struct raw {
+  std::string sql;
+  expr_list args;
+};
+
+enum class nulls_order : std::uint8_t { default_, first, last };
+/// `value [DESC] [NULLS FIRST|LAST]` in ORDER BY.
+struct order_item {
+  box<expr> value;
+  bool descending = false;
+  nulls_order nulls = nulls_order::default_;
+};
+
+enum class frame_unit : std::uint8_t { rows, range, groups };
+enum class frame_bound_kind : std::uint8_t {
+  unbounded_preceding,
+  preceding,  ///< offset PRECEDING
+  current_row,
+  following,  ///< offset FOLLOWING
+  unbounded_following,
+};
+struct frame_bound {
+  frame_bound_kind kind = frame_bound_kind::current_row;
+  std::int64_t offset = 0;
+};
+struct window_frame {
+  frame_unit unit = frame_unit::rows;
+  frame_bound start;
+  frame_bound end;
+};
+/// `fn OVER (PARTITION BY .. ORDER BY .. frame)`.
+struct window {
+  box<expr> function;
+  expr_list partition_by;
+  std::vector<order_item> order_by;
+  std::optional<window_frame> frame;
+};
+
+/// `EXCLUDED."name"` inside ON CONFLICT DO UPDATE.
+struct excluded {
+  std::string name;
+};
+
+struct expr {
+  using node_type = std::variant<column_ref, star, param, literal, unary, binary, like, in_list,
+                                 in_select, between, exists, subquery, function, case_when,
+                                 cast, raw, window, excluded>;
+  node_type node;
+
+  // One implicit constructor per node kind (a constrained template would recurse).
+  expr(column_ref n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
+  expr(star n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
+  expr(param n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
+  expr(literal n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
+  expr(unary n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
+  expr(binary n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
+  expr(like n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
+  expr(in_list n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
+  expr(in_select n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
+  expr(between n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
+  expr(exists n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
+  expr(subquery n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
+  expr(function n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
+  expr(case_when n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
+  expr(cast n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
+  expr(raw n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
+  expr(window n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
+  expr(excluded n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
+};
+
+// ---------------------------------------------------------------------------------------------
+// Queries
+
+/// An item of the select list: `expr [AS "alias"]`.
+struct select_item {
+  expr value;
+  std::string alias;
+};
+
+/// A table in FROM or JOIN, or the name of a CTE: `"name" [AS "alias"]`.
+struct table_ref {
+  std::string name;
+  std::string alias;
+};
+/// A derived table: `(SELECT ...) AS "alias"`.
+struct derived_table {
+  box<select> query;
+  std::string alias;
+};
+using from_item = std::variant<table_ref, derived_table>;
+
+enum class join_kind : std::uint8_t { inner, left, right, full, cross };
+struct join {
+  join_kind kind = join_kind::inner;
+  from_item target;
+  std::optional<expr> on;
+};
+
+struct cte {
+  std::string name;
+  std::vector<std::string> columns;  ///< optional column list
+  box<select> query;
+};
+
+enum class set_op : std::uint8_t { union_, union_all, intersect, except };
+/// One further operand of a compound select: `UNION [ALL] SELECT ...`.
+struct compound_part {
+  set_op op = set_op::union_;
+  box<select> query;
+};
+
+/// A SELECT, possibly compound. `order_by`, `limit` and `offset` apply to the whole compound
+/// when `compound` is not empty.
+struct select {
+  std::vector<cte> with;
+  bool recursive = false;  ///< WITH RECURSIVE
+  bool distinct = false;
+  std::vector<select_item> columns;
+  std::optional<from_item> from;
+  std::vector<join> joins;
+  std::optional<expr> where;
+  expr_list group_by;
+  std::optional<expr> having;
+  std::vector<compound_part> compound;
+  std::vector<order_item> order_by;
+  std::optional<expr> limit;
+  std::optional<expr> offset;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Data changes
+
+/// `"column" = value` in UPDATE ... SET and ON CONFLICT DO UPDATE SET.
+struct assignment {
+  std::string column;
+  expr value;
+};
+
+/// `ON CONFLICT (target) DO NOTHING | DO UPDATE SET ... [WHERE ...]`.
+struct on_conflict {
+  std::vector<std::string> target;
+  bool do_nothing = true;
+  std::vector<assignment> set;
+  std::optional<expr> where;
+};
+
+/// INSERT. Exactly one source: `rows` (one or more VALUES tuples), `from_select`, or neither
+/// (DEFAULT VALUES).
+struct insert {
+  std::vector<cte> with;
+  bool recursive = false;
+  table_ref table;
+  std::vector<std::string> columns;
+  std::vector<expr_list> rows;
+  std::optional<box<select>> from_select;
+  std::optional<on_conflict> conflict;
+  std::vector<select_item> returning;
+};
+
+struct update {
+  std::vector<cte> with;
+  bool recursive = false;
+  table_ref table;
+  std::vector<assignment> set;
+  std::optional<expr> where;
+  std::vector<select_item> returning;
+};
+
+struct delete_ {
+  std::vector<cte> with;
+  bool recursive = false;
+  table_ref table;
+  std::optional<expr> where;
+  std::vector<select_item> returning;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Schema (DDL)
+
+enum class fk_action : std::uint8_t { no_action, restrict, cascade, set_null, set_default };
+
+struct column_def {
+  std::string name;
+  sql_type type;
+  bool nullable = false;
+  /// A single-column integer primary key the database generates (SQLite INTEGER PRIMARY KEY,
+  /// PostgreSQL GENERATED BY DEFAULT AS IDENTITY).
+  bool generated = false;
+  std::optional<expr> default_value;  ///< printed with literals inline
+};
+
+struct foreign_key_def {
+  std::string name;  ///< constraint name; empty = let the dialect/database choose
+  std::vector<std::string> columns;
+  std::string ref_table;
+  std::vector<std::string> ref_columns;
+  fk_action on_delete = fk_action::no_action;
+  fk_action on_update = fk_action::no_action;
+};
+
+struct unique_def {
+  std::string name;
+  std::vector<std::string> columns;
+};
+
+struct check_def {
+  std::string name;
+  expr condition;  ///< printed with literals inline; contains no `param`
+};
+
+struct index_def {
+  std::string name;
+  std::string table;
+  std::vector<std::string> columns;
+  bool unique = false;
+};
+
+/// Everything tabula knows of a table: what `table_of<T>()` returns for a model.
+struct table_def {
+  std::string name;
+  std::vector<column_def> columns;
+  std::vector<std::string> primary_key;  ///< column names, in key order
+  std::vector<foreign_key_def> foreign_keys;
+  std::vector<unique_def> uniques;
+  std::vector<check_def> checks;
+  std::vector<index_def> indexes;
+};
+
+/// CREATE TABLE [IF NOT EXISTS] with columns, keys and constraints (indexes are separate
+/// `create_index` statements).
+struct create_table {
+  table_def table;
+  bool if_not_exists = true;
+};
+struct drop_table {
+  std::string name;
+  bool if_exists = true;
+  bool cascade = false;  ///< PostgreSQL only; ignored by SQLite
+};
+struct create_index {
+  index_def index;
+  bool if_not_exists = true;
+};
+struct drop_index {
+  std::string name;
+  bool if_exists = true;
+};
+
+/// Any statement a dialect compiles.
+using statement = std::variant<select, insert, update, delete_, create_table, drop_table,
+                               create_index, drop_index>;
+
+}  // namespace tabula::ast

@@ -1,0 +1,396 @@
+#pragma once
+/// \file connection.hpp
+/// `tabula::connection`: one pooled database connection with the typed data API (insert, get,
+/// all, update, remove, queries, DDL) and explicit transactions. `engine` offers the same API,
+/// running each call on a connection it takes from its pool for that call.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <ranges>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "tabula/core/detail/bind.hpp"
+#include "tabula/core/detail/pool.hpp"
+#include "tabula/core/detail/sql_cache.hpp"
+#include "tabula/core/detail/statements.hpp"
+#include "tabula/dialect/dialect.hpp"
+#include "tabula/driver/driver.hpp"
+#include "tabula/error.hpp"
+#include "tabula/query/select.hpp"
+#include "tabula/reflect/reflect.hpp"
+#include "tabula/schema/table.hpp"
+
+namespace tabula {
+
+class connection;
+
+/// A transaction (or, when begun inside another, a savepoint). Rolled back on destruction
+/// unless committed.
+class transaction {
+ public:
+  transaction(transaction&& other) noexcept
+      : conn_(std::exchange(other.conn_, nullptr)), savepoint_(std::move(other.savepoint_)) {}
+  transaction& operator=(transaction&&) = delete;
+  transaction(const transaction&) = delete;
+  ~transaction();
+
+  /// COMMIT (or RELEASE SAVEPOINT).
+  void commit();
+  /// ROLLBACK (or ROLLBACK TO SAVEPOINT).
+  void rollback();
+  /// False once committed or rolled back.
+  [[nodiscard]] bool active() const noexcept { return conn_ != nullptr; }
+
+ private:
+  friend class connection;
+  transaction(driver::connection* conn, std::string savepoint)
+      : conn_(conn), savepoint_(std::move(savepoint)) {}
+  driver::connection* conn_;
+  std::string savepoint_;  ///< empty for a top-level transaction
+};
+
+template <class Source, class Statement>
+class bound_query;
+
+namespace detail {
+
+/// Cache key of a model's built-in statements.
+enum class builtin : std::uint8_t { insert, insert_with_key, get, all, update, remove };
+template <class T, builtin Op>
+struct builtin_key {};
+
+/// The value of field `index` of `obj`, passed to `f` with its static type.
+template <class T, class F>
+void with_field(T& obj, std::size_t index, F&& f) {
+  reflect::for_each_field(obj, [&](auto& field, auto i) {
+    if (decltype(i)::value == index) f(field);
+  });
+}
+
+template <class T>
+bool generated_key_is_set(const T& obj, const table_info& t) {
+  bool set = false;
+  with_field(obj, *t.generated_field, [&](const auto& field) {
+    set = !(field == std::remove_cvref_t<decltype(field)>{});
+  });
+  return set;
+}
+
+/// Binds every field of `obj` except `skip` to consecutive slots from `b.next`.
+template <class T>
+void bind_fields(statement_binder& b, const T& obj, std::optional<std::size_t> skip = {}) {
+  reflect::for_each_field(obj, [&](const auto& field, auto i) {
+    if (skip != decltype(i)::value) b(field);
+  });
+}
+
+template <class T, class... K>
+void bind_key(statement_binder& b, const table_info& t, const K&... key) {
+  if (sizeof...(K) != t.key_fields.size()) {
+    throw_error<programming_error>("tabula: " + t.model_name + " has a primary key of " +
+                                   std::to_string(t.key_fields.size()) + " column(s), but " +
+                                   std::to_string(sizeof...(K)) + " value(s) were given");
+  }
+  (b(key), ...);
+}
+
+template <class T>
+void bind_key_of(statement_binder& b, const T& obj, const table_info& t) {
+  for (std::size_t f : t.key_fields) with_field(obj, f, [&](const auto& field) { b(field); });
+}
+
+}  // namespace detail
+
+/// One database connection taken from an engine's pool; given back when destroyed. Not
+/// thread-safe: use one connection per thread.
+class connection {
+ public:
+  connection(connection&&) noexcept = default;
+  connection& operator=(connection&&) noexcept = default;
+  connection(const connection&) = delete;
+  connection& operator=(const connection&) = delete;
+  ~connection();
+
+  /// The dialect statements are compiled for.
+  [[nodiscard]] const dialect& sql_dialect() const noexcept { return pool_->sql_dialect(); }
+  /// The driver connection, for what the typed API does not cover.
+  [[nodiscard]] driver::connection& raw() noexcept { return *conn_; }
+
+  /// Runs SQL text that takes no parameters and returns no rows (DDL, PRAGMA, SET).
+  void execute(std::string_view sql);
+
+  /// BEGIN; or, inside a transaction, a SAVEPOINT. Rolled back unless committed.
+  [[nodiscard]] transaction begin();
+  /// True while a transaction is open on this connection.
+  [[nodiscard]] bool in_transaction() const { return conn_->in_transaction(); }
+
+  /// A prepared statement for `sql` (from the connection's cache), reported to the echo hook.
+  [[nodiscard]] std::shared_ptr<driver::statement> prepare(const std::string& sql);
+
+  // ----- schema
+
+  /// CREATE TABLE IF NOT EXISTS (and indexes) for each model, referenced tables first.
+  template <class... Ts>
+  void create_all() {
+    for (const table_info* t : dependency_order<Ts...>()) {
+      for (const auto& stmt : detail::create_statements(*t)) execute(sql_dialect().compile(stmt).text);
+    }
+  }
+  /// DROP TABLE IF EXISTS for each model, referencing tables first.
+  template <class... Ts>
+  void drop_all() {
+    auto order = dependency_order<Ts...>();
+    for (auto it = order.rbegin(); it != order.rend(); ++it) {
+      execute(sql_dialect().compile(detail::drop_statement(**it)).text);
+    }
+  }
+
+  // ----- rows by primary key
+
+  /// INSERT one row. A generated key left at its default (0) is omitted and filled in from
+  /// RETURNING; any other value is inserted as given. Returns `obj`.
+  template <class T>
+  T& insert(T& obj) {
+    const table_info& t = table_of<T>();
+    const bool generate = t.generated_field && !detail::generated_key_is_set(obj, t);
+    const compiled_sql& sql =
+        generate ? detail::cached_sql<detail::builtin_key<T, detail::builtin::insert>>(
+                       sql_dialect(), [&] { return detail::insert_statement(t, false); })
+                 : detail::cached_sql<detail::builtin_key<T, detail::builtin::insert_with_key>>(
+                       sql_dialect(), [&] { return detail::insert_statement(t, true); });
+    auto st = prepare(sql.text);
+    detail::statement_binder b{*st};
+    detail::bind_fields(b, obj, generate ? t.generated_field : std::nullopt);
+    if (st->step() && generate) {
+      detail::with_field(obj, *t.generated_field, [&](auto& field) {
+        field = detail::read_value<std::remove_cvref_t<decltype(field)>>(*st, 0);
+      });
+    }
+    while (st->step()) {
+    }
+    return obj;
+  }
+
+  /// INSERT every element of a range in one transaction (a savepoint inside an open one),
+  /// reusing one prepared statement; generated keys are written back into the elements.
+  template <std::ranges::range R>
+  void insert_many(R&& range) {
+    auto tx = begin();
+    for (auto& obj : range) insert(obj);
+    tx.commit();
+  }
+
+  /// The row with this primary key, if any.
+  template <class T, class... K>
+  [[nodiscard]] std::optional<T> get(const K&... key) {
+    const table_info& t = table_of<T>();
+    const compiled_sql& sql = detail::cached_sql<detail::builtin_key<T, detail::builtin::get>>(
+        sql_dialect(), [&] { return detail::select_by_key_statement(t); });
+    auto st = prepare(sql.text);
+    detail::statement_binder b{*st};
+    detail::bind_key<T>(b, t, key...);
+    if (!st->step()) return std::nullopt;
+    std::optional<T> out(std::in_place);
+    detail::read_row(*st, *out);
+    return out;
+  }
+
+  /// Every row of a model.
+  template <class T>
+  [[nodiscard]] std::vector<T> all() {
+    return query<T>().all();
+  }
+
+  /// UPDATE every column of the row with `obj`'s primary key. Returns false when no row has
+  /// that key.
+  template <class T>
+  bool update(const T& obj) {
+    const table_info& t = table_of<T>();
+    const compiled_sql& sql =
+        detail::cached_sql<detail::builtin_key<T, detail::builtin::update>>(sql_dialect(), [&] {
+          std::vector<std::size_t> fields;
+          for (std::size_t i = 0; i < t.def.columns.size(); ++i) {
+            if (std::find(t.key_fields.begin(), t.key_fields.end(), i) == t.key_fields.end()) {
+              fields.push_back(i);
+            }
+          }
+          return detail::update_by_key_statement(t, fields);
+        });
+    auto st = prepare(sql.text);
+    detail::statement_binder b{*st};
+    reflect::for_each_field(obj, [&](const auto& field, auto i) {
+      if (std::find(t.key_fields.begin(), t.key_fields.end(), decltype(i)::value) ==
+          t.key_fields.end()) {
+        b(field);
+      }
+    });
+    detail::bind_key_of(b, obj, t);
+    while (st->step()) {
+    }
+    return st->affected_rows() > 0;
+  }
+
+  /// DELETE the row with `obj`'s primary key. Returns false when no row has that key.
+  template <class T>
+  bool remove(const T& obj) {
+    const table_info& t = table_of<T>();
+    auto st = prepare(remove_sql<T>(t));
+    detail::statement_binder b{*st};
+    detail::bind_key_of(b, obj, t);
+    while (st->step()) {
+    }
+    return st->affected_rows() > 0;
+  }
+  /// DELETE the row of `T` with this primary key. Returns false when there was none.
+  template <class T, class... K>
+    requires(sizeof...(K) > 0 && !(std::is_same_v<K, T> && ...))
+  bool remove_by_key(const K&... key) {
+    const table_info& t = table_of<T>();
+    auto st = prepare(remove_sql<T>(t));
+    detail::statement_binder b{*st};
+    detail::bind_key<T>(b, t, key...);
+    while (st->step()) {
+    }
+    return st->affected_rows() > 0;
+  }
+
+  // ----- queries
+
+  /// SELECT of whole `T` rows: refine with where / order_by / limit, finish with all() etc.
+  template <class T>
+  [[nodiscard]] bound_query<connection, select_statement<T>> query();
+
+  /// Runs a typed statement and calls `on_row(const driver::statement&)` for each row; an
+  /// `on_row` returning bool stops early by returning false.
+  template <class Statement, class OnRow>
+  void run(const Statement& stmt, OnRow&& on_row) {
+    const compiled_sql& sql =
+        Statement::fixed_shape
+            ? detail::cached_sql<Statement>(sql_dialect(), [&] { return stmt.lower(); })
+            : (uncached_ = sql_dialect().compile(stmt.lower()));
+    auto st = prepare(sql.text);
+    detail::statement_binder b{*st};
+    stmt.bind(b);
+    while (st->step()) {
+      const driver::statement& row = *st;
+      if constexpr (std::is_same_v<decltype(on_row(row)), bool>) {
+        if (!on_row(row)) break;
+      } else {
+        on_row(row);
+      }
+    }
+  }
+
+  /// Gives the connection to `f`: lets engine and connection share one data API.
+  template <class F>
+  decltype(auto) with_connection(F&& f) {
+    return std::forward<F>(f)(*this);
+  }
+
+ private:
+  friend class engine;
+  connection(std::shared_ptr<detail::pool> pool, std::shared_ptr<driver::connection> conn)
+      : pool_(std::move(pool)), conn_(std::move(conn)) {}
+
+  template <class T>
+  const std::string& remove_sql(const table_info& t) {
+    return detail::cached_sql<detail::builtin_key<T, detail::builtin::remove>>(
+               sql_dialect(), [&] { return detail::delete_by_key_statement(t); })
+        .text;
+  }
+
+  std::shared_ptr<detail::pool> pool_;
+  std::shared_ptr<driver::connection> conn_;
+  compiled_sql uncached_;  ///< SQL of the last statement whose shape is not fixed by its type
+  int savepoint_depth_ = 0;
+};
+
+/// A typed statement bound to where it runs (an engine or a connection): the builder methods
+/// of the statement, plus the terminal operations that execute it.
+template <class Source, class Statement>
+class bound_query {
+ public:
+  using row_type = typename Statement::row_type;
+
+  bound_query(Source& source, Statement stmt) : source_(&source), stmt_(std::move(stmt)) {}
+
+  template <class... A>
+  [[nodiscard]] auto where(A&&... a) const {
+    return rebind(stmt_.where(std::forward<A>(a)...));
+  }
+  template <class... A>
+  [[nodiscard]] auto order_by(A&&... a) const {
+    return rebind(stmt_.order_by(std::forward<A>(a)...));
+  }
+  [[nodiscard]] auto limit(std::int64_t n) const { return rebind(stmt_.limit(n)); }
+  [[nodiscard]] auto offset(std::int64_t n) const { return rebind(stmt_.offset(n)); }
+
+  /// Every row.
+  [[nodiscard]] std::vector<row_type> all() const {
+    std::vector<row_type> rows;
+    source_->with_connection([&](connection& c) {
+      c.run(stmt_, [&](const driver::statement& st) {
+        detail::read_row(st, rows.emplace_back());
+      });
+    });
+    return rows;
+  }
+  /// The first row, if any (the query runs with LIMIT 1 when it has no limit).
+  [[nodiscard]] std::optional<row_type> first() const {
+    std::optional<row_type> row;
+    source_->with_connection([&](connection& c) {
+      c.run(stmt_, [&](const driver::statement& st) {
+        detail::read_row(st, row.emplace());
+        return false;
+      });
+    });
+    return row;
+  }
+  /// Exactly one row: `no_result_error` when there is none, `multiple_results_error` when
+  /// there are more.
+  [[nodiscard]] row_type one() const {
+    auto row = one_or_none();
+    if (!row) detail::throw_error<no_result_error>("tabula: one() found no row");
+    return std::move(*row);
+  }
+  /// One row or none: `multiple_results_error` when there are more.
+  [[nodiscard]] std::optional<row_type> one_or_none() const {
+    std::optional<row_type> row;
+    std::size_t n = 0;
+    source_->with_connection([&](connection& c) {
+      c.run(stmt_, [&](const driver::statement& st) {
+        if (n++ == 0) detail::read_row(st, row.emplace());
+      });
+    });
+    if (n > 1) {
+      detail::throw_error<multiple_results_error>("tabula: expected at most one row, found " +
+                                                  std::to_string(n));
+    }
+    return row;
+  }
+
+  /// The typed statement (for its AST or to run it elsewhere).
+  [[nodiscard]] const Statement& statement() const noexcept { return stmt_; }
+
+ private:
+  template <class S>
+  bound_query<Source, S> rebind(S s) const {
+    return bound_query<Source, S>(*source_, std::move(s));
+  }
+  Source* source_;
+  Statement stmt_;
+};
+
+template <class T>
+bound_query<connection, select_statement<T>> connection::query() {
+  return {*this, select_from<T>()};
+}
+
+}  // namespace tabula

@@ -1,0 +1,93 @@
+#pragma once
+/// \file bind.hpp
+/// Binding C++ values to driver parameters and reading columns back, through
+/// `type_traits<T>`: straight from the field to the driver call, with no boxing.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "tabula/driver/driver.hpp"
+#include "tabula/error.hpp"
+#include "tabula/reflect/reflect.hpp"
+#include "tabula/schema/type_traits.hpp"
+
+namespace tabula::detail {
+
+[[noreturn]] void throw_null_in_non_optional(const driver::statement& st, int col,
+                                             std::string_view cpp_type);
+
+/// Binds `v` to parameter slot `index`.
+template <class V>
+void bind_value(driver::statement& st, int index, const V& v) {
+  if constexpr (is_optional_v<V>) {
+    if (v) {
+      bind_value(st, index, *v);
+    } else {
+      st.bind_null(index);
+    }
+  } else if constexpr (std::is_same_v<V, std::nullopt_t>) {
+    st.bind_null(index);
+  } else if constexpr (sql_mappable<V>) {
+    st.bind(index, type_traits<V>::to_sql(v));
+  } else if constexpr (std::is_convertible_v<const V&, std::string_view>) {
+    st.bind(index, std::string_view(v));
+  } else {
+    static_assert(sql_mappable<V>,
+                  "tabula: this value's type has no SQL mapping. Specialize tabula::type_traits "
+                  "for it (see docs/models.md).");
+  }
+}
+
+/// Binds values to consecutive slots from 0, in the order an expression lowered them.
+struct statement_binder {
+  driver::statement& stmt;
+  int next = 0;
+  template <class V>
+  void operator()(const V& v) {
+    bind_value(stmt, next++, v);
+  }
+};
+
+/// Reads column `col` of the current row as `F`.
+template <class F>
+F read_value(const driver::statement& st, int col) {
+  if constexpr (is_optional_v<F>) {
+    if (st.is_null(col)) return std::nullopt;
+    return F(read_value<typename F::value_type>(st, col));
+  } else {
+    using traits = type_traits<F>;
+    using S = typename traits::sql_value;
+    if (st.is_null(col)) throw_null_in_non_optional(st, col, reflect::type_name<F>());
+    if constexpr (std::is_same_v<S, bool>) {
+      return traits::from_sql(st.get_bool(col));
+    } else if constexpr (std::is_same_v<S, std::int64_t>) {
+      return traits::from_sql(st.get_int64(col));
+    } else if constexpr (std::is_same_v<S, double>) {
+      return traits::from_sql(st.get_double(col));
+    } else if constexpr (std::is_same_v<S, std::string_view>) {
+      return traits::from_sql(st.get_text(col));
+    } else {
+      return traits::from_sql(st.get_blob(col));
+    }
+  }
+}
+
+/// Reads the current row into `obj`, column i into field i.
+template <class T>
+void read_row(const driver::statement& st, T& obj, int first_col = 0) {
+  reflect::for_each_field(obj, [&](auto& field, auto index) {
+    using F = std::remove_cvref_t<decltype(field)>;
+    field = read_value<F>(st, first_col + static_cast<int>(decltype(index)::value));
+  });
+}
+
+template <class T>
+T read_row(const driver::statement& st, int first_col = 0) {
+  T obj{};
+  read_row(st, obj, first_col);
+  return obj;
+}
+
+}  // namespace tabula::detail

@@ -1,0 +1,119 @@
+#pragma once
+/// \file engine.hpp
+/// `tabula::engine`: the entry point. Made from a URL, it owns a connection pool and the
+/// dialect, creates schemas, hands out connections and sessions, and runs the typed data API
+/// on a pooled connection per call.
+///
+///     tabula::engine db("sqlite:///registry.db");   // or "postgresql://user@host/db"
+///     db.create_all<Model, Experiment>();
+///     Model m{.name = "BERT"};
+///     db.insert(m);                                  // m.id filled in
+///     auto found = db.get<Model>(m.id);              // std::optional<Model>
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "tabula/core/connection.hpp"
+#include "tabula/core/detail/pool.hpp"
+
+namespace tabula {
+
+class session;
+
+/// Settings of an engine beyond its URL.
+struct engine_options {
+  /// Connections kept open in the pool when idle.
+  std::size_t pool_size = 5;
+};
+
+class engine {
+ public:
+  /// Connects to `url` (see docs/engine.md for the forms). The driver for the URL's scheme
+  /// must be linked and registered (include <tabula/sqlite.hpp> / <tabula/postgres.hpp>).
+  /// Throws `operational_error` when the database cannot be reached.
+  explicit engine(std::string_view url, engine_options options = {});
+
+  /// A connection from the pool, given back when it is destroyed.
+  [[nodiscard]] connection connect();
+
+  /// A unit-of-work session (defined by the ORM layer, <tabula/orm/session.hpp>).
+  [[nodiscard]] tabula::session session();
+
+  /// The dialect this engine compiles statements for.
+  [[nodiscard]] const dialect& sql_dialect() const noexcept { return pool_->sql_dialect(); }
+  /// "sqlite" or "postgresql".
+  [[nodiscard]] std::string_view backend() const noexcept { return sql_dialect().name(); }
+
+  /// Calls `log(sql)` with the text of every statement prepared from now on (SQL echo);
+  /// an empty function turns echo off.
+  void set_echo(std::function<void(std::string_view)> log) { pool_->echo = std::move(log); }
+
+  /// Runs SQL text that takes no parameters and returns no rows.
+  void execute(std::string_view sql) { connect().execute(sql); }
+
+  template <class... Ts>
+  void create_all() {
+    connect().create_all<Ts...>();
+  }
+  template <class... Ts>
+  void drop_all() {
+    connect().drop_all<Ts...>();
+  }
+
+  template <class T>
+  T& insert(T& obj) {
+    return connect().insert(obj);
+  }
+  template <std::ranges::range R>
+  void insert_many(R&& range) {
+    connect().insert_many(std::forward<R>(range));
+  }
+  template <class T, class... K>
+  [[nodiscard]] std::optional<T> get(const K&... key) {
+    return connect().get<T>(key...);
+  }
+  template <class T>
+  [[nodiscard]] std::vector<T> all() {
+    return connect().all<T>();
+  }
+  template <class T>
+  bool update(const T& obj) {
+    return connect().update(obj);
+  }
+  template <class T>
+  bool remove(const T& obj) {
+    return connect().remove(obj);
+  }
+  template <class T, class... K>
+    requires(sizeof...(K) > 0 && !(std::is_same_v<K, T> && ...))
+  bool remove_by_key(const K&... key) {
+    return connect().remove_by_key<T>(key...);
+  }
+
+  /// SELECT of whole `T` rows, run on a pooled connection by its terminal operation.
+  template <class T>
+  [[nodiscard]] bound_query<engine, select_statement<T>> query() {
+    return {*this, select_from<T>()};
+  }
+
+  /// Runs `f(connection&)` on a pooled connection.
+  template <class F>
+  decltype(auto) with_connection(F&& f) {
+    connection c = connect();
+    return std::forward<F>(f)(c);
+  }
+
+  /// The pool (for sessions and diagnostics).
+  [[nodiscard]] const std::shared_ptr<detail::pool>& pool() const noexcept { return pool_; }
+
+ private:
+  std::shared_ptr<detail::pool> pool_;
+};
+
+}  // namespace tabula

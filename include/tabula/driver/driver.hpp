@@ -1,0 +1,112 @@
+#pragma once
+/// \file driver.hpp
+/// The runtime contract between tabula and a database client library. A driver knows only SQL
+/// text and values of the six storage classes (NULL, bool, 64-bit integer, double, text, blob);
+/// everything about models and queries lives above it. Implementations live in `src/driver/`
+/// and are the only code that includes a vendor header.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "tabula/driver/url.hpp"
+
+namespace tabula::driver {
+
+using blob_view = std::span<const std::byte>;
+
+/// A prepared statement. Obtained from `connection::prepare`, which caches statements by SQL
+/// text, so a statement prepared twice is parsed once.
+///
+/// Use: bind every parameter (0-based slot indexes), then call `step()` until it returns false,
+/// reading columns (0-based) while it returns true. `reset()` makes it ready for new bindings.
+/// Text and blob values bound by view must stay alive until the first `step()` after binding;
+/// views returned by `get_text`/`get_blob` stay valid until the next `step()` or `reset()`.
+class statement {
+ public:
+  virtual ~statement() = default;
+  statement() = default;
+  statement(const statement&) = delete;
+  statement& operator=(const statement&) = delete;
+
+  [[nodiscard]] virtual std::string_view sql() const noexcept = 0;
+  [[nodiscard]] virtual int param_count() const noexcept = 0;
+
+  virtual void bind_null(int index) = 0;
+  virtual void bind(int index, bool v) = 0;
+  virtual void bind(int index, std::int64_t v) = 0;
+  virtual void bind(int index, double v) = 0;
+  virtual void bind(int index, std::string_view v) = 0;
+  virtual void bind(int index, blob_view v) = 0;
+
+  /// Executes the statement on the first call after binding and moves to the next row.
+  /// Returns false when there is no further row. Throws a `tabula::error` subclass carrying the
+  /// SQL, the database's code and message; the statement is then reset and stays usable.
+  virtual bool step() = 0;
+  /// Clears bindings and results; the statement can be bound and executed again.
+  virtual void reset() = 0;
+
+  [[nodiscard]] virtual int column_count() const = 0;
+  [[nodiscard]] virtual std::string_view column_name(int col) const = 0;
+  [[nodiscard]] virtual bool is_null(int col) const = 0;
+  /// Each getter converts from the column's database type where that is lossless and throws
+  /// `conversion_error` otherwise (e.g. text where an integer is expected).
+  [[nodiscard]] virtual bool get_bool(int col) const = 0;
+  [[nodiscard]] virtual std::int64_t get_int64(int col) const = 0;
+  [[nodiscard]] virtual double get_double(int col) const = 0;
+  [[nodiscard]] virtual std::string_view get_text(int col) const = 0;
+  [[nodiscard]] virtual blob_view get_blob(int col) const = 0;
+
+  /// Rows inserted, updated or deleted by the last execution.
+  [[nodiscard]] virtual std::int64_t affected_rows() const = 0;
+};
+
+/// One open connection to a database.
+class connection {
+ public:
+  virtual ~connection() = default;
+  connection() = default;
+  connection(const connection&) = delete;
+  connection& operator=(const connection&) = delete;
+
+  /// The dialect to compile for: "sqlite" or "postgresql".
+  [[nodiscard]] virtual std::string_view dialect_name() const noexcept = 0;
+
+  /// A prepared statement for `sql`, from this connection's cache when it was prepared before.
+  /// The statement comes back reset. When the cached statement is still in use (its
+  /// `shared_ptr` is held elsewhere, e.g. by an open stream), a fresh one is prepared.
+  [[nodiscard]] virtual std::shared_ptr<statement> prepare(std::string_view sql) = 0;
+
+  /// Runs SQL without parameters or results (may hold several statements on SQLite only).
+  virtual void execute(std::string_view sql) = 0;
+
+  virtual void begin() = 0;
+  virtual void commit() = 0;
+  virtual void rollback() = 0;
+  virtual void savepoint(std::string_view name) = 0;
+  virtual void release_savepoint(std::string_view name) = 0;
+  virtual void rollback_to_savepoint(std::string_view name) = 0;
+  [[nodiscard]] virtual bool in_transaction() const = 0;
+
+  /// Whether the connection still works (false after the server went away).
+  [[nodiscard]] virtual bool is_alive() const = 0;
+};
+
+/// Opens a connection for a parsed URL. Throws `operational_error` when it cannot.
+using connect_function = std::unique_ptr<connection> (*)(const url&);
+
+/// Registers a driver for a URL scheme ("sqlite", "postgresql"). Registering a scheme twice
+/// replaces the earlier driver. Thread-safe.
+void register_driver(std::string_view scheme, connect_function connect);
+
+/// The driver for `scheme`; throws `programming_error` naming the scheme and the drivers that
+/// are registered when none is.
+[[nodiscard]] connect_function find_driver(std::string_view scheme);
+
+/// Opens a connection to `u` through the driver registered for its scheme.
+[[nodiscard]] std::unique_ptr<connection> connect(const url& u);
+
+}  // namespace tabula::driver

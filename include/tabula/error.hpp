@@ -1,0 +1,100 @@
+#pragma once
+/// \file error.hpp
+/// The exception hierarchy of tabula, named after PEP 249 (Python's DB-API), so users of
+/// database APIs find the types they expect. Every database error carries the SQL that
+/// failed, the database's code (SQLSTATE on PostgreSQL, the extended result code on SQLite)
+/// and the driver's own message, untouched.
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace tabula {
+
+/// Base of every error tabula throws.
+class error : public std::runtime_error {
+ public:
+  /// `message` is the full text `what()` returns; the parts are kept for programs.
+  error(std::string message, std::string sql = {}, std::string code = {},
+        std::string driver_message = {})
+      : std::runtime_error(std::move(message)),
+        sql_(std::move(sql)),
+        code_(std::move(code)),
+        driver_message_(std::move(driver_message)) {}
+
+  /// The SQL statement that failed; empty when the error did not come from a statement.
+  [[nodiscard]] const std::string& sql() const noexcept { return sql_; }
+  /// SQLSTATE (PostgreSQL, e.g. "23505") or the SQLite extended result code (e.g. "2067").
+  [[nodiscard]] const std::string& code() const noexcept { return code_; }
+  /// The database driver's message, as the driver wrote it.
+  [[nodiscard]] const std::string& driver_message() const noexcept { return driver_message_; }
+
+ private:
+  std::string sql_;
+  std::string code_;
+  std::string driver_message_;
+};
+
+/// A constraint of the database refused the change.
+class integrity_error : public error {
+  using error::error;
+};
+/// A UNIQUE or PRIMARY KEY constraint was violated.
+class unique_violation : public integrity_error {
+  using integrity_error::integrity_error;
+};
+/// A FOREIGN KEY constraint was violated.
+class foreign_key_violation : public integrity_error {
+  using integrity_error::integrity_error;
+};
+/// NULL was written into a NOT NULL column.
+class not_null_violation : public integrity_error {
+  using integrity_error::integrity_error;
+};
+/// A CHECK constraint was violated.
+class check_violation : public integrity_error {
+  using integrity_error::integrity_error;
+};
+
+/// The database could not do the work: connection refused or lost, timeout, busy or locked,
+/// out of disk or memory.
+class operational_error : public error {
+  using error::error;
+};
+/// The transaction failed in a way that retrying it may cure: serialization failure, deadlock.
+class transaction_error : public error {
+  using error::error;
+};
+/// The statement is wrong: syntax error, missing table or column, wrong number of parameters,
+/// or an API used out of order (e.g. `commit()` with no transaction).
+class programming_error : public error {
+  using error::error;
+};
+/// A value could not be converted between C++ and SQL without loss: NULL read into a
+/// non-optional field, an integer out of range, text where a number was expected.
+class conversion_error : public error {
+  using error::error;
+};
+/// The database or driver does not support what was asked.
+class not_supported_error : public error {
+  using error::error;
+};
+/// `one()` found no row.
+class no_result_error : public error {
+  using error::error;
+};
+/// `one()` or `one_or_none()` found more than one row.
+class multiple_results_error : public error {
+  using error::error;
+};
+
+namespace detail {
+/// Out-of-line throw helpers keep throw sites small in inlined code.
+template <class E>
+[[noreturn]] void throw_error(std::string message, std::string sql = {}, std::string code = {},
+                              std::string driver_message = {}) {
+  throw E(std::move(message), std::move(sql), std::move(code), std::move(driver_message));
+}
+}  // namespace detail
+
+}  // namespace tabula

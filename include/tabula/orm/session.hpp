@@ -1,0 +1,316 @@
+#pragma once
+/// \file session.hpp
+/// `tabula::session`: a unit of work. Objects added to a session, or loaded through it, are
+/// owned by it and tracked: `commit()` writes pending inserts (filling generated keys),
+/// updates only the objects — and only the columns — changed since they were loaded or last
+/// flushed, and deletes removed objects, in foreign-key order inside one transaction. An
+/// identity map guarantees one object per row: `get` twice, get the same object.
+///
+///     auto s = db.session();
+///     Model& bert = s.add(Model{.name = "BERT"});
+///     s.commit();                 // INSERT ... RETURNING "id"  -> bert.id
+///     bert.accuracy = 0.93;
+///     s.commit();                 // UPDATE "models" SET "accuracy" = ?1 WHERE "models"."id" = ?2
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <algorithm>
+#include <span>
+
+#include "tabula/core/connection.hpp"
+#include "tabula/core/engine.hpp"
+#include "tabula/reflect/reflect.hpp"
+#include "tabula/schema/table.hpp"
+
+namespace tabula {
+
+namespace detail {
+
+enum class object_state : std::uint8_t {
+  pending,     ///< added, not yet inserted
+  persistent,  ///< has a row
+  deleted,     ///< has a row that the next flush deletes
+  removed,     ///< its row was deleted by a flush; detached at commit, restored on rollback
+  detached,    ///< no longer tracked (expunged, or deleted and committed)
+};
+
+/// Appends a normalised encoding of a key value (integers as 8 bytes, text length-prefixed)
+/// so `get<T>(5)` and a tracked object whose `int32_t id == 5` have the same identity.
+template <class V>
+void append_identity(std::string& out, const V& v) {
+  if constexpr (std::is_integral_v<V> && !std::is_same_v<V, bool>) {
+    const auto n = static_cast<std::int64_t>(v);
+    out.append(reinterpret_cast<const char*>(&n), sizeof n);  // NOLINT: byte view of an int
+  } else if constexpr (std::is_convertible_v<const V&, std::string_view>) {
+    const std::string_view s(v);
+    const auto size = static_cast<std::uint64_t>(s.size());
+    out.append(reinterpret_cast<const char*>(&size), sizeof size);  // NOLINT: byte view
+    out.append(s);
+  } else if constexpr (std::is_enum_v<V>) {
+    append_identity(out, static_cast<std::underlying_type_t<V>>(v));
+  } else {
+    append_identity(out, type_traits<V>::to_sql(v));
+  }
+}
+inline void append_identity(std::string& out, std::span<const std::byte> b) {
+  append_identity(out, std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));  // NOLINT
+}
+
+/// What the session knows about one object, independent of its type.
+class tracked_base {
+ public:
+  tracked_base(const table_info& table, object_state state) : table_(&table), state_(state) {}
+  virtual ~tracked_base() = default;
+  tracked_base(const tracked_base&) = delete;
+  tracked_base& operator=(const tracked_base&) = delete;
+
+  [[nodiscard]] const table_info& table() const noexcept { return *table_; }
+  [[nodiscard]] object_state state() const noexcept { return state_; }
+  void set_state(object_state s) noexcept { state_ = s; }
+  [[nodiscard]] virtual const void* address() const noexcept = 0;
+
+  /// The identity-map key of the object's current key values.
+  [[nodiscard]] virtual std::string identity() const = 0;
+  /// Field indexes whose value differs from the last loaded/flushed state.
+  [[nodiscard]] virtual std::vector<std::size_t> changed_fields() const = 0;
+
+  /// INSERT; returns an action that undoes the in-memory effects (for a failed flush).
+  virtual std::function<void()> flush_insert(connection& c) = 0;
+  virtual std::function<void()> flush_update(connection& c, const std::vector<std::size_t>& fields,
+                                             const compiled_sql& sql) = 0;
+  virtual void flush_delete(connection& c) = 0;
+
+  /// The object's state became the database's: remember it for change tracking.
+  virtual void mark_flushed() = 0;
+  /// The transaction committed: remember the state to return to on a later rollback.
+  virtual void mark_committed() = 0;
+  /// The transaction rolled back: return to the last committed state. Objects inserted by
+  /// the rolled-back transaction become pending again.
+  virtual void restore_committed() = 0;
+  [[nodiscard]] virtual bool was_committed() const noexcept = 0;
+
+ private:
+  const table_info* table_;
+  object_state state_;
+};
+
+template <class T>
+class tracked final : public tracked_base {
+ public:
+  tracked(T obj, object_state state)
+      : tracked_base(table_of<T>(), state), object_(std::move(obj)) {
+    if (state == object_state::persistent) {
+      flushed_ = object_;
+      committed_ = object_;
+    }
+    if (table().generated_field) {
+      with_field(object_, *table().generated_field, [&](const auto& f) {
+        if constexpr (std::is_integral_v<std::remove_cvref_t<decltype(f)>>) {
+          key_at_add_ = static_cast<std::int64_t>(f);
+        }
+      });
+    }
+  }
+
+  T& object() noexcept { return object_; }
+  [[nodiscard]] const void* address() const noexcept override { return &object_; }
+
+  [[nodiscard]] std::string identity() const override { return identity_of(object_); }
+
+  static std::string identity_of(const T& obj) {
+    std::string key;
+    for (std::size_t f : table_of<T>().key_fields) {
+      with_field(obj, f, [&](const auto& field) { append_identity(key, field); });
+    }
+    return key;
+  }
+
+  [[nodiscard]] std::vector<std::size_t> changed_fields() const override {
+    std::vector<std::size_t> changed;
+    if (!flushed_) return changed;
+    reflect::for_each_field(object_, [&](const auto& field, auto i) {
+      if (!(field == reflect::get<decltype(i)::value>(*flushed_))) changed.push_back(i);
+    });
+    return changed;
+  }
+
+  std::function<void()> flush_insert(connection& c) override {
+    c.insert(object_);
+    set_state(object_state::persistent);
+    auto previous = std::exchange(flushed_, object_);
+    return [this, previous = std::move(previous)]() mutable {
+      flushed_ = std::move(previous);
+      set_state(object_state::pending);
+      reset_generated_key();
+    };
+  }
+
+  std::function<void()> flush_update(connection& c, const std::vector<std::size_t>& fields,
+                                     const compiled_sql& sql) override {
+    auto st = c.prepare(sql.text);
+    statement_binder b{*st};
+    reflect::for_each_field(object_, [&](const auto& field, auto i) {
+      if (std::find(fields.begin(), fields.end(), decltype(i)::value) != fields.end()) b(field);
+    });
+    bind_key_of(b, *flushed_, table());  // the row as the database knows it
+    while (st->step()) {
+    }
+    auto previous = std::exchange(flushed_, object_);
+    return [this, previous = std::move(previous)]() mutable { flushed_ = std::move(previous); };
+  }
+
+  void flush_delete(connection& c) override { c.remove(*flushed_); }
+
+  void mark_flushed() override { flushed_ = object_; }
+  void mark_committed() override { committed_ = flushed_; }
+  [[nodiscard]] bool was_committed() const noexcept override { return committed_.has_value(); }
+
+  void restore_committed() override {
+    if (committed_) {
+      object_ = *committed_;
+      flushed_ = committed_;
+      set_state(object_state::persistent);
+    } else {
+      flushed_.reset();
+      set_state(object_state::pending);
+      reset_generated_key();
+    }
+  }
+
+ private:
+  /// A generated key goes back to the value it had when the object was added.
+  void reset_generated_key() {
+    if (!table().generated_field) return;
+    with_field(object_, *table().generated_field, [&](auto& f) {
+      using F = std::remove_cvref_t<decltype(f)>;
+      if constexpr (std::is_integral_v<F>) f = static_cast<F>(key_at_add_);
+    });
+  }
+
+  T object_;
+  std::optional<T> flushed_;    ///< the row as last read or written
+  std::optional<T> committed_;  ///< the row as of the last commit
+  std::int64_t key_at_add_ = 0;
+};
+
+}  // namespace detail
+
+/// A unit of work over an engine. Not thread-safe: one session per thread.
+class session {
+ public:
+  explicit session(engine& db) : engine_(&db) {}
+  session(session&&) noexcept = default;
+  session& operator=(session&&) noexcept = default;
+  session(const session&) = delete;
+  session& operator=(const session&) = delete;
+  /// Rolls back what was flushed and not committed.
+  ~session();
+
+  /// Takes `obj` into the session as pending; the returned reference stays valid for the
+  /// session's lifetime. The row is inserted at the next flush or commit.
+  template <class T>
+  T& add(T obj) {
+    auto entry = std::make_unique<detail::tracked<T>>(std::move(obj), detail::object_state::pending);
+    T& ref = entry->object();
+    objects_.push_back(std::move(entry));
+    return ref;
+  }
+
+  /// The object with this primary key: from the identity map when the session already has it
+  /// (so the same row always yields the same object), else loaded from the database. nullptr
+  /// when there is no such row or the object was removed in this session.
+  template <class T, class... K>
+  [[nodiscard]] T* get(const K&... key) {
+    std::string id;
+    (detail::append_identity(id, key), ...);
+    if (auto* known = find(table_of<T>(), id)) {
+      if (known->state() != detail::object_state::persistent) return nullptr;
+      return &static_cast<detail::tracked<T>*>(known)->object();
+    }
+    autoflush();
+    auto row = conn().get<T>(key...);
+    if (!row) return nullptr;
+    auto entry = std::make_unique<detail::tracked<T>>(std::move(*row), detail::object_state::persistent);
+    T& ref = entry->object();
+    track_persistent(std::move(entry));
+    return &ref;
+  }
+
+  /// Marks a tracked object for deletion at the next flush (a pending one is simply dropped).
+  template <class T>
+  void remove(T& obj) {
+    remove_tracked(require_tracked(&obj));
+  }
+  /// Stops tracking `obj`: later changes to it are not written. The object stays valid.
+  template <class T>
+  void expunge(T& obj) {
+    expunge_tracked(require_tracked(&obj));
+  }
+  /// True when `obj` is tracked by this session.
+  template <class T>
+  [[nodiscard]] bool contains(const T& obj) const {
+    return lookup(&obj) != nullptr;
+  }
+
+  /// Writes pending changes inside the session's transaction (begun if needed). On error the
+  /// flush is undone — database and objects — and the exception propagates; the session
+  /// stays usable.
+  void flush();
+  /// flush(), then COMMIT.
+  void commit();
+  /// ROLLBACK; every tracked object returns to its last committed state, and objects
+  /// inserted since then become pending again.
+  void rollback();
+
+  /// True while the session holds an open transaction.
+  [[nodiscard]] bool in_transaction() const noexcept { return tx_.has_value() && tx_->active(); }
+  /// The connection the session works on (acquired from the pool on first use).
+  [[nodiscard]] connection& conn();
+
+  /// Whether flush() runs before the session reads from the database (default true).
+  void set_autoflush(bool on) noexcept { autoflush_ = on; }
+
+ private:
+  struct identity_key {
+    const table_info* table;
+    std::string id;
+    bool operator==(const identity_key&) const = default;
+  };
+  struct identity_hash {
+    std::size_t operator()(const identity_key& k) const noexcept {
+      return std::hash<std::string>{}(k.id) ^ (std::hash<const void*>{}(k.table) << 1U);
+    }
+  };
+
+  detail::tracked_base* find(const table_info& t, const std::string& id) const;
+  detail::tracked_base* lookup(const void* obj) const;
+  detail::tracked_base* require_tracked(const void* obj) const;
+  void track_persistent(std::unique_ptr<detail::tracked_base> entry);
+  void remove_tracked(detail::tracked_base* entry);
+  void expunge_tracked(detail::tracked_base* entry);
+  void autoflush();
+  void end_transaction();
+  const compiled_sql& update_sql(const table_info& t, const std::vector<std::size_t>& fields);
+
+  engine* engine_;
+  std::optional<connection> conn_;
+  std::optional<transaction> tx_;
+  std::vector<std::unique_ptr<detail::tracked_base>> objects_;
+  std::unordered_map<identity_key, detail::tracked_base*, identity_hash> identity_map_;
+  std::unordered_map<std::string, compiled_sql> update_cache_;
+  bool autoflush_ = true;
+};
+
+inline session engine::session() { return tabula::session(*this); }
+
+}  // namespace tabula

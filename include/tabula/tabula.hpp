@@ -1,0 +1,17 @@
+#pragma once
+/// \file tabula.hpp
+/// The umbrella header: models, schema, typed queries, engine and session. Drivers are
+/// separate: include <tabula/sqlite.hpp> and/or <tabula/postgres.hpp> and link
+/// tabula::sqlite / tabula::postgres to register them.
+
+#include "tabula/error.hpp"                // IWYU pragma: export
+#include "tabula/reflect/reflect.hpp"      // IWYU pragma: export
+#include "tabula/schema/options.hpp"       // IWYU pragma: export
+#include "tabula/schema/table.hpp"         // IWYU pragma: export
+#include "tabula/schema/type_traits.hpp"   // IWYU pragma: export
+#include "tabula/query/expression.hpp"     // IWYU pragma: export
+#include "tabula/query/select.hpp"         // IWYU pragma: export
+#include "tabula/dialect/dialect.hpp"      // IWYU pragma: export
+#include "tabula/core/connection.hpp"      // IWYU pragma: export
+#include "tabula/core/engine.hpp"          // IWYU pragma: export
+#include "tabula/orm/session.hpp"          // IWYU pragma: export

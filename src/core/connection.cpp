@@ -1,0 +1,85 @@
+#include <fmt/format.h>
+
+#include <string>
+
+#include "tabula/core/connection.hpp"
+#include "tabula/core/engine.hpp"
+
+namespace tabula {
+
+namespace detail {
+void throw_null_in_non_optional(const driver::statement& st, int col, std::string_view cpp_type) {
+  throw_error<conversion_error>(
+      fmt::format("tabula: column \"{}\" is NULL but is read into a non-optional {}. Declare the "
+                  "field std::optional<{}> or keep NULL out of the column",
+                  st.column_name(col), cpp_type, cpp_type),
+      std::string(st.sql()));
+}
+}  // namespace detail
+
+// ----- transaction
+
+transaction::~transaction() {
+  if (conn_ == nullptr) return;
+  try {
+    rollback();
+  } catch (const error&) {
+    // Destructors must not throw; a connection that cannot roll back is dropped by the pool.
+  }
+}
+
+void transaction::commit() {
+  if (conn_ == nullptr) detail::throw_error<programming_error>("tabula: transaction already ended");
+  auto* c = std::exchange(conn_, nullptr);
+  if (savepoint_.empty()) {
+    c->commit();
+  } else {
+    c->release_savepoint(savepoint_);
+  }
+}
+
+void transaction::rollback() {
+  if (conn_ == nullptr) detail::throw_error<programming_error>("tabula: transaction already ended");
+  auto* c = std::exchange(conn_, nullptr);
+  if (savepoint_.empty()) {
+    c->rollback();
+  } else {
+    c->rollback_to_savepoint(savepoint_);
+    c->release_savepoint(savepoint_);
+  }
+}
+
+// ----- connection
+
+connection::~connection() {
+  if (pool_) pool_->release(std::move(conn_));
+}
+
+void connection::execute(std::string_view sql) {
+  if (pool_->echo) pool_->echo(sql);
+  conn_->execute(sql);
+}
+
+std::shared_ptr<driver::statement> connection::prepare(const std::string& sql) {
+  if (pool_->echo) pool_->echo(sql);
+  return conn_->prepare(sql);
+}
+
+transaction connection::begin() {
+  if (!conn_->in_transaction()) {
+    conn_->begin();
+    return transaction(conn_.get(), {});
+  }
+  std::string name = "tabula_sp_" + std::to_string(++savepoint_depth_);
+  conn_->savepoint(name);
+  return transaction(conn_.get(), std::move(name));
+}
+
+// ----- engine
+
+engine::engine(std::string_view url, engine_options options)
+    : pool_(std::make_shared<detail::pool>(driver::parse_url(url), options.pool_size)) {}
+
+connection engine::connect() { return connection(pool_, pool_->acquire()); }
+
+}  // namespace tabula

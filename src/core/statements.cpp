@@ -1,0 +1,102 @@
+#include "tabula/core/detail/statements.hpp"
+
+#include <string>
+
+namespace tabula::detail {
+namespace {
+
+ast::expr column_of(const table_info& t, std::size_t field) {
+  return ast::column_ref{t.def.name, t.def.columns[field].name};
+}
+
+std::vector<ast::select_item> all_columns(const table_info& t) {
+  std::vector<ast::select_item> items;
+  items.reserve(t.def.columns.size());
+  for (std::size_t i = 0; i < t.def.columns.size(); ++i) items.push_back({column_of(t, i), {}});
+  return items;
+}
+
+/// key1 = ?first AND key2 = ?first+1 ...
+ast::expr key_condition(const table_info& t, std::uint32_t first_param) {
+  std::optional<ast::expr> cond;
+  for (std::size_t field : t.key_fields) {
+    ast::expr eq = ast::binary{ast::binary_op::eq, column_of(t, field), ast::param{first_param++}};
+    cond = cond ? ast::expr(ast::binary{ast::binary_op::and_, std::move(*cond), std::move(eq)})
+                : std::move(eq);
+  }
+  return std::move(*cond);
+}
+
+}  // namespace
+
+std::vector<std::size_t> insert_fields(const table_info& t, bool with_generated) {
+  std::vector<std::size_t> fields;
+  fields.reserve(t.def.columns.size());
+  for (std::size_t i = 0; i < t.def.columns.size(); ++i) {
+    if (with_generated || t.generated_field != i) fields.push_back(i);
+  }
+  return fields;
+}
+
+ast::statement insert_statement(const table_info& t, bool with_generated, std::size_t rows) {
+  ast::insert ins;
+  ins.table = ast::table_ref{t.def.name, {}};
+  const auto fields = insert_fields(t, with_generated);
+  for (std::size_t f : fields) ins.columns.push_back(t.def.columns[f].name);
+  std::uint32_t param = 0;
+  ins.rows.reserve(rows);
+  for (std::size_t r = 0; r < rows; ++r) {
+    ast::expr_list row;
+    row.reserve(fields.size());
+    for (std::size_t i = 0; i < fields.size(); ++i) row.emplace_back(ast::param{param++});
+    ins.rows.push_back(std::move(row));
+  }
+  if (t.generated_field) {
+    ins.returning.push_back({ast::column_ref{{}, t.def.columns[*t.generated_field].name}, {}});
+  }
+  return ins;
+}
+
+ast::statement select_by_key_statement(const table_info& t) {
+  ast::select s;
+  s.columns = all_columns(t);
+  s.from = ast::table_ref{t.def.name, {}};
+  s.where = key_condition(t, 0);
+  return s;
+}
+
+ast::statement select_all_statement(const table_info& t) {
+  ast::select s;
+  s.columns = all_columns(t);
+  s.from = ast::table_ref{t.def.name, {}};
+  return s;
+}
+
+ast::statement update_by_key_statement(const table_info& t, std::span<const std::size_t> fields) {
+  ast::update u;
+  u.table = ast::table_ref{t.def.name, {}};
+  std::uint32_t param = 0;
+  for (std::size_t f : fields) u.set.push_back({t.def.columns[f].name, ast::param{param++}});
+  u.where = key_condition(t, param);
+  return u;
+}
+
+ast::statement delete_by_key_statement(const table_info& t) {
+  ast::delete_ d;
+  d.table = ast::table_ref{t.def.name, {}};
+  d.where = key_condition(t, 0);
+  return d;
+}
+
+std::vector<ast::statement> create_statements(const table_info& t) {
+  std::vector<ast::statement> out;
+  out.emplace_back(ast::create_table{t.def, true});
+  for (const auto& index : t.def.indexes) out.emplace_back(ast::create_index{index, true});
+  return out;
+}
+
+ast::statement drop_statement(const table_info& t) {
+  return ast::drop_table{t.def.name, true, false};
+}
+
+}  // namespace tabula::detail

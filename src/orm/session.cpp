@@ -1,0 +1,224 @@
+#include "tabula/orm/session.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <string>
+
+namespace tabula {
+
+namespace {
+
+/// Depth of each table in the foreign-key graph of the tables at hand: a table comes after
+/// every table it references. Unknown referenced tables do not count; cycles are cut.
+std::map<const table_info*, int> table_ranks(const std::vector<const table_info*>& tables) {
+  std::map<std::string, const table_info*, std::less<>> by_name;
+  for (const auto* t : tables) by_name.emplace(t->def.name, t);
+  std::map<const table_info*, int> rank;
+  std::function<int(const table_info*, int)> visit = [&](const table_info* t, int depth) {
+    if (auto it = rank.find(t); it != rank.end()) return it->second;
+    if (depth > static_cast<int>(tables.size())) return 0;  // a cycle
+    int r = 0;
+    for (const auto& fk : t->def.foreign_keys) {
+      auto ref = by_name.find(fk.ref_table);
+      if (ref != by_name.end() && ref->second != t) {
+        r = std::max(r, visit(ref->second, depth + 1) + 1);
+      }
+    }
+    rank[t] = r;
+    return r;
+  };
+  for (const auto* t : tables) visit(t, 0);
+  return rank;
+}
+
+}  // namespace
+
+session::~session() {
+  if (in_transaction()) {
+    try {
+      rollback();
+    } catch (const error&) {
+      // Destructors must not throw; the pool drops a connection that failed to roll back.
+    }
+  }
+}
+
+connection& session::conn() {
+  if (!conn_) conn_.emplace(engine_->connect());
+  return *conn_;
+}
+
+detail::tracked_base* session::find(const table_info& t, const std::string& id) const {
+  auto it = identity_map_.find(identity_key{&t, id});
+  return it == identity_map_.end() ? nullptr : it->second;
+}
+
+detail::tracked_base* session::lookup(const void* obj) const {
+  for (const auto& entry : objects_) {
+    if (entry->address() == obj && entry->state() != detail::object_state::detached) {
+      return entry.get();
+    }
+  }
+  return nullptr;
+}
+
+detail::tracked_base* session::require_tracked(const void* obj) const {
+  auto* entry = lookup(obj);
+  if (entry == nullptr) {
+    detail::throw_error<programming_error>(
+        "tabula: the object is not tracked by this session. Pass the reference that "
+        "session::add or session::get returned");
+  }
+  return entry;
+}
+
+void session::track_persistent(std::unique_ptr<detail::tracked_base> entry) {
+  identity_map_[identity_key{&entry->table(), entry->identity()}] = entry.get();
+  objects_.push_back(std::move(entry));
+}
+
+void session::remove_tracked(detail::tracked_base* entry) {
+  if (entry->state() == detail::object_state::pending) {
+    entry->set_state(detail::object_state::detached);
+  } else if (entry->state() == detail::object_state::persistent) {
+    entry->set_state(detail::object_state::deleted);
+  }
+}
+
+void session::expunge_tracked(detail::tracked_base* entry) {
+  if (entry->state() == detail::object_state::persistent ||
+      entry->state() == detail::object_state::deleted) {
+    identity_map_.erase(identity_key{&entry->table(), entry->identity()});
+  }
+  entry->set_state(detail::object_state::detached);
+}
+
+void session::autoflush() {
+  if (autoflush_) flush();
+}
+
+const compiled_sql& session::update_sql(const table_info& t,
+                                        const std::vector<std::size_t>& fields) {
+  std::string key = t.def.name;
+  for (std::size_t f : fields) key += "," + std::to_string(f);
+  auto it = update_cache_.find(key);
+  if (it == update_cache_.end()) {
+    it = update_cache_
+             .emplace(std::move(key),
+                      conn().sql_dialect().compile(detail::update_by_key_statement(t, fields)))
+             .first;
+  }
+  return it->second;
+}
+
+void session::flush() {
+  using detail::object_state;
+  std::vector<detail::tracked_base*> inserts;
+  std::vector<std::pair<detail::tracked_base*, std::vector<std::size_t>>> updates;
+  std::vector<detail::tracked_base*> deletes;
+  for (const auto& entry : objects_) {
+    switch (entry->state()) {
+      case object_state::pending:
+        inserts.push_back(entry.get());
+        break;
+      case object_state::persistent: {
+        auto changed = entry->changed_fields();
+        if (changed.empty()) break;
+        for (std::size_t f : entry->table().key_fields) {
+          if (std::find(changed.begin(), changed.end(), f) != changed.end()) {
+            detail::throw_error<programming_error>(
+                "tabula: the primary key of a persistent " + entry->table().model_name +
+                " was changed. Remove the object and add a new one instead");
+          }
+        }
+        updates.emplace_back(entry.get(), std::move(changed));
+        break;
+      }
+      case object_state::deleted:
+        deletes.push_back(entry.get());
+        break;
+      case object_state::removed:
+      case object_state::detached:
+        break;
+    }
+  }
+  if (inserts.empty() && updates.empty() && deletes.empty()) return;
+
+  std::vector<const table_info*> tables;
+  for (auto* e : inserts) tables.push_back(&e->table());
+  for (auto* e : deletes) tables.push_back(&e->table());
+  const auto rank = table_ranks(tables);
+  std::stable_sort(inserts.begin(), inserts.end(),
+                   [&](auto* a, auto* b) { return rank.at(&a->table()) < rank.at(&b->table()); });
+  std::stable_sort(deletes.begin(), deletes.end(),
+                   [&](auto* a, auto* b) { return rank.at(&a->table()) > rank.at(&b->table()); });
+
+  connection& c = conn();
+  if (!in_transaction()) tx_.emplace(c.begin());
+  transaction step = c.begin();  // a savepoint: a failed flush leaves the transaction usable
+  std::vector<std::function<void()>> undo;
+  try {
+    for (auto* e : inserts) {
+      undo.push_back(e->flush_insert(c));
+      const std::string id = e->identity();
+      identity_map_[identity_key{&e->table(), id}] = e;
+      undo.emplace_back([this, e, id] { identity_map_.erase(identity_key{&e->table(), id}); });
+    }
+    for (auto& [e, fields] : updates) {
+      undo.push_back(e->flush_update(c, fields, update_sql(e->table(), fields)));
+    }
+    for (auto* e : deletes) {
+      e->flush_delete(c);
+      const std::string id = e->identity();
+      identity_map_.erase(identity_key{&e->table(), id});
+      e->set_state(object_state::removed);
+      undo.emplace_back([this, e, id] {
+        e->set_state(object_state::deleted);
+        identity_map_[identity_key{&e->table(), id}] = e;
+      });
+    }
+    step.commit();
+  } catch (...) {
+    // Undo the flush in the database and in memory, then let the error propagate unchanged.
+    if (step.active()) step.rollback();
+    for (auto it = undo.rbegin(); it != undo.rend(); ++it) (*it)();
+    throw;
+  }
+}
+
+void session::commit() {
+  flush();
+  if (in_transaction()) tx_->commit();
+  for (const auto& entry : objects_) {
+    if (entry->state() == detail::object_state::persistent) entry->mark_committed();
+    if (entry->state() == detail::object_state::removed) {
+      entry->set_state(detail::object_state::detached);
+    }
+  }
+  end_transaction();
+}
+
+void session::rollback() {
+  using detail::object_state;
+  if (in_transaction()) tx_->rollback();
+  for (const auto& entry : objects_) {
+    const auto state = entry->state();
+    if (state == object_state::pending || state == object_state::detached) continue;
+    if (state != object_state::removed) {
+      identity_map_.erase(identity_key{&entry->table(), entry->identity()});
+    }
+    entry->restore_committed();
+    if (entry->state() == object_state::persistent) {
+      identity_map_[identity_key{&entry->table(), entry->identity()}] = entry.get();
+    }
+  }
+  end_transaction();
+}
+
+void session::end_transaction() {
+  tx_.reset();
+  conn_.reset();  // back to the pool
+}
+
+}  // namespace tabula
