@@ -1,0 +1,33 @@
+# tabula_check_headers(): proves every public header is self-contained.
+#
+# For each header under include/tabula (except the internals in detail/ folders, which are only
+# ever reached through a public header) a translation unit is generated that includes that header
+# alone, twice (the second inclusion proves the include guard). They are compiled into the OBJECT
+# library `tabula_header_check` with the library's usage requirements and warnings, so a header
+# that relies on something its includer happened to include first fails the build.
+function(tabula_check_headers)
+  set(include_root ${PROJECT_SOURCE_DIR}/include)
+  file(GLOB_RECURSE headers CONFIGURE_DEPENDS RELATIVE ${include_root}
+       ${include_root}/tabula/*.hpp)
+  list(FILTER headers EXCLUDE REGEX "(^|/)detail/")
+  list(SORT headers)
+
+  set(sources)
+  foreach(header IN LISTS headers)
+    string(REGEX REPLACE "\\.hpp$" ".cpp" source ${header})
+    set(source ${PROJECT_BINARY_DIR}/header_check/${source})
+    # file(CONFIGURE) rewrites the file only when its content changes: no needless rebuilds.
+    file(CONFIGURE OUTPUT ${source}
+         CONTENT "#include <${header}>\n#include <${header}>  // include guard\n" @ONLY)
+    list(APPEND sources ${source})
+  endforeach()
+
+  if(NOT sources)
+    message(FATAL_ERROR "tabula_check_headers: no headers found under ${include_root}/tabula")
+  endif()
+  add_library(tabula_header_check OBJECT ${sources})
+  target_link_libraries(tabula_header_check PRIVATE tabula)
+  tabula_set_warnings(tabula_header_check)
+  list(LENGTH sources count)
+  message(STATUS "tabula: checking ${count} public headers for self-containment")
+endfunction()

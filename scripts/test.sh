@@ -1,0 +1,216 @@
+#!/usr/bin/env bash
+# Builds everything and runs the whole test suite: dry tests, every behaviour test on SQLite and
+# on a throwaway PostgreSQL server started here, packaging, compile-fail and example tests.
+#
+#   scripts/test.sh [--clang] [-- CTEST_ARGS...]
+#
+#   --clang     also build with clang++ (in build-clang/) and run the suite there; on when CI=true
+#   -- ARGS     passed to ctest, e.g. `scripts/test.sh -- -L sqlite` or `-- -R session`
+#
+# Installs missing packages first (scripts/deps.sh). With CI=true, warnings are errors, every
+# public header is compiled alone, and a PostgreSQL server that cannot be started fails the run
+# (elsewhere its tests are reported as skipped). Exits non-zero when anything fails.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+repo=$(pwd)
+
+with_clang=0
+[[ "${CI:-}" == "true" ]] && with_clang=1
+ctest_args=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --clang) with_clang=1 ;;
+    --)
+      shift
+      ctest_args=("$@")
+      break
+      ;;
+    -h | --help)
+      awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
+      exit 0
+      ;;
+    *)
+      echo "test.sh: unknown argument '$1' (see --help)" >&2
+      exit 2
+      ;;
+  esac
+  shift
+done
+
+jobs=$(nproc 2>/dev/null || echo 2)
+ci=0
+[[ "${CI:-}" == "true" ]] && ci=1
+
+# --- phases with timing ------------------------------------------------------------------------
+run_start=$(date +%s)
+phase_name=""
+phase_start=0
+timings=()
+phase() {
+  phase_end
+  phase_name=$1
+  phase_start=$(date +%s)
+  echo
+  echo "=== ${phase_name}"
+}
+phase_end() {
+  if [[ -n "$phase_name" ]]; then
+    local secs=$(($(date +%s) - phase_start))
+    timings+=("$(printf '%-34s %5ss' "$phase_name" "$secs")")
+    echo "=== ${phase_name}: ${secs}s"
+    phase_name=""
+  fi
+}
+
+# --- throwaway PostgreSQL cluster --------------------------------------------------------------
+pg_dir=""
+pg_bin=""
+pg_as_owner() {
+  # initdb and postgres refuse to run as root: run them as the `postgres` user then.
+  if [[ $EUID -eq 0 ]]; then
+    (cd / && runuser -u postgres -- "$@")
+  else
+    "$@"
+  fi
+}
+cleanup() {
+  local rc=$?
+  if [[ -n "$pg_dir" && -d "$pg_dir" ]]; then
+    if [[ -f "$pg_dir/data/postmaster.pid" ]]; then
+      pg_as_owner "$pg_bin/pg_ctl" -D "$pg_dir/data" stop -m immediate >/dev/null 2>&1 || true
+    fi
+    rm -rf "$pg_dir"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+find_pg_bin() {
+  local d
+  for d in /usr/lib/postgresql/15/bin $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV); do
+    if [[ -x "$d/initdb" && -x "$d/pg_ctl" ]]; then
+      echo "$d"
+      return 0
+    fi
+  done
+  return 1
+}
+
+free_port() {
+  # A TCP port nobody listens on. The server listens only on its private unix socket, whose name
+  # carries the port, so this is belt and braces should listen_addresses ever be widened.
+  local port tries
+  for tries in $(seq 1 200); do
+    port=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return 0
+    fi
+  done
+  return 1
+}
+
+start_postgres() {
+  pg_bin=$(find_pg_bin) || {
+    echo "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin"
+    return 1
+  }
+  local port
+  port=$(free_port) || {
+    echo "no free TCP port found"
+    return 1
+  }
+  # /tmp rather than $TMPDIR: a unix socket path must stay under ~100 characters.
+  pg_dir=$(mktemp -d /tmp/tabula-pg.XXXXXX)
+  [[ $EUID -eq 0 ]] && chown postgres: "$pg_dir"
+  if ! pg_as_owner "$pg_bin/initdb" -D "$pg_dir/data" -U postgres -A trust -E UTF8 \
+    --locale=C --no-sync >"$pg_dir/initdb.log" 2>&1; then
+    cat "$pg_dir/initdb.log"
+    return 1
+  fi
+  cat >>"$pg_dir/data/postgresql.conf" <<EOF
+listen_addresses = ''
+port = $port
+unix_socket_directories = '$pg_dir'
+max_connections = 200
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+EOF
+  if ! pg_as_owner "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
+    start >/dev/null; then
+    cat "$pg_dir/server.log" 2>/dev/null || true
+    return 1
+  fi
+  export TABULA_TEST_PG_URL="postgresql://postgres@/postgres?host=${pg_dir}&port=${port}"
+  echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $NF}') on $TABULA_TEST_PG_URL"
+}
+
+# --- build and test with one compiler ----------------------------------------------------------
+failures=()
+build_and_test() {
+  local label=$1 build_dir=$2 cxx=$3
+  shift 3
+  local extra=("$@")
+  [[ $ci -eq 1 ]] && extra+=(-DTABULA_WARNINGS_AS_ERRORS=ON)
+
+  phase "configure ${build_dir} (${cxx})"
+  if ! cmake -S "$repo" -B "$build_dir" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTABULA_BUILD_TESTS=ON -DTABULA_BUILD_EXAMPLES=ON \
+    "${extra[@]}"; then
+    failures+=("${label}: configure")
+    phase_end
+    return
+  fi
+
+  phase "build ${build_dir}"
+  if ! cmake --build "$build_dir" -j "$jobs"; then
+    failures+=("${label}: build")
+    phase_end
+    return
+  fi
+
+  phase "test ${build_dir}"
+  if ! ctest --test-dir "$build_dir" --output-on-failure -j "$jobs" --timeout 900 \
+    "${ctest_args[@]}"; then
+    failures+=("${label}: tests")
+  fi
+  phase_end
+}
+
+phase "dependencies"
+deps_sets=(test)
+[[ $with_clang -eq 1 ]] && deps_sets+=(clang)
+scripts/deps.sh "${deps_sets[@]}"
+
+phase "start PostgreSQL"
+unset TABULA_TEST_PG_URL
+if ! start_postgres; then
+  if [[ $ci -eq 1 ]]; then
+    echo "test.sh: CI=true and the PostgreSQL server could not be started: failing" >&2
+    exit 1
+  fi
+  echo "test.sh: WARNING: PostgreSQL server could not be started; its tests will be skipped" >&2
+fi
+
+gxx_extra=()
+[[ $ci -eq 1 ]] && gxx_extra+=(-DTABULA_CHECK_HEADERS=ON)
+build_and_test "g++" build g++ "${gxx_extra[@]}"
+
+if [[ $with_clang -eq 1 ]]; then
+  build_and_test "clang++" build-clang clang++
+fi
+phase_end
+
+echo
+echo "=== timings"
+printf '  %s\n' "${timings[@]}"
+printf '  %-34s %5ss\n' "total" "$(($(date +%s) - run_start))"
+if [[ ${#failures[@]} -gt 0 ]]; then
+  echo "test.sh: FAILED: ${failures[*]}" >&2
+  exit 1
+fi
+echo "test.sh: all passed"
