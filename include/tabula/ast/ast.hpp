@@ -27,7 +27,7 @@ namespace tabula::ast {
 template <class T>
 class box {
  public:
-  box(T value) : p_(std::make_unique<T>(std::move(value))) {}  // NOLINT: implicit by design
+  box(T content) : p_(std::make_unique<T>(std::move(content))) {}  // NOLINT: implicit by design
   box(const box& other) : p_(std::make_unique<T>(*other.p_)) {}
   box(box&&) noexcept = default;
   box& operator=(const box& other) {

@@ -1,0 +1,112 @@
+/// \file sqlite_dialect.cpp
+/// SQLite (3.39 or later): where it differs from the shared compiler.
+
+#include <cmath>
+
+#include "compiler.hpp"
+
+namespace tabula {
+namespace detail {
+namespace {
+
+class sqlite_compiler final : public sql_compiler {
+ public:
+  sqlite_compiler() noexcept
+      : sql_compiler(syntax_rules{
+            .offset_needs_limit = true,
+            .parenthesized_compound_operands = false,
+            .upsert_select_needs_where = true,
+            .upsert_after_default_values = false,
+            .upsert_update_needs_target = false,
+            .derived_table_needs_alias = false,
+            .drop_cascade = false,
+        }) {}
+
+  [[nodiscard]] std::string_view name() const noexcept override { return "sqlite"; }
+
+  [[nodiscard]] const dialect_capabilities& capabilities() const noexcept override {
+    static constexpr dialect_capabilities caps{
+        .returning = true,
+        .ilike = false,
+        .full_join = true,  // RIGHT and FULL OUTER JOIN since 3.39
+        .nulls_ordering = true,  // since 3.30
+        .transactional_ddl = true,
+        .max_params = 32766,  // SQLITE_MAX_VARIABLE_NUMBER since 3.32
+    };
+    return caps;
+  }
+
+ protected:
+  void write_placeholder(std::string& out, std::uint32_t index) const override {
+    // Numbered so that one slot can appear several times and in any order.
+    out.push_back('?');
+    write_integer(out, std::int64_t{index} + 1);
+  }
+
+  void write_bool(std::string& out, bool v) const override { out.push_back(v ? '1' : '0'); }
+
+  void write_blob(std::string& out, const blob& v) const override {
+    static constexpr char digits[] = "0123456789abcdef";
+    out.append("X'");
+    for (const std::byte b : v) {
+      const auto u = std::to_integer<unsigned>(b);
+      out.push_back(digits[u >> 4U]);
+      out.push_back(digits[u & 0xFU]);
+    }
+    out.push_back('\'');
+  }
+
+  void write_non_finite(std::string& out, double v) const override {
+    // SQLite reads an out-of-range literal as infinity; it has no NaN (it stores NULL).
+    if (std::isnan(v)) fail("a NaN literal", "SQLite has no NaN. Use NULL.");
+    out.append(v > 0 ? "9e999" : "-9e999");
+  }
+
+  void write_type(std::string& out, const ast::sql_type& type) const override {
+    // The names select SQLite's type affinities; lengths are enforced by CHECK constraints.
+    switch (type.kind) {
+      case ast::type_kind::boolean:
+      case ast::type_kind::int16:
+      case ast::type_kind::int32:
+      case ast::type_kind::int64: out.append("INTEGER"); return;
+      case ast::type_kind::float32:
+      case ast::type_kind::float64: out.append("REAL"); return;
+      case ast::type_kind::text:
+      case ast::type_kind::timestamp: out.append("TEXT"); return;
+      case ast::type_kind::blob: out.append("BLOB"); return;
+    }
+    fail("a type", "the type kind is unknown.");
+  }
+
+  [[nodiscard]] std::string_view distinct_from_op(bool negated) const override {
+    return negated ? "IS" : "IS NOT";
+  }
+
+  void write_generated_key(sql_writer& w, const ast::column_def& /*c*/) const override {
+    // Exactly this spelling makes the column an alias of the rowid.
+    w.put("INTEGER PRIMARY KEY");
+  }
+
+  void write_type_constraints(sql_writer& w, const ast::table_def& t) const override {
+    for (const ast::column_def& c : t.columns) {
+      if (c.type.kind != ast::type_kind::text || c.type.length == 0) continue;
+      w.put(", CONSTRAINT ");
+      write_identifier(w.text, "ck_" + t.name + "_" + c.name + "_length");
+      w.put(" CHECK (length(");
+      write_identifier(w.text, c.name);
+      w.put(") <= ");
+      write_integer(w.text, c.type.length);
+      w.put(')');
+    }
+  }
+};
+
+}  // namespace
+}  // namespace detail
+
+const dialect& sqlite_dialect() noexcept {
+  static const detail::sqlite_compiler instance;
+  return instance;
+}
+
+}  // namespace tabula

@@ -1,0 +1,71 @@
+// Dialect lookup, capabilities and the token-level entry points.
+
+#include <catch2/catch.hpp>
+
+#include <tabula/error.hpp>
+
+#include "dialect/ast_builders.hpp"
+
+using namespace tabula::test;  // NOLINT(google-build-using-namespace)
+using Catch::Matchers::Contains;
+
+TEST_CASE("dialects are found by name", "[dialect]") {
+  CHECK(&tabula::dialect_named("sqlite") == &tabula::sqlite_dialect());
+  CHECK(&tabula::dialect_named("postgresql") == &tabula::postgres_dialect());
+  CHECK(&tabula::dialect_named("postgres") == &tabula::postgres_dialect());
+  CHECK(lite().name() == "sqlite");
+  CHECK(pg().name() == "postgresql");
+  CHECK_THROWS_WITH(tabula::dialect_named("oracle"), Contains("oracle"));
+  CHECK_THROWS_AS(tabula::dialect_named(""), tabula::programming_error);
+}
+
+TEST_CASE("capabilities", "[dialect]") {
+  const auto& s = lite().capabilities();
+  CHECK(s.returning);
+  CHECK_FALSE(s.ilike);
+  CHECK(s.full_join);
+  CHECK(s.nulls_ordering);
+  CHECK(s.transactional_ddl);
+  CHECK(s.max_params == 32766);
+  const auto& p = pg().capabilities();
+  CHECK(p.returning);
+  CHECK(p.ilike);
+  CHECK(p.full_join);
+  CHECK(p.nulls_ordering);
+  CHECK(p.transactional_ddl);
+  CHECK(p.max_params == 65535);
+}
+
+TEST_CASE("identifiers, placeholders and literals", "[dialect]") {
+  for (const auto* d : {&lite(), &pg()}) {
+    CHECK(d->quote_identifier("models") == R"("models")");
+    CHECK(d->quote_identifier(R"(a"b""c)") == R"("a""b""""c")");
+    CHECK(d->quote_identifier("with space") == R"("with space")");
+    CHECK_THROWS_WITH(d->quote_identifier(""), Contains("identifier") &&
+                                                   Contains(std::string(d->name())));
+    CHECK(d->literal(std::string("O'Brien")) == "'O''Brien'");
+    CHECK(d->literal(std::int64_t{-3}) == "-3");
+    CHECK(d->literal(2.0) == "2.0");
+    CHECK(d->literal(tabula::ast::null_t{}) == "NULL");
+  }
+  CHECK(lite().placeholder(0) == "?1");
+  CHECK(lite().placeholder(32765) == "?32766");
+  CHECK(pg().placeholder(0) == "$1");
+  CHECK(pg().placeholder(65534) == "$65535");
+  CHECK(lite().literal(true) == "1");
+  CHECK(pg().literal(true) == "TRUE");
+  CHECK(lite().literal(tabula::blob{std::byte{1}}) == "X'01'");
+  CHECK(pg().literal(tabula::blob{std::byte{1}}) == R"('\x01'::bytea)");
+}
+
+TEST_CASE("compiling the same tree twice gives the same text", "[dialect]") {
+  auto s = select_from({{col("m", "id"), ""}}, "models", "m");
+  s.where = and_(eq(col("m", "a"), p(0)), gt(col("m", "b"), p(1)));
+  for (const auto* d : {&lite(), &pg()}) {
+    const auto first = d->compile(s);
+    const auto second = d->compile(s);
+    CHECK(first.text == second.text);
+    CHECK(first.param_count == 2);
+    CHECK(second.param_count == 2);
+  }
+}
