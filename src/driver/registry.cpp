@@ -1,0 +1,66 @@
+// The registry of database drivers by URL scheme. Drivers register themselves when a program
+// includes their header (see tabula/sqlite.hpp, tabula/postgres.hpp), so the core never names a
+// concrete driver and a new one plugs in without touching it.
+
+#include <fmt/format.h>
+
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "tabula/driver/driver.hpp"
+#include "tabula/error.hpp"
+
+namespace tabula::driver {
+namespace {
+
+struct registry {
+  std::mutex mutex;
+  std::map<std::string, connect_function, std::less<>> drivers;
+};
+
+// A function-local static, so registration from other translation units' static initialisers
+// finds the registry constructed whatever the initialisation order.
+registry& the_registry() {
+  static registry r;
+  return r;
+}
+
+[[noreturn]] void throw_no_driver(std::string_view scheme, std::string_view registered) {
+  detail::throw_error<programming_error>(fmt::format(
+      "no database driver is registered for the URL scheme \"{}\" (registered: {}). Link "
+      "tabula::sqlite or tabula::postgres and include <tabula/sqlite.hpp> or "
+      "<tabula/postgres.hpp> in the program",
+      scheme, registered.empty() ? std::string_view("none") : registered));
+}
+
+}  // namespace
+
+void register_driver(std::string_view scheme, connect_function connect) {
+  if (scheme.empty() || connect == nullptr) {
+    detail::throw_error<programming_error>(
+        "register_driver needs a non-empty scheme and a connect function");
+  }
+  auto& r = the_registry();
+  const std::lock_guard lock(r.mutex);
+  r.drivers.insert_or_assign(std::string(scheme), connect);
+}
+
+connect_function find_driver(std::string_view scheme) {
+  auto& r = the_registry();
+  std::string registered;
+  {
+    const std::lock_guard lock(r.mutex);
+    if (auto it = r.drivers.find(scheme); it != r.drivers.end()) return it->second;
+    for (const auto& [name, fn] : r.drivers) {
+      if (!registered.empty()) registered += ", ";
+      registered += name;
+    }
+  }
+  throw_no_driver(scheme, registered);
+}
+
+std::unique_ptr<connection> connect(const url& u) { return find_driver(u.scheme)(u); }
+
+}  // namespace tabula::driver
