@@ -20,7 +20,7 @@ std::vector<ast::select_item> all_columns(const table_info& t) {
 ast::expr key_condition(const table_info& t, std::uint32_t first_param) {
   std::optional<ast::expr> cond;
   for (std::size_t field : t.key_fields) {
-    ast::expr eq = ast::binary{ast::binary_op::eq, column_of(t, field), ast::param{first_param++}};
+    ast::expr eq = ast::binary{ast::binary_op::eq, column_of(t, field), ast::expr{ast::param{first_param++}}};
     cond = cond ? ast::expr(ast::binary{ast::binary_op::and_, std::move(*cond), std::move(eq)})
                 : std::move(eq);
   }

@@ -48,7 +48,10 @@ enum class object_state : std::uint8_t {
 /// so `get<T>(5)` and a tracked object whose `int32_t id == 5` have the same identity.
 template <class V>
 void append_identity(std::string& out, const V& v) {
-  if constexpr (std::is_integral_v<V> && !std::is_same_v<V, bool>) {
+  if constexpr (is_optional_v<V>) {
+    out.push_back(v ? '\1' : '\0');
+    if (v) append_identity(out, *v);
+  } else if constexpr (std::is_integral_v<V> && !std::is_same_v<V, bool>) {
     const auto n = static_cast<std::int64_t>(v);
     out.append(reinterpret_cast<const char*>(&n), sizeof n);  // NOLINT: byte view of an int
   } else if constexpr (std::is_convertible_v<const V&, std::string_view>) {
@@ -56,14 +59,13 @@ void append_identity(std::string& out, const V& v) {
     const auto size = static_cast<std::uint64_t>(s.size());
     out.append(reinterpret_cast<const char*>(&size), sizeof size);  // NOLINT: byte view
     out.append(s);
+  } else if constexpr (std::is_same_v<V, std::span<const std::byte>>) {
+    append_identity(out, std::string_view(reinterpret_cast<const char*>(v.data()), v.size()));  // NOLINT
   } else if constexpr (std::is_enum_v<V>) {
     append_identity(out, static_cast<std::underlying_type_t<V>>(v));
   } else {
     append_identity(out, type_traits<V>::to_sql(v));
   }
-}
-inline void append_identity(std::string& out, std::span<const std::byte> b) {
-  append_identity(out, std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));  // NOLINT
 }
 
 /// What the session knows about one object, independent of its type.

@@ -1,0 +1,253 @@
+// The core data API on a real database: insert, get, all, update, remove, typed where.
+
+#include <catch2/catch.hpp>
+
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "core/models.hpp"
+#include "support/test_backend.hpp"
+
+using tabula::col;
+using namespace fx;
+
+namespace {
+
+tabula::engine& db() {
+  static tabula::engine e(tabula::test::database_url());
+  return e;
+}
+
+void fresh_schema() {
+  db().drop_all<all_types, author, book, membership>();
+  db().create_all<all_types, author, book, membership>();
+}
+
+tabula::blob bytes_of(std::initializer_list<int> v) {
+  tabula::blob b;
+  for (int x : v) b.push_back(static_cast<std::byte>(x));
+  return b;
+}
+
+all_types extreme_values() {
+  all_types v;
+  v.b = true;
+  v.i8 = std::numeric_limits<std::int8_t>::min();
+  v.i16 = std::numeric_limits<std::int16_t>::max();
+  v.i32 = std::numeric_limits<std::int32_t>::min();
+  v.i64 = std::numeric_limits<std::int64_t>::max();
+  v.u8 = std::numeric_limits<std::uint8_t>::max();
+  v.u16 = std::numeric_limits<std::uint16_t>::max();
+  v.u32 = std::numeric_limits<std::uint32_t>::max();
+  v.u64 = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  v.f = 1.5F;
+  v.d = -2.25e300;
+  v.s = "h\xC3\xA9llo 'quoted' \"double\" ; -- \\";
+  v.bytes = bytes_of({0, 1, 2, 255, 0, 39});
+  v.c = color::blue;
+  v.ob = false;
+  v.oi = -7;
+  v.ou = 42;
+  v.od = 0.125;
+  v.os = "";
+  v.obytes = tabula::blob{};
+  v.oc = color::green;
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("every supported type round-trips through insert and get") {
+  fresh_schema();
+  all_types v = extreme_values();
+  db().insert(v);
+  REQUIRE(v.id > 0);
+  auto back = db().get<all_types>(v.id);
+  REQUIRE(back.has_value());
+  CHECK(*back == v);
+
+  all_types nulls;  // every optional empty
+  db().insert(nulls);
+  auto back_nulls = db().get<all_types>(nulls.id);
+  REQUIRE(back_nulls);
+  CHECK(*back_nulls == nulls);
+  CHECK_FALSE(back_nulls->os.has_value());
+  CHECK(nulls.id != v.id);
+}
+
+TEST_CASE("a uint64 above INT64_MAX is a conversion_error, never a wrap") {
+  fresh_schema();
+  all_types v;
+  v.u64 = std::numeric_limits<std::uint64_t>::max();
+  CHECK_THROWS_AS(db().insert(v), tabula::conversion_error);
+  CHECK(db().all<all_types>().empty());
+  v.u64 = 1;
+  db().insert(v);  // the engine is still usable
+  CHECK(db().all<all_types>().size() == 1);
+}
+
+TEST_CASE("get, all, update and remove by primary key") {
+  fresh_schema();
+  author a{.name = "Ursula", .email = "ursula@example.org", .age = 88};
+  author b{.name = "Octavia", .email = "octavia@example.org"};
+  db().insert(a);
+  db().insert(b);
+  CHECK(b.id != a.id);
+
+  CHECK_FALSE(db().get<author>(a.id + b.id + 1000).has_value());
+  CHECK(db().all<author>().size() == 2);
+
+  a.age = 89;
+  a.name = "Ursula K.";
+  CHECK(db().update(a));
+  CHECK(db().get<author>(a.id) == a);
+  author ghost{.id = 999999, .name = "x", .email = "x@x"};
+  CHECK_FALSE(db().update(ghost));
+
+  CHECK(db().remove(b));
+  CHECK_FALSE(db().get<author>(b.id).has_value());
+  CHECK_FALSE(db().remove(b));
+  CHECK(db().remove_by_key<author>(a.id));
+  CHECK(db().all<author>().empty());
+}
+
+TEST_CASE("an explicit value for a generated key is inserted as given") {
+  fresh_schema();
+  author a{.id = 500, .name = "Explicit", .email = "e@example.org"};
+  db().insert(a);
+  CHECK(a.id == 500);
+  REQUIRE(db().get<author>(500));
+  CHECK(db().get<author>(500)->name == "Explicit");
+}
+
+TEST_CASE("composite primary keys") {
+  fresh_schema();
+  membership m1{.group_id = 1, .user_name = "ann", .level = 3};
+  membership m2{.group_id = 1, .user_name = "bob", .level = 1};
+  membership m3{.group_id = 2, .user_name = "ann", .level = 2};
+  db().insert(m1);
+  db().insert(m2);
+  db().insert(m3);
+  CHECK(db().get<membership>(std::int64_t{1}, std::string("bob")) == m2);
+  CHECK(db().get<membership>(2, "ann") == m3);
+  CHECK_FALSE(db().get<membership>(2, "bob").has_value());
+  m3.level = 9;
+  CHECK(db().update(m3));
+  CHECK(db().get<membership>(2, "ann")->level == 9);
+  CHECK(db().get<membership>(1, "ann")->level == 3);
+  CHECK_THROWS_AS(db().get<membership>(1), tabula::programming_error);
+  CHECK(db().remove_by_key<membership>(1, "ann"));
+  CHECK(db().all<membership>().size() == 2);
+}
+
+TEST_CASE("typed where: comparisons, logic and NULL tests") {
+  fresh_schema();
+  std::vector<author> people = {
+      {.name = "a", .email = "a@x", .age = 10}, {.name = "b", .email = "b@x", .age = 20},
+      {.name = "c", .email = "c@x", .age = 30}, {.name = "d", .email = "d@x"}};
+  for (auto& p : people) db().insert(p);
+
+  auto names = [](const std::vector<author>& rows) {
+    std::string out;
+    for (const auto& r : rows) out += r.name;
+    return out;
+  };
+  auto q = [&] { return db().query<author>().order_by(tabula::asc(&author::name)); };
+  CHECK(names(q().where(col(&author::age) == 20).all()) == "b");
+  CHECK(names(q().where(col(&author::age) != 20).all()) == "ac");  // NULL is not != 20
+  CHECK(names(q().where(col(&author::age) < 20).all()) == "a");
+  CHECK(names(q().where(col(&author::age) <= 20).all()) == "ab");
+  CHECK(names(q().where(col(&author::age) > 20).all()) == "c");
+  CHECK(names(q().where(col(&author::age) >= 20).all()) == "bc");
+  CHECK(names(q().where(col(&author::age) < 15 || col(&author::age) > 25).all()) == "ac");
+  CHECK(names(q().where(col(&author::age) > 5 && col(&author::name) != "b").all()) == "ac");
+  CHECK(names(q().where(!(col(&author::age) > 15)).all()) == "a");
+  CHECK(names(q().where(tabula::is_null(col(&author::age))).all()) == "d");
+  CHECK(names(q().where(col(&author::age) == std::nullopt).all()) == "d");
+  CHECK(names(q().where(tabula::is_not_null(col(&author::age))).all()) == "abc");
+  CHECK(names(q().where(col(&author::name) == std::string("c")).all()) == "c");
+  // Two where() calls combine with AND.
+  CHECK(names(q().where(col(&author::age) > 5).where(col(&author::age) < 25).all()) == "ab");
+}
+
+TEST_CASE("order_by, limit, offset and the terminal operations") {
+  fresh_schema();
+  for (int i = 1; i <= 5; ++i) {
+    author a{.name = "n" + std::to_string(i), .email = std::to_string(i) + "@x", .age = i * 10};
+    db().insert(a);
+  }
+  auto by_age_desc = db().query<author>().order_by(tabula::desc(&author::age));
+  auto top2 = by_age_desc.limit(2).all();
+  REQUIRE(top2.size() == 2);
+  CHECK(top2[0].age == 50);
+  CHECK(top2[1].age == 40);
+  auto page = by_age_desc.limit(2).offset(2).all();
+  REQUIRE(page.size() == 2);
+  CHECK(page[0].age == 30);
+  CHECK(by_age_desc.first()->age == 50);
+  CHECK_FALSE(db().query<author>().where(col(&author::age) > 100).first().has_value());
+  CHECK(db().query<author>().where(col(&author::age) == 30).one().name == "n3");
+  CHECK_THROWS_AS(db().query<author>().where(col(&author::age) > 100).one(),
+                  tabula::no_result_error);
+  CHECK_THROWS_AS(db().query<author>().one(), tabula::multiple_results_error);
+  CHECK_FALSE(db().query<author>().where(col(&author::age) > 100).one_or_none().has_value());
+}
+
+TEST_CASE("values are bound, never spliced into SQL") {
+  fresh_schema();
+  std::vector<std::string> seen;
+  db().set_echo([&](std::string_view sql) { seen.emplace_back(sql); });
+  const std::string evil = "x'); DROP TABLE authors; --";
+  author a{.name = "evil", .email = evil};
+  db().insert(a);
+  auto found = db().query<author>().where(col(&author::email) == evil).all();
+  db().set_echo({});
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].email == evil);
+  REQUIRE_FALSE(seen.empty());
+  for (const auto& sql : seen) CHECK(sql.find("DROP") == std::string::npos);
+  CHECK(db().all<author>().size() == 1);  // the table survived
+}
+
+TEST_CASE("explicit transactions and savepoints") {
+  fresh_schema();
+  auto conn = db().connect();
+  {
+    auto tx = conn.begin();
+    author a{.name = "temp", .email = "t@x"};
+    conn.insert(a);
+    CHECK(conn.all<author>().size() == 1);
+    tx.rollback();
+  }
+  CHECK(conn.all<author>().empty());
+  {
+    auto tx = conn.begin();
+    author a{.name = "kept", .email = "k@x"};
+    conn.insert(a);
+    {
+      auto sp = conn.begin();  // nested: a savepoint
+      author b{.name = "dropped", .email = "d@x"};
+      conn.insert(b);
+    }  // destroyed without commit: rolled back to the savepoint
+    tx.commit();
+  }
+  auto rows = conn.all<author>();
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].name == "kept");
+  CHECK_FALSE(conn.in_transaction());
+}
+
+TEST_CASE("insert_many writes every element and fills generated keys") {
+  fresh_schema();
+  std::vector<author> people;
+  for (int i = 0; i < 50; ++i) {
+    people.push_back({.name = "p" + std::to_string(i), .email = std::to_string(i) + "@x"});
+  }
+  db().insert_many(people);
+  CHECK(db().all<author>().size() == 50);
+  for (const auto& p : people) {
+    REQUIRE(p.id > 0);
+    CHECK(db().get<author>(p.id)->name == p.name);
+  }
+}

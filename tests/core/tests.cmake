@@ -1,0 +1,2 @@
+tabula_add_test(core_crud_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/crud_test.cpp)
+tabula_add_test(core_errors_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/errors_test.cpp)

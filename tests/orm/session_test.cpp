@@ -1,0 +1,219 @@
+// The unit-of-work session: identity map, change tracking, flush order, commit, rollback,
+// and recovery from a failed flush.
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "core/models.hpp"
+#include "support/test_backend.hpp"
+
+using tabula::col;
+using namespace fx;
+
+namespace {
+
+tabula::engine& db() {
+  static tabula::engine e(tabula::test::database_url());
+  return e;
+}
+
+void fresh_schema() {
+  db().drop_all<author, book>();
+  db().create_all<author, book>();
+}
+
+/// Records the SQL the engine runs while alive.
+struct sql_log {
+  std::vector<std::string> statements;
+  sql_log() {
+    db().set_echo([this](std::string_view sql) { statements.emplace_back(sql); });
+  }
+  ~sql_log() { db().set_echo({}); }
+  [[nodiscard]] std::size_t count(std::string_view prefix) const {
+    return static_cast<std::size_t>(std::count_if(
+        statements.begin(), statements.end(),
+        [&](const std::string& s) { return s.rfind(prefix, 0) == 0; }));
+  }
+  [[nodiscard]] std::vector<std::string> starting_with(std::string_view prefix) const {
+    std::vector<std::string> out;
+    for (const auto& s : statements) {
+      if (s.rfind(prefix, 0) == 0) out.push_back(s);
+    }
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("add and commit insert rows and fill generated keys") {
+  fresh_schema();
+  auto s = db().session();
+  author& a = s.add(author{.name = "Ann", .email = "ann@x"});
+  author& b = s.add(author{.name = "Bob", .email = "bob@x"});
+  CHECK(a.id == 0);
+  s.commit();
+  CHECK(a.id > 0);
+  CHECK(b.id > 0);
+  CHECK(a.id != b.id);
+  CHECK(db().get<author>(a.id) == a);
+  CHECK(db().get<author>(b.id) == b);
+}
+
+TEST_CASE("get goes through the identity map") {
+  fresh_schema();
+  author stored{.name = "Ann", .email = "ann@x"};
+  db().insert(stored);
+  auto s = db().session();
+  author* first = s.get<author>(stored.id);
+  REQUIRE(first != nullptr);
+  author* second = s.get<author>(stored.id);
+  CHECK(first == second);
+  CHECK(*first == stored);
+  CHECK(s.get<author>(stored.id + 1000) == nullptr);
+
+  author& added = s.add(author{.name = "Cy", .email = "cy@x"});
+  s.commit();
+  CHECK(s.get<author>(added.id) == &added);
+  // A key given as another integer type finds the same object.
+  CHECK(s.get<author>(static_cast<std::int32_t>(added.id)) == &added);
+}
+
+TEST_CASE("commit updates only the changed objects and columns") {
+  fresh_schema();
+  auto s = db().session();
+  author& a = s.add(author{.name = "Ann", .email = "ann@x", .age = 30});
+  author& b = s.add(author{.name = "Bob", .email = "bob@x"});
+  s.commit();
+
+  sql_log log;
+  a.age = 31;
+  s.commit();
+  auto updates = log.starting_with("UPDATE");
+  REQUIRE(updates.size() == 1);
+  CHECK(updates[0].find("\"age\"") != std::string::npos);
+  CHECK(updates[0].find("\"name\"") == std::string::npos);
+  CHECK(updates[0].find("\"email\"") == std::string::npos);
+  CHECK(db().get<author>(a.id)->age == 31);
+  CHECK(db().get<author>(b.id) == b);
+
+  s.commit();  // nothing changed: nothing written
+  CHECK(log.count("UPDATE") == 1);
+  CHECK(log.count("INSERT") == 0);
+}
+
+TEST_CASE("rollback returns objects to their committed state") {
+  fresh_schema();
+  auto s = db().session();
+  author& a = s.add(author{.name = "Ann", .email = "ann@x", .age = 30});
+  s.commit();
+  const auto id = a.id;
+
+  a.age = 99;
+  author& c = s.add(author{.name = "Cy", .email = "cy@x"});
+  s.flush();
+  CHECK(c.id > 0);
+  CHECK(db().session().get<author>(id) != nullptr);
+  s.rollback();
+  CHECK(a.age == 30);  // restored
+  CHECK(a.id == id);
+  CHECK(c.id == 0);  // pending again
+  CHECK(db().all<author>().size() == 1);
+  CHECK(db().get<author>(id)->age == 30);
+
+  s.commit();  // the pending object is inserted now
+  CHECK(c.id > 0);
+  CHECK(db().all<author>().size() == 2);
+}
+
+TEST_CASE("a failed flush is undone and the session stays usable") {
+  fresh_schema();
+  auto s = db().session();
+  author& a = s.add(author{.name = "Ann", .email = "same@x"});
+  s.commit();
+
+  author& ok = s.add(author{.name = "Ok", .email = "ok@x"});
+  author& dup = s.add(author{.name = "Dup", .email = "same@x"});
+  a.age = 40;
+  CHECK_THROWS_AS(s.commit(), tabula::unique_violation);
+  CHECK(ok.id == 0);   // the insert that succeeded before the failure was undone
+  CHECK(dup.id == 0);
+  CHECK(db().get<author>(a.id)->age == std::nullopt);
+
+  s.expunge(dup);
+  s.commit();
+  CHECK(ok.id > 0);
+  CHECK(db().all<author>().size() == 2);
+  CHECK(db().get<author>(a.id)->age == 40);
+  CHECK_FALSE(s.contains(dup));
+}
+
+TEST_CASE("remove deletes at flush; rollback brings the object back") {
+  fresh_schema();
+  auto s = db().session();
+  author& a = s.add(author{.name = "Ann", .email = "ann@x"});
+  author& b = s.add(author{.name = "Bob", .email = "bob@x"});
+  s.commit();
+
+  s.remove(a);
+  s.flush();
+  CHECK(s.get<author>(a.id) == nullptr);
+  s.rollback();
+  CHECK(s.get<author>(a.id) == &a);
+  CHECK(db().all<author>().size() == 2);
+
+  s.remove(b);
+  s.commit();
+  CHECK_FALSE(db().get<author>(b.id).has_value());
+  CHECK(db().all<author>().size() == 1);
+  CHECK_THROWS_AS(s.remove(b), tabula::programming_error);  // no longer tracked
+}
+
+TEST_CASE("flush inserts parents before children") {
+  fresh_schema();
+  auto s = db().session();
+  // The child is added first; its parent's key is explicit so the child can refer to it.
+  s.add(book{.author_id = 77, .title = "Child first", .pages = 5});
+  s.add(author{.id = 77, .name = "Parent", .email = "p@x"});
+  s.commit();
+  CHECK(db().all<book>().size() == 1);
+  CHECK(db().get<author>(77).has_value());
+
+  // And deletes children before parents.
+  auto s2 = db().session();
+  author* parent = s2.get<author>(77);
+  REQUIRE(parent != nullptr);
+  auto books = db().query<book>().where(col(&book::author_id) == 77).all();
+  REQUIRE(books.size() == 1);
+  book* child = s2.get<book>(books[0].id);
+  REQUIRE(child != nullptr);
+  s2.remove(*parent);
+  s2.remove(*child);
+  s2.commit();
+  CHECK(db().all<author>().empty());
+  CHECK(db().all<book>().empty());
+}
+
+TEST_CASE("changing a persistent object's primary key is refused") {
+  fresh_schema();
+  auto s = db().session();
+  author& a = s.add(author{.name = "Ann", .email = "ann@x"});
+  s.commit();
+  const auto id = a.id;
+  a.id = id + 100;
+  CHECK_THROWS_AS(s.commit(), tabula::programming_error);
+  a.id = id;
+  s.commit();
+}
+
+TEST_CASE("a session that goes away uncommitted leaves no trace") {
+  fresh_schema();
+  {
+    auto s = db().session();
+    s.add(author{.name = "Ghost", .email = "g@x"});
+    s.flush();
+  }
+  CHECK(db().all<author>().empty());
+}

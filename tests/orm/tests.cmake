@@ -1,0 +1,1 @@
+tabula_add_test(orm_session_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/session_test.cpp)
