@@ -1,0 +1,176 @@
+// A PostgreSQL connection: connecting, the statement cache, transactions, registration.
+
+#include <fmt/format.h>
+
+#include "../driver_text.hpp"
+#include "../statement_cache.hpp"
+#include "pg_driver.hpp"
+#include "tabula/error.hpp"
+#include "tabula/postgres.hpp"
+
+namespace tabula::detail::pg {
+
+std::string handle::next_statement_name() { return fmt::format("tabula_{}", ++statement_count_); }
+
+void handle::defer_deallocate(std::string name) {
+  if (!name.empty()) to_deallocate_.push_back(std::move(name));
+}
+
+void handle::deallocate_pending() {
+  if (to_deallocate_.empty() || PQtransactionStatus(conn_) != PQTRANS_IDLE) return;
+  std::string sql;
+  for (const auto& name : to_deallocate_) sql += fmt::format("DEALLOCATE {};", quote_identifier(name));
+  to_deallocate_.clear();
+  exec_simple(conn_, sql);
+}
+
+namespace {
+
+class connection final : public driver::connection {
+ public:
+  explicit connection(std::shared_ptr<handle> conn) : conn_(std::move(conn)) {}
+  ~connection() override = default;
+
+  [[nodiscard]] std::string_view dialect_name() const noexcept override { return "postgresql"; }
+
+  std::shared_ptr<driver::statement> prepare(std::string_view sql) override {
+    return cache_.get(sql, [this](std::string_view text, bool) { return prepare_new(text); });
+  }
+
+  void execute(std::string_view sql) override { exec_simple(conn_->get(), sql); }
+
+  void begin() override {
+    if (status() != PQTRANS_IDLE) {
+      throw_error<programming_error>(
+          "begin() inside a transaction: a transaction is already open; use savepoint() to nest",
+          "BEGIN");
+    }
+    execute("BEGIN");
+  }
+
+  void commit() override {
+    switch (status()) {
+      case PQTRANS_IDLE:
+        throw_error<programming_error>("commit() with no transaction open: call begin() first",
+                                       "COMMIT");
+      case PQTRANS_INERROR:
+        // PostgreSQL would answer COMMIT with a silent ROLLBACK; say so instead.
+        execute("ROLLBACK");
+        throw_error<transaction_error>(
+            "the transaction was rolled back, not committed: a statement in it failed and no "
+            "savepoint was rolled back to (SQLSTATE 25P02) in: COMMIT",
+            "COMMIT", "25P02", "current transaction is aborted");
+      default:
+        execute("COMMIT");
+    }
+  }
+
+  void rollback() override {
+    if (status() == PQTRANS_IDLE) {
+      throw_error<programming_error>("rollback() with no transaction open: call begin() first",
+                                     "ROLLBACK");
+    }
+    execute("ROLLBACK");
+  }
+
+  void savepoint(std::string_view name) override {
+    execute("SAVEPOINT " + quote_identifier(name));
+  }
+  void release_savepoint(std::string_view name) override {
+    execute("RELEASE SAVEPOINT " + quote_identifier(name));
+  }
+  void rollback_to_savepoint(std::string_view name) override {
+    execute("ROLLBACK TO SAVEPOINT " + quote_identifier(name));
+  }
+
+  [[nodiscard]] bool in_transaction() const override {
+    const auto s = status();
+    return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
+  }
+
+  [[nodiscard]] bool is_alive() const override { return PQstatus(conn_->get()) == CONNECTION_OK; }
+
+ private:
+  [[nodiscard]] PGTransactionStatusType status() const {
+    return PQtransactionStatus(conn_->get());
+  }
+
+  // Prepares on the server with the parameter types left to inference, then asks the server
+  // which types it inferred, so that values can be sent in each one's binary format.
+  std::shared_ptr<statement> prepare_new(std::string_view sql) {
+    PGconn* conn = conn_->get();
+    conn_->deallocate_pending();
+    std::string text(sql);
+    auto name = conn_->next_statement_name();
+    const result_ptr prepared(PQprepare(conn, name.c_str(), text.c_str(), 0, nullptr));
+    if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) {
+      throw_result_error(conn, prepared.get(), sql);
+    }
+    auto st = std::make_shared<statement>(conn_, name, std::move(text));
+    const result_ptr description(PQdescribePrepared(conn, name.c_str()));
+    if (PQresultStatus(description.get()) != PGRES_COMMAND_OK) {
+      throw_result_error(conn, description.get(), sql);
+    }
+    st->describe(description.get());
+    return st;
+  }
+
+  std::shared_ptr<handle> conn_;
+  statement_cache<statement> cache_;
+};
+
+}  // namespace
+}  // namespace tabula::detail::pg
+
+namespace tabula::driver {
+
+std::unique_ptr<connection> connect_postgres(const url& u) {
+  using tabula::detail::pg::handle;
+  // The parsed fields go to libpq as keywords (not the URL text), so a url changed after
+  // parsing connects where its fields say.
+  std::vector<const char*> keys;
+  std::vector<const char*> values;
+  const auto add = [&](const char* key, const std::string& value) {
+    if (value.empty()) return;
+    keys.push_back(key);
+    values.push_back(value.c_str());
+  };
+  const std::string port = u.port ? std::to_string(*u.port) : std::string();
+  add("host", u.host);
+  add("port", port);
+  add("dbname", u.database);
+  add("user", u.user);
+  add("password", u.password);
+  for (const auto& [key, value] : u.params) {
+    keys.push_back(key.c_str());
+    values.push_back(value.c_str());
+  }
+  // Text crosses the wire as UTF-8 whatever the database's encoding, unless asked otherwise.
+  if (!u.params.contains("client_encoding")) {
+    keys.push_back("client_encoding");
+    values.push_back("UTF8");
+  }
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+
+  auto conn = std::make_shared<handle>(PQconnectdbParams(keys.data(), values.data(), 0));
+  if (conn->get() == nullptr) {
+    detail::throw_error<operational_error>(
+        fmt::format("could not connect to {}: out of memory", u.redacted()));
+  }
+  if (PQstatus(conn->get()) != CONNECTION_OK) {
+    const auto message = detail::one_line(PQerrorMessage(conn->get()));
+    detail::throw_error<operational_error>(
+        fmt::format("could not connect to {}: {}", u.redacted(), message), "", "08001", message);
+  }
+  // Notices (e.g. "table does not exist, skipping") are not errors; they are not printed.
+  PQsetNoticeProcessor(conn->get(), [](void*, const char*) {}, nullptr);
+  return std::make_unique<tabula::detail::pg::connection>(std::move(conn));
+}
+
+void register_postgres_driver() {
+  register_driver("postgresql", &connect_postgres);
+  register_driver("postgres", &connect_postgres);
+}
+
+}  // namespace tabula::driver

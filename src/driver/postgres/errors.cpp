@@ -1,0 +1,87 @@
+// Mapping PostgreSQL errors (by SQLSTATE) onto tabula's exception hierarchy.
+
+#include <fmt/format.h>
+
+#include "../driver_text.hpp"
+#include "pg_driver.hpp"
+#include "tabula/error.hpp"
+
+namespace tabula::detail::pg {
+namespace {
+
+template <class E>
+[[noreturn]] void raise(std::string_view sqlstate, const std::string& message,
+                        std::string_view sql) {
+  auto what = sqlstate.empty() ? message : fmt::format("{} (SQLSTATE {})", message, sqlstate);
+  if (!sql.empty()) what += fmt::format(" in: {}", sql);
+  throw_error<E>(std::move(what), std::string(sql), std::string(sqlstate), message);
+}
+
+// Leaves the COPY state a statement put the connection in, so that it stays usable.
+void end_copy(PGconn* conn) {
+  for (;;) {
+    const result_ptr r(PQgetResult(conn));
+    if (r == nullptr) return;
+    if (PQresultStatus(r.get()) == PGRES_COPY_IN) {
+      PQputCopyEnd(conn, "not supported");
+    } else if (PQresultStatus(r.get()) == PGRES_COPY_OUT) {
+      char* row = nullptr;
+      while (PQgetCopyData(conn, &row, 0) > 0) PQfreemem(row);
+    }
+  }
+}
+
+}  // namespace
+
+void throw_result_error(PGconn* conn, const PGresult* result, std::string_view sql) {
+  const auto field = [&](int code) -> std::string_view {
+    const char* v = result != nullptr ? PQresultErrorField(result, code) : nullptr;
+    return v != nullptr ? std::string_view(v) : std::string_view();
+  };
+  const auto sqlstate = field(PG_DIAG_SQLSTATE);
+  std::string message(field(PG_DIAG_MESSAGE_PRIMARY));
+  if (message.empty()) {  // an error libpq raised itself, e.g. the connection was lost
+    message = one_line(result != nullptr ? PQresultErrorMessage(result) : PQerrorMessage(conn));
+    if (message.empty()) message = one_line(PQerrorMessage(conn));
+  }
+  if (const auto detail = field(PG_DIAG_MESSAGE_DETAIL); !detail.empty()) {
+    message += fmt::format(". {}", one_line(detail));
+  }
+  const bool connection_bad = PQstatus(conn) == CONNECTION_BAD;
+  const auto cls = sqlstate.substr(0, 2);
+
+  if (sqlstate == "23505") raise<unique_violation>(sqlstate, message, sql);
+  if (sqlstate == "23503") raise<foreign_key_violation>(sqlstate, message, sql);
+  if (sqlstate == "23502") raise<not_null_violation>(sqlstate, message, sql);
+  // 22001 is "value too long for type character varying(n)": SQLite checks a maximum length
+  // with a CHECK constraint, so both databases report it as a check violation.
+  if (sqlstate == "23514" || sqlstate == "22001") raise<check_violation>(sqlstate, message, sql);
+  if (cls == "23") raise<integrity_error>(sqlstate, message, sql);
+  if (sqlstate == "40001" || sqlstate == "40P01") raise<transaction_error>(sqlstate, message, sql);
+  if (cls == "08" || cls == "53" || cls == "57") raise<operational_error>(sqlstate, message, sql);
+  if (cls == "42") raise<programming_error>(sqlstate, message, sql);
+  if (cls == "22") raise<conversion_error>(sqlstate, message, sql);
+  if (connection_bad) raise<operational_error>(sqlstate, message, sql);
+  raise<programming_error>(sqlstate, message, sql);
+}
+
+void exec_simple(PGconn* conn, std::string_view sql) {
+  const std::string text(sql);  // PQexec needs a terminating NUL
+  const result_ptr result(PQexec(conn, text.c_str()));
+  switch (PQresultStatus(result.get())) {
+    case PGRES_COMMAND_OK:
+    case PGRES_TUPLES_OK:
+    case PGRES_EMPTY_QUERY:
+      return;
+    case PGRES_COPY_IN:
+    case PGRES_COPY_OUT:
+      end_copy(conn);
+      throw_error<not_supported_error>(
+          fmt::format("COPY ... FROM STDIN / TO STDOUT cannot run through execute() in: {}", sql),
+          std::string(sql));
+    default:
+      throw_result_error(conn, result.get(), sql);
+  }
+}
+
+}  // namespace tabula::detail::pg

@@ -1,0 +1,132 @@
+#pragma once
+// Internals of the PostgreSQL driver, shared by its source files.
+
+#include <libpq-fe.h>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tabula/driver/driver.hpp"
+
+namespace tabula::detail::pg {
+
+struct result_deleter {
+  void operator()(PGresult* r) const noexcept { PQclear(r); }
+};
+using result_ptr = std::unique_ptr<PGresult, result_deleter>;
+
+/// Owns the libpq connection. Shared by the connection object and its statements, so a
+/// statement that outlives its connection object still talks to an open connection.
+class handle {
+ public:
+  explicit handle(PGconn* conn) noexcept : conn_(conn) {}
+  ~handle() { PQfinish(conn_); }
+  handle(const handle&) = delete;
+  handle& operator=(const handle&) = delete;
+
+  [[nodiscard]] PGconn* get() const noexcept { return conn_; }
+
+  /// A name no other statement of this connection has: "tabula_1", "tabula_2", ...
+  [[nodiscard]] std::string next_statement_name();
+
+  /// Remembers a server-side statement to drop; a destructor must not talk to the server.
+  void defer_deallocate(std::string name);
+
+  /// Drops the remembered statements, when no transaction is open (a failing DEALLOCATE
+  /// would abort it).
+  void deallocate_pending();
+
+ private:
+  PGconn* conn_;
+  std::uint64_t statement_count_ = 0;
+  std::vector<std::string> to_deallocate_;
+};
+
+/// Throws the `tabula::error` subclass for a failed result (by its SQLSTATE), with a `what()`
+/// of the form `<message> (SQLSTATE <code>) in: <sql>`.
+[[noreturn]] void throw_result_error(PGconn* conn, const PGresult* result, std::string_view sql);
+
+/// Runs SQL without parameters (simple query protocol) and checks the result.
+void exec_simple(PGconn* conn, std::string_view sql);
+
+/// How a parameter is sent, from the type the server inferred for it.
+enum class param_kind : std::uint8_t { int2, int4, int8, float4, float8, boolean, bytea, text, other };
+
+class statement final : public driver::statement {
+ public:
+  /// A statement prepared on the server as `name`; `describe()` completes it.
+  statement(std::shared_ptr<handle> conn, std::string name, std::string sql);
+  ~statement() override;
+
+  /// Takes parameter and result types from PQdescribePrepared's result.
+  void describe(const PGresult* description);
+
+  [[nodiscard]] std::string_view sql() const noexcept override { return sql_; }
+  [[nodiscard]] int param_count() const noexcept override {
+    return static_cast<int>(param_types_.size());
+  }
+
+  void bind_null(int index) override;
+  void bind(int index, bool v) override;
+  void bind(int index, std::int64_t v) override;
+  void bind(int index, double v) override;
+  void bind(int index, std::string_view v) override;
+  void bind(int index, driver::blob_view v) override;
+
+  bool step() override;
+  void reset() override;
+
+  [[nodiscard]] int column_count() const override {
+    return static_cast<int>(column_names_.size());
+  }
+  [[nodiscard]] std::string_view column_name(int col) const override;
+  [[nodiscard]] bool is_null(int col) const override;
+  [[nodiscard]] bool get_bool(int col) const override;
+  [[nodiscard]] std::int64_t get_int64(int col) const override;
+  [[nodiscard]] double get_double(int col) const override;
+  [[nodiscard]] std::string_view get_text(int col) const override;
+  [[nodiscard]] driver::blob_view get_blob(int col) const override;
+
+  [[nodiscard]] std::int64_t affected_rows() const override { return affected_; }
+
+ private:
+  std::size_t prepare_bind(int index);
+  void set_binary(std::size_t i, std::size_t length);
+  void set_view(std::size_t i, std::string_view bytes);
+  void set_text(std::size_t i, std::string_view text);
+  [[noreturn]] void throw_bad_param(std::size_t i, std::string_view value,
+                                    std::string_view reason) const;
+  void check_column(int col) const;
+  [[nodiscard]] std::string_view value_of(int col, std::string_view target) const;
+  [[noreturn]] void throw_not_convertible(int col, std::string_view target) const;
+
+  std::shared_ptr<handle> conn_;
+  std::string name_;
+  std::string sql_;
+  std::vector<unsigned> param_types_;
+  std::vector<param_kind> param_kinds_;
+  // The arrays PQexecPrepared takes, and per-parameter storage the values point into, kept
+  // from one execution to the next so that binding does not allocate.
+  std::vector<const char*> values_;
+  std::vector<int> lengths_;
+  std::vector<int> formats_;
+  std::vector<std::array<char, 8>> binary_;
+  std::vector<std::string> text_;
+
+  std::vector<std::string> column_names_;
+  std::vector<unsigned> column_types_;
+  int result_format_ = 1;  // binary, unless a result column has a type only text can show
+
+  result_ptr result_;
+  bool executed_ = false;
+  int row_ = -1;
+  int rows_ = 0;
+  std::int64_t affected_ = 0;
+  mutable std::vector<std::string> scratch_;  // per column: values converted to text or bytes
+};
+
+}  // namespace tabula::detail::pg

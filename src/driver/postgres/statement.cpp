@@ -1,0 +1,449 @@
+// A prepared PostgreSQL statement: parameters in the binary format where the server's inferred
+// type has one the driver writes, results in the binary format.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <bit>
+#include <cfloat>
+#include <charconv>
+#include <climits>
+#include <cmath>
+#include <cstring>
+
+#include "../driver_text.hpp"
+#include "pg_driver.hpp"
+#include "pg_values.hpp"
+#include "tabula/error.hpp"
+
+namespace tabula::detail::pg {
+namespace {
+
+param_kind kind_of(unsigned oid) {
+  switch (oid) {
+    case int2_oid:
+      return param_kind::int2;
+    case int4_oid:
+      return param_kind::int4;
+    case int8_oid:
+      return param_kind::int8;
+    case float4_oid:
+      return param_kind::float4;
+    case float8_oid:
+      return param_kind::float8;
+    case bool_oid:
+      return param_kind::boolean;
+    case bytea_oid:
+      return param_kind::bytea;
+    default:
+      return is_text_type(oid) ? param_kind::text : param_kind::other;
+  }
+}
+
+// libpq's affected-row count, for statements that change rows (SELECT reports rows returned).
+std::int64_t rows_changed(const PGresult* r) {
+  const std::string_view tag = PQcmdStatus(const_cast<PGresult*>(r));
+  if (!tag.starts_with("INSERT") && !tag.starts_with("UPDATE") && !tag.starts_with("DELETE") &&
+      !tag.starts_with("MERGE")) {
+    return 0;
+  }
+  const std::string_view n = PQcmdTuples(const_cast<PGresult*>(r));
+  std::int64_t v = 0;
+  std::from_chars(n.data(), n.data() + n.size(), v);
+  return v;
+}
+
+const char* non_null(const char* p) { return p != nullptr ? p : ""; }
+
+}  // namespace
+
+statement::statement(std::shared_ptr<handle> conn, std::string name, std::string sql)
+    : conn_(std::move(conn)), name_(std::move(name)), sql_(std::move(sql)) {}
+
+statement::~statement() { conn_->defer_deallocate(std::move(name_)); }
+
+void statement::describe(const PGresult* d) {
+  const auto n = static_cast<std::size_t>(PQnparams(d));
+  param_types_.resize(n);
+  param_kinds_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    param_types_[i] = PQparamtype(d, static_cast<int>(i));
+    param_kinds_[i] = kind_of(param_types_[i]);
+  }
+  values_.assign(n, nullptr);
+  lengths_.assign(n, 0);
+  formats_.assign(n, 0);
+  binary_.resize(n);
+  text_.resize(n);
+
+  const auto cols = static_cast<std::size_t>(PQnfields(d));
+  column_names_.resize(cols);
+  column_types_.resize(cols);
+  scratch_.resize(cols);
+  result_format_ = 1;
+  for (std::size_t c = 0; c < cols; ++c) {
+    column_names_[c] = PQfname(d, static_cast<int>(c));
+    column_types_[c] = PQftype(d, static_cast<int>(c));
+    if (!reads_binary(column_types_[c])) result_format_ = 0;
+  }
+}
+
+// ---- binding
+
+// Binding after an execution starts a new one; the other bindings are kept.
+std::size_t statement::prepare_bind(int index) {
+  if (index < 0 || index >= param_count()) {
+    throw_error<programming_error>(
+        fmt::format("parameter index {} is out of range: the statement has {} parameter(s) "
+                    "(indexes are 0-based) in: {}",
+                    index, param_count(), sql_),
+        sql_);
+  }
+  if (executed_) {
+    result_.reset();
+    executed_ = false;
+    row_ = -1;
+    rows_ = 0;
+  }
+  return static_cast<std::size_t>(index);
+}
+
+void statement::set_binary(std::size_t i, std::size_t length) {
+  values_[i] = binary_[i].data();
+  lengths_[i] = static_cast<int>(length);
+  formats_[i] = 1;
+}
+
+void statement::set_view(std::size_t i, std::string_view bytes) {
+  if (bytes.size() > static_cast<std::size_t>(INT_MAX)) {
+    throw_bad_param(i, "a value", "longer than 2 GiB");
+  }
+  values_[i] = non_null(bytes.data());
+  lengths_[i] = static_cast<int>(bytes.size());
+  formats_[i] = 1;
+}
+
+// Sent in the text format, which libpq reads up to a NUL: the value is copied with one.
+void statement::set_text(std::size_t i, std::string_view text) {
+  if (text.find('\0') != std::string_view::npos) {
+    throw_bad_param(i, "a text", "it contains a NUL character");
+  }
+  text_[i].assign(text);
+  values_[i] = text_[i].c_str();
+  lengths_[i] = 0;
+  formats_[i] = 0;
+}
+
+void statement::throw_bad_param(std::size_t i, std::string_view value,
+                                std::string_view reason) const {
+  throw_error<conversion_error>(
+      fmt::format("parameter {} (${}, {}) cannot take {}: {} in: {}", i, i + 1,
+                  type_name(param_types_[i]), value, reason, sql_),
+      sql_);
+}
+
+void statement::bind_null(int index) {
+  const auto i = prepare_bind(index);
+  values_[i] = nullptr;
+  lengths_[i] = 0;
+  formats_[i] = 0;
+}
+
+void statement::bind(int index, bool v) {
+  const auto i = prepare_bind(index);
+  auto& b = binary_[i];
+  switch (param_kinds_[i]) {
+    case param_kind::boolean:
+      b[0] = v ? 1 : 0;
+      set_binary(i, 1);
+      return;
+    case param_kind::int2:
+    case param_kind::int4:
+    case param_kind::int8:
+    case param_kind::float4:
+    case param_kind::float8:
+      bind(index, static_cast<std::int64_t>(v ? 1 : 0));
+      return;
+    case param_kind::bytea:
+      throw_bad_param(i, v ? "true" : "false", "a bool is not bytes");
+    case param_kind::text:
+      set_view(i, v ? "true" : "false");
+      return;
+    case param_kind::other:
+      set_text(i, v ? "true" : "false");
+      return;
+  }
+}
+
+void statement::bind(int index, std::int64_t v) {
+  const auto i = prepare_bind(index);
+  auto& b = binary_[i];
+  const auto out_of_range = [&](std::string_view type) {
+    throw_bad_param(i, fmt::format("the integer {}", v), fmt::format("out of range for {}", type));
+  };
+  switch (param_kinds_[i]) {
+    case param_kind::int2:
+      if (v < INT16_MIN || v > INT16_MAX) out_of_range("smallint");
+      put_be16(b.data(), static_cast<std::uint16_t>(v));
+      set_binary(i, 2);
+      return;
+    case param_kind::int4:
+      if (v < INT32_MIN || v > INT32_MAX) out_of_range("integer");
+      put_be32(b.data(), static_cast<std::uint32_t>(v));
+      set_binary(i, 4);
+      return;
+    case param_kind::int8:
+      put_be64(b.data(), static_cast<std::uint64_t>(v));
+      set_binary(i, 8);
+      return;
+    case param_kind::float4: {
+      const auto f = static_cast<float>(v);
+      if (f >= 9223372036854775808.0F || static_cast<std::int64_t>(f) != v) {
+        out_of_range("real without rounding");
+      }
+      put_be32(b.data(), std::bit_cast<std::uint32_t>(f));
+      set_binary(i, 4);
+      return;
+    }
+    case param_kind::float8: {
+      const auto d = static_cast<double>(v);
+      if (d >= 9223372036854775808.0 || static_cast<std::int64_t>(d) != v) {
+        out_of_range("double precision without rounding");
+      }
+      put_be64(b.data(), std::bit_cast<std::uint64_t>(d));
+      set_binary(i, 8);
+      return;
+    }
+    case param_kind::boolean:
+      if (v != 0 && v != 1) out_of_range("boolean (0 or 1)");
+      b[0] = static_cast<char>(v);
+      set_binary(i, 1);
+      return;
+    case param_kind::bytea:
+      throw_bad_param(i, fmt::format("the integer {}", v), "an integer is not bytes");
+    case param_kind::text:
+    case param_kind::other: {
+      // Decimal text (numeric, text columns, ...); `binary_` is too small for it.
+      char digits[24];
+      const auto end = std::to_chars(std::begin(digits), std::end(digits), v).ptr;
+      const std::string_view text(digits, static_cast<std::size_t>(end - digits));
+      if (param_kinds_[i] == param_kind::text) {
+        text_[i].assign(text);
+        set_view(i, text_[i]);
+      } else {
+        set_text(i, text);
+      }
+      return;
+    }
+  }
+}
+
+void statement::bind(int index, double v) {
+  const auto i = prepare_bind(index);
+  auto& b = binary_[i];
+  switch (param_kinds_[i]) {
+    case param_kind::int2:
+    case param_kind::int4:
+    case param_kind::int8:
+      if (std::trunc(v) != v || v < -9223372036854775808.0 || v >= 9223372036854775808.0) {
+        throw_bad_param(i, fmt::format("the double {}", v), "it is not an integer");
+      }
+      bind(index, static_cast<std::int64_t>(v));
+      return;
+    case param_kind::float4:
+      // Rounding to float precision is what storing in a real column means; overflow is not.
+      if (std::isfinite(v) && std::fabs(v) > FLT_MAX) {
+        throw_bad_param(i, fmt::format("the double {}", v), "out of range for real");
+      }
+      put_be32(b.data(), std::bit_cast<std::uint32_t>(static_cast<float>(v)));
+      set_binary(i, 4);
+      return;
+    case param_kind::float8:
+      put_be64(b.data(), std::bit_cast<std::uint64_t>(v));
+      set_binary(i, 8);
+      return;
+    case param_kind::boolean:
+    case param_kind::bytea:
+      throw_bad_param(i, fmt::format("the double {}", v),
+                      fmt::format("a double is not {}", type_name(param_types_[i])));
+    case param_kind::text:
+      format_float(v, text_[i]);
+      set_view(i, text_[i]);
+      return;
+    case param_kind::other: {
+      std::string text;
+      format_float(v, text);
+      set_text(i, text);
+      return;
+    }
+  }
+}
+
+void statement::bind(int index, std::string_view v) {
+  const auto i = prepare_bind(index);
+  switch (param_kinds_[i]) {
+    case param_kind::text:   // the binary format of text is the text itself
+    case param_kind::bytea:  // and of bytea the bytes themselves
+      set_view(i, v);
+      return;
+    default:  // the server parses it: numbers, dates, json, uuid, enums, ...
+      set_text(i, v);
+      return;
+  }
+}
+
+void statement::bind(int index, driver::blob_view v) {
+  const auto i = prepare_bind(index);
+  if (param_kinds_[i] != param_kind::bytea && param_kinds_[i] != param_kind::text) {
+    throw_bad_param(i, fmt::format("a blob of {} bytes", v.size()),
+                    fmt::format("bytes are not {}", type_name(param_types_[i])));
+  }
+  set_view(i, std::string_view(reinterpret_cast<const char*>(v.data()), v.size()));
+}
+
+// ---- execution
+
+bool statement::step() {
+  if (!executed_) {
+    PGconn* conn = conn_->get();
+    affected_ = 0;
+    row_ = -1;
+    rows_ = 0;
+    result_.reset(PQexecPrepared(conn, name_.c_str(), param_count(), values_.data(),
+                                 lengths_.data(), formats_.data(), result_format_));
+    executed_ = true;
+    switch (PQresultStatus(result_.get())) {
+      case PGRES_TUPLES_OK:
+        rows_ = PQntuples(result_.get());
+        affected_ = rows_changed(result_.get());
+        break;
+      case PGRES_COMMAND_OK:
+        affected_ = rows_changed(result_.get());
+        break;
+      case PGRES_EMPTY_QUERY:
+        break;
+      default: {
+        const result_ptr failed = std::move(result_);
+        executed_ = false;
+        throw_result_error(conn, failed.get(), sql_);
+      }
+    }
+  }
+  if (row_ + 1 >= rows_) {
+    row_ = rows_;
+    return false;
+  }
+  ++row_;
+  return true;
+}
+
+void statement::reset() {
+  result_.reset();
+  executed_ = false;
+  row_ = -1;
+  rows_ = 0;
+  affected_ = 0;
+  std::fill(values_.begin(), values_.end(), nullptr);
+}
+
+// ---- reading
+
+std::string_view statement::column_name(int col) const {
+  if (col < 0 || col >= column_count()) {
+    throw_error<programming_error>(
+        fmt::format("column index {} is out of range: the statement has {} column(s) in: {}",
+                    col, column_count(), sql_),
+        sql_);
+  }
+  return column_names_[static_cast<std::size_t>(col)];
+}
+
+void statement::check_column(int col) const {
+  if (result_ == nullptr || row_ < 0 || row_ >= rows_) {
+    throw_error<programming_error>(
+        fmt::format("no current row to read: call step() and read columns while it returns "
+                    "true in: {}",
+                    sql_),
+        sql_);
+  }
+  if (col < 0 || col >= column_count()) {
+    throw_error<programming_error>(
+        fmt::format("column index {} is out of range: the row has {} column(s) in: {}", col,
+                    column_count(), sql_),
+        sql_);
+  }
+}
+
+bool statement::is_null(int col) const {
+  check_column(col);
+  return PQgetisnull(result_.get(), row_, col) != 0;
+}
+
+std::string_view statement::value_of(int col, std::string_view target) const {
+  if (is_null(col)) {
+    throw_error<conversion_error>(
+        fmt::format("column {} (\"{}\") is NULL, which cannot be read as {} in: {}", col,
+                    column_name(col), target, sql_),
+        sql_);
+  }
+  return {PQgetvalue(result_.get(), row_, col),
+          static_cast<std::size_t>(PQgetlength(result_.get(), row_, col))};
+}
+
+void statement::throw_not_convertible(int col, std::string_view target) const {
+  const auto type = column_types_[static_cast<std::size_t>(col)];
+  std::string shown;
+  if (type != bytea_oid) {
+    std::string scratch;
+    if (auto text = to_text({type, result_format_ == 1, value_of(col, target)}, scratch);
+        text && text->size() <= 64) {
+      shown = fmt::format(" {}", *text);
+    }
+  }
+  throw_error<conversion_error>(
+      fmt::format("column {} (\"{}\") holds the {} value{}, which cannot be read as {} in: {}",
+                  col, column_name(col), type_name(type), shown, target, sql_),
+      sql_);
+}
+
+bool statement::get_bool(int col) const {
+  constexpr std::string_view target = "a bool";
+  const cell c{column_types_[static_cast<std::size_t>(col)], result_format_ == 1,
+               value_of(col, target)};
+  if (auto v = to_bool(c)) return *v;
+  throw_not_convertible(col, target);
+}
+
+std::int64_t statement::get_int64(int col) const {
+  constexpr std::string_view target = "a 64-bit integer";
+  const cell c{column_types_[static_cast<std::size_t>(col)], result_format_ == 1,
+               value_of(col, target)};
+  if (auto v = to_int64(c)) return *v;
+  throw_not_convertible(col, target);
+}
+
+double statement::get_double(int col) const {
+  constexpr std::string_view target = "a double";
+  const cell c{column_types_[static_cast<std::size_t>(col)], result_format_ == 1,
+               value_of(col, target)};
+  if (auto v = to_double(c)) return *v;
+  throw_not_convertible(col, target);
+}
+
+std::string_view statement::get_text(int col) const {
+  constexpr std::string_view target = "text";
+  const cell c{column_types_[static_cast<std::size_t>(col)], result_format_ == 1,
+               value_of(col, target)};
+  if (auto v = to_text(c, scratch_[static_cast<std::size_t>(col)])) return *v;
+  throw_not_convertible(col, target);
+}
+
+driver::blob_view statement::get_blob(int col) const {
+  constexpr std::string_view target = "a blob";
+  const cell c{column_types_[static_cast<std::size_t>(col)], result_format_ == 1,
+               value_of(col, target)};
+  if (auto v = to_blob(c, scratch_[static_cast<std::size_t>(col)])) return *v;
+  throw_not_convertible(col, target);
+}
+
+}  // namespace tabula::detail::pg

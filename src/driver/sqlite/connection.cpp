@@ -1,0 +1,156 @@
+// A SQLite connection: opening, the statement cache, transactions, registration.
+
+#include <fmt/format.h>
+
+#include <climits>
+
+#include "../driver_text.hpp"
+#include "../statement_cache.hpp"
+#include "sqlite_driver.hpp"
+#include "tabula/error.hpp"
+#include "tabula/sqlite.hpp"
+
+namespace tabula::detail::sqlite {
+namespace {
+
+bool is_blank(std::string_view s) {
+  return s.find_first_not_of(" \t\r\n\f;") == std::string_view::npos;
+}
+
+// Percent-encodes what would end a URI's path or parameter early.
+std::string uri_escape(std::string_view s) {
+  std::string out;
+  for (const char c : s) {
+    if (c == '%' || c == '?' || c == '#' || c == '&' || c == '=' ||
+        static_cast<unsigned char>(c) < 0x20) {
+      out += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+class connection final : public driver::connection {
+ public:
+  explicit connection(std::shared_ptr<handle> db) : db_(std::move(db)) {}
+  ~connection() override = default;
+
+  [[nodiscard]] std::string_view dialect_name() const noexcept override { return "sqlite"; }
+
+  std::shared_ptr<driver::statement> prepare(std::string_view sql) override {
+    return cache_.get(sql, [this](std::string_view text, bool cached) {
+      return prepare_new(text, cached);
+    });
+  }
+
+  void execute(std::string_view sql) override {
+    const std::string text(sql);  // sqlite3_exec needs a terminating NUL
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db_->get(), text.c_str(), nullptr, nullptr, &message);
+    if (rc != SQLITE_OK) {
+      const std::string owned = message != nullptr ? message : sqlite3_errstr(rc);
+      sqlite3_free(message);
+      throw_for_code(rc, owned, sql);
+    }
+  }
+
+  void begin() override { execute("BEGIN"); }
+  void commit() override { execute("COMMIT"); }
+  void rollback() override { execute("ROLLBACK"); }
+  void savepoint(std::string_view name) override {
+    execute("SAVEPOINT " + quote_identifier(name));
+  }
+  void release_savepoint(std::string_view name) override {
+    execute("RELEASE SAVEPOINT " + quote_identifier(name));
+  }
+  void rollback_to_savepoint(std::string_view name) override {
+    execute("ROLLBACK TO SAVEPOINT " + quote_identifier(name));
+  }
+  [[nodiscard]] bool in_transaction() const override {
+    return sqlite3_get_autocommit(db_->get()) == 0;
+  }
+  [[nodiscard]] bool is_alive() const override { return db_->get() != nullptr; }
+
+ private:
+  std::shared_ptr<statement> prepare_new(std::string_view sql, bool persistent) {
+    if (sql.size() > static_cast<std::size_t>(INT_MAX)) {
+      throw_error<programming_error>("SQL text longer than 2 GiB", std::string(sql.substr(0, 200)));
+    }
+    sqlite3* db = db_->get();
+    sqlite3_stmt* raw = nullptr;
+    const char* tail = nullptr;
+    const int rc =
+        sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
+                           persistent ? SQLITE_PREPARE_PERSISTENT : 0, &raw, &tail);
+    if (rc != SQLITE_OK) throw_last_error(db, sql);
+    if (raw == nullptr) {
+      throw_error<programming_error>("the SQL text holds no statement", std::string(sql));
+    }
+    auto st = std::make_shared<statement>(db_, raw, std::string(sql));
+    const auto rest = sql.substr(static_cast<std::size_t>(tail - sql.data()));
+    if (!is_blank(rest)) {
+      // Only comments may follow; anything that prepares is a second statement.
+      sqlite3_stmt* second = nullptr;
+      const int rc2 = sqlite3_prepare_v2(db, rest.data(), static_cast<int>(rest.size()), &second,
+                                         nullptr);
+      sqlite3_finalize(second);
+      if (rc2 != SQLITE_OK || second != nullptr) {
+        throw_error<programming_error>(
+            fmt::format("prepare() takes one SQL statement; run several with execute() in: {}",
+                        sql),
+            std::string(sql));
+      }
+    }
+    return st;
+  }
+
+  std::shared_ptr<handle> db_;
+  statement_cache<statement> cache_;
+};
+
+}  // namespace
+}  // namespace tabula::detail::sqlite
+
+namespace tabula::driver {
+
+std::unique_ptr<connection> connect_sqlite(const url& u) {
+  using namespace tabula::detail::sqlite;
+  if (u.database.empty()) {
+    detail::throw_error<programming_error>(fmt::format(
+        "the SQLite URL {} names no database; use sqlite:///path.db or sqlite://:memory:",
+        u.redacted()));
+  }
+  // URL parameters become SQLite URI parameters (mode=ro, cache=shared, ...); without any, the
+  // path is opened as it is, so a file name that happens to start with "file:" stays a name.
+  std::string filename = u.database;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  if (!u.params.empty()) {
+    flags |= SQLITE_OPEN_URI;
+    filename = "file:" + uri_escape(u.database);
+    char sep = '?';
+    for (const auto& [key, value] : u.params) {
+      filename += sep;
+      filename += uri_escape(key) + "=" + uri_escape(value);
+      sep = '&';
+    }
+  }
+  auto db = std::make_shared<handle>();
+  const int rc = sqlite3_open_v2(filename.c_str(), db->out(), flags, nullptr);
+  if (rc != SQLITE_OK) {
+    const std::string message = db->get() != nullptr ? sqlite3_errmsg(db->get()) : sqlite3_errstr(rc);
+    const int code = db->get() != nullptr ? sqlite3_extended_errcode(db->get()) : rc;
+    detail::throw_error<operational_error>(
+        fmt::format("{} ({} {}) opening {}", message, code_name(code), code, u.redacted()), "",
+        std::to_string(code), message);
+  }
+  sqlite3_extended_result_codes(db->get(), 1);
+  sqlite3_busy_timeout(db->get(), 5000);
+  auto conn = std::make_unique<tabula::detail::sqlite::connection>(std::move(db));
+  conn->execute("PRAGMA foreign_keys=ON");
+  return conn;
+}
+
+void register_sqlite_driver() { register_driver("sqlite", &connect_sqlite); }
+
+}  // namespace tabula::driver

@@ -1,0 +1,88 @@
+#pragma once
+// Internals of the SQLite driver, shared by its source files.
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tabula/driver/driver.hpp"
+
+namespace tabula::detail::sqlite {
+
+/// Owns the database handle. Shared by the connection and its statements, so a statement that
+/// outlives its connection object still finalizes against an open database.
+class handle {
+ public:
+  handle() = default;
+  ~handle() { sqlite3_close_v2(db_); }
+  handle(const handle&) = delete;
+  handle& operator=(const handle&) = delete;
+
+  [[nodiscard]] sqlite3* get() const noexcept { return db_; }
+  [[nodiscard]] sqlite3** out() noexcept { return &db_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+/// Throws the `tabula::error` subclass for the extended result code `code`, with a `what()` of
+/// the form `<message> (<SQLITE_NAME> <code>) in: <sql>`.
+[[noreturn]] void throw_for_code(int code, std::string_view message, std::string_view sql);
+
+/// Throws for the error the database handle reports last (after a failed call).
+[[noreturn]] void throw_last_error(sqlite3* db, std::string_view sql);
+
+/// The name of a (possibly extended) result code, e.g. "SQLITE_CONSTRAINT_UNIQUE".
+[[nodiscard]] std::string_view code_name(int code) noexcept;
+
+class statement final : public driver::statement {
+ public:
+  statement(std::shared_ptr<handle> db, sqlite3_stmt* stmt, std::string sql) noexcept;
+  ~statement() override;
+
+  [[nodiscard]] std::string_view sql() const noexcept override { return sql_; }
+  [[nodiscard]] int param_count() const noexcept override;
+
+  void bind_null(int index) override;
+  void bind(int index, bool v) override;
+  void bind(int index, std::int64_t v) override;
+  void bind(int index, double v) override;
+  void bind(int index, std::string_view v) override;
+  void bind(int index, driver::blob_view v) override;
+
+  bool step() override;
+  void reset() override;
+
+  [[nodiscard]] int column_count() const override;
+  [[nodiscard]] std::string_view column_name(int col) const override;
+  [[nodiscard]] bool is_null(int col) const override;
+  [[nodiscard]] bool get_bool(int col) const override;
+  [[nodiscard]] std::int64_t get_int64(int col) const override;
+  [[nodiscard]] double get_double(int col) const override;
+  [[nodiscard]] std::string_view get_text(int col) const override;
+  [[nodiscard]] driver::blob_view get_blob(int col) const override;
+
+  [[nodiscard]] std::int64_t affected_rows() const override { return affected_; }
+
+ private:
+  enum class state { ready, row, done };
+
+  void prepare_bind(int index);
+  void check_bind(int rc);
+  [[nodiscard]] int column_type(int col) const;
+  [[noreturn]] void throw_not_convertible(int col, int type, std::string_view target) const;
+
+  std::shared_ptr<handle> db_;
+  sqlite3_stmt* stmt_;
+  std::string sql_;
+  state state_ = state::ready;
+  std::int64_t affected_ = 0;
+  std::int64_t total_changes_before_ = 0;
+  mutable std::vector<std::string> text_;  // numbers read as text, one buffer per column
+};
+
+}  // namespace tabula::detail::sqlite

@@ -1,0 +1,244 @@
+// A prepared SQLite statement.
+
+#include <fmt/format.h>
+
+#include <climits>
+#include <cmath>
+
+#include "../driver_text.hpp"
+#include "sqlite_driver.hpp"
+#include "tabula/error.hpp"
+
+namespace tabula::detail::sqlite {
+namespace {
+
+std::string_view storage_class_name(int type) {
+  switch (type) {
+    case SQLITE_INTEGER:
+      return "INTEGER";
+    case SQLITE_FLOAT:
+      return "REAL";
+    case SQLITE_TEXT:
+      return "TEXT";
+    case SQLITE_BLOB:
+      return "BLOB";
+    default:
+      return "NULL";
+  }
+}
+
+// Text and blob bytes may live anywhere; SQLite copies nothing (SQLITE_STATIC) because the
+// caller keeps them alive until the statement has run. A view with a null pointer is still a
+// value (empty), never SQL NULL, so it gets a non-null pointer.
+const char* non_null(const char* p) { return p != nullptr ? p : ""; }
+
+}  // namespace
+
+statement::statement(std::shared_ptr<handle> db, sqlite3_stmt* stmt, std::string sql) noexcept
+    : db_(std::move(db)), stmt_(stmt), sql_(std::move(sql)) {}
+
+statement::~statement() { sqlite3_finalize(stmt_); }
+
+int statement::param_count() const noexcept { return sqlite3_bind_parameter_count(stmt_); }
+
+// Binding after an execution starts a new one (SQLite refuses bindings on a running statement);
+// the other bindings are kept, as SQLite keeps them across a reset.
+void statement::prepare_bind(int index) {
+  if (index < 0 || index >= param_count()) {
+    throw_error<programming_error>(
+        fmt::format("parameter index {} is out of range: the statement has {} parameter(s) "
+                    "(indexes are 0-based) in: {}",
+                    index, param_count(), sql_),
+        sql_, std::to_string(SQLITE_RANGE), "column index out of range");
+  }
+  if (state_ != state::ready) {
+    sqlite3_reset(stmt_);
+    state_ = state::ready;
+  }
+}
+
+void statement::check_bind(int rc) {
+  if (rc != SQLITE_OK) throw_last_error(db_->get(), sql_);
+}
+
+void statement::bind_null(int index) {
+  prepare_bind(index);
+  check_bind(sqlite3_bind_null(stmt_, index + 1));
+}
+
+void statement::bind(int index, bool v) {
+  prepare_bind(index);
+  check_bind(sqlite3_bind_int(stmt_, index + 1, v ? 1 : 0));
+}
+
+void statement::bind(int index, std::int64_t v) {
+  prepare_bind(index);
+  check_bind(sqlite3_bind_int64(stmt_, index + 1, v));
+}
+
+void statement::bind(int index, double v) {
+  prepare_bind(index);
+  check_bind(sqlite3_bind_double(stmt_, index + 1, v));
+}
+
+void statement::bind(int index, std::string_view v) {
+  prepare_bind(index);
+  check_bind(sqlite3_bind_text64(stmt_, index + 1, non_null(v.data()), v.size(), SQLITE_STATIC,
+                                 SQLITE_UTF8));
+}
+
+void statement::bind(int index, driver::blob_view v) {
+  prepare_bind(index);
+  if (v.empty()) {
+    check_bind(sqlite3_bind_zeroblob(stmt_, index + 1, 0));
+  } else {
+    check_bind(sqlite3_bind_blob64(stmt_, index + 1, v.data(), v.size(), SQLITE_STATIC));
+  }
+}
+
+bool statement::step() {
+  switch (state_) {
+    case state::done:  // SQLite would start over; the contract is "false until reset()"
+      return false;
+    case state::ready:
+      affected_ = 0;
+      total_changes_before_ = sqlite3_total_changes64(db_->get());
+      break;
+    case state::row:
+      break;
+  }
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) {
+    state_ = state::row;
+    return true;
+  }
+  if (rc == SQLITE_DONE) {
+    state_ = state::done;
+    // sqlite3_changes64 keeps the count of the last INSERT/UPDATE/DELETE; only when this
+    // statement changed rows is that count its own.
+    if (sqlite3_total_changes64(db_->get()) != total_changes_before_) {
+      affected_ = sqlite3_changes64(db_->get());
+    }
+    return false;
+  }
+  const int code = sqlite3_extended_errcode(db_->get());
+  std::string message = sqlite3_errmsg(db_->get());
+  sqlite3_reset(stmt_);
+  state_ = state::ready;
+  throw_for_code(code, message, sql_);
+}
+
+void statement::reset() {
+  sqlite3_reset(stmt_);  // returns the last step's error, which step() has already thrown
+  sqlite3_clear_bindings(stmt_);
+  state_ = state::ready;
+  affected_ = 0;
+}
+
+int statement::column_count() const { return sqlite3_column_count(stmt_); }
+
+std::string_view statement::column_name(int col) const {
+  if (col < 0 || col >= column_count()) {
+    throw_error<programming_error>(
+        fmt::format("column index {} is out of range: the statement has {} column(s) in: {}",
+                    col, column_count(), sql_),
+        sql_);
+  }
+  const char* name = sqlite3_column_name(stmt_, col);
+  if (name == nullptr) throw_error<operational_error>("out of memory reading a column name", sql_);
+  return name;
+}
+
+int statement::column_type(int col) const {
+  if (state_ != state::row) {
+    throw_error<programming_error>(
+        fmt::format("no current row to read: call step() and read columns while it returns "
+                    "true in: {}",
+                    sql_),
+        sql_);
+  }
+  if (col < 0 || col >= column_count()) {
+    throw_error<programming_error>(
+        fmt::format("column index {} is out of range: the row has {} column(s) in: {}", col,
+                    column_count(), sql_),
+        sql_);
+  }
+  return sqlite3_column_type(stmt_, col);
+}
+
+void statement::throw_not_convertible(int col, int type, std::string_view target) const {
+  std::string value;
+  if (type == SQLITE_INTEGER) {
+    value = fmt::format(" {}", sqlite3_column_int64(stmt_, col));
+  } else if (type == SQLITE_FLOAT) {
+    value = fmt::format(" {}", sqlite3_column_double(stmt_, col));
+  }
+  throw_error<conversion_error>(
+      fmt::format("column {} (\"{}\") holds {}{}, which cannot be read as {} in: {}", col,
+                  column_name(col), storage_class_name(type), value, target, sql_),
+      sql_);
+}
+
+bool statement::is_null(int col) const { return column_type(col) == SQLITE_NULL; }
+
+bool statement::get_bool(int col) const {
+  const int type = column_type(col);
+  if (type == SQLITE_INTEGER) {
+    const auto v = sqlite3_column_int64(stmt_, col);
+    if (v == 0 || v == 1) return v == 1;
+  }
+  throw_not_convertible(col, type, "a bool (integer 0 or 1)");
+}
+
+std::int64_t statement::get_int64(int col) const {
+  const int type = column_type(col);
+  if (type == SQLITE_INTEGER) return sqlite3_column_int64(stmt_, col);
+  if (type == SQLITE_FLOAT) {
+    // Exactly representable only when integral and within [-2^63, 2^63).
+    const double v = sqlite3_column_double(stmt_, col);
+    if (std::trunc(v) == v && v >= -9223372036854775808.0 && v < 9223372036854775808.0) {
+      return static_cast<std::int64_t>(v);
+    }
+  }
+  throw_not_convertible(col, type, "a 64-bit integer");
+}
+
+double statement::get_double(int col) const {
+  const int type = column_type(col);
+  if (type == SQLITE_FLOAT || type == SQLITE_INTEGER) return sqlite3_column_double(stmt_, col);
+  throw_not_convertible(col, type, "a double");
+}
+
+std::string_view statement::get_text(int col) const {
+  const int type = column_type(col);
+  if (type == SQLITE_TEXT) {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+    return {non_null(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))};
+  }
+  if (type == SQLITE_INTEGER || type == SQLITE_FLOAT) {
+    // Formatted here rather than by sqlite3_column_text, which would change the column's
+    // storage class in place and spells numbers differently from the PostgreSQL driver.
+    if (text_.size() <= static_cast<std::size_t>(col)) text_.resize(static_cast<std::size_t>(col) + 1);
+    auto& out = text_[static_cast<std::size_t>(col)];
+    if (type == SQLITE_INTEGER) {
+      out.clear();
+      fmt::format_to(std::back_inserter(out), "{}", sqlite3_column_int64(stmt_, col));
+    } else {
+      format_float(sqlite3_column_double(stmt_, col), out);
+    }
+    return out;
+  }
+  throw_not_convertible(col, type, "text");
+}
+
+driver::blob_view statement::get_blob(int col) const {
+  const int type = column_type(col);
+  if (type == SQLITE_BLOB || type == SQLITE_TEXT) {
+    const void* p = sqlite3_column_blob(stmt_, col);
+    const auto size = static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col));
+    return {static_cast<const std::byte*>(p), size};
+  }
+  throw_not_convertible(col, type, "a blob");
+}
+
+}  // namespace tabula::detail::sqlite
