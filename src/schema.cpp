@@ -1,0 +1,188 @@
+/// \file schema.cpp
+/// The parts of reflection and schema metadata that do not depend on user types.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tabula/error.hpp"
+#include "tabula/reflect/reflect.hpp"
+#include "tabula/schema/table.hpp"
+#include "tabula/schema/type_traits.hpp"
+
+namespace tabula::reflect {
+
+namespace {
+bool is_upper(char c) noexcept { return c >= 'A' && c <= 'Z'; }
+bool is_lower(char c) noexcept { return c >= 'a' && c <= 'z'; }
+bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+bool is_alnum(char c) noexcept { return is_upper(c) || is_lower(c) || is_digit(c); }
+}  // namespace
+
+std::string to_snake_case(std::string_view name) {
+  std::string out;
+  out.reserve(name.size() + name.size() / 2);
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    if (!is_alnum(c)) {
+      // Any run of separators becomes one underscore, and none at either end.
+      if (!out.empty() && out.back() != '_') out.push_back('_');
+      continue;
+    }
+    if (is_upper(c) && !out.empty() && out.back() != '_') {
+      const char prev = name[i - 1];
+      const bool next_lower = i + 1 < name.size() && is_lower(name[i + 1]);
+      // A word starts at "aB" and "9B", and at the last capital of an acronym: "HTTPServer".
+      if (is_lower(prev) || is_digit(prev) || (is_upper(prev) && next_lower)) out.push_back('_');
+    }
+    out.push_back(is_upper(c) ? static_cast<char>(c - 'A' + 'a') : c);
+  }
+  if (!out.empty() && out.back() == '_') out.pop_back();
+  return out;
+}
+
+}  // namespace tabula::reflect
+
+namespace tabula::detail {
+
+void throw_out_of_range(std::int64_t value, std::string_view cpp_type) {
+  throw_error<conversion_error>(fmt::format(
+      "tabula: the value {} does not fit in {}. Use a wider field type, or constrain the column.",
+      value, cpp_type));
+}
+
+void throw_out_of_range(std::uint64_t value, std::string_view cpp_type) {
+  throw_error<conversion_error>(fmt::format(
+      "tabula: the {} value {} does not fit in a 64-bit signed database integer. Keep values "
+      "up to 9223372036854775807, or store them in another type.",
+      cpp_type, value));
+}
+
+void throw_out_of_range(double value, std::string_view cpp_type) {
+  throw_error<conversion_error>(fmt::format(
+      "tabula: the value {} does not fit in {}. Use a wider field type (double).", value,
+      cpp_type));
+}
+
+void check_model_names(const model_names& names, std::string_view model) {
+  if (names.table.empty()) {
+    throw_error<programming_error>(fmt::format(
+        "tabula: model `{}` has an empty table name. Give tabula::schema<{}>::table a name.",
+        model, model));
+  }
+  for (std::size_t i = 0; i < names.columns.size(); ++i) {
+    if (names.columns[i].empty()) {
+      throw_error<programming_error>(fmt::format(
+          "tabula: field {} of model `{}` has an empty column name. Give "
+          "tabula::column_name(...) a name.",
+          i, model));
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      if (names.columns[j] == names.columns[i]) {
+        throw_error<programming_error>(fmt::format(
+            "tabula: model `{}` has two columns named \"{}\". Rename one with "
+            "tabula::column_name(&{}::field, \"...\").",
+            model, names.columns[i], model));
+      }
+    }
+  }
+}
+
+std::string constraint_name(std::string_view prefix, std::string_view table,
+                            const std::vector<std::string>& columns) {
+  std::string name;
+  name.append(prefix).append("_").append(table);
+  for (const std::string& column : columns) name.append("_").append(column);
+  return name;
+}
+
+ast::expr raw_condition(std::string_view sql) {
+  // In ast::raw a `?` takes the next argument; a CHECK has none, so each one is written `??`.
+  std::string text;
+  text.reserve(sql.size());
+  for (char c : sql) {
+    text.push_back(c);
+    if (c == '?') text.push_back('?');
+  }
+  return ast::raw{std::move(text), {}};
+}
+
+std::vector<const table_info*> order_by_dependencies(std::vector<const table_info*> tables) {
+  // Drop repeated models, keeping the first mention.
+  std::vector<const table_info*> unique_tables;
+  for (const table_info* table : tables) {
+    if (std::find(unique_tables.begin(), unique_tables.end(), table) == unique_tables.end()) {
+      unique_tables.push_back(table);
+    }
+  }
+  const std::size_t n = unique_tables.size();
+  auto index_of = [&](std::string_view name) -> std::optional<std::size_t> {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (unique_tables[i]->def.name == name) return i;
+    }
+    return std::nullopt;
+  };
+  // depends[i]: the tables of the set that table i references (itself excluded).
+  std::vector<std::vector<std::size_t>> depends(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (const ast::foreign_key_def& fk : unique_tables[i]->def.foreign_keys) {
+      const auto target = index_of(fk.ref_table);
+      if (target && *target != i &&
+          std::find(depends[i].begin(), depends[i].end(), *target) == depends[i].end()) {
+        depends[i].push_back(*target);
+      }
+    }
+  }
+  // Repeatedly place the first table (in the given order) whose references are all placed.
+  std::vector<const table_info*> ordered;
+  std::vector<bool> placed(n, false);
+  ordered.reserve(n);
+  while (ordered.size() < n) {
+    bool progress = false;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (placed[i]) continue;
+      const bool ready = std::all_of(depends[i].begin(), depends[i].end(),
+                                     [&](std::size_t d) { return placed[d]; });
+      if (ready) {
+        placed[i] = true;
+        ordered.push_back(unique_tables[i]);
+        progress = true;
+        break;
+      }
+    }
+    if (!progress) break;
+  }
+  if (ordered.size() == n) return ordered;
+
+  // Every unplaced table waits on another unplaced one: walk those references from the first
+  // unplaced table until a table repeats; the walk from that table back to itself is a cycle.
+  std::size_t current = 0;
+  while (placed[current]) ++current;
+  std::vector<std::size_t> path;
+  while (std::find(path.begin(), path.end(), current) == path.end()) {
+    path.push_back(current);
+    for (std::size_t d : depends[current]) {
+      if (!placed[d]) {
+        current = d;
+        break;
+      }
+    }
+  }
+  std::string cycle;
+  for (auto it = std::find(path.begin(), path.end(), current); it != path.end(); ++it) {
+    cycle.append("\"").append(unique_tables[*it]->def.name).append("\" -> ");
+  }
+  cycle.append("\"").append(unique_tables[current]->def.name).append("\"");
+  throw_error<programming_error>(fmt::format(
+      "tabula: the foreign keys of these tables form a cycle: {}. Remove one of the foreign "
+      "keys, or create these tables yourself in an order the database accepts.",
+      cycle));
+}
+
+}  // namespace tabula::detail

@@ -1,0 +1,2 @@
+tabula_add_test(type_traits_test DRY ${CMAKE_CURRENT_LIST_DIR}/type_traits_test.cpp)
+tabula_add_test(table_test DRY ${CMAKE_CURRENT_LIST_DIR}/table_test.cpp)
