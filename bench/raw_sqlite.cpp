@@ -1,0 +1,359 @@
+// The SQLite baseline: the sqlite3 C API used the way its documentation recommends for speed —
+// statements prepared once and reused (sqlite3_reset, no re-parse), parameters bound with
+// SQLITE_STATIC from memory that outlives the step, batches in one transaction, text read with
+// sqlite3_column_text + sqlite3_column_bytes straight into the struct.
+//
+// Variants for O3 (bulk insert): "prepared" — one reused single-row INSERT in one transaction;
+// "values" — a reused multi-row INSERT ... VALUES (...), (...) of 100 rows per statement.
+
+#include <sqlite3.h>
+
+#include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/bench.hpp"
+
+namespace {
+
+using bench::Post;
+using bench::User;
+
+[[noreturn]] void die(sqlite3* db, std::string_view what) {
+  bench::fail(std::string(what) + ": " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+class statement {
+ public:
+  statement(sqlite3* db, std::string_view sql) : db_(db) {
+    if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
+                           SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK)
+      die(db, "prepare " + std::string(sql));
+  }
+  ~statement() { sqlite3_finalize(stmt_); }
+  statement(const statement&) = delete;
+  statement& operator=(const statement&) = delete;
+
+  sqlite3_stmt* get() const { return stmt_; }
+
+  void bind(int i, std::int64_t v) const { sqlite3_bind_int64(stmt_, i, v); }
+  void bind(int i, std::int32_t v) const { sqlite3_bind_int(stmt_, i, v); }
+  void bind(int i, double v) const { sqlite3_bind_double(stmt_, i, v); }
+  void bind(int i, const std::string& v) const {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+  }
+
+  /// Steps a statement that returns no row and resets it for the next bindings.
+  void run() const {
+    if (sqlite3_step(stmt_) != SQLITE_DONE) die(db_, "step");
+    sqlite3_reset(stmt_);
+  }
+  bool row() const {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE) die(db_, "step");
+    return false;
+  }
+  void reset() const { sqlite3_reset(stmt_); }
+
+  void text(int col, std::string& out) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+    out.assign(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)));
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+class database {
+ public:
+  explicit database(const bench::config& cfg) {
+    if (cfg.where == bench::backend::file) {
+      const std::string path = cfg.sqlite_path();
+      for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
+    }
+    if (sqlite3_open_v2(cfg.sqlite_path().c_str(), &db_,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        nullptr) != SQLITE_OK)
+      die(db_, "open");
+    if (cfg.where == bench::backend::file)
+      exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL");
+    exec("PRAGMA foreign_keys=ON");
+    exec(std::string(bench::schema_sql(cfg.where)));
+  }
+  ~database() { sqlite3_close_v2(db_); }
+  database(const database&) = delete;
+  database& operator=(const database&) = delete;
+
+  sqlite3* get() const { return db_; }
+
+  void exec(const std::string& sql) const {
+    char* message = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+      std::string text = message != nullptr ? message : "?";
+      sqlite3_free(message);
+      bench::fail(sql + ": " + text);
+    }
+  }
+
+  std::string check() const {
+    statement s(db_, bench::check_sql);
+    if (!s.row()) die(db_, "check");
+    std::string out;
+    for (int c = 0; c < 3; ++c) {
+      if (c != 0) out += ':';
+      out += std::to_string(sqlite3_column_int64(s.get(), c));
+    }
+    return out;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+constexpr std::string_view insert_user_sql =
+    "INSERT INTO users (name, email, age, score, created) VALUES (?, ?, ?, ?, ?)";
+constexpr std::string_view select_user_sql =
+    "SELECT id, name, email, age, score, created FROM users";
+
+void bind_user(const statement& s, const User& u, int first = 1) {
+  s.bind(first, u.name);
+  s.bind(first + 1, u.email);
+  s.bind(first + 2, u.age);
+  s.bind(first + 3, u.score);
+  s.bind(first + 4, u.created);
+}
+
+void read_user(const statement& s, User& u, int first = 0) {
+  sqlite3_stmt* st = s.get();
+  u.id = sqlite3_column_int64(st, first);
+  s.text(first + 1, u.name);
+  s.text(first + 2, u.email);
+  u.age = sqlite3_column_int(st, first + 3);
+  u.score = sqlite3_column_double(st, first + 4);
+  s.text(first + 5, u.created);
+}
+
+void insert_each(const database& db, std::vector<User>& users) {
+  statement s(db.get(), insert_user_sql);
+  for (User& u : users) {
+    bind_user(s, u);
+    s.run();
+    u.id = sqlite3_last_insert_rowid(db.get());
+  }
+}
+
+void fill(const database& db, std::size_t rows, std::size_t posts_per_user) {
+  std::vector<User> users = bench::make_users(rows);
+  db.exec("BEGIN");
+  insert_each(db, users);
+  statement s(db.get(), "INSERT INTO posts (user_id, title, body) VALUES (?, ?, ?)");
+  for (const User& u : users) {
+    for (std::size_t j = 0; j < posts_per_user; ++j) {
+      const Post p = bench::make_post(u.id, j);
+      s.bind(1, p.user_id);
+      s.bind(2, p.title);
+      s.bind(3, p.body);
+      s.run();
+    }
+  }
+  db.exec("COMMIT");
+  db.exec("ANALYZE");
+}
+
+// Multi-row VALUES: one statement inserts `batch` rows; the remainder goes through a second
+// statement of the right size. Both are prepared once.
+void insert_values(const database& db, const std::vector<User>& users, std::size_t batch) {
+  auto sql_for = [](std::size_t count) {
+    std::string sql = "INSERT INTO users (name, email, age, score, created) VALUES ";
+    for (std::size_t i = 0; i < count; ++i) sql += i == 0 ? "(?,?,?,?,?)" : ",(?,?,?,?,?)";
+    return sql;
+  };
+  const statement full(db.get(), sql_for(batch));
+  std::size_t i = 0;
+  for (; i + batch <= users.size(); i += batch) {
+    for (std::size_t j = 0; j < batch; ++j)
+      bind_user(full, users[i + j], static_cast<int>(j * 5 + 1));
+    full.run();
+  }
+  if (i < users.size()) {
+    const statement rest(db.get(), sql_for(users.size() - i));
+    for (std::size_t j = 0; i + j < users.size(); ++j)
+      bind_user(rest, users[i + j], static_cast<int>(j * 5 + 1));
+    rest.run();
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const bench::config cfg = bench::parse_args(argc, argv);
+  if (cfg.where == bench::backend::postgres) bench::unsupported("raw_sqlite on postgres");
+  database db(cfg);
+  std::string check;
+  bench::measurement m;
+
+  switch (cfg.operation) {
+    case bench::op::o1: {
+      std::vector<User> users = bench::make_users(cfg.n);
+      statement s(db.get(), insert_user_sql);
+      m = bench::measure([&] {
+        for (User& u : users) {  // autocommit: each INSERT is its own transaction
+          bind_user(s, u);
+          s.run();
+          u.id = sqlite3_last_insert_rowid(db.get());
+        }
+      });
+      check = db.check();
+      break;
+    }
+    case bench::op::o2: {
+      std::vector<User> users = bench::make_users(cfg.n);
+      m = bench::measure([&] {
+        db.exec("BEGIN");
+        insert_each(db, users);
+        db.exec("COMMIT");
+      });
+      check = db.check();
+      break;
+    }
+    case bench::op::o3: {
+      std::vector<User> users = bench::make_users(cfg.n);
+      if (cfg.variant == "values") {
+        m = bench::measure([&] {
+          db.exec("BEGIN");
+          insert_values(db, users, 100);
+          db.exec("COMMIT");
+        });
+      } else if (cfg.variant == "prepared" || cfg.variant.empty()) {
+        m = bench::measure([&] {
+          db.exec("BEGIN");
+          statement s(db.get(), insert_user_sql);
+          for (const User& u : users) {
+            bind_user(s, u);
+            s.run();
+          }
+          db.exec("COMMIT");
+        });
+      } else {
+        bench::unsupported("raw_sqlite O3 variant " + cfg.variant);
+      }
+      check = db.check();
+      break;
+    }
+    case bench::op::o4: {
+      fill(db, cfg.rows, 0);
+      bench::checksum sum;
+      m = bench::measure([&] {
+        statement s(db.get(), std::string(select_user_sql) + " WHERE id = ?");
+        User u;
+        for (std::size_t k = 0; k < cfg.n; ++k) {
+          s.bind(1, bench::key_at(k, cfg.rows));
+          if (!s.row()) bench::fail("O4: missing row");
+          read_user(s, u);
+          s.reset();
+          bench::add_user(sum, u);
+        }
+      });
+      check = sum.str();
+      break;
+    }
+    case bench::op::o5: {
+      fill(db, cfg.rows, 0);
+      std::vector<User> users;
+      m = bench::measure([&] {
+        statement s(db.get(), select_user_sql);
+        while (s.row()) read_user(s, users.emplace_back());
+      });
+      bench::checksum sum;
+      for (const User& u : users) bench::add_user(sum, u);
+      check = sum.str();
+      break;
+    }
+    case bench::op::o6: {
+      fill(db, cfg.rows, 0);
+      const std::vector<User> users = bench::make_updated_users(cfg.rows);
+      m = bench::measure([&] {
+        db.exec("BEGIN");
+        statement s(db.get(),
+                    "UPDATE users SET name = ?, email = ?, age = ?, score = ?, created = ? "
+                    "WHERE id = ?");
+        for (std::size_t k = 0; k < cfg.n; ++k) {
+          const User& u = users[static_cast<std::size_t>(bench::key_at(k, cfg.rows) - 1)];
+          bind_user(s, u);
+          s.bind(6, u.id);
+          s.run();
+        }
+        db.exec("COMMIT");
+      });
+      check = db.check();
+      break;
+    }
+    case bench::op::o7: {
+      fill(db, cfg.rows, 0);
+      m = bench::measure([&] {
+        db.exec("BEGIN");
+        statement s(db.get(), "DELETE FROM users WHERE id = ?");
+        for (std::size_t k = 0; k < cfg.n; ++k) {
+          s.bind(1, bench::key_at(k, cfg.rows));
+          s.run();
+        }
+        db.exec("COMMIT");
+      });
+      check = db.check();
+      break;
+    }
+    case bench::op::o8: {
+      fill(db, cfg.rows, cfg.posts_per_user);
+      std::vector<bench::UserWithPosts> result;
+      m = bench::measure([&] {
+        statement s(db.get(),
+                    "SELECT u.id, u.name, u.email, u.age, u.score, u.created, "
+                    "p.id, p.user_id, p.title, p.body "
+                    "FROM users u JOIN posts p ON p.user_id = u.id ORDER BY u.id, p.id");
+        sqlite3_stmt* st = s.get();
+        while (s.row()) {
+          const std::int64_t uid = sqlite3_column_int64(st, 0);
+          if (result.empty() || result.back().user.id != uid) read_user(s, result.emplace_back().user);
+          Post& p = result.back().posts.emplace_back();
+          p.id = sqlite3_column_int64(st, 6);
+          p.user_id = sqlite3_column_int64(st, 7);
+          s.text(8, p.title);
+          s.text(9, p.body);
+        }
+      });
+      bench::checksum sum;
+      for (const auto& up : result) {
+        bench::add_user(sum, up.user);
+        for (const Post& p : up.posts)
+          sum.add_unordered(static_cast<std::uint64_t>(p.id) + p.title.size() + p.body.size());
+      }
+      check = sum.str();
+      break;
+    }
+    case bench::op::o9: {
+      fill(db, cfg.rows, 0);
+      bench::checksum sum;
+      m = bench::measure([&] {
+        statement s(db.get(), std::string(select_user_sql) +
+                                  " WHERE age > ? AND score < ? ORDER BY score DESC LIMIT 10");
+        std::vector<User> top;
+        for (std::size_t k = 0; k < cfg.n; ++k) {
+          const bench::o9_params q = bench::o9_at(k);
+          s.bind(1, q.min_age);
+          s.bind(2, q.max_score);
+          top.clear();
+          while (s.row()) read_user(s, top.emplace_back());
+          s.reset();
+          for (const User& u : top) bench::add_user(sum, u);
+        }
+      });
+      check = sum.str();
+      break;
+    }
+  }
+  bench::report(cfg, "raw", m, check);
+  return 0;
+}
