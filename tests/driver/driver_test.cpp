@@ -271,6 +271,31 @@ TEST_CASE("prepared statements come from the connection's cache", "[driver]") {
     CHECK(c->prepare(sql).get() == cached);
   }
 
+  SECTION("a statement prepared in a rolled-back transaction stays prepared") {
+    c->begin();
+    auto in_tx = c->prepare("SELECT count(*) FROM nums WHERE v > 1");
+    REQUIRE(in_tx->step());
+    in_tx.reset();
+    c->rollback();
+    CHECK(scalar(*c, "SELECT count(*) FROM nums WHERE v > 1") == 2);
+  }
+
+  if (on_postgres()) {
+    SECTION("statements that are not cached are dropped on the server") {
+      const std::string count_sql = "SELECT count(*) FROM pg_prepared_statements";
+      const auto before = scalar(*c, count_sql);
+      {
+        auto held = c->prepare(sql);
+        for (int i = 0; i < 3; ++i) {
+          auto extra = c->prepare(sql);  // prepared anew, since `held` is in use
+          CHECK(extra.get() != held.get());
+        }
+      }
+      (void)scalar(*c, "SELECT 2");  // a new statement: the dropped ones go first
+      CHECK(scalar(*c, count_sql) == before + 1);
+    }
+  }
+
   SECTION("one statement executes many times with new bindings") {
     auto insert = c->prepare(q("INSERT INTO nums (v) VALUES (?1)"));
     c->begin();
@@ -635,7 +660,8 @@ TEST_CASE("database-specific types read through the same getters", "[driver]") {
       auto st = c->prepare(
           "SELECT TIMESTAMP '2024-02-29 13:45:01.5', TIMESTAMP '1999-12-31 23:59:59.999999', "
           "TIMESTAMP '1970-01-01 00:00:00', DATE '1969-07-20', 'infinity'::timestamp, "
-          "TIMESTAMPTZ '2024-01-01 12:00:00+02', TIME '08:30:00.25', DATE '2000-01-01'");
+          "TIMESTAMPTZ '2024-01-01 12:00:00+02', TIME '08:30:00.25', DATE '2000-01-01', "
+          "DATE '0044-03-15 BC', TIMESTAMP '2000-03-01 00:00:00.000001'");
       REQUIRE(st->step());
       CHECK(st->get_text(0) == "2024-02-29 13:45:01.5");
       CHECK(st->get_text(1) == "1999-12-31 23:59:59.999999");
@@ -645,6 +671,8 @@ TEST_CASE("database-specific types read through the same getters", "[driver]") {
       CHECK(st->get_text(5) == "2024-01-01 10:00:00");  // UTC
       CHECK(st->get_text(6) == "08:30:00.25");
       CHECK(st->get_text(7) == "2000-01-01");
+      CHECK(st->get_text(8) == "0044-03-15 BC");
+      CHECK(st->get_text(9) == "2000-03-01 00:00:00.000001");
       CHECK_THROWS_AS(st->get_int64(0), tabula::conversion_error);
     }
     SECTION("small integers, reals, booleans, uuid, json, bytea") {

@@ -98,6 +98,7 @@ class statement final : public driver::statement {
   void set_binary(std::size_t i, std::size_t length);
   void set_view(std::size_t i, std::string_view bytes);
   void set_text(std::size_t i, std::string_view text);
+  void set_owned_text(std::size_t i);
   [[noreturn]] void throw_bad_param(std::size_t i, std::string_view value,
                                     std::string_view reason) const;
   void check_column(int col) const;

@@ -129,6 +129,11 @@ void statement::set_text(std::size_t i, std::string_view text) {
     throw_bad_param(i, "a text", "it contains a NUL character");
   }
   text_[i].assign(text);
+  set_owned_text(i);
+}
+
+// `text_[i]` (already written) in the text format.
+void statement::set_owned_text(std::size_t i) {
   values_[i] = text_[i].c_str();
   lengths_[i] = 0;
   formats_[i] = 0;
@@ -223,15 +228,15 @@ void statement::bind(int index, std::int64_t v) {
       throw_bad_param(i, fmt::format("the integer {}", v), "an integer is not bytes");
     case param_kind::text:
     case param_kind::other: {
-      // Decimal text (numeric, text columns, ...); `binary_` is too small for it.
-      char digits[24];
-      const auto end = std::to_chars(std::begin(digits), std::end(digits), v).ptr;
-      const std::string_view text(digits, static_cast<std::size_t>(end - digits));
+      // Decimal text (numeric, text columns, ...), written into the parameter's own buffer.
+      auto& text = text_[i];
+      text.resize(24);
+      const auto end = std::to_chars(text.data(), text.data() + text.size(), v).ptr;
+      text.resize(static_cast<std::size_t>(end - text.data()));
       if (param_kinds_[i] == param_kind::text) {
-        text_[i].assign(text);
-        set_view(i, text_[i]);
+        set_view(i, text);
       } else {
-        set_text(i, text);
+        set_owned_text(i);
       }
       return;
     }
@@ -270,12 +275,10 @@ void statement::bind(int index, double v) {
       format_float(v, text_[i]);
       set_view(i, text_[i]);
       return;
-    case param_kind::other: {
-      std::string text;
-      format_float(v, text);
-      set_text(i, text);
+    case param_kind::other:
+      format_float(v, text_[i]);
+      set_owned_text(i);
       return;
-    }
   }
 }
 
