@@ -50,7 +50,14 @@ bool is_atom(const ast::expr& e) noexcept {
 bool is_left_associative(ast::binary_op op) noexcept {
   using enum ast::binary_op;
   switch (op) {
-    case and_: case or_: case add: case sub: case mul: case div: case mod: case concat:
+    case and_:
+    case or_:
+    case add:
+    case sub:
+    case mul:
+    case div:
+    case mod:
+    case concat:
       return true;
     default:
       return false;
@@ -135,7 +142,9 @@ void sql_compiler::fail(std::string_view construct, std::string_view why) const 
 // Tokens
 
 void sql_compiler::write_identifier(std::string& out, std::string_view name) const {
-  if (name.empty()) fail("an identifier", "the name is empty. Give every table, column and alias a name.");
+  if (name.empty()) {
+    fail("an identifier", "the name is empty. Give every table, column and alias a name.");
+  }
   if (name.find('\0') != std::string_view::npos) {
     fail("an identifier", "the name contains a NUL character. Remove it from the name.");
   }
@@ -202,7 +211,9 @@ void sql_compiler::write_value(std::string& out, const ast::value& v) const {
         } else if constexpr (std::is_same_v<T, std::string>) {
           write_string(out, x);
         } else {
-          static_assert(std::is_same_v<T, blob>, "tabula: every value alternative is printed. Add the new alternative here.");
+          static_assert(
+              std::is_same_v<T, blob>,
+              "tabula: every value alternative is printed. Add the new alternative here.");
           write_blob(out, x);
         }
       },
@@ -283,24 +294,16 @@ void sql_compiler::write_node(sql_writer& w, const ast::unary& n) const {
 }
 
 void sql_compiler::write_node(sql_writer& w, const ast::binary& n) const {
+  // Spellings of eq .. concat, in the order binary_op declares them.
+  static constexpr std::string_view common_ops[] = {"=",  "<>", "<", "<=", ">", ">=", "AND",
+                                                    "OR", "+",  "-", "*",  "/", "%",  "||"};
+  static_assert(std::size(common_ops) == static_cast<std::size_t>(ast::binary_op::concat) + 1,
+                "tabula: every binary operator has a spelling. Add the new operator here.");
   std::string_view op;
-  switch (n.op) {
-    case ast::binary_op::eq: op = "="; break;
-    case ast::binary_op::ne: op = "<>"; break;
-    case ast::binary_op::lt: op = "<"; break;
-    case ast::binary_op::le: op = "<="; break;
-    case ast::binary_op::gt: op = ">"; break;
-    case ast::binary_op::ge: op = ">="; break;
-    case ast::binary_op::and_: op = "AND"; break;
-    case ast::binary_op::or_: op = "OR"; break;
-    case ast::binary_op::add: op = "+"; break;
-    case ast::binary_op::sub: op = "-"; break;
-    case ast::binary_op::mul: op = "*"; break;
-    case ast::binary_op::div: op = "/"; break;
-    case ast::binary_op::mod: op = "%"; break;
-    case ast::binary_op::concat: op = "||"; break;
-    case ast::binary_op::is_distinct_from: op = distinct_from_op(false); break;
-    case ast::binary_op::is_not_distinct_from: op = distinct_from_op(true); break;
+  if (n.op == ast::binary_op::is_distinct_from || n.op == ast::binary_op::is_not_distinct_from) {
+    op = distinct_from_op(n.op == ast::binary_op::is_not_distinct_from);
+  } else if (static_cast<std::size_t>(n.op) < std::size(common_ops)) {
+    op = common_ops[static_cast<std::size_t>(n.op)];
   }
   if (op.empty()) fail("a binary expression", "the operator is unknown.");
 
@@ -399,9 +402,9 @@ void sql_compiler::write_node(sql_writer& w, const ast::function& n) const {
   bool valid = !n.name.empty() && is_name_char(n.name.front(), true);
   for (const char c : n.name) valid = valid && is_name_char(c, false);
   if (!valid) {
-    fail("a function call",
-         fmt::format("'{}' is not a function name. Use letters, digits, '_' and '.' only.",
-                     n.name));
+    fail(
+        "a function call",
+        fmt::format("'{}' is not a function name. Use letters, digits, '_' and '.' only.", n.name));
   }
   if (write_dialect_function(w, n)) return;
   if (is_current_keyword(n)) {
@@ -481,7 +484,8 @@ void sql_compiler::write_node(sql_writer& w, const ast::raw& n) const {
   }
 }
 
-void sql_compiler::write_order_items(sql_writer& w, const std::vector<ast::order_item>& items) const {
+void sql_compiler::write_order_items(sql_writer& w,
+                                     const std::vector<ast::order_item>& items) const {
   for (std::size_t i = 0; i < items.size(); ++i) {
     const ast::order_item& item = items[i];
     if (i != 0) w.put(", ");
@@ -537,9 +541,15 @@ void sql_compiler::write_node(sql_writer& w, const ast::window& n) const {
   if (n.frame) {
     if (space) w.put(' ');
     switch (n.frame->unit) {
-      case ast::frame_unit::rows: w.put("ROWS"); break;
-      case ast::frame_unit::range: w.put("RANGE"); break;
-      case ast::frame_unit::groups: w.put("GROUPS"); break;
+      case ast::frame_unit::rows:
+        w.put("ROWS");
+        break;
+      case ast::frame_unit::range:
+        w.put("RANGE");
+        break;
+      case ast::frame_unit::groups:
+        w.put("GROUPS");
+        break;
     }
     w.put(" BETWEEN ");
     write_frame_bound(w, n.frame->start);
@@ -628,10 +638,18 @@ void sql_compiler::write_select(sql_writer& w, const ast::select& s, bool force_
   write_select_core(w, s, force_where && s.compound.empty());
   for (std::size_t i = 0; i < s.compound.size(); ++i) {
     switch (s.compound[i].op) {
-      case ast::set_op::union_: w.put(" UNION "); break;
-      case ast::set_op::union_all: w.put(" UNION ALL "); break;
-      case ast::set_op::intersect: w.put(" INTERSECT "); break;
-      case ast::set_op::except: w.put(" EXCEPT "); break;
+      case ast::set_op::union_:
+        w.put(" UNION ");
+        break;
+      case ast::set_op::union_all:
+        w.put(" UNION ALL ");
+        break;
+      case ast::set_op::intersect:
+        w.put(" INTERSECT ");
+        break;
+      case ast::set_op::except:
+        w.put(" EXCEPT ");
+        break;
     }
     write_compound_operand(w, *s.compound[i].query, force_where && i + 1 == s.compound.size());
   }
@@ -671,8 +689,7 @@ void sql_compiler::write_compound_operand(sql_writer& w, const ast::select& s,
   if (force_where) w.put(" WHERE true");
 }
 
-void sql_compiler::write_select_core(sql_writer& w, const ast::select& s,
-                                     bool force_where) const {
+void sql_compiler::write_select_core(sql_writer& w, const ast::select& s, bool force_where) const {
   w.put(s.distinct ? "SELECT DISTINCT " : "SELECT ");
   if (s.columns.empty()) {
     if (!s.from) fail("a SELECT", "`SELECT *` needs a FROM. Name the columns or a table.");
@@ -688,11 +705,21 @@ void sql_compiler::write_select_core(sql_writer& w, const ast::select& s,
   }
   for (const ast::join& j : s.joins) {
     switch (j.kind) {
-      case ast::join_kind::inner: w.put(" INNER JOIN "); break;
-      case ast::join_kind::left: w.put(" LEFT OUTER JOIN "); break;
-      case ast::join_kind::right: w.put(" RIGHT OUTER JOIN "); break;
-      case ast::join_kind::full: w.put(" FULL OUTER JOIN "); break;
-      case ast::join_kind::cross: w.put(" CROSS JOIN "); break;
+      case ast::join_kind::inner:
+        w.put(" INNER JOIN ");
+        break;
+      case ast::join_kind::left:
+        w.put(" LEFT OUTER JOIN ");
+        break;
+      case ast::join_kind::right:
+        w.put(" RIGHT OUTER JOIN ");
+        break;
+      case ast::join_kind::full:
+        w.put(" FULL OUTER JOIN ");
+        break;
+      case ast::join_kind::cross:
+        w.put(" CROSS JOIN ");
+        break;
     }
     if ((j.kind == ast::join_kind::right || j.kind == ast::join_kind::full) &&
         !capabilities().full_join) {
@@ -723,8 +750,7 @@ void sql_compiler::write_select_core(sql_writer& w, const ast::select& s,
   }
 }
 
-void sql_compiler::write_assignments(sql_writer& w,
-                                     const std::vector<ast::assignment>& set) const {
+void sql_compiler::write_assignments(sql_writer& w, const std::vector<ast::assignment>& set) const {
   for (std::size_t i = 0; i < set.size(); ++i) {
     if (i != 0) w.put(", ");
     write_identifier(w.text, set[i].column);
@@ -763,7 +789,8 @@ void sql_compiler::write_statement(sql_writer& w, const ast::statement& stmt) co
         } else if constexpr (std::is_same_v<T, ast::create_index>) {
           write_create_index(w, s);
         } else {
-          static_assert(std::is_same_v<T, ast::drop_index>, "tabula: every statement kind is compiled. Add the new kind here.");
+          static_assert(std::is_same_v<T, ast::drop_index>,
+                        "tabula: every statement kind is compiled. Add the new kind here.");
           write_drop_index(w, s);
         }
       },
@@ -868,15 +895,23 @@ void sql_compiler::write_constraint_name(sql_writer& w, const std::string& name)
   w.put(' ');
 }
 
-void sql_compiler::write_fk_action(sql_writer& w, std::string_view clause,
-                                   ast::fk_action a) const {
+void sql_compiler::write_fk_action(sql_writer& w, std::string_view clause, ast::fk_action a) const {
   std::string_view action;
   switch (a) {
-    case ast::fk_action::no_action: return;  // the default on both databases
-    case ast::fk_action::restrict: action = "RESTRICT"; break;
-    case ast::fk_action::cascade: action = "CASCADE"; break;
-    case ast::fk_action::set_null: action = "SET NULL"; break;
-    case ast::fk_action::set_default: action = "SET DEFAULT"; break;
+    case ast::fk_action::no_action:
+      return;  // the default on both databases
+    case ast::fk_action::restrict:
+      action = "RESTRICT";
+      break;
+    case ast::fk_action::cascade:
+      action = "CASCADE";
+      break;
+    case ast::fk_action::set_null:
+      action = "SET NULL";
+      break;
+    case ast::fk_action::set_default:
+      action = "SET DEFAULT";
+      break;
   }
   w.put(clause);
   w.put(action);
@@ -924,8 +959,8 @@ void sql_compiler::write_create_table(sql_writer& w, const ast::create_table& s)
   }
   if (generated != nullptr) {
     if (!is_integer_type(generated->type.kind)) {
-      fail("a CREATE TABLE", fmt::format("generated column '{}' must have an integer type.",
-                                         generated->name));
+      fail("a CREATE TABLE",
+           fmt::format("generated column '{}' must have an integer type.", generated->name));
     }
     if (!(t.primary_key.empty() ||
           (t.primary_key.size() == 1 && t.primary_key.front() == generated->name))) {

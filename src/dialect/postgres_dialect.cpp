@@ -48,19 +48,31 @@ class postgres_compiler final : public sql_compiler {
   }
 
   void write_non_finite(std::string& out, double v) const override {
-    out.append(std::isnan(v)  ? "CAST('NaN' AS DOUBLE PRECISION)"
-               : v > 0        ? "CAST('Infinity' AS DOUBLE PRECISION)"
-                              : "CAST('-Infinity' AS DOUBLE PRECISION)");
+    out.append(std::isnan(v) ? "CAST('NaN' AS DOUBLE PRECISION)"
+               : v > 0       ? "CAST('Infinity' AS DOUBLE PRECISION)"
+                             : "CAST('-Infinity' AS DOUBLE PRECISION)");
   }
 
   void write_type(std::string& out, const ast::sql_type& type) const override {
     switch (type.kind) {
-      case ast::type_kind::boolean: out.append("BOOLEAN"); return;
-      case ast::type_kind::int16: out.append("SMALLINT"); return;
-      case ast::type_kind::int32: out.append("INTEGER"); return;
-      case ast::type_kind::int64: out.append("BIGINT"); return;
-      case ast::type_kind::float32: out.append("REAL"); return;
-      case ast::type_kind::float64: out.append("DOUBLE PRECISION"); return;
+      case ast::type_kind::boolean:
+        out.append("BOOLEAN");
+        return;
+      case ast::type_kind::int16:
+        out.append("SMALLINT");
+        return;
+      case ast::type_kind::int32:
+        out.append("INTEGER");
+        return;
+      case ast::type_kind::int64:
+        out.append("BIGINT");
+        return;
+      case ast::type_kind::float32:
+        out.append("REAL");
+        return;
+      case ast::type_kind::float64:
+        out.append("DOUBLE PRECISION");
+        return;
       case ast::type_kind::text:
         if (type.length == 0) {
           out.append("TEXT");
@@ -70,8 +82,12 @@ class postgres_compiler final : public sql_compiler {
           out.push_back(')');
         }
         return;
-      case ast::type_kind::blob: out.append("BYTEA"); return;
-      case ast::type_kind::timestamp: out.append("TIMESTAMP"); return;
+      case ast::type_kind::blob:
+        out.append("BYTEA");
+        return;
+      case ast::type_kind::timestamp:
+        out.append("TIMESTAMP");
+        return;
     }
     fail("a type", "the type kind is unknown.");
   }

@@ -28,7 +28,7 @@ class sqlite_compiler final : public sql_compiler {
     static constexpr dialect_capabilities caps{
         .returning = true,
         .ilike = false,
-        .full_join = true,  // RIGHT and FULL OUTER JOIN since 3.39
+        .full_join = true,       // RIGHT and FULL OUTER JOIN since 3.39
         .nulls_ordering = true,  // since 3.30
         .transactional_ddl = true,
         .max_params = 32766,  // SQLITE_MAX_VARIABLE_NUMBER since 3.32
@@ -68,12 +68,20 @@ class sqlite_compiler final : public sql_compiler {
       case ast::type_kind::boolean:
       case ast::type_kind::int16:
       case ast::type_kind::int32:
-      case ast::type_kind::int64: out.append("INTEGER"); return;
+      case ast::type_kind::int64:
+        out.append("INTEGER");
+        return;
       case ast::type_kind::float32:
-      case ast::type_kind::float64: out.append("REAL"); return;
+      case ast::type_kind::float64:
+        out.append("REAL");
+        return;
       case ast::type_kind::text:
-      case ast::type_kind::timestamp: out.append("TEXT"); return;
-      case ast::type_kind::blob: out.append("BLOB"); return;
+      case ast::type_kind::timestamp:
+        out.append("TEXT");
+        return;
+      case ast::type_kind::blob:
+        out.append("BLOB");
+        return;
     }
     fail("a type", "the type kind is unknown.");
   }

@@ -41,8 +41,8 @@ TEST_CASE("identifiers, placeholders and literals", "[dialect]") {
     CHECK(d->quote_identifier("models") == R"("models")");
     CHECK(d->quote_identifier(R"(a"b""c)") == R"("a""b""""c")");
     CHECK(d->quote_identifier("with space") == R"("with space")");
-    CHECK_THROWS_WITH(d->quote_identifier(""), Contains("identifier") &&
-                                                   Contains(std::string(d->name())));
+    CHECK_THROWS_WITH(d->quote_identifier(""),
+                      Contains("identifier") && Contains(std::string(d->name())));
     CHECK(d->literal(std::string("O'Brien")) == "'O''Brien'");
     CHECK(d->literal(std::int64_t{-3}) == "-3");
     CHECK(d->literal(2.0) == "2.0");

@@ -288,19 +288,22 @@ TEST_CASE("window functions", "[dialect][expr]") {
   running.order_by.push_back(asc(col("t"), NO::first));
   running.frame = tabula::ast::window_frame{
       tabula::ast::frame_unit::rows, {FK::unbounded_preceding, 0}, {FK::current_row, 0}};
-  CHECK(sql(lite(), running) ==
-        R"(sum("x") OVER (ORDER BY "t" NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))");
-  running.frame = tabula::ast::window_frame{tabula::ast::frame_unit::range, {FK::preceding, 3},
-                                            {FK::following, 2}};
+  CHECK(
+      sql(lite(), running) ==
+      R"(sum("x") OVER (ORDER BY "t" NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))");
+  running.frame = tabula::ast::window_frame{
+      tabula::ast::frame_unit::range, {FK::preceding, 3}, {FK::following, 2}};
   CHECK(sql(pg(), running) ==
         R"(sum("x") OVER (ORDER BY "t" NULLS FIRST RANGE BETWEEN 3 PRECEDING AND 2 FOLLOWING))");
-  running.frame = tabula::ast::window_frame{tabula::ast::frame_unit::groups, {FK::current_row, 0},
-                                            {FK::unbounded_following, 0}};
-  CHECK(sql(lite(), running) ==
-        R"(sum("x") OVER (ORDER BY "t" NULLS FIRST GROUPS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING))");
+  running.frame = tabula::ast::window_frame{
+      tabula::ast::frame_unit::groups, {FK::current_row, 0}, {FK::unbounded_following, 0}};
+  CHECK(
+      sql(lite(), running) ==
+      R"(sum("x") OVER (ORDER BY "t" NULLS FIRST GROUPS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING))");
   // A window is an operand like a function call.
-  CHECK(sql(pg(), gt(running, lit(1))) ==
-        R"(sum("x") OVER (ORDER BY "t" NULLS FIRST GROUPS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) > 1)");
+  CHECK(
+      sql(pg(), gt(running, lit(1))) ==
+      R"(sum("x") OVER (ORDER BY "t" NULLS FIRST GROUPS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) > 1)");
 
   running.frame->start = {FK::preceding, -1};
   CHECK_THROWS_AS(sql(pg(), running), programming_error);

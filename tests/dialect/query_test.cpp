@@ -14,10 +14,12 @@ namespace ast = tabula::ast;
 TEST_CASE("a filtered select", "[dialect][select]") {
   auto s = select_from({{col("m", "id"), ""}, {col("m", "name"), ""}}, "models", "m");
   s.where = and_(eq(col("m", "framework"), p(0)), gt(col("m", "accuracy"), p(1)));
-  CHECK(sql(lite(), s) ==
-        R"(SELECT "m"."id", "m"."name" FROM "models" AS "m" WHERE ("m"."framework" = ?1) AND ("m"."accuracy" > ?2))");
-  CHECK(sql(pg(), s) ==
-        R"(SELECT "m"."id", "m"."name" FROM "models" AS "m" WHERE ("m"."framework" = $1) AND ("m"."accuracy" > $2))");
+  CHECK(
+      sql(lite(), s) ==
+      R"(SELECT "m"."id", "m"."name" FROM "models" AS "m" WHERE ("m"."framework" = ?1) AND ("m"."accuracy" > ?2))");
+  CHECK(
+      sql(pg(), s) ==
+      R"(SELECT "m"."id", "m"."name" FROM "models" AS "m" WHERE ("m"."framework" = $1) AND ("m"."accuracy" > $2))");
   CHECK(pg().compile(s).param_count == 2);
 }
 
@@ -67,29 +69,34 @@ TEST_CASE("joins", "[dialect][select]") {
   s.joins.push_back({ast::join_kind::left,
                      ast::derived_table{select_from({{col("model_id"), ""}}, "runs"), "r"},
                      eq(col("r", "model_id"), col("m", "id"))});
-  CHECK(sql(pg(), s) == head + " INNER JOIN" + tail +
-                            R"( LEFT OUTER JOIN (SELECT "model_id" FROM "runs") AS "r" ON "r"."model_id" = "m"."id")");
+  CHECK(
+      sql(pg(), s) ==
+      head + " INNER JOIN" + tail +
+          R"( LEFT OUTER JOIN (SELECT "model_id" FROM "runs") AS "r" ON "r"."model_id" = "m"."id")");
 }
 
 TEST_CASE("GROUP BY, HAVING, ORDER BY, LIMIT, OFFSET", "[dialect][select]") {
-  auto s = select_from({{col("framework"), ""}, {count_star(), ""}, {fn("avg", col("accuracy")), ""}},
-                       "models");
+  auto s = select_from(
+      {{col("framework"), ""}, {count_star(), ""}, {fn("avg", col("accuracy")), ""}}, "models");
   s.where = gt(col("accuracy"), p(0));
   s.group_by = {col("framework")};
   s.having = gt(count_star(), p(1));
   s.order_by = {desc(fn("avg", col("accuracy")), ast::nulls_order::last), asc(col("framework"))};
   s.limit = p(2);
   s.offset = p(3);
-  CHECK(sql(lite(), s) ==
-        R"(SELECT "framework", count(*), avg("accuracy") FROM "models" WHERE "accuracy" > ?1 GROUP BY "framework" HAVING count(*) > ?2 ORDER BY avg("accuracy") DESC NULLS LAST, "framework" LIMIT ?3 OFFSET ?4)");
-  CHECK(sql(pg(), s) ==
-        R"(SELECT "framework", count(*), avg("accuracy") FROM "models" WHERE "accuracy" > $1 GROUP BY "framework" HAVING count(*) > $2 ORDER BY avg("accuracy") DESC NULLS LAST, "framework" LIMIT $3 OFFSET $4)");
+  CHECK(
+      sql(lite(), s) ==
+      R"(SELECT "framework", count(*), avg("accuracy") FROM "models" WHERE "accuracy" > ?1 GROUP BY "framework" HAVING count(*) > ?2 ORDER BY avg("accuracy") DESC NULLS LAST, "framework" LIMIT ?3 OFFSET ?4)");
+  CHECK(
+      sql(pg(), s) ==
+      R"(SELECT "framework", count(*), avg("accuracy") FROM "models" WHERE "accuracy" > $1 GROUP BY "framework" HAVING count(*) > $2 ORDER BY avg("accuracy") DESC NULLS LAST, "framework" LIMIT $3 OFFSET $4)");
 
   auto page = select_from({}, "models");
   page.order_by = {asc(col("id"), ast::nulls_order::first)};
   page.offset = p(0);
   // SQLite takes OFFSET only after a LIMIT; -1 means no limit.
-  CHECK(sql(lite(), page) == R"(SELECT * FROM "models" ORDER BY "id" NULLS FIRST LIMIT -1 OFFSET ?1)");
+  CHECK(sql(lite(), page) ==
+        R"(SELECT * FROM "models" ORDER BY "id" NULLS FIRST LIMIT -1 OFFSET ?1)");
   CHECK(sql(pg(), page) == R"(SELECT * FROM "models" ORDER BY "id" NULLS FIRST OFFSET $1)");
   page.offset.reset();
   page.limit = lit(10);
@@ -127,8 +134,11 @@ TEST_CASE("compound selects", "[dialect][select]") {
   auto s = a;
   s.compound.push_back({ast::set_op::union_, limited});
   s.compound.push_back({ast::set_op::except, b});
-  CHECK(sql(lite(), s) ==
-        sa + R"( UNION SELECT * FROM (SELECT "name" FROM "archive" ORDER BY "name" DESC LIMIT 3) EXCEPT )" + sb);
+  CHECK(
+      sql(lite(), s) ==
+      sa +
+          R"( UNION SELECT * FROM (SELECT "name" FROM "archive" ORDER BY "name" DESC LIMIT 3) EXCEPT )" +
+          sb);
   CHECK(sql(pg(), s) ==
         sa + R"( UNION (SELECT "name" FROM "archive" ORDER BY "name" DESC LIMIT 3) EXCEPT )" + sb);
 
@@ -148,17 +158,20 @@ TEST_CASE("common table expressions", "[dialect][select]") {
   auto s = select_from({{col("i"), ""}}, "n");
   s.recursive = true;
   s.with.push_back({"n", {"i"}, base});
-  CHECK(sql(lite(), s) ==
-        R"(WITH RECURSIVE "n"("i") AS (SELECT 1 UNION ALL SELECT "i" + 1 FROM "n" WHERE "i" < ?1) SELECT "i" FROM "n")");
-  CHECK(sql(pg(), s) ==
-        R"(WITH RECURSIVE "n"("i") AS (SELECT 1 UNION ALL SELECT "i" + 1 FROM "n" WHERE "i" < $1) SELECT "i" FROM "n")");
+  CHECK(
+      sql(lite(), s) ==
+      R"(WITH RECURSIVE "n"("i") AS (SELECT 1 UNION ALL SELECT "i" + 1 FROM "n" WHERE "i" < ?1) SELECT "i" FROM "n")");
+  CHECK(
+      sql(pg(), s) ==
+      R"(WITH RECURSIVE "n"("i") AS (SELECT 1 UNION ALL SELECT "i" + 1 FROM "n" WHERE "i" < $1) SELECT "i" FROM "n")");
 
   auto two = select_from({}, "a");
   two.with.push_back({"a", {}, select_from({{col("x"), ""}}, "t")});
   two.with.push_back({"b", {"y", "z"}, select_from({}, "a")});
   for (const auto* d : {&lite(), &pg()}) {
-    CHECK(sql(*d, two) ==
-          R"(WITH "a" AS (SELECT "x" FROM "t"), "b"("y", "z") AS (SELECT * FROM "a") SELECT * FROM "a")");
+    CHECK(
+        sql(*d, two) ==
+        R"(WITH "a" AS (SELECT "x" FROM "t"), "b"("y", "z") AS (SELECT * FROM "a") SELECT * FROM "a")");
   }
 }
 
@@ -167,13 +180,16 @@ TEST_CASE("INSERT with VALUES and DEFAULT VALUES", "[dialect][insert]") {
   ins.table = {"models", ""};
   ins.columns = {"name", "framework"};
   ins.rows = {{p(0), p(1)}, {p(2), p(3)}};
-  CHECK(sql(lite(), ins) == R"(INSERT INTO "models" ("name", "framework") VALUES (?1, ?2), (?3, ?4))");
-  CHECK(sql(pg(), ins) == R"(INSERT INTO "models" ("name", "framework") VALUES ($1, $2), ($3, $4))");
+  CHECK(sql(lite(), ins) ==
+        R"(INSERT INTO "models" ("name", "framework") VALUES (?1, ?2), (?3, ?4))");
+  CHECK(sql(pg(), ins) ==
+        R"(INSERT INTO "models" ("name", "framework") VALUES ($1, $2), ($3, $4))");
   CHECK(pg().compile(ins).param_count == 4);
 
   ins.returning = {{col("id"), ""}, {col("name"), "n"}};
-  CHECK(sql(lite(), ins) ==
-        R"(INSERT INTO "models" ("name", "framework") VALUES (?1, ?2), (?3, ?4) RETURNING "id", "name" AS "n")");
+  CHECK(
+      sql(lite(), ins) ==
+      R"(INSERT INTO "models" ("name", "framework") VALUES (?1, ?2), (?3, ?4) RETURNING "id", "name" AS "n")");
 
   ins.rows.push_back({p(4)});
   CHECK_THROWS_AS(sql(lite(), ins), programming_error);
@@ -195,18 +211,24 @@ TEST_CASE("upsert", "[dialect][insert]") {
   ins.columns = {"name", "accuracy"};
   ins.rows = {{p(0), p(1)}};
   ins.conflict = ast::on_conflict{{"name"}, true, {}, std::nullopt};
-  CHECK(sql(lite(), ins) ==
-        R"(INSERT INTO "models" ("name", "accuracy") VALUES (?1, ?2) ON CONFLICT ("name") DO NOTHING)");
-  CHECK(sql(pg(), ins) ==
-        R"(INSERT INTO "models" ("name", "accuracy") VALUES ($1, $2) ON CONFLICT ("name") DO NOTHING)");
+  CHECK(
+      sql(lite(), ins) ==
+      R"(INSERT INTO "models" ("name", "accuracy") VALUES (?1, ?2) ON CONFLICT ("name") DO NOTHING)");
+  CHECK(
+      sql(pg(), ins) ==
+      R"(INSERT INTO "models" ("name", "accuracy") VALUES ($1, $2) ON CONFLICT ("name") DO NOTHING)");
 
-  ins.conflict = ast::on_conflict{{"name"}, false, {{"accuracy", ast::excluded{"accuracy"}}},
+  ins.conflict = ast::on_conflict{{"name"},
+                                  false,
+                                  {{"accuracy", ast::excluded{"accuracy"}}},
                                   lt(col("models", "accuracy"), ast::excluded{"accuracy"})};
   ins.returning = {{col("id"), ""}};
-  CHECK(sql(lite(), ins) ==
-        R"(INSERT INTO "models" ("name", "accuracy") VALUES (?1, ?2) ON CONFLICT ("name") DO UPDATE SET "accuracy" = excluded."accuracy" WHERE "models"."accuracy" < excluded."accuracy" RETURNING "id")");
-  CHECK(sql(pg(), ins) ==
-        R"(INSERT INTO "models" ("name", "accuracy") VALUES ($1, $2) ON CONFLICT ("name") DO UPDATE SET "accuracy" = excluded."accuracy" WHERE "models"."accuracy" < excluded."accuracy" RETURNING "id")");
+  CHECK(
+      sql(lite(), ins) ==
+      R"(INSERT INTO "models" ("name", "accuracy") VALUES (?1, ?2) ON CONFLICT ("name") DO UPDATE SET "accuracy" = excluded."accuracy" WHERE "models"."accuracy" < excluded."accuracy" RETURNING "id")");
+  CHECK(
+      sql(pg(), ins) ==
+      R"(INSERT INTO "models" ("name", "accuracy") VALUES ($1, $2) ON CONFLICT ("name") DO UPDATE SET "accuracy" = excluded."accuracy" WHERE "models"."accuracy" < excluded."accuracy" RETURNING "id")");
 
   // Without a target: DO NOTHING on both; DO UPDATE only where the database infers it.
   ins.returning.clear();
@@ -214,8 +236,9 @@ TEST_CASE("upsert", "[dialect][insert]") {
   CHECK(sql(pg(), ins) ==
         R"(INSERT INTO "models" ("name", "accuracy") VALUES ($1, $2) ON CONFLICT DO NOTHING)");
   ins.conflict = ast::on_conflict{{}, false, {{"accuracy", p(1)}}, std::nullopt};
-  CHECK(sql(lite(), ins) ==
-        R"(INSERT INTO "models" ("name", "accuracy") VALUES (?1, ?2) ON CONFLICT DO UPDATE SET "accuracy" = ?2)");
+  CHECK(
+      sql(lite(), ins) ==
+      R"(INSERT INTO "models" ("name", "accuracy") VALUES (?1, ?2) ON CONFLICT DO UPDATE SET "accuracy" = ?2)");
   CHECK_THROWS_WITH(sql(pg(), ins), Contains("ON CONFLICT") && Contains("postgresql"));
 
   ins.conflict = ast::on_conflict{{"name"}, false, {}, std::nullopt};
@@ -241,20 +264,25 @@ TEST_CASE("INSERT ... SELECT", "[dialect][insert]") {
   }
   // With an upsert clause SQLite needs a WHERE, or it reads ON as a join constraint.
   ins.conflict = ast::on_conflict{{"name"}, true, {}, std::nullopt};
-  CHECK(sql(lite(), ins) ==
-        R"(INSERT INTO "archive" ("name") SELECT "name" FROM "models" WHERE true ON CONFLICT ("name") DO NOTHING)");
-  CHECK(sql(pg(), ins) ==
-        R"(INSERT INTO "archive" ("name") SELECT "name" FROM "models" ON CONFLICT ("name") DO NOTHING)");
+  CHECK(
+      sql(lite(), ins) ==
+      R"(INSERT INTO "archive" ("name") SELECT "name" FROM "models" WHERE true ON CONFLICT ("name") DO NOTHING)");
+  CHECK(
+      sql(pg(), ins) ==
+      R"(INSERT INTO "archive" ("name") SELECT "name" FROM "models" ON CONFLICT ("name") DO NOTHING)");
   (*ins.from_select)->where = gt(col("accuracy"), p(0));
   (*ins.from_select)->group_by = {col("name")};
-  CHECK(sql(lite(), ins) ==
-        R"(INSERT INTO "archive" ("name") SELECT "name" FROM "models" WHERE "accuracy" > ?1 GROUP BY "name" ON CONFLICT ("name") DO NOTHING)");
+  CHECK(
+      sql(lite(), ins) ==
+      R"(INSERT INTO "archive" ("name") SELECT "name" FROM "models" WHERE "accuracy" > ?1 GROUP BY "name" ON CONFLICT ("name") DO NOTHING)");
   // In a compound source the WHERE goes into the last operand.
   (*ins.from_select)->where.reset();
   (*ins.from_select)->group_by.clear();
-  (*ins.from_select)->compound.push_back({ast::set_op::union_, select_from({{col("name"), ""}}, "drafts")});
-  CHECK(sql(lite(), ins) ==
-        R"(INSERT INTO "archive" ("name") SELECT "name" FROM "models" UNION SELECT "name" FROM "drafts" WHERE true ON CONFLICT ("name") DO NOTHING)");
+  (*ins.from_select)
+      ->compound.push_back({ast::set_op::union_, select_from({{col("name"), ""}}, "drafts")});
+  CHECK(
+      sql(lite(), ins) ==
+      R"(INSERT INTO "archive" ("name") SELECT "name" FROM "models" UNION SELECT "name" FROM "drafts" WHERE true ON CONFLICT ("name") DO NOTHING)");
 
   ins.rows = {{p(0)}};
   CHECK_THROWS_AS(sql(pg(), ins), programming_error);
@@ -265,10 +293,12 @@ TEST_CASE("UPDATE", "[dialect][update]") {
   up.table = {"models", ""};
   up.set = {{"accuracy", p(0)}, {"name", fn("upper", col("models", "name"))}};
   up.where = eq(col("models", "id"), p(1));
-  CHECK(sql(lite(), up) ==
-        R"(UPDATE "models" SET "accuracy" = ?1, "name" = upper("models"."name") WHERE "models"."id" = ?2)");
-  CHECK(sql(pg(), up) ==
-        R"(UPDATE "models" SET "accuracy" = $1, "name" = upper("models"."name") WHERE "models"."id" = $2)");
+  CHECK(
+      sql(lite(), up) ==
+      R"(UPDATE "models" SET "accuracy" = ?1, "name" = upper("models"."name") WHERE "models"."id" = ?2)");
+  CHECK(
+      sql(pg(), up) ==
+      R"(UPDATE "models" SET "accuracy" = $1, "name" = upper("models"."name") WHERE "models"."id" = $2)");
   up.returning = {{ast::star{}, ""}};
   up.where.reset();
   CHECK(sql(pg(), up) ==
@@ -299,22 +329,25 @@ TEST_CASE("data changes with a WITH clause", "[dialect][insert][update][delete]"
   del.with = {stale};
   del.table = {"models", ""};
   del.where = ast::in_select{col("id"), select_from({{col("id"), ""}}, "stale"), false};
-  CHECK(sql(lite(), del) ==
-        R"(WITH "stale" AS (SELECT "id" FROM "models" WHERE "accuracy" < ?1) DELETE FROM "models" WHERE "id" IN (SELECT "id" FROM "stale"))");
+  CHECK(
+      sql(lite(), del) ==
+      R"(WITH "stale" AS (SELECT "id" FROM "models" WHERE "accuracy" < ?1) DELETE FROM "models" WHERE "id" IN (SELECT "id" FROM "stale"))");
 
   ast::update up;
   up.with = {stale};
   up.table = {"models", ""};
   up.set = {{"accuracy", lit(tabula::ast::null_t{})}};
   up.where = ast::in_select{col("id"), select_from({{col("id"), ""}}, "stale"), false};
-  CHECK(sql(pg(), up) ==
-        R"(WITH "stale" AS (SELECT "id" FROM "models" WHERE "accuracy" < $1) UPDATE "models" SET "accuracy" = NULL WHERE "id" IN (SELECT "id" FROM "stale"))");
+  CHECK(
+      sql(pg(), up) ==
+      R"(WITH "stale" AS (SELECT "id" FROM "models" WHERE "accuracy" < $1) UPDATE "models" SET "accuracy" = NULL WHERE "id" IN (SELECT "id" FROM "stale"))");
 
   ast::insert ins;
   ins.with = {stale};
   ins.table = {"archive", ""};
   ins.columns = {"id"};
   ins.from_select = ast::box<ast::select>(select_from({{col("id"), ""}}, "stale"));
-  CHECK(sql(pg(), ins) ==
-        R"(WITH "stale" AS (SELECT "id" FROM "models" WHERE "accuracy" < $1) INSERT INTO "archive" ("id") SELECT "id" FROM "stale")");
+  CHECK(
+      sql(pg(), ins) ==
+      R"(WITH "stale" AS (SELECT "id" FROM "models" WHERE "accuracy" < $1) INSERT INTO "archive" ("id") SELECT "id" FROM "stale")");
 }
