@@ -17,6 +17,17 @@ void throw_null_in_non_optional(const driver::statement& st, int col, std::strin
 }
 }  // namespace detail
 
+// ----- statement_ref
+
+statement_ref::~statement_ref() {
+  if (!st_) return;
+  try {
+    st_->reset();
+  } catch (const error&) {
+    // Destructors must not throw; the next prepare() of this SQL resets it again.
+  }
+}
+
 // ----- transaction
 
 transaction::~transaction() {
@@ -60,9 +71,9 @@ void connection::execute(std::string_view sql) {
   conn_->execute(sql);
 }
 
-std::shared_ptr<driver::statement> connection::prepare(const std::string& sql) {
+statement_ref connection::prepare(const std::string& sql) {
   if (pool_->echo) pool_->echo(sql);
-  return conn_->prepare(sql);
+  return statement_ref(conn_->prepare(sql));
 }
 
 transaction connection::begin() {

@@ -25,48 +25,48 @@ struct all_types {
   std::uint64_t u64 = 0;
   float f = 0;
   double d = 0;
-  std::string s;
-  tabula::blob bytes;
+  std::string s{};
+  tabula::blob bytes{};
   color c = color::red;
-  std::optional<bool> ob;
-  std::optional<std::int32_t> oi;
-  std::optional<std::uint64_t> ou;
-  std::optional<double> od;
-  std::optional<std::string> os;
-  std::optional<tabula::blob> obytes;
-  std::optional<color> oc;
+  std::optional<bool> ob{};
+  std::optional<std::int32_t> oi{};
+  std::optional<std::uint64_t> ou{};
+  std::optional<double> od{};
+  std::optional<std::string> os{};
+  std::optional<tabula::blob> obytes{};
+  std::optional<color> oc{};
   bool operator==(const all_types&) const = default;
 };
 
 struct author {
   std::int64_t id = 0;
-  std::string name;
-  std::string email;
-  std::optional<std::int32_t> age;
+  std::string name{};
+  std::string email{};
+  std::optional<std::int32_t> age{};
   bool operator==(const author&) const = default;
 };
 
 /// The same table as `author`, but with a nullable name: writes NULL into a NOT NULL column.
 struct loose_author {
   std::int64_t id = 0;
-  std::optional<std::string> name;
-  std::string email;
-  std::optional<std::int32_t> age;
+  std::optional<std::string> name{};
+  std::string email{};
+  std::optional<std::int32_t> age{};
 };
 
 struct book {
   std::int64_t id = 0;
   std::int64_t author_id = 0;
-  std::string title;
+  std::string title{};
   std::int32_t pages = 0;
-  std::optional<double> rating;
+  std::optional<double> rating{};
   bool operator==(const book&) const = default;
 };
 
 /// A composite primary key that is not generated.
 struct membership {
   std::int64_t group_id = 0;
-  std::string user_name;
+  std::string user_name{};
   std::int32_t level = 0;
   bool operator==(const membership&) const = default;
 };

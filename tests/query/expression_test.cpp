@@ -78,20 +78,24 @@ TEST_CASE("a where clause lowers to parameters in order, on both dialects") {
   CHECK(tabula::sqlite_dialect().compile(q.lower()).param_count == 3);
 }
 
-TEST_CASE("the binder receives values in the order the lowering numbered them") {
-  struct recorder {
-    std::vector<std::string> seen;
-    void operator()(const auto& v) {
-      using V = std::remove_cvref_t<decltype(v)>;
-      if constexpr (std::is_convertible_v<const V&, std::string_view>) {
-        seen.emplace_back(std::string_view(v));
-      } else if constexpr (std::is_arithmetic_v<V>) {
-        seen.push_back(std::to_string(v));
-      } else {
-        seen.emplace_back("?");
-      }
+namespace {
+/// A binder that writes down what it is given.
+struct recorder {
+  std::vector<std::string> seen;
+  template <class V>
+  void operator()(const V& v) {
+    if constexpr (std::is_convertible_v<const V&, std::string_view>) {
+      seen.emplace_back(std::string_view(v));
+    } else if constexpr (std::is_arithmetic_v<V>) {
+      seen.push_back(std::to_string(v));
+    } else {
+      seen.emplace_back("?");
     }
-  };
+  }
+};
+}  // namespace
+
+TEST_CASE("the binder receives values in the order the lowering numbered them") {
   auto q = tabula::select_from<author>()
                .where(col(&author::name) == "a" || col(&author::age) > 7)
                .where(col(&author::email) != std::string("e"))

@@ -59,6 +59,24 @@ class transaction {
 template <class Source, class Statement>
 class bound_query;
 
+/// A prepared statement in use: reset when the use ends, so a statement read only partly
+/// (one row of many) holds no lock and no result beyond its use.
+class statement_ref {
+ public:
+  explicit statement_ref(std::shared_ptr<driver::statement> st) noexcept : st_(std::move(st)) {}
+  statement_ref(statement_ref&&) noexcept = default;
+  statement_ref& operator=(statement_ref&&) noexcept = default;
+  statement_ref(const statement_ref&) = delete;
+  statement_ref& operator=(const statement_ref&) = delete;
+  ~statement_ref();
+
+  driver::statement& operator*() const noexcept { return *st_; }
+  driver::statement* operator->() const noexcept { return st_.get(); }
+
+ private:
+  std::shared_ptr<driver::statement> st_;
+};
+
 namespace detail {
 
 /// Cache key of a model's built-in statements.
@@ -132,7 +150,7 @@ class connection {
   [[nodiscard]] bool in_transaction() const { return conn_->in_transaction(); }
 
   /// A prepared statement for `sql` (from the connection's cache), reported to the echo hook.
-  [[nodiscard]] std::shared_ptr<driver::statement> prepare(const std::string& sql);
+  [[nodiscard]] statement_ref prepare(const std::string& sql);
 
   // ----- schema
 

@@ -51,9 +51,14 @@ void append_identity(std::string& out, const V& v) {
   if constexpr (is_optional_v<V>) {
     out.push_back(v ? '\1' : '\0');
     if (v) append_identity(out, *v);
-  } else if constexpr (std::is_integral_v<V> && !std::is_same_v<V, bool>) {
+  } else if constexpr (std::is_same_v<V, bool>) {
+    out.push_back(v ? 't' : 'f');
+  } else if constexpr (std::is_integral_v<V>) {
     const auto n = static_cast<std::int64_t>(v);
     out.append(reinterpret_cast<const char*>(&n), sizeof n);  // NOLINT: byte view of an int
+  } else if constexpr (std::is_floating_point_v<V>) {
+    const auto d = static_cast<double>(v);
+    out.append(reinterpret_cast<const char*>(&d), sizeof d);  // NOLINT: byte view
   } else if constexpr (std::is_convertible_v<const V&, std::string_view>) {
     const std::string_view s(v);
     const auto size = static_cast<std::uint64_t>(s.size());
