@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -94,6 +96,8 @@ void check_model_names(const model_names& names, std::string_view model) {
   }
 }
 
+namespace {
+
 std::string constraint_name(std::string_view prefix, std::string_view table,
                             const std::vector<std::string>& columns) {
   std::string name;
@@ -111,6 +115,97 @@ ast::expr raw_condition(std::string_view sql) {
     if (c == '?') text.push_back('?');
   }
   return ast::raw{std::move(text), {}};
+}
+
+std::vector<std::string> names_of_fields(const model_names& names,
+                                         std::span<const std::size_t> fields) {
+  std::vector<std::string> columns;
+  columns.reserve(fields.size());
+  for (std::size_t field : fields) columns.push_back(names.columns.at(field));
+  return columns;
+}
+
+}  // namespace
+
+table_builder::table_builder(std::string_view model_name, const model_names& names)
+    : info_(std::make_unique<table_info>()), names_(&names) {
+  info_->model_name = std::string(model_name);
+  info_->def.name = names.table;
+  info_->def.columns.reserve(names.columns.size());
+  integer_.reserve(names.columns.size());
+}
+
+table_builder::~table_builder() = default;
+
+void table_builder::add_column(ast::sql_type type, bool nullable, bool integer) {
+  ast::column_def column;
+  column.name = names_->columns.at(info_->def.columns.size());
+  column.type = type;
+  column.nullable = nullable;
+  info_->def.columns.push_back(std::move(column));
+  integer_.push_back(integer);
+}
+
+void table_builder::primary_key(std::span<const std::size_t> fields) {
+  info_->key_fields.assign(fields.begin(), fields.end());
+}
+
+void table_builder::unique(std::span<const std::size_t> fields, std::string_view name) {
+  ast::unique_def unique;
+  unique.columns = names_of_fields(*names_, fields);
+  unique.name = name.empty() ? constraint_name("uq", info_->def.name, unique.columns)
+                             : std::string(name);
+  info_->def.uniques.push_back(std::move(unique));
+}
+
+void table_builder::index(std::span<const std::size_t> fields, bool unique,
+                          std::string_view name) {
+  ast::index_def index;
+  index.table = info_->def.name;
+  index.columns = names_of_fields(*names_, fields);
+  index.unique = unique;
+  index.name = name.empty() ? constraint_name("ix", info_->def.name, index.columns)
+                            : std::string(name);
+  info_->def.indexes.push_back(std::move(index));
+}
+
+void table_builder::max_length(std::size_t field, std::uint32_t length) {
+  info_->def.columns.at(field).type.length = length;
+}
+
+void table_builder::check(std::string_view name, std::string_view condition) {
+  ++checks_;
+  info_->def.checks.push_back(ast::check_def{
+      name.empty() ? fmt::format("ck_{}_{}", info_->def.name, checks_) : std::string(name),
+      raw_condition(condition)});
+}
+
+void table_builder::foreign_key(std::span<const std::size_t> fields,
+                                const model_names& referenced,
+                                std::span<const std::size_t> referenced_fields,
+                                ast::fk_action on_delete, ast::fk_action on_update,
+                                std::string_view name) {
+  ast::foreign_key_def fk;
+  fk.columns = names_of_fields(*names_, fields);
+  fk.ref_table = referenced.table;
+  fk.ref_columns = names_of_fields(referenced, referenced_fields);
+  fk.on_delete = on_delete;
+  fk.on_update = on_update;
+  fk.name = name.empty() ? constraint_name("fk", info_->def.name, fk.columns) : std::string(name);
+  info_->def.foreign_keys.push_back(std::move(fk));
+}
+
+const table_info& table_builder::finish(std::size_t id_field) {
+  table_info& info = *info_;
+  if (info.key_fields.empty()) info.key_fields.push_back(id_field);
+  for (std::size_t field : info.key_fields) {
+    info.def.primary_key.push_back(info.def.columns.at(field).name);
+  }
+  if (info.key_fields.size() == 1 && integer_.at(info.key_fields.front())) {
+    info.generated_field = info.key_fields.front();
+    info.def.columns[info.key_fields.front()].generated = true;
+  }
+  return *info_.release();  // from here on it belongs to table_of<T>(), for the program's life
 }
 
 std::vector<const table_info*> order_by_dependencies(std::vector<const table_info*> tables) {

@@ -15,7 +15,10 @@
 #include <array>
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -128,18 +131,39 @@ consteval bool is_integer_key_type() {
   return std::is_integral_v<T> && !std::is_same_v<T, bool>;
 }
 
-template <class T, std::size_t... I>
-constexpr std::array<bool, sizeof...(I)> integer_fields(std::index_sequence<I...>) {
-  return {is_integer_key_type<reflect::field_type<T, I>>()...};
-}
-
 // Non-template work, in src/schema.cpp.
 void check_model_names(const model_names& names, std::string_view model);
-std::string constraint_name(std::string_view prefix, std::string_view table,
-                            const std::vector<std::string>& columns);
-/// A raw SQL condition for a CHECK constraint; `?` stays a question mark.
-ast::expr raw_condition(std::string_view sql);
 std::vector<const table_info*> order_by_dependencies(std::vector<const table_info*> tables);
+
+/// Builds a `table_info` out of line from plain facts about the model, so that a program's
+/// translation units instantiate none of the AST's special members for it. Columns are added in
+/// field order; fields are named by index.
+class table_builder {
+ public:
+  table_builder(std::string_view model_name, const model_names& names);
+  ~table_builder();
+  table_builder(const table_builder&) = delete;
+  table_builder& operator=(const table_builder&) = delete;
+
+  void add_column(ast::sql_type type, bool nullable, bool integer);
+  void primary_key(std::span<const std::size_t> fields);
+  void unique(std::span<const std::size_t> fields, std::string_view name);
+  void index(std::span<const std::size_t> fields, bool unique, std::string_view name);
+  void max_length(std::size_t field, std::uint32_t length);
+  void check(std::string_view name, std::string_view condition);
+  void foreign_key(std::span<const std::size_t> fields, const model_names& referenced,
+                   std::span<const std::size_t> referenced_fields, ast::fk_action on_delete,
+                   ast::fk_action on_update, std::string_view name);
+  /// Completes the table (the key is field `id_field` when no primary_key option set it) and
+  /// hands it over; it lives for the rest of the program.
+  const table_info& finish(std::size_t id_field);
+
+ private:
+  std::unique_ptr<table_info> info_;
+  const model_names* names_;
+  std::vector<bool> integer_;
+  std::size_t checks_ = 0;
+};
 
 template <class T>
 model_names make_model_names() {
@@ -168,117 +192,69 @@ const model_names& names_of() {
 }
 
 template <class T, class... Ms>
-std::vector<std::size_t> field_indexes(const column_set<T, Ms...>& set) {
-  std::vector<std::size_t> indexes;
-  indexes.reserve(sizeof...(Ms));
-  set.members.for_each([&](auto member) { indexes.push_back(reflect::field_index(member)); });
+std::array<std::size_t, sizeof...(Ms)> field_indexes(const column_set<T, Ms...>& set) {
+  std::array<std::size_t, sizeof...(Ms)> indexes{};
+  std::size_t i = 0;
+  set.members.for_each([&](auto member) { indexes[i++] = reflect::field_index(member); });
   return indexes;
-}
-
-template <class T, class... Ms>
-std::vector<std::string> column_names(const column_set<T, Ms...>& set) {
-  const model_names& names = names_of<T>();
-  std::vector<std::string> columns;
-  columns.reserve(sizeof...(Ms));
-  for (std::size_t i : field_indexes(set)) columns.push_back(names.columns[i]);
-  return columns;
 }
 
 /// Applies one option of `schema<T>::options` to the table being built.
 struct option_applier {
-  table_info& info;
-  std::size_t checks = 0;
+  table_builder& table;
 
   template <class T, class... Ms>
-  void operator()(const primary_key_option<T, Ms...>& option) {
-    info.key_fields = field_indexes(option.columns);
+  void operator()(const primary_key_option<T, Ms...>& option) const {
+    table.primary_key(field_indexes(option.columns));
   }
   template <class T, class... Ms>
-  void operator()(const unique_option<T, Ms...>& option) {
-    ast::unique_def unique;
-    unique.columns = column_names(option.columns);
-    unique.name = option.name.empty() ? constraint_name("uq", info.def.name, unique.columns)
-                                      : std::string(option.name);
-    info.def.uniques.push_back(std::move(unique));
+  void operator()(const unique_option<T, Ms...>& option) const {
+    table.unique(field_indexes(option.columns), option.name);
   }
   template <class T, class... Ms>
-  void operator()(const index_option<T, Ms...>& option) {
-    ast::index_def index;
-    index.table = info.def.name;
-    index.columns = column_names(option.columns);
-    index.unique = option.unique;
-    index.name = option.name.empty() ? constraint_name("ix", info.def.name, index.columns)
-                                     : std::string(option.name);
-    info.def.indexes.push_back(std::move(index));
+  void operator()(const index_option<T, Ms...>& option) const {
+    table.index(field_indexes(option.columns), option.unique, option.name);
   }
   template <class T, class M>
-  void operator()(const max_length_option<T, M>& option) {
-    info.def.columns[reflect::field_index(option.member)].type.length = option.length;
+  void operator()(const max_length_option<T, M>& option) const {
+    table.max_length(reflect::field_index(option.member), option.length);
   }
   template <class T, class M>
-  void operator()(const column_name_option<T, M>&) {}  // applied by make_model_names
-  void operator()(const check_option& option) {
-    ++checks;
-    ast::check_def check{option.name.empty()
-                             ? "ck_" + info.def.name + "_" + std::to_string(checks)
-                             : std::string(option.name),
-                         raw_condition(option.condition)};
-    info.def.checks.push_back(std::move(check));
+  void operator()(const column_name_option<T, M>&) const {}  // applied by make_model_names
+  void operator()(const check_option& option) const {
+    table.check(option.name, option.condition);
   }
   template <class Local, class Referenced>
-  void operator()(const foreign_key_option<Local, Referenced>& option) {
-    ast::foreign_key_def fk;
-    fk.columns = column_names(option.columns);
-    fk.ref_table = names_of<typename Referenced::model_type>().table;
-    fk.ref_columns = column_names(option.referenced);
-    fk.on_delete = option.on_delete;
-    fk.on_update = option.on_update;
-    fk.name = option.name.empty() ? constraint_name("fk", info.def.name, fk.columns)
-                                  : std::string(option.name);
-    info.def.foreign_keys.push_back(std::move(fk));
+  void operator()(const foreign_key_option<Local, Referenced>& option) const {
+    table.foreign_key(field_indexes(option.columns),
+                      names_of<typename Referenced::model_type>(),
+                      field_indexes(option.referenced), option.on_delete, option.on_update,
+                      option.name);
   }
 };
 
 template <class T, std::size_t... I>
-void add_columns(table_info& info, const model_names& names, std::index_sequence<I...>) {
-  info.def.columns.reserve(sizeof...(I));
-  (info.def.columns.push_back(ast::column_def{
-       names.columns[I],
-       type_traits<unwrap_optional_t<reflect::field_type<T, I>>>::sql_type,
-       is_optional_v<reflect::field_type<T, I>>,
-       false,
-       std::nullopt,
-   }),
+void add_columns(table_builder& table, std::index_sequence<I...>) {
+  (table.add_column(type_traits<unwrap_optional_t<reflect::field_type<T, I>>>::sql_type,
+                    is_optional_v<reflect::field_type<T, I>>,
+                    is_integer_key_type<reflect::field_type<T, I>>()),
    ...);
 }
 
 template <class T>
-table_info make_table_info() {
-  constexpr auto fields = std::make_index_sequence<reflect::field_count<T>>{};
-  const model_names& names = names_of<T>();
-  table_info info;
-  info.model_name = std::string(reflect::type_name<T>());
-  info.def.name = names.table;
-  add_columns<T>(info, names, fields);
-
-  option_applier applier{info};
-  options_of<T>().for_each(applier);
-
+const table_info& make_table_info() {
+  table_builder table(reflect::type_name<T>(), names_of<T>());
+  add_columns<T>(table, std::make_index_sequence<reflect::field_count<T>>{});
+  options_of<T>().for_each(option_applier{table});
   if constexpr (option_facts<options_type<T>>::key_options == 0) {
     constexpr std::size_t id = id_field_index<T>();
     static_assert(!is_optional_v<reflect::field_type<T, id>>,
                   "tabula: a primary key column cannot be std::optional. Make the `id` field a "
                   "non-optional type.");
-    info.key_fields.push_back(id);
+    return table.finish(id);
+  } else {
+    return table.finish(reflect::field_count<T>);
   }
-  for (std::size_t field : info.key_fields) info.def.primary_key.push_back(names.columns[field]);
-
-  constexpr auto integer = integer_fields<T>(fields);
-  if (info.key_fields.size() == 1 && integer[info.key_fields.front()]) {
-    info.generated_field = info.key_fields.front();
-    info.def.columns[info.key_fields.front()].generated = true;
-  }
-  return info;
 }
 
 /// Checks, in order, what a model needs; the first failure is the one reported.
@@ -322,7 +298,7 @@ inline constexpr bool has_primary_key = detail::has_key<T>();
 template <class T>
 const table_info& table_of() {
   if constexpr (detail::is_valid_model<T>()) {
-    static const table_info info = detail::make_table_info<T>();
+    static const table_info& info = detail::make_table_info<T>();
     return info;
   } else {
     static const table_info invalid;  // not reached: the program is ill-formed
