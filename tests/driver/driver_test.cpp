@@ -108,8 +108,7 @@ TEST_CASE("a connection opens on the backend under test", "[driver]") {
 TEST_CASE("values of every storage class round-trip", "[driver]") {
   auto c = open();
   recreate(*c, "items",
-           id_column() +
-               ", flag BOOLEAN, n BIGINT, x DOUBLE PRECISION, s TEXT, b " + blob_type() +
+           id_column() + ", flag BOOLEAN, n BIGINT, x DOUBLE PRECISION, s TEXT, b " + blob_type() +
                ", maybe TEXT");
 
   struct item {
@@ -120,14 +119,14 @@ TEST_CASE("values of every storage class round-trip", "[driver]") {
     std::vector<std::byte> b;
   };
   const std::vector<item> items{
-      {true, std::numeric_limits<std::int64_t>::max(), 0.1, "h\xC3\xA9llo, w\xC3\xB6rld \xE2\x9C\x93",
-       bytes({0, 1, 2, 255, 0})},
+      {true, std::numeric_limits<std::int64_t>::max(), 0.1,
+       "h\xC3\xA9llo, w\xC3\xB6rld \xE2\x9C\x93", bytes({0, 1, 2, 255, 0})},
       {false, std::numeric_limits<std::int64_t>::min(), -1e300, "", {}},
       {true, 0, 1.5, "'quotes' and \"double quotes\" and ?1 and $1", bytes({7})},
   };
 
-  auto insert = c->prepare(
-      q("INSERT INTO items (flag, n, x, s, b, maybe) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id"));
+  auto insert = c->prepare(q(
+      "INSERT INTO items (flag, n, x, s, b, maybe) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id"));
   CHECK(insert->param_count() == 6);
   std::vector<std::int64_t> ids;
   for (const auto& it : items) {
@@ -216,8 +215,7 @@ TEST_CASE("getters convert only without loss", "[driver]") {
 TEST_CASE("RETURNING yields generated keys and several rows", "[driver]") {
   auto c = open();
   recreate(*c, "tags", id_column() + ", name TEXT NOT NULL");
-  auto st =
-      c->prepare(q("INSERT INTO tags (name) VALUES (?1), (?2), (?3) RETURNING id, name"));
+  auto st = c->prepare(q("INSERT INTO tags (name) VALUES (?1), (?2), (?3) RETURNING id, name"));
   st->bind(0, std::string_view("a"));
   st->bind(1, std::string_view("b"));
   st->bind(2, std::string_view("c"));
@@ -713,8 +711,8 @@ TEST_CASE("database-specific types read through the same getters", "[driver]") {
     }
   } else {
     SECTION("SQLite's REAL and INTEGER print as the PostgreSQL driver prints them") {
-      auto st = c->prepare(
-          "SELECT 1e30, 0.1, 9223372036854775807, 1e300 * 1e300, typeof(1e300 * 1e300)");
+      auto st =
+          c->prepare("SELECT 1e30, 0.1, 9223372036854775807, 1e300 * 1e300, typeof(1e300 * 1e300)");
       REQUIRE(st->step());
       CHECK(st->get_text(0) == "1e+30");
       CHECK(st->get_double(0) == 1e30);
@@ -730,10 +728,19 @@ TEST_CASE("database-specific types read through the same getters", "[driver]") {
 TEST_CASE("execute runs statements without results", "[driver]") {
   auto c = open();
   c->execute("DROP TABLE IF EXISTS multi");
-  c->execute("CREATE TABLE multi (v BIGINT); INSERT INTO multi VALUES (1); INSERT INTO multi "
-             "VALUES (2)");
+  c->execute(
+      "CREATE TABLE multi (v BIGINT); INSERT INTO multi VALUES (1); INSERT INTO multi "
+      "VALUES (2)");
   CHECK(scalar(*c, "SELECT sum(v) FROM multi") == 3);
   CHECK_THROWS_AS(c->execute("NOT SQL AT ALL"), tabula::programming_error);
+  if (on_postgres()) {
+    // COPY's data streams are not supported; the connection leaves the COPY state.
+    CHECK_THROWS_AS(c->execute("COPY multi TO STDOUT"), tabula::not_supported_error);
+    CHECK_THROWS_AS(c->execute("COPY multi FROM STDIN"), tabula::not_supported_error);
+    auto copy = c->prepare("COPY multi TO STDOUT");
+    CHECK_THROWS_AS(copy->step(), tabula::not_supported_error);
+    CHECK(scalar(*c, "SELECT count(*) FROM multi") == 2);
+  }
   c->execute("DROP TABLE multi");
 }
 
@@ -751,8 +758,7 @@ TEST_CASE("a connection the server closed reports it", "[driver]") {
   if (!on_postgres()) {
     // An SQLite connection is a file handle; a missing directory is its failure to connect.
     const auto e = thrown<tabula::operational_error>([] {
-      (void)tabula::driver::connect(
-          tabula::driver::parse_url("sqlite:////no/such/directory/x.db"));
+      (void)tabula::driver::connect(tabula::driver::parse_url("sqlite:////no/such/directory/x.db"));
     });
     CHECK(e.code() == "14");
     CHECK_THAT(e.what(), Contains("/no/such/directory/x.db"));

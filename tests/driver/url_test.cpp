@@ -14,8 +14,8 @@
 #include "tabula/postgres.hpp"
 #endif
 
-using tabula::driver::parse_url;
 using Catch::Matchers::Contains;
+using tabula::driver::parse_url;
 
 TEST_CASE("sqlite URLs name a file or memory", "[url]") {
   SECTION("three slashes: a relative path") {
@@ -105,8 +105,8 @@ TEST_CASE("postgresql URLs", "[url]") {
     CHECK(*u.port == 5433);
   }
   SECTION("several parameters") {
-    const auto u = parse_url(
-        "postgresql://h/d?connect_timeout=10&application_name=my%20app&sslmode=disable");
+    const auto u =
+        parse_url("postgresql://h/d?connect_timeout=10&application_name=my%20app&sslmode=disable");
     CHECK(u.params.size() == 3);
     CHECK(u.params.at("connect_timeout") == "10");
     CHECK(u.params.at("application_name") == "my app");
@@ -240,9 +240,8 @@ TEST_CASE("the driver registry", "[url][registry]") {
 #ifdef TABULA_TEST_HAVE_SQLITE
   SECTION("a driver registered for a new scheme is used by connect()") {
     // A scheme of its own that opens SQLite in memory, whatever the URL says.
-    register_driver("memdb", [](const url&) {
-      return connect_sqlite(parse_url("sqlite://:memory:"));
-    });
+    register_driver("memdb",
+                    [](const url&) { return connect_sqlite(parse_url("sqlite://:memory:")); });
     auto conn = connect(parse_url("memdb://anything/at-all"));
     REQUIRE(conn);
     CHECK(conn->dialect_name() == "sqlite");

@@ -19,7 +19,8 @@ void handle::defer_deallocate(std::string name) {
 void handle::deallocate_pending() {
   if (to_deallocate_.empty() || PQtransactionStatus(conn_) != PQTRANS_IDLE) return;
   std::string sql;
-  for (const auto& name : to_deallocate_) sql += fmt::format("DEALLOCATE {};", quote_identifier(name));
+  for (const auto& name : to_deallocate_)
+    sql += fmt::format("DEALLOCATE {};", quote_identifier(name));
   to_deallocate_.clear();
   exec_simple(conn_, sql);
 }
@@ -73,9 +74,7 @@ class connection final : public driver::connection {
     execute("ROLLBACK");
   }
 
-  void savepoint(std::string_view name) override {
-    execute("SAVEPOINT " + quote_identifier(name));
-  }
+  void savepoint(std::string_view name) override { execute("SAVEPOINT " + quote_identifier(name)); }
   void release_savepoint(std::string_view name) override {
     execute("RELEASE SAVEPOINT " + quote_identifier(name));
   }
@@ -91,9 +90,7 @@ class connection final : public driver::connection {
   [[nodiscard]] bool is_alive() const override { return PQstatus(conn_->get()) == CONNECTION_OK; }
 
  private:
-  [[nodiscard]] PGTransactionStatusType status() const {
-    return PQtransactionStatus(conn_->get());
-  }
+  [[nodiscard]] PGTransactionStatusType status() const { return PQtransactionStatus(conn_->get()); }
 
   // Prepares on the server with the parameter types left to inference, then asks the server
   // which types it inferred, so that values can be sent in each one's binary format.
@@ -164,7 +161,8 @@ std::unique_ptr<connection> connect_postgres(const url& u) {
         fmt::format("could not connect to {}: {}", u.redacted(), message), "", "08001", message);
   }
   // Notices (e.g. "table does not exist, skipping") are not errors; they are not printed.
-  PQsetNoticeProcessor(conn->get(), [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn->get(), [](void*, const char*) {}, nullptr);
   return std::make_unique<tabula::detail::pg::connection>(std::move(conn));
 }
 

@@ -17,21 +17,24 @@ template <class E>
   throw_error<E>(std::move(what), std::string(sql), std::string(sqlstate), message);
 }
 
-// Leaves the COPY state a statement put the connection in, so that it stays usable.
-void end_copy(PGconn* conn) {
+}  // namespace
+
+void reject_copy(PGconn* conn, std::string_view sql) {
+  // Leave the COPY state the statement put the connection in, so that it stays usable.
   for (;;) {
     const result_ptr r(PQgetResult(conn));
-    if (r == nullptr) return;
+    if (r == nullptr) break;
     if (PQresultStatus(r.get()) == PGRES_COPY_IN) {
-      PQputCopyEnd(conn, "not supported");
+      PQputCopyEnd(conn, "COPY FROM STDIN is not supported");
     } else if (PQresultStatus(r.get()) == PGRES_COPY_OUT) {
       char* row = nullptr;
       while (PQgetCopyData(conn, &row, 0) > 0) PQfreemem(row);
     }
   }
+  throw_error<not_supported_error>(
+      fmt::format("COPY ... FROM STDIN / TO STDOUT cannot run as a statement in: {}", sql),
+      std::string(sql));
 }
-
-}  // namespace
 
 void throw_result_error(PGconn* conn, const PGresult* result, std::string_view sql) {
   const auto field = [&](int code) -> std::string_view {
@@ -75,10 +78,7 @@ void exec_simple(PGconn* conn, std::string_view sql) {
       return;
     case PGRES_COPY_IN:
     case PGRES_COPY_OUT:
-      end_copy(conn);
-      throw_error<not_supported_error>(
-          fmt::format("COPY ... FROM STDIN / TO STDOUT cannot run through execute() in: {}", sql),
-          std::string(sql));
+      reject_copy(conn, sql);
     default:
       throw_result_error(conn, result.get(), sql);
   }

@@ -50,11 +50,25 @@ class handle {
 /// of the form `<message> (SQLSTATE <code>) in: <sql>`.
 [[noreturn]] void throw_result_error(PGconn* conn, const PGresult* result, std::string_view sql);
 
+/// Ends the COPY a statement started (tabula does not stream COPY data) and throws
+/// `not_supported_error`.
+[[noreturn]] void reject_copy(PGconn* conn, std::string_view sql);
+
 /// Runs SQL without parameters (simple query protocol) and checks the result.
 void exec_simple(PGconn* conn, std::string_view sql);
 
 /// How a parameter is sent, from the type the server inferred for it.
-enum class param_kind : std::uint8_t { int2, int4, int8, float4, float8, boolean, bytea, text, other };
+enum class param_kind : std::uint8_t {
+  int2,
+  int4,
+  int8,
+  float4,
+  float8,
+  boolean,
+  bytea,
+  text,
+  other
+};
 
 class statement final : public driver::statement {
  public:
@@ -80,9 +94,7 @@ class statement final : public driver::statement {
   bool step() override;
   void reset() override;
 
-  [[nodiscard]] int column_count() const override {
-    return static_cast<int>(column_names_.size());
-  }
+  [[nodiscard]] int column_count() const override { return static_cast<int>(column_names_.size()); }
   [[nodiscard]] std::string_view column_name(int col) const override;
   [[nodiscard]] bool is_null(int col) const override;
   [[nodiscard]] bool get_bool(int col) const override;

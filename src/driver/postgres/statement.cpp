@@ -141,10 +141,9 @@ void statement::set_owned_text(std::size_t i) {
 
 void statement::throw_bad_param(std::size_t i, std::string_view value,
                                 std::string_view reason) const {
-  throw_error<conversion_error>(
-      fmt::format("parameter {} (${}, {}) cannot take {}: {} in: {}", i, i + 1,
-                  type_name(param_types_[i]), value, reason, sql_),
-      sql_);
+  throw_error<conversion_error>(fmt::format("parameter {} (${}, {}) cannot take {}: {} in: {}", i,
+                                            i + 1, type_name(param_types_[i]), value, reason, sql_),
+                                sql_);
 }
 
 void statement::bind_null(int index) {
@@ -325,6 +324,11 @@ bool statement::step() {
         break;
       case PGRES_EMPTY_QUERY:
         break;
+      case PGRES_COPY_IN:
+      case PGRES_COPY_OUT:
+        result_.reset();
+        executed_ = false;
+        reject_copy(conn, sql_);
       default: {
         const result_ptr failed = std::move(result_);
         executed_ = false;
@@ -354,8 +358,8 @@ void statement::reset() {
 std::string_view statement::column_name(int col) const {
   if (col < 0 || col >= column_count()) {
     throw_error<programming_error>(
-        fmt::format("column index {} is out of range: the statement has {} column(s) in: {}",
-                    col, column_count(), sql_),
+        fmt::format("column index {} is out of range: the statement has {} column(s) in: {}", col,
+                    column_count(), sql_),
         sql_);
   }
   return column_names_[static_cast<std::size_t>(col)];
@@ -404,8 +408,8 @@ void statement::throw_not_convertible(int col, std::string_view target) const {
     }
   }
   throw_error<conversion_error>(
-      fmt::format("column {} (\"{}\") holds the {} value{}, which cannot be read as {} in: {}",
-                  col, column_name(col), type_name(type), shown, target, sql_),
+      fmt::format("column {} (\"{}\") holds the {} value{}, which cannot be read as {} in: {}", col,
+                  column_name(col), type_name(type), shown, target, sql_),
       sql_);
 }
 

@@ -39,9 +39,8 @@ class connection final : public driver::connection {
   [[nodiscard]] std::string_view dialect_name() const noexcept override { return "sqlite"; }
 
   std::shared_ptr<driver::statement> prepare(std::string_view sql) override {
-    return cache_.get(sql, [this](std::string_view text, bool cached) {
-      return prepare_new(text, cached);
-    });
+    return cache_.get(
+        sql, [this](std::string_view text, bool cached) { return prepare_new(text, cached); });
   }
 
   void execute(std::string_view sql) override {
@@ -58,9 +57,7 @@ class connection final : public driver::connection {
   void begin() override { execute("BEGIN"); }
   void commit() override { execute("COMMIT"); }
   void rollback() override { execute("ROLLBACK"); }
-  void savepoint(std::string_view name) override {
-    execute("SAVEPOINT " + quote_identifier(name));
-  }
+  void savepoint(std::string_view name) override { execute("SAVEPOINT " + quote_identifier(name)); }
   void release_savepoint(std::string_view name) override {
     execute("RELEASE SAVEPOINT " + quote_identifier(name));
   }
@@ -80,9 +77,8 @@ class connection final : public driver::connection {
     sqlite3* db = db_->get();
     sqlite3_stmt* raw = nullptr;
     const char* tail = nullptr;
-    const int rc =
-        sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
-                           persistent ? SQLITE_PREPARE_PERSISTENT : 0, &raw, &tail);
+    const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
+                                      persistent ? SQLITE_PREPARE_PERSISTENT : 0, &raw, &tail);
     if (rc != SQLITE_OK) throw_last_error(db, sql);
     if (raw == nullptr) {
       throw_error<programming_error>("the SQL text holds no statement", std::string(sql));
@@ -92,8 +88,8 @@ class connection final : public driver::connection {
     if (!is_blank(rest)) {
       // Only comments may follow; anything that prepares is a second statement.
       sqlite3_stmt* second = nullptr;
-      const int rc2 = sqlite3_prepare_v2(db, rest.data(), static_cast<int>(rest.size()), &second,
-                                         nullptr);
+      const int rc2 =
+          sqlite3_prepare_v2(db, rest.data(), static_cast<int>(rest.size()), &second, nullptr);
       sqlite3_finalize(second);
       if (rc2 != SQLITE_OK || second != nullptr) {
         throw_error<programming_error>(
@@ -138,7 +134,8 @@ std::unique_ptr<connection> connect_sqlite(const url& u) {
   auto db = std::make_shared<handle>();
   const int rc = sqlite3_open_v2(filename.c_str(), db->out(), flags, nullptr);
   if (rc != SQLITE_OK) {
-    const std::string message = db->get() != nullptr ? sqlite3_errmsg(db->get()) : sqlite3_errstr(rc);
+    const std::string message =
+        db->get() != nullptr ? sqlite3_errmsg(db->get()) : sqlite3_errstr(rc);
     const int code = db->get() != nullptr ? sqlite3_extended_errcode(db->get()) : rc;
     detail::throw_error<operational_error>(
         fmt::format("{} ({} {}) opening {}", message, code_name(code), code, u.redacted()), "",

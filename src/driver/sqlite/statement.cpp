@@ -140,8 +140,8 @@ int statement::column_count() const { return sqlite3_column_count(stmt_); }
 std::string_view statement::column_name(int col) const {
   if (col < 0 || col >= column_count()) {
     throw_error<programming_error>(
-        fmt::format("column index {} is out of range: the statement has {} column(s) in: {}",
-                    col, column_count(), sql_),
+        fmt::format("column index {} is out of range: the statement has {} column(s) in: {}", col,
+                    column_count(), sql_),
         sql_);
   }
   const char* name = sqlite3_column_name(stmt_, col);
@@ -218,7 +218,8 @@ std::string_view statement::get_text(int col) const {
   if (type == SQLITE_INTEGER || type == SQLITE_FLOAT) {
     // Formatted here rather than by sqlite3_column_text, which would change the column's
     // storage class in place and spells numbers differently from the PostgreSQL driver.
-    if (text_.size() <= static_cast<std::size_t>(col)) text_.resize(static_cast<std::size_t>(col) + 1);
+    if (text_.size() <= static_cast<std::size_t>(col))
+      text_.resize(static_cast<std::size_t>(col) + 1);
     auto& out = text_[static_cast<std::size_t>(col)];
     if (type == SQLITE_INTEGER) {
       out.clear();
