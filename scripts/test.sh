@@ -167,7 +167,8 @@ build_and_test() {
   fi
 
   phase "build ${build_dir}"
-  if ! cmake --build "$build_dir" -j "$jobs"; then
+  # -k 0: report every target that fails to build, not just the first.
+  if ! cmake --build "$build_dir" -j "$jobs" -- -k 0; then
     failures+=("${label}: build")
     phase_end
     return
