@@ -268,7 +268,8 @@ consteval bool is_valid_model() {
     static_assert(is_option_list_v<std::remove_cv_t<options_type<T>>>,
                   "tabula: tabula::schema<T>::options is not an option list. Write "
                   "`static constexpr auto options = tabula::options(...);`.");
-    if constexpr (all_fields_mappable<T>(std::make_index_sequence<reflect::field_count<T>>{})) {
+    if constexpr (is_option_list_v<std::remove_cv_t<options_type<T>>> &&
+                  all_fields_mappable<T>(std::make_index_sequence<reflect::field_count<T>>{})) {
       using facts = option_facts<options_type<T>>;
       static_assert(facts::template all_of_model<T>,
                     "tabula: an option in tabula::schema<T>::options names a member of another "
