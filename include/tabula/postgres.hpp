@@ -10,7 +10,11 @@
 ///         tabula::driver::parse_url("postgresql://app@localhost/app"));
 ///
 /// Statements are prepared once per connection and exchange values in PostgreSQL's binary
-/// format. The client encoding is UTF-8. A connection is used by one thread at a time.
+/// format; a parameter takes the type the server infers for it (an integer out of a smallint's
+/// range is a `conversion_error` before anything is sent). Read as text, numbers print as
+/// PostgreSQL prints them, timestamps as `YYYY-MM-DD HH:MM:SS[.ffffff]` (timestamptz in UTC),
+/// and types without a binary reader (arrays, intervals, enums, ...) in PostgreSQL's own text
+/// form. The client encoding is UTF-8. A connection is used by one thread at a time.
 
 #include <memory>
 

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "pg_values.hpp"
 #include "tabula/driver/driver.hpp"
 
 namespace tabula::detail::pg {
@@ -115,6 +116,7 @@ class statement final : public driver::statement {
                                     std::string_view reason) const;
   void check_column(int col) const;
   [[nodiscard]] std::string_view value_of(int col, std::string_view target) const;
+  [[nodiscard]] cell cell_of(int col, std::string_view target) const;
   [[noreturn]] void throw_not_convertible(int col, std::string_view target) const;
 
   std::shared_ptr<handle> conn_;

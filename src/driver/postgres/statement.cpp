@@ -397,6 +397,11 @@ std::string_view statement::value_of(int col, std::string_view target) const {
           static_cast<std::size_t>(PQgetlength(result_.get(), row_, col))};
 }
 
+cell statement::cell_of(int col, std::string_view target) const {
+  const auto data = value_of(col, target);  // checks `col` first
+  return {column_types_[static_cast<std::size_t>(col)], result_format_ == 1, data};
+}
+
 void statement::throw_not_convertible(int col, std::string_view target) const {
   const auto type = column_types_[static_cast<std::size_t>(col)];
   std::string shown;
@@ -415,40 +420,35 @@ void statement::throw_not_convertible(int col, std::string_view target) const {
 
 bool statement::get_bool(int col) const {
   constexpr std::string_view target = "a bool";
-  const cell c{column_types_[static_cast<std::size_t>(col)], result_format_ == 1,
-               value_of(col, target)};
+  const cell c = cell_of(col, target);
   if (auto v = to_bool(c)) return *v;
   throw_not_convertible(col, target);
 }
 
 std::int64_t statement::get_int64(int col) const {
   constexpr std::string_view target = "a 64-bit integer";
-  const cell c{column_types_[static_cast<std::size_t>(col)], result_format_ == 1,
-               value_of(col, target)};
+  const cell c = cell_of(col, target);
   if (auto v = to_int64(c)) return *v;
   throw_not_convertible(col, target);
 }
 
 double statement::get_double(int col) const {
   constexpr std::string_view target = "a double";
-  const cell c{column_types_[static_cast<std::size_t>(col)], result_format_ == 1,
-               value_of(col, target)};
+  const cell c = cell_of(col, target);
   if (auto v = to_double(c)) return *v;
   throw_not_convertible(col, target);
 }
 
 std::string_view statement::get_text(int col) const {
   constexpr std::string_view target = "text";
-  const cell c{column_types_[static_cast<std::size_t>(col)], result_format_ == 1,
-               value_of(col, target)};
+  const cell c = cell_of(col, target);
   if (auto v = to_text(c, scratch_[static_cast<std::size_t>(col)])) return *v;
   throw_not_convertible(col, target);
 }
 
 driver::blob_view statement::get_blob(int col) const {
   constexpr std::string_view target = "a blob";
-  const cell c{column_types_[static_cast<std::size_t>(col)], result_format_ == 1,
-               value_of(col, target)};
+  const cell c = cell_of(col, target);
   if (auto v = to_blob(c, scratch_[static_cast<std::size_t>(col)])) return *v;
   throw_not_convertible(col, target);
 }
