@@ -278,6 +278,19 @@ TEST_CASE("prepared statements come from the connection's cache", "[driver]") {
     CHECK(scalar(*c, "SELECT count(*) FROM nums WHERE v > 1") == 2);
   }
 
+  SECTION("a cached statement follows a change of the table's columns") {
+    auto st = c->prepare("SELECT * FROM nums ORDER BY v");
+    REQUIRE(st->step());
+    CHECK(st->column_count() == 1);
+    st.reset();
+    c->execute("ALTER TABLE nums ADD COLUMN w BIGINT DEFAULT 7");
+    auto again = c->prepare("SELECT * FROM nums ORDER BY v");
+    REQUIRE(again->step());
+    CHECK(again->column_count() == 2);
+    CHECK(again->column_name(1) == "w");
+    CHECK(again->get_int64(1) == 7);
+  }
+
   if (on_postgres()) {
     SECTION("statements that are not cached are dropped on the server") {
       const std::string count_sql = "SELECT count(*) FROM pg_prepared_statements";

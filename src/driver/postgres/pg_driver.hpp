@@ -107,6 +107,9 @@ class statement final : public driver::statement {
   [[nodiscard]] std::int64_t affected_rows() const override { return affected_; }
 
  private:
+  void describe_columns(const PGresult* description);
+  bool prepare_again(const PGresult* failed);
+  result_ptr execute_prepared();
   std::size_t prepare_bind(int index);
   void set_binary(std::size_t i, std::size_t length);
   void set_view(std::size_t i, std::string_view bytes);

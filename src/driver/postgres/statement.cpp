@@ -10,6 +10,7 @@
 #include <climits>
 #include <cmath>
 #include <cstring>
+#include <utility>
 
 #include "../driver_text.hpp"
 #include "pg_driver.hpp"
@@ -75,7 +76,10 @@ void statement::describe(const PGresult* d) {
   formats_.assign(n, 0);
   binary_.resize(n);
   text_.resize(n);
+  describe_columns(d);
+}
 
+void statement::describe_columns(const PGresult* d) {
   const auto cols = static_cast<std::size_t>(PQnfields(d));
   column_names_.resize(cols);
   column_types_.resize(cols);
@@ -86,6 +90,47 @@ void statement::describe(const PGresult* d) {
     column_types_[c] = PQftype(d, static_cast<int>(c));
     if (!reads_binary(column_types_[c])) result_format_ = 0;
   }
+}
+
+// PostgreSQL refuses to run a prepared statement whose result columns changed since it was
+// prepared ("cached plan must not change result type", after ALTER TABLE or a table created
+// anew). Outside a transaction the statement is prepared again, as SQLite does by itself;
+// inside one, the transaction is aborted already and the error stands.
+bool statement::prepare_again(const PGresult* failed) {
+  PGconn* conn = conn_->get();
+  const char* sqlstate = PQresultErrorField(failed, PG_DIAG_SQLSTATE);
+  if (sqlstate == nullptr || std::string_view(sqlstate) != "0A000" ||
+      PQtransactionStatus(conn) != PQTRANS_IDLE) {
+    return false;
+  }
+  auto name = conn_->next_statement_name();
+  const result_ptr prepared(PQprepare(conn, name.c_str(), sql_.c_str(), 0, nullptr));
+  if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) {
+    throw_result_error(conn, prepared.get(), sql_);
+  }
+  conn_->defer_deallocate(std::exchange(name_, std::move(name)));
+  const result_ptr d(PQdescribePrepared(conn, name_.c_str()));
+  if (PQresultStatus(d.get()) != PGRES_COMMAND_OK) throw_result_error(conn, d.get(), sql_);
+  const auto n = static_cast<std::size_t>(PQnparams(d.get()));
+  bool same_params = n == param_types_.size();
+  for (std::size_t i = 0; same_params && i < n; ++i) {
+    same_params = PQparamtype(d.get(), static_cast<int>(i)) == param_types_[i];
+  }
+  if (!same_params) {
+    describe(d.get());
+    throw_error<programming_error>(
+        fmt::format("the parameter types of this statement changed since it was prepared (the "
+                    "schema changed); bind its parameters again in: {}",
+                    sql_),
+        sql_);
+  }
+  describe_columns(d.get());
+  return true;
+}
+
+result_ptr statement::execute_prepared() {
+  return result_ptr(PQexecPrepared(conn_->get(), name_.c_str(), param_count(), values_.data(),
+                                   lengths_.data(), formats_.data(), result_format_));
 }
 
 // ---- binding
@@ -311,8 +356,10 @@ bool statement::step() {
     affected_ = 0;
     row_ = -1;
     rows_ = 0;
-    result_.reset(PQexecPrepared(conn, name_.c_str(), param_count(), values_.data(),
-                                 lengths_.data(), formats_.data(), result_format_));
+    result_ = execute_prepared();
+    if (PQresultStatus(result_.get()) == PGRES_FATAL_ERROR && prepare_again(result_.get())) {
+      result_ = execute_prepared();
+    }
     executed_ = true;
     switch (PQresultStatus(result_.get())) {
       case PGRES_TUPLES_OK:
