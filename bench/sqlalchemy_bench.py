@@ -10,7 +10,6 @@ import argparse
 import json
 import math
 import os
-import resource
 import sys
 import time
 
@@ -374,6 +373,15 @@ def run_orm(args, conn):
     raise SystemExit(3)
 
 
+def peak_rss_kib():
+    # VmHWM rather than ru_maxrss, which keeps the forking parent's high-water mark across exec.
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return -1
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--mode", choices=("core", "orm"), required=True)
@@ -398,7 +406,7 @@ def main():
     print(json.dumps({
         "system": "sqlalchemy_" + args.mode, "variant": args.variant, "backend": args.backend,
         "op": args.op, "n": args.n, "rows": args.rows, "seconds": seconds, "instructions": None,
-        "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "check": chk}))
+        "maxrss_kib": peak_rss_kib(), "check": chk}))
     sys.stdout.flush()
 
 

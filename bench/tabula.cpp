@@ -1,0 +1,208 @@
+// tabula doing the benchmark's operations through its public API on one pooled connection:
+// typed insert/get/update/remove by primary key, typed queries, explicit transactions.
+
+#include <tabula/postgres.hpp>
+#include <tabula/sqlite.hpp>
+#include <tabula/tabula.hpp>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "common/bench.hpp"
+
+using bench::Post;
+using bench::User;
+
+template <>
+struct tabula::schema<User> {
+  static constexpr auto table = "users";
+  static constexpr auto options = tabula::options(tabula::index(&User::score));
+};
+template <>
+struct tabula::schema<Post> {
+  static constexpr auto table = "posts";
+  static constexpr auto options = tabula::options(tabula::foreign_key(&Post::user_id, &User::id),
+                                                  tabula::index(&Post::user_id));
+};
+
+namespace {
+
+std::string url_of(const bench::config& cfg) {
+  switch (cfg.where) {
+    case bench::backend::memory: return "sqlite://:memory:";
+    case bench::backend::file: {
+      const std::string path = cfg.sqlite_path();
+      for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
+      return "sqlite:///" + path;  // path is absolute: sqlite:////abs/path
+    }
+    case bench::backend::postgres:
+      return "postgresql://" + cfg.pg_user + "@/" + cfg.pg_db + "?host=" + cfg.pg_host +
+             "&port=" + cfg.pg_port;
+  }
+  return {};
+}
+
+std::string check(tabula::connection& conn) {
+  auto st = conn.raw().prepare(bench::check_sql);
+  if (!st->step()) bench::fail("check: no row");
+  std::string out = std::to_string(st->get_int64(0)) + ":" + std::to_string(st->get_int64(1)) +
+                    ":" + std::to_string(st->get_int64(2));
+  st->reset();
+  return out;
+}
+
+void fill(tabula::connection& conn, std::size_t rows, std::size_t posts_per_user) {
+  std::vector<User> users = bench::make_users(rows);
+  conn.insert_many(users);
+  if (posts_per_user > 0) {
+    std::vector<Post> posts;
+    posts.reserve(rows * posts_per_user);
+    for (const User& u : users)
+      for (std::size_t j = 0; j < posts_per_user; ++j) posts.push_back(bench::make_post(u.id, j));
+    conn.insert_many(posts);
+  }
+  conn.execute("ANALYZE");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const bench::config cfg = bench::parse_args(argc, argv);
+  try {
+    tabula::engine db(url_of(cfg));
+    tabula::connection conn = db.connect();
+    if (cfg.where == bench::backend::file) {
+      conn.raw().execute("PRAGMA journal_mode=WAL");
+      conn.execute("PRAGMA synchronous=NORMAL");
+    }
+    if (cfg.where == bench::backend::postgres) conn.execute("SET client_min_messages = warning");
+    conn.drop_all<User, Post>();
+    conn.create_all<User, Post>();
+    std::string result_check;
+    bench::measurement m;
+    using tabula::col;
+
+    switch (cfg.operation) {
+      case bench::op::o1: {
+        std::vector<User> users = bench::make_users(cfg.n);
+        m = bench::measure([&] {
+          for (User& u : users) conn.insert(u);  // autocommit: each its own transaction
+        });
+        result_check = check(conn);
+        break;
+      }
+      case bench::op::o2: {
+        std::vector<User> users = bench::make_users(cfg.n);
+        m = bench::measure([&] {
+          auto tx = conn.begin();
+          for (User& u : users) conn.insert(u);
+          tx.commit();
+        });
+        result_check = check(conn);
+        break;
+      }
+      case bench::op::o3: {
+        std::vector<User> users = bench::make_users(cfg.n);
+        m = bench::measure([&] { conn.insert_many(users); });
+        result_check = check(conn);
+        break;
+      }
+      case bench::op::o4: {
+        fill(conn, cfg.rows, 0);
+        bench::checksum sum;
+        m = bench::measure([&] {
+          for (std::size_t k = 0; k < cfg.n; ++k) {
+            const std::optional<User> u = conn.get<User>(bench::key_at(k, cfg.rows));
+            if (!u) bench::fail("O4: missing row");
+            bench::add_user(sum, *u);
+          }
+        });
+        result_check = sum.str();
+        break;
+      }
+      case bench::op::o5: {
+        fill(conn, cfg.rows, 0);
+        std::vector<User> users;
+        m = bench::measure([&] { users = conn.all<User>(); });
+        bench::checksum sum;
+        for (const User& u : users) bench::add_user(sum, u);
+        result_check = sum.str();
+        break;
+      }
+      case bench::op::o6: {
+        fill(conn, cfg.rows, 0);
+        const std::vector<User> users = bench::make_updated_users(cfg.rows);
+        m = bench::measure([&] {
+          auto tx = conn.begin();
+          for (std::size_t k = 0; k < cfg.n; ++k)
+            conn.update(users[static_cast<std::size_t>(bench::key_at(k, cfg.rows) - 1)]);
+          tx.commit();
+        });
+        result_check = check(conn);
+        break;
+      }
+      case bench::op::o7: {
+        fill(conn, cfg.rows, 0);
+        m = bench::measure([&] {
+          auto tx = conn.begin();
+          for (std::size_t k = 0; k < cfg.n; ++k)
+            conn.remove_by_key<User>(bench::key_at(k, cfg.rows));
+          tx.commit();
+        });
+        result_check = check(conn);
+        break;
+      }
+      case bench::op::o8: {
+        // The typed DSL selects whole models of one table: users, then their posts ordered by
+        // user, merged in one pass (what an ORM's "select-in" loading does).
+        fill(conn, cfg.rows, cfg.posts_per_user);
+        std::vector<bench::UserWithPosts> out;
+        m = bench::measure([&] {
+          std::vector<User> users = conn.query<User>().order_by(&User::id).all();
+          std::vector<Post> posts = conn.query<Post>().order_by(&Post::user_id, &Post::id).all();
+          out.reserve(users.size());
+          auto p = posts.begin();
+          for (User& u : users) {
+            while (p != posts.end() && p->user_id < u.id) ++p;
+            if (p == posts.end() || p->user_id != u.id) continue;  // inner join: no posts, no row
+            auto& up = out.emplace_back();
+            up.user = std::move(u);
+            for (; p != posts.end() && p->user_id == up.user.id; ++p)
+              up.posts.push_back(std::move(*p));
+          }
+        });
+        bench::checksum sum;
+        for (const auto& up : out) {
+          bench::add_user(sum, up.user);
+          for (const Post& p : up.posts)
+            sum.add_unordered(static_cast<std::uint64_t>(p.id) + p.title.size() + p.body.size());
+        }
+        result_check = sum.str();
+        break;
+      }
+      case bench::op::o9: {
+        fill(conn, cfg.rows, 0);
+        bench::checksum sum;
+        m = bench::measure([&] {
+          for (std::size_t k = 0; k < cfg.n; ++k) {
+            const bench::o9_params q = bench::o9_at(k);
+            const std::vector<User> top =
+                conn.query<User>()
+                    .where(col(&User::age) > q.min_age && col(&User::score) < q.max_score)
+                    .order_by(tabula::desc(&User::score))
+                    .limit(10)
+                    .all();
+            for (const User& u : top) bench::add_user(sum, u);
+          }
+        });
+        result_check = sum.str();
+        break;
+      }
+    }
+    bench::report(cfg, "tabula", m, result_check);
+  } catch (const tabula::error& e) {
+    bench::fail(std::string("tabula: ") + e.what());
+  }
+  return 0;
+}
