@@ -67,30 +67,30 @@ void throw_out_of_range(std::uint64_t value, std::string_view cpp_type) {
 }
 
 void throw_out_of_range(double value, std::string_view cpp_type) {
-  throw_error<conversion_error>(fmt::format(
-      "tabula: the value {} does not fit in {}. Use a wider field type (double).", value,
-      cpp_type));
+  throw_error<conversion_error>(
+      fmt::format("tabula: the value {} does not fit in {}. Use a wider field type (double).",
+                  value, cpp_type));
 }
 
 void check_model_names(const model_names& names, std::string_view model) {
   if (names.table.empty()) {
     throw_error<programming_error>(fmt::format(
-        "tabula: model `{}` has an empty table name. Give tabula::schema<{}>::table a name.",
-        model, model));
+        "tabula: model `{}` has an empty table name. Give tabula::schema<{}>::table a name.", model,
+        model));
   }
   for (std::size_t i = 0; i < names.columns.size(); ++i) {
     if (names.columns[i].empty()) {
-      throw_error<programming_error>(fmt::format(
-          "tabula: field {} of model `{}` has an empty column name. Give "
-          "tabula::column_name(...) a name.",
-          i, model));
+      throw_error<programming_error>(
+          fmt::format("tabula: field {} of model `{}` has an empty column name. Give "
+                      "tabula::column_name(...) a name.",
+                      i, model));
     }
     for (std::size_t j = 0; j < i; ++j) {
       if (names.columns[j] == names.columns[i]) {
-        throw_error<programming_error>(fmt::format(
-            "tabula: model `{}` has two columns named \"{}\". Rename one with "
-            "tabula::column_name(&{}::field, \"...\").",
-            model, names.columns[i], model));
+        throw_error<programming_error>(
+            fmt::format("tabula: model `{}` has two columns named \"{}\". Rename one with "
+                        "tabula::column_name(&{}::field, \"...\").",
+                        model, names.columns[i], model));
       }
     }
   }
@@ -153,19 +153,18 @@ void table_builder::primary_key(std::span<const std::size_t> fields) {
 void table_builder::unique(std::span<const std::size_t> fields, std::string_view name) {
   ast::unique_def unique;
   unique.columns = names_of_fields(*names_, fields);
-  unique.name = name.empty() ? constraint_name("uq", info_->def.name, unique.columns)
-                             : std::string(name);
+  unique.name =
+      name.empty() ? constraint_name("uq", info_->def.name, unique.columns) : std::string(name);
   info_->def.uniques.push_back(std::move(unique));
 }
 
-void table_builder::index(std::span<const std::size_t> fields, bool unique,
-                          std::string_view name) {
+void table_builder::index(std::span<const std::size_t> fields, bool unique, std::string_view name) {
   ast::index_def index;
   index.table = info_->def.name;
   index.columns = names_of_fields(*names_, fields);
   index.unique = unique;
-  index.name = name.empty() ? constraint_name("ix", info_->def.name, index.columns)
-                            : std::string(name);
+  index.name =
+      name.empty() ? constraint_name("ix", info_->def.name, index.columns) : std::string(name);
   info_->def.indexes.push_back(std::move(index));
 }
 
@@ -180,8 +179,7 @@ void table_builder::check(std::string_view name, std::string_view condition) {
       raw_condition(condition)});
 }
 
-void table_builder::foreign_key(std::span<const std::size_t> fields,
-                                const model_names& referenced,
+void table_builder::foreign_key(std::span<const std::size_t> fields, const model_names& referenced,
                                 std::span<const std::size_t> referenced_fields,
                                 ast::fk_action on_delete, ast::fk_action on_update,
                                 std::string_view name) {

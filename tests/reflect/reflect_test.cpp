@@ -207,8 +207,9 @@ TEST_CASE("field_index finds every member of Hana-adapted classes") {
 
 TEST_CASE("field_index rejects a member pointer that designates no reflected field") {
   CHECK_THROWS_AS(reflect::field_index(&Sensor::cache), tabula::programming_error);
-  CHECK_THROWS_WITH(reflect::field_index(&Both::b),
-                    Catch::Contains("tabula: the member pointer is not a reflected field of `Both`"));
+  CHECK_THROWS_WITH(
+      reflect::field_index(&Both::b),
+      Catch::Contains("tabula: the member pointer is not a reflected field of `Both`"));
   std::string Model::*null_member = nullptr;
   CHECK_THROWS_AS(reflect::field_index(null_member), tabula::programming_error);
 }

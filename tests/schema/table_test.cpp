@@ -38,15 +38,15 @@ using registry::Model;
 template <>
 struct tabula::schema<Model> {
   static constexpr auto table = "models";
-  static constexpr auto options = tabula::options(
-      tabula::unique(&Model::name), tabula::max_length(&Model::name, 100),
-      tabula::index(&Model::framework), tabula::check("accuracy BETWEEN 0 AND 1"));
+  static constexpr auto options =
+      tabula::options(tabula::unique(&Model::name), tabula::max_length(&Model::name, 100),
+                      tabula::index(&Model::framework), tabula::check("accuracy BETWEEN 0 AND 1"));
 };
 
 template <>
 struct tabula::schema<Experiment> {
-  static constexpr auto options = tabula::options(
-      tabula::foreign_key(&Experiment::model_id, &Model::id).on_delete_cascade());
+  static constexpr auto options =
+      tabula::options(tabula::foreign_key(&Experiment::model_id, &Model::id).on_delete_cascade());
 };
 
 namespace {
@@ -170,7 +170,8 @@ struct tabula::schema<Run> {
   static constexpr auto options = tabula::options(
       tabula::column_name(&Run::started, "started_at"), tabula::column_name(&Run::id, "run_id"),
       tabula::unique(&Run::label).named("run_label_unique"),
-      tabula::unique_index(&Run::label, &Run::started), tabula::index(&Run::finished).named("by_end"),
+      tabula::unique_index(&Run::label, &Run::started),
+      tabula::index(&Run::finished).named("by_end"),
       tabula::check("finished IS NULL OR finished >= started_at"),
       tabula::check("ck_label", "label <> '?'"), tabula::max_length(&Run::label, 20));
 };
@@ -223,8 +224,8 @@ std::string raw_sql(const ast::expr& e) {
   return r.sql;
 }
 
-void check_column(const ast::column_def& c, const char* name, type_kind kind,
-                  std::uint32_t length, bool nullable, bool generated) {
+void check_column(const ast::column_def& c, const char* name, type_kind kind, std::uint32_t length,
+                  bool nullable, bool generated) {
   INFO("column " << name);
   CHECK(c.name == name);
   CHECK(c.type == ast::sql_type{kind, length});

@@ -86,7 +86,8 @@ struct tabula::type_traits<time_point> : tabula::mapped_as<std::int64_t, time_po
     return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
   }
   static time_point from_db(std::int64_t us) {
-    return time_point(std::chrono::duration_cast<time_point::duration>(std::chrono::microseconds(us)));
+    return time_point(
+        std::chrono::duration_cast<time_point::duration>(std::chrono::microseconds(us)));
   }
 };
 
@@ -282,8 +283,8 @@ TEST_CASE("user mappings through mapped_as") {
   CHECK(round_trip(d) == d);
   CHECK_THROWS_AS(type_traits<Digest>::from_sql({}), tabula::conversion_error);
 
-  const time_point t = std::chrono::system_clock::from_time_t(1700000000) +
-                       std::chrono::microseconds(123456);
+  const time_point t =
+      std::chrono::system_clock::from_time_t(1700000000) + std::chrono::microseconds(123456);
   CHECK(type_traits<time_point>::to_sql(t) == 1700000000123456LL);
   CHECK(round_trip(t) == t);
 }

@@ -33,8 +33,8 @@ namespace tabula::reflect {
 /// A class whose fields tabula can reflect: an aggregate Boost.PFR handles, or a class adapted
 /// with `BOOST_HANA_DEFINE_STRUCT` / `BOOST_HANA_ADAPT_STRUCT`.
 template <class T>
-concept reflectable = detail::hana_reflectable<std::remove_cv_t<T>> ||
-                      detail::pfr_reflectable<std::remove_cv_t<T>>;
+concept reflectable =
+    detail::hana_reflectable<std::remove_cv_t<T>> || detail::pfr_reflectable<std::remove_cv_t<T>>;
 
 namespace detail {
 
@@ -57,13 +57,20 @@ struct engine_of {
                 "tabula: this type cannot be reflected. A model must be an aggregate struct (no "
                 "constructors, no private members, no base classes) or a class adapted with "
                 "BOOST_HANA_DEFINE_STRUCT or BOOST_HANA_ADAPT_STRUCT (see docs/models.md).");
-  using type = std::conditional_t<
-      hana_reflectable<T>, hana_engine<T>,
-      std::conditional_t<pfr_reflectable<T>, aggregate_engine<T>, no_engine<T>>>;
+  using type =
+      std::conditional_t<hana_reflectable<T>, hana_engine<T>,
+                         std::conditional_t<pfr_reflectable<T>, aggregate_engine<T>, no_engine<T>>>;
 };
 
 template <class T>
 using engine = typename engine_of<std::remove_cv_t<T>>::type;
+
+/// The type of a data member (a member pointer `M T::*` with this `M` is no member function).
+template <class M>
+concept data_member_type = !std::is_function_v<M>;
+
+template <class P>
+concept member_object_pointer = std::is_member_object_pointer_v<P>;
 
 [[noreturn]] inline void throw_not_a_field(std::string_view model) {
   tabula::detail::throw_error<programming_error>(
@@ -84,7 +91,8 @@ using field_type = std::remove_cv_t<typename detail::engine<T>::template type<I>
 /// The name of field `I` of `T`, as written in the class.
 template <class T, std::size_t I>
 consteval std::string_view field_name() {
-  static_assert(I < field_count<T>, "tabula: field index out of range. Use an index below field_count<T>.");
+  static_assert(I < field_count<T>,
+                "tabula: field index out of range. Use an index below field_count<T>.");
   return detail::engine<T>::template name<I>();
 }
 
@@ -103,7 +111,8 @@ inline constexpr std::array<std::string_view, field_count<T>> field_names =
 /// Field `I` of `obj`, as a reference (const when `obj` is const).
 template <std::size_t I, class T>
 constexpr decltype(auto) get(T& obj) noexcept {
-  static_assert(I < field_count<T>, "tabula: field index out of range. Use an index below field_count<T>.");
+  static_assert(I < field_count<T>,
+                "tabula: field index out of range. Use an index below field_count<T>.");
   return detail::engine<T>::template get<I>(obj);
 }
 
@@ -130,8 +139,7 @@ consteval std::string_view type_name() {
 /// The index of the field `member` designates. Throws `programming_error` when it designates
 /// none (a null pointer, or a member the reflection does not see). Usable in constant
 /// expressions, where the throw becomes a compile error.
-template <class T, class M>
-  requires(!std::is_function_v<M>)
+template <class T, detail::data_member_type M>
 constexpr std::size_t field_index(M T::*member) {
   using engine_type = detail::engine<T>;
   const std::size_t index = engine_type::index(member);
@@ -140,8 +148,7 @@ constexpr std::size_t field_index(M T::*member) {
 }
 
 /// The index of the field `Member` designates, as a constant: `field_index_of<&Model::name>`.
-template <auto Member>
-  requires std::is_member_object_pointer_v<decltype(Member)>
+template <detail::member_object_pointer auto Member>
 inline constexpr std::size_t field_index_of = field_index(Member);
 
 /// `name` in snake_case: "MLModel" -> "ml_model", "HTTPServerLog" -> "http_server_log",

@@ -100,8 +100,9 @@ struct column_set {
 namespace detail {
 template <class... Ps>
 constexpr void check_members() {
-  static_assert(sizeof...(Ps) > 0, "tabula: an option needs at least one column. Name the "
-                                   "columns with member pointers, e.g. &Model::name.");
+  static_assert(sizeof...(Ps) > 0,
+                "tabula: an option needs at least one column. Name the "
+                "columns with member pointers, e.g. &Model::name.");
   static_assert((data_member_pointer<Ps> && ...),
                 "tabula: options take pointers to data members. Write &Model::field.");
   if constexpr ((data_member_pointer<Ps> && ...)) {
@@ -142,9 +143,10 @@ struct primary_key_option : detail::option_tag {
 template <class P0, class... Ps>
 constexpr auto primary_key(P0 first, Ps... rest) {
   detail::check_members<P0, Ps...>();
-  static_assert(!(is_optional_v<detail::member_of<P0>> || ... || is_optional_v<detail::member_of<Ps>>),
-                "tabula: a primary key column cannot be std::optional. Make the field a "
-                "non-optional type.");
+  static_assert(
+      !(is_optional_v<detail::member_of<P0>> || ... || is_optional_v<detail::member_of<Ps>>),
+      "tabula: a primary key column cannot be std::optional. Make the field a "
+      "non-optional type.");
   using set = detail::column_set_of<P0, Ps...>;
   return primary_key_option<typename set::model_type, detail::member_of<P0>,
                             detail::member_of<Ps>...>{{}, columns(first, rest...)};
@@ -236,8 +238,7 @@ struct column_name_option : detail::option_tag {
 };
 
 /// Names the column of a field: `tabula::column_name(&Model::framework, "fw")`.
-template <class P>
-  requires detail::data_member_pointer<P>
+template <detail::data_member_pointer P>
 constexpr auto column_name(P member, std::string_view name) {
   return column_name_option<detail::class_of<P>, detail::member_of<P>>{{}, member, name};
 }
@@ -245,7 +246,7 @@ constexpr auto column_name(P member, std::string_view name) {
 /// `check("condition")`: a CHECK constraint, in SQL written as is into CREATE TABLE.
 struct check_option : detail::option_tag {
   using model_type = void;  ///< not tied to a model's members
-  std::string_view name;  ///< empty: `ck_<table>_<n>`
+  std::string_view name;    ///< empty: `ck_<table>_<n>`
   std::string_view condition;
 };
 
@@ -347,8 +348,7 @@ constexpr auto make_foreign_key(column_set<T, Ms...> local, column_set<U, Ns...>
 
 /// A foreign key from one column to a column of another model (usually its key):
 /// `foreign_key(&Experiment::model_id, &Model::id).on_delete_cascade()`.
-template <class P, class Q>
-  requires detail::data_member_pointer<P> && detail::data_member_pointer<Q>
+template <detail::data_member_pointer P, detail::data_member_pointer Q>
 constexpr auto foreign_key(P column, Q referenced) {
   return detail::make_foreign_key(columns(column), columns(referenced));
 }

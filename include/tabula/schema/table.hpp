@@ -59,7 +59,9 @@ concept has_schema_table = requires {
   { schema<T>::table } -> std::convertible_to<std::string_view>;
 };
 template <class T>
-concept has_schema_options = requires { schema<T>::options; };
+concept has_schema_options = requires {
+  schema<T>::options;
+};
 
 template <class T>
 constexpr auto options_of() {
@@ -96,9 +98,8 @@ template <class... Opts>
 struct option_facts<option_list<Opts...>> {
   static constexpr std::size_t key_options = (std::size_t{is_primary_key_option_v<Opts>} + ... + 0);
   template <class T>
-  static constexpr bool all_of_model =
-      ((std::is_same_v<typename Opts::model_type, T> ||
-        std::is_void_v<typename Opts::model_type>)&&...);
+  static constexpr bool all_of_model = ((std::is_same_v<typename Opts::model_type, T> ||
+                                         std::is_void_v<typename Opts::model_type>)&&...);
 };
 
 /// The index of the field named `id`, or `field_count<T>` when there is none.
@@ -221,13 +222,10 @@ struct option_applier {
   }
   template <class T, class M>
   void operator()(const column_name_option<T, M>&) const {}  // applied by make_model_names
-  void operator()(const check_option& option) const {
-    table.check(option.name, option.condition);
-  }
+  void operator()(const check_option& option) const { table.check(option.name, option.condition); }
   template <class Local, class Referenced>
   void operator()(const foreign_key_option<Local, Referenced>& option) const {
-    table.foreign_key(field_indexes(option.columns),
-                      names_of<typename Referenced::model_type>(),
+    table.foreign_key(field_indexes(option.columns), names_of<typename Referenced::model_type>(),
                       field_indexes(option.referenced), option.on_delete, option.on_update,
                       option.name);
   }
@@ -315,8 +313,7 @@ std::string_view table_name() {
 
 /// The column name of the field `member` designates: the field's name, or the name given with
 /// `tabula::column_name(member, "...")`.
-template <class T, class M>
-  requires(!std::is_function_v<M>)
+template <class T, reflect::detail::data_member_type M>
 const std::string& column_name(M T::*member) {
   return table_of<T>().def.columns[reflect::field_index(member)].name;
 }

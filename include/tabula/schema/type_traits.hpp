@@ -38,7 +38,8 @@ namespace tabula {
 /// specialization has no SQL mapping. A specialization provides
 ///
 /// ```cpp
-/// using sql_value = ...;  // bool, std::int64_t, double, std::string_view or std::span<const std::byte>
+/// // bool, std::int64_t, double, std::string_view or std::span<const std::byte>:
+/// using sql_value = ...;
 /// static constexpr ast::sql_type sql_type{...};  // the column type in CREATE TABLE
 /// static sql_value to_sql(const T& v);           // may throw conversion_error
 /// static T from_sql(sql_value v);                // may throw conversion_error
@@ -57,18 +58,25 @@ inline constexpr bool is_sql_value_v =
     std::is_same_v<V, std::string_view> || std::is_same_v<V, std::span<const std::byte>>;
 }  // namespace detail
 
+namespace detail {
+template <class T>
+concept has_sql_value = requires {
+  typename type_traits<T>::sql_value;
+};
+
+template <class T>
+concept has_sql_conversions = requires(const T& v, typename type_traits<T>::sql_value s) {
+  { type_traits<T>::sql_type } -> std::convertible_to<ast::sql_type>;
+  { type_traits<T>::to_sql(v) } -> std::same_as<typename type_traits<T>::sql_value>;
+  { type_traits<T>::from_sql(s) } -> std::same_as<T>;
+};
+}  // namespace detail
+
 /// A type with a complete `type_traits<T>` providing `sql_value`, `sql_type`, `to_sql` and
 /// `from_sql` with the signatures above.
 template <class T>
-concept sql_mappable = requires { typename type_traits<T>::sql_value; } &&
-                       detail::is_sql_value_v<typename type_traits<T>::sql_value> &&
-                       requires(const T& v, typename type_traits<T>::sql_value s) {
-                         { type_traits<T>::sql_type } -> std::convertible_to<ast::sql_type>;
-                         {
-                           type_traits<T>::to_sql(v)
-                           } -> std::same_as<typename type_traits<T>::sql_value>;
-                         { type_traits<T>::from_sql(s) } -> std::same_as<T>;
-                       };
+concept sql_mappable = detail::has_sql_value<T> &&
+    detail::is_sql_value_v<typename type_traits<T>::sql_value> && detail::has_sql_conversions<T>;
 
 namespace detail {
 template <class T>
@@ -115,19 +123,18 @@ namespace detail {
 template <std::size_t Size, bool Signed>
 struct integer_mapping {
   static constexpr ast::type_kind kind =
-      Size == 1                        ? ast::type_kind::int16
-      : Size == 2                      ? (Signed ? ast::type_kind::int16 : ast::type_kind::int32)
-      : (Size == 4 && Signed)          ? ast::type_kind::int32
-                                       : ast::type_kind::int64;
-  static constexpr std::string_view name =
-      Signed ? (Size == 1 ? "std::int8_t"
-                : Size == 2 ? "std::int16_t"
-                : Size == 4 ? "std::int32_t"
-                            : "std::int64_t")
-             : (Size == 1 ? "std::uint8_t"
-                : Size == 2 ? "std::uint16_t"
-                : Size == 4 ? "std::uint32_t"
-                            : "std::uint64_t");
+      Size == 1               ? ast::type_kind::int16
+      : Size == 2             ? (Signed ? ast::type_kind::int16 : ast::type_kind::int32)
+      : (Size == 4 && Signed) ? ast::type_kind::int32
+                              : ast::type_kind::int64;
+  static constexpr std::string_view name = Signed ? (Size == 1   ? "std::int8_t"
+                                                     : Size == 2 ? "std::int16_t"
+                                                     : Size == 4 ? "std::int32_t"
+                                                                 : "std::int64_t")
+                                                  : (Size == 1   ? "std::uint8_t"
+                                                     : Size == 2 ? "std::uint16_t"
+                                                     : Size == 4 ? "std::uint32_t"
+                                                                 : "std::uint64_t");
 
   template <class I>
   static constexpr std::int64_t to_sql(I v) {
@@ -201,9 +208,7 @@ struct type_traits<T, std::enable_if_t<std::is_enum_v<T>>> {
   using mapping = detail::integer_mapping<sizeof(underlying), std::is_signed_v<underlying>>;
   using sql_value = std::int64_t;
   static constexpr ast::sql_type sql_type{mapping::kind};
-  static constexpr sql_value to_sql(T v) {
-    return mapping::to_sql(static_cast<underlying>(v));
-  }
+  static constexpr sql_value to_sql(T v) { return mapping::to_sql(static_cast<underlying>(v)); }
   static constexpr T from_sql(sql_value v) {
     return static_cast<T>(mapping::template from_sql<underlying>(v));
   }
@@ -217,8 +222,9 @@ struct type_traits<float> {
   static constexpr sql_value to_sql(float v) noexcept { return v; }
   static constexpr float from_sql(sql_value v) {
     // NaN and infinities convert exactly; a finite value beyond float's range would not.
-    if (v == v && (v > static_cast<double>(std::numeric_limits<float>::max()) ||
-                   v < -static_cast<double>(std::numeric_limits<float>::max())) &&
+    if (v == v &&
+        (v > static_cast<double>(std::numeric_limits<float>::max()) ||
+         v < -static_cast<double>(std::numeric_limits<float>::max())) &&
         v != std::numeric_limits<double>::infinity() &&
         v != -std::numeric_limits<double>::infinity()) {
       detail::throw_out_of_range(v, "float");

@@ -49,11 +49,14 @@ consteval auto field_pointer_holder() noexcept {
 }
 
 template <class T, std::size_t I>
-inline constexpr auto aggregate_field_name = [] {
+consteval auto make_aggregate_field_name() {
   constexpr std::string_view name =
       member_name_from(pretty_pointer<field_pointer_holder<T, I>()>());
   return copy_name<name.size()>(name);
-}();
+}
+
+template <class T, std::size_t I>
+inline constexpr auto aggregate_field_name = make_aggregate_field_name<T, I>();
 
 template <class T, class M, std::size_t... I>
 constexpr std::size_t aggregate_field_index(M T::*member, std::index_sequence<I...>) noexcept {

@@ -80,7 +80,9 @@ template <class T>
 using hana_accessors = decltype(boost::hana::accessors_impl<T>::apply());
 
 template <class T>
-concept hana_adapted = std::is_class_v<T> && requires { boost::hana::accessors_impl<T>::apply(); };
+concept hana_adapted = std::is_class_v<T> && requires {
+  boost::hana::accessors_impl<T>::apply();
+};
 
 template <class T, std::size_t... I>
 consteval bool all_accessors_are_members(std::index_sequence<I...>) {
@@ -92,9 +94,8 @@ consteval bool all_accessors_are_members(std::index_sequence<I...>) {
 /// Adapted with Hana through accessors that are member pointers (what `DEFINE_STRUCT` and
 /// `ADAPT_STRUCT` generate; `ADAPT_ADT`'s getter functions are not fields).
 template <class T>
-concept hana_reflectable =
-    hana_adapted<T> && all_accessors_are_members<T>(
-                           std::make_index_sequence<type_list_of<hana_accessors<T>>::size>{});
+concept hana_reflectable = hana_adapted<T> &&
+    all_accessors_are_members<T>(std::make_index_sequence<type_list_of<hana_accessors<T>>::size>{});
 
 #else
 
@@ -137,7 +138,8 @@ struct hana_engine {
   template <class M, std::size_t... I>
   static constexpr std::size_t index_of(M T::*member, std::index_sequence<I...>) noexcept {
     std::size_t index = count;
-    static_cast<void>(((same_member(accessor<I>::pointer, member) ? (index = I, true) : false) || ...));
+    static_cast<void>(
+        ((same_member(accessor<I>::pointer, member) ? (index = I, true) : false) || ...));
     return index;
   }
   template <class P, class M>

@@ -101,13 +101,16 @@ template <class T>
 inline constexpr std::string_view qualified_type_name = type_argument_from(pretty_type<T>());
 
 template <class T>
-inline constexpr auto short_type_name = []() consteval {
+consteval auto make_short_type_name() {
   constexpr std::string_view full = qualified_type_name<T>;
   constexpr std::size_t size = unqualify(full, nullptr);
   fixed_name<size> out;
   unqualify(full, out.chars.data(), size);
   return out;
-}();
+}
+
+template <class T>
+inline constexpr auto short_type_name = make_short_type_name<T>();
 
 /// A pointer wrapped in a class: Clang 14 accepts a pointer to a subobject as a template
 /// argument only inside a class-type argument.
