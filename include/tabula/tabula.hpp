@@ -14,4 +14,6 @@
 #include "tabula/dialect/dialect.hpp"      // IWYU pragma: export
 #include "tabula/core/connection.hpp"      // IWYU pragma: export
 #include "tabula/core/engine.hpp"          // IWYU pragma: export
+#include "tabula/core/executor.hpp"        // IWYU pragma: export
+#include "tabula/query/executable.hpp"    // IWYU pragma: export
 #include "tabula/orm/session.hpp"          // IWYU pragma: export

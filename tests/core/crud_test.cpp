@@ -251,3 +251,30 @@ TEST_CASE("insert_many writes every element and fills generated keys") {
     CHECK(db().get<author>(p.id)->name == p.name);
   }
 }
+
+TEST_CASE("count, exists, scalar and streaming") {
+  fresh_schema();
+  for (int i = 1; i <= 7; ++i) {
+    author a{.name = "s" + std::to_string(i), .email = std::to_string(i) + "@s", .age = i};
+    db().insert(a);
+  }
+  auto older = db().query<author>().where(col(&author::age) > 3);
+  CHECK(older.count() == 4);
+  CHECK(older.exists());
+  CHECK_FALSE(db().query<author>().where(col(&author::age) > 30).exists());
+  CHECK(db().query<author>().where(col(&author::age) > 30).count() == 0);
+
+  int seen = 0;
+  std::int64_t age_sum = 0;
+  for (const author& a : older.order_by(tabula::asc(&author::age)).stream()) {
+    ++seen;
+    age_sum += *a.age;
+  }
+  CHECK(seen == 4);
+  CHECK(age_sum == 4 + 5 + 6 + 7);
+
+  // A statement built unbound runs through a connection or the engine.
+  auto unbound = tabula::select_from<author>().where(col(&author::age) <= 2);
+  CHECK(db().all(unbound).size() == 2);
+  CHECK(db().connect().all(unbound).size() == 2);
+}

@@ -50,7 +50,7 @@ static_assert(std::is_same_v<tabula::expression_value_t<decltype(col(&author::ag
 // where() refuses a condition on a model the query does not read.
 template <class Q, class C>
 concept can_filter = requires(Q q, C c) { q.where(c); };
-static_assert(can_filter<tabula::select_statement<author>, cond>);
+static_assert(can_filter<tabula::select_statement<void, author>, cond>);
 
 std::string sql_of(const tabula::dialect& d, const auto& stmt) {
   return d.compile(stmt.lower()).text;

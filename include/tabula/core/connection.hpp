@@ -56,8 +56,6 @@ class transaction {
   std::string savepoint_;  ///< empty for a top-level transaction
 };
 
-template <class Source, class Statement>
-class bound_query;
 
 /// A prepared statement in use: reset when the use ends, so a statement read only partly
 /// (one row of many) holds no lock and no result beyond its use.
@@ -222,6 +220,7 @@ class connection {
 
   /// Every row of a model.
   template <class T>
+    requires(!requires { typename T::row_type; })
   [[nodiscard]] std::vector<T> all() {
     return query<T>().all();
   }
@@ -283,19 +282,38 @@ class connection {
 
   /// SELECT of whole `T` rows: refine with where / order_by / limit, finish with all() etc.
   template <class T>
-  [[nodiscard]] bound_query<connection, select_statement<T>> query();
+  [[nodiscard]] select_statement<connection, T> query() {
+    return select_statement<connection, T>(this);
+  }
+
+  /// Every row of a typed statement built elsewhere (e.g. with `select_from<T>()`).
+  template <class Statement>
+  [[nodiscard]] auto all(const Statement& stmt);
+
+  /// Prepares a typed statement and binds its values: ready to step. `Key` names the shape
+  /// for the SQL cache (the statement type itself unless a wrapper changes the SQL).
+  template <class Key = void, class Statement, class Lower>
+  [[nodiscard]] statement_ref start(const Statement& stmt, Lower&& lower) {
+    using cache_key = std::conditional_t<std::is_void_v<Key>, Statement, Key>;
+    const std::string& sql =
+        Statement::fixed_shape
+            ? detail::cached_sql<cache_key>(sql_dialect(), std::forward<Lower>(lower)).text
+            : (uncached_ = sql_dialect().compile(std::forward<Lower>(lower)()).text);
+    auto st = prepare(sql);
+    detail::statement_binder b{*st};
+    stmt.bind(b);
+    return st;
+  }
+  template <class Statement>
+  [[nodiscard]] statement_ref start(const Statement& stmt) {
+    return start(stmt, [&] { return stmt.lower(); });
+  }
 
   /// Runs a typed statement and calls `on_row(const driver::statement&)` for each row; an
   /// `on_row` returning bool stops early by returning false.
   template <class Statement, class OnRow>
   void run(const Statement& stmt, OnRow&& on_row) {
-    const compiled_sql& sql =
-        Statement::fixed_shape
-            ? detail::cached_sql<Statement>(sql_dialect(), [&] { return stmt.lower(); })
-            : (uncached_ = sql_dialect().compile(stmt.lower()));
-    auto st = prepare(sql.text);
-    detail::statement_binder b{*st};
-    stmt.bind(b);
+    auto st = start(stmt);
     while (st->step()) {
       const driver::statement& row = *st;
       if constexpr (std::is_same_v<decltype(on_row(row)), bool>) {
@@ -326,89 +344,9 @@ class connection {
 
   std::shared_ptr<detail::pool> pool_;
   std::shared_ptr<driver::connection> conn_;
-  compiled_sql uncached_;  ///< SQL of the last statement whose shape is not fixed by its type
+  std::string uncached_;  ///< SQL of the last statement whose shape is not fixed by its type
   int savepoint_depth_ = 0;
 };
 
-/// A typed statement bound to where it runs (an engine or a connection): the builder methods
-/// of the statement, plus the terminal operations that execute it.
-template <class Source, class Statement>
-class bound_query {
- public:
-  using row_type = typename Statement::row_type;
-
-  bound_query(Source& source, Statement stmt) : source_(&source), stmt_(std::move(stmt)) {}
-
-  template <class... A>
-  [[nodiscard]] auto where(A&&... a) const {
-    return rebind(stmt_.where(std::forward<A>(a)...));
-  }
-  template <class... A>
-  [[nodiscard]] auto order_by(A&&... a) const {
-    return rebind(stmt_.order_by(std::forward<A>(a)...));
-  }
-  [[nodiscard]] auto limit(std::int64_t n) const { return rebind(stmt_.limit(n)); }
-  [[nodiscard]] auto offset(std::int64_t n) const { return rebind(stmt_.offset(n)); }
-
-  /// Every row.
-  [[nodiscard]] std::vector<row_type> all() const {
-    std::vector<row_type> rows;
-    source_->with_connection([&](connection& c) {
-      c.run(stmt_, [&](const driver::statement& st) {
-        detail::read_row(st, rows.emplace_back());
-      });
-    });
-    return rows;
-  }
-  /// The first row, if any (the query runs with LIMIT 1 when it has no limit).
-  [[nodiscard]] std::optional<row_type> first() const {
-    std::optional<row_type> row;
-    source_->with_connection([&](connection& c) {
-      c.run(stmt_, [&](const driver::statement& st) {
-        detail::read_row(st, row.emplace());
-        return false;
-      });
-    });
-    return row;
-  }
-  /// Exactly one row: `no_result_error` when there is none, `multiple_results_error` when
-  /// there are more.
-  [[nodiscard]] row_type one() const {
-    auto row = one_or_none();
-    if (!row) detail::throw_error<no_result_error>("tabula: one() found no row");
-    return std::move(*row);
-  }
-  /// One row or none: `multiple_results_error` when there are more.
-  [[nodiscard]] std::optional<row_type> one_or_none() const {
-    std::optional<row_type> row;
-    std::size_t n = 0;
-    source_->with_connection([&](connection& c) {
-      c.run(stmt_, [&](const driver::statement& st) {
-        if (n++ == 0) detail::read_row(st, row.emplace());
-      });
-    });
-    if (n > 1) {
-      detail::throw_error<multiple_results_error>("tabula: expected at most one row, found " +
-                                                  std::to_string(n));
-    }
-    return row;
-  }
-
-  /// The typed statement (for its AST or to run it elsewhere).
-  [[nodiscard]] const Statement& statement() const noexcept { return stmt_; }
-
- private:
-  template <class S>
-  bound_query<Source, S> rebind(S s) const {
-    return bound_query<Source, S>(*source_, std::move(s));
-  }
-  Source* source_;
-  Statement stmt_;
-};
-
-template <class T>
-bound_query<connection, select_statement<T>> connection::query() {
-  return {*this, select_from<T>()};
-}
 
 }  // namespace tabula

@@ -79,6 +79,7 @@ class engine {
     return connect().get<T>(key...);
   }
   template <class T>
+    requires(!requires { typename T::row_type; })
   [[nodiscard]] std::vector<T> all() {
     return connect().all<T>();
   }
@@ -98,8 +99,14 @@ class engine {
 
   /// SELECT of whole `T` rows, run on a pooled connection by its terminal operation.
   template <class T>
-  [[nodiscard]] bound_query<engine, select_statement<T>> query() {
-    return {*this, select_from<T>()};
+  [[nodiscard]] select_statement<engine, T> query() {
+    return select_statement<engine, T>(this);
+  }
+
+  /// Every row of a typed statement built elsewhere (e.g. with `select_from<T>()`).
+  template <class Statement>
+  [[nodiscard]] auto all(const Statement& stmt) {
+    return connect().all(stmt);
   }
 
   /// Runs `f(connection&)` on a pooled connection.

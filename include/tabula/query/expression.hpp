@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -51,7 +52,25 @@ struct lower_context {
   ast::expr param() { return ast::param{next_param++}; }
 };
 
-struct expression_tag {};
+struct expression_tag {
+  /// Whether the SQL of this node depends only on its type (false for value lists of run-time
+  /// length and conditions composed at run time). Composite nodes combine their children's.
+  static constexpr bool fixed_shape = true;
+};
+
+/// `fixed_shape` of a node, of a tuple of nodes, or true for a part that has none.
+template <class T>
+constexpr bool fixed_shape_of() {
+  if constexpr (requires { T::fixed_shape; }) {
+    return T::fixed_shape;
+  } else if constexpr (requires { std::tuple_size<T>::value; }) {
+    return []<std::size_t... I>(std::index_sequence<I...>) {
+      return (fixed_shape_of<std::tuple_element_t<I, T>>() && ...);
+    }(std::make_index_sequence<std::tuple_size_v<T>>{});
+  } else {
+    return true;
+  }
+}
 
 }  // namespace detail
 
@@ -183,6 +202,7 @@ template <ast::binary_op Op, class L, class R, class Value>
 struct binary_expr : detail::expression_tag {
   using value_type = Value;
   using models = detail::merged_models<L, R>;
+  static constexpr bool fixed_shape = L::fixed_shape && R::fixed_shape;
 
   L lhs;
   R rhs;
@@ -204,6 +224,7 @@ template <ast::unary_op Op, class E, class Value>
 struct unary_expr : detail::expression_tag {
   using value_type = Value;
   using models = typename E::models;
+  static constexpr bool fixed_shape = E::fixed_shape;
 
   E operand;
 
@@ -336,6 +357,7 @@ constexpr auto operator!=(E&& e, std::nullopt_t) {
 template <class E>
 struct ordering {
   using models = typename E::models;
+  static constexpr bool fixed_shape = E::fixed_shape;
   E expr;
   bool descending = false;
   ast::nulls_order nulls = ast::nulls_order::default_;

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "tabula/ast/ast.hpp"
+#include "tabula/query/executable.hpp"
 #include "tabula/query/expression.hpp"
 #include "tabula/schema/table.hpp"
 
@@ -34,6 +35,12 @@ std::vector<ast::select_item> model_columns() {
   return items;
 }
 
+/// True when no part's SQL depends on run-time values (a clause or a tuple of clauses).
+template <class... Parts>
+constexpr bool all_fixed_shape() {
+  return (fixed_shape_of<Parts>() && ...);
+}
+
 struct limit_clause {
   using models = type_list<>;
   std::int64_t n = 0;
@@ -44,20 +51,26 @@ struct offset_clause {
 };
 }  // namespace detail
 
-/// SELECT of whole `Model` rows. Build with `select_from<Model>()` (or `db.query<Model>()`),
-/// refine with `where`, `order_by`, `limit`, `offset`; each returns a new statement type.
-template <class Model, class Where = detail::no_clause, class Order = std::tuple<>,
+/// SELECT of whole `Model` rows. Build with `db.query<Model>()` (runs on `db`) or
+/// `select_from<Model>()` (unbound); refine with `where`, `order_by`, `limit`, `offset`; each
+/// returns a new statement type. Finish with a terminal operation (see executable.hpp).
+template <class Source, class Model, class Where = detail::no_clause, class Order = std::tuple<>,
           class Limit = detail::no_clause, class Offset = detail::no_clause>
-class select_statement {
+class select_statement
+    : public executable<select_statement<Source, Model, Where, Order, Limit, Offset>, Source> {
+  using base = executable<select_statement, Source>;
+  template <class, class, class, class, class, class>
+  friend class select_statement;
+
  public:
   using model_type = Model;
   using row_type = Model;
-  /// True: the SQL depends only on this type, so it is compiled once per dialect.
-  static constexpr bool fixed_shape = true;
+  /// True when the SQL depends only on this type, so it is compiled once per dialect.
+  static constexpr bool fixed_shape = detail::all_fixed_shape<Where, Order>();
 
-  select_statement() = default;
-  select_statement(Where w, Order o, Limit l, Offset off)
-      : where_(std::move(w)), order_(std::move(o)), limit_(l), offset_(off) {}
+  explicit select_statement(Source* source = nullptr) : base(source) {}
+  select_statement(Source* source, Where w, Order o, Limit l, Offset off)
+      : base(source), where_(std::move(w)), order_(std::move(o)), limit_(l), offset_(off) {}
 
   /// Adds a condition; a second `where` is combined with AND.
   template <expression Cond>
@@ -69,12 +82,12 @@ class select_statement {
                   "tabula: the condition uses a column of a model that is not in this query. "
                   "Query that model, or join it.");
     if constexpr (std::is_same_v<Where, detail::no_clause>) {
-      return select_statement<Model, Cond, Order, Limit, Offset>{std::move(cond), order_, limit_,
-                                                                 offset_};
+      return select_statement<Source, Model, Cond, Order, Limit, Offset>{
+          this->source_, std::move(cond), order_, limit_, offset_};
     } else {
       auto both = where_ && std::move(cond);
-      return select_statement<Model, decltype(both), Order, Limit, Offset>{std::move(both), order_,
-                                                                           limit_, offset_};
+      return select_statement<Source, Model, decltype(both), Order, Limit, Offset>{
+          this->source_, std::move(both), order_, limit_, offset_};
     }
   }
 
@@ -82,19 +95,19 @@ class select_statement {
   template <class... Terms>
   [[nodiscard]] auto order_by(Terms... terms) const {
     auto added = std::tuple_cat(order_, std::make_tuple(as_ordering(std::move(terms))...));
-    return select_statement<Model, Where, decltype(added), Limit, Offset>{where_, std::move(added),
-                                                                          limit_, offset_};
+    return select_statement<Source, Model, Where, decltype(added), Limit, Offset>{
+        this->source_, where_, std::move(added), limit_, offset_};
   }
 
   /// LIMIT n (bound as a parameter).
   [[nodiscard]] auto limit(std::int64_t n) const {
-    return select_statement<Model, Where, Order, detail::limit_clause, Offset>{
-        where_, order_, detail::limit_clause{n}, offset_};
+    return select_statement<Source, Model, Where, Order, detail::limit_clause, Offset>{
+        this->source_, where_, order_, detail::limit_clause{n}, offset_};
   }
   /// OFFSET n (bound as a parameter).
   [[nodiscard]] auto offset(std::int64_t n) const {
-    return select_statement<Model, Where, Order, Limit, detail::offset_clause>{
-        where_, order_, limit_, detail::offset_clause{n}};
+    return select_statement<Source, Model, Where, Order, Limit, detail::offset_clause>{
+        this->source_, where_, order_, limit_, detail::offset_clause{n}};
   }
 
   /// The statement as an AST.
@@ -131,10 +144,10 @@ class select_statement {
   Offset offset_{};
 };
 
-/// A SELECT of whole `Model` rows.
+/// A SELECT of whole `Model` rows, not bound to a source.
 template <class Model>
-[[nodiscard]] select_statement<Model> select_from() {
-  return {};
+[[nodiscard]] select_statement<void, Model> select_from() {
+  return select_statement<void, Model>{};
 }
 
 }  // namespace tabula

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 
 #include "tabula/driver/driver.hpp"
@@ -88,6 +89,61 @@ T read_row(const driver::statement& st, int first_col = 0) {
   T obj{};
   read_row(st, obj, first_col);
   return obj;
+}
+
+template <class T>
+struct is_tuple : std::false_type {};
+template <class... Ts>
+struct is_tuple<std::tuple<Ts...>> : std::true_type {};
+
+/// A whole model in a result row (its fields as consecutive columns), as opposed to a value.
+template <class T>
+concept result_model = reflect::reflectable<T> && !sql_mappable<T> && !is_tuple<T>::value;
+
+/// How many columns `R` takes in a result row.
+template <class R>
+constexpr int result_width() {
+  if constexpr (is_tuple<R>::value) {
+    return []<class... Es>(std::type_identity<std::tuple<Es...>>) {
+      return (0 + ... + result_width<Es>());
+    }(std::type_identity<R>{});
+  } else if constexpr (is_optional_v<R> && result_model<unwrap_optional_t<R>>) {
+    return result_width<unwrap_optional_t<R>>();
+  } else if constexpr (result_model<R>) {
+    return static_cast<int>(reflect::field_count<R>);
+  } else {
+    return 1;
+  }
+}
+
+/// Reads one result row — a model, an optional model (all columns NULL: the outer side of an
+/// outer join had no match), a tuple of those and values, or a single value — starting at
+/// column `first_col`.
+template <class R>
+void read_result(const driver::statement& st, R& out, int first_col = 0) {
+  if constexpr (is_tuple<R>::value) {
+    int col = first_col;
+    std::apply(
+        [&](auto&... element) {
+          ((read_result(st, element, col),
+            col += result_width<std::remove_cvref_t<decltype(element)>>()),
+           ...);
+        },
+        out);
+  } else if constexpr (is_optional_v<R> && result_model<unwrap_optional_t<R>>) {
+    constexpr int width = result_width<R>();
+    bool all_null = true;
+    for (int c = first_col; c < first_col + width && all_null; ++c) all_null = st.is_null(c);
+    if (all_null) {
+      out.reset();
+    } else {
+      read_row(st, out.emplace(), first_col);
+    }
+  } else if constexpr (result_model<R>) {
+    read_row(st, out, first_col);
+  } else {
+    out = read_value<R>(st, first_col);
+  }
 }
 
 }  // namespace tabula::detail

@@ -1,0 +1,76 @@
+#pragma once
+/// \file executable.hpp
+/// How a typed statement runs. A statement built from `db.query<T>()`, `conn.query<T>()` or
+/// `session.query<T>()` remembers its *source* (engine, connection or session) and offers the
+/// terminal operations `all()`, `first()`, `one()`, `one_or_none()`, `scalar()`, `count()`,
+/// `exists()`, `stream()` and `execute()`. The query layer only declares them: each source
+/// type specializes `executor<Source>` (core for engine and connection, the ORM layer for
+/// session), so this layer knows nothing of connections.
+///
+/// The statement protocol every typed statement `S` follows:
+///   using row_type = ...;                        // a model, a std::tuple, or void (no rows)
+///   static constexpr bool fixed_shape;           // SQL depends only on the type: cache it
+///   ast::statement lower() const;                // the AST, parameters numbered from 0
+///   template <class Binder> void bind(Binder&) const;  // values, in parameter order
+
+#include <cstdint>
+#include <type_traits>
+
+#include "tabula/error.hpp"
+
+namespace tabula {
+
+/// Runs statements on a source. Specialized for `engine`, `connection` and `session`.
+template <class Source>
+struct executor;
+
+/// The terminal operations of statement type `Self`, run through `executor<Source>`. A
+/// statement whose source is `void` (built with `select_from<T>()` etc.) has none: run it
+/// with `conn.all(stmt)` / `db.all(stmt)` instead.
+template <class Self, class Source>
+class executable {
+ public:
+  /// Every row.
+  [[nodiscard]] auto all() const { return exec::all(source(), self()); }
+  /// The first row, if any.
+  [[nodiscard]] auto first() const { return exec::first(source(), self()); }
+  /// Exactly one row: `no_result_error` when none, `multiple_results_error` when more.
+  [[nodiscard]] auto one() const { return exec::one(source(), self()); }
+  /// One row or none: `multiple_results_error` when more.
+  [[nodiscard]] auto one_or_none() const { return exec::one_or_none(source(), self()); }
+  /// The first column of the only row (`no_result_error` when there is no row).
+  [[nodiscard]] auto scalar() const { return exec::scalar(source(), self()); }
+  /// The number of rows the statement yields: `SELECT count(*) FROM (...)`.
+  [[nodiscard]] std::int64_t count() const { return exec::count(source(), self()); }
+  /// Whether the statement yields any row: `SELECT EXISTS (...)`.
+  [[nodiscard]] bool exists() const { return exec::exists(source(), self()); }
+  /// The rows one at a time: `for (auto&& row : q.stream())`.
+  [[nodiscard]] auto stream() const { return exec::stream(source(), self()); }
+  /// Runs a statement that returns no rows; the number of rows it changed.
+  std::int64_t execute() const { return exec::execute(source(), self()); }
+
+  /// The engine, connection or session this statement runs on.
+  [[nodiscard]] Source* source_ptr() const noexcept { return source_; }
+
+ protected:
+  executable() = default;
+  explicit executable(Source* source) noexcept : source_(source) {}
+
+  Source* source_ = nullptr;
+
+ private:
+  struct no_executor {};
+  using exec = std::conditional_t<std::is_void_v<Source>, no_executor, executor<Source>>;
+  const Self& self() const noexcept { return static_cast<const Self&>(*this); }
+  auto& source() const {
+    static_assert(!std::is_void_v<Source>,
+                  "tabula: this statement is not bound to an engine, connection or session. "
+                  "Build it from db.query<T>() / conn.query<T>(), or run it with db.all(stmt).");
+    if (source_ == nullptr) {
+      detail::throw_error<programming_error>("tabula: statement has no source to run on");
+    }
+    return *source_;
+  }
+};
+
+}  // namespace tabula

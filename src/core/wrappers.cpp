@@ -1,0 +1,30 @@
+#include <utility>
+
+#include "tabula/core/executor.hpp"
+
+namespace tabula::detail {
+
+namespace {
+ast::select as_select(ast::statement query) {
+  auto* s = std::get_if<ast::select>(&query);
+  if (s == nullptr) {
+    throw_error<programming_error>("tabula: count() and exists() need a SELECT statement");
+  }
+  return std::move(*s);
+}
+}  // namespace
+
+ast::statement count_statement(ast::statement query) {
+  ast::select outer;
+  outer.columns.push_back({ast::function{"count", {}, false, true}, {}});
+  outer.from = ast::derived_table{as_select(std::move(query)), "counted"};
+  return outer;
+}
+
+ast::statement exists_statement(ast::statement query) {
+  ast::select outer;
+  outer.columns.push_back({ast::exists{as_select(std::move(query)), false}, {}});
+  return outer;
+}
+
+}  // namespace tabula::detail
