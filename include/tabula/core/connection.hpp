@@ -16,6 +16,9 @@
 #include <utility>
 #include <vector>
 
+#include "tabula/core/dml_api.hpp"
+#include "tabula/core/raw_api.hpp"
+#include "tabula/core/select_api.hpp"
 #include "tabula/core/detail/bind.hpp"
 #include "tabula/core/detail/pool.hpp"
 #include "tabula/core/detail/sql_cache.hpp"
@@ -126,7 +129,9 @@ void bind_key_of(statement_binder& b, const T& obj, const table_info& t) {
 
 /// One database connection taken from an engine's pool; given back when destroyed. Not
 /// thread-safe: use one connection per thread.
-class connection {
+class connection : public detail::select_api<connection>,
+                   public detail::dml_api<connection>,
+                   public detail::raw_api<connection> {
  public:
   connection(connection&&) noexcept = default;
   connection& operator=(connection&&) noexcept = default;

@@ -20,6 +20,9 @@
 #include <vector>
 
 #include "tabula/core/connection.hpp"
+#include "tabula/core/dml_api.hpp"
+#include "tabula/core/raw_api.hpp"
+#include "tabula/core/select_api.hpp"
 #include "tabula/core/detail/pool.hpp"
 
 namespace tabula {
@@ -32,7 +35,9 @@ struct engine_options {
   std::size_t pool_size = 5;
 };
 
-class engine {
+class engine : public detail::select_api<engine>,
+               public detail::dml_api<engine>,
+               public detail::raw_api<engine> {
  public:
   /// Connects to `url` (see docs/engine.md for the forms). The driver for the URL's scheme
   /// must be linked and registered (include <tabula/sqlite.hpp> / <tabula/postgres.hpp>).
