@@ -217,3 +217,29 @@ TEST_CASE("a session that goes away uncommitted leaves no trace") {
   }
   CHECK(db().all<author>().empty());
 }
+
+TEST_CASE("queries through the session return its own objects, after an autoflush") {
+  fresh_schema();
+  author stored{.name = "Ann", .email = "ann@x", .age = 30};
+  db().insert(stored);
+  auto s = db().session();
+  author* ann = s.get<author>(stored.id);
+  REQUIRE(ann != nullptr);
+  ann->age = 31;  // an unflushed change
+
+  author& bob = s.add(author{.name = "Bob", .email = "bob@x", .age = 40});
+  auto adults = s.query<author>().where(col(&author::age) > 30).order_by(tabula::asc(&author::age)).all();
+  REQUIRE(adults.size() == 2);  // autoflush wrote ann's change and inserted bob first
+  CHECK(adults[0] == ann);
+  CHECK(adults[1] == &bob);
+  CHECK(bob.id > 0);
+
+  // A row loaded by a query is tracked: changing it is written at commit.
+  author* first = s.query<author>().where(col(&author::name) == "Bob").first();
+  CHECK(first == &bob);
+  CHECK(s.query<author>().count() == 2);
+  s.remove(*ann);
+  CHECK(s.query<author>().all().size() == 1);
+  s.commit();
+  CHECK(db().all<author>().size() == 1);
+}

@@ -29,6 +29,7 @@
 
 #include "tabula/core/connection.hpp"
 #include "tabula/core/engine.hpp"
+#include "tabula/core/executor.hpp"
 #include "tabula/reflect/reflect.hpp"
 #include "tabula/schema/table.hpp"
 
@@ -253,6 +254,31 @@ class session {
     return &ref;
   }
 
+  /// SELECT of whole `T` rows through the session: the rows come back as the session's own
+  /// objects (`std::vector<T*>` from all()), merged into the identity map, after an autoflush.
+  template <class T>
+  [[nodiscard]] select_statement<session, T> query() {
+    return select_statement<session, T>(this);
+  }
+
+  /// The session's object for a row just read: the tracked one when the identity map has it
+  /// (its in-memory state wins), else `row` becomes tracked and persistent.
+  template <class T>
+  T* merge_loaded(T&& row) {
+    const std::string id = detail::tracked<T>::identity_of(row);
+    if (auto* known = find(table_of<T>(), id)) {
+      if (known->state() != detail::object_state::persistent) return nullptr;
+      return &static_cast<detail::tracked<T>*>(known)->object();
+    }
+    auto entry = std::make_unique<detail::tracked<T>>(std::move(row), detail::object_state::persistent);
+    T* ref = &entry->object();
+    track_persistent(std::move(entry));
+    return ref;
+  }
+
+  /// flush() when autoflush is on: queries see the session's pending changes.
+  void autoflush();
+
   /// Marks a tracked object for deletion at the next flush (a pending one is simply dropped).
   template <class T>
   void remove(T& obj) {
@@ -305,7 +331,6 @@ class session {
   void track_persistent(std::unique_ptr<detail::tracked_base> entry);
   void remove_tracked(detail::tracked_base* entry);
   void expunge_tracked(detail::tracked_base* entry);
-  void autoflush();
   void end_transaction();
   const compiled_sql& update_sql(const table_info& t, const std::vector<std::size_t>& fields);
 
@@ -319,5 +344,90 @@ class session {
 };
 
 inline session engine::session() { return tabula::session(*this); }
+
+/// Statements run through a session see its pending changes (autoflush) and return its own
+/// objects: whole-model rows come back as pointers to tracked objects, merged into the
+/// identity map (rows the session deleted are left out); other rows come back as values.
+template <>
+struct executor<session> {
+  template <class S>
+  static constexpr bool tracked_rows = detail::result_model<typename S::row_type>;
+
+  template <class S>
+  static auto all(session& s, const S& stmt) {
+    s.autoflush();
+    auto rows = executor<connection>::all(s.conn(), stmt);
+    if constexpr (tracked_rows<S>) {
+      std::vector<typename S::row_type*> out;
+      out.reserve(rows.size());
+      for (auto& row : rows) {
+        if (auto* obj = s.merge_loaded(std::move(row))) out.push_back(obj);
+      }
+      return out;
+    } else {
+      return rows;
+    }
+  }
+  template <class S>
+  static auto first(session& s, const S& stmt) {
+    s.autoflush();
+    auto row = executor<connection>::first(s.conn(), stmt);
+    if constexpr (tracked_rows<S>) {
+      return row ? s.merge_loaded(std::move(*row)) : nullptr;
+    } else {
+      return row;
+    }
+  }
+  template <class S>
+  static auto one_or_none(session& s, const S& stmt) {
+    s.autoflush();
+    auto row = executor<connection>::one_or_none(s.conn(), stmt);
+    if constexpr (tracked_rows<S>) {
+      return row ? s.merge_loaded(std::move(*row)) : nullptr;
+    } else {
+      return row;
+    }
+  }
+  template <class S>
+  static decltype(auto) one(session& s, const S& stmt) {
+    s.autoflush();
+    auto row = executor<connection>::one(s.conn(), stmt);
+    if constexpr (tracked_rows<S>) {
+      auto* obj = s.merge_loaded(std::move(row));
+      if (obj == nullptr) detail::throw_error<no_result_error>("tabula: one() found no row");
+      return *obj;
+    } else {
+      return row;
+    }
+  }
+  template <class S>
+  static auto scalar(session& s, const S& stmt) {
+    s.autoflush();
+    return executor<connection>::scalar(s.conn(), stmt);
+  }
+  template <class S>
+  static std::int64_t count(session& s, const S& stmt) {
+    s.autoflush();
+    return executor<connection>::count(s.conn(), stmt);
+  }
+  template <class S>
+  static bool exists(session& s, const S& stmt) {
+    s.autoflush();
+    return executor<connection>::exists(s.conn(), stmt);
+  }
+  template <class S>
+  static auto stream(session& s, const S& stmt) {
+    static_assert(!tracked_rows<S>,
+                  "tabula: a session does not stream whole models (each row becomes a tracked "
+                  "object). Use all(), or stream from the engine or a connection.");
+    s.autoflush();
+    return executor<connection>::stream(s.conn(), stmt);
+  }
+  template <class S>
+  static std::int64_t execute(session& s, const S& stmt) {
+    s.autoflush();
+    return executor<connection>::execute(s.conn(), stmt);
+  }
+};
 
 }  // namespace tabula
