@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace tabula {
 
@@ -15,9 +16,9 @@ namespace tabula {
 class error : public std::runtime_error {
  public:
   /// `message` is the full text `what()` returns; the parts are kept for programs.
-  error(std::string message, std::string sql = {}, std::string code = {},
-        std::string driver_message = {})
-      : std::runtime_error(std::move(message)),
+  explicit error(const std::string& message, std::string sql = {}, std::string code = {},
+                 std::string driver_message = {})
+      : std::runtime_error(message),
         sql_(std::move(sql)),
         code_(std::move(code)),
         driver_message_(std::move(driver_message)) {}
