@@ -291,7 +291,7 @@ def run_orm(args, conn):
     op, n, rows = args.op, args.n, args.rows
     if op in ("O1", "O2", "O3"):
         data = make_users(n)
-        session = Session(bind=conn, future=True)
+        session = Session(bind=conn, future=True, expire_on_commit=False)
         t = time.perf_counter()
         if op == "O1":
             for d in data:

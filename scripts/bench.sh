@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Runs the side-by-side benchmarks (tabula, raw sqlite3/libpq, SOCI, SQLAlchemy) and rewrites
+# docs/performance.md with the results.
+#
+#   scripts/bench.sh [RUN_ARGS...]
+#
+# Installs what is missing (scripts/deps.sh for the build, plus libsoci-dev, python3-sqlalchemy,
+# python3-psycopg2, valgrind and time), builds in Release with TABULA_BUILD_BENCH=ON into
+# build-bench/, starts a throwaway PostgreSQL server configured like the one scripts/test.sh
+# starts, runs bench/run.py and stops the server. RUN_ARGS go to bench/run.py, e.g.
+#   scripts/bench.sh --reps 3 --backends memory,postgres --ops O2,O4
+#   scripts/bench.sh --scale 0.1 --no-callgrind --out /tmp/perf.md     (a quick look)
+# A full run takes about 45 minutes on 2 cores.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+repo=$(pwd)
+build_dir="$repo/build-bench"
+jobs=$(nproc 2>/dev/null || echo 2)
+
+if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then
+  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
+  exit 0
+fi
+
+# --- packages ----------------------------------------------------------------------------------
+scripts/deps.sh test
+bench_pkgs=(libsoci-dev python3-sqlalchemy python3-psycopg2 valgrind time)
+missing=()
+for pkg in "${bench_pkgs[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
+  [[ "$status" == "installed" ]] || missing+=("$pkg")
+done
+if [[ ${#missing[@]} -gt 0 ]]; then
+  echo "bench.sh: installing ${missing[*]}"
+  as_root=()
+  [[ $EUID -ne 0 ]] && as_root=(sudo)
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# --- build -------------------------------------------------------------------------------------
+cmake -S "$repo" -B "$build_dir" -G Ninja -DCMAKE_CXX_COMPILER=g++ -DCMAKE_BUILD_TYPE=Release \
+  -DTABULA_BUILD_BENCH=ON -DTABULA_BUILD_TESTS=OFF -DTABULA_BUILD_EXAMPLES=OFF
+# One target at a time: a system that does not build is reported as "not built" instead of
+# stopping the others (and a stale binary from an earlier build is never measured).
+for target in bench_raw_sqlite bench_raw_postgres bench_soci bench_tabula; do
+  rm -f "$build_dir/bench/$target"
+  if ! cmake --build "$build_dir" -j "$jobs" --target "$target"; then
+    echo "bench.sh: WARNING: $target did not build; its column reads \"not built\"" >&2
+  fi
+done
+
+# --- throwaway PostgreSQL (same configuration as scripts/test.sh) ------------------------------
+pg_dir=""
+pg_bin=""
+pg_as_owner() {
+  # initdb and postgres refuse to run as root: run them as the `postgres` user then.
+  if [[ $EUID -eq 0 ]]; then
+    (cd / && runuser -u postgres -- "$@")
+  else
+    "$@"
+  fi
+}
+cleanup() {
+  local rc=$?
+  if [[ -n "$pg_dir" && -d "$pg_dir" ]]; then
+    if [[ -f "$pg_dir/data/postmaster.pid" ]]; then
+      pg_as_owner "$pg_bin/pg_ctl" -D "$pg_dir/data" stop -m fast >/dev/null 2>&1 || true
+    fi
+    rm -rf "$pg_dir"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+for d in /usr/lib/postgresql/15/bin $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV); do
+  if [[ -x "$d/initdb" && -x "$d/pg_ctl" ]]; then
+    pg_bin=$d
+    break
+  fi
+done
+[[ -n "$pg_bin" ]] || {
+  echo "bench.sh: PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin" >&2
+  exit 1
+}
+port=""
+for _ in $(seq 1 200); do
+  candidate=$((20000 + RANDOM % 40000))
+  if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null &&
+    [[ ! -e "/tmp/.s.PGSQL.$candidate" ]]; then
+    port=$candidate
+    break
+  fi
+done
+[[ -n "$port" ]] || {
+  echo "bench.sh: no free port found" >&2
+  exit 1
+}
+# /tmp rather than $TMPDIR: a unix socket path must stay under ~100 characters.
+pg_dir=$(mktemp -d /tmp/tabula-bench-pg.XXXXXX)
+[[ $EUID -eq 0 ]] && chown postgres: "$pg_dir"
+pg_as_owner "$pg_bin/initdb" -D "$pg_dir/data" -U postgres -A trust -E UTF8 --locale=C \
+  --no-sync >"$pg_dir/initdb.log" 2>&1 || {
+  cat "$pg_dir/initdb.log"
+  exit 1
+}
+cat >>"$pg_dir/data/postgresql.conf" <<EOF
+listen_addresses = ''
+port = $port
+unix_socket_directories = '$pg_dir'
+max_connections = 200
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+EOF
+pg_as_owner "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 start \
+  >/dev/null || {
+  cat "$pg_dir/server.log"
+  exit 1
+}
+echo "bench.sh: PostgreSQL $("$pg_bin/postgres" --version | awk '{print $NF}') on $pg_dir:$port"
+
+# --- run -----------------------------------------------------------------------------------------
+/usr/bin/python3 bench/run.py --build "$build_dir" --pg-host "$pg_dir" --pg-port "$port" \
+  --command-line "scripts/bench.sh${*:+ $*}" "$@"
