@@ -581,7 +581,8 @@ def machine_info(args):
         ("SQLAlchemy", sh(SA_PYTHON + " -c 'import sqlalchemy, psycopg2, sys; "
                           "print(sqlalchemy.__version__, \"/ psycopg2\", psycopg2.__version__.split()[0],"
                           " \"/ Python\", sys.version.split()[0])'")),
-        ("build", "CMake Release (`-O3 -DNDEBUG`), `%s`" % args.build),
+        ("build", "CMake Release (`-O3 -DNDEBUG`)"),
+        ("tabula source", args.tabula_rev or "not recorded"),
     ]
     return info
 
@@ -599,6 +600,7 @@ def main():
     p.add_argument("--no-compile-cost", action="store_true")
     p.add_argument("--cxx", default="g++")
     p.add_argument("--out", default=os.path.join(ROOT, "docs", "performance.md"))
+    p.add_argument("--tabula-rev", default="", help="the tabula source measured (for the report)")
     p.add_argument("--command-line", default="bench/run.py " + " ".join(sys.argv[1:]))
     args = p.parse_args()
     args.backends = [b for b in args.backends.split(",") if b]

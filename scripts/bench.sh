@@ -125,5 +125,13 @@ pg_as_owner "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 
 echo "bench.sh: PostgreSQL $("$pg_bin/postgres" --version | awk '{print $NF}') on $pg_dir:$port"
 
 # --- run -----------------------------------------------------------------------------------------
+# The source measured, for the report: the commit, and whether the work tree differs from it.
+rev=${TABULA_BENCH_REV:-}
+if [[ -z "$rev" ]]; then
+  rev=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo "unknown")
+  if ! git -C "$repo" diff --quiet HEAD -- include src CMakeLists.txt cmake 2>/dev/null; then
+    rev="$rev with uncommitted changes"
+  fi
+fi
 /usr/bin/python3 bench/run.py --build "$build_dir" --pg-host "$pg_dir" --pg-port "$port" \
-  --command-line "scripts/bench.sh${*:+ $*}" "$@"
+  --command-line "scripts/bench.sh${*:+ $*}" --tabula-rev "$rev" "$@"
