@@ -10,6 +10,10 @@
 #include "tabula/schema/table.hpp"         // IWYU pragma: export
 #include "tabula/schema/type_traits.hpp"   // IWYU pragma: export
 #include "tabula/query/expression.hpp"     // IWYU pragma: export
+#include "tabula/query/operators.hpp"      // IWYU pragma: export
+#include "tabula/query/functions.hpp"      // IWYU pragma: export
+#include "tabula/query/window.hpp"         // IWYU pragma: export
+#include "tabula/query/raw.hpp"            // IWYU pragma: export
 #include "tabula/query/select.hpp"         // IWYU pragma: export
 #include "tabula/dialect/dialect.hpp"      // IWYU pragma: export
 #include "tabula/core/connection.hpp"      // IWYU pragma: export
