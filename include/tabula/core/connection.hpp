@@ -311,7 +311,11 @@ class connection : public detail::select_api<connection>,
   }
   template <class Statement>
   [[nodiscard]] statement_ref start(const Statement& stmt) {
-    return start(stmt, [&] { return stmt.lower(); });
+    if constexpr (detail::text_statement<Statement>) {
+      return detail::start_text(*this, stmt);  // hand-written SQL (raw_api.hpp)
+    } else {
+      return start(stmt, [&] { return stmt.lower(); });
+    }
   }
 
   /// Runs a typed statement and calls `on_row(const driver::statement&)` for each row; an

@@ -92,13 +92,14 @@ class row_stream {
  private:
   bool next() {
     if (!st_->step()) return false;
-    detail::read_result(*st_, current_);
+    read_(*st_, current_);
     return true;
   }
 
   std::optional<connection> owned_;
   Statement stmt_;  // owns the values the statement's parameters view
   statement_ref st_;
+  detail::row_reader_t<Statement> read_;
   row_type current_{};
 };
 
@@ -107,15 +108,17 @@ struct executor<connection> {
   template <class S>
   static std::vector<typename S::row_type> all(connection& c, const S& s) {
     std::vector<typename S::row_type> rows;
-    c.run(s, [&](const driver::statement& st) { detail::read_result(st, rows.emplace_back()); });
+    detail::row_reader_t<S> read;
+    c.run(s, [&](const driver::statement& st) { read(st, rows.emplace_back()); });
     return rows;
   }
 
   template <class S>
   static std::optional<typename S::row_type> first(connection& c, const S& s) {
     std::optional<typename S::row_type> row;
+    detail::row_reader_t<S> read;
     c.run(s, [&](const driver::statement& st) {
-      detail::read_result(st, row.emplace());
+      read(st, row.emplace());
       return false;
     });
     return row;
@@ -125,8 +128,9 @@ struct executor<connection> {
   static std::optional<typename S::row_type> one_or_none(connection& c, const S& s) {
     std::optional<typename S::row_type> row;
     std::int64_t n = 0;
+    detail::row_reader_t<S> read;
     c.run(s, [&](const driver::statement& st) {
-      if (n++ == 0) detail::read_result(st, row.emplace());
+      if (n++ == 0) read(st, row.emplace());
     });
     if (n > 1) {
       detail::throw_error<multiple_results_error>(

@@ -1,0 +1,328 @@
+// Hand-written SQL: the portable `?` placeholders translated per dialect, and the result's
+// columns matched with a row type.
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "tabula/core/raw_api.hpp"
+#include "tabula/error.hpp"
+
+namespace tabula {
+
+namespace {
+
+/// What the lexer of one dialect knows beyond standard SQL ('strings', "identifiers", -- and
+/// /* comments */).
+struct lexical_rules {
+  bool escape_strings = false;       ///< PostgreSQL E'...' with backslash escapes
+  bool dollar_quotes = false;        ///< PostgreSQL $tag$...$tag$
+  bool nested_comments = false;      ///< PostgreSQL /* /* */ */
+  bool bracket_identifiers = false;  ///< SQLite [name]
+  bool backtick_identifiers = false; ///< SQLite `name`
+  bool named_parameters = false;     ///< SQLite :name @name $name are parameters
+};
+
+lexical_rules rules_for(const dialect& d) {
+  lexical_rules r;
+  if (d.name() == "postgresql") {
+    r.escape_strings = true;
+    r.dollar_quotes = true;
+    r.nested_comments = true;
+  } else if (d.name() == "sqlite") {
+    r.bracket_identifiers = true;
+    r.backtick_identifiers = true;
+    r.named_parameters = true;
+  }
+  return r;
+}
+
+bool is_ident_start(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_ident_char(char c) { return is_ident_start(c) || is_digit(c) || c == '$'; }
+
+[[noreturn]] void throw_foreign_placeholder(std::string_view sql, std::size_t at,
+                                            std::string_view what) {
+  std::size_t end = at + 1;
+  while (end < sql.size() && is_ident_char(sql[end])) ++end;
+  detail::throw_error<programming_error>(
+      fmt::format("tabula: `{}` in `{}` is {}. Write each parameter as ? (and ?? for a literal "
+                  "?): tabula numbers them for the database.",
+                  sql.substr(at, end - at), sql, what),
+      std::string(sql));
+}
+
+/// Translates one text. Quoted and commented parts are copied as they are; the database
+/// reports what is malformed (an unterminated string, say) with its own message.
+class translator {
+ public:
+  translator(const dialect& d, std::string_view sql) : d_(d), rules_(rules_for(d)), sql_(sql) {}
+
+  compiled_sql run() {
+    out_.text.reserve(sql_.size() + 8);
+    while (i_ < sql_.size()) {
+      const char c = sql_[i_];
+      const char next = i_ + 1 < sql_.size() ? sql_[i_ + 1] : '\0';
+      if (c == '\'') {
+        const bool escapes = rules_.escape_strings && i_ > 0 &&
+                             (sql_[i_ - 1] == 'E' || sql_[i_ - 1] == 'e') &&
+                             (i_ < 2 || !is_ident_char(sql_[i_ - 2]));
+        quoted('\'', escapes);
+      } else if (c == '"') {
+        quoted('"', false);
+      } else if (c == '`' && rules_.backtick_identifiers) {
+        quoted('`', false);
+      } else if (c == '[' && rules_.bracket_identifiers) {
+        copy_through(sql_.find(']', i_ + 1), 1);
+      } else if (c == '-' && next == '-') {
+        copy_through(sql_.find('\n', i_ + 2), 1);
+      } else if (c == '/' && next == '*') {
+        block_comment();
+      } else if (c == '?') {
+        placeholder(next);
+      } else if (c == '$' && (i_ == 0 || !is_ident_char(sql_[i_ - 1]))) {
+        dollar();
+      } else if ((c == ':' || c == '@') && rules_.named_parameters && is_ident_start(next) &&
+                 (i_ == 0 || !is_ident_char(sql_[i_ - 1]))) {
+        throw_foreign_placeholder(sql_, i_, "a named parameter of SQLite");
+      } else {
+        out_.text.push_back(c);
+        ++i_;
+      }
+    }
+    return std::move(out_);
+  }
+
+ private:
+  /// Copies up to and including position `end + width - 1`, or the rest when `end` is npos.
+  void copy_through(std::size_t end, std::size_t width) {
+    const std::size_t stop = end == std::string_view::npos ? sql_.size() : end + width;
+    out_.text.append(sql_.substr(i_, stop - i_));
+    i_ = stop;
+  }
+
+  /// A string or quoted identifier; a doubled quote stays inside it.
+  void quoted(char quote, bool backslash_escapes) {
+    std::size_t j = i_ + 1;
+    while (j < sql_.size()) {
+      if (backslash_escapes && sql_[j] == '\\') {
+        j += 2;
+      } else if (sql_[j] == quote) {
+        if (j + 1 < sql_.size() && sql_[j + 1] == quote) {
+          j += 2;
+        } else {
+          break;
+        }
+      } else {
+        ++j;
+      }
+    }
+    copy_through(j < sql_.size() ? j : std::string_view::npos, 1);
+  }
+
+  void block_comment() {
+    std::size_t j = i_ + 2;
+    int depth = 1;
+    while (j < sql_.size() && depth > 0) {
+      if (sql_[j] == '*' && j + 1 < sql_.size() && sql_[j + 1] == '/') {
+        --depth;
+        j += 2;
+      } else if (rules_.nested_comments && sql_[j] == '/' && j + 1 < sql_.size() &&
+                 sql_[j + 1] == '*') {
+        ++depth;
+        j += 2;
+      } else {
+        ++j;
+      }
+    }
+    out_.text.append(sql_.substr(i_, j - i_));
+    i_ = j;
+  }
+
+  void placeholder(char next) {
+    if (next == '?') {
+      out_.text.push_back('?');
+      i_ += 2;
+      return;
+    }
+    if (is_digit(next)) throw_foreign_placeholder(sql_, i_, "a numbered parameter");
+    out_.text.append(d_.placeholder(out_.param_count++));
+    ++i_;
+  }
+
+  /// `$` not inside a word: a PostgreSQL dollar-quoted string, or a database parameter.
+  void dollar() {
+    const char next = i_ + 1 < sql_.size() ? sql_[i_ + 1] : '\0';
+    if (is_digit(next)) throw_foreign_placeholder(sql_, i_, "a numbered parameter");
+    if (rules_.dollar_quotes) {
+      std::size_t j = i_ + 1;
+      if (j < sql_.size() && is_ident_start(sql_[j])) {
+        while (j < sql_.size() && (is_ident_start(sql_[j]) || is_digit(sql_[j]))) ++j;
+      }
+      if (j < sql_.size() && sql_[j] == '$') {
+        const std::string_view tag = sql_.substr(i_, j + 1 - i_);
+        const std::size_t close = sql_.find(tag, j + 1);
+        copy_through(close, tag.size());
+        return;
+      }
+    } else if (rules_.named_parameters && is_ident_start(next)) {
+      throw_foreign_placeholder(sql_, i_, "a named parameter of SQLite");
+    }
+    out_.text.push_back('$');
+    ++i_;
+  }
+
+  const dialect& d_;
+  lexical_rules rules_;
+  std::string_view sql_;
+  std::size_t i_ = 0;
+  compiled_sql out_;
+};
+
+struct text_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept {
+    return std::hash<std::string_view>{}(s);
+  }
+};
+
+using translation_cache =
+    std::unordered_map<std::string, compiled_sql, text_hash, std::equal_to<>>;
+
+/// Distinct texts cached per dialect and thread; entries are never evicted, so references to
+/// them stay valid, and texts beyond this many are translated on each use.
+constexpr std::size_t cache_capacity = 512;
+
+std::string column_list(const driver::statement& st) {
+  std::string out;
+  for (int c = 0; c < st.column_count(); ++c) {
+    if (c > 0) out += ", ";
+    out += st.column_name(c);
+  }
+  return out.empty() ? "(none)" : out;
+}
+
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i];
+    char y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+compiled_sql translate_sql(const dialect& d, std::string_view portable) {
+  return translator(d, portable).run();
+}
+
+namespace detail {
+
+const compiled_sql& translated_sql(const dialect& d, std::string_view portable,
+                                   compiled_sql& scratch) {
+  thread_local std::array<std::pair<const dialect*, translation_cache>, 2> caches{};
+  translation_cache* cache = nullptr;
+  for (auto& [owner, texts] : caches) {
+    if (owner == &d || owner == nullptr) {
+      owner = &d;
+      cache = &texts;
+      break;
+    }
+  }
+  if (cache != nullptr) {
+    if (auto it = cache->find(portable); it != cache->end()) return it->second;
+    if (cache->size() < cache_capacity) {
+      return cache->emplace(std::string(portable), translate_sql(d, portable)).first->second;
+    }
+  }
+  scratch = translate_sql(d, portable);
+  return scratch;
+}
+
+void throw_placeholder_count(std::string_view sql, std::uint32_t placeholders,
+                             std::uint32_t values) {
+  throw_error<programming_error>(
+      fmt::format("tabula: `{}` has {} placeholder(s) but {} value(s) were given. Pass one value "
+                  "per ?, and write ?? for a literal ?.",
+                  sql, placeholders, values),
+      std::string(sql));
+}
+
+void map_columns_by_name(const driver::statement& st, std::span<const std::string> fields,
+                         std::string_view row_name, std::span<int> out) {
+  const int columns = st.column_count();
+  std::vector<bool> used(static_cast<std::size_t>(columns), false);
+  std::vector<std::string_view> missing;
+  for (std::size_t f = 0; f < fields.size(); ++f) {
+    int found = -1;
+    int folded = -1;
+    int folded_matches = 0;
+    for (int c = 0; c < columns && found < 0; ++c) {
+      const std::string_view name = st.column_name(c);
+      if (name == fields[f]) {
+        found = c;
+      } else if (equal_ignoring_case(name, fields[f])) {
+        folded = c;
+        ++folded_matches;
+      }
+    }
+    if (found < 0 && folded_matches == 1) found = folded;
+    if (found < 0) {
+      missing.push_back(fields[f]);
+      continue;
+    }
+    out[f] = found;
+    used[static_cast<std::size_t>(found)] = true;
+  }
+  std::vector<std::string_view> extra;
+  for (int c = 0; c < columns; ++c) {
+    if (!used[static_cast<std::size_t>(c)]) extra.push_back(st.column_name(c));
+  }
+  if (missing.empty() && extra.empty()) return;
+
+  std::string problem;
+  if (!missing.empty()) {
+    problem += fmt::format("no column named {} for the field(s) of the same name",
+                           fmt::join(missing, ", "));
+  }
+  if (!extra.empty()) {
+    if (!problem.empty()) problem += ", and ";
+    problem += fmt::format("column(s) {} that no field of {} reads", fmt::join(extra, ", "),
+                           row_name);
+  }
+  throw_error<programming_error>(
+      fmt::format("tabula: the result cannot be read into {}: it has {}. Its columns are: {}. "
+                  "Select exactly one column per field, named like the field (use AS to "
+                  "rename).",
+                  row_name, problem, column_list(st)),
+      std::string(st.sql()));
+}
+
+void check_column_count(const driver::statement& st, int expected, std::string_view row_name) {
+  const int columns = st.column_count();
+  if (columns == expected) return;
+  throw_error<programming_error>(
+      fmt::format("tabula: the result has {} column(s) ({}) but {} reads {}. Select exactly {} "
+                  "column(s), in the order of its elements.",
+                  columns, column_list(st), row_name, expected, expected),
+      std::string(st.sql()));
+}
+
+}  // namespace detail
+}  // namespace tabula

@@ -1,0 +1,286 @@
+// tabula::filter: conditions composed at run time, their SQL and their parameter numbering.
+
+#include <catch2/catch.hpp>
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/models.hpp"
+
+using tabula::col;
+using namespace fx;  // NOLINT(google-build-using-namespace)
+
+namespace {
+
+using author_filter = tabula::filter<author>;
+using cond_on_author = decltype(col(&author::name) == "x");
+using cond_on_book = decltype(col(&book::pages) > 1);
+using name_col = tabula::column<author, std::string>;
+
+// A filter is an expression whose SQL depends on what was added at run time.
+static_assert(tabula::expression<author_filter>);
+static_assert(!author_filter::fixed_shape);
+static_assert(std::is_same_v<tabula::expression_value_t<author_filter>, std::optional<bool>>);
+
+// Pieces are typed conditions on the filter's models.
+static_assert(tabula::filter_piece<author_filter, cond_on_author>);
+static_assert(tabula::filter_piece<author_filter, author_filter>);
+static_assert(!tabula::filter_piece<author_filter, cond_on_book>);   // another model
+static_assert(!tabula::filter_piece<author_filter, name_col>);       // not a condition
+static_assert(tabula::filter_piece<tabula::filter<author, book>, cond_on_book>);
+static_assert(tabula::filter_piece<tabula::filter<author, book>, author_filter>);
+static_assert(!tabula::filter_piece<author_filter, tabula::filter<author, book>>);
+
+// Combining a filter yields a filter over the models of both sides.
+static_assert(std::is_same_v<decltype(author_filter{} && col(&author::id) == 1), author_filter>);
+static_assert(std::is_same_v<decltype(col(&author::id) == 1 || author_filter{}), author_filter>);
+static_assert(std::is_same_v<decltype(!author_filter{}), author_filter>);
+static_assert(std::is_same_v<decltype(author_filter{} && tabula::filter<book>{}),
+                             tabula::filter<author, book>>);
+static_assert(std::is_same_v<decltype(author_filter{} && col(&book::pages) > 1),
+                             tabula::filter<author, book>>);
+
+// A query takes a filter on its own model only.
+template <class Q, class C>
+concept can_filter = requires(Q q, C c) { q.where(c); };
+static_assert(can_filter<tabula::select_statement<void, author>, author_filter>);
+
+std::string lite_sql(const auto& stmt) { return tabula::sqlite_dialect().compile(stmt.lower()).text; }
+std::string pg_sql(const auto& stmt) { return tabula::postgres_dialect().compile(stmt.lower()).text; }
+
+/// The SQL of an expression on its own (in a one-column SELECT), parameters numbered from
+/// `first`.
+std::string expr_sql(const tabula::dialect& d, const auto& e, std::uint32_t first = 0) {
+  tabula::detail::lower_context ctx;
+  ctx.next_param = first;
+  tabula::ast::select s;
+  s.columns.push_back(tabula::ast::select_item{e.lower(ctx), {}});
+  return d.compile(s).text;
+}
+
+/// A binder that writes down what it is given, as text.
+struct recorder {
+  std::vector<std::string> seen;
+  template <class V>
+  void operator()(const V& v) {
+    if constexpr (std::is_same_v<V, std::nullopt_t>) {
+      seen.emplace_back("NULL");
+    } else if constexpr (std::is_same_v<V, bool>) {
+      seen.emplace_back(v ? "true" : "false");
+    } else if constexpr (std::is_convertible_v<const V&, std::string_view>) {
+      seen.emplace_back("'" + std::string(std::string_view(v)) + "'");
+    } else if constexpr (std::is_arithmetic_v<V>) {
+      seen.push_back(std::to_string(v));
+    } else {
+      seen.emplace_back("<other>");
+    }
+  }
+};
+
+std::vector<std::string> bound(const auto& e) {
+  recorder r;
+  e.bind(r);
+  return r.seen;
+}
+
+/// The fields of a search form, each optional.
+struct search_form {
+  std::optional<std::string> name;
+  std::optional<std::int32_t> min_age;
+  std::optional<std::string> email;
+};
+
+author_filter filter_for(const search_form& form) {
+  author_filter f;
+  if (form.name) f &= col(&author::name) == *form.name;
+  if (form.min_age) f &= col(&author::age) >= *form.min_age;
+  if (form.email) f &= col(&author::email) != *form.email;
+  return f;
+}
+
+/// An expression that numbers one parameter but binds two values.
+struct broken : tabula::detail::expression_tag {
+  using value_type = bool;
+  using models = tabula::detail::type_list<author>;
+  [[nodiscard]] tabula::ast::expr lower(tabula::detail::lower_context& ctx) const {
+    return ctx.param();
+  }
+  template <class B>
+  void bind(B& b) const {
+    b(1);
+    b(2);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("an empty filter restricts nothing", "[filter]") {
+  const author_filter f;
+  CHECK(f.empty());
+  CHECK(f.values().empty());
+  auto q = tabula::select_from<author>().where(f);
+  CHECK(lite_sql(q) ==
+        R"(SELECT "authors"."id", "authors"."name", "authors"."email", "authors"."age" FROM "authors" WHERE 1 = 1)");
+  CHECK(tabula::postgres_dialect().compile(q.lower()).param_count == 0);
+  CHECK(bound(q).empty());
+}
+
+TEST_CASE("a filter grows inside ifs; each combination of fields gives its own SQL", "[filter]") {
+  for (int mask = 0; mask < 8; ++mask) {
+    search_form form;
+    std::vector<std::string> parts_lite;
+    std::vector<std::string> parts_pg;
+    std::vector<std::string> values;
+    int n = 0;
+    if ((mask & 1) != 0) {
+      form.name = "Ada";
+      ++n;
+      parts_lite.push_back("\"authors\".\"name\" = ?" + std::to_string(n));
+      parts_pg.push_back("\"authors\".\"name\" = $" + std::to_string(n));
+      values.emplace_back("'Ada'");
+    }
+    if ((mask & 2) != 0) {
+      form.min_age = 30;
+      ++n;
+      parts_lite.push_back("\"authors\".\"age\" >= ?" + std::to_string(n));
+      parts_pg.push_back("\"authors\".\"age\" >= $" + std::to_string(n));
+      values.emplace_back("30");
+    }
+    if ((mask & 4) != 0) {
+      form.email = "x@y";
+      ++n;
+      parts_lite.push_back("\"authors\".\"email\" <> ?" + std::to_string(n));
+      parts_pg.push_back("\"authors\".\"email\" <> $" + std::to_string(n));
+      values.emplace_back("'x@y'");
+    }
+    // The dialects parenthesize each operand of a chain of ANDs.
+    auto join = [](const std::vector<std::string>& parts) {
+      if (parts.empty()) return std::string("1 = 1");
+      if (parts.size() == 1) return parts[0];
+      std::string out;
+      for (const auto& p : parts) out += (out.empty() ? "(" : " AND (") + p + ")";
+      return out;
+    };
+    const author_filter f = filter_for(form);
+    INFO("mask " << mask);
+    CHECK(f.empty() == (mask == 0));
+    CHECK(f.values().size() == values.size());
+    auto q = tabula::select_from<author>().where(f).limit(10);
+    const std::string lite = lite_sql(q);
+    const std::string pg = pg_sql(q);
+    CHECK(lite.substr(lite.find(" WHERE ")) ==
+          " WHERE " + join(parts_lite) + " LIMIT ?" + std::to_string(n + 1));
+    CHECK(pg.substr(pg.find(" WHERE ")) ==
+          " WHERE " + join(parts_pg) + " LIMIT $" + std::to_string(n + 1));
+    values.emplace_back("10");
+    CHECK(bound(q) == values);
+  }
+}
+
+TEST_CASE("pieces keep their values in parameter order, boxed by their SQL type", "[filter]") {
+  author_filter f;
+  f &= col(&author::age) > std::int32_t{18} && col(&author::name) != "bob";
+  f |= col(&author::age) == std::optional<std::int32_t>{};
+  f &= col(&author::id) < 1000;
+  REQUIRE(f.values().size() == 4);
+  CHECK(std::get<std::int64_t>(f.values()[0]) == 18);
+  CHECK(std::get<std::string>(f.values()[1]) == "bob");
+  CHECK(std::holds_alternative<tabula::ast::null_t>(f.values()[2]));
+  CHECK(std::get<std::int64_t>(f.values()[3]) == 1000);
+  CHECK(expr_sql(tabula::sqlite_dialect(), f) ==
+        R"(SELECT ((("authors"."age" > ?1) AND ("authors"."name" <> ?2)) OR ("authors"."age" = ?3)) AND ("authors"."id" < ?4))");
+  CHECK(bound(f) == std::vector<std::string>{"18", "'bob'", "NULL", "1000"});
+
+  tabula::filter<all_types> g;
+  g &= col(&all_types::b) == true;
+  g &= col(&all_types::d) > 0.5;
+  g &= col(&all_types::c) == color::blue;
+  g &= col(&all_types::bytes) == tabula::blob{std::byte{1}, std::byte{2}};
+  REQUIRE(g.values().size() == 4);
+  CHECK(std::get<bool>(g.values()[0]));
+  CHECK(std::get<double>(g.values()[1]) == 0.5);
+  CHECK(std::get<std::int64_t>(g.values()[2]) == 3);
+  CHECK(std::get<tabula::blob>(g.values()[3]).size() == 2);
+}
+
+TEST_CASE("a filter inside a statement is renumbered after the parameters before it",
+          "[filter]") {
+  author_filter f = col(&author::name) == "a";
+  f |= col(&author::email) == "b";
+  // Two parameters come before the filter, two after it.
+  CHECK(expr_sql(tabula::sqlite_dialect(), f, 2) ==
+        R"(SELECT ("authors"."name" = ?3) OR ("authors"."email" = ?4))");
+  CHECK(expr_sql(tabula::postgres_dialect(), f, 2) ==
+        R"(SELECT ("authors"."name" = $3) OR ("authors"."email" = $4))");
+
+  using and_expr = tabula::binary_expr<tabula::ast::binary_op::and_, cond_on_author,
+                                       author_filter, std::optional<bool>>;
+  const and_expr both{{}, col(&author::name) == "first", f};
+  auto q = tabula::select_from<author>().where(both).order_by(tabula::asc(&author::id)).limit(7).offset(8);
+  const std::string pg = pg_sql(q);
+  CHECK(pg.substr(pg.find(" WHERE ")) ==
+        R"( WHERE ("authors"."name" = $1) AND (("authors"."name" = $2) OR ("authors"."email" = $3)) ORDER BY "authors"."id" LIMIT $4 OFFSET $5)");
+  CHECK(tabula::postgres_dialect().compile(q.lower()).param_count == 5);
+  CHECK(bound(q) == std::vector<std::string>{"'first'", "'a'", "'b'", "7", "8"});
+
+  // The filter itself is unchanged by being lowered: lowering again numbers the same way.
+  CHECK(pg_sql(q) == pg);
+  CHECK(expr_sql(tabula::sqlite_dialect(), f) ==
+        R"(SELECT ("authors"."name" = ?1) OR ("authors"."email" = ?2))");
+}
+
+TEST_CASE("filters combine with &&, || and !, and an empty one is no condition", "[filter]") {
+  const author_filter a = col(&author::name) == "a";
+  const author_filter b = col(&author::age) > 1 || col(&author::age) < 0;
+  const author_filter empty;
+
+  CHECK(expr_sql(tabula::sqlite_dialect(), a && b) ==
+        R"(SELECT ("authors"."name" = ?1) AND (("authors"."age" > ?2) OR ("authors"."age" < ?3)))");
+  CHECK(bound(a && b) == std::vector<std::string>{"'a'", "1", "0"});
+  CHECK(expr_sql(tabula::sqlite_dialect(), b || a) ==
+        R"(SELECT ("authors"."age" > ?1) OR ("authors"."age" < ?2) OR ("authors"."name" = ?3))");
+  CHECK(bound(b || a) == std::vector<std::string>{"1", "0", "'a'"});
+  CHECK(expr_sql(tabula::postgres_dialect(), !b) ==
+        R"(SELECT NOT (("authors"."age" > $1) OR ("authors"."age" < $2)))");
+  CHECK(expr_sql(tabula::postgres_dialect(), !(a && b) || a) ==
+        R"(SELECT (NOT (("authors"."name" = $1) AND (("authors"."age" > $2) OR ("authors"."age" < $3)))) OR ("authors"."name" = $4))");
+
+  // An empty filter is the identity of both && and ||, and stays empty under !.
+  CHECK(expr_sql(tabula::sqlite_dialect(), empty && a) == expr_sql(tabula::sqlite_dialect(), a));
+  CHECK(expr_sql(tabula::sqlite_dialect(), a || empty) == expr_sql(tabula::sqlite_dialect(), a));
+  CHECK((!empty).empty());
+  author_filter grown;
+  grown |= col(&author::id) == 5;  // |= on an empty filter: just the piece, not TRUE OR ...
+  CHECK(expr_sql(tabula::sqlite_dialect(), grown) == R"(SELECT "authors"."id" = ?1)");
+
+  // A typed condition on either side makes a filter too.
+  CHECK(expr_sql(tabula::sqlite_dialect(), col(&author::id) == 9 && empty) ==
+        R"(SELECT "authors"."id" = ?1)");
+  CHECK(expr_sql(tabula::sqlite_dialect(), a || col(&author::id) == 9) ==
+        R"(SELECT ("authors"."name" = ?1) OR ("authors"."id" = ?2))");
+
+  // A filter added to itself, or to another, keeps its values in step with its parameters.
+  author_filter twice = a;
+  twice &= twice;
+  CHECK(expr_sql(tabula::sqlite_dialect(), twice) ==
+        R"(SELECT ("authors"."name" = ?1) AND ("authors"."name" = ?2))");
+  CHECK(bound(twice) == std::vector<std::string>{"'a'", "'a'"});
+}
+
+TEST_CASE("a filter over several models holds conditions on each", "[filter]") {
+  tabula::filter<author, book> f;
+  f &= col(&author::name) == "Ada";
+  f &= col(&book::pages) > 100;
+  f |= tabula::filter<book>(col(&book::rating) == std::nullopt);
+  CHECK(expr_sql(tabula::sqlite_dialect(), f) ==
+        R"(SELECT (("authors"."name" = ?1) AND ("books"."pages" > ?2)) OR ("books"."rating" IS NULL))");
+  CHECK(bound(f) == std::vector<std::string>{"'Ada'", "100"});
+}
+
+TEST_CASE("a piece whose lowering and binding disagree is refused", "[filter]") {
+  author_filter f;
+  CHECK_THROWS_AS(f &= broken{}, tabula::programming_error);
+  CHECK(f.empty());  // nothing half-added
+}
