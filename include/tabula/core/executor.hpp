@@ -80,7 +80,9 @@ class row_stream {
   row_stream(std::optional<connection> owned, connection* conn, Statement stmt)
       : owned_(std::move(owned)),
         stmt_(std::move(stmt)),
-        st_((owned_ ? *owned_ : *conn).start(stmt_)) {}
+        st_((owned_ ? *owned_ : *conn).start(stmt_)) {
+    st_->set_streaming(true);  // one row in memory at a time, on every backend
+  }
   row_stream(row_stream&&) noexcept = default;
   row_stream(const row_stream&) = delete;
   ~row_stream() = default;

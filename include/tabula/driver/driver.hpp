@@ -49,6 +49,12 @@ class statement {
   /// Clears bindings and results; the statement can be bound and executed again.
   virtual void reset() = 0;
 
+  /// Asks the next execution to fetch its rows one at a time, holding one in memory, instead
+  /// of all at once (SQLite always does; PostgreSQL switches to single-row mode). Call after
+  /// binding, before the first `step()`; `reset()` turns it off. While a streamed PostgreSQL
+  /// statement has rows left, its connection runs nothing else.
+  virtual void set_streaming(bool /*on*/) {}
+
   [[nodiscard]] virtual int column_count() const = 0;
   [[nodiscard]] virtual std::string_view column_name(int col) const = 0;
   [[nodiscard]] virtual bool is_null(int col) const = 0;

@@ -1,39 +1,61 @@
 #pragma once
 /// \file select.hpp
-/// `select_from<Model>()`: a typed SELECT of whole models with where / order_by / limit /
-/// offset. Every clause is part of the statement's type, so the SQL for one statement type is
-/// compiled once per dialect; values (including LIMIT and OFFSET) are bound parameters.
+/// Typed SELECT statements. `db.select(e1, e2, ...)` selects expressions and whole rows
+/// (`all_of<T>`); `db.query<T>()` / `db.select<T>()` select whole models. A statement is
+/// refined clause by clause — `distinct`, `from`, joins, `where`, `group_by`, `having`,
+/// `order_by`, `limit`, `offset`, `with` — each call returning a new statement type, and run
+/// with a terminal operation (`all()`, `one()`, `stream()`, ... see executable.hpp).
+///
+/// Every clause is part of the type, so a statement type's SQL is compiled once per dialect
+/// (unless a part's text depends on run-time data, e.g. an IN list); values, LIMIT and OFFSET
+/// included, are bound parameters.
+///
+/// Rows: one whole relation reads as its struct (`Model`), one expression as its value type, and
+/// several items as a `std::tuple` of those. A relation an outer join may leave without a match
+/// reads as `std::optional<Model>`, and columns of it as `std::optional<X>`.
+///
+/// Checks made when the statement is run (each a `tabula:` compile error, each visible as
+/// `S::checks::...` and together as the concept `tabula::valid_select<S>`): every column read
+/// belongs to a relation in FROM or a JOIN; FROM can be inferred (the select list reads one
+/// relation not joined) or is given; no column sits beside aggregates without GROUP BY. A select
+/// used as a subquery may read the enclosing statement's relations (correlation): those are its
+/// `free_models`, checked by the enclosing statement.
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <tuple>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "tabula/ast/ast.hpp"
+#include "tabula/query/cte.hpp"
 #include "tabula/query/executable.hpp"
 #include "tabula/query/expression.hpp"
+#include "tabula/query/join.hpp"
+#include "tabula/query/relation.hpp"
+#include "tabula/query/subquery.hpp"
 #include "tabula/schema/table.hpp"
+#include "tabula/schema/type_traits.hpp"
 
 namespace tabula {
 
+template <class Source, class Spec>
+class select_statement;
+template <class Source, class First, class Rest, class Order, class Limit, class Offset>
+class compound_statement;
+
 namespace detail {
+
 /// A clause that is absent: lowers to nothing, binds nothing.
 struct no_clause {
   using models = type_list<>;
+  static constexpr bool fixed_shape = true;
+  void lower_into(ast::select& /*s*/, lower_context& /*ctx*/) const {}
+  template <class Binder>
+  void bind(Binder& /*b*/) const {}
 };
-
-/// The select list of a whole model: every column, in field order.
-template <class Model>
-std::vector<ast::select_item> model_columns() {
-  const auto& table = table_of<Model>();
-  std::vector<ast::select_item> items;
-  items.reserve(table.def.columns.size());
-  for (const auto& c : table.def.columns) {
-    items.push_back(ast::select_item{ast::column_ref{table.def.name, c.name}, {}});
-  }
-  return items;
-}
 
 /// True when no part's SQL depends on run-time values (a clause or a tuple of clauses).
 template <class... Parts>
@@ -41,108 +63,594 @@ constexpr bool all_fixed_shape() {
   return (fixed_shape_of<Parts>() && ...);
 }
 
+template <bool Distinct>
+struct distinct_flag {
+  using models = type_list<>;
+  static constexpr bool fixed_shape = true;
+  void lower_into(ast::select& s, lower_context& /*ctx*/) const { s.distinct = Distinct; }
+  template <class Binder>
+  void bind(Binder& /*b*/) const {}
+};
+
+template <class T>
+struct is_whole : std::false_type {};
+template <class R>
+struct is_whole<whole<R>> : std::true_type {};
+
+/// What a select list takes: an expression, or a whole row (`all_of<T>`).
+template <class T>
+concept select_item = expression<T> || is_whole<std::remove_cvref_t<T>>::value;
+
+/// `CAST(param AS type)`: a bare parameter in a select list gets its type, which PostgreSQL
+/// cannot infer there.
+ast::expr typed_param(ast::expr e, ast::sql_type type);
+
+/// Appends `"q"."c"` for every column of relation `R`.
+void add_columns(std::vector<ast::select_item>& items, const std::string& qualifier,
+                 const std::vector<std::string>& names);
+
+template <class Item>
+void lower_item(const Item& item, std::vector<ast::select_item>& out, lower_context& ctx) {
+  if constexpr (is_whole<Item>::value) {
+    using R = typename Item::models;
+    [&]<class Rel>(type_list<Rel>) {
+      add_columns(out, relation_qualifier<Rel>(), relation_column_names<Rel>());
+    }(R{});
+  } else {
+    ast::expr e = item.lower(ctx);
+    if constexpr (column_type<typename Item::value_type>) {
+      if (std::holds_alternative<ast::param>(e.node)) {
+        e = typed_param(std::move(e), sql_type_of<typename Item::value_type>());
+      }
+    }
+    std::string label;
+    if constexpr (labelled_expression<Item>) label = std::string(item.label());
+    out.push_back(ast::select_item{std::move(e), std::move(label)});
+  }
+}
+
+/// The select list.
+template <class... Items>
+struct select_list {
+  using models = list_concat_many_t<type_list<>, typename Items::models...>;
+  static constexpr bool fixed_shape = all_fixed_shape<Items...>();
+  static constexpr bool any_aggregate = (aggregate_of<Items>() || ...);
+  static constexpr bool any_bare_column =
+      ((bare_column_of<Items>() || is_whole<Items>::value) || ...);
+
+  std::tuple<Items...> items;
+
+  void lower_into(ast::select& s, lower_context& ctx) const {
+    s.columns.reserve(sizeof...(Items));
+    std::apply([&](const auto&... item) { (lower_item(item, s.columns, ctx), ...); }, items);
+  }
+  template <class Binder>
+  void bind(Binder& b) const {
+    std::apply(
+        [&](const auto&... item) {
+          (
+              [&] {
+                if constexpr (!is_whole<std::remove_cvref_t<decltype(item)>>::value) item.bind(b);
+              }(),
+              ...);
+        },
+        items);
+  }
+};
+
+template <class Cond>
+struct where_clause {
+  using models = typename Cond::models;
+  static constexpr bool fixed_shape = Cond::fixed_shape;
+  Cond cond;
+  void lower_into(ast::select& s, lower_context& ctx) const { s.where = cond.lower(ctx); }
+  template <class Binder>
+  void bind(Binder& b) const {
+    cond.bind(b);
+  }
+};
+
+template <class Cond>
+struct having_clause {
+  using models = typename Cond::models;
+  static constexpr bool fixed_shape = Cond::fixed_shape;
+  Cond cond;
+  void lower_into(ast::select& s, lower_context& ctx) const { s.having = cond.lower(ctx); }
+  template <class Binder>
+  void bind(Binder& b) const {
+    cond.bind(b);
+  }
+};
+
+template <class... Es>
+struct group_list {
+  static constexpr std::size_t size = sizeof...(Es);
+  using models = list_concat_many_t<type_list<>, typename Es::models...>;
+  static constexpr bool fixed_shape = all_fixed_shape<Es...>();
+  std::tuple<Es...> exprs;
+  void lower_into(ast::select& s, lower_context& ctx) const {
+    std::apply([&](const auto&... e) { (s.group_by.push_back(e.lower(ctx)), ...); }, exprs);
+  }
+  template <class Binder>
+  void bind(Binder& b) const {
+    std::apply([&](const auto&... e) { (e.bind(b), ...); }, exprs);
+  }
+};
+
+/// Removes the qualifier of each ORDER BY term that is a plain column.
+void unqualify_columns(std::vector<ast::order_item>& items);
+
+/// ORDER BY terms. `Unqualified` strips table names from plain columns, as the ORDER BY of a
+/// compound select must name its result columns.
+template <bool Unqualified, class... Os>
+struct order_list {
+  using models = list_concat_many_t<type_list<>, typename Os::models...>;
+  static constexpr bool fixed_shape = all_fixed_shape<Os...>();
+  std::tuple<Os...> terms;
+  void lower_into(ast::select& s, lower_context& ctx) const {
+    std::apply([&](const auto&... o) { (s.order_by.push_back(o.lower(ctx)), ...); }, terms);
+    if constexpr (Unqualified) unqualify_columns(s.order_by);
+  }
+  template <class Binder>
+  void bind(Binder& b) const {
+    std::apply([&](const auto&... o) { (o.bind(b), ...); }, terms);
+  }
+};
+
 struct limit_clause {
   using models = type_list<>;
+  static constexpr bool fixed_shape = true;
   std::int64_t n = 0;
+  void lower_into(ast::select& s, lower_context& ctx) const { s.limit = ctx.param(); }
+  template <class Binder>
+  void bind(Binder& b) const {
+    b(n);
+  }
 };
 struct offset_clause {
   using models = type_list<>;
+  static constexpr bool fixed_shape = true;
   std::int64_t n = 0;
+  void lower_into(ast::select& s, lower_context& ctx) const { s.offset = ctx.param(); }
+  template <class Binder>
+  void bind(Binder& b) const {
+    b(n);
+  }
 };
+
+/// An ORDER BY term: orderings as given, anything else ascending.
+template <class T>
+auto as_ordering(T t) {
+  if constexpr (requires { t.descending; }) {
+    return t;
+  } else {
+    return asc(std::move(t));
+  }
+}
+/// A GROUP BY term: an expression, or a member as its column.
+template <class T>
+auto as_group_term(T t) {
+  return as_order_expr(std::move(t));
+}
+
+// Positions of the clauses in a select's parts tuple; lowered and bound in this order.
+inline constexpr std::size_t ctes_at = 0;
+inline constexpr std::size_t distinct_at = 1;
+inline constexpr std::size_t items_at = 2;
+inline constexpr std::size_t from_at = 3;
+inline constexpr std::size_t joins_at = 4;
+inline constexpr std::size_t where_at = 5;
+inline constexpr std::size_t group_at = 6;
+inline constexpr std::size_t having_at = 7;
+inline constexpr std::size_t order_at = 8;
+inline constexpr std::size_t limit_at = 9;
+inline constexpr std::size_t offset_at = 10;
+
+template <class... Items>
+using initial_parts =
+    std::tuple<cte_list<>, distinct_flag<false>, select_list<Items...>, no_from, join_list<>,
+               no_clause, group_list<>, no_clause, order_list<false>, no_clause, no_clause>;
+
+template <class Spec>
+struct parts_of {
+  using type = initial_parts<whole<Spec>>;  // a model: SELECT of its whole rows
+};
+template <class... Ps>
+struct parts_of<std::tuple<Ps...>> {
+  using type = std::tuple<Ps...>;
+};
+template <class Spec>
+using parts_of_t = typename parts_of<Spec>::type;
+
+/// `t` with element `I` replaced by `v`.
+template <std::size_t I, class V, class... Ps>
+auto replace_part(const std::tuple<Ps...>& t, V v) {
+  return [&]<std::size_t... J>(std::index_sequence<J...>) {
+    return std::tuple<std::conditional_t<J == I, V, Ps>...>([&]<std::size_t K>() -> decltype(auto) {
+      if constexpr (K == I) {
+        return static_cast<V&&>(v);
+      } else {
+        return std::get<K>(t);
+      }
+    }.template operator()<J>()...);
+  }(std::index_sequence_for<Ps...>{});
+}
+
+template <class Parts, std::size_t I>
+using part_t = std::tuple_element_t<I, Parts>;
+
+/// The value a select item reads into, given which relations may be NULL.
+template <class Item, class From, class Joins>
+struct item_row;
+template <class R, class From, class Joins>
+struct item_row<whole<R>, From, Joins> {
+  using type = std::conditional_t<relation_nullable<R, From, Joins>(),
+                                  std::optional<relation_row_t<R>>, relation_row_t<R>>;
+};
+template <class E, class From, class Joins>
+  requires expression<E>
+struct item_row<E, From, Joins> {
+  using value = typename E::value_type;
+  // A column of a relation that may be NULL may be NULL; an aggregate over it (count) is not.
+  static constexpr bool may_be_null =
+      any_nullable<list_unique_t<typename E::models>, From, Joins>::value &&
+      (bare_column_of<E>() || !aggregate_of<E>());
+  using type = std::conditional_t<is_optional_v<value> || !may_be_null, value,
+                                  std::optional<value>>;
+};
+
+template <class Items, class From, class Joins>
+struct row_of;
+template <class Item, class From, class Joins>
+struct row_of<select_list<Item>, From, Joins> {
+  using type = typename item_row<Item, From, Joins>::type;
+};
+template <class... Items, class From, class Joins>
+  requires(sizeof...(Items) != 1)
+struct row_of<select_list<Items...>, From, Joins> {
+  using type = std::tuple<typename item_row<Items, From, Joins>::type...>;
+};
+
+/// What a select's type says about its FROM, scope and row.
+template <class Parts>
+struct select_shape {
+  using items = part_t<Parts, items_at>;
+  using from_part = part_t<Parts, from_at>;
+  using joins = part_t<Parts, joins_at>;
+  using joined = typename joins::relations;
+  /// The relations the select list reads that no join brings: FROM, when it is one.
+  using candidates = list_minus_t<list_unique_t<typename items::models>, joined>;
+  static constexpr bool from_given = !std::is_same_v<from_part, no_from>;
+  static constexpr bool from_inferred =
+      !from_given && list_size<candidates>::value == 1;
+  using from = std::conditional_t<
+      from_given, typename from_part::relation,
+      std::conditional_t<from_inferred, typename list_front<candidates>::type, void>>;
+  using scope =
+      std::conditional_t<std::is_void_v<from>, joined, list_concat_t<type_list<from>, joined>>;
+
+  using used_models = list_concat_many_t<
+      typename items::models, typename joins::models, typename part_t<Parts, where_at>::models,
+      typename part_t<Parts, group_at>::models, typename part_t<Parts, having_at>::models,
+      typename part_t<Parts, order_at>::models>;
+  using free_models = list_minus_t<used_models, scope>;
+
+  using row = typename row_of<items, from, joins>::type;
+
+  template <std::size_t I>
+  static constexpr bool in_scope = list_subset<typename part_t<Parts, I>::models, scope>::value;
+};
+
 }  // namespace detail
 
-/// SELECT of whole `Model` rows. Build with `db.query<Model>()` (runs on `db`) or
-/// `select_from<Model>()` (unbound); refine with `where`, `order_by`, `limit`, `offset`; each
-/// returns a new statement type. Finish with a terminal operation (see executable.hpp).
-template <class Source, class Model, class Where = detail::no_clause, class Order = std::tuple<>,
-          class Limit = detail::no_clause, class Offset = detail::no_clause>
-class select_statement
-    : public executable<select_statement<Source, Model, Where, Order, Limit, Offset>, Source> {
+/// SELECT statement: built with `db.select(...)`, `db.query<T>()`, `tabula::select(...)` or
+/// `select_from<T>()`. `Spec` is a model (a SELECT of its whole rows) or the clauses built so far.
+template <class Source, class Spec>
+class select_statement : public executable<select_statement<Source, Spec>, Source> {
   using base = executable<select_statement, Source>;
-  template <class, class, class, class, class, class>
+  using parts_type = detail::parts_of_t<Spec>;
+  using shape = detail::select_shape<parts_type>;
+  template <class, class>
   friend class select_statement;
 
+  template <std::size_t I>
+  using part = detail::part_t<parts_type, I>;
+
+  template <class Parts>
+  using with_parts = select_statement<Source, Parts>;
+
  public:
-  using model_type = Model;
-  using row_type = Model;
+  /// What a row reads into.
+  using row_type = typename shape::row;
+  /// The relations in FROM and the JOINs.
+  using relations = typename shape::scope;
+  /// The models read but not brought into scope here: outer models of a correlated subquery.
+  using free_models = typename shape::free_models;
   /// True when the SQL depends only on this type, so it is compiled once per dialect.
-  static constexpr bool fixed_shape = detail::all_fixed_shape<Where, Order>();
+  static constexpr bool fixed_shape = []<std::size_t... I>(std::index_sequence<I...>) {
+    return detail::all_fixed_shape<part<I>...>();
+  }(std::make_index_sequence<std::tuple_size_v<parts_type>>{});
+
+  /// The rules a runnable select follows, each true when it holds (see the file comment).
+  struct checks {
+    /// A select with joins has a FROM: given, or the one relation its select list reads.
+    static constexpr bool from_known =
+        !std::is_void_v<typename shape::from> || detail::list_size<typename shape::joined>::value == 0;
+    /// When FROM is not given, the select list reads at most one relation no join brings.
+    static constexpr bool from_unambiguous =
+        shape::from_given || detail::list_size<typename shape::candidates>::value <= 1;
+    static constexpr bool select_list = shape::template in_scope<detail::items_at>;
+    static constexpr bool joins = shape::template in_scope<detail::joins_at>;
+    static constexpr bool where = shape::template in_scope<detail::where_at>;
+    static constexpr bool group_by = shape::template in_scope<detail::group_at>;
+    static constexpr bool having = shape::template in_scope<detail::having_at>;
+    static constexpr bool order_by = shape::template in_scope<detail::order_at>;
+    /// Without GROUP BY, aggregates and bare columns do not share a select list.
+    static constexpr bool grouping =
+        part<detail::group_at>::size > 0 ||
+        !(part<detail::items_at>::any_aggregate && part<detail::items_at>::any_bare_column);
+    /// Rules a select obeys wherever it is used.
+    static constexpr bool structure = from_known && from_unambiguous && grouping;
+    /// Every column read is in scope (a subquery may leave outer ones to its enclosing select).
+    static constexpr bool scope = select_list && joins && where && group_by && having && order_by;
+    static constexpr bool all = structure && scope;
+  };
 
   explicit select_statement(Source* source = nullptr) : base(source) {}
-  select_statement(Source* source, Where w, Order o, Limit l, Offset off)
-      : base(source), where_(std::move(w)), order_(std::move(o)), limit_(l), offset_(off) {}
+  select_statement(Source* source, parts_type parts) : base(source), parts_(std::move(parts)) {}
+
+  /// SELECT DISTINCT.
+  [[nodiscard]] auto distinct() const { return rebuild<detail::distinct_at>(detail::distinct_flag<true>{}); }
+
+  /// FROM relation `R` (a model, an alias or a CTE), when the select list does not say.
+  template <class R>
+  [[nodiscard]] auto from() const {
+    static_assert(!shape::from_given, "tabula: this select has a FROM already. Call from() once.");
+    return rebuild<detail::from_at>(detail::relation_source<R>{});
+  }
+  /// FROM a derived table: `from(derived<Row, "t">::as(db.select(...)))`.
+  template <class R, class Query>
+  [[nodiscard]] auto from(detail::query_table_def<R, Query> def) const {
+    static_assert(!shape::from_given, "tabula: this select has a FROM already. Call from() once.");
+    return rebuild<detail::from_at>(detail::source_of(std::move(def)));
+  }
+
+  /// INNER JOIN relation `R` ON `on`.
+  template <class R, class On>
+  [[nodiscard]] auto join(On on) const {
+    return add_join<ast::join_kind::inner>(detail::relation_source<R>{}, std::move(on));
+  }
+  /// LEFT OUTER JOIN: `R`'s columns and rows read as optional.
+  template <class R, class On>
+  [[nodiscard]] auto left_join(On on) const {
+    return add_join<ast::join_kind::left>(detail::relation_source<R>{}, std::move(on));
+  }
+  /// RIGHT OUTER JOIN: the relations before it read as optional.
+  template <class R, class On>
+  [[nodiscard]] auto right_join(On on) const {
+    return add_join<ast::join_kind::right>(detail::relation_source<R>{}, std::move(on));
+  }
+  /// FULL OUTER JOIN: both sides read as optional.
+  template <class R, class On>
+  [[nodiscard]] auto full_join(On on) const {
+    return add_join<ast::join_kind::full>(detail::relation_source<R>{}, std::move(on));
+  }
+  /// CROSS JOIN: every pair of rows.
+  template <class R>
+  [[nodiscard]] auto cross_join() const {
+    return add_join<ast::join_kind::cross>(detail::relation_source<R>{}, detail::no_on{});
+  }
+  /// Joins of a derived table: `join(derived<Row, "t">::as(q), on)`.
+  template <class R, class Query, class On>
+  [[nodiscard]] auto join(detail::query_table_def<R, Query> def, On on) const {
+    return add_join<ast::join_kind::inner>(detail::source_of(std::move(def)), std::move(on));
+  }
+  template <class R, class Query, class On>
+  [[nodiscard]] auto left_join(detail::query_table_def<R, Query> def, On on) const {
+    return add_join<ast::join_kind::left>(detail::source_of(std::move(def)), std::move(on));
+  }
+  template <class R, class Query, class On>
+  [[nodiscard]] auto right_join(detail::query_table_def<R, Query> def, On on) const {
+    return add_join<ast::join_kind::right>(detail::source_of(std::move(def)), std::move(on));
+  }
+  template <class R, class Query, class On>
+  [[nodiscard]] auto full_join(detail::query_table_def<R, Query> def, On on) const {
+    return add_join<ast::join_kind::full>(detail::source_of(std::move(def)), std::move(on));
+  }
+  template <class R, class Query>
+  [[nodiscard]] auto cross_join(detail::query_table_def<R, Query> def) const {
+    return add_join<ast::join_kind::cross>(detail::source_of(std::move(def)), detail::no_on{});
+  }
 
   /// Adds a condition; a second `where` is combined with AND.
-  template <expression Cond>
+  template <class Cond>
   [[nodiscard]] auto where(Cond cond) const {
-    static_assert(detail::category_of<typename Cond::value_type>() == detail::category::boolean,
-                  "tabula: where() takes a condition. Pass a boolean expression such as "
-                  "col(&T::x) == v.");
-    static_assert(detail::list_subset<typename Cond::models, detail::type_list<Model>>::value,
-                  "tabula: the condition uses a column of a model that is not in this query. "
-                  "Query that model, or join it.");
-    if constexpr (std::is_same_v<Where, detail::no_clause>) {
-      return select_statement<Source, Model, Cond, Order, Limit, Offset>{
-          this->source_, std::move(cond), order_, limit_, offset_};
+    check_condition<Cond>();
+    if constexpr (std::is_same_v<part<detail::where_at>, detail::no_clause>) {
+      return rebuild<detail::where_at>(detail::where_clause<Cond>{std::move(cond)});
     } else {
-      auto both = where_ && std::move(cond);
-      return select_statement<Source, Model, decltype(both), Order, Limit, Offset>{
-          this->source_, std::move(both), order_, limit_, offset_};
+      auto both = std::get<detail::where_at>(parts_).cond && std::move(cond);
+      return rebuild<detail::where_at>(detail::where_clause<decltype(both)>{std::move(both)});
     }
   }
 
-  /// Adds ORDER BY terms: `asc(&T::a)`, `desc(col(&T::b))`, or plain members/columns.
+  /// GROUP BY expressions (or members); a second call adds to the list.
+  template <class... Terms>
+  [[nodiscard]] auto group_by(Terms... terms) const {
+    auto added = std::tuple_cat(std::get<detail::group_at>(parts_).exprs,
+                                std::make_tuple(detail::as_group_term(std::move(terms))...));
+    return rebuild<detail::group_at>(
+        std::apply([](auto&&... e) { return detail::group_list<std::remove_cvref_t<decltype(e)>...>{
+                       std::make_tuple(std::move(e)...)}; },
+                   std::move(added)));
+  }
+
+  /// HAVING a condition on groups; a second `having` is combined with AND.
+  template <class Cond>
+  [[nodiscard]] auto having(Cond cond) const {
+    check_condition<Cond>();
+    if constexpr (std::is_same_v<part<detail::having_at>, detail::no_clause>) {
+      return rebuild<detail::having_at>(detail::having_clause<Cond>{std::move(cond)});
+    } else {
+      auto both = std::get<detail::having_at>(parts_).cond && std::move(cond);
+      return rebuild<detail::having_at>(detail::having_clause<decltype(both)>{std::move(both)});
+    }
+  }
+
+  /// ORDER BY terms: `asc(x)`, `desc(x).nulls_last()`, or plain expressions and members
+  /// (ascending). A second call adds terms.
   template <class... Terms>
   [[nodiscard]] auto order_by(Terms... terms) const {
-    auto added = std::tuple_cat(order_, std::make_tuple(as_ordering(std::move(terms))...));
-    return select_statement<Source, Model, Where, decltype(added), Limit, Offset>{
-        this->source_, where_, std::move(added), limit_, offset_};
+    auto added = std::tuple_cat(std::get<detail::order_at>(parts_).terms,
+                                std::make_tuple(detail::as_ordering(std::move(terms))...));
+    return rebuild<detail::order_at>(std::apply(
+        [](auto&&... o) {
+          return detail::order_list<false, std::remove_cvref_t<decltype(o)>...>{
+              std::make_tuple(std::move(o)...)};
+        },
+        std::move(added)));
   }
 
   /// LIMIT n (bound as a parameter).
   [[nodiscard]] auto limit(std::int64_t n) const {
-    return select_statement<Source, Model, Where, Order, detail::limit_clause, Offset>{
-        this->source_, where_, order_, detail::limit_clause{n}, offset_};
+    return rebuild<detail::limit_at>(detail::limit_clause{n});
   }
   /// OFFSET n (bound as a parameter).
   [[nodiscard]] auto offset(std::int64_t n) const {
-    return select_statement<Source, Model, Where, Order, Limit, detail::offset_clause>{
-        this->source_, where_, order_, limit_, detail::offset_clause{n}};
+    return rebuild<detail::offset_at>(detail::offset_clause{n});
   }
 
-  /// The statement as an AST.
+  /// WITH: common table expressions defined by `cte<Row, "name">::as(query)`, read through
+  /// `from<cte>()` or a join. WITH RECURSIVE when one of them reads itself.
+  template <class... Defs>
+  [[nodiscard]] auto with(Defs... defs) const {
+    static_assert((detail::is_query_table_def<Defs>::value && ...),
+                  "tabula: with() takes CTE definitions. Pass cte<Row, \"name\">::as(query).");
+    return rebuild<detail::ctes_at>(std::get<detail::ctes_at>(parts_).append(std::move(defs)...));
+  }
+
+  /// `this UNION other`: rows of either, without duplicates. Both must have the same row type.
+  template <class Other>
+  [[nodiscard]] auto union_(Other other) const;
+  /// `this UNION ALL other`: rows of both, duplicates kept.
+  template <class Other>
+  [[nodiscard]] auto union_all(Other other) const;
+  /// `this INTERSECT other`: rows in both.
+  template <class Other>
+  [[nodiscard]] auto intersect(Other other) const;
+  /// `this EXCEPT other`: rows of this not in other.
+  template <class Other>
+  [[nodiscard]] auto except_(Other other) const;
+
+  /// The statement as an AST, its parameters numbered from 0. Checks every rule.
   [[nodiscard]] ast::statement lower() const {
+    assert_scope();
     detail::lower_context ctx;
+    return lower_select(ctx);
+  }
+
+  /// The AST inside an enclosing statement, its parameters numbered on from `ctx`. Columns of
+  /// relations out of scope are left to the enclosing statement (`free_models`).
+  [[nodiscard]] ast::select lower_select(detail::lower_context& ctx) const {
+    assert_structure();
     ast::select s;
-    s.columns = detail::model_columns<Model>();
-    s.from = ast::table_ref{std::string(table_name<Model>()), {}};
-    if constexpr (!std::is_same_v<Where, detail::no_clause>) s.where = where_.lower(ctx);
-    std::apply([&](const auto&... o) { (s.order_by.push_back(o.lower(ctx)), ...); }, order_);
-    if constexpr (!std::is_same_v<Limit, detail::no_clause>) s.limit = ctx.param();
-    if constexpr (!std::is_same_v<Offset, detail::no_clause>) s.offset = ctx.param();
+    std::apply([&](const auto&... p) { (p.lower_into(s, ctx), ...); }, parts_);
+    if constexpr (shape::from_inferred) s.from = detail::relation_table<typename shape::from>();
     return s;
   }
+
   /// Binds every value in the order `lower` numbered them.
   template <class Binder>
   void bind(Binder& b) const {
-    if constexpr (!std::is_same_v<Where, detail::no_clause>) where_.bind(b);
-    std::apply([&](const auto&... o) { (o.bind(b), ...); }, order_);
-    if constexpr (!std::is_same_v<Limit, detail::no_clause>) b(limit_.n);
-    if constexpr (!std::is_same_v<Offset, detail::no_clause>) b(offset_.n);
+    std::apply([&](const auto&... p) { (p.bind(b), ...); }, parts_);
   }
 
  private:
-  template <class T>
-  static auto as_ordering(T t) {
-    if constexpr (requires { t.descending; }) return t;
-    else return asc(std::move(t));
+  template <std::size_t I, class V>
+  auto rebuild(V v) const {
+    auto parts = detail::replace_part<I>(parts_, std::move(v));
+    return with_parts<decltype(parts)>(this->source_, std::move(parts));
   }
 
-  Where where_{};
-  Order order_{};
-  Limit limit_{};
-  Offset offset_{};
+  template <ast::join_kind Kind, class Target, class On>
+  auto add_join(Target target, On on) const {
+    if constexpr (!std::is_same_v<On, detail::no_on>) {
+      static_assert(expression<On> && detail::category_of<typename On::value_type>() ==
+                                          detail::category::boolean,
+                    "tabula: a join takes an ON condition. Pass a boolean expression such as "
+                    "col(&B::a_id) == col(&A::id).");
+    }
+    using J = detail::join_part<Kind, Target, On>;
+    return rebuild<detail::joins_at>(
+        std::get<detail::joins_at>(parts_).append(J{std::move(target), std::move(on)}));
+  }
+
+  template <class Cond>
+  static constexpr void check_condition() {
+    static_assert(expression<Cond>,
+                  "tabula: where() and having() take a condition. Pass a boolean expression "
+                  "such as col(&T::x) == v.");
+    if constexpr (expression<Cond>) {
+      static_assert(detail::category_of<typename Cond::value_type>() == detail::category::boolean,
+                    "tabula: where() and having() take a condition. Pass a boolean expression "
+                    "such as col(&T::x) == v.");
+    }
+  }
+
+  static constexpr void assert_structure() {
+    static_assert(checks::from_unambiguous,
+                  "tabula: the select list reads several models and none is named as FROM. Add "
+                  ".from<Model>() and join the others.");
+    static_assert(checks::from_known,
+                  "tabula: this select has joins but no FROM. Add .from<Model>() naming the "
+                  "first table.");
+    static_assert(checks::grouping,
+                  "tabula: the select list has aggregates beside columns outside any aggregate, "
+                  "and no group_by. Add .group_by(...) with those columns, or aggregate them.");
+  }
+  static constexpr void assert_scope() {
+    static_assert(checks::select_list,
+                  "tabula: the select list reads a column of a model that is not in this "
+                  "select's FROM or JOINs. Add .from<Model>() or .join<Model>(...).");
+    static_assert(checks::joins,
+                  "tabula: a join's ON condition reads a column of a model that is not in this "
+                  "select's FROM or JOINs. Join that model too, or fix the condition.");
+    static_assert(checks::where,
+                  "tabula: the where condition reads a column of a model that is not in this "
+                  "select's FROM or JOINs. Add .from<Model>() or .join<Model>(...).");
+    static_assert(checks::group_by,
+                  "tabula: group_by names a column of a model that is not in this select's FROM "
+                  "or JOINs. Add .from<Model>() or .join<Model>(...).");
+    static_assert(checks::having,
+                  "tabula: the having condition reads a column of a model that is not in this "
+                  "select's FROM or JOINs. Add .from<Model>() or .join<Model>(...).");
+    static_assert(checks::order_by,
+                  "tabula: order_by names a column of a model that is not in this select's FROM "
+                  "or JOINs. Add .from<Model>() or .join<Model>(...).");
+  }
+
+  parts_type parts_{};
 };
+
+namespace detail {
+/// A select of `items` on `source`.
+template <class Source, class... Items>
+auto make_select(Source* source, Items... items) {
+  static_assert((select_item<Items> && ...),
+                "tabula: select() takes expressions (col(&T::m), count(), ...) and whole rows "
+                "(all_of<T>).");
+  using parts = initial_parts<Items...>;
+  return select_statement<Source, parts>(
+      source, parts{cte_list<>{}, distinct_flag<false>{},
+                    select_list<Items...>{std::make_tuple(std::move(items)...)}, no_from{},
+                    join_list<>{}, no_clause{}, group_list<>{}, no_clause{}, order_list<false>{},
+                    no_clause{}, no_clause{}});
+}
+}  // namespace detail
+
+/// True when `S` is a select every rule of which holds, so it can run on its own.
+template <class S>
+concept valid_select = S::checks::all;
 
 /// A SELECT of whole `Model` rows, not bound to a source.
 template <class Model>
@@ -150,4 +658,20 @@ template <class Model>
   return select_statement<void, Model>{};
 }
 
+/// A SELECT of `items` not bound to a source: a subquery, a CTE's query, or a statement run
+/// later with `db.all(stmt)`.
+template <class... Items>
+  requires(sizeof...(Items) > 0 && (detail::select_item<Items> && ...))
+[[nodiscard]] auto select(Items... items) {
+  return detail::make_select<void>(nullptr, std::move(items)...);
+}
+/// A SELECT of whole rows of `Rs...` not bound to a source.
+template <class... Rs>
+  requires(sizeof...(Rs) > 0)
+[[nodiscard]] auto select() {
+  return select(all_of<Rs>...);
+}
+
 }  // namespace tabula
+
+#include "tabula/query/compound.hpp"

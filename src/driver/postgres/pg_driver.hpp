@@ -94,6 +94,7 @@ class statement final : public driver::statement {
 
   bool step() override;
   void reset() override;
+  void set_streaming(bool on) override;
 
   [[nodiscard]] int column_count() const override { return static_cast<int>(column_names_.size()); }
   [[nodiscard]] std::string_view column_name(int col) const override;
@@ -110,6 +111,9 @@ class statement final : public driver::statement {
   void describe_columns(const PGresult* description);
   bool prepare_again(const PGresult* failed);
   result_ptr execute_prepared();
+  bool step_streaming();
+  void send_prepared();
+  void finish_stream();
   std::size_t prepare_bind(int index);
   void set_binary(std::size_t i, std::size_t length);
   void set_view(std::size_t i, std::string_view bytes);
@@ -140,6 +144,8 @@ class statement final : public driver::statement {
   int result_format_ = 1;  // binary, unless a result column has a type only text can show
 
   result_ptr result_;
+  bool streaming_ = false;    // the next execution fetches rows one at a time
+  bool stream_open_ = false;  // a streamed execution has results left on the connection
   bool executed_ = false;
   int row_ = -1;
   int rows_ = 0;

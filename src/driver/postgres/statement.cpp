@@ -61,7 +61,10 @@ const char* non_null(const char* p) { return p != nullptr ? p : ""; }
 statement::statement(std::shared_ptr<handle> conn, std::string name, std::string sql)
     : conn_(std::move(conn)), name_(std::move(name)), sql_(std::move(sql)) {}
 
-statement::~statement() { conn_->defer_deallocate(std::move(name_)); }
+statement::~statement() {
+  finish_stream();
+  conn_->defer_deallocate(std::move(name_));
+}
 
 void statement::describe(const PGresult* d) {
   const auto n = static_cast<std::size_t>(PQnparams(d));
@@ -145,6 +148,7 @@ std::size_t statement::prepare_bind(int index) {
         sql_);
   }
   if (executed_) {
+    finish_stream();
     result_.reset();
     executed_ = false;
     row_ = -1;
@@ -351,6 +355,7 @@ void statement::bind(int index, driver::blob_view v) {
 // ---- execution
 
 bool statement::step() {
+  if (streaming_) return step_streaming();
   if (!executed_) {
     PGconn* conn = conn_->get();
     affected_ = 0;
@@ -392,12 +397,89 @@ bool statement::step() {
 }
 
 void statement::reset() {
+  finish_stream();
+  streaming_ = false;
   result_.reset();
   executed_ = false;
   row_ = -1;
   rows_ = 0;
   affected_ = 0;
   std::fill(values_.begin(), values_.end(), nullptr);
+}
+
+// ---- streaming: single-row mode
+
+void statement::set_streaming(bool on) {
+  if (executed_) {
+    throw_error<programming_error>(
+        fmt::format("set_streaming() after the statement ran: call it after binding, before the "
+                    "first step(), in: {}",
+                    sql_),
+        sql_);
+  }
+  streaming_ = on;
+}
+
+void statement::send_prepared() {
+  PGconn* conn = conn_->get();
+  if (PQsendQueryPrepared(conn, name_.c_str(), param_count(), values_.data(), lengths_.data(),
+                          formats_.data(), result_format_) == 0) {
+    throw_result_error(conn, nullptr, sql_);
+  }
+  stream_open_ = true;
+  if (PQsetSingleRowMode(conn) == 0) {
+    finish_stream();
+    throw_error<operational_error>(
+        fmt::format("could not switch to single-row mode in: {}", sql_), sql_);
+  }
+}
+
+// Each row arrives as its own PGRES_SINGLE_TUPLE result; a final PGRES_TUPLES_OK without rows
+// (or an error) ends the statement's results, and a null result the command.
+bool statement::step_streaming() {
+  PGconn* conn = conn_->get();
+  bool first = false;
+  if (!executed_) {
+    affected_ = 0;
+    send_prepared();
+    executed_ = true;
+    first = true;
+  }
+  if (!stream_open_) return false;
+  row_ = -1;
+  rows_ = 0;
+  result_.reset(PQgetResult(conn));
+  switch (PQresultStatus(result_.get())) {
+    case PGRES_SINGLE_TUPLE:
+      row_ = 0;
+      rows_ = 1;
+      return true;
+    case PGRES_TUPLES_OK:
+    case PGRES_COMMAND_OK:
+      affected_ = rows_changed(result_.get());
+      finish_stream();
+      return false;
+    default: {
+      const result_ptr failed = std::move(result_);
+      finish_stream();
+      if (first && prepare_again(failed.get())) {
+        send_prepared();
+        return step_streaming();
+      }
+      executed_ = false;
+      throw_result_error(conn, failed.get(), sql_);
+    }
+  }
+}
+
+// Reads what is left of a streamed execution, so the connection can run the next command.
+// The rest of the rows are fetched and dropped: cancelling the query instead could reach the
+// server after the next command started and cancel that one.
+void statement::finish_stream() {
+  if (!stream_open_) return;
+  stream_open_ = false;
+  PGconn* conn = conn_->get();
+  while (PGresult* r = PQgetResult(conn)) PQclear(r);
 }
 
 // ---- reading

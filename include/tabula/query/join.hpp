@@ -1,0 +1,162 @@
+#pragma once
+/// \file join.hpp
+/// FROM and JOIN items of a select: a relation (model, alias, CTE name) or a derived table,
+/// joined INNER, LEFT, RIGHT, FULL or CROSS. Which relations an outer join may leave without a
+/// match (their columns NULL) is worked out here from the join kinds, so that a select reads
+/// them as `std::optional`.
+
+#include <array>
+#include <cstddef>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include "tabula/ast/ast.hpp"
+#include "tabula/query/cte.hpp"
+#include "tabula/query/expression.hpp"
+#include "tabula/query/relation.hpp"
+
+namespace tabula::detail {
+
+/// No FROM given: the statement infers it from its select list (or has none).
+struct no_from {
+  using relation = void;
+  using models = type_list<>;
+  static constexpr bool fixed_shape = true;
+  void lower_into(ast::select& /*s*/, lower_context& /*ctx*/) const {}
+  template <class Binder>
+  void bind(Binder& /*b*/) const {}
+};
+
+/// A relation by name: a model's table, an alias, or a CTE.
+template <class R>
+struct relation_source {
+  using relation = R;
+  using models = type_list<>;
+  static constexpr bool fixed_shape = true;
+  [[nodiscard]] ast::from_item lower_from(lower_context& /*ctx*/) const {
+    return relation_table<R>();
+  }
+  void lower_into(ast::select& s, lower_context& ctx) const { s.from = lower_from(ctx); }
+  template <class Binder>
+  void bind(Binder& /*b*/) const {}
+};
+
+/// A derived table: `(SELECT ...) AS "name"`.
+template <class R, class Query>
+struct derived_source {
+  using relation = R;
+  using models = type_list<>;
+  static constexpr bool fixed_shape = Query::fixed_shape;
+
+  query_table_def<R, Query> def;
+
+  [[nodiscard]] ast::from_item lower_from(lower_context& ctx) const {
+    return def.lower_derived(ctx);
+  }
+  void lower_into(ast::select& s, lower_context& ctx) const { s.from = lower_from(ctx); }
+  template <class Binder>
+  void bind(Binder& b) const {
+    def.bind(b);
+  }
+};
+
+/// What `from(...)` / `join(...)` make of an argument: a definition becomes a derived table.
+template <class R, class Query>
+derived_source<R, Query> source_of(query_table_def<R, Query> def) {
+  return {std::move(def)};
+}
+
+/// One JOIN: its kind, what it joins, and its ON condition (`no_on` for CROSS JOIN).
+struct no_on {
+  using models = type_list<>;
+  static constexpr bool fixed_shape = true;
+  template <class Binder>
+  void bind(Binder& /*b*/) const {}
+};
+
+template <ast::join_kind Kind, class Target, class On>
+struct join_part {
+  static constexpr ast::join_kind kind = Kind;
+  using relation = typename Target::relation;
+  using models = typename On::models;
+  static constexpr bool fixed_shape = Target::fixed_shape && On::fixed_shape;
+
+  Target target;
+  On on;
+
+  [[nodiscard]] ast::join lower(lower_context& ctx) const {
+    ast::join j{Kind, target.lower_from(ctx), std::nullopt};
+    if constexpr (!std::is_same_v<On, no_on>) j.on = on.lower(ctx);
+    return j;
+  }
+  template <class Binder>
+  void bind(Binder& b) const {
+    target.bind(b);
+    on.bind(b);
+  }
+};
+
+/// The JOINs of a select, in order.
+template <class... Joins>
+struct join_list {
+  using relations = type_list<typename Joins::relation...>;
+  using models = list_concat_many_t<type_list<>, typename Joins::models...>;
+  static constexpr bool fixed_shape = (Joins::fixed_shape && ...);
+  static constexpr std::array<ast::join_kind, sizeof...(Joins)> kinds{Joins::kind...};
+
+  std::tuple<Joins...> joins;
+
+  void lower_into(ast::select& s, lower_context& ctx) const {
+    std::apply([&](const auto&... j) { (s.joins.push_back(j.lower(ctx)), ...); }, joins);
+  }
+  template <class Binder>
+  void bind(Binder& b) const {
+    std::apply([&](const auto&... j) { (j.bind(b), ...); }, joins);
+  }
+  template <class Join>
+  [[nodiscard]] join_list<Joins..., Join> append(Join j) const {
+    return {std::tuple_cat(joins, std::make_tuple(std::move(j)))};
+  }
+};
+
+inline constexpr std::size_t no_position = static_cast<std::size_t>(-1);
+
+/// Where relation `R` enters a select: 0 for FROM, i + 1 for join i, `no_position` if absent.
+template <class R, class From, class... Rs>
+constexpr std::size_t relation_position(type_list<Rs...> /*joined*/) {
+  if (std::is_same_v<R, From>) return 0;
+  constexpr std::array<bool, sizeof...(Rs) + 1> same{std::is_same_v<R, Rs>..., false};
+  for (std::size_t i = 0; i < sizeof...(Rs); ++i) {
+    if (same[i]) return i + 1;
+  }
+  return no_position;
+}
+
+/// Whether an outer join may leave relation `R` without a match: it is the right side of a
+/// LEFT or FULL join, or a RIGHT or FULL join follows where it enters.
+template <class R, class From, class Joins>
+constexpr bool relation_nullable() {
+  constexpr std::size_t pos = relation_position<R, From>(typename Joins::relations{});
+  if constexpr (pos == no_position) {
+    return false;
+  } else {
+    constexpr auto& kinds = Joins::kinds;
+    if (pos > 0 && (kinds[pos - 1] == ast::join_kind::left ||
+                    kinds[pos - 1] == ast::join_kind::full)) {
+      return true;
+    }
+    for (std::size_t j = pos; j < kinds.size(); ++j) {
+      if (kinds[j] == ast::join_kind::right || kinds[j] == ast::join_kind::full) return true;
+    }
+    return false;
+  }
+}
+
+template <class List, class From, class Joins>
+struct any_nullable;
+template <class... Rs, class From, class Joins>
+struct any_nullable<type_list<Rs...>, From, Joins>
+    : std::bool_constant<(relation_nullable<Rs, From, Joins>() || ...)> {};
+
+}  // namespace tabula::detail
