@@ -189,10 +189,15 @@ struct non_value_types {
 };
 template <class... As, class X, class... Rest>
 struct non_value_types<type_list<As...>, X, Rest...> {
-  using type = typename non_value_types<
-      std::conditional_t<is_value_node<X> || std::is_same_v<X, no_else>, type_list<As...>,
-                         type_list<As..., typename X::value_type>>,
-      Rest...>::type;
+  using type = typename non_value_types<type_list<As..., typename X::value_type>, Rest...>::type;
+};
+template <class... As, class T, class... Rest>
+struct non_value_types<type_list<As...>, value<T>, Rest...> {
+  using type = typename non_value_types<type_list<As...>, Rest...>::type;
+};
+template <class... As, class... Rest>
+struct non_value_types<type_list<As...>, no_else, Rest...> {
+  using type = typename non_value_types<type_list<As...>, Rest...>::type;
 };
 template <class L>
 struct common_of_list {
@@ -502,14 +507,16 @@ constexpr auto abs(E&& e) {
                       detail::maybe_optional_t<detail::arithmetic_t<V, V>, detail::is_nullable<V>>>(
       std::forward<E>(e));
 }
-/// `round(e)`: a number rounded to the nearest integer, as a double.
+/// `round(e)`: a number rounded to the nearest integer, halves away from zero, as a double.
+/// Lowered as `round(e, 0)`: PostgreSQL rounds a double's halves to even, but its `round` to
+/// a number of digits (computed in `numeric`) rounds them away from zero, as SQLite does.
 template <class E>
 constexpr auto round(E&& e) {
   detail::require_expression<E>();
   detail::require_number<E>();
   return detail::call<detail::fn<"round">,
                       detail::maybe_optional_t<double, detail::nullable_expr<E>>>(
-      std::forward<E>(e));
+      std::forward<E>(e), 0);
 }
 /// `round(e, digits)`: a number rounded to `digits` decimal places, as a double.
 template <class E, class D>

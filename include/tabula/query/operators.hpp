@@ -300,12 +300,13 @@ template <class R>
 concept value_range = std::ranges::input_range<R> &&
                       !std::is_convertible_v<const std::remove_cvref_t<R>&, std::string_view>;
 
+/// The length of a range whose type fixes it (`std::array`, C arrays), 0 for any other.
 template <class R>
-inline constexpr bool fixed_length_range = false;
+inline constexpr std::size_t fixed_length = 0;
 template <class T, std::size_t N>
-inline constexpr bool fixed_length_range<std::array<T, N>> = true;
+inline constexpr std::size_t fixed_length<std::array<T, N>> = N;
 template <class T, std::size_t N>
-inline constexpr bool fixed_length_range<T[N]> = true;
+inline constexpr std::size_t fixed_length<T[N]> = N;
 
 template <class R>
 using range_item_t = stored_t<std::ranges::range_reference_t<R>>;
@@ -316,9 +317,8 @@ template <class R>
 auto collect_items(R&& r) {
   using item = range_item_t<R>;
   using plain = std::remove_cvref_t<R>;
-  if constexpr (fixed_length_range<plain>) {
-    constexpr std::size_t n = std::extent_v<plain> != 0 ? std::extent_v<plain>
-                                                        : std::tuple_size<plain>::value;
+  if constexpr (fixed_length<plain> != 0) {
+    constexpr std::size_t n = fixed_length<plain>;
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
       return std::array<item, n>{item(std::forward<R>(r)[I])...};
     }(std::make_index_sequence<n>{});

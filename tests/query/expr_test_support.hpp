@@ -1,0 +1,109 @@
+#pragma once
+// Shared by the expression tests: a model with a column of each kind, and the SQL and values
+// an expression lowers to.
+
+#include <tabula/tabula.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace ex {
+
+/// One column of each kind the expression language types differently.
+struct item {
+  std::int64_t id = 0;
+  std::string name{};
+  std::optional<std::string> note{};
+  std::int32_t qty = 0;
+  std::optional<std::int32_t> opt_qty{};
+  double price = 0;
+  std::optional<double> discount{};
+  std::int16_t small = 0;
+  std::string category{};
+  bool operator==(const item&) const = default;
+};
+
+/// A table that injection attempts must leave alone.
+struct canary {
+  std::int64_t id = 0;
+  std::string word{};
+};
+
+/// An expression alone, as the dialect prints it in a select list.
+template <class E>
+std::string sql(const tabula::dialect& d, const E& e) {
+  tabula::detail::lower_context ctx;
+  tabula::ast::select s;
+  s.columns.push_back(tabula::ast::select_item{e.lower(ctx), ""});
+  std::string text = d.compile(s).text;
+  const std::string prefix = "SELECT ";
+  return text.substr(prefix.size());
+}
+template <class E>
+std::string lite(const E& e) {
+  return sql(tabula::sqlite_dialect(), e);
+}
+template <class E>
+std::string pg(const E& e) {
+  return sql(tabula::postgres_dialect(), e);
+}
+
+/// How many parameter slots an expression lowers to.
+template <class E>
+std::uint32_t param_count(const E& e) {
+  tabula::detail::lower_context ctx;
+  (void)e.lower(ctx);
+  return ctx.next_param;
+}
+
+/// A binder that writes down the values it is given, as text.
+struct recorder {
+  std::vector<std::string> seen;
+  template <class V>
+  void operator()(const V& v) {
+    if constexpr (std::is_same_v<V, std::nullopt_t>) {
+      seen.emplace_back("NULL");
+    } else if constexpr (tabula::is_optional_v<V>) {
+      if (v) {
+        (*this)(*v);
+      } else {
+        seen.emplace_back("NULL");
+      }
+    } else if constexpr (std::is_convertible_v<const V&, std::string_view>) {
+      seen.emplace_back(std::string_view(v));
+    } else if constexpr (std::is_same_v<V, bool>) {
+      seen.emplace_back(v ? "true" : "false");
+    } else if constexpr (std::is_arithmetic_v<V>) {
+      std::string s = std::to_string(v);
+      if constexpr (std::is_floating_point_v<V>) {
+        s.erase(s.find_last_not_of('0') + 1);
+      }
+      seen.push_back(s);
+    } else {
+      seen.emplace_back("?");
+    }
+  }
+};
+
+/// The values an expression binds, in order.
+template <class E>
+std::vector<std::string> values(const E& e) {
+  recorder r;
+  e.bind(r);
+  return r.seen;
+}
+
+}  // namespace ex
+
+template <>
+struct tabula::schema<ex::item> {
+  static constexpr auto table = "expr_items";
+};
+template <>
+struct tabula::schema<ex::canary> {
+  static constexpr auto table = "expr_canary";
+};
