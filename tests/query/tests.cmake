@@ -3,3 +3,6 @@ tabula_add_test(query_dynamic_filter_test DRY ${CMAKE_CURRENT_LIST_DIR}/dynamic_
 tabula_add_test(query_raw_placeholder_test DRY ${CMAKE_CURRENT_LIST_DIR}/raw_placeholder_test.cpp)
 tabula_add_test(query_select_stream_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/select_stream_test.cpp)
 tabula_add_test(query_expr_sql_test DRY ${CMAKE_CURRENT_LIST_DIR}/expr_sql_test.cpp)
+tabula_add_test(query_select_sql_test DRY ${CMAKE_CURRENT_LIST_DIR}/select_sql_test.cpp)
+tabula_add_test(query_expr_exec_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/expr_exec_test.cpp)
+tabula_add_test(query_select_checks_test DRY ${CMAKE_CURRENT_LIST_DIR}/select_checks_test.cpp)
