@@ -175,11 +175,30 @@ build_and_test() {
   fi
 
   phase "test ${build_dir}"
+  local junit="$repo/$build_dir/ctest-results.xml"
+  rm -f "$junit"
   if ! ctest --test-dir "$build_dir" --output-on-failure -j "$jobs" --timeout 900 \
-    "${ctest_args[@]}"; then
+    --output-junit "$junit" "${ctest_args[@]}"; then
     failures+=("${label}: tests")
   fi
+  count_results "$junit"
   phase_end
+}
+
+# Totals over every ctest run, from the JUnit summary ctest writes.
+total_tests=0
+total_failed=0
+total_skipped=0
+count_results() {
+  local file=$1 tests failed skipped
+  [[ -f "$file" ]] || return 0
+  attr() { sed -n "s/^[[:space:]]*$1=\"\([0-9]*\)\".*/\1/p" "$file" | head -n 1; }
+  tests=$(attr tests)
+  failed=$(attr failures)
+  skipped=$(attr skipped)
+  total_tests=$((total_tests + ${tests:-0}))
+  total_failed=$((total_failed + ${failed:-0}))
+  total_skipped=$((total_skipped + ${skipped:-0}))
 }
 
 phase "dependencies"
@@ -212,6 +231,8 @@ printf '  %s\n' "${timings[@]}"
 printf '  %-34s %5ss\n' "total" "$(($(date +%s) - run_start))"
 if [[ ${#failures[@]} -gt 0 ]]; then
   echo "test.sh: FAILED: ${failures[*]}" >&2
-  exit 1
+else
+  echo "test.sh: all passed"
 fi
-echo "test.sh: all passed"
+echo "tests: $((total_tests - total_failed - total_skipped)) passed, ${total_failed} failed, ${total_skipped} skipped"
+[[ ${#failures[@]} -eq 0 ]] || exit 1
