@@ -84,6 +84,9 @@ namespace detail {
 enum class builtin : std::uint8_t { insert, insert_with_key, get, all, update, remove };
 template <class T, builtin Op>
 struct builtin_key {};
+/// Cache key of a full-size chunk of `insert_many`, per shape (generated key given or not).
+template <class T, bool WithKey>
+struct insert_chunk_key {};
 
 /// The value of field `index` of `obj`, passed to `f` with its static type.
 template <class T, class F>
@@ -133,6 +136,8 @@ class connection : public detail::select_api<connection>,
                    public detail::dml_api<connection>,
                    public detail::raw_api<connection> {
  public:
+  using detail::dml_api<connection>::update;  // update<T>() beside update(obj)
+
   connection(connection&&) noexcept = default;
   connection& operator=(connection&&) noexcept = default;
   connection(const connection&) = delete;
@@ -199,13 +204,49 @@ class connection : public detail::select_api<connection>,
     return obj;
   }
 
-  /// INSERT every element of a range in one transaction (a savepoint inside an open one),
-  /// reusing one prepared statement; generated keys are written back into the elements.
-  template <std::ranges::range R>
+  /// INSERT every element of a range, in order, as multi-row `INSERT ... VALUES (...), (...)`
+  /// statements: up to 1000 rows each and under the database's parameter limit, each of one
+  /// shape (consecutive elements that leave the generated key at 0, or that set it), one round
+  /// trip each; all in one transaction (a savepoint inside an open one). Generated keys are
+  /// read back with RETURNING and written into the elements, in order. When any row fails,
+  /// nothing is inserted and the keys written so far are reset to 0.
+  template <std::ranges::input_range R>
   void insert_many(R&& range) {
+    using T = std::remove_reference_t<std::ranges::range_reference_t<R>>;
+    static_assert(std::is_lvalue_reference_v<std::ranges::range_reference_t<R>> &&
+                      !std::is_const_v<T>,
+                  "tabula: insert_many() writes generated keys back into the elements. Pass a "
+                  "range of modifiable models, such as a std::vector<T>.");
+    const table_info& t = table_of<T>();
+    std::vector<T*> rows;
+    if constexpr (std::ranges::sized_range<R>) rows.reserve(std::ranges::size(range));
+    for (T& obj : range) rows.push_back(std::addressof(obj));
+    if (rows.empty()) return;
+    const std::uint32_t max_params = sql_dialect().capabilities().max_params;
+    std::vector<detail::dml::insert_chunk> keyed;  // chunks whose generated keys are written back
     auto tx = begin();
-    for (auto& obj : range) insert(obj);
-    tx.commit();
+    try {
+      detail::dml::for_each_insert_chunk(
+          rows.size(), [&](std::size_t i) { return detail::dml::gives_generated_key(*rows[i], t); },
+          [&](bool key) {
+            return detail::dml::rows_per_insert(max_params, detail::dml::values_columns(t, key), 0);
+          },
+          [&](const detail::dml::insert_chunk& c) {
+            if (!c.with_key && t.generated_field) keyed.push_back(c);
+            insert_rows(t, rows.data() + c.first, c);
+          });
+      tx.commit();
+    } catch (...) {
+      // The rows are not in the database: keys filled in from them would be false.
+      for (const auto& c : keyed) {
+        for (std::size_t i = c.first; i < c.first + c.count; ++i) {
+          detail::with_field(*rows[i], *t.generated_field, [](auto& field) {
+            if constexpr (std::is_integral_v<std::remove_cvref_t<decltype(field)>>) field = {};
+          });
+        }
+      }
+      throw;
+    }
   }
 
   /// The row with this primary key, if any.
@@ -343,6 +384,49 @@ class connection : public detail::select_api<connection>,
   friend class engine;
   connection(std::shared_ptr<detail::pool> pool, std::shared_ptr<driver::connection> conn)
       : pool_(std::move(pool)), conn_(std::move(conn)) {}
+
+  /// One statement of `insert_many`: `c.count` rows from `rows`, keys read back in order.
+  template <class T>
+  void insert_rows(const table_info& t, T* const* rows, const detail::dml::insert_chunk& c) {
+    const auto make = [&] { return detail::insert_statement(t, c.with_key, c.count); };
+    std::string shorter;  // a chunk below full size is compiled for this call only
+    const std::string& sql =
+        !c.full    ? (shorter = sql_dialect().compile(make()).text)
+        : c.with_key ? detail::cached_sql<detail::insert_chunk_key<T, true>>(sql_dialect(), make).text
+                     : detail::cached_sql<detail::insert_chunk_key<T, false>>(sql_dialect(), make).text;
+    auto st = prepare(sql);
+    detail::statement_binder b{*st};
+    for (std::size_t i = 0; i < c.count; ++i) detail::dml::bind_model_row(b, *rows[i], t, c.with_key);
+    if (c.with_key || !t.generated_field) {
+      while (st->step()) {
+      }
+      return;
+    }
+    // PostgreSQL and SQLite return the RETURNING rows of a multi-row VALUES insert in VALUES
+    // order; keys generated in that order increase, which is checked so that a database
+    // returning them otherwise fails loudly instead of mixing up keys.
+    std::size_t n = 0;
+    while (st->step()) {
+      if (n == c.count) detail::dml::throw_unmatched_keys(t, "more keys than rows were returned");
+      detail::with_field(*rows[n], *t.generated_field, [&](auto& field) {
+        using F = std::remove_cvref_t<decltype(field)>;
+        if constexpr (std::is_integral_v<F>) {
+          field = detail::read_value<F>(*st, 0);
+          if (n > 0) {
+            detail::with_field(*rows[n - 1], *t.generated_field, [&](const auto& previous) {
+              if constexpr (std::is_same_v<std::remove_cvref_t<decltype(previous)>, F>) {
+                if (!(previous < field)) {
+                  detail::dml::throw_unmatched_keys(t, "the keys were not returned in insertion order");
+                }
+              }
+            });
+          }
+        }
+      });
+      ++n;
+    }
+    if (n != c.count) detail::dml::throw_unmatched_keys(t, "fewer keys than rows were returned");
+  }
 
   template <class T>
   const std::string& remove_sql(const table_info& t) {

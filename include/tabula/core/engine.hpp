@@ -39,6 +39,8 @@ class engine : public detail::select_api<engine>,
                public detail::dml_api<engine>,
                public detail::raw_api<engine> {
  public:
+  using detail::dml_api<engine>::update;  // update<T>() beside update(obj)
+
   /// Connects to `url` (see docs/engine.md for the forms). The driver for the URL's scheme
   /// must be linked and registered (include <tabula/sqlite.hpp> / <tabula/postgres.hpp>).
   /// Throws `operational_error` when the database cannot be reached.
