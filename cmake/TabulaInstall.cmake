@@ -1,4 +1,6 @@
 # install(EXPORT ...) and a package config, so a consumer's find_package(tabula) works.
+# The include directory reaches consumers through tabula::tabula's INSTALL_INTERFACE (the
+# drivers link it), so it is not repeated per target here.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
@@ -6,8 +8,7 @@ install(DIRECTORY include/tabula DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(TARGETS ${TABULA_EXPORTED_TARGETS} EXPORT tabulaTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
-        RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
-        INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+        RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(EXPORT tabulaTargets NAMESPACE tabula:: FILE tabulaTargets.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/tabula)
 
