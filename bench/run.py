@@ -70,8 +70,8 @@ SIZES = {
     },
     "postgres": {
         "O1": (3000, 0, 5), "O2": (10000, 0, 5), "O3": (100000, 0, 5),
-        "O4": (10000, 100000, 5), "O5": (100000, 100000, 5), "O6": (10000, 100000, 5),
-        "O7": (10000, 100000, 5), "O8": (5000, 5000, 5), "O9": (5000, 10000, 5),
+        "O4": (10000, 20000, 5), "O5": (100000, 100000, 5), "O6": (10000, 20000, 5),
+        "O7": (10000, 20000, 5), "O8": (5000, 5000, 5), "O9": (5000, 10000, 5),
     },
 }
 for _b in SIZES.values():
@@ -83,7 +83,7 @@ RAW_VARIANTS = {"memory": ["prepared", "values"], "file": ["prepared", "values"]
 SYSTEMS = ["raw", "tabula", "soci", "sqlalchemy_core", "sqlalchemy_orm"]
 SYSTEM_TEXT = {"raw": "raw", "tabula": "tabula", "soci": "SOCI",
                "sqlalchemy_core": "SQLAlchemy Core", "sqlalchemy_orm": "SQLAlchemy ORM"}
-CALLGRIND_SYSTEMS = ["raw", "tabula", "soci"]
+CALLGRIND_SYSTEMS = ["raw", "tabula"]
 
 
 def sh(cmd):
@@ -502,7 +502,7 @@ def write_report(args, runner, summary, compile_rows, machine, started, finished
         L.append("Peak RSS (MiB) and instructions per unit:")
         L.append("")
         head = ["op"] + ["%s RSS" % SYSTEM_TEXT[s] for s in SYSTEMS] + \
-               ["instr. raw", "instr. tabula", "tabula/raw", "instr. SOCI"]
+               ["instr. raw", "instr. tabula", "tabula/raw"]
         L.append("| " + " | ".join(head) + " |")
         L.append("|" + "---|" * len(head))
         for op in args.ops:
@@ -517,11 +517,9 @@ def write_report(args, runner, summary, compile_rows, machine, started, finished
             raw_variant = base[0] if base else ""
             ir_raw = runner.callgrind.get((backend, op, "raw", raw_variant))
             ir_tab = runner.callgrind.get((backend, op, "tabula", ""))
-            ir_soci = runner.callgrind.get((backend, op, "soci", ""))
             row.append("%.0f" % ir_raw if ir_raw else "—")
             row.append("%.0f" % ir_tab if ir_tab else "—")
             row.append("**%.2f×**" % (ir_tab / ir_raw) if ir_raw and ir_tab else "—")
-            row.append("%.0f" % ir_soci if ir_soci else "—")
             L.append("| " + " | ".join(row) + " |")
         L.append("")
     if compile_rows:

@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "common/bench.hpp"
@@ -154,22 +155,17 @@ int main(int argc, char** argv) {
         break;
       }
       case bench::op::o8: {
-        // The typed DSL selects whole models of one table: users, then their posts ordered by
-        // user, merged in one pass (what an ORM's "select-in" loading does).
         fill(conn, cfg.rows, cfg.posts_per_user);
         std::vector<bench::UserWithPosts> out;
         m = bench::measure([&] {
-          std::vector<User> users = conn.query<User>().order_by(&User::id).all();
-          std::vector<Post> posts = conn.query<Post>().order_by(&Post::user_id, &Post::id).all();
-          out.reserve(users.size());
-          auto p = posts.begin();
-          for (User& u : users) {
-            while (p != posts.end() && p->user_id < u.id) ++p;
-            if (p == posts.end() || p->user_id != u.id) continue;  // inner join: no posts, no row
-            auto& up = out.emplace_back();
-            up.user = std::move(u);
-            for (; p != posts.end() && p->user_id == up.user.id; ++p)
-              up.posts.push_back(std::move(*p));
+          std::vector<std::tuple<User, Post>> rows =
+              conn.select<User, Post>()
+                  .join<Post>(col(&Post::user_id) == col(&User::id))
+                  .order_by(col(&User::id), col(&Post::id))
+                  .all();
+          for (auto& [user, post] : rows) {
+            if (out.empty() || out.back().user.id != user.id) out.emplace_back().user = std::move(user);
+            out.back().posts.push_back(std::move(post));
           }
         });
         bench::checksum sum;
