@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <tabula/tabula.hpp>
@@ -25,13 +26,27 @@ struct ml_model {
   std::int64_t params = 0;
 };
 
+struct experiment {
+  std::int64_t id = 0;
+  std::int64_t model_id = 0;
+  std::string dataset;
+  double score = 0;
+};
+
 }  // namespace dyn
 
 template <>
 struct tabula::schema<dyn::ml_model> {
   static constexpr auto table = "models";
 };
+template <>
+struct tabula::schema<dyn::experiment> {
+  static constexpr auto table = "experiments";
+  static constexpr auto options = tabula::options(
+      tabula::foreign_key(&dyn::experiment::model_id, &dyn::ml_model::id).on_delete_cascade());
+};
 
+using dyn::experiment;
 using dyn::ml_model;
 
 namespace {
@@ -42,8 +57,8 @@ tabula::engine& db() {
 }
 
 std::vector<ml_model> seed() {
-  db().drop_all<ml_model>();
-  db().create_all<ml_model>();
+  db().drop_all<ml_model, experiment>();
+  db().create_all<ml_model, experiment>();
   std::vector<ml_model> rows = {
       {0, "BERT", "PyTorch", 0.92, 110},
       {0, "BERT-large", "PyTorch", 0.94, 340},
@@ -225,4 +240,89 @@ TEST_CASE("the same filter runs on a connection, inside a transaction, and repea
     CHECK(conn.query<ml_model>().where(f).all().size() == static_cast<std::size_t>(n));
   }
   tx.commit();
+}
+
+TEST_CASE("a filter over two models narrows a join, in every combination") {
+  const auto models = seed();
+  std::vector<experiment> runs;
+  const char* datasets[] = {"glue", "imagenet", "squad"};
+  for (std::size_t i = 0; i < models.size(); ++i) {
+    for (std::size_t k = 0; k <= i % 3; ++k) {
+      experiment e{0, models[i].id, datasets[(i + k) % 3], 0.1 * static_cast<double>(i + k)};
+      db().insert(e);
+      runs.push_back(e);
+    }
+  }
+  for (int mask = 0; mask < 8; ++mask) {
+    std::optional<std::string> framework;
+    std::optional<std::string> dataset;
+    std::optional<double> min_score;
+    if ((mask & 1) != 0) framework = "PyTorch";
+    if ((mask & 2) != 0) dataset = "glue";
+    if ((mask & 4) != 0) min_score = 0.35;
+
+    tabula::filter<ml_model, experiment> f;
+    if (framework) f &= col(&ml_model::framework) == *framework;
+    if (dataset) f &= col(&experiment::dataset) == *dataset;
+    if (min_score) f &= col(&experiment::score) >= *min_score;
+    const auto rows = db().select(tabula::all_of<ml_model>, col(&experiment::id))
+                          .from<ml_model>()
+                          .join<experiment>(col(&experiment::model_id) == col(&ml_model::id))
+                          .where(f)
+                          .order_by(col(&experiment::id))
+                          .all();
+
+    std::vector<std::int64_t> expected;
+    for (const auto& e : runs) {
+      const auto m = std::find_if(models.begin(), models.end(),
+                                  [&](const ml_model& x) { return x.id == e.model_id; });
+      if (framework && m->framework != *framework) continue;
+      if (dataset && e.dataset != *dataset) continue;
+      if (min_score && !(e.score >= *min_score)) continue;
+      expected.push_back(e.id);
+    }
+    std::vector<std::int64_t> got;
+    for (const auto& [m, run_id] : rows) {
+      got.push_back(run_id);
+      const auto e = std::find_if(runs.begin(), runs.end(),
+                                  [&](const experiment& x) { return x.id == run_id; });
+      CHECK(m.id == e->model_id);  // the model read beside its run
+    }
+    INFO("mask " << mask);
+    CHECK(got == expected);
+  }
+}
+
+TEST_CASE("a filter of aggregates narrows groups in having()") {
+  const auto all = seed();
+  for (int mask = 0; mask < 4; ++mask) {
+    std::optional<std::int64_t> min_models;
+    std::optional<double> min_mean_params;
+    if ((mask & 1) != 0) min_models = 3;
+    if ((mask & 2) != 0) min_mean_params = 100;
+    tabula::filter<ml_model> h;
+    if (min_models) h &= tabula::count() >= *min_models;
+    if (min_mean_params) h &= tabula::avg(col(&ml_model::params)) > *min_mean_params;
+    const auto groups = db().select(col(&ml_model::framework), tabula::count())
+                            .group_by(col(&ml_model::framework))
+                            .having(h)
+                            .order_by(col(&ml_model::framework))
+                            .all();
+
+    std::vector<std::tuple<std::string, std::int64_t>> expected;
+    for (const char* fw : {"JAX", "PyTorch", "TensorFlow"}) {
+      std::int64_t n = 0;
+      double total = 0;
+      for (const auto& m : all) {
+        if (m.framework != fw) continue;
+        ++n;
+        total += static_cast<double>(m.params);
+      }
+      if (min_models && n < *min_models) continue;
+      if (min_mean_params && !(total / static_cast<double>(n) > *min_mean_params)) continue;
+      expected.emplace_back(fw, n);
+    }
+    INFO("mask " << mask);
+    CHECK(groups == expected);
+  }
 }
