@@ -8,3 +8,4 @@ tabula_add_test(query_raw_sql_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/raw_sql_te
 tabula_add_test(query_raw_injection_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/raw_injection_test.cpp)
 tabula_add_test(query_dml_sql_test DRY ${CMAKE_CURRENT_LIST_DIR}/dml_sql_test.cpp)
 tabula_add_test(query_expr_exec_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/expr_exec_test.cpp)
+tabula_add_test(query_dml_run_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/dml_run_test.cpp)
