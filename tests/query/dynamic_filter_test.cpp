@@ -263,7 +263,8 @@ TEST_CASE("filters combine with &&, || and !, and an empty one is no condition",
 
   // A filter added to itself, or to another, keeps its values in step with its parameters.
   author_filter twice = a;
-  twice &= twice;
+  const author_filter& itself = twice;
+  twice &= itself;
   CHECK(expr_sql(tabula::sqlite_dialect(), twice) ==
         R"(SELECT ("authors"."name" = ?1) AND ("authors"."name" = ?2))");
   CHECK(bound(twice) == std::vector<std::string>{"'a'", "'a'"});

@@ -282,7 +282,9 @@ TEST_CASE("a filter over two models narrows a join, in every combination") {
       expected.push_back(e.id);
     }
     std::vector<std::int64_t> got;
-    for (const auto& [m, run_id] : rows) {
+    for (const auto& row : rows) {
+      const ml_model& m = std::get<0>(row);
+      const std::int64_t run_id = std::get<1>(row);
       got.push_back(run_id);
       const auto e = std::find_if(runs.begin(), runs.end(),
                                   [&](const experiment& x) { return x.id == run_id; });
