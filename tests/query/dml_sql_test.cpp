@@ -122,6 +122,9 @@ static_assert(std::is_void_v<decltype(tabula::insert_into<metric>())::row_type>)
 static_assert(unscoped_update::fixed_shape);
 static_assert(decltype(std::declval<unscoped_delete>().where(col(&counter::n) > 1))::fixed_shape);
 static_assert(!decltype(tabula::insert_into<counter>().values(std::vector<counter>{}))::fixed_shape);
+static_assert(decltype(tabula::insert_into<archived_metric>().from_select(
+                  metric_projection{}, &archived_metric::experiment, &archived_metric::name,
+                  &archived_metric::value))::fixed_shape);
 
 // ---------------------------------------------------------------------------------------------
 // INSERT
