@@ -136,62 +136,62 @@ constexpr auto make_like(X&& x, P&& p, E e) {
 
 /// `x LIKE pattern`. On SQLite LIKE ignores the case of ASCII letters; on PostgreSQL it does
 /// not. Use `ilike` to ignore case on both.
-template <class X, class P>
+template <expression X, class P>
 constexpr auto like(X&& x, P&& pattern) {
   return detail::make_like<false, false>(std::forward<X>(x), std::forward<P>(pattern),
                                          detail::no_escape{});
 }
 /// `x LIKE pattern ESCAPE 'c'`: `escape` is a `char` or `escape_with<'c'>`.
-template <class X, class P, class E>
+template <expression X, class P, class E>
 constexpr auto like(X&& x, P&& pattern, E escape) {
   return detail::make_like<false, false>(std::forward<X>(x), std::forward<P>(pattern), escape);
 }
 /// `x NOT LIKE pattern`.
-template <class X, class P>
+template <expression X, class P>
 constexpr auto not_like(X&& x, P&& pattern) {
   return detail::make_like<true, false>(std::forward<X>(x), std::forward<P>(pattern),
                                         detail::no_escape{});
 }
 /// `x NOT LIKE pattern ESCAPE 'c'`.
-template <class X, class P, class E>
+template <expression X, class P, class E>
 constexpr auto not_like(X&& x, P&& pattern, E escape) {
   return detail::make_like<true, false>(std::forward<X>(x), std::forward<P>(pattern), escape);
 }
 /// `x ILIKE pattern` (PostgreSQL), `lower(x) LIKE lower(pattern)` (SQLite): case-insensitive.
-template <class X, class P>
+template <expression X, class P>
 constexpr auto ilike(X&& x, P&& pattern) {
   return detail::make_like<false, true>(std::forward<X>(x), std::forward<P>(pattern),
                                         detail::no_escape{});
 }
 /// `x ILIKE pattern ESCAPE 'c'`.
-template <class X, class P, class E>
+template <expression X, class P, class E>
 constexpr auto ilike(X&& x, P&& pattern, E escape) {
   return detail::make_like<false, true>(std::forward<X>(x), std::forward<P>(pattern), escape);
 }
 /// `x NOT ILIKE pattern`.
-template <class X, class P>
+template <expression X, class P>
 constexpr auto not_ilike(X&& x, P&& pattern) {
   return detail::make_like<true, true>(std::forward<X>(x), std::forward<P>(pattern),
                                        detail::no_escape{});
 }
 /// `x NOT ILIKE pattern ESCAPE 'c'`.
-template <class X, class P, class E>
+template <expression X, class P, class E>
 constexpr auto not_ilike(X&& x, P&& pattern, E escape) {
   return detail::make_like<true, true>(std::forward<X>(x), std::forward<P>(pattern), escape);
 }
 
 /// `x LIKE '%text%' ESCAPE '\'` with `text` matched literally (its `%` and `_` included).
-template <class X>
+template <expression X>
 auto contains(X&& x, std::string_view text) {
   return like(std::forward<X>(x), "%" + like_escape(text) + "%", escape_with<'\\'>);
 }
 /// `x LIKE 'text%' ESCAPE '\'` with `text` matched literally.
-template <class X>
+template <expression X>
 auto starts_with(X&& x, std::string_view text) {
   return like(std::forward<X>(x), like_escape(text) + "%", escape_with<'\\'>);
 }
 /// `x LIKE '%text' ESCAPE '\'` with `text` matched literally.
-template <class X>
+template <expression X>
 auto ends_with(X&& x, std::string_view text) {
   return like(std::forward<X>(x), "%" + like_escape(text), escape_with<'\\'>);
 }
@@ -335,8 +335,6 @@ auto collect_items(R&& r) {
 template <bool Negated, class X, class R>
 auto make_in(X&& x, R&& values) {
   using item = range_item_t<R>;
-  static_assert(expression<X>, "tabula: in() tests an expression: pass a column or expression "
-                               "first, then the values.");
   static_assert(comparable<X, item>,
                 "tabula: the values of in() must be of the operand's kind (numbers, text, ...). "
                 "Pass values that compare with the operand.");
@@ -375,9 +373,8 @@ auto not_in(X&& x, std::initializer_list<V> values) {
 /// `a || b || ...`: texts joined; NULL when any part is NULL (as in SQL), so optional when any
 /// part is. Plain strings become parameters: `concat(col(&T::first), " ", col(&T::last))`.
 template <class A, class B, class... Rest>
+  requires(expression<A> || expression<B> || (expression<Rest> || ...))
 constexpr auto concat(A&& a, B&& b, Rest&&... rest) {
-  static_assert(expression<A> || expression<B> || (expression<Rest> || ...),
-                "tabula: concat() joins expressions. Pass at least one column or expression.");
   static_assert(detail::is_text<expression_value_t<detail::as_expr_t<A>>> &&
                     detail::is_text<expression_value_t<detail::as_expr_t<B>>> &&
                     (detail::is_text<expression_value_t<detail::as_expr_t<Rest>>> && ...),
