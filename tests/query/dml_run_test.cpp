@@ -347,6 +347,25 @@ TEST_CASE("update with n = n + 1, where and returning") {
   CHECK(db().get<counter>(rows[2].id)->label == "c2");
 }
 
+TEST_CASE("the RETURNING rows of an UPDATE, streamed") {
+  fresh_schema();
+  auto rows = counters(50);
+  db().insert_many(rows);
+  std::int64_t sum = 0;
+  int seen = 0;
+  for (const auto& [n] : db().update<counter>()
+                             .set(col(&counter::n) = col(&counter::n) + 1000)
+                             .where(col(&counter::n) < 10)
+                             .returning(&counter::n)
+                             .stream()) {
+    sum += n;
+    ++seen;
+  }
+  CHECK(seen == 10);
+  CHECK(sum == 10 * 1000 + 45);
+  CHECK(db().query<counter>().where(col(&counter::n) >= 1000).count() == 10);
+}
+
 TEST_CASE("update and delete of every row need all_rows()") {
   fresh_schema();
   auto rows = counters(4);
