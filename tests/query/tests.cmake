@@ -9,3 +9,6 @@ tabula_add_test(query_raw_injection_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/raw_
 tabula_add_test(query_dml_sql_test DRY ${CMAKE_CURRENT_LIST_DIR}/dml_sql_test.cpp)
 tabula_add_test(query_expr_exec_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/expr_exec_test.cpp)
 tabula_add_test(query_dml_run_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/dml_run_test.cpp)
+tabula_add_test(query_select_sql_test DRY ${CMAKE_CURRENT_LIST_DIR}/select_sql_test.cpp)
+tabula_add_test(query_select_checks_test DRY ${CMAKE_CURRENT_LIST_DIR}/select_checks_test.cpp)
+tabula_add_test(query_select_rows_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/select_rows_test.cpp)

@@ -842,28 +842,31 @@ constexpr auto make_assignment(const Column& c, E&& e) {
 // ---------------------------------------------------------------------------------------------
 // Ordering
 
-/// An ORDER BY term.
-template <class E>
+/// An ORDER BY term. Its direction and NULL placement are part of its type (they are SQL text,
+/// and a statement's SQL is cached per type).
+template <class E, bool Descending = false, ast::nulls_order Nulls = ast::nulls_order::default_>
 struct ordering {
   using models = typename E::models;
   static constexpr bool fixed_shape = E::fixed_shape;
   static constexpr bool contains_aggregate = E::contains_aggregate;
   static constexpr bool contains_bare_column = E::contains_bare_column;
+  static constexpr bool descending = Descending;
+  static constexpr ast::nulls_order nulls = Nulls;
   E expr;
-  bool descending = false;
-  ast::nulls_order nulls = ast::nulls_order::default_;
 
   [[nodiscard]] ast::order_item lower(detail::lower_context& ctx) const {
-    return ast::order_item{expr.lower(ctx), descending, nulls};
+    return ast::order_item{expr.lower(ctx), Descending, Nulls};
   }
   template <class Binder>
   void bind(Binder& b) const {
     expr.bind(b);
   }
   /// NULLS FIRST.
-  constexpr ordering nulls_first() const { return {expr, descending, ast::nulls_order::first}; }
+  constexpr ordering<E, Descending, ast::nulls_order::first> nulls_first() const {
+    return {expr};
+  }
   /// NULLS LAST.
-  constexpr ordering nulls_last() const { return {expr, descending, ast::nulls_order::last}; }
+  constexpr ordering<E, Descending, ast::nulls_order::last> nulls_last() const { return {expr}; }
 };
 
 namespace detail {
@@ -878,13 +881,13 @@ constexpr auto as_order_expr(X&& x) {
 template <class X>
 constexpr auto asc(X&& x) {
   using E = decltype(detail::as_order_expr(std::forward<X>(x)));
-  return ordering<E>{detail::as_order_expr(std::forward<X>(x)), false};
+  return ordering<E, false>{detail::as_order_expr(std::forward<X>(x))};
 }
 /// Descending order by an expression or a member: `desc(&Model::accuracy)`.
 template <class X>
 constexpr auto desc(X&& x) {
   using E = decltype(detail::as_order_expr(std::forward<X>(x)));
-  return ordering<E>{detail::as_order_expr(std::forward<X>(x)), true};
+  return ordering<E, true>{detail::as_order_expr(std::forward<X>(x))};
 }
 
 }  // namespace tabula

@@ -180,20 +180,39 @@ struct group_list {
 /// Removes the qualifier of each ORDER BY term that is a plain column.
 void unqualify_columns(std::vector<ast::order_item>& items);
 
-/// ORDER BY terms. `Unqualified` strips table names from plain columns, as the ORDER BY of a
-/// compound select must name its result columns.
-template <bool Unqualified, class... Os>
+/// ORDER BY terms. `OfCompound`: the ORDER BY of a compound select, which names result
+/// columns: plain columns print without their table, labelled expressions as their label.
+template <bool OfCompound, class... Os>
 struct order_list {
   using models = list_concat_many_t<type_list<>, typename Os::models...>;
   static constexpr bool fixed_shape = all_fixed_shape<Os...>();
   std::tuple<Os...> terms;
+
   void lower_into(ast::select& s, lower_context& ctx) const {
-    std::apply([&](const auto&... o) { (s.order_by.push_back(o.lower(ctx)), ...); }, terms);
-    if constexpr (Unqualified) unqualify_columns(s.order_by);
+    std::apply([&](const auto&... o) { (s.order_by.push_back(lower_term(o, ctx)), ...); }, terms);
+    if constexpr (OfCompound) unqualify_columns(s.order_by);
   }
   template <class Binder>
   void bind(Binder& b) const {
-    std::apply([&](const auto&... o) { (o.bind(b), ...); }, terms);
+    std::apply([&](const auto&... o) { (bind_term(o, b), ...); }, terms);
+  }
+
+ private:
+  template <class O>
+  static constexpr bool by_label = OfCompound && labelled_expression<decltype(O::expr)>;
+
+  template <class O>
+  static ast::order_item lower_term(const O& o, lower_context& ctx) {
+    if constexpr (by_label<O>) {
+      return ast::order_item{ast::expr(ast::column_ref{{}, std::string(o.expr.label())}), o.descending,
+                             o.nulls};
+    } else {
+      return o.lower(ctx);
+    }
+  }
+  template <class O, class Binder>
+  static void bind_term(const O& o, Binder& b) {
+    if constexpr (!by_label<O>) o.bind(b);
   }
 };
 

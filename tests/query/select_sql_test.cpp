@@ -1,0 +1,300 @@
+// The SQL of every select construct, on SQLite and PostgreSQL.
+
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "query/select_models.hpp"
+
+using tabula::col;
+using namespace sel;
+namespace t = tabula;
+
+namespace {
+
+struct lineage_row {
+  std::int64_t id = 0;
+  std::optional<std::int64_t> parent_id{};
+  std::int32_t depth = 0;
+};
+using lineage = t::cte<lineage_row, "lineage">;
+using manager = t::alias<employee, "manager">;
+
+struct ranked_row {
+  std::int64_t model_id = 0;
+  std::string dataset{};
+  double score = 0;
+  std::int64_t rn = 0;
+};
+using ranked = t::derived<ranked_row, "ranked">;
+
+struct per_model {
+  std::int64_t model_id = 0;
+  std::int64_t runs = 0;
+};
+using counts = t::derived<per_model, "counts">;
+
+template <class S>
+std::string lite(const S& s) {
+  return t::sqlite_dialect().compile(s.lower()).text;
+}
+template <class S>
+std::string pg(const S& s) {
+  return t::postgres_dialect().compile(s.lower()).text;
+}
+
+/// A binder that writes down what it is given, as text.
+struct recorder {
+  std::vector<std::string> seen;
+  template <class V>
+  void operator()(const V& v) {
+    if constexpr (std::is_convertible_v<const V&, std::string_view>) {
+      seen.emplace_back(std::string_view(v));
+    } else {
+      seen.push_back(std::to_string(v));
+    }
+  }
+};
+template <class S>
+std::vector<std::string> bound(const S& s) {
+  recorder r;
+  s.bind(r);
+  return r.seen;
+}
+
+}  // namespace
+
+TEST_CASE("select list: expressions, labels, DISTINCT, FROM inferred or given") {
+  const auto projection =
+      t::select(col(&ml_model::name), col(&ml_model::accuracy).as<"acc">()).distinct();
+  CHECK(lite(projection) == R"(SELECT DISTINCT "models"."name", "models"."accuracy" AS "acc" FROM "models")");
+  CHECK(pg(projection) == R"(SELECT DISTINCT "models"."name", "models"."accuracy" AS "acc" FROM "models")");
+
+  const auto from = t::select(t::count()).from<ml_model>();
+  CHECK(lite(from) == R"(SELECT count(*) FROM "models")");
+  CHECK(pg(from) == R"(SELECT count(*) FROM "models")");
+
+  // A bare value in a select list carries its type: PostgreSQL cannot infer it there.
+  const auto param = t::select(t::val(std::string("x")), t::val(1.5), col(&ml_model::id));
+  CHECK(lite(param) == R"(SELECT CAST(?1 AS TEXT), CAST(?2 AS REAL), "models"."id" FROM "models")");
+  CHECK(pg(param) == R"(SELECT CAST($1 AS TEXT), CAST($2 AS DOUBLE PRECISION), "models"."id" FROM "models")");
+}
+
+TEST_CASE("group_by, having, and order_by with directions and NULL placement") {
+  const auto group = t::select(col(&ml_model::framework), t::count(), t::avg(col(&ml_model::accuracy)))
+                         .group_by(col(&ml_model::framework))
+                         .having(t::count() > 1)
+                         .order_by(t::desc(t::count()));
+  CHECK(lite(group) == R"(SELECT "models"."framework", count(*), avg("models"."accuracy") FROM "models" GROUP BY "models"."framework" HAVING count(*) > ?1 ORDER BY count(*) DESC)");
+  CHECK(pg(group) == R"(SELECT "models"."framework", count(*), avg("models"."accuracy") FROM "models" GROUP BY "models"."framework" HAVING count(*) > $1 ORDER BY count(*) DESC)");
+
+  const auto order = t::select_from<ml_model>()
+                         .order_by(t::asc(&ml_model::accuracy).nulls_first(),
+                                   t::desc(col(&ml_model::name)).nulls_last(), &ml_model::id)
+                         .limit(10)
+                         .offset(20);
+  CHECK(lite(order) == R"(SELECT "models"."id", "models"."name", "models"."framework", "models"."accuracy", "models"."parent_id" FROM "models" ORDER BY "models"."accuracy" NULLS FIRST, "models"."name" DESC NULLS LAST, "models"."id" LIMIT ?1 OFFSET ?2)");
+  CHECK(pg(order) == R"(SELECT "models"."id", "models"."name", "models"."framework", "models"."accuracy", "models"."parent_id" FROM "models" ORDER BY "models"."accuracy" NULLS FIRST, "models"."name" DESC NULLS LAST, "models"."id" LIMIT $1 OFFSET $2)");
+  CHECK(bound(order) == std::vector<std::string>{"10", "20"});
+
+  const auto offset = t::select_from<ml_model>().offset(5);
+  CHECK(lite(offset) == R"(SELECT "models"."id", "models"."name", "models"."framework", "models"."accuracy", "models"."parent_id" FROM "models" LIMIT -1 OFFSET ?1)");
+  CHECK(pg(offset) == R"(SELECT "models"."id", "models"."name", "models"."framework", "models"."accuracy", "models"."parent_id" FROM "models" OFFSET $1)");
+}
+
+TEST_CASE("joins of each kind, and a self-join through an alias") {
+  const auto inner = t::select<ml_model, experiment>().join<experiment>(
+      col(&experiment::model_id) == col(&ml_model::id));
+  CHECK(lite(inner) == R"(SELECT "models"."id", "models"."name", "models"."framework", "models"."accuracy", "models"."parent_id", "experiments"."id", "experiments"."model_id", "experiments"."dataset" FROM "models" INNER JOIN "experiments" ON "experiments"."model_id" = "models"."id")");
+  CHECK(pg(inner) == R"(SELECT "models"."id", "models"."name", "models"."framework", "models"."accuracy", "models"."parent_id", "experiments"."id", "experiments"."model_id", "experiments"."dataset" FROM "models" INNER JOIN "experiments" ON "experiments"."model_id" = "models"."id")");
+
+  const auto on = col(&experiment::model_id) == col(&ml_model::id);
+  const auto left =
+      t::select(col(&ml_model::name), col(&experiment::dataset)).left_join<experiment>(on);
+  CHECK(lite(left) == R"(SELECT "models"."name", "experiments"."dataset" FROM "models" LEFT OUTER JOIN "experiments" ON "experiments"."model_id" = "models"."id")");
+  CHECK(pg(left) == R"(SELECT "models"."name", "experiments"."dataset" FROM "models" LEFT OUTER JOIN "experiments" ON "experiments"."model_id" = "models"."id")");
+
+  const auto right = t::select(col(&ml_model::name), col(&experiment::dataset))
+                         .from<ml_model>()
+                         .right_join<experiment>(on);
+  CHECK(lite(right) == R"(SELECT "models"."name", "experiments"."dataset" FROM "models" RIGHT OUTER JOIN "experiments" ON "experiments"."model_id" = "models"."id")");
+  CHECK(pg(right) == R"(SELECT "models"."name", "experiments"."dataset" FROM "models" RIGHT OUTER JOIN "experiments" ON "experiments"."model_id" = "models"."id")");
+
+  const auto full = t::select(col(&ml_model::name), col(&experiment::dataset))
+                        .from<ml_model>()
+                        .full_join<experiment>(on);
+  CHECK(lite(full) == R"(SELECT "models"."name", "experiments"."dataset" FROM "models" FULL OUTER JOIN "experiments" ON "experiments"."model_id" = "models"."id")");
+  CHECK(pg(full) == R"(SELECT "models"."name", "experiments"."dataset" FROM "models" FULL OUTER JOIN "experiments" ON "experiments"."model_id" = "models"."id")");
+
+  const auto cross =
+      t::select(col(&ml_model::name), col(&experiment::dataset)).from<ml_model>().cross_join<experiment>();
+  CHECK(lite(cross) == R"(SELECT "models"."name", "experiments"."dataset" FROM "models" CROSS JOIN "experiments")");
+  CHECK(pg(cross) == R"(SELECT "models"."name", "experiments"."dataset" FROM "models" CROSS JOIN "experiments")");
+
+  const auto self = t::select(col(&employee::name), col<manager>(&employee::name))
+                        .left_join<manager>(col<manager>(&employee::id) == col(&employee::manager_id));
+  CHECK(lite(self) == R"(SELECT "employees"."name", "manager"."name" FROM "employees" LEFT OUTER JOIN "employees" AS "manager" ON "manager"."id" = "employees"."manager_id")");
+  CHECK(pg(self) == R"(SELECT "employees"."name", "manager"."name" FROM "employees" LEFT OUTER JOIN "employees" AS "manager" ON "manager"."id" = "employees"."manager_id")");
+}
+
+TEST_CASE("subqueries in WHERE: IN, NOT IN, EXISTS, NOT EXISTS, scalar comparisons") {
+  const auto in = t::select_from<ml_model>().where(t::in(
+      col(&ml_model::id),
+      t::select(col(&experiment::model_id)).where(col(&experiment::dataset) == "imagenet")));
+  CHECK(lite(in) == R"(SELECT "models"."id", "models"."name", "models"."framework", "models"."accuracy", "models"."parent_id" FROM "models" WHERE "models"."id" IN (SELECT "experiments"."model_id" FROM "experiments" WHERE "experiments"."dataset" = ?1))");
+  CHECK(pg(in) == R"(SELECT "models"."id", "models"."name", "models"."framework", "models"."accuracy", "models"."parent_id" FROM "models" WHERE "models"."id" IN (SELECT "experiments"."model_id" FROM "experiments" WHERE "experiments"."dataset" = $1))");
+
+  const auto not_in = t::select(col(&ml_model::id))
+                          .where(t::not_in(col(&ml_model::id), t::select(col(&experiment::model_id))));
+  CHECK(lite(not_in) == R"(SELECT "models"."id" FROM "models" WHERE "models"."id" NOT IN (SELECT "experiments"."model_id" FROM "experiments"))");
+  CHECK(pg(not_in) == R"(SELECT "models"."id" FROM "models" WHERE "models"."id" NOT IN (SELECT "experiments"."model_id" FROM "experiments"))");
+
+  // Correlated: the subquery reads the enclosing select's model.
+  const auto runs_of_model =
+      t::select(col(&experiment::id)).where(col(&experiment::model_id) == col(&ml_model::id));
+  const auto exists = t::select(col(&ml_model::name)).where(t::exists(runs_of_model));
+  CHECK(lite(exists) == R"(SELECT "models"."name" FROM "models" WHERE EXISTS (SELECT "experiments"."id" FROM "experiments" WHERE "experiments"."model_id" = "models"."id"))");
+  CHECK(pg(exists) == R"(SELECT "models"."name" FROM "models" WHERE EXISTS (SELECT "experiments"."id" FROM "experiments" WHERE "experiments"."model_id" = "models"."id"))");
+  const auto not_exists = t::select(col(&ml_model::name)).where(t::not_exists(runs_of_model));
+  CHECK(lite(not_exists) == R"(SELECT "models"."name" FROM "models" WHERE NOT EXISTS (SELECT "experiments"."id" FROM "experiments" WHERE "experiments"."model_id" = "models"."id"))");
+  CHECK(pg(not_exists) == R"(SELECT "models"."name" FROM "models" WHERE NOT EXISTS (SELECT "experiments"."id" FROM "experiments" WHERE "experiments"."model_id" = "models"."id"))");
+
+  const auto scalar = t::select(col(&ml_model::name))
+                          .where(col(&ml_model::accuracy) >
+                                 t::subquery(t::select(t::avg(col(&ml_model::accuracy)))));
+  CHECK(lite(scalar) == R"(SELECT "models"."name" FROM "models" WHERE "models"."accuracy" > (SELECT avg("models"."accuracy") FROM "models"))");
+  CHECK(pg(scalar) == R"(SELECT "models"."name" FROM "models" WHERE "models"."accuracy" > (SELECT avg("models"."accuracy") FROM "models"))");
+}
+
+TEST_CASE("subqueries in the select list and in FROM") {
+  const auto scalar_list =
+      t::select(col(&ml_model::name),
+                t::subquery(t::select(t::count())
+                                .from<experiment>()
+                                .where(col(&experiment::model_id) == col(&ml_model::id)))
+                    .as<"experiments">());
+  CHECK(lite(scalar_list) == R"(SELECT "models"."name", (SELECT count(*) FROM "experiments" WHERE "experiments"."model_id" = "models"."id") AS "experiments" FROM "models")");
+  CHECK(pg(scalar_list) == R"(SELECT "models"."name", (SELECT count(*) FROM "experiments" WHERE "experiments"."model_id" = "models"."id") AS "experiments" FROM "models")");
+
+  const auto derived =
+      t::select(col(&ml_model::name), col<counts>(&per_model::runs))
+          .from(counts::as(t::select(col(&run::model_id), t::count()).group_by(col(&run::model_id))))
+          .join<ml_model>(col(&ml_model::id) == col<counts>(&per_model::model_id));
+  CHECK(lite(derived) == R"(SELECT "models"."name", "counts"."runs" FROM (SELECT "runs"."model_id", count(*) AS "runs" FROM "runs" GROUP BY "runs"."model_id") AS "counts" INNER JOIN "models" ON "models"."id" = "counts"."model_id")");
+  CHECK(pg(derived) == R"(SELECT "models"."name", "counts"."runs" FROM (SELECT "runs"."model_id", count(*) AS "runs" FROM "runs" GROUP BY "runs"."model_id") AS "counts" INNER JOIN "models" ON "models"."id" = "counts"."model_id")");
+}
+
+TEST_CASE("a recursive CTE walks a lineage") {
+  const auto walk = lineage::as(
+      t::select(col(&ml_model::id), col(&ml_model::parent_id), t::val(0))
+          .where(col(&ml_model::id) == 5)
+          .union_all(t::select(col(&ml_model::id), col(&ml_model::parent_id),
+                               col<lineage>(&lineage_row::depth) + 1)
+                         .from<ml_model>()
+                         .join<lineage>(col<lineage>(&lineage_row::id) == col(&ml_model::parent_id))));
+  const auto q = t::select(t::all_of<lineage>).with(walk).order_by(col<lineage>(&lineage_row::depth));
+  CHECK(lite(q) == R"(WITH RECURSIVE "lineage"("id", "parent_id", "depth") AS (SELECT "models"."id", "models"."parent_id", CAST(?1 AS INTEGER) FROM "models" WHERE "models"."id" = ?2 UNION ALL SELECT "models"."id", "models"."parent_id", "lineage"."depth" + ?3 FROM "models" INNER JOIN "lineage" ON "lineage"."id" = "models"."parent_id") SELECT "lineage"."id", "lineage"."parent_id", "lineage"."depth" FROM "lineage" ORDER BY "lineage"."depth")");
+  CHECK(pg(q) == R"(WITH RECURSIVE "lineage"("id", "parent_id", "depth") AS (SELECT "models"."id", "models"."parent_id", CAST($1 AS INTEGER) FROM "models" WHERE "models"."id" = $2 UNION ALL SELECT "models"."id", "models"."parent_id", "lineage"."depth" + $3 FROM "models" INNER JOIN "lineage" ON "lineage"."id" = "models"."parent_id") SELECT "lineage"."id", "lineage"."parent_id", "lineage"."depth" FROM "lineage" ORDER BY "lineage"."depth")");
+  CHECK(bound(q) == std::vector<std::string>{"0", "5", "1"});
+}
+
+TEST_CASE("set operations, with ORDER BY and LIMIT on the whole") {
+  const auto names = t::select(col(&ml_model::name));
+  const auto archived = t::select(col(&archived_model::name));
+
+  const auto union_ = t::select(col(&ml_model::name))
+                          .where(col(&ml_model::framework) == "jax")
+                          .union_(archived)
+                          .order_by(t::desc(col(&ml_model::name)))
+                          .limit(3);
+  CHECK(lite(union_) == R"(SELECT "models"."name" FROM "models" WHERE "models"."framework" = ?1 UNION SELECT "archived_models"."name" FROM "archived_models" ORDER BY "name" DESC LIMIT ?2)");
+  CHECK(pg(union_) == R"(SELECT "models"."name" FROM "models" WHERE "models"."framework" = $1 UNION SELECT "archived_models"."name" FROM "archived_models" ORDER BY "name" DESC LIMIT $2)");
+  CHECK(bound(union_) == std::vector<std::string>{"jax", "3"});
+
+  CHECK(lite(names.union_all(archived)) == R"(SELECT "models"."name" FROM "models" UNION ALL SELECT "archived_models"."name" FROM "archived_models")");
+  CHECK(pg(names.union_all(archived)) == R"(SELECT "models"."name" FROM "models" UNION ALL SELECT "archived_models"."name" FROM "archived_models")");
+  CHECK(lite(names.intersect(archived)) == R"(SELECT "models"."name" FROM "models" INTERSECT SELECT "archived_models"."name" FROM "archived_models")");
+  CHECK(pg(names.intersect(archived)) == R"(SELECT "models"."name" FROM "models" INTERSECT SELECT "archived_models"."name" FROM "archived_models")");
+  const auto except = names.except_(archived).except_(t::select(col(&employee::name)));
+  CHECK(lite(except) == R"(SELECT "models"."name" FROM "models" EXCEPT SELECT "archived_models"."name" FROM "archived_models" EXCEPT SELECT "employees"."name" FROM "employees")");
+  CHECK(pg(except) == R"(SELECT "models"."name" FROM "models" EXCEPT SELECT "archived_models"."name" FROM "archived_models" EXCEPT SELECT "employees"."name" FROM "employees")");
+
+  // A first operand with its own ORDER BY / LIMIT keeps them to itself.
+  const auto limited = t::select(col(&ml_model::name))
+                           .order_by(col(&ml_model::id))
+                           .limit(2)
+                           .union_all(t::select(col(&archived_model::name))
+                                          .order_by(col(&archived_model::id))
+                                          .limit(2));
+  CHECK(lite(limited) == R"(SELECT * FROM (SELECT "models"."name" FROM "models" ORDER BY "models"."id" LIMIT ?1) AS "first" UNION ALL SELECT * FROM (SELECT "archived_models"."name" FROM "archived_models" ORDER BY "archived_models"."id" LIMIT ?2))");
+  CHECK(pg(limited) == R"(SELECT * FROM (SELECT "models"."name" FROM "models" ORDER BY "models"."id" LIMIT $1) AS "first" UNION ALL (SELECT "archived_models"."name" FROM "archived_models" ORDER BY "archived_models"."id" LIMIT $2))");
+
+  // A compound's ORDER BY names a labelled result column by its label.
+  const auto by_label = t::select(col(&ml_model::name).as<"n">())
+                            .union_(t::select(col(&archived_model::name).as<"n">()))
+                            .order_by(t::desc(col(&ml_model::name).as<"n">()));
+  CHECK(lite(by_label) ==
+        R"(SELECT "models"."name" AS "n" FROM "models" UNION SELECT "archived_models"."name" AS "n" FROM "archived_models" ORDER BY "n" DESC)");
+  CHECK(pg(by_label) ==
+        R"(SELECT "models"."name" AS "n" FROM "models" UNION SELECT "archived_models"."name" AS "n" FROM "archived_models" ORDER BY "n" DESC)");
+}
+
+TEST_CASE("window functions in the select list and ORDER BY; top-k per group") {
+  const auto rn = t::row_number().over(t::partition_by(col(&run::model_id)),
+                                       t::order_by(t::desc(col(&run::score))));
+  const auto window =
+      t::select(col(&run::model_id), col(&run::score), rn.as<"rn">()).order_by(col(&run::model_id), rn);
+  CHECK(lite(window) == R"(SELECT "runs"."model_id", "runs"."score", row_number() OVER (PARTITION BY "runs"."model_id" ORDER BY "runs"."score" DESC) AS "rn" FROM "runs" ORDER BY "runs"."model_id", row_number() OVER (PARTITION BY "runs"."model_id" ORDER BY "runs"."score" DESC))");
+  CHECK(pg(window) == R"(SELECT "runs"."model_id", "runs"."score", row_number() OVER (PARTITION BY "runs"."model_id" ORDER BY "runs"."score" DESC) AS "rn" FROM "runs" ORDER BY "runs"."model_id", row_number() OVER (PARTITION BY "runs"."model_id" ORDER BY "runs"."score" DESC))");
+
+  const auto topk =
+      t::select(t::all_of<ranked>)
+          .from(ranked::as(t::select(col(&run::model_id), col(&run::dataset), col(&run::score), rn)))
+          .where(col<ranked>(&ranked_row::rn) <= 2);
+  CHECK(lite(topk) == R"(SELECT "ranked"."model_id", "ranked"."dataset", "ranked"."score", "ranked"."rn" FROM (SELECT "runs"."model_id", "runs"."dataset", "runs"."score", row_number() OVER (PARTITION BY "runs"."model_id" ORDER BY "runs"."score" DESC) AS "rn" FROM "runs") AS "ranked" WHERE "ranked"."rn" <= ?1)");
+  CHECK(pg(topk) == R"(SELECT "ranked"."model_id", "ranked"."dataset", "ranked"."score", "ranked"."rn" FROM (SELECT "runs"."model_id", "runs"."dataset", "runs"."score", row_number() OVER (PARTITION BY "runs"."model_id" ORDER BY "runs"."score" DESC) AS "rn" FROM "runs") AS "ranked" WHERE "ranked"."rn" <= $1)");
+}
+
+TEST_CASE("parameters of subqueries, CTEs and derived tables bind in the order they are numbered") {
+  using recent = t::derived<ml_model, "recent">;
+  const auto q =
+      t::select(col<recent>(&ml_model::name), t::val(std::string("a")))
+          .from(recent::as(t::select_from<ml_model>().where(col(&ml_model::framework) == "b").limit(7)))
+          .where(t::in(col<recent>(&ml_model::id),
+                       t::select(col(&experiment::model_id)).where(col(&experiment::dataset) == "c")))
+          .limit(9);
+  CHECK(bound(q) == std::vector<std::string>{"a", "b", "7", "c", "9"});
+  const std::string sql = lite(q);
+  INFO(sql);
+  // Each value's slot appears where its value belongs.
+  CHECK(sql.find("CAST(?1 AS TEXT)") != std::string::npos);
+  CHECK(sql.find("\"framework\" = ?2") != std::string::npos);
+  CHECK(sql.find("LIMIT ?3") != std::string::npos);
+  CHECK(sql.find("\"dataset\" = ?4") != std::string::npos);
+  CHECK(sql.find("LIMIT ?5") != std::string::npos);
+  // A derived table's columns are named after its row struct; names already right stay bare.
+  CHECK(sql.find(R"("models"."name", )") != std::string::npos);
+  CHECK(sql.find(R"(AS "name")") == std::string::npos);
+}
+
+TEST_CASE("a select's SQL is cached per type unless a part depends on run-time data") {
+  using fixed = decltype(t::select(col(&ml_model::name)).where(col(&ml_model::id) == 1).limit(3));
+  STATIC_REQUIRE(fixed::fixed_shape);
+  using labelled_at_run_time = decltype(t::select(col(&ml_model::name).as(std::string("n"))));
+  STATIC_REQUIRE_FALSE(labelled_at_run_time::fixed_shape);
+  using in_list = decltype(t::select(col(&ml_model::name))
+                               .where(t::exists(t::select(col(&experiment::id))
+                                                    .where(t::in(col(&experiment::id),
+                                                                 std::vector<std::int64_t>{1, 2})))));
+  STATIC_REQUIRE_FALSE(in_list::fixed_shape);
+  // Direction and NULL placement are SQL text, so they are part of the type.
+  using by = decltype(col(&ml_model::accuracy));
+  STATIC_REQUIRE_FALSE(std::is_same_v<decltype(t::asc(std::declval<by>())),
+                                      decltype(t::desc(std::declval<by>()))>);
+  STATIC_REQUIRE_FALSE(std::is_same_v<decltype(t::desc(std::declval<by>()).nulls_first()),
+                                      decltype(t::desc(std::declval<by>()).nulls_last())>);
+}
