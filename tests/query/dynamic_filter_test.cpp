@@ -231,6 +231,31 @@ TEST_CASE("a filter inside a statement is renumbered after the parameters before
         R"(SELECT ("authors"."name" = ?1) OR ("authors"."email" = ?2))");
 }
 
+TEST_CASE("in UPDATE and DELETE a filter is numbered after SET; an empty one is refused",
+          "[filter]") {
+  author_filter f = col(&author::name) == "a";
+  f |= col(&author::email) == "b";
+  const auto u = tabula::update<author>()
+                     .set(col(&author::age) = 40, col(&author::email) = "new")
+                     .where(f)
+                     .returning(&author::id);
+  const std::string lite = lite_sql(u);
+  CHECK(lite.substr(lite.find(" SET ")) ==
+        R"( SET "age" = ?1, "email" = ?2 WHERE ("authors"."name" = ?3) OR ("authors"."email" = ?4) RETURNING "authors"."id")");
+  CHECK(bound(u) == std::vector<std::string>{"40", "'new'", "'a'", "'b'"});
+  const std::string pg = pg_sql(tabula::delete_from<author>().where(!f));
+  CHECK(pg.substr(pg.find(" WHERE ")) ==
+        R"( WHERE NOT (("authors"."name" = $1) OR ("authors"."email" = $2)))");
+
+  // An empty filter would change every row: that takes all_rows().
+  const author_filter empty;
+  CHECK_THROWS_WITH(tabula::update<author>().set(col(&author::age) = 1).where(empty).lower(),
+                    Catch::Matchers::Contains("empty filter"));
+  CHECK_THROWS_AS(tabula::delete_from<author>().where(empty).lower(), tabula::programming_error);
+  const std::string all = lite_sql(tabula::delete_from<author>().all_rows().where(empty));
+  CHECK(all.substr(all.find(" WHERE ")) == " WHERE 1 = 1");
+}
+
 TEST_CASE("filters combine with &&, || and !, and an empty one is no condition", "[filter]") {
   const author_filter a = col(&author::name) == "a";
   const author_filter b = col(&author::age) > 1 || col(&author::age) < 0;

@@ -328,3 +328,45 @@ TEST_CASE("a filter of aggregates narrows groups in having()") {
     CHECK(groups == expected);
   }
 }
+
+TEST_CASE("a filter picks the rows an UPDATE or DELETE changes; an empty one changes none") {
+  const auto all = seed();
+  tabula::filter<ml_model> f;
+  f &= col(&ml_model::framework) == "TensorFlow";
+  f |= col(&ml_model::accuracy) == std::nullopt;
+  auto picked = [](const ml_model& m, const search_form&) {
+    return m.framework == "TensorFlow" || !m.accuracy;
+  };
+  const auto expected = expected_ids(all, picked, {});
+  REQUIRE_FALSE(expected.empty());
+
+  // SET binds its value before the filter's.
+  const auto changed = db().update<ml_model>()
+                           .set(col(&ml_model::params) = col(&ml_model::params) + 1000)
+                           .where(f)
+                           .execute();
+  CHECK(changed == static_cast<std::int64_t>(expected.size()));
+  for (const auto& m : all) {
+    const auto now = db().get<ml_model>(m.id);
+    REQUIRE(now);
+    CHECK(now->params == m.params + (picked(m, {}) ? 1000 : 0));
+  }
+
+  // An empty filter is refused rather than changing every row; all_rows() says it is meant.
+  const tabula::filter<ml_model> empty;
+  CHECK_THROWS_AS(db().delete_from<ml_model>().where(empty).execute(), tabula::programming_error);
+  CHECK_THROWS_AS(db().update<ml_model>().set(col(&ml_model::params) = 0).where(empty).execute(),
+                  tabula::programming_error);
+  CHECK(db().query<ml_model>().count() == static_cast<std::int64_t>(all.size()));
+
+  const auto deleted = db().delete_from<ml_model>().where(!f).returning(&ml_model::id).all();
+  std::vector<std::int64_t> deleted_ids;
+  for (const auto& [id] : deleted) deleted_ids.push_back(id);
+  std::sort(deleted_ids.begin(), deleted_ids.end());
+  CHECK(deleted_ids == expected_ids(all, [](const ml_model& m, const search_form&) {
+          return m.framework != "TensorFlow" && m.accuracy.has_value();
+        }, {}));
+  CHECK(ids_of(db().query<ml_model>().all()) == expected);
+  CHECK(db().delete_from<ml_model>().all_rows().where(empty).execute() ==
+        static_cast<std::int64_t>(expected.size()));
+}

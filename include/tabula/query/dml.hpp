@@ -163,6 +163,20 @@ std::optional<ast::expr> lower_filter(const Where& where, lower_context& ctx) {
   else return where.lower(ctx);
 }
 
+/// Refuses a where() that is only an empty `tabula::filter` (a condition composed at run time
+/// to which nothing was added): it would change every row, which takes `all_rows()`.
+template <class Where>
+void check_not_empty_filter(const Where& where, const char* statement) {
+  if constexpr (requires { where.empty(); }) {
+    if (where.empty()) {
+      throw_error<programming_error>(
+          std::string("tabula: the where() of this ") + statement +
+          " is an empty filter, which would change every row. Add a condition to the filter, "
+          "or call all_rows() to change every row on purpose.");
+    }
+  }
+}
+
 /// `where` combined with AND with a further condition.
 template <class Where, class Cond>
 auto and_filter(const Where& where, Cond cond) {
@@ -1165,6 +1179,7 @@ class update_statement
     ast::update u;
     u.table = ast::table_ref{std::string(table_name<Model>()), {}};
     u.set = detail::dml::lower_all<ast::assignment>(sets_, ctx);
+    if constexpr (!AllRows) detail::dml::check_not_empty_filter(where_, "UPDATE");
     u.where = detail::dml::lower_filter(where_, ctx);
     returning_.lower_into(u.returning, ctx);
     return u;
@@ -1273,6 +1288,7 @@ class delete_statement
     detail::lower_context ctx;
     ast::delete_ d;
     d.table = ast::table_ref{std::string(table_name<Model>()), {}};
+    if constexpr (!AllRows) detail::dml::check_not_empty_filter(where_, "DELETE");
     d.where = detail::dml::lower_filter(where_, ctx);
     returning_.lower_into(d.returning, ctx);
     return d;
