@@ -1,0 +1,1 @@
+tabula_add_test(scenario_tracking_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/tracking_test.cpp)
