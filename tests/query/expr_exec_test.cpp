@@ -612,3 +612,86 @@ TEST_CASE("injection through values, LIKE patterns and raw arguments leaves the 
         }));
   CHECK(canary_alive());
 }
+
+TEST_CASE("expressions in select lists: groups, labels, windows, conditional aggregates") {
+  const auto rows = reset();
+  // Per category: count, sum, a labelled average, a conditional count; groups of more than one.
+  const auto per_category =
+      db().select(col(&item::category), t::count(), t::sum(col(&item::qty)),
+                  t::avg(col(&item::price)).as<"mean_price">(),
+                  t::sum(t::case_when(t::is_null(col(&item::note)), 1).otherwise(0)).as("no_note"))
+          .group_by(col(&item::category))
+          .having(t::count() > 1)
+          .order_by(&item::category)
+          .all();
+  std::vector<std::tuple<std::string, std::int64_t, std::optional<std::int64_t>,
+                         std::optional<double>, std::optional<std::int64_t>>>
+      expected;
+  for (const auto& r : rows) {
+    if (!expected.empty() && std::get<0>(expected.back()) == r.category) continue;
+    std::int64_t n = 0;
+    std::int64_t qty = 0;
+    double price = 0;
+    std::int64_t no_note = 0;
+    for (const auto& o : rows) {
+      if (o.category != r.category) continue;
+      ++n;
+      qty += o.qty;
+      price += o.price;
+      no_note += o.note ? 0 : 1;
+    }
+    if (n > 1) expected.emplace_back(r.category, n, qty, price / static_cast<double>(n), no_note);
+  }
+  REQUIRE(per_category.size() == expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    CHECK(std::get<0>(per_category[i]) == std::get<0>(expected[i]));
+    CHECK(std::get<1>(per_category[i]) == std::get<1>(expected[i]));
+    CHECK(std::get<2>(per_category[i]) == std::get<2>(expected[i]));
+    REQUIRE(std::get<3>(per_category[i]).has_value());
+    CHECK(*std::get<3>(per_category[i]) == Approx(*std::get<3>(expected[i])));
+    CHECK(std::get<4>(per_category[i]) == std::get<4>(expected[i]));
+  }
+
+  // The item with the most quantity per category: a window ranked inside, filtered outside.
+  const auto ranked = db().select(col(&item::name), col(&item::category), col(&item::qty),
+                                  t::rank()
+                                      .over(t::partition_by(&item::category),
+                                            t::order_by(t::desc(&item::qty)))
+                                      .as<"rk">())
+                          .order_by(&item::id)
+                          .all();
+  REQUIRE(ranked.size() == rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto better = std::count_if(rows.begin(), rows.end(), [&](const item& o) {
+      return o.category == rows[i].category && o.qty > rows[i].qty;
+    });
+    CHECK(std::get<3>(ranked[i]) == better + 1);
+  }
+
+  // Computed columns of every kind in one list, each read into its C++ type.
+  const auto computed =
+      db().select(col(&item::qty) * 2 + col(&item::small), t::upper(col(&item::name)) + "!",
+                  t::coalesce(col(&item::opt_qty), -1), t::round(col(&item::price) * 1.5, 1),
+                  t::cast<std::string>(col(&item::id)))
+          .where(t::in(col(&item::category), {"a", "c"}) && !t::contains(col(&item::name), "%"))
+          .order_by(t::desc(&item::id))
+          .all();
+  std::vector<item> kept;
+  for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
+    if ((it->category == "a" || it->category == "c") && it->name.find('%') == std::string::npos) {
+      kept.push_back(*it);
+    }
+  }
+  REQUIRE(computed.size() == kept.size());
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    std::string upper = kept[i].name;
+    for (char& c : upper) {
+      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    }
+    CHECK(std::get<0>(computed[i]) == kept[i].qty * 2 + kept[i].small);
+    CHECK(std::get<1>(computed[i]) == upper + "!");
+    CHECK(std::get<2>(computed[i]) == kept[i].opt_qty.value_or(-1));
+    CHECK(std::get<3>(computed[i]) == Approx(std::round(kept[i].price * 1.5 * 10) / 10));
+    CHECK(std::get<4>(computed[i]) == std::to_string(kept[i].id));
+  }
+}
