@@ -79,6 +79,9 @@ struct function_call : detail::expression_base<function_call<Fn, Value, Args...>
     static_assert(is_aggregate,
                   "tabula: only aggregates and window functions take over(...). Call over() on "
                   "count, sum, avg, min, max, row_number, rank, lag, ...");
+    static_assert(!Fn::distinct,
+                  "tabula: neither database computes a DISTINCT aggregate over a window. Count "
+                  "distinct values in a subquery or a GROUP BY instead.");
     return detail::make_windowed(*this, clauses...);
   }
 };
