@@ -286,7 +286,8 @@ TEST_CASE("subqueries in WHERE, in the select list and in FROM") {
           .order_by(col(&ml_model::id))
           .all();
   REQUIRE(counted.size() == r.models.size());
-  for (const auto& [id, c] : counted) {
+  for (const auto& [model_id, c] : counted) {
+    const std::int64_t id = model_id;  // a lambda cannot capture a structured binding (C++20)
     CHECK(c == std::count_if(r.experiments.begin(), r.experiments.end(),
                              [&](const experiment& e) { return e.model_id == id; }));
   }
@@ -434,7 +435,8 @@ TEST_CASE("window functions: the best run per model, and the top two per model")
                             .all();
   REQUIRE(numbered.size() == r.runs.size());
   std::map<std::int64_t, std::int64_t> last_rank;
-  for (const auto& [id, rn] : numbered) {
+  for (const auto& [run_id, rn] : numbered) {
+    const std::int64_t id = run_id;  // a lambda cannot capture a structured binding (C++20)
     const auto it = std::find_if(r.runs.begin(), r.runs.end(), [&](const run& x) { return x.id == id; });
     REQUIRE(it != r.runs.end());
     CHECK(rn == last_rank[it->model_id] + 1);
