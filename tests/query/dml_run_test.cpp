@@ -69,7 +69,8 @@ void check_keys_match_rows(const std::vector<counter>& rows) {
   REQUIRE(stored.size() == rows.size());
   std::sort(stored.begin(), stored.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   auto expected = rows;
-  std::sort(expected.begin(), expected.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  std::sort(expected.begin(), expected.end(),
+            [](const auto& a, const auto& b) { return a.id < b.id; });
   CHECK(stored == expected);
 }
 
@@ -105,7 +106,8 @@ TEST_CASE("insert_many of 0, 1, 999 and 5000 rows: one statement per chunk, keys
 TEST_CASE("insert_many with explicit and generated keys mixed splits statements by shape") {
   fresh_schema();
   auto rows = counters(2500);
-  for (std::size_t i = 0; i < rows.size(); i += 7) rows[i].id = 1'000'000 + static_cast<std::int64_t>(i);
+  for (std::size_t i = 0; i < rows.size(); i += 7)
+    rows[i].id = 1'000'000 + static_cast<std::int64_t>(i);
   const auto given = rows;
   db().insert_many(rows);
   for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -161,14 +163,18 @@ TEST_CASE("insert_into().values(): one model, a range, RETURNING") {
   CHECK(db().insert_into<counter>().values(one).execute() == 1);
   CHECK(one.id == 0);  // values() does not write back: returning() reads keys
 
-  auto [id, n] = db().insert_into<counter>().values(counter{0, "two", 2}).returning(&counter::id, &counter::n).one();
+  auto [id, n] = db().insert_into<counter>()
+                     .values(counter{0, "two", 2})
+                     .returning(&counter::id, &counter::n)
+                     .one();
   CHECK(id > 0);
   CHECK(n == 2);
   CHECK(db().get<counter>(id)->label == "two");
 
   // An explicit key is inserted as given.
   const counter explicit_key{1'000'077, "explicit", 7};
-  CHECK(db().insert_into<counter>().values(explicit_key).returning(&counter::id).scalar() == 1'000'077);
+  CHECK(db().insert_into<counter>().values(explicit_key).returning(&counter::id).scalar() ==
+        1'000'077);
 
   // A range: rows come back in VALUES order, as whole models.
   auto rows = counters(2500, "r");
@@ -234,17 +240,23 @@ TEST_CASE("upsert of metrics: the same (experiment, name) updates the value") {
         .returning(&metric::id, &metric::value)
         .all();
   };
-  auto first = record({{0, "e1", "loss", 0.9, 1}, {0, "e1", "acc", 0.5, 1}, {0, "e2", "loss", 1.5, 1}});
+  auto first =
+      record({{0, "e1", "loss", 0.9, 1}, {0, "e1", "acc", 0.5, 1}, {0, "e2", "loss", 1.5, 1}});
   REQUIRE(first.size() == 3);
   auto second = record({{0, "e1", "loss", 0.4, 2}, {0, "e3", "loss", 2.0, 1}});
   REQUIRE(second.size() == 2);
   CHECK(std::get<0>(second[0]) == std::get<0>(first[0]));  // the same row, updated
   CHECK(std::get<1>(second[0]) == 0.4);
   CHECK(db().query<metric>().count() == 4);
-  auto loss = db().query<metric>().where(col(&metric::experiment) == "e1" && col(&metric::name) == "loss").one();
+  auto loss = db().query<metric>()
+                  .where(col(&metric::experiment) == "e1" && col(&metric::name) == "loss")
+                  .one();
   CHECK(loss.value == 0.4);
   CHECK(loss.step == 2);
-  CHECK(db().query<metric>().where(col(&metric::experiment) == "e1" && col(&metric::name) == "acc").one().value == 0.5);
+  CHECK(db().query<metric>()
+            .where(col(&metric::experiment) == "e1" && col(&metric::name) == "acc")
+            .one()
+            .value == 0.5);
 
   // do_update(...).where(...): keep the best (lowest) loss only.
   auto keep_best = [](double v) {
@@ -258,7 +270,10 @@ TEST_CASE("upsert of metrics: the same (experiment, name) updates the value") {
   };
   CHECK(keep_best(0.8) == 0);
   CHECK(keep_best(0.2) == 1);
-  CHECK(db().query<metric>().where(col(&metric::experiment) == "e1" && col(&metric::name) == "loss").one().value == 0.2);
+  CHECK(db().query<metric>()
+            .where(col(&metric::experiment) == "e1" && col(&metric::name) == "loss")
+            .one()
+            .value == 0.2);
 
   // The existing value in the new one: accumulate.
   db().insert_into<metric>()
@@ -266,23 +281,25 @@ TEST_CASE("upsert of metrics: the same (experiment, name) updates the value") {
       .on_conflict(&metric::experiment, &metric::name)
       .do_update(col(&metric::value) = col(&metric::value) + excluded(&metric::value))
       .execute();
-  CHECK(db().query<metric>().where(col(&metric::experiment) == std::string("e2")).one().value == 1.75);
+  CHECK(db().query<metric>().where(col(&metric::experiment) == std::string("e2")).one().value ==
+        1.75);
 }
 
 TEST_CASE("insert from a select") {
   fresh_schema();
-  std::vector<metric> ms{{0, "e1", "loss", 0.9, 1}, {0, "e1", "acc", 0.5, 1}, {0, "e2", "loss", 1.5, 2}};
+  std::vector<metric> ms{
+      {0, "e1", "loss", 0.9, 1}, {0, "e1", "acc", 0.5, 1}, {0, "e2", "loss", 1.5, 2}};
   db().insert_many(ms);
 
   // Columns chosen by members, from a projection; the archive generates its own key.
-  auto copied = db().insert_into<archived_metric>()
-                    .from_select(db().select(col(&metric::experiment), col(&metric::name),
-                                             col(&metric::value) * 10.0)
-                                     .where(col(&metric::name) == "acc"),
-                                 &archived_metric::experiment, &archived_metric::name,
-                                 &archived_metric::value)
-                    .returning_model()
-                    .all();
+  auto copied =
+      db().insert_into<archived_metric>()
+          .from_select(
+              db().select(col(&metric::experiment), col(&metric::name), col(&metric::value) * 10.0)
+                  .where(col(&metric::name) == "acc"),
+              &archived_metric::experiment, &archived_metric::name, &archived_metric::value)
+          .returning_model()
+          .all();
   REQUIRE(copied.size() == 1);
   CHECK(copied[0].id > 0);
   CHECK(copied[0].experiment == "e1");
@@ -336,13 +353,20 @@ TEST_CASE("update with n = n + 1, where and returning") {
                      .returning_model()
                      .one();
   CHECK(changed == counter{rows[1].id, "first", 0});
-  CHECK(db().update<counter>().set(col(&counter::n) = 1).where(col(&counter::id) < 0).execute() == 0);
-  CHECK_THROWS_AS(db().update<counter>().set(col(&counter::n) = 1).where(col(&counter::n) > -1)
-                      .returning(&counter::id).one(),
+  CHECK(db().update<counter>().set(col(&counter::n) = 1).where(col(&counter::id) < 0).execute() ==
+        0);
+  CHECK_THROWS_AS(db().update<counter>()
+                      .set(col(&counter::n) = 1)
+                      .where(col(&counter::n) > -1)
+                      .returning(&counter::id)
+                      .one(),
                   tabula::multiple_results_error);
 
   // A unique violation from an UPDATE is an integrity error; the engine stays usable.
-  CHECK_THROWS_AS(db().update<counter>().set(col(&counter::label) = "c0").where(col(&counter::id) == rows[2].id).execute(),
+  CHECK_THROWS_AS(db().update<counter>()
+                      .set(col(&counter::label) = "c0")
+                      .where(col(&counter::id) == rows[2].id)
+                      .execute(),
                   tabula::unique_violation);
   CHECK(db().get<counter>(rows[2].id)->label == "c2");
 }
@@ -370,7 +394,9 @@ TEST_CASE("update and delete of every row need all_rows()") {
   fresh_schema();
   auto rows = counters(4);
   db().insert_many(rows);
-  CHECK(db().update<counter>().set(col(&counter::n) = col(&counter::n) + 100).all_rows().execute() == 4);
+  CHECK(
+      db().update<counter>().set(col(&counter::n) = col(&counter::n) + 100).all_rows().execute() ==
+      4);
   CHECK(db().query<counter>().where(col(&counter::n) >= 100).count() == 4);
   auto gone = db().delete_from<counter>().all_rows().returning(&counter::id).all();
   CHECK(gone.size() == 4);
@@ -382,14 +408,16 @@ TEST_CASE("delete with where and returning") {
   auto rows = counters(6);
   db().insert_many(rows);
   auto conn = db().connect();
-  auto gone = conn.delete_from<counter>().where(col(&counter::n) % 2 == 1).returning(&counter::id).all();
+  auto gone =
+      conn.delete_from<counter>().where(col(&counter::n) % 2 == 1).returning(&counter::id).all();
   std::vector<std::int64_t> ids;
   for (const auto& [id] : gone) ids.push_back(id);
   std::sort(ids.begin(), ids.end());
   CHECK(ids == std::vector<std::int64_t>{rows[1].id, rows[3].id, rows[5].id});
   CHECK(conn.query<counter>().count() == 3);
 
-  auto last = conn.delete_from<counter>().where(col(&counter::label) == "c4").returning_model().one();
+  auto last =
+      conn.delete_from<counter>().where(col(&counter::label) == "c4").returning_model().one();
   CHECK(last == rows[4]);
   CHECK(conn.delete_from<counter>().where(col(&counter::label) == "c4").execute() == 0);
   CHECK(conn.delete_from<counter>().where(col(&counter::n) < 3).execute() == 2);
@@ -415,7 +443,10 @@ TEST_CASE("values are parameters: text that looks like SQL is stored as text") {
   const std::string evil = "x'); DROP TABLE counters; --";
   counter c{0, evil, 1};
   db().insert_into<counter>().values(c).execute();
-  db().update<counter>().set(col(&counter::label) = evil + "2").where(col(&counter::label) == evil).execute();
+  db().update<counter>()
+      .set(col(&counter::label) = evil + "2")
+      .where(col(&counter::label) == evil)
+      .execute();
   CHECK(db().query<counter>().one().label == evil + "2");
   CHECK(db().delete_from<counter>().where(col(&counter::label) == evil + "2").execute() == 1);
 }

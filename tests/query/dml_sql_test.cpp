@@ -92,11 +92,14 @@ using unscoped_delete = decltype(tabula::delete_from<counter>());
 
 // An UPDATE or DELETE may run only with a where() or after all_rows().
 static_assert(!tabula::row_scoped<unscoped_update>);
-static_assert(!tabula::row_scoped<decltype(std::declval<unscoped_update>().returning(&counter::id))>);
-static_assert(tabula::row_scoped<decltype(std::declval<unscoped_update>().where(col(&counter::id) == 1))>);
+static_assert(
+    !tabula::row_scoped<decltype(std::declval<unscoped_update>().returning(&counter::id))>);
+static_assert(
+    tabula::row_scoped<decltype(std::declval<unscoped_update>().where(col(&counter::id) == 1))>);
 static_assert(tabula::row_scoped<decltype(std::declval<unscoped_update>().all_rows())>);
 static_assert(!tabula::row_scoped<unscoped_delete>);
-static_assert(tabula::row_scoped<decltype(std::declval<unscoped_delete>().where(col(&counter::n) > 1))>);
+static_assert(
+    tabula::row_scoped<decltype(std::declval<unscoped_delete>().where(col(&counter::n) > 1))>);
 static_assert(tabula::row_scoped<decltype(std::declval<unscoped_delete>().all_rows())>);
 
 // returning() takes members and expressions of the model written, nothing else.
@@ -111,20 +114,21 @@ static_assert(!tabula::returnable<counter, int>);
 static_assert(std::is_same_v<decltype(tabula::delete_from<metric>().all_rows().returning(
                                  &metric::id, &metric::step))::row_type,
                              std::tuple<std::int64_t, std::optional<std::int32_t>>>);
-static_assert(std::is_same_v<decltype(tabula::insert_into<metric>().returning_model())::row_type,
-                             metric>);
-static_assert(std::is_same_v<decltype(tabula::insert_into<metric>().returning<metric>())::row_type,
-                             metric>);
+static_assert(
+    std::is_same_v<decltype(tabula::insert_into<metric>().returning_model())::row_type, metric>);
+static_assert(
+    std::is_same_v<decltype(tabula::insert_into<metric>().returning<metric>())::row_type, metric>);
 static_assert(std::is_void_v<decltype(tabula::insert_into<metric>())::row_type>);
 
 // The SQL of a statement whose shape its type fixes is cached; a value list's is not (its
 // statements are, per chunk shape).
 static_assert(unscoped_update::fixed_shape);
 static_assert(decltype(std::declval<unscoped_delete>().where(col(&counter::n) > 1))::fixed_shape);
-static_assert(!decltype(tabula::insert_into<counter>().values(std::vector<counter>{}))::fixed_shape);
+static_assert(
+    !decltype(tabula::insert_into<counter>().values(std::vector<counter>{}))::fixed_shape);
 static_assert(decltype(tabula::insert_into<archived_metric>().from_select(
-                  metric_projection{}, &archived_metric::experiment, &archived_metric::name,
-                  &archived_metric::value))::fixed_shape);
+    metric_projection{}, &archived_metric::experiment, &archived_metric::name,
+    &archived_metric::value))::fixed_shape);
 
 // ---------------------------------------------------------------------------------------------
 // INSERT
@@ -149,10 +153,12 @@ TEST_CASE("insert one model: the generated key is left out when it is 0, sent wh
 TEST_CASE("insert a range: one VALUES tuple per element, parameters numbered row by row") {
   std::vector<metric> ms{{0, "e1", "loss", 0.5, 1}, {0, "e1", "acc", 0.75, std::nullopt}};
   auto q = tabula::insert_into<metric>().values(ms);
-  CHECK(sql_of(q).sqlite ==
-        R"(INSERT INTO "metrics" ("experiment", "name", "value", "step") VALUES (?1, ?2, ?3, ?4), (?5, ?6, ?7, ?8))");
-  CHECK(sql_of(q).postgres ==
-        R"(INSERT INTO "metrics" ("experiment", "name", "value", "step") VALUES ($1, $2, $3, $4), ($5, $6, $7, $8))");
+  CHECK(
+      sql_of(q).sqlite ==
+      R"(INSERT INTO "metrics" ("experiment", "name", "value", "step") VALUES (?1, ?2, ?3, ?4), (?5, ?6, ?7, ?8))");
+  CHECK(
+      sql_of(q).postgres ==
+      R"(INSERT INTO "metrics" ("experiment", "name", "value", "step") VALUES ($1, $2, $3, $4), ($5, $6, $7, $8))");
   CHECK(binds_of(q) == strings{"e1", "loss", "0.50", "1", "e1", "acc", "0.75", "NULL"});
 
   // Rows that give the generated key and rows that do not cannot share one statement: running
@@ -167,10 +173,12 @@ TEST_CASE("insert a range: one VALUES tuple per element, parameters numbered row
 TEST_CASE("insert with RETURNING members or the whole model") {
   counter c{0, "x", 1};
   auto members = tabula::insert_into<counter>().values(c).returning(&counter::id, &counter::n);
-  CHECK(sql_of(members).sqlite ==
-        R"(INSERT INTO "counters" ("label", "n") VALUES (?1, ?2) RETURNING "counters"."id", "counters"."n")");
-  CHECK(sql_of(members).postgres ==
-        R"(INSERT INTO "counters" ("label", "n") VALUES ($1, $2) RETURNING "counters"."id", "counters"."n")");
+  CHECK(
+      sql_of(members).sqlite ==
+      R"(INSERT INTO "counters" ("label", "n") VALUES (?1, ?2) RETURNING "counters"."id", "counters"."n")");
+  CHECK(
+      sql_of(members).postgres ==
+      R"(INSERT INTO "counters" ("label", "n") VALUES ($1, $2) RETURNING "counters"."id", "counters"."n")");
 
   auto whole = tabula::insert_into<counter>().values(c).returning_model();
   const std::string returning_all =
@@ -185,48 +193,60 @@ TEST_CASE("insert with RETURNING members or the whole model") {
 
 TEST_CASE("upsert: on_conflict do_nothing, with and without a target") {
   metric m{0, "e1", "loss", 0.5, 1};
-  auto q = tabula::insert_into<metric>().values(m).on_conflict(&metric::experiment, &metric::name).do_nothing();
+  auto q = tabula::insert_into<metric>()
+               .values(m)
+               .on_conflict(&metric::experiment, &metric::name)
+               .do_nothing();
   const std::string tail = R"( ON CONFLICT ("experiment", "name") DO NOTHING)";
   CHECK(sql_of(q).sqlite ==
-        R"(INSERT INTO "metrics" ("experiment", "name", "value", "step") VALUES (?1, ?2, ?3, ?4))" + tail);
+        R"(INSERT INTO "metrics" ("experiment", "name", "value", "step") VALUES (?1, ?2, ?3, ?4))" +
+            tail);
   CHECK(sql_of(q).postgres ==
-        R"(INSERT INTO "metrics" ("experiment", "name", "value", "step") VALUES ($1, $2, $3, $4))" + tail);
+        R"(INSERT INTO "metrics" ("experiment", "name", "value", "step") VALUES ($1, $2, $3, $4))" +
+            tail);
 
   auto any = tabula::insert_into<metric>().on_conflict().do_nothing().values(m);
-  CHECK(sql_of(any).sqlite ==
-        R"(INSERT INTO "metrics" ("experiment", "name", "value", "step") VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING)");
-  CHECK(sql_of(any).postgres ==
-        R"(INSERT INTO "metrics" ("experiment", "name", "value", "step") VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING)");
+  CHECK(
+      sql_of(any).sqlite ==
+      R"(INSERT INTO "metrics" ("experiment", "name", "value", "step") VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING)");
+  CHECK(
+      sql_of(any).postgres ==
+      R"(INSERT INTO "metrics" ("experiment", "name", "value", "step") VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING)");
 }
 
 TEST_CASE("upsert: do_update with excluded values, a where and returning") {
   metric m{0, "e1", "loss", 0.5, 1};
-  auto q = tabula::insert_into<metric>()
-               .values(m)
-               .on_conflict(&metric::experiment, &metric::name)
-               .do_update(col(&metric::value) = excluded(&metric::value),
-                          col(&metric::step) = excluded(&metric::step))
-               .where(col(&metric::value) != excluded(&metric::value) && col(&metric::value) < 100.0)
-               .returning(&metric::id);
-  CHECK(sql_of(q).sqlite ==
-        R"(INSERT INTO "metrics" ("experiment", "name", "value", "step") VALUES (?1, ?2, ?3, ?4) )"
-        R"(ON CONFLICT ("experiment", "name") DO UPDATE SET "value" = excluded."value", "step" = excluded."step" )"
-        R"(WHERE ("metrics"."value" <> excluded."value") AND ("metrics"."value" < ?5) RETURNING "metrics"."id")");
-  CHECK(sql_of(q).postgres ==
-        R"(INSERT INTO "metrics" ("experiment", "name", "value", "step") VALUES ($1, $2, $3, $4) )"
-        R"(ON CONFLICT ("experiment", "name") DO UPDATE SET "value" = excluded."value", "step" = excluded."step" )"
-        R"(WHERE ("metrics"."value" <> excluded."value") AND ("metrics"."value" < $5) RETURNING "metrics"."id")");
+  auto q =
+      tabula::insert_into<metric>()
+          .values(m)
+          .on_conflict(&metric::experiment, &metric::name)
+          .do_update(col(&metric::value) = excluded(&metric::value),
+                     col(&metric::step) = excluded(&metric::step))
+          .where(col(&metric::value) != excluded(&metric::value) && col(&metric::value) < 100.0)
+          .returning(&metric::id);
+  CHECK(
+      sql_of(q).sqlite ==
+      R"(INSERT INTO "metrics" ("experiment", "name", "value", "step") VALUES (?1, ?2, ?3, ?4) )"
+      R"(ON CONFLICT ("experiment", "name") DO UPDATE SET "value" = excluded."value", "step" = excluded."step" )"
+      R"(WHERE ("metrics"."value" <> excluded."value") AND ("metrics"."value" < ?5) RETURNING "metrics"."id")");
+  CHECK(
+      sql_of(q).postgres ==
+      R"(INSERT INTO "metrics" ("experiment", "name", "value", "step") VALUES ($1, $2, $3, $4) )"
+      R"(ON CONFLICT ("experiment", "name") DO UPDATE SET "value" = excluded."value", "step" = excluded."step" )"
+      R"(WHERE ("metrics"."value" <> excluded."value") AND ("metrics"."value" < $5) RETURNING "metrics"."id")");
   CHECK(binds_of(q) == strings{"e1", "loss", "0.50", "1", "100."});
 
   // Values in DO UPDATE come after every row's values.
   std::vector<metric> two{m, m};
-  auto sum = tabula::insert_into<metric>()
-                 .values(two)
-                 .on_conflict(&metric::experiment, &metric::name)
-                 .do_update(col(&metric::value) = col(&metric::value) + excluded(&metric::value) * 2.0);
-  CHECK(sql_of(sum).postgres ==
-        R"(INSERT INTO "metrics" ("experiment", "name", "value", "step") VALUES ($1, $2, $3, $4), ($5, $6, $7, $8) )"
-        R"(ON CONFLICT ("experiment", "name") DO UPDATE SET "value" = "metrics"."value" + (excluded."value" * $9))");
+  auto sum =
+      tabula::insert_into<metric>()
+          .values(two)
+          .on_conflict(&metric::experiment, &metric::name)
+          .do_update(col(&metric::value) = col(&metric::value) + excluded(&metric::value) * 2.0);
+  CHECK(
+      sql_of(sum).postgres ==
+      R"(INSERT INTO "metrics" ("experiment", "name", "value", "step") VALUES ($1, $2, $3, $4), ($5, $6, $7, $8) )"
+      R"(ON CONFLICT ("experiment", "name") DO UPDATE SET "value" = "metrics"."value" + (excluded."value" * $9))");
   CHECK(binds_of(sum).size() == 9);
   CHECK(binds_of(sum).back() == "2.00");
 }
@@ -237,11 +257,11 @@ TEST_CASE("insert from a select: every column, or the members named") {
   const std::string select_all =
       R"(SELECT "metrics"."id", "metrics"."experiment", "metrics"."name", "metrics"."value", "metrics"."step" FROM "metrics")";
   CHECK(sql_of(all_columns).sqlite ==
-        R"(INSERT INTO "metrics_archive" ("id", "experiment", "name", "value", "step") )" + select_all +
-            R"( WHERE "metrics"."value" > ?1)");
+        R"(INSERT INTO "metrics_archive" ("id", "experiment", "name", "value", "step") )" +
+            select_all + R"( WHERE "metrics"."value" > ?1)");
   CHECK(sql_of(all_columns).postgres ==
-        R"(INSERT INTO "metrics_archive" ("id", "experiment", "name", "value", "step") )" + select_all +
-            R"( WHERE "metrics"."value" > $1)");
+        R"(INSERT INTO "metrics_archive" ("id", "experiment", "name", "value", "step") )" +
+            select_all + R"( WHERE "metrics"."value" > $1)");
   CHECK(binds_of(all_columns) == strings{"1.00"});
 
   // Parameters of ON CONFLICT continue after the select's.
@@ -251,12 +271,14 @@ TEST_CASE("insert from a select: every column, or the members named") {
                    .on_conflict(&archived_metric::id)
                    .do_update(col(&archived_metric::value) = 0.0)
                    .returning(&archived_metric::id);
-  CHECK(sql_of(named).sqlite ==
-        R"(INSERT INTO "metrics_archive" ("experiment", "name", "value") SELECT "metrics"."experiment", "metrics"."name", "metrics"."value" FROM "metrics" WHERE "metrics"."value" > ?1 )"
-        R"(ON CONFLICT ("id") DO UPDATE SET "value" = ?2 RETURNING "metrics_archive"."id")");
-  CHECK(sql_of(named).postgres ==
-        R"(INSERT INTO "metrics_archive" ("experiment", "name", "value") SELECT "metrics"."experiment", "metrics"."name", "metrics"."value" FROM "metrics" WHERE "metrics"."value" > $1 )"
-        R"(ON CONFLICT ("id") DO UPDATE SET "value" = $2 RETURNING "metrics_archive"."id")");
+  CHECK(
+      sql_of(named).sqlite ==
+      R"(INSERT INTO "metrics_archive" ("experiment", "name", "value") SELECT "metrics"."experiment", "metrics"."name", "metrics"."value" FROM "metrics" WHERE "metrics"."value" > ?1 )"
+      R"(ON CONFLICT ("id") DO UPDATE SET "value" = ?2 RETURNING "metrics_archive"."id")");
+  CHECK(
+      sql_of(named).postgres ==
+      R"(INSERT INTO "metrics_archive" ("experiment", "name", "value") SELECT "metrics"."experiment", "metrics"."name", "metrics"."value" FROM "metrics" WHERE "metrics"."value" > $1 )"
+      R"(ON CONFLICT ("id") DO UPDATE SET "value" = $2 RETURNING "metrics_archive"."id")");
   CHECK(binds_of(named) == strings{"0.25", "0.00"});
 
   // SQLite reads `ON` after a select without WHERE as a join constraint: it gets WHERE true.
@@ -265,11 +287,11 @@ TEST_CASE("insert from a select: every column, or the members named") {
                         .on_conflict()
                         .do_nothing();
   CHECK(sql_of(unfiltered).sqlite ==
-        R"(INSERT INTO "metrics_archive" ("id", "experiment", "name", "value", "step") )" + select_all +
-            R"( WHERE true ON CONFLICT DO NOTHING)");
+        R"(INSERT INTO "metrics_archive" ("id", "experiment", "name", "value", "step") )" +
+            select_all + R"( WHERE true ON CONFLICT DO NOTHING)");
   CHECK(sql_of(unfiltered).postgres ==
-        R"(INSERT INTO "metrics_archive" ("id", "experiment", "name", "value", "step") )" + select_all +
-            R"( ON CONFLICT DO NOTHING)");
+        R"(INSERT INTO "metrics_archive" ("id", "experiment", "name", "value", "step") )" +
+            select_all + R"( ON CONFLICT DO NOTHING)");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -280,10 +302,12 @@ TEST_CASE("update with expressions, where and returning") {
                .set(col(&counter::n) = col(&counter::n) + 1, col(&counter::label) = "x")
                .where(col(&counter::id) == 7)
                .returning(&counter::n);
-  CHECK(sql_of(q).sqlite ==
-        R"(UPDATE "counters" SET "n" = "counters"."n" + ?1, "label" = ?2 WHERE "counters"."id" = ?3 RETURNING "counters"."n")");
-  CHECK(sql_of(q).postgres ==
-        R"(UPDATE "counters" SET "n" = "counters"."n" + $1, "label" = $2 WHERE "counters"."id" = $3 RETURNING "counters"."n")");
+  CHECK(
+      sql_of(q).sqlite ==
+      R"(UPDATE "counters" SET "n" = "counters"."n" + ?1, "label" = ?2 WHERE "counters"."id" = ?3 RETURNING "counters"."n")");
+  CHECK(
+      sql_of(q).postgres ==
+      R"(UPDATE "counters" SET "n" = "counters"."n" + $1, "label" = $2 WHERE "counters"."id" = $3 RETURNING "counters"."n")");
   CHECK(binds_of(q) == strings{"1", "x", "7"});
 
   // set() and where() add up: assignments in order, conditions with AND.
@@ -293,9 +317,10 @@ TEST_CASE("update with expressions, where and returning") {
                   .set(col(&counter::label) = std::string("reset"))
                   .where(col(&counter::label) != "keep")
                   .returning_model();
-  CHECK(sql_of(more).postgres ==
-        R"(UPDATE "counters" SET "n" = $1, "label" = $2 WHERE ("counters"."n" > $3) AND ("counters"."label" <> $4) )"
-        R"(RETURNING "counters"."id", "counters"."label", "counters"."n")");
+  CHECK(
+      sql_of(more).postgres ==
+      R"(UPDATE "counters" SET "n" = $1, "label" = $2 WHERE ("counters"."n" > $3) AND ("counters"."label" <> $4) )"
+      R"(RETURNING "counters"."id", "counters"."label", "counters"."n")");
   CHECK(binds_of(more) == strings{"0", "reset", "5", "keep"});
 }
 
@@ -309,15 +334,18 @@ TEST_CASE("delete with where and returning, or every row with all_rows()") {
   auto q = tabula::delete_from<metric>()
                .where(col(&metric::experiment) == "e1" && col(&metric::step) == std::nullopt)
                .returning(&metric::id, &metric::name);
-  CHECK(sql_of(q).sqlite ==
-        R"(DELETE FROM "metrics" WHERE ("metrics"."experiment" = ?1) AND ("metrics"."step" IS NULL) RETURNING "metrics"."id", "metrics"."name")");
-  CHECK(sql_of(q).postgres ==
-        R"(DELETE FROM "metrics" WHERE ("metrics"."experiment" = $1) AND ("metrics"."step" IS NULL) RETURNING "metrics"."id", "metrics"."name")");
+  CHECK(
+      sql_of(q).sqlite ==
+      R"(DELETE FROM "metrics" WHERE ("metrics"."experiment" = ?1) AND ("metrics"."step" IS NULL) RETURNING "metrics"."id", "metrics"."name")");
+  CHECK(
+      sql_of(q).postgres ==
+      R"(DELETE FROM "metrics" WHERE ("metrics"."experiment" = $1) AND ("metrics"."step" IS NULL) RETURNING "metrics"."id", "metrics"."name")");
   CHECK(binds_of(q) == strings{"e1"});
 
   auto every = tabula::delete_from<metric>().all_rows().returning_model();
-  CHECK(sql_of(every).sqlite ==
-        R"(DELETE FROM "metrics" RETURNING "metrics"."id", "metrics"."experiment", "metrics"."name", "metrics"."value", "metrics"."step")");
+  CHECK(
+      sql_of(every).sqlite ==
+      R"(DELETE FROM "metrics" RETURNING "metrics"."id", "metrics"."experiment", "metrics"."name", "metrics"."value", "metrics"."step")");
   CHECK(sql_of(tabula::delete_from<metric>().all_rows()).postgres == R"(DELETE FROM "metrics")");
 }
 

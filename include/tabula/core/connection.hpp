@@ -223,13 +223,15 @@ class connection : public detail::select_api<connection>,
     for (T& obj : range) rows.push_back(std::addressof(obj));
     if (rows.empty()) return;
     const std::uint32_t max_params = sql_dialect().capabilities().max_params;
-    std::vector<detail::dml::insert_chunk> keyed;  // chunks whose generated keys are written back
+    std::vector<detail::dml::insert_chunk> keyed;  // chunks whose keys are written back
     auto tx = begin();
     try {
       detail::dml::for_each_insert_chunk(
-          rows.size(), [&](std::size_t i) { return detail::dml::gives_generated_key(*rows[i], t); },
+          rows.size(),
+          [&](std::size_t i) { return detail::dml::gives_generated_key(*rows[i], t); },
           [&](bool key) {
-            return detail::dml::rows_per_insert(max_params, detail::dml::values_columns(t, key), 0);
+            const std::size_t columns = detail::dml::values_columns(t, key);
+            return detail::dml::rows_per_insert(max_params, columns, 0);
           },
           [&](const detail::dml::insert_chunk& c) {
             if (!c.with_key && t.generated_field) keyed.push_back(c);
@@ -390,42 +392,54 @@ class connection : public detail::select_api<connection>,
   void insert_rows(const table_info& t, T* const* rows, const detail::dml::insert_chunk& c) {
     const auto make = [&] { return detail::insert_statement(t, c.with_key, c.count); };
     std::string shorter;  // a chunk below full size is compiled for this call only
-    const std::string& sql =
-        !c.full    ? (shorter = sql_dialect().compile(make()).text)
-        : c.with_key ? detail::cached_sql<detail::insert_chunk_key<T, true>>(sql_dialect(), make).text
-                     : detail::cached_sql<detail::insert_chunk_key<T, false>>(sql_dialect(), make).text;
+    const std::string& sql = !c.full     ? (shorter = sql_dialect().compile(make()).text)
+                             : c.with_key ? chunk_sql<T, true>(make)
+                                          : chunk_sql<T, false>(make);
     auto st = prepare(sql);
     detail::statement_binder b{*st};
-    for (std::size_t i = 0; i < c.count; ++i) detail::dml::bind_model_row(b, *rows[i], t, c.with_key);
+    for (std::size_t i = 0; i < c.count; ++i) {
+      detail::dml::bind_model_row(b, *rows[i], t, c.with_key);
+    }
     if (c.with_key || !t.generated_field) {
       while (st->step()) {
       }
       return;
     }
     // PostgreSQL and SQLite return the RETURNING rows of a multi-row VALUES insert in VALUES
-    // order; keys generated in that order increase, which is checked so that a database
-    // returning them otherwise fails loudly instead of mixing up keys.
+    // order, and generate the keys in that order: each key must exceed the one before, so a
+    // database returning them otherwise fails loudly instead of mixing up keys.
     std::size_t n = 0;
     while (st->step()) {
       if (n == c.count) detail::dml::throw_unmatched_keys(t, "more keys than rows were returned");
-      detail::with_field(*rows[n], *t.generated_field, [&](auto& field) {
-        using F = std::remove_cvref_t<decltype(field)>;
-        if constexpr (std::is_integral_v<F>) {
-          field = detail::read_value<F>(*st, 0);
-          if (n > 0) {
-            detail::with_field(*rows[n - 1], *t.generated_field, [&](const auto& previous) {
-              if constexpr (std::is_same_v<std::remove_cvref_t<decltype(previous)>, F>) {
-                if (!(previous < field)) {
-                  detail::dml::throw_unmatched_keys(t, "the keys were not returned in insertion order");
-                }
-              }
-            });
-          }
-        }
-      });
+      read_generated_key(t, *st, *rows[n], n == 0 ? nullptr : rows[n - 1]);
       ++n;
     }
     if (n != c.count) detail::dml::throw_unmatched_keys(t, "fewer keys than rows were returned");
+  }
+
+  template <class T, bool WithKey, class Make>
+  const std::string& chunk_sql(const Make& make) {
+    return detail::cached_sql<detail::insert_chunk_key<T, WithKey>>(sql_dialect(), make).text;
+  }
+
+  /// Reads the generated key of the current row into `obj`; it must exceed `previous`'s key.
+  template <class T>
+  static void read_generated_key(const table_info& t, const driver::statement& st, T& obj,
+                                 const T* previous) {
+    detail::with_field(obj, *t.generated_field, [&](auto& key) {
+      using K = std::remove_cvref_t<decltype(key)>;
+      if constexpr (std::is_integral_v<K>) {
+        key = detail::read_value<K>(st, 0);
+        if (previous == nullptr) return;
+        detail::with_field(*previous, *t.generated_field, [&](const auto& before) {
+          if constexpr (std::is_same_v<std::remove_cvref_t<decltype(before)>, K>) {
+            if (!(before < key)) {
+              detail::dml::throw_unmatched_keys(t, "the keys were not returned in insertion order");
+            }
+          }
+        });
+      }
+    });
   }
 
   template <class T>

@@ -104,8 +104,10 @@ std::uint32_t bound_values_of(const Part& part) {
 /// `col(member)` for a member pointer, the expression itself otherwise.
 template <class X>
 constexpr auto as_column_expr(X x) {
-  if constexpr (data_member_pointer<X>) return col(x);
-  else return as_expr(std::move(x));
+  if constexpr (data_member_pointer<X>)
+    return col(x);
+  else
+    return as_expr(std::move(x));
 }
 
 template <class X>
@@ -117,7 +119,7 @@ struct models_of {
   using type = type_list<>;
 };
 template <class E>
-  requires requires { typename E::models; }
+requires requires { typename E::models; }
 struct models_of<E> {
   using type = typename E::models;
 };
@@ -159,8 +161,10 @@ struct no_filter {
 
 template <class Where>
 std::optional<ast::expr> lower_filter(const Where& where, lower_context& ctx) {
-  if constexpr (std::is_same_v<Where, no_filter>) return std::nullopt;
-  else return where.lower(ctx);
+  if constexpr (std::is_same_v<Where, no_filter>)
+    return std::nullopt;
+  else
+    return where.lower(ctx);
 }
 
 /// Refuses a where() that is only an empty `tabula::filter` (a condition composed at run time
@@ -180,8 +184,10 @@ void check_not_empty_filter(const Where& where, const char* statement) {
 /// `where` combined with AND with a further condition.
 template <class Where, class Cond>
 auto and_filter(const Where& where, Cond cond) {
-  if constexpr (std::is_same_v<Where, no_filter>) return cond;
-  else return where && std::move(cond);
+  if constexpr (std::is_same_v<Where, no_filter>)
+    return cond;
+  else
+    return where && std::move(cond);
 }
 
 template <class Model, class Cond>
@@ -282,8 +288,11 @@ struct returning_exprs {
   std::tuple<Es...> exprs;
   void lower_into(std::vector<ast::select_item>& items, lower_context& ctx) const {
     items.reserve(sizeof...(Es));
-    std::apply([&](const auto&... e) { (items.push_back(ast::select_item{e.lower(ctx), {}}), ...); },
-               exprs);
+    std::apply(
+        [&](const auto&... e) {
+          (items.push_back(ast::select_item{e.lower(ctx), {}}), ...);
+        },
+        exprs);
   }
   template <class Binder>
   void bind(Binder& b) const {
@@ -304,10 +313,10 @@ constexpr bool has_returning = !std::is_same_v<Returning, no_returning>;
 /// True when `X` may appear in `returning(...)` of a statement writing `Model`: a member
 /// pointer of `Model`, or an expression reading only `Model`'s columns.
 template <class Model, class X>
-concept returnable =
-    (detail::data_member_pointer<X> && std::is_same_v<detail::class_of<X>, Model>) ||
-    (!detail::data_member_pointer<X> && expression<X> &&
-     detail::dml::reads_only<Model, X>);
+concept returnable = (detail::data_member_pointer<X> &&
+                      std::is_same_v<detail::class_of<X>, Model>) ||
+                     (!detail::data_member_pointer<X> && expression<X> &&
+                      detail::dml::reads_only<Model, X>);
 
 /// True when an UPDATE or DELETE statement may run: it has a `where()`, or `.all_rows()` was
 /// called to change every row on purpose.
@@ -568,14 +577,15 @@ template <class Model, class R>
 row_list<Model> make_row_list(R&& range) {
   auto rows = std::make_shared<std::vector<const Model*>>();
   std::shared_ptr<const std::vector<Model>> owned;
-  constexpr bool reference_rows =
-      std::is_lvalue_reference_v<R> && std::is_lvalue_reference_v<std::ranges::range_reference_t<R>>;
+  constexpr bool reference_rows = std::is_lvalue_reference_v<R> &&
+                                  std::is_lvalue_reference_v<std::ranges::range_reference_t<R>>;
   if constexpr (reference_rows) {
     if constexpr (std::ranges::sized_range<R>) rows->reserve(std::ranges::size(range));
     for (const Model& m : range) rows->push_back(std::addressof(m));
   } else {
     std::vector<Model> copy;
-    if constexpr (std::is_same_v<std::remove_cvref_t<R>, std::vector<Model>> && !std::is_lvalue_reference_v<R>) {
+    if constexpr (std::is_same_v<std::remove_cvref_t<R>, std::vector<Model>> &&
+                  !std::is_lvalue_reference_v<R>) {
       copy = std::move(range);
     } else {
       if constexpr (std::ranges::sized_range<R>) copy.reserve(std::ranges::size(range));
@@ -692,17 +702,16 @@ struct field_types<Row, std::index_sequence<I...>> {
   using type = type_list<reflect::field_type<Row, I>...>;
 };
 template <class Row>
-  requires(!column_type<Row> && reflect::reflectable<Row>)
-struct row_columns<Row> {
+requires(!column_type<Row> && reflect::reflectable<Row>) struct row_columns<Row> {
   using type = typename field_types<Row, std::make_index_sequence<reflect::field_count<Row>>>::type;
 };
 
 template <class Selected, class Targets>
 struct columns_match : std::false_type {};
 template <class... Ss, class... Ts>
-  requires(sizeof...(Ss) == sizeof...(Ts))
-struct columns_match<type_list<Ss...>, type_list<Ts...>>
-    : std::bool_constant<(comparable_types<Ss, Ts>() && ...)> {};
+requires(sizeof...(Ss) == sizeof...(Ts)) struct columns_match<type_list<Ss...>, type_list<Ts...>>
+    : std::bool_constant<(comparable_types<Ss, Ts>() && ...)> {
+};
 
 template <class L>
 struct list_size;
@@ -724,8 +733,10 @@ inline constexpr bool is_conflict_target<conflict_target<Cs...>> = true;
 
 template <class C>
 constexpr std::size_t target_size() {
-  if constexpr (is_conflict_target<C>) return std::tuple_size_v<decltype(C::target)>;
-  else return 0;
+  if constexpr (is_conflict_target<C>)
+    return std::tuple_size_v<decltype(C::target)>;
+  else
+    return 0;
 }
 
 template <class Values>
@@ -747,8 +758,8 @@ constexpr bool values_given = !std::is_same_v<Values, no_values>;
 template <class Source, class Model, class Values = detail::dml::no_values,
           class Conflict = detail::dml::no_conflict, class Returning = detail::dml::no_returning>
 class insert_into_statement
-    : public detail::dml::dml_executable<insert_into_statement<Source, Model, Values, Conflict, Returning>,
-                                    Source> {
+    : public detail::dml::dml_executable<
+          insert_into_statement<Source, Model, Values, Conflict, Returning>, Source> {
   using base = detail::dml::dml_executable<insert_into_statement, Source>;
   friend base;
   template <class, class, class, class, class>
@@ -761,10 +772,10 @@ class insert_into_statement
   using row_type = typename Returning::row_type;
   /// True when the SQL depends only on this type. An INSERT of values is false: it runs as
   /// statements of its own whose shapes are cached (see `insert_values_part`).
-  static constexpr bool fixed_shape = detail::dml::is_select_rows<Values>
-                                          ? Values::fixed_shape && Conflict::fixed_shape &&
-                                                Returning::fixed_shape
-                                          : !detail::dml::values_given<Values>;
+  static constexpr bool fixed_shape =
+      detail::dml::is_select_rows<Values>
+          ? Values::fixed_shape && Conflict::fixed_shape && Returning::fixed_shape
+          : !detail::dml::values_given<Values>;
   /// Whether ON CONFLICT and RETURNING depend only on this type.
   static constexpr bool clauses_fixed_shape = Conflict::fixed_shape && Returning::fixed_shape;
   /// One SQL statement whatever the values (an INSERT of a value list may take several).
@@ -778,7 +789,7 @@ class insert_into_statement
 
   /// One row. An lvalue is read when the statement runs; an rvalue is kept in the statement.
   template <class M>
-    requires std::is_same_v<std::remove_cvref_t<M>, Model>
+  requires std::is_same_v<std::remove_cvref_t<M>, Model>
   [[nodiscard]] auto values(M&& row) const {
     check_no_values();
     std::shared_ptr<const Model> p;
@@ -793,8 +804,8 @@ class insert_into_statement
   /// Every element of a range of `Model`s, in order. A range given as an lvalue is read when
   /// the statement runs; otherwise its elements are copied into the statement.
   template <std::ranges::input_range R>
-    requires(!std::is_same_v<std::remove_cvref_t<R>, Model>)
-  [[nodiscard]] auto values(R&& range) const {
+  requires(!std::is_same_v<std::remove_cvref_t<R>, Model>)
+      [[nodiscard]] auto values(R&& range) const {
     static_assert(std::is_same_v<std::remove_cvref_t<std::ranges::range_reference_t<R>>, Model>,
                   "tabula: values() takes a model or a range of the model being inserted. Pass "
                   "elements of the model named in insert_into<T>().");
@@ -806,23 +817,24 @@ class insert_into_statement
   /// in order into `members` (every column of `Model` when none are named).
   template <class Select, class... Ms>
   [[nodiscard]] auto from_select(Select select, Ms... members) const {
-    static_assert(requires(const Select& s) {
-                    typename Select::row_type;
-                    s.lower();
-                  },
-                  "tabula: from_select() takes a typed SELECT statement, such as "
-                  "db.select(...) or select_from<T>().");
-    static_assert((returnable<Model, Ms> && ...) &&
-                      (detail::data_member_pointer<Ms> && ...),
+    static_assert(
+        requires(const Select& s) {
+          typename Select::row_type;
+          s.lower();
+        },
+        "tabula: from_select() takes a typed SELECT statement, such as "
+        "db.select(...) or select_from<T>().");
+    static_assert((returnable<Model, Ms> && ...) && (detail::data_member_pointer<Ms> && ...),
                   "tabula: from_select() fills columns named by members of the model being "
                   "inserted. Pass &T::member for each selected column.");
     check_no_values();
     using selected = typename detail::dml::row_columns<typename Select::row_type>::type;
     if constexpr (sizeof...(Ms) == 0) {
       using targets = typename detail::dml::model_columns_list<Model>::type;
-      static_assert(detail::dml::list_size<selected>::value == detail::dml::list_size<targets>::value,
-                    "tabula: from_select() without members fills every column of the model, so "
-                    "the select must yield one column per field. Name the members to fill.");
+      static_assert(
+          detail::dml::list_size<selected>::value == detail::dml::list_size<targets>::value,
+          "tabula: from_select() without members fills every column of the model, so "
+          "the select must yield one column per field. Name the members to fill.");
       static_assert(detail::dml::columns_match<selected, targets>::value,
                     "tabula: a selected column's type does not match the member it is inserted "
                     "into. Select values of each member's type, in order.");
@@ -835,9 +847,10 @@ class insert_into_statement
                     "tabula: a selected column's type does not match the member it is inserted "
                     "into. Select values of each member's type, in order.");
     }
-    return with(detail::dml::select_rows<Select, detail::dml::column_expr_t<Ms>...>{
-                    std::move(select), {col(members)...}},
-                conflict_, returning_);
+    return with(
+        detail::dml::select_rows<Select, detail::dml::column_expr_t<Ms>...>{std::move(select),
+                                                                            {col(members)...}},
+        conflict_, returning_);
   }
 
   /// `ON CONFLICT (columns)`: follow with `do_nothing()` or `do_update(...)`. Without columns,
@@ -846,10 +859,11 @@ class insert_into_statement
   [[nodiscard]] auto on_conflict(Ms... members) const {
     static_assert(std::is_same_v<Conflict, detail::dml::no_conflict>,
                   "tabula: an INSERT has one on_conflict(). Give all target columns in one call.");
-    static_assert(((detail::data_member_pointer<Ms> && returnable<Model, Ms>) && ...),
+    static_assert(((detail::data_member_pointer<Ms> && returnable<Model, Ms>)&&...),
                   "tabula: on_conflict() names the unique columns of the model being inserted. "
                   "Pass &T::member for each.");
-    return with(values_, detail::dml::conflict_target<detail::dml::column_expr_t<Ms>...>{{col(members)...}},
+    return with(values_,
+                detail::dml::conflict_target<detail::dml::column_expr_t<Ms>...>{{col(members)...}},
                 returning_);
   }
 
@@ -874,10 +888,11 @@ class insert_into_statement
     detail::dml::check_upsert_assignments<Model, As...>();
     if constexpr (detail::dml::is_conflict_target<Conflict>) {
       using target_t = decltype(conflict_.target);
-      return with(values_,
-                  detail::dml::conflict_do_update<target_t, std::tuple<As...>, detail::dml::no_filter>{
-                      conflict_.target, {std::move(assignments)...}, {}},
-                  returning_);
+      return with(
+          values_,
+          detail::dml::conflict_do_update<target_t, std::tuple<As...>, detail::dml::no_filter>{
+              conflict_.target, {std::move(assignments)...}, {}},
+          returning_);
     }
   }
 
@@ -968,8 +983,8 @@ class insert_into_statement
 
   template <class V, class C, class R>
   insert_into_statement<Source, Model, V, C, R> with(V v, C c, R r) const {
-    return insert_into_statement<Source, Model, V, C, R>{this->source_, std::move(v),
-                                                         std::move(c), std::move(r)};
+    return insert_into_statement<Source, Model, V, C, R>{this->source_, std::move(v), std::move(c),
+                                                         std::move(r)};
   }
 
   /// The shape of a value list as one statement: all rows must agree.
@@ -1006,7 +1021,8 @@ class insert_into_statement
   /// Rows [first, first + count) as one INSERT ... VALUES statement of shape `with_key`.
   ast::statement lower_rows(std::size_t /*first*/, std::size_t count, bool with_key) const {
     detail::lower_context ctx;
-    ast::insert ins = detail::dml::values_insert(table_of<Model>(), with_key, count, ctx.next_param);
+    ast::insert ins =
+        detail::dml::values_insert(table_of<Model>(), with_key, count, ctx.next_param);
     conflict_.lower_into(ins, ctx);
     returning_.lower_into(ins.returning, ctx);
     return ins;
@@ -1040,10 +1056,11 @@ class insert_into_statement
           detail::dml::bound_values_of(conflict_) + detail::dml::bound_values_of(returning_);
       std::vector<detail::dml::insert_chunk> chunks;
       detail::dml::for_each_insert_chunk(
-          values_.size(), [&](std::size_t i) { return detail::dml::gives_generated_key(values_[i], t); },
+          values_.size(),
+          [&](std::size_t i) { return detail::dml::gives_generated_key(values_[i], t); },
           [&](bool key) {
             return detail::dml::rows_per_insert(max_params, detail::dml::values_columns(t, key),
-                                           other_params);
+                                                other_params);
           },
           [&](const detail::dml::insert_chunk& c) { chunks.push_back(c); });
       if (chunks.size() == 1) {
@@ -1062,11 +1079,15 @@ class insert_into_statement
   void run_chunk(On& on, const detail::dml::insert_chunk& c, F& f) const {
     using detail::dml::insert_values_part;
     if (c.with_key) {
-      if (c.full) f(on, insert_values_part<insert_into_statement, true, true>{this, c.first, c.count});
-      else f(on, insert_values_part<insert_into_statement, true, false>{this, c.first, c.count});
+      if (c.full)
+        f(on, insert_values_part<insert_into_statement, true, true>{this, c.first, c.count});
+      else
+        f(on, insert_values_part<insert_into_statement, true, false>{this, c.first, c.count});
     } else {
-      if (c.full) f(on, insert_values_part<insert_into_statement, false, true>{this, c.first, c.count});
-      else f(on, insert_values_part<insert_into_statement, false, false>{this, c.first, c.count});
+      if (c.full)
+        f(on, insert_values_part<insert_into_statement, false, true>{this, c.first, c.count});
+      else
+        f(on, insert_values_part<insert_into_statement, false, false>{this, c.first, c.count});
     }
   }
 
@@ -1105,11 +1126,12 @@ struct insert_values_part {
 /// `set(col(&Model::a) = value, ...)`, then `where(...)` — or `all_rows()` to change every row
 /// on purpose — and optionally `returning(...)`. Finish with `execute()` (rows changed) or, with
 /// returning, `all()` / `one()` / ...
-template <class Source, class Model, class Sets = std::tuple<>, class Where = detail::dml::no_filter,
-          class Returning = detail::dml::no_returning, bool AllRows = false>
+template <class Source, class Model, class Sets = std::tuple<>,
+          class Where = detail::dml::no_filter, class Returning = detail::dml::no_returning,
+          bool AllRows = false>
 class update_statement
-    : public detail::dml::dml_executable<update_statement<Source, Model, Sets, Where, Returning, AllRows>,
-                                    Source> {
+    : public detail::dml::dml_executable<
+          update_statement<Source, Model, Sets, Where, Returning, AllRows>, Source> {
   using base = detail::dml::dml_executable<update_statement, Source>;
   friend base;
   template <class, class, class, class, class, bool>
@@ -1207,8 +1229,8 @@ class update_statement
 
   template <bool All, class S, class W, class R>
   update_statement<Source, Model, S, W, R, All> with(S s, W w, R r) const {
-    return update_statement<Source, Model, S, W, R, All>{this->source_, std::move(s),
-                                                         std::move(w), std::move(r)};
+    return update_statement<Source, Model, S, W, R, All>{this->source_, std::move(s), std::move(w),
+                                                         std::move(r)};
   }
 
   template <class On, class F>
@@ -1232,7 +1254,7 @@ template <class Source, class Model, class Where = detail::dml::no_filter,
           class Returning = detail::dml::no_returning, bool AllRows = false>
 class delete_statement
     : public detail::dml::dml_executable<delete_statement<Source, Model, Where, Returning, AllRows>,
-                                    Source> {
+                                         Source> {
   using base = detail::dml::dml_executable<delete_statement, Source>;
   friend base;
   template <class, class, class, class, bool>
