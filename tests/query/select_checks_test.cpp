@@ -61,6 +61,17 @@ using in_on = decltype(t::select<ml_model>().join<experiment>(col(&experiment::m
                                                               col(&run::model_id)));
 static_assert(!in_on::checks::joins && !t::valid_select<in_on>);
 
+// An ON condition cannot read a relation joined after it.
+using on_later = decltype(t::select<ml_model, experiment, run>()
+                              .join<experiment>(col(&experiment::model_id) == col(&run::model_id))
+                              .join<run>(col(&run::model_id) == col(&ml_model::id)));
+static_assert(on_later::checks::joins && !on_later::checks::joins_in_order);
+static_assert(!t::valid_select<on_later>);
+using on_earlier = decltype(t::select<ml_model, run, experiment>()
+                                .join<run>(col(&run::model_id) == col(&ml_model::id))
+                                .join<experiment>(col(&experiment::model_id) == col(&run::model_id)));
+static_assert(on_earlier::checks::joins_in_order && t::valid_select<on_earlier>);
+
 // Joining the model brings its columns into scope.
 using joined = decltype(t::select(col(&ml_model::name), col(&experiment::dataset))
                             .join<experiment>(std::declval<on_t>())

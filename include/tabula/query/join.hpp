@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstddef>
+#include <optional>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -118,6 +119,36 @@ struct join_list {
   [[nodiscard]] join_list<Joins..., Join> append(Join j) const {
     return {std::tuple_cat(joins, std::make_tuple(std::move(j)))};
   }
+};
+
+/// The relations of `Tuple` (FROM, then each join's) entering after join `I` (`Later`) or by
+/// then. Declared only: used in decltype.
+template <std::size_t I, bool Later, class Tuple, std::size_t... K>
+auto relations_around(std::index_sequence<K...>)
+    -> list_concat_many_t<type_list<>,
+                          std::conditional_t<(Later ? (K > I + 1) : (K <= I + 1)),
+                                             type_list<std::tuple_element_t<K, Tuple>>,
+                                             type_list<>>...>;
+
+/// Whether every ON condition reads only relations that entered before it or with it: a join's
+/// condition cannot name a relation joined after it. (Relations of no join, such as an
+/// enclosing select's, are for the scope check.)
+template <class From, class Joins>
+struct joins_in_order;
+template <class From, class... Js>
+struct joins_in_order<From, join_list<Js...>> {
+  using all = std::tuple<From, typename Js::relation...>;
+  using seq = std::make_index_sequence<sizeof...(Js) + 1>;
+  template <std::size_t I>
+  static constexpr bool ordered() {
+    using on_models = typename std::tuple_element_t<I, std::tuple<Js...>>::models;
+    using later = decltype(relations_around<I, true, all>(seq{}));
+    using earlier = decltype(relations_around<I, false, all>(seq{}));
+    return !list_intersects<on_models, list_minus_t<later, earlier>>::value;
+  }
+  static constexpr bool value = []<std::size_t... I>(std::index_sequence<I...>) {
+    return (ordered<I>() && ...);
+  }(std::index_sequence_for<Js...>{});
 };
 
 inline constexpr std::size_t no_position = static_cast<std::size_t>(-1);

@@ -400,6 +400,11 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
         shape::from_given || detail::list_size<typename shape::candidates>::value <= 1;
     static constexpr bool select_list = shape::template in_scope<detail::items_at>;
     static constexpr bool joins = shape::template in_scope<detail::joins_at>;
+    /// No ON condition names a relation joined after it.
+    static constexpr bool joins_in_order =
+        detail::joins_in_order<std::conditional_t<std::is_void_v<typename shape::from>,
+                                                  detail::no_from, typename shape::from>,
+                               typename shape::joins>::value;
     static constexpr bool where = shape::template in_scope<detail::where_at>;
     static constexpr bool group_by = shape::template in_scope<detail::group_at>;
     static constexpr bool having = shape::template in_scope<detail::having_at>;
@@ -409,7 +414,7 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
         part<detail::group_at>::size > 0 ||
         !(part<detail::items_at>::any_aggregate && part<detail::items_at>::any_bare_column);
     /// Rules a select obeys wherever it is used.
-    static constexpr bool structure = from_known && from_unambiguous && grouping;
+    static constexpr bool structure = from_known && from_unambiguous && grouping && joins_in_order;
     /// Every column read is in scope (a subquery may leave outer ones to its enclosing select).
     static constexpr bool scope = select_list && joins && where && group_by && having && order_by;
     static constexpr bool all = structure && scope;
@@ -623,6 +628,9 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
     static_assert(checks::from_known,
                   "tabula: this select has joins but no FROM. Add .from<Model>() naming the "
                   "first table.");
+    static_assert(checks::joins_in_order,
+                  "tabula: a join's ON condition reads a relation that is joined after it. Join "
+                  "the relations in the order their conditions need.");
     static_assert(checks::grouping,
                   "tabula: the select list has aggregates beside columns outside any aggregate, "
                   "and no group_by. Add .group_by(...) with those columns, or aggregate them.");
