@@ -4,10 +4,12 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -266,33 +268,55 @@ void throw_placeholder_count(std::string_view sql, std::uint32_t placeholders,
 
 void map_columns_by_name(const driver::statement& st, std::span<const std::string> fields,
                          std::string_view row_name, std::span<int> out) {
+  // Read each name once; most results have few columns, kept on the stack.
   const int columns = st.column_count();
-  std::vector<bool> used(static_cast<std::size_t>(columns), false);
+  constexpr std::size_t small = 16;
+  std::array<std::string_view, small> small_names;
+  std::array<bool, small> small_used;  // NOLINT(cppcoreguidelines-pro-type-member-init): set below
+  std::vector<std::string_view> big_names;
+  std::unique_ptr<bool[]> big_used;
+  const auto count = static_cast<std::size_t>(columns);
+  std::span<std::string_view> names(small_names.data(), std::min(count, small));
+  bool* used = small_used.data();
+  if (count > small) {
+    big_names.resize(count);
+    big_used = std::make_unique<bool[]>(count);  // all false
+    names = big_names;
+    used = big_used.get();
+  }
+  for (std::size_t c = 0; c < count; ++c) {
+    names[c] = st.column_name(static_cast<int>(c));
+    used[c] = false;
+  }
+
   std::vector<std::string_view> missing;
   for (std::size_t f = 0; f < fields.size(); ++f) {
-    int found = -1;
-    int folded = -1;
-    int folded_matches = 0;
-    for (int c = 0; c < columns && found < 0; ++c) {
-      const std::string_view name = st.column_name(c);
-      if (name == fields[f]) {
-        found = c;
-      } else if (equal_ignoring_case(name, fields[f])) {
-        folded = c;
-        ++folded_matches;
+    std::size_t found = count;
+    if (f < count && names[f] == fields[f]) {
+      found = f;  // the usual case: columns in field order
+    } else {
+      std::size_t folded = count;
+      int folded_matches = 0;
+      for (std::size_t c = 0; c < count && found == count; ++c) {
+        if (names[c] == fields[f]) {
+          found = c;
+        } else if (equal_ignoring_case(names[c], fields[f])) {
+          folded = c;
+          ++folded_matches;
+        }
       }
+      if (found == count && folded_matches == 1) found = folded;
     }
-    if (found < 0 && folded_matches == 1) found = folded;
-    if (found < 0) {
+    if (found == count) {
       missing.push_back(fields[f]);
       continue;
     }
-    out[f] = found;
-    used[static_cast<std::size_t>(found)] = true;
+    out[f] = static_cast<int>(found);
+    used[found] = true;
   }
   std::vector<std::string_view> extra;
-  for (int c = 0; c < columns; ++c) {
-    if (!used[static_cast<std::size_t>(c)]) extra.push_back(st.column_name(c));
+  for (std::size_t c = 0; c < count; ++c) {
+    if (!used[c]) extra.push_back(names[c]);
   }
   if (missing.empty() && extra.empty()) return;
 

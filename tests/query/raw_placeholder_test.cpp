@@ -108,7 +108,7 @@ TEST_CASE("a raw statement binds its arguments in order and counts them", "[raw]
   static_assert(tabula::detail::raw_argument<std::optional<std::int32_t>>);
   static_assert(!tabula::detail::raw_argument<row>);
 
-  const stmt s(nullptr, "SELECT ? + ?", {"a", 2.5});
+  const stmt s(nullptr, std::string("SELECT ? + ?"), {"a", 2.5});
   CHECK(s.sql_text() == "SELECT ? + ?");
   std::vector<std::string> seen;
   auto binder = [&](const auto& v) {

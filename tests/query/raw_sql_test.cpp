@@ -189,6 +189,13 @@ TEST_CASE("every terminal operation works on db.sql") {
   CHECK_FALSE(none.first().has_value());
   CHECK_FALSE(none.one_or_none().has_value());
   CHECK_THROWS_AS(none.one(), tabula::no_result_error);
+  // Text that is not a literal is copied into the statement, which outlives it.
+  auto later = [] {
+    std::string text = "SELECT count(*) FROM models WHERE framework = ";
+    text += "?";
+    return db().sql<std::int64_t>(text, std::string("PyTorch"));
+  }();
+  CHECK(later.scalar() == 2);
   // count() wraps the text: a trailing comment does not swallow the wrapper.
   CHECK(db().sql<std::int64_t>("SELECT id FROM models -- every model").count() == 4);
 

@@ -132,25 +132,39 @@ class raw_api {
   /// auto rows = db.sql<std::tuple<std::int64_t, std::string>>(
   ///     "SELECT id, name FROM models WHERE accuracy > ?", 0.9).all();
   /// ```
-  template <class Row = void, class... Args>
-  [[nodiscard]] auto sql(std::string text, Args&&... args) {
+  template <class Row = void, class Text, class... Args>
+  [[nodiscard]] auto sql(Text&& text, Args&&... args) {
+    static_assert(std::is_convertible_v<const Text&, std::string_view>,
+                  "tabula: sql() takes the SQL as text first, then one value per ?.");
     static_assert((raw_argument<stored_t<Args>> && ...),
                   "tabula: an argument of sql() has no SQL mapping. Pass values of mapped types "
                   "(numbers, text, blobs, optionals of them) or specialize tabula::type_traits.");
     std::tuple<stored_t<Args>...> values(stored_t<Args>(std::forward<Args>(args))...);
     if constexpr (std::is_void_v<Row>) {
-      return raw_command<Derived, stored_t<Args>...>(self(), std::move(text), std::move(values));
+      return raw_command<Derived, stored_t<Args>...>(self(), text_of(std::forward<Text>(text)),
+                                                     std::move(values));
     } else {
       static_assert(raw_row<Row>,
                     "tabula: sql<Row>() reads rows into a struct (by column name), a std::tuple "
                     "(by position) or a single value. Use one of these as Row.");
-      return raw_statement<Derived, Row, stored_t<Args>...>(self(), std::move(text),
-                                                            std::move(values));
+      return raw_statement<Derived, Row, stored_t<Args>...>(
+          self(), text_of(std::forward<Text>(text)), std::move(values));
     }
   }
 
  protected:
   Derived* self() noexcept { return static_cast<Derived*>(this); }
+
+ private:
+  // A string literal is referred to; other text is copied into the statement.
+  template <class Text>
+  static statement_text text_of(Text&& text) {
+    if constexpr (std::is_array_v<std::remove_reference_t<Text>>) {
+      return statement_text::literal(std::string_view(text));
+    } else {
+      return statement_text(std::string(std::string_view(text)));
+    }
+  }
 };
 
 }  // namespace detail

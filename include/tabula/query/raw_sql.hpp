@@ -63,6 +63,30 @@ concept named_row = reflect::reflectable<Row> && !column_type<Row> && !is_std_tu
 template <class Row>
 concept raw_row = named_row<Row> || is_std_tuple<Row>::value || column_type<Row>;
 
+/// The SQL of a text statement: owned, or, for a string literal, referred to (it lives as long
+/// as the program), which spares a copy per statement.
+class statement_text {
+ public:
+  statement_text(std::string owned)  // NOLINT(google-explicit-constructor): text is text
+      : owned_(std::move(owned)) {}
+  /// Text that outlives every statement made from it: a string literal.
+  static statement_text literal(std::string_view text) noexcept {
+    statement_text t;
+    t.literal_ = text;
+    t.is_literal_ = true;
+    return t;
+  }
+  [[nodiscard]] std::string_view view() const noexcept {
+    return is_literal_ ? literal_ : std::string_view(owned_);
+  }
+
+ private:
+  statement_text() = default;
+  std::string owned_;
+  std::string_view literal_;
+  bool is_literal_ = false;
+};
+
 /// The text and the values of a text statement, bound in order.
 template <class... Args>
 class raw_text : public text_statement_tag {
@@ -70,11 +94,11 @@ class raw_text : public text_statement_tag {
   /// How many values the text's placeholders take.
   static constexpr std::uint32_t param_count = sizeof...(Args);
 
-  raw_text(std::string sql, std::tuple<Args...> args)
+  raw_text(statement_text sql, std::tuple<Args...> args)
       : sql_(std::move(sql)), args_(std::move(args)) {}
 
   /// The SQL with portable `?` placeholders.
-  [[nodiscard]] std::string_view sql_text() const noexcept { return sql_; }
+  [[nodiscard]] std::string_view sql_text() const noexcept { return sql_.view(); }
   /// Binds the values in placeholder order.
   template <class Binder>
   void bind(Binder& b) const {
@@ -84,7 +108,7 @@ class raw_text : public text_statement_tag {
  protected:
   /// The text without trailing blanks and semicolons, to wrap in a subquery.
   [[nodiscard]] std::string_view body() const noexcept {
-    std::string_view s = sql_;
+    std::string_view s = sql_.view();
     while (!s.empty() && (s.back() == ';' || s.back() == ' ' || s.back() == '\n' ||
                           s.back() == '\t' || s.back() == '\r')) {
       s.remove_suffix(1);
@@ -92,7 +116,7 @@ class raw_text : public text_statement_tag {
     return s;
   }
 
-  std::string sql_;
+  statement_text sql_;
   std::tuple<Args...> args_;
 };
 
@@ -112,7 +136,7 @@ class raw_statement : public detail::raw_text<Args...>,
   /// A struct row takes its fields from the columns of the same names.
   static constexpr bool rows_by_name = detail::named_row<Row>;
 
-  raw_statement(Source* source, std::string sql, std::tuple<Args...> args)
+  raw_statement(Source* source, detail::statement_text sql, std::tuple<Args...> args)
       : detail::raw_text<Args...>(std::move(sql), std::move(args)), base(source) {}
 
   /// The number of rows: `SELECT count(*) FROM (<text>) AS "counted"`.
@@ -142,7 +166,7 @@ class raw_command : public detail::raw_text<Args...> {
   using row_type = void;
   static constexpr bool fixed_shape = false;
 
-  raw_command(Source* source, std::string sql, std::tuple<Args...> args)
+  raw_command(Source* source, detail::statement_text sql, std::tuple<Args...> args)
       : detail::raw_text<Args...>(std::move(sql), std::move(args)), source_(source) {}
 
   /// Runs the statement; the number of rows it changed.
@@ -150,10 +174,14 @@ class raw_command : public detail::raw_text<Args...> {
     static_assert(!std::is_void_v<Source>,
                   "tabula: this statement is not bound to an engine or connection. Build it "
                   "with db.sql(...) or conn.sql(...).");
-    if (source_ == nullptr) {
-      detail::throw_error<programming_error>("tabula: statement has no source to run on");
+    if constexpr (!std::is_void_v<Source>) {
+      if (source_ == nullptr) {
+        detail::throw_error<programming_error>("tabula: statement has no source to run on");
+      }
+      return executor<Source>::execute(*source_, *this);
+    } else {
+      return 0;
     }
-    return executor<Source>::execute(*source_, *this);
   }
 
  private:
