@@ -807,6 +807,7 @@ struct assignment {
   }
   template <class Binder>
   void bind(Binder& b) const {
+    target.bind(b);  // binds no value; names the column to a binder recording the SQL's shape
     value.bind(b);
   }
 };
