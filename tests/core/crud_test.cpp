@@ -278,3 +278,21 @@ TEST_CASE("count, exists, scalar and streaming") {
   CHECK(db().all(unbound).size() == 2);
   CHECK(db().connect().all(unbound).size() == 2);
 }
+
+TEST_CASE("statements of one type that name different columns run their own SQL") {
+  fresh_schema();
+  author a{.name = "same", .email = "other@x"};
+  author b{.name = "other", .email = "same"};
+  db().insert(a);
+  db().insert(b);
+  // Both conditions have the same C++ type: column<author, std::string> == const char*.
+  auto by_name = db().query<author>().where(col(&author::name) == "same").one();
+  auto by_email = db().query<author>().where(col(&author::email) == "same").one();
+  CHECK(by_name.id == a.id);
+  CHECK(by_email.id == b.id);
+  auto ordered = db().query<author>().order_by(tabula::asc(&author::email)).all();
+  auto ordered_by_name = db().query<author>().order_by(tabula::asc(&author::name)).all();
+  REQUIRE(ordered.size() == 2);
+  CHECK(ordered[0].id == a.id);          // "other@x" < "same"
+  CHECK(ordered_by_name[0].id == b.id);  // "other" < "same"
+}

@@ -11,6 +11,23 @@
 using namespace fx;
 
 namespace {
+struct shelf {
+  std::int64_t id = 0;
+  std::string label{};
+};
+struct slot {
+  std::int64_t id = 0;
+  std::int64_t shelf_id = 0;
+};
+}  // namespace
+
+template <>
+struct tabula::schema<slot> {
+  static constexpr auto options =
+      tabula::options(tabula::foreign_key(&slot::shelf_id, &shelf::id).on_delete_restrict());
+};
+
+namespace {
 
 tabula::engine& db() {
   static tabula::engine e(tabula::test::database_url());
@@ -122,4 +139,17 @@ TEST_CASE("an unknown URL scheme names the registered drivers") {
   } catch (const tabula::programming_error& e) {
     CHECK(std::string(e.what()).find("mysql") != std::string::npos);
   }
+}
+
+TEST_CASE("ON DELETE RESTRICT refusals are foreign key violations on both databases") {
+  db().drop_all<shelf, slot>();
+  db().create_all<shelf, slot>();
+  shelf sh{.label = "a"};
+  db().insert(sh);
+  slot sl{.shelf_id = sh.id};
+  db().insert(sl);
+  expect_error<tabula::foreign_key_violation>([&] { db().remove(sh); });
+  CHECK(db().get<shelf>(sh.id).has_value());
+  db().remove(sl);
+  CHECK(db().remove(sh));
 }

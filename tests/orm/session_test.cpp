@@ -14,6 +14,23 @@ using tabula::col;
 using namespace fx;
 
 namespace {
+/// A user type with a mapping and no operator==.
+struct cents {
+  std::int64_t value = 0;
+};
+struct invoice {
+  std::int64_t id = 0;
+  cents total{};
+};
+}  // namespace
+
+template <>
+struct tabula::type_traits<cents> : tabula::mapped_as<std::int64_t, cents> {
+  static std::int64_t to_db(const cents& c) { return c.value; }
+  static cents from_db(std::int64_t v) { return cents{v}; }
+};
+
+namespace {
 
 tabula::engine& db() {
   static tabula::engine e(tabula::test::database_url());
@@ -242,4 +259,22 @@ TEST_CASE("queries through the session return its own objects, after an autoflus
   CHECK(s.query<author>().all().size() == 1);
   s.commit();
   CHECK(db().all<author>().size() == 1);
+}
+
+TEST_CASE("a user type without operator== is inserted and change-tracked") {
+  db().drop_all<invoice>();
+  db().create_all<invoice>();
+  invoice direct{.total = cents{250}};
+  db().insert(direct);
+  CHECK(direct.id > 0);
+  auto s = db().session();
+  invoice& i = s.add(invoice{.total = cents{100}});
+  s.commit();
+  sql_log log;
+  s.commit();
+  CHECK(log.count("UPDATE") == 0);  // unchanged: compared through its stored value
+  i.total.value = 175;
+  s.commit();
+  CHECK(log.count("UPDATE") == 1);
+  CHECK(db().get<invoice>(i.id)->total.value == 175);
 }

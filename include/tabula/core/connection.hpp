@@ -100,7 +100,8 @@ template <class T>
 bool generated_key_is_set(const T& obj, const table_info& t) {
   bool set = false;
   with_field(obj, *t.generated_field, [&](const auto& field) {
-    set = !(field == std::remove_cvref_t<decltype(field)>{});
+    // Only an integer field is ever the generated key; other fields are never compared.
+    if constexpr (std::is_integral_v<std::remove_cvref_t<decltype(field)>>) set = field != 0;
   });
   return set;
 }
@@ -343,10 +344,14 @@ class connection : public detail::select_api<connection>,
   template <class Key = void, class Statement, class Lower>
   [[nodiscard]] statement_ref start(const Statement& stmt, Lower&& lower) {
     using cache_key = std::conditional_t<std::is_void_v<Key>, Statement, Key>;
+    const compiled_sql* cached = nullptr;
+    if constexpr (Statement::fixed_shape) {
+      detail::shape_probe probe;
+      stmt.bind(probe);
+      cached = detail::cached_sql<cache_key>(sql_dialect(), probe.key, lower);
+    }
     const std::string& sql =
-        Statement::fixed_shape
-            ? detail::cached_sql<cache_key>(sql_dialect(), std::forward<Lower>(lower)).text
-            : (uncached_ = sql_dialect().compile(std::forward<Lower>(lower)()).text);
+        cached != nullptr ? cached->text : (uncached_ = sql_dialect().compile(lower()).text);
     auto st = prepare(sql);
     detail::statement_binder b{*st};
     stmt.bind(b);

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include <algorithm>
+#include <concepts>
 #include <span>
 
 #include "tabula/core/connection.hpp"
@@ -71,6 +72,26 @@ void append_identity(std::string& out, const V& v) {
     append_identity(out, static_cast<std::underlying_type_t<V>>(v));
   } else {
     append_identity(out, type_traits<V>::to_sql(v));
+  }
+}
+
+/// Whether two field values are the same for the database: `==` where the type has it, else
+/// the comparison of what `type_traits` stores (a user type needs no operator== to be tracked).
+template <class V>
+bool same_value(const V& a, const V& b) {
+  if constexpr (is_optional_v<V>) {
+    if (a.has_value() != b.has_value()) return false;
+    return !a.has_value() || same_value(*a, *b);
+  } else if constexpr (std::equality_comparable<V>) {
+    return a == b;
+  } else {
+    const auto x = type_traits<V>::to_sql(a);
+    const auto y = type_traits<V>::to_sql(b);
+    if constexpr (std::is_same_v<std::remove_cvref_t<decltype(x)>, std::span<const std::byte>>) {
+      return std::ranges::equal(x, y);
+    } else {
+      return x == y;
+    }
   }
 }
 
@@ -147,7 +168,7 @@ class tracked final : public tracked_base {
     std::vector<std::size_t> changed;
     if (!flushed_) return changed;
     reflect::for_each_field(object_, [&](const auto& field, auto i) {
-      if (!(field == reflect::get<decltype(i)::value>(*flushed_))) changed.push_back(i);
+      if (!same_value(field, reflect::get<decltype(i)::value>(*flushed_))) changed.push_back(i);
     });
     return changed;
   }
@@ -218,7 +239,7 @@ class session {
  public:
   explicit session(engine& db) : engine_(&db) {}
   session(session&&) noexcept = default;
-  session& operator=(session&&) noexcept = default;
+  session& operator=(session&&) = delete;  // a transaction in flight cannot be re-seated
   session(const session&) = delete;
   session& operator=(const session&) = delete;
   /// Rolls back what was flushed and not committed.

@@ -67,7 +67,9 @@ struct excluded_column : detail::expression_tag {
     return ast::excluded{column_name<Model>(member)};
   }
   template <class Binder>
-  void bind(Binder& /*b*/) const {}
+  void bind(Binder& b) const {
+    detail::bind_shape(b, member);
+  }
 };
 
 /// The value the INSERT proposed for `member`, in an upsert's `do_update(...)`:
@@ -635,7 +637,9 @@ struct conflict_do_nothing {
     ins.conflict = ast::on_conflict{column_names(target), true, {}, std::nullopt};
   }
   template <class Binder>
-  void bind(Binder& /*b*/) const {}
+  void bind(Binder& b) const {
+    std::apply([&](const auto&... c) { (c.bind(b), ...); }, target);  // shapes only
+  }
 };
 
 /// `on_conflict(columns)` waiting for `do_nothing()` or `do_update(...)`.
@@ -648,7 +652,9 @@ struct conflict_target {
   std::tuple<Cols...> target;
   void lower_into(ast::insert& /*ins*/, lower_context& /*ctx*/) const {}
   template <class Binder>
-  void bind(Binder& /*b*/) const {}
+  void bind(Binder& b) const {
+    std::apply([&](const auto&... c) { (c.bind(b), ...); }, target);  // shapes only
+  }
 };
 
 /// `ON CONFLICT (columns) DO UPDATE SET ... [WHERE ...]`.
@@ -667,6 +673,7 @@ struct conflict_do_update {
   }
   template <class Binder>
   void bind(Binder& b) const {
+    std::apply([&](const auto&... c) { (c.bind(b), ...); }, target);  // shapes only
     bind_all(sets, b);
     where.bind(b);
   }
@@ -956,10 +963,14 @@ class insert_into_statement
     check_runnable();
     if constexpr (detail::dml::is_select_rows<Values>) {
       values_.select.bind(b);
+      std::apply([&](const auto&... c) { (c.bind(b), ...); }, values_.columns);  // shapes
       conflict_.bind(b);
       returning_.bind(b);
     } else if constexpr (detail::dml::values_given<Values>) {
-      bind_rows(0, values_.size(), whole_list_shape(), b);
+      const bool with_key = whole_list_shape();
+      // Whether the generated key is written changes the column list: part of the shape.
+      detail::bind_shape(b, static_cast<std::uint64_t>(with_key));
+      bind_rows(0, values_.size(), with_key, b);
     }
   }
 

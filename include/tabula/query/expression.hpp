@@ -298,6 +298,16 @@ using stored_t = std::conditional_t<
 
 }  // namespace detail
 
+namespace detail {
+/// Reports the member a leaf names to a binder that records statement shapes (the SQL cache's
+/// probe): the member is part of the SQL text but not of the leaf's type. Every leaf holding a
+/// member pointer calls it from `bind`; value binders ignore it.
+template <class Binder, class M>
+constexpr void bind_shape(Binder& b, const M& member) {
+  if constexpr (requires { b.shape(member); }) b.shape(member);
+}
+}  // namespace detail
+
 // ---------------------------------------------------------------------------------------------
 // Leaves
 
@@ -348,7 +358,9 @@ struct column : detail::expression_base<column<Model, Member>> {
     return ast::column_ref{std::string(table_name<Model>()), name()};
   }
   template <class Binder>
-  void bind(Binder& /*b*/) const {}
+  void bind(Binder& b) const {
+    detail::bind_shape(b, member);
+  }
 };
 
 /// The column `member` designates: `tabula::col(&Model::name)`.

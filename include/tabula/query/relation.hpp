@@ -246,7 +246,9 @@ struct relation_column : detail::expression_base<relation_column<R, Member>> {
     return ast::column_ref{detail::relation_qualifier<R>(), name()};
   }
   template <class Binder>
-  void bind(Binder& /*b*/) const {}
+  void bind(Binder& b) const {
+    detail::bind_shape(b, member);
+  }
 };
 
 /// The column `member` designates in relation `R`, an alias or a named query:

@@ -163,7 +163,11 @@ struct frame_clause {
     w.frame = ast::window_frame{Unit, start.get(), end.get()};
   }
   template <class Binder>
-  void bind(Binder& /*b*/) const {}
+  void bind(Binder& b) const {
+    // Offsets are SQL text (frames take no parameters): part of the statement's shape.
+    detail::bind_shape(b, start.get().offset);
+    detail::bind_shape(b, end.get().offset);
+  }
 };
 
 namespace detail {

@@ -140,6 +140,12 @@ void throw_for_code(int code, std::string_view message, std::string_view sql) {
       raise<unique_violation>(code, message, sql);
     case SQLITE_CONSTRAINT_FOREIGNKEY:
       raise<foreign_key_violation>(code, message, sql);
+    case SQLITE_CONSTRAINT_TRIGGER:
+      // ON DELETE/UPDATE RESTRICT is enforced by SQLite's internal foreign-key triggers.
+      if (message.find("FOREIGN KEY constraint failed") != std::string_view::npos) {
+        raise<foreign_key_violation>(code, message, sql);
+      }
+      raise<integrity_error>(code, message, sql);
     case SQLITE_CONSTRAINT_NOTNULL:
       raise<not_null_violation>(code, message, sql);
     case SQLITE_CONSTRAINT_CHECK:

@@ -1,11 +1,15 @@
 #pragma once
 /// \file sql_cache.hpp
 /// SQL text compiled once per statement shape and dialect. A shape is a C++ type (a typed
-/// statement, or a tag for a model's CRUD statement); its cache is a thread-local slot per
-/// instantiation, so a lookup is a pointer comparison with no lock.
+/// statement, or a tag for a model's CRUD statement) plus, for typed statements, the members
+/// their columns name; its cache is thread-local per instantiation, so a lookup takes no lock.
 
 #include <array>
+#include <cstdint>
+#include <cstring>
+#include <deque>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "tabula/dialect/dialect.hpp"
@@ -29,6 +33,50 @@ const compiled_sql& cached_sql(const dialect& d, Make&& make) {
   // More dialects than slots in one thread: keep the last in the final slot.
   slots.back() = {&d, d.compile(std::forward<Make>(make)())};
   return slots.back().second;
+}
+
+/// What shapes a statement's SQL besides its type: the members its column leaves name. A
+/// column's type says which model and member type it has, not which member (`col(&T::a)` and
+/// `col(&T::b)` are the same type when both members are), so the cache keys on both.
+struct shape_key {
+  std::array<std::uint64_t, 16> words{};
+  std::uint8_t size = 0;
+  bool overflow = false;  ///< more columns than words: compile without caching
+  friend bool operator==(const shape_key&, const shape_key&) = default;
+};
+
+/// A binder that binds nothing and records the members column leaves report through
+/// `detail::bind_shape` (the same traversal that binds values).
+struct shape_probe {
+  shape_key key;
+  template <class V>
+  void operator()(const V& /*value*/) const noexcept {}
+  template <class M>
+  void shape(const M& member) noexcept {
+    static_assert(sizeof(M) <= sizeof(std::uint64_t), "tabula: data member pointers fit a word");
+    if (key.size == key.words.size()) {
+      key.overflow = true;
+      return;
+    }
+    std::uint64_t word = 0;
+    std::memcpy(&word, &member, sizeof(M));
+    key.words[key.size++] = word;
+  }
+};
+
+/// The SQL for statement type `Key` with column shape `shape` on dialect `d`, compiled on
+/// first use per thread; nullptr when the statement is not to be cached (too many columns,
+/// or too many shapes of one type).
+template <class Key, class Make>
+const compiled_sql* cached_sql(const dialect& d, const shape_key& shape, Make&& make) {
+  if (shape.overflow) return nullptr;
+  thread_local std::deque<std::tuple<const dialect*, shape_key, compiled_sql>> entries;
+  for (const auto& [owner, key, sql] : entries) {
+    if (owner == &d && key == shape) return &sql;
+  }
+  if (entries.size() >= 64) return nullptr;
+  entries.emplace_back(&d, shape, d.compile(std::forward<Make>(make)()));
+  return &std::get<2>(entries.back());
 }
 
 }  // namespace tabula::detail
