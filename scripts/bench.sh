@@ -10,7 +10,7 @@
 # starts, runs bench/run.py and stops the server. RUN_ARGS go to bench/run.py, e.g.
 #   scripts/bench.sh --reps 3 --backends memory,postgres --ops O2,O4
 #   scripts/bench.sh --scale 0.1 --no-callgrind --out /tmp/perf.md     (a quick look)
-# A full run takes about 45 minutes on 2 cores.
+# A full run takes about an hour on 2 shared cores.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
