@@ -532,6 +532,16 @@ TEST_CASE("window functions") {
   CHECK(column_of(t::sum(col(&item::qty))
                       .over(t::order_by(&item::id),
                             t::rows_between(t::preceding(1), t::current_row))) == moving);
+  // The offset is SQL text: the same statement type with another offset has its own SQL.
+  std::vector<std::optional<std::int64_t>> wider;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    std::int64_t s = 0;
+    for (std::size_t j = i >= 2 ? i - 2 : 0; j <= i; ++j) s += rows[j].qty;
+    wider.emplace_back(s);
+  }
+  CHECK(column_of(t::sum(col(&item::qty))
+                      .over(t::order_by(&item::id),
+                            t::rows_between(t::preceding(2), t::current_row))) == wider);
   CHECK(column_of(t::count().over(t::partition_by(&item::category))) ==
         map_rows<std::int64_t>(rows, [&](const item& r) {
           return std::count_if(rows.begin(), rows.end(),
@@ -580,6 +590,19 @@ TEST_CASE("assignments update rows") {
   // The other rows are untouched.
   CHECK(db().get<item>(rows[0].id) == rows[0]);
   CHECK(canary_alive());
+
+  // One statement type, two columns of one C++ type: each execution sets its own column.
+  using set_text = decltype(col(&item::name) = std::string());
+  const auto first = col(&item::id) == rows[0].id;
+  using text_update = update_probe<decltype(first), set_text>;
+  tabula::executor<tabula::engine>::execute(
+      db(), text_update{first, {col(&item::name) = std::string("renamed")}});
+  tabula::executor<tabula::engine>::execute(
+      db(), text_update{first, {col(&item::category) = std::string("z")}});
+  auto changed = db().get<item>(rows[0].id);
+  REQUIRE(changed);
+  CHECK(changed->name == "renamed");
+  CHECK(changed->category == "z");
 }
 
 TEST_CASE("injection through values, LIKE patterns and raw arguments leaves the canary alive") {

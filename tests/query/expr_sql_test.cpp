@@ -182,19 +182,29 @@ static_assert(!t::labelled_expression<decltype(t::count())>);
 static_assert(!decltype(t::count().as("n"))::fixed_shape);
 static_assert(decltype(t::count().as<"n">())::fixed_shape);
 
-// ---- fixed shapes: SQL compiled once unless it depends on run-time data
+// ---- fixed shapes: SQL compiled once per type and shape unless it depends on run-time text.
+// Run-time data that fits a word (an IN list's length, an escape character, a frame offset) is
+// part of the statement's shape, reported through bind (see the test below).
 static_assert(decltype(t::in(col(&item::qty), std::array{1, 2}))::fixed_shape);
-static_assert(!decltype(t::in(col(&item::qty), std::vector{1, 2}))::fixed_shape);
-static_assert(!decltype(t::in(col(&item::qty), {1, 2}))::fixed_shape);
+static_assert(decltype(t::in(col(&item::qty), std::vector{1, 2}))::fixed_shape);
+static_assert(decltype(t::in(col(&item::qty), {1, 2}))::fixed_shape);
 static_assert(decltype(t::like(col(&item::name), "a", t::escape_with<'!'>))::fixed_shape);
-static_assert(!decltype(t::like(col(&item::name), "a", '!'))::fixed_shape);
+static_assert(decltype(t::like(col(&item::name), "a", '!'))::fixed_shape);
 static_assert(decltype(t::contains(col(&item::name), "a"))::fixed_shape);
 static_assert(!decltype(t::raw<int>("1"))::fixed_shape);
 static_assert(decltype(t::raw<int, "1">())::fixed_shape);
 static_assert(decltype(t::sum(col(&item::qty))
                            .over(t::rows_between(t::preceding<1>(), t::current_row)))::fixed_shape);
-static_assert(!decltype(t::sum(col(&item::qty))
-                            .over(t::rows_between(t::preceding(1), t::current_row)))::fixed_shape);
+static_assert(decltype(t::sum(col(&item::qty))
+                           .over(t::rows_between(t::preceding(1), t::current_row)))::fixed_shape);
+
+/// The shape an expression reports: what its SQL depends on beyond its type.
+template <class E>
+tabula::detail::shape_key shape_of(const E& e) {
+  tabula::detail::shape_probe probe;
+  e.bind(probe);
+  return probe.key;
+}
 
 }  // namespace
 
@@ -471,4 +481,30 @@ TEST_CASE("conditions built from these constructs work in a where clause") {
   ex::recorder r;
   q.bind(r);
   CHECK(r.seen == std::vector<std::string>{"a%", "1", "9", "x", "y", "0", "3"});
+}
+
+TEST_CASE("the shape key tells apart what the SQL text depends on, and ignores values") {
+  // Columns of one type: different members, different SQL.
+  CHECK(shape_of(col(&item::name) == "x") != shape_of(col(&item::category) == "x"));
+  CHECK(shape_of(col(&item::name) == "x") == shape_of(col(&item::name) == "y"));
+  // SET of two columns of one type.
+  CHECK(shape_of(col(&item::name) = "x") != shape_of(col(&item::category) = "x"));
+  CHECK(shape_of(col(&item::name) = "x") == shape_of(col(&item::name) = "y"));
+  // IN lists: one SQL per length.
+  CHECK(shape_of(t::in(col(&item::id), {1, 2})) != shape_of(t::in(col(&item::id), {1, 2, 3})));
+  CHECK(shape_of(t::in(col(&item::id), {1, 2})) == shape_of(t::in(col(&item::id), {7, 8})));
+  CHECK(shape_of(t::in(col(&item::id), std::vector<int>{})) !=
+        shape_of(t::in(col(&item::id), std::vector<int>{1})));
+  // Escape characters and frame offsets.
+  CHECK(shape_of(t::like(col(&item::name), "a", '!')) != shape_of(t::like(col(&item::name), "a", '#')));
+  CHECK(shape_of(t::like(col(&item::name), "a", '!')) == shape_of(t::like(col(&item::name), "b", '!')));
+  const auto moving = [](std::int64_t n) {
+    return t::sum(col(&item::qty)).over(t::order_by(&item::id),
+                                        t::rows_between(t::preceding(n), t::current_row));
+  };
+  CHECK(shape_of(moving(1)) != shape_of(moving(2)));
+  CHECK(shape_of(moving(3)) == shape_of(moving(3)));
+  // Within a window, the partition column counts too.
+  CHECK(shape_of(t::rank().over(t::partition_by(&item::name))) !=
+        shape_of(t::rank().over(t::partition_by(&item::category))));
 }

@@ -12,11 +12,11 @@
 /// |---|---|
 /// | `using value_type` | the C++ type it yields; `std::optional<X>` when it may be NULL |
 /// | `using models` | `detail::type_list` of the models whose columns it reads |
-/// | `static constexpr bool fixed_shape` | false when its SQL text depends on run-time data (an IN list of run-time length, a label or raw fragment given as run-time text): such a statement is compiled on each execution instead of once |
+/// | `static constexpr bool fixed_shape` | false when its SQL text depends on run-time text (a label or raw fragment given as run-time text): such a statement is compiled on each execution. Run-time data that fits a word and changes the text (the member a column names, an IN list's length, a LIKE escape, a frame offset) is instead reported from `bind` through `detail::bind_shape`, and the SQL is compiled once per shape |
 /// | `static constexpr bool contains_aggregate` | it holds an aggregate (`count`, `sum`, ...) that is not inside a window (`.over(...)`) |
 /// | `static constexpr bool contains_bare_column` | it holds a column reference outside any aggregate (window functions do not shield their columns: they are computed after grouping) |
 /// | `ast::expr lower(detail::lower_context&) const` | the AST, parameters numbered through `ctx.param()` |
-/// | `template <class B> void bind(B&) const` | calls `b(value)` for each value, in the order `lower` numbered them |
+/// | `template <class B> void bind(B&) const` | calls `b(value)` for each value, in the order `lower` numbered them, and `detail::bind_shape(b, word)` for each part of its shape |
 ///
 /// The two `contains_*` traits let a select list reject a column beside aggregates without
 /// GROUP BY (`SELECT name, count(*) FROM t`). Leaves set them (a column is a bare column, an

@@ -14,6 +14,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 #include <iterator>
 #include <optional>
@@ -49,26 +50,23 @@ namespace tabula {
 namespace detail {
 /// A LIKE without ESCAPE.
 struct no_escape {
-  static constexpr bool fixed_shape = true;
   static constexpr std::optional<char> get() noexcept { return std::nullopt; }
 };
-/// An escape character given at run time: it is part of the SQL text, so the statement is
-/// compiled per execution.
+/// An escape character given at run time. It is SQL text, so it is part of the statement's
+/// shape: the SQL is compiled once per escape character (see `bind`).
 struct runtime_escape {
-  static constexpr bool fixed_shape = false;
   char c;
   [[nodiscard]] std::optional<char> get() const noexcept { return c; }
 };
 /// An escape character fixed at compile time (`escape_with<'!'>`).
 template <char C>
 struct constant_escape {
-  static constexpr bool fixed_shape = true;
   static constexpr std::optional<char> get() noexcept { return C; }
 };
 }  // namespace detail
 
-/// An escape character fixed at compile time, for `like(e, pattern, escape_with<'\\'>)`: the
-/// statement's SQL stays compiled once (a `char` argument is part of the text at run time).
+/// An escape character fixed at compile time: `like(e, pattern, escape_with<'!'>)`, the same
+/// as `like(e, pattern, '!')` without the character in the statement's shape.
 template <char C>
 inline constexpr detail::constant_escape<C> escape_with{};
 
@@ -80,7 +78,7 @@ struct like_expr : detail::expression_base<like_expr<Negated, CaseInsensitive, X
                                             detail::is_nullable<typename P::value_type>,
                                         std::optional<bool>, bool>;
   using models = detail::merged_models<X, P>;
-  static constexpr bool fixed_shape = X::fixed_shape && P::fixed_shape && Escape::fixed_shape;
+  static constexpr bool fixed_shape = X::fixed_shape && P::fixed_shape;
   static constexpr bool contains_aggregate = detail::any_aggregate<X, P>;
   static constexpr bool contains_bare_column = detail::any_bare_column<X, P>;
 
@@ -95,6 +93,9 @@ struct like_expr : detail::expression_base<like_expr<Negated, CaseInsensitive, X
   }
   template <class Binder>
   void bind(Binder& b) const {
+    if constexpr (std::is_same_v<Escape, detail::runtime_escape>) {
+      detail::bind_shape(b, escape.c);  // SQL text: part of the statement's shape
+    }
     operand.bind(b);
     pattern.bind(b);
   }
@@ -258,8 +259,9 @@ constexpr auto not_between(X&& x, L&& lo, H&& hi) {
 // IN (value list)
 
 /// `operand [NOT] IN (v1, v2, ...)` over C++ values, each a bound parameter. `Items` is a
-/// `std::vector` (a run-time length: the SQL is compiled per execution) or a `std::array` (a
-/// length fixed by the type). An empty list is false (true for NOT IN).
+/// `std::vector` (a run-time length, which is part of the statement's shape: its SQL is
+/// compiled once per length) or a `std::array` (a length fixed by the type). An empty list is
+/// false (true for NOT IN).
 template <bool Negated, class X, class Items>
 struct in_expr : detail::expression_base<in_expr<Negated, X, Items>> {
   using item_type = typename Items::value_type;
@@ -267,8 +269,7 @@ struct in_expr : detail::expression_base<in_expr<Negated, X, Items>> {
                                             detail::is_nullable<item_type>,
                                         std::optional<bool>, bool>;
   using models = typename X::models;
-  static constexpr bool fixed_shape =
-      X::fixed_shape && !std::is_same_v<Items, std::vector<item_type>>;
+  static constexpr bool fixed_shape = X::fixed_shape;
   static constexpr bool contains_aggregate = X::contains_aggregate;
   static constexpr bool contains_bare_column = X::contains_bare_column;
 
@@ -285,6 +286,10 @@ struct in_expr : detail::expression_base<in_expr<Negated, X, Items>> {
   }
   template <class Binder>
   void bind(Binder& b) const {
+    if constexpr (std::is_same_v<Items, std::vector<item_type>>) {
+      // The number of placeholders is SQL text: part of the statement's shape.
+      detail::bind_shape(b, static_cast<std::uint64_t>(items.size()));
+    }
     operand.bind(b);
     for (const auto& v : items) b(v);
   }
@@ -344,9 +349,9 @@ auto make_in(X&& x, R&& values) {
 }
 }  // namespace detail
 
-/// `x IN (values...)` for any range of values: a `std::vector`, a `std::array` (a length fixed
-/// at compile time keeps the SQL compiled once), a view, ... Values are copied into the
-/// expression. An empty range is false.
+/// `x IN (values...)` for any range of values: a `std::vector`, a `std::array`, a `std::set`,
+/// a C array, ... Values are copied into the expression. The statement's SQL is compiled once
+/// per list length. An empty range is false.
 template <expression X, detail::value_range R>
 auto in(X&& x, R&& values) {
   return detail::make_in<false>(std::forward<X>(x), std::forward<R>(values));

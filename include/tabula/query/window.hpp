@@ -102,12 +102,13 @@ struct constant_bound {
   static constexpr bool fixed_shape = true;
   [[nodiscard]] static constexpr ast::frame_bound get() noexcept { return {K, N}; }
 };
-/// `n PRECEDING` / `n FOLLOWING` with n known at run time: part of the SQL text, so the
-/// statement is compiled per execution.
+/// `n PRECEDING` / `n FOLLOWING` with n known at run time. The offset is SQL text, so it is
+/// part of the statement's shape (`frame_clause::bind` reports it): the SQL is compiled once
+/// per offset.
 template <ast::frame_bound_kind K>
 struct runtime_bound {
   static constexpr ast::frame_bound_kind bound_kind = K;
-  static constexpr bool fixed_shape = false;
+  static constexpr bool fixed_shape = true;
   std::int64_t n = 0;
   [[nodiscard]] constexpr ast::frame_bound get() const noexcept { return {K, n}; }
 };
@@ -128,12 +129,12 @@ inline constexpr detail::plain_bound<ast::frame_bound_kind::current_row> current
 inline constexpr detail::plain_bound<ast::frame_bound_kind::unbounded_following>
     unbounded_following{};
 
-/// `N PRECEDING`, N fixed at compile time (the SQL stays compiled once).
+/// `N PRECEDING`, N fixed at compile time.
 template <std::int64_t N>
 constexpr auto preceding() noexcept {
   return detail::constant_bound<ast::frame_bound_kind::preceding, N>{};
 }
-/// `n PRECEDING`, n known at run time (the statement is compiled per execution).
+/// `n PRECEDING`, n known at run time (the statement's SQL is compiled once per n).
 constexpr auto preceding(std::int64_t n) noexcept {
   return detail::runtime_bound<ast::frame_bound_kind::preceding>{n};
 }
