@@ -508,3 +508,15 @@ TEST_CASE("the shape key tells apart what the SQL text depends on, and ignores v
   CHECK(shape_of(t::rank().over(t::partition_by(&item::name))) !=
         shape_of(t::rank().over(t::partition_by(&item::category))));
 }
+
+TEST_CASE("a const named column assigned from a column of its type makes an assignment") {
+  const auto name = col(&item::name);
+  auto a = (name = col(&item::category));
+  static_assert(std::is_same_v<decltype(a), t::assignment<name_c, name_c>>);
+  tabula::detail::lower_context ctx;
+  const tabula::ast::assignment lowered = a.lower(ctx);
+  CHECK(lowered.column == "name");
+  const auto* value = std::get_if<tabula::ast::column_ref>(&lowered.value.node);
+  REQUIRE(value != nullptr);
+  CHECK(value->name == "category");
+}
