@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -500,4 +501,41 @@ TEST_CASE("distinct, NULLS FIRST / LAST, limit and offset, and terminal operatio
   CHECK(db().select<ml_model, experiment>()
             .join<experiment>(col(&experiment::model_id) == col(&ml_model::id))
             .count() == 4);
+}
+
+TEST_CASE("selects of one type that differ in columns or list lengths each get their own SQL") {
+  const registry r;
+  // The same statement type, naming different columns of the same C++ type.
+  const auto ids_where = [](std::string ml_model::*member, const std::string& v) {
+    return db().select(col(&ml_model::id)).where(col(member) == v).order_by(col(&ml_model::id));
+  };
+  static_assert(std::is_same_v<decltype(ids_where(&ml_model::name, "")),
+                               decltype(ids_where(&ml_model::framework, ""))>);
+  std::vector<std::int64_t> named_t5;
+  std::vector<std::int64_t> jax;
+  for (const auto& m : r.models) {
+    if (m.name == "t5") named_t5.push_back(m.id);
+    if (m.framework == "jax") jax.push_back(m.id);
+  }
+  CHECK(ids_where(&ml_model::name, "t5").all() == named_t5);
+  CHECK(ids_where(&ml_model::framework, "jax").all() == jax);
+  CHECK(ids_where(&ml_model::name, "t5").all() == named_t5);
+
+  // An IN list inside a subquery, of two lengths.
+  const auto models_on = [](std::vector<std::string> datasets) {
+    return db().select(col(&ml_model::name))
+        .where(t::in(col(&ml_model::id), t::select(col(&experiment::model_id))
+                                             .where(t::in(col(&experiment::dataset), std::move(datasets)))))
+        .order_by(col(&ml_model::name));
+  };
+  const auto expected = [&](const std::set<std::string>& datasets) {
+    std::set<std::string> names;
+    for (const auto& e : r.experiments) {
+      if (datasets.count(e.dataset) && r.model(e.model_id)) names.insert(r.model(e.model_id)->name);
+    }
+    return std::vector<std::string>(names.begin(), names.end());
+  };
+  CHECK(models_on({"squad"}).all() == expected({"squad"}));
+  CHECK(models_on({"imagenet", "c4"}).all() == expected({"imagenet", "c4"}));
+  CHECK(models_on({}).all().empty());
 }
