@@ -38,9 +38,4 @@ void pool::release(std::shared_ptr<driver::connection> conn) noexcept {
   if (idle_.size() < max_idle_) idle_.push_back(std::move(conn));
 }
 
-std::size_t pool::idle_count() const {
-  std::lock_guard lock(mutex_);
-  return idle_.size();
-}
-
 }  // namespace tabula::detail

@@ -81,7 +81,7 @@ class statement_ref {
 namespace detail {
 
 /// Cache key of a model's built-in statements.
-enum class builtin : std::uint8_t { insert, insert_with_key, get, all, update, remove };
+enum class builtin : std::uint8_t { insert, insert_with_key, get, update, remove };
 template <class T, builtin Op>
 struct builtin_key {};
 /// Cache key of a full-size chunk of `insert_many`, per shape (generated key given or not).

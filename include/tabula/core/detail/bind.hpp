@@ -85,13 +85,6 @@ void read_row(const driver::statement& st, T& obj, int first_col = 0) {
 }
 
 template <class T>
-T read_row(const driver::statement& st, int first_col = 0) {
-  T obj{};
-  read_row(st, obj, first_col);
-  return obj;
-}
-
-template <class T>
 struct is_tuple : std::false_type {};
 template <class... Ts>
 struct is_tuple<std::tuple<Ts...>> : std::true_type {};

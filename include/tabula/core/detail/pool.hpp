@@ -30,7 +30,6 @@ class pool {
 
   [[nodiscard]] const dialect& sql_dialect() const noexcept { return *dialect_; }
   [[nodiscard]] const driver::url& url() const noexcept { return url_; }
-  [[nodiscard]] std::size_t idle_count() const;
 
   /// Called with the SQL of every statement executed, when set.
   std::function<void(std::string_view)> echo;
