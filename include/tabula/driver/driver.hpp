@@ -70,6 +70,35 @@ class statement {
   [[nodiscard]] virtual std::int64_t affected_rows() const = 0;
 };
 
+/// Rows written straight into one table through the database's bulk-load path (PostgreSQL's
+/// `COPY ... FROM STDIN`), with no SQL statement per row. Obtained from
+/// `connection::bulk_load`.
+///
+/// Use: for each row, bind every column in order (0-based, as listed to `bulk_load`), then
+/// `end_row()`; after the last row, `finish()`. Values are copied when bound. Until `finish()`
+/// returns (or the writer is destroyed, which abandons the load and undoes it), the connection
+/// runs nothing else.
+class bulk_writer {
+ public:
+  virtual ~bulk_writer() = default;
+  bulk_writer() = default;
+  bulk_writer(const bulk_writer&) = delete;
+  bulk_writer& operator=(const bulk_writer&) = delete;
+
+  virtual void bind_null(int column) = 0;
+  virtual void bind(int column, bool v) = 0;
+  virtual void bind(int column, std::int64_t v) = 0;
+  virtual void bind(int column, double v) = 0;
+  virtual void bind(int column, std::string_view v) = 0;
+  virtual void bind(int column, blob_view v) = 0;
+  /// Ends the current row; every column must have been bound.
+  virtual void end_row() = 0;
+  /// Ends the load and returns the number of rows the database stored. Throws a
+  /// `tabula::error` subclass with the database's message when any row was refused: then no
+  /// row of the load is stored, and the connection stays usable.
+  virtual std::int64_t finish() = 0;
+};
+
 /// One open connection to a database.
 class connection {
  public:
@@ -85,6 +114,14 @@ class connection {
   /// The statement comes back reset. When the cached statement is still in use (its
   /// `shared_ptr` is held elsewhere, e.g. by an open stream), a fresh one is prepared.
   [[nodiscard]] virtual std::shared_ptr<statement> prepare(std::string_view sql) = 0;
+
+  /// A writer loading rows into `columns` of `table` (names as in the schema, unquoted) through
+  /// the bulk-load path; nullptr when the database has none worth using (SQLite, where
+  /// multi-row INSERT statements are as fast).
+  [[nodiscard]] virtual std::unique_ptr<bulk_writer> bulk_load(
+      std::string_view /*table*/, std::span<const std::string> /*columns*/) {
+    return nullptr;
+  }
 
   /// Runs SQL without parameters or results (may hold several statements on SQLite only).
   virtual void execute(std::string_view sql) = 0;
