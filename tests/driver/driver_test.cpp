@@ -1,4 +1,5 @@
-// The drivers against a real database: values, the statement cache, errors, transactions.
+// The drivers against a real database: values, the statement cache, errors, transactions, bulk
+// loading.
 // Runs once per backend (TABULA_TEST_BACKEND); SQL differs per backend only where the two
 // databases spell something differently (placeholders, generated keys, blob type).
 
@@ -10,6 +11,7 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "support/test_backend.hpp"
@@ -74,6 +76,15 @@ std::vector<std::byte> bytes(std::initializer_list<int> values) {
 
 std::vector<std::byte> to_vector(blob_view v) { return {v.begin(), v.end()}; }
 
+/// One value of each storage class, as the round-trip tests write and read them.
+struct item {
+  bool flag;
+  std::int64_t n;
+  double x;
+  std::string s;
+  std::vector<std::byte> b;
+};
+
 /// Runs `f`, which must throw `E`, and returns the exception for inspection.
 template <class E, class F>
 E thrown(F&& f) {
@@ -111,13 +122,6 @@ TEST_CASE("values of every storage class round-trip", "[driver]") {
            id_column() + ", flag BOOLEAN, n BIGINT, x DOUBLE PRECISION, s TEXT, b " + blob_type() +
                ", maybe TEXT");
 
-  struct item {
-    bool flag;
-    std::int64_t n;
-    double x;
-    std::string s;
-    std::vector<std::byte> b;
-  };
   const std::vector<item> items{
       {true, std::numeric_limits<std::int64_t>::max(), 0.1,
        "h\xC3\xA9llo, w\xC3\xB6rld \xE2\x9C\x93", bytes({0, 1, 2, 255, 0})},
@@ -793,4 +797,210 @@ TEST_CASE("a connection the server closed reports it", "[driver]") {
   url.database = "no_such_database_anywhere";
   const auto e = thrown<tabula::operational_error>([&] { (void)tabula::driver::connect(url); });
   CHECK_THAT(e.what(), Contains("no_such_database_anywhere") && !Contains("not-the-password"));
+}
+
+namespace {
+
+/// A writer loading `columns` of `table`, or nullptr where the database has no bulk-load path,
+/// which must be SQLite's (a null writer anywhere else fails the test).
+std::unique_ptr<tabula::driver::bulk_writer> bulk_load(connection& c, std::string_view table,
+                                                       const std::vector<std::string>& columns) {
+  auto w = c.bulk_load(table, columns);
+  if (w == nullptr) REQUIRE(c.dialect_name() == "sqlite");
+  return w;
+}
+
+}  // namespace
+
+TEST_CASE("bulk_load writes rows through COPY", "[driver][bulk]") {
+  auto c = open();
+  recreate(*c, "bulk",
+           "id BIGINT PRIMARY KEY, flag BOOLEAN, n BIGINT, x DOUBLE PRECISION, s TEXT, b " +
+               blob_type() + ", i4 INTEGER, amount NUMERIC(12, 2), ts TIMESTAMP");
+  const std::vector<std::string> columns{"id", "flag", "n", "x", "s", "b", "i4", "amount", "ts"};
+  auto w = bulk_load(*c, "bulk", columns);
+  if (w == nullptr) return;  // SQLite: multi-row INSERT statements are its bulk load
+  CHECK(w->sql() ==
+        "COPY \"bulk\" (\"id\", \"flag\", \"n\", \"x\", \"s\", \"b\", \"i4\", \"amount\", \"ts\") "
+        "FROM STDIN");
+
+  // Binds one row of the table, its column `ts` from text.
+  const auto row = [&](std::int64_t id, bool flag, std::int64_t n, double x, std::string_view s,
+                       const std::vector<std::byte>& b) {
+    w->bind(0, id);
+    w->bind(1, flag);
+    w->bind(2, n);
+    w->bind(3, x);
+    w->bind(4, s);
+    w->bind(5, blob_view(b));
+    w->bind(6, std::int64_t{7});
+    w->bind(7, 12.5);
+    w->bind(8, std::string_view("2024-01-02 03:04:05"));
+    w->end_row();
+  };
+  const auto count = [&] { return scalar(*c, "SELECT count(*) FROM bulk"); };
+
+  SECTION("every kind of value round-trips") {
+    const std::vector<item> items{
+        {true, std::numeric_limits<std::int64_t>::max(), 0.1, "tab\there\nnew line\\back slash\rcr",
+         bytes({0x00, 0x5C, 0xFF})},
+        {false, std::numeric_limits<std::int64_t>::min(), -1e300, "", {}},
+        {true, 0, std::numeric_limits<double>::infinity(),
+         "h\xC3\xA9llo, w\xC3\xB6rld \xE2\x9C\x93", bytes({0x5C, 0x5C, 0x78})},
+        {false, -1, -std::numeric_limits<double>::infinity(), "\\N", bytes({0})},
+        {true, 42, 1.5, "\\.", bytes({0xFF})},
+    };
+    std::int64_t id = 0;  // 1, 2, ... in the order of `items`
+    for (const auto& it : items) row(++id, it.flag, it.n, it.x, it.s, it.b);
+    // A row of NULLs but the key, and a NaN.
+    w->bind(0, std::int64_t{6});
+    for (int col = 1; col < 9; ++col) w->bind_null(col);
+    w->end_row();
+    w->bind(0, std::int64_t{7});
+    w->bind_null(1);
+    w->bind_null(2);
+    w->bind(3, std::numeric_limits<double>::quiet_NaN());
+    for (int col = 4; col < 9; ++col) w->bind_null(col);
+    w->end_row();
+    CHECK(w->finish() == 7);
+
+    auto select = c->prepare("SELECT flag, n, x, s, b FROM bulk WHERE id = $1");
+    id = 0;
+    for (const auto& it : items) {
+      INFO("row " << id + 1);
+      select->reset();
+      select->bind(0, ++id);
+      REQUIRE(select->step());
+      CHECK(select->get_bool(0) == it.flag);
+      CHECK(select->get_int64(1) == it.n);
+      CHECK(select->get_double(2) == it.x);
+      CHECK(select->get_text(3) == it.s);
+      CHECK(to_vector(select->get_blob(4)) == it.b);
+      CHECK_FALSE(select->step());
+    }
+    select->reset();
+    select->bind(0, std::int64_t{6});
+    REQUIRE(select->step());
+    for (int col = 0; col < 5; ++col) CHECK(select->is_null(col));
+    select->reset();
+    select->bind(0, std::int64_t{7});
+    REQUIRE(select->step());
+    CHECK(std::isnan(select->get_double(2)));
+    // Columns of other types read the text spelling.
+    CHECK(scalar(*c,
+                 "SELECT count(*) FROM bulk WHERE i4 = 7 AND amount = 12.50 AND "
+                 "ts = TIMESTAMP '2024-01-02 03:04:05'") == 5);
+    CHECK(scalar(*c, "SELECT count(*) FROM bulk WHERE s IS NULL") == 2);
+  }
+  SECTION("no row") { CHECK(w->finish() == 0); }
+  SECTION("statements dropped before or during a load are deallocated around it") {
+    w.reset();
+    const std::string prepared = "SELECT count(*) FROM pg_prepared_statements";
+    auto held = c->prepare("SELECT 1");
+    auto dropped_before = c->prepare("SELECT 1");  // the cached one is held: these are not cached
+    auto dropped_during = c->prepare("SELECT 1");
+    const auto before = scalar(*c, prepared);
+    dropped_before.reset();  // deallocated as the load starts
+    w = c->bulk_load("bulk", columns);
+    REQUIRE(w != nullptr);
+    row(1, true, 1, 1.0, "a", {});
+    dropped_during.reset();  // deallocated by the next statement prepared after the load
+    CHECK(w->finish() == 1);
+    CHECK(scalar(*c, prepared) == before - 1);
+    CHECK(count() == 1);  // a new statement
+    CHECK(scalar(*c, prepared) == before - 1);
+  }
+  SECTION("a refused row fails the whole load") {
+    row(1, true, 1, 1.0, "a", {});
+    row(2, true, 2, 2.0, "b", {});
+    row(1, true, 3, 3.0, "c", {});  // the key again
+    const auto e = thrown<tabula::integrity_error>([&] { (void)w->finish(); });
+    INFO(e.what());
+    CHECK(e.code() == "23505");
+    CHECK(e.sql() == w->sql());
+    CHECK_THAT(e.what(), Contains("COPY \"bulk\"") && Contains(e.driver_message()));
+    CHECK(count() == 0);  // the connection runs the next statement
+    CHECK_FALSE(c->in_transaction());
+    CHECK_THROWS_AS(w->finish(), tabula::programming_error);
+  }
+  SECTION("a statement the server refuses throws at bulk_load") {
+    w.reset();
+    const std::vector<std::string> unknown{"id", "no_such_column"};
+    const auto e = thrown<tabula::programming_error>([&] { (void)c->bulk_load("bulk", unknown); });
+    CHECK(e.code() == "42703");
+    CHECK_THAT(e.what(), Contains("no_such_column") && Contains("COPY \"bulk\""));
+    CHECK(count() == 0);
+    const auto e2 = thrown<tabula::programming_error>(
+        [&] { (void)c->bulk_load("no_such_table", std::vector<std::string>{"id"}); });
+    CHECK(e2.code() == "42P01");
+    CHECK(count() == 0);
+  }
+  SECTION("columns are bound in order, each row whole") {
+    CHECK_THROWS_AS(w->bind(1, true), tabula::programming_error);
+    w->bind(0, std::int64_t{1});
+    CHECK_THROWS_AS(w->bind(0, std::int64_t{1}), tabula::programming_error);
+    CHECK_THROWS_AS(w->bind(2, std::int64_t{1}), tabula::programming_error);
+    CHECK_THROWS_AS(w->end_row(), tabula::programming_error);  // columns 1.. unbound
+    CHECK_THROWS_AS(w->finish(), tabula::programming_error);   // inside a row
+    w->bind(1, true);
+    w->bind(2, std::int64_t{2});
+    w->bind(3, 3.0);
+    w->bind(4, std::string_view("four"));
+    w->bind_null(5);
+    w->bind_null(6);
+    w->bind_null(7);
+    w->bind_null(8);
+    CHECK_THROWS_AS(w->bind_null(9), tabula::programming_error);  // past the last column
+    w->end_row();
+    CHECK(w->finish() == 1);
+    CHECK(count() == 1);
+    CHECK_THROWS_AS(w->bind(0, std::int64_t{2}), tabula::programming_error);
+    CHECK_THROWS_AS(w->end_row(), tabula::programming_error);
+    CHECK_THROWS_AS(w->finish(), tabula::programming_error);
+  }
+  SECTION("a writer destroyed unfinished stores nothing") {
+    row(1, true, 1, 1.0, "a", {});
+    w.reset();
+    CHECK(count() == 0);
+    CHECK_FALSE(c->in_transaction());
+  }
+}
+
+TEST_CASE("bulk_load sends many rows in chunks", "[driver][bulk]") {
+  auto c = open();
+  recreate(*c, "bulk_many", "id BIGINT PRIMARY KEY, s TEXT NOT NULL");
+  const std::vector<std::string> columns{"id", "s"};
+  auto w = bulk_load(*c, "bulk_many", columns);
+  if (w == nullptr) return;              // SQLite: multi-row INSERT statements are its bulk load
+  constexpr std::int64_t rows = 100000;  // several MiB: many chunks
+  const auto load = [&] {
+    for (std::int64_t i = 1; i <= rows; ++i) {
+      w->bind(0, i);
+      w->bind(1, std::string_view("a value of some length\tand a tab"));
+      w->end_row();
+    }
+  };
+
+  SECTION("all arrive") {
+    load();
+    CHECK(w->finish() == rows);
+    CHECK(scalar(*c, "SELECT count(*) FROM bulk_many") == rows);
+    CHECK(scalar(*c, "SELECT sum(id)::BIGINT FROM bulk_many") == rows * (rows + 1) / 2);
+    CHECK(scalar(*c, "SELECT count(DISTINCT s) FROM bulk_many") == 1);
+  }
+  SECTION("a load abandoned after chunks were sent stores none of them") {
+    load();
+    w.reset();
+    CHECK(scalar(*c, "SELECT count(*) FROM bulk_many") == 0);
+  }
+  SECTION("inside a transaction") {
+    w.reset();  // the COPY runs from bulk_load on
+    c->begin();
+    w = c->bulk_load("bulk_many", columns);
+    REQUIRE(w != nullptr);
+    load();
+    CHECK(w->finish() == rows);
+    c->rollback();
+    CHECK(scalar(*c, "SELECT count(*) FROM bulk_many") == 0);
+  }
 }

@@ -38,6 +38,11 @@ class connection final : public driver::connection {
     return cache_.get(sql, [this](std::string_view text, bool) { return prepare_new(text); });
   }
 
+  std::unique_ptr<driver::bulk_writer> bulk_load(std::string_view table,
+                                                 std::span<const std::string> columns) override {
+    return start_copy(conn_, table, columns);
+  }
+
   void execute(std::string_view sql) override { exec_simple(conn_->get(), sql); }
 
   void begin() override {

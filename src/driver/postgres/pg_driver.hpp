@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,6 +58,12 @@ class handle {
 
 /// Runs SQL without parameters (simple query protocol) and checks the result.
 void exec_simple(PGconn* conn, std::string_view sql);
+
+/// Starts `COPY "table" ("column", ...) FROM STDIN` (text format) and returns the writer that
+/// feeds it; throws the typed error when the server refuses the statement.
+[[nodiscard]] std::unique_ptr<driver::bulk_writer> start_copy(const std::shared_ptr<handle>& conn,
+                                                              std::string_view table,
+                                                              std::span<const std::string> columns);
 
 /// How a parameter is sent, from the type the server inferred for it.
 enum class param_kind : std::uint8_t {
