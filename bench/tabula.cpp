@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "common/bench.hpp"
@@ -105,7 +106,8 @@ int main(int argc, char** argv) {
       }
       case bench::op::o3: {
         std::vector<User> users = bench::make_users(cfg.n);
-        m = bench::measure([&] { conn.insert_many(users); });
+        // Keys are not read back, as the raw baselines do not read them: a const range.
+        m = bench::measure([&] { conn.insert_many(std::as_const(users)); });
         result_check = check(conn);
         break;
       }

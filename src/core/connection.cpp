@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <atomic>
 #include <string>
 
 #include "tabula/core/connection.hpp"
@@ -14,6 +15,11 @@ void throw_null_in_non_optional(const driver::statement& st, int col, std::strin
                   "field std::optional<{}> or keep NULL out of the column",
                   st.column_name(col), cpp_type, cpp_type),
       std::string(st.sql()));
+}
+
+std::uint64_t next_sql_cache_id() noexcept {
+  static std::atomic<std::uint64_t> last{0};
+  return last.fetch_add(1, std::memory_order_relaxed) + 1;
 }
 }  // namespace detail
 
@@ -73,7 +79,12 @@ void connection::execute(std::string_view sql) {
 
 statement_ref connection::prepare(const std::string& sql) {
   if (pool_->echo) pool_->echo(sql);
-  return statement_ref(conn_->prepare(sql));
+  return statement_ref(conn_->prepare(sql, 0));
+}
+
+statement_ref connection::prepare(const compiled_sql& sql) {
+  if (pool_->echo) pool_->echo(sql.text);
+  return statement_ref(conn_->prepare(sql.text, sql.cache_id));
 }
 
 transaction connection::begin() {

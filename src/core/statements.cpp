@@ -38,7 +38,8 @@ std::vector<std::size_t> insert_fields(const table_info& t, bool with_generated)
   return fields;
 }
 
-ast::statement insert_statement(const table_info& t, bool with_generated, std::size_t rows) {
+ast::statement insert_statement(const table_info& t, bool with_generated, std::size_t rows,
+                                bool return_key) {
   ast::insert ins;
   ins.table = ast::table_ref{t.def.name, {}};
   const auto fields = insert_fields(t, with_generated);
@@ -51,7 +52,7 @@ ast::statement insert_statement(const table_info& t, bool with_generated, std::s
     for (std::size_t i = 0; i < fields.size(); ++i) row.emplace_back(ast::param{param++});
     ins.rows.push_back(std::move(row));
   }
-  if (t.generated_field) {
+  if (return_key && t.generated_field && !with_generated) {
     ins.returning.push_back({ast::column_ref{{}, t.def.columns[*t.generated_field].name}, {}});
   }
   return ins;

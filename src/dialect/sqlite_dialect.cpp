@@ -31,6 +31,7 @@ class sqlite_compiler final : public sql_compiler {
         .full_join = true,       // RIGHT and FULL OUTER JOIN since 3.39
         .nulls_ordering = true,  // since 3.30
         .transactional_ddl = true,
+        .last_insert_id = true,  // sqlite3_last_insert_rowid: the INTEGER PRIMARY KEY's value
         .max_params = 32766,  // SQLITE_MAX_VARIABLE_NUMBER since 3.32
     };
     return caps;

@@ -63,4 +63,10 @@ connect_function find_driver(std::string_view scheme) {
 
 std::unique_ptr<connection> connect(const url& u) { return find_driver(u.scheme)(u); }
 
+std::int64_t connection::last_insert_id() const {
+  detail::throw_error<not_supported_error>(
+      fmt::format("the {} driver does not report generated keys; use RETURNING",
+                  dialect_name()));
+}
+
 }  // namespace tabula::driver

@@ -1,7 +1,9 @@
 #pragma once
-// The per-connection cache of prepared statements, keyed by SQL text; both drivers use it.
+// The per-connection cache of prepared statements, keyed by SQL text or by the text's cache id
+// (see driver::connection::prepare); both drivers use it.
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -13,32 +15,54 @@ namespace tabula::detail {
 template <class Statement>
 class statement_cache {
  public:
-  /// The cached statement for `sql`, reset, when nobody else holds it; otherwise a statement
-  /// from `prepare(sql, cache_it)`, which is cached when `cache_it` is true. `prepare`
-  /// returns `std::shared_ptr<Statement>`.
+  /// The cached statement for `sql` (or for `id`, when not 0), reset, when nobody else holds
+  /// it; otherwise a statement from `prepare(sql, cache_it)`, which is cached when `cache_it`
+  /// is true. `prepare` returns `std::shared_ptr<Statement>`.
   template <class Prepare>
-  std::shared_ptr<Statement> get(std::string_view sql, Prepare&& prepare) {
-    if (auto it = map_.find(sql); it != map_.end()) {
-      if (it->second.use_count() == 1) {
-        it->second->reset();
-        return it->second;
-      }
-      return prepare(sql, false);  // in use, e.g. by a result stream still open
-    }
-    if (map_.size() >= max_size) {
-      // Drop what is not in use, so a program that generates SQL text freely does not grow
-      // the cache without bound.
-      std::erase_if(map_, [](const auto& entry) { return entry.second.use_count() == 1; });
-    }
+  std::shared_ptr<Statement> get(std::string_view sql, std::uint64_t id, Prepare&& prepare) {
+    if (id != 0) return get_by_id(id, sql, prepare);
+    if (auto it = by_text_.find(sql); it != by_text_.end()) return reuse(it->second, sql, prepare);
+    make_room();
     auto st = prepare(sql, true);
-    map_.emplace(std::string(sql), st);
+    by_text_.emplace(std::string(sql), st);
     return st;
   }
 
-  void clear() noexcept { map_.clear(); }
+  void clear() noexcept {
+    by_text_.clear();
+    by_id_.clear();
+  }
 
  private:
   static constexpr std::size_t max_size = 512;
+
+  template <class Prepare>
+  std::shared_ptr<Statement> get_by_id(std::uint64_t id, std::string_view sql, Prepare& prepare) {
+    if (auto it = by_id_.find(id); it != by_id_.end()) return reuse(it->second, sql, prepare);
+    make_room();
+    auto st = prepare(sql, true);
+    by_id_.emplace(id, st);
+    return st;
+  }
+
+  template <class Prepare>
+  static std::shared_ptr<Statement> reuse(const std::shared_ptr<Statement>& st,
+                                          std::string_view sql, Prepare& prepare) {
+    if (st.use_count() == 1) {
+      st->reset();
+      return st;
+    }
+    return prepare(sql, false);  // in use, e.g. by a result stream still open
+  }
+
+  // Drops what is not in use once the cache is full, so a program that generates SQL text
+  // freely does not grow it without bound.
+  void make_room() {
+    if (by_text_.size() + by_id_.size() < max_size) return;
+    const auto unused = [](const auto& entry) { return entry.second.use_count() == 1; };
+    std::erase_if(by_text_, unused);
+    std::erase_if(by_id_, unused);
+  }
 
   struct string_hash {
     using is_transparent = void;
@@ -47,7 +71,9 @@ class statement_cache {
     }
   };
 
-  std::unordered_map<std::string, std::shared_ptr<Statement>, string_hash, std::equal_to<>> map_;
+  std::unordered_map<std::string, std::shared_ptr<Statement>, string_hash, std::equal_to<>>
+      by_text_;
+  std::unordered_map<std::uint64_t, std::shared_ptr<Statement>> by_id_;
 };
 
 }  // namespace tabula::detail

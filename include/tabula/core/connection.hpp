@@ -84,8 +84,9 @@ namespace detail {
 enum class builtin : std::uint8_t { insert, insert_with_key, get, update, remove };
 template <class T, builtin Op>
 struct builtin_key {};
-/// Cache key of a full-size chunk of `insert_many`, per shape (generated key given or not).
-template <class T, bool WithKey>
+/// Cache key of a full-size chunk of `insert_many`, per shape (generated key given or not,
+/// generated keys read back or not).
+template <class T, bool WithKey, bool ReadKeys>
 struct insert_chunk_key {};
 
 /// The value of field `index` of `obj`, passed to `f` with its static type.
@@ -160,6 +161,9 @@ class connection : public detail::select_api<connection>,
 
   /// A prepared statement for `sql` (from the connection's cache), reported to the echo hook.
   [[nodiscard]] statement_ref prepare(const std::string& sql);
+  /// The same for SQL from tabula's SQL cache: the connection finds the statement by the
+  /// text's cache id, without hashing the text.
+  [[nodiscard]] statement_ref prepare(const compiled_sql& sql);
 
   // ----- schema
 
@@ -182,70 +186,84 @@ class connection : public detail::select_api<connection>,
   // ----- rows by primary key
 
   /// INSERT one row. A generated key left at its default (0) is omitted and filled in from
-  /// RETURNING; any other value is inserted as given. Returns `obj`.
+  /// what the database generated (RETURNING, or SQLite's rowid); any other value is inserted
+  /// as given. Returns `obj`.
   template <class T>
   T& insert(T& obj) {
     const table_info& t = table_of<T>();
     const bool generate = t.generated_field && !detail::generated_key_is_set(obj, t);
+    const bool by_rowid = sql_dialect().capabilities().last_insert_id;
     const compiled_sql& sql =
         generate ? detail::cached_sql<detail::builtin_key<T, detail::builtin::insert>>(
-                       sql_dialect(), [&] { return detail::insert_statement(t, false); })
+                       sql_dialect(), [&] { return detail::insert_statement(t, false, 1, !by_rowid); })
                  : detail::cached_sql<detail::builtin_key<T, detail::builtin::insert_with_key>>(
-                       sql_dialect(), [&] { return detail::insert_statement(t, true); });
-    auto st = prepare(sql.text);
+                       sql_dialect(), [&] { return detail::insert_statement(t, true, 1, false); });
+    auto st = prepare(sql);
     detail::statement_binder b{*st};
     detail::bind_fields(b, obj, generate ? t.generated_field : std::nullopt);
-    if (st->step() && generate) {
-      detail::with_field(obj, *t.generated_field, [&](auto& field) {
-        field = detail::read_value<std::remove_cvref_t<decltype(field)>>(*st, 0);
-      });
-    }
-    while (st->step()) {
+    if (!generate) {
+      while (st->step()) {
+      }
+    } else if (by_rowid) {
+      while (st->step()) {
+      }
+      set_generated_key(t, obj, conn_->last_insert_id());
+    } else {
+      if (!st->step()) detail::dml::throw_unmatched_keys(t, "no key was returned");
+      set_generated_key(t, obj, detail::read_value<std::int64_t>(*st, 0));
+      while (st->step()) {
+      }
     }
     return obj;
   }
 
-  /// INSERT every element of a range, in order, as multi-row `INSERT ... VALUES (...), (...)`
-  /// statements: up to 1000 rows each and under the database's parameter limit, each of one
-  /// shape (consecutive elements that leave the generated key at 0, or that set it), one round
-  /// trip each; all in one transaction (a savepoint inside an open one). Generated keys are
-  /// read back with RETURNING and written into the elements, in order. When any row fails,
-  /// nothing is inserted and the keys written so far are reset to 0.
+  /// INSERT every element of a range, in order, all in one transaction (a savepoint inside an
+  /// open one). When any row fails, nothing is inserted (and keys written so far are reset).
+  ///
+  /// Elements that leave the generated key at 0 get the key the database generated written
+  /// back, unless the range is of const elements. The fastest path each database has is taken:
+  /// - rows whose keys are not read back go through the bulk-load path where the driver has
+  ///   one (PostgreSQL: `COPY ... FROM STDIN`), otherwise as multi-row `INSERT ... VALUES (...),
+  ///   (...)` statements of up to 1000 rows under the database's parameter limit;
+  /// - rows whose keys are read back go as multi-row INSERTs with RETURNING, or, where the
+  ///   driver reports generated keys (SQLite), through one reused single-row INSERT.
   template <std::ranges::input_range R>
   void insert_many(R&& range) {
     using T = std::remove_reference_t<std::ranges::range_reference_t<R>>;
-    static_assert(std::is_lvalue_reference_v<std::ranges::range_reference_t<R>> &&
-                      !std::is_const_v<T>,
-                  "tabula: insert_many() writes generated keys back into the elements. Pass a "
-                  "range of modifiable models, such as a std::vector<T>.");
-    const table_info& t = table_of<T>();
+    using M = std::remove_const_t<T>;
+    static_assert(std::is_lvalue_reference_v<std::ranges::range_reference_t<R>>,
+                  "tabula: insert_many() needs a range of models it can refer to, such as a "
+                  "std::vector<T> (const to leave generated keys unread).");
+    constexpr bool write_keys = !std::is_const_v<T>;
+    const table_info& t = table_of<M>();
     std::vector<T*> rows;
     if constexpr (std::ranges::sized_range<R>) rows.reserve(std::ranges::size(range));
     for (T& obj : range) rows.push_back(std::addressof(obj));
     if (rows.empty()) return;
-    const std::uint32_t max_params = sql_dialect().capabilities().max_params;
+    const auto with_key = [&](std::size_t i) { return detail::dml::gives_generated_key(*rows[i], t); };
     std::vector<detail::dml::insert_chunk> keyed;  // chunks whose keys are written back
     auto tx = begin();
     try {
+      if (!(write_keys && t.generated_field) && load_in_bulk(t, rows, with_key)) {
+        tx.commit();
+        return;
+      }
+      const std::uint32_t max_params = sql_dialect().capabilities().max_params;
       detail::dml::for_each_insert_chunk(
-          rows.size(),
-          [&](std::size_t i) { return detail::dml::gives_generated_key(*rows[i], t); },
+          rows.size(), with_key,
           [&](bool key) {
-            const std::size_t columns = detail::dml::values_columns(t, key);
-            return detail::dml::rows_per_insert(max_params, columns, 0);
+            return detail::dml::rows_per_insert(max_params, detail::dml::values_columns(t, key), 0);
           },
           [&](const detail::dml::insert_chunk& c) {
-            if (!c.with_key && t.generated_field) keyed.push_back(c);
-            insert_rows(t, rows.data() + c.first, c);
+            if (write_keys && !c.with_key && t.generated_field) keyed.push_back(c);
+            insert_rows<write_keys>(t, rows.data() + c.first, c);
           });
       tx.commit();
     } catch (...) {
       // The rows are not in the database: keys filled in from them would be false.
-      for (const auto& c : keyed) {
-        for (std::size_t i = c.first; i < c.first + c.count; ++i) {
-          detail::with_field(*rows[i], *t.generated_field, [](auto& field) {
-            if constexpr (std::is_integral_v<std::remove_cvref_t<decltype(field)>>) field = {};
-          });
+      if constexpr (write_keys) {
+        for (const auto& c : keyed) {
+          for (std::size_t i = c.first; i < c.first + c.count; ++i) set_generated_key(t, *rows[i], 0);
         }
       }
       throw;
@@ -258,7 +276,7 @@ class connection : public detail::select_api<connection>,
     const table_info& t = table_of<T>();
     const compiled_sql& sql = detail::cached_sql<detail::builtin_key<T, detail::builtin::get>>(
         sql_dialect(), [&] { return detail::select_by_key_statement(t); });
-    auto st = prepare(sql.text);
+    auto st = prepare(sql);
     detail::statement_binder b{*st};
     detail::bind_key<T>(b, t, key...);
     if (!st->step()) return std::nullopt;
@@ -289,7 +307,7 @@ class connection : public detail::select_api<connection>,
           }
           return detail::update_by_key_statement(t, fields);
         });
-    auto st = prepare(sql.text);
+    auto st = prepare(sql);
     detail::statement_binder b{*st};
     reflect::for_each_field(obj, [&](const auto& field, auto i) {
       if (std::find(t.key_fields.begin(), t.key_fields.end(), decltype(i)::value) ==
@@ -350,9 +368,8 @@ class connection : public detail::select_api<connection>,
       stmt.bind(probe);
       cached = detail::cached_sql<cache_key>(sql_dialect(), probe.key, lower);
     }
-    const std::string& sql =
-        cached != nullptr ? cached->text : (uncached_ = sql_dialect().compile(lower()).text);
-    auto st = prepare(sql);
+    auto st = cached != nullptr ? prepare(*cached)
+                                : prepare(uncached_ = sql_dialect().compile(lower()).text);
     detail::statement_binder b{*st};
     stmt.bind(b);
     return st;
@@ -392,66 +409,104 @@ class connection : public detail::select_api<connection>,
   connection(std::shared_ptr<detail::pool> pool, std::shared_ptr<driver::connection> conn)
       : pool_(std::move(pool)), conn_(std::move(conn)) {}
 
-  /// One statement of `insert_many`: `c.count` rows from `rows`, keys read back in order.
-  template <class T>
+  /// Rows whose keys are not read back, through the driver's bulk-load path: one load per run
+  /// of rows of one shape (generated key given or not). False when the driver has none.
+  template <class T, class WithKey>
+  bool load_in_bulk(const table_info& t, const std::vector<T*>& rows, const WithKey& with_key) {
+    for (std::size_t first = 0; first < rows.size();) {
+      const bool key = with_key(first);
+      std::size_t end = first + 1;
+      while (end < rows.size() && with_key(end) == key) ++end;
+      std::vector<std::string> columns;
+      for (std::size_t f : detail::insert_fields(t, key)) columns.push_back(t.def.columns[f].name);
+      auto writer = conn_->bulk_load(t.def.name, columns);
+      if (!writer) return false;  // never after a first load: the answer is per driver
+      if (pool_->echo) pool_->echo(writer->sql());
+      for (std::size_t i = first; i < end; ++i) {
+        detail::value_binder<driver::bulk_writer> b{*writer};
+        detail::dml::bind_model_row(b, *rows[i], t, key);
+        writer->end_row();
+      }
+      writer->finish();
+      first = end;
+    }
+    return true;
+  }
+
+  /// One chunk of `insert_many`: `c.count` rows from `rows`, as one multi-row statement, or, for
+  /// rows whose generated keys are read back on a database that reports them, as `c.count`
+  /// executions of one single-row statement.
+  template <bool WriteKeys, class T>
   void insert_rows(const table_info& t, T* const* rows, const detail::dml::insert_chunk& c) {
-    const auto make = [&] { return detail::insert_statement(t, c.with_key, c.count); };
-    std::string shorter;  // a chunk below full size is compiled for this call only
-    const std::string& sql = !c.full     ? (shorter = sql_dialect().compile(make()).text)
-                             : c.with_key ? chunk_sql<T, true>(make)
-                                          : chunk_sql<T, false>(make);
-    auto st = prepare(sql);
+    using M = std::remove_const_t<T>;
+    const bool read_keys = WriteKeys && !c.with_key && t.generated_field;
+    if (read_keys && sql_dialect().capabilities().last_insert_id) {
+      const compiled_sql& sql = detail::cached_sql<detail::builtin_key<M, detail::builtin::insert>>(
+          sql_dialect(), [&] { return detail::insert_statement(t, false, 1, false); });
+      auto st = prepare(sql);
+      for (std::size_t i = 0; i < c.count; ++i) {
+        detail::statement_binder b{*st};
+        detail::dml::bind_model_row(b, *rows[i], t, false);
+        while (st->step()) {
+        }
+        st->reset();
+        if constexpr (WriteKeys) set_generated_key(t, *rows[i], conn_->last_insert_id());
+      }
+      return;
+    }
+    const auto make = [&] { return detail::insert_statement(t, c.with_key, c.count, read_keys); };
+    // A chunk below full size is compiled for this call only.
+    auto st = !c.full     ? prepare(sql_dialect().compile(make()).text)
+              : c.with_key ? prepare(chunk_sql<M, true, false>(make))
+              : read_keys  ? prepare(chunk_sql<M, false, true>(make))
+                           : prepare(chunk_sql<M, false, false>(make));
     detail::statement_binder b{*st};
     for (std::size_t i = 0; i < c.count; ++i) {
       detail::dml::bind_model_row(b, *rows[i], t, c.with_key);
     }
-    if (c.with_key || !t.generated_field) {
+    if (!read_keys) {
       while (st->step()) {
       }
       return;
     }
-    // PostgreSQL and SQLite return the RETURNING rows of a multi-row VALUES insert in VALUES
-    // order, and generate the keys in that order: each key must exceed the one before, so a
-    // database returning them otherwise fails loudly instead of mixing up keys.
-    std::size_t n = 0;
-    while (st->step()) {
-      if (n == c.count) detail::dml::throw_unmatched_keys(t, "more keys than rows were returned");
-      read_generated_key(t, *st, *rows[n], n == 0 ? nullptr : rows[n - 1]);
-      ++n;
-    }
-    if (n != c.count) detail::dml::throw_unmatched_keys(t, "fewer keys than rows were returned");
-  }
-
-  template <class T, bool WithKey, class Make>
-  const std::string& chunk_sql(const Make& make) {
-    return detail::cached_sql<detail::insert_chunk_key<T, WithKey>>(sql_dialect(), make).text;
-  }
-
-  /// Reads the generated key of the current row into `obj`; it must exceed `previous`'s key.
-  template <class T>
-  static void read_generated_key(const table_info& t, const driver::statement& st, T& obj,
-                                 const T* previous) {
-    detail::with_field(obj, *t.generated_field, [&](auto& key) {
-      using K = std::remove_cvref_t<decltype(key)>;
-      if constexpr (std::is_integral_v<K>) {
-        key = detail::read_value<K>(st, 0);
-        if (previous == nullptr) return;
-        detail::with_field(*previous, *t.generated_field, [&](const auto& before) {
-          if constexpr (std::is_same_v<std::remove_cvref_t<decltype(before)>, K>) {
-            if (!(before < key)) {
-              detail::dml::throw_unmatched_keys(t, "the keys were not returned in insertion order");
-            }
-          }
-        });
+    if constexpr (WriteKeys) {
+      // PostgreSQL and SQLite return the RETURNING rows of a multi-row VALUES insert in VALUES
+      // order, and generate the keys in that order: each key must exceed the one before, so a
+      // database returning them otherwise fails loudly instead of mixing up keys.
+      std::size_t n = 0;
+      std::int64_t previous = 0;
+      while (st->step()) {
+        if (n == c.count) detail::dml::throw_unmatched_keys(t, "more keys than rows were returned");
+        const auto key = detail::read_value<std::int64_t>(*st, 0);
+        if (n > 0 && !(previous < key)) {
+          detail::dml::throw_unmatched_keys(t, "the keys were not returned in insertion order");
+        }
+        set_generated_key(t, *rows[n], key);
+        previous = key;
+        ++n;
       }
+      if (n != c.count) detail::dml::throw_unmatched_keys(t, "fewer keys than rows were returned");
+    }
+  }
+
+  template <class T, bool WithKey, bool ReadKeys, class Make>
+  const compiled_sql& chunk_sql(const Make& make) {
+    return detail::cached_sql<detail::insert_chunk_key<T, WithKey, ReadKeys>>(sql_dialect(), make);
+  }
+
+  /// Writes a generated key into `obj`'s generated field (an integer, by the schema's rules).
+  template <class T>
+  static void set_generated_key(const table_info& t, T& obj, std::int64_t key) {
+    detail::with_field(obj, *t.generated_field, [&](auto& field) {
+      using K = std::remove_cvref_t<decltype(field)>;
+      if constexpr (std::is_integral_v<K>) field = type_traits<K>::from_sql(key);
     });
   }
 
   template <class T>
-  const std::string& remove_sql(const table_info& t) {
+  const compiled_sql& remove_sql(const table_info& t) {
     return detail::cached_sql<detail::builtin_key<T, detail::builtin::remove>>(
-               sql_dialect(), [&] { return detail::delete_by_key_statement(t); })
-        .text;
+        sql_dialect(), [&] { return detail::delete_by_key_statement(t); });
   }
 
   std::shared_ptr<detail::pool> pool_;

@@ -17,6 +17,9 @@ struct compiled_sql {
   std::string text;
   /// 1 + the highest `ast::param::index` used; the bind list must have this many values.
   std::uint32_t param_count = 0;
+  /// Set when tabula's SQL cache holds this text: unique in the process and never reused, it
+  /// lets a connection find its prepared statement without hashing the text. 0 otherwise.
+  std::uint64_t cache_id = 0;
 };
 
 /// What a database can do, for decisions the typed layer makes at run time.
@@ -26,6 +29,9 @@ struct dialect_capabilities {
   bool full_join = false;      ///< FULL OUTER JOIN and RIGHT JOIN
   bool nulls_ordering = true;  ///< NULLS FIRST / NULLS LAST
   bool transactional_ddl = true;
+  /// The driver reports the key a single-row INSERT generated (`driver::connection::
+  /// last_insert_id`), so inserts need no RETURNING: cheaper where RETURNING is costly (SQLite).
+  bool last_insert_id = false;
   /// Most parameters one statement may bind (SQLite's SQLITE_MAX_VARIABLE_NUMBER, PostgreSQL's
   /// 65535), used to split bulk inserts into chunks.
   std::uint32_t max_params = 32766;

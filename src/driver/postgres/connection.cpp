@@ -34,8 +34,9 @@ class connection final : public driver::connection {
 
   [[nodiscard]] std::string_view dialect_name() const noexcept override { return "postgresql"; }
 
-  std::shared_ptr<driver::statement> prepare(std::string_view sql) override {
-    return cache_.get(sql, [this](std::string_view text, bool) { return prepare_new(text); });
+  using driver::connection::prepare;
+  std::shared_ptr<driver::statement> prepare(std::string_view sql, std::uint64_t id) override {
+    return cache_.get(sql, id, [this](std::string_view text, bool) { return prepare_new(text); });
   }
 
   std::unique_ptr<driver::bulk_writer> bulk_load(std::string_view table,

@@ -38,9 +38,11 @@ class connection final : public driver::connection {
 
   [[nodiscard]] std::string_view dialect_name() const noexcept override { return "sqlite"; }
 
-  std::shared_ptr<driver::statement> prepare(std::string_view sql) override {
-    return cache_.get(
-        sql, [this](std::string_view text, bool cached) { return prepare_new(text, cached); });
+  using driver::connection::prepare;
+  std::shared_ptr<driver::statement> prepare(std::string_view sql, std::uint64_t id) override {
+    return cache_.get(sql, id, [this](std::string_view text, bool cached) {
+      return prepare_new(text, cached);
+    });
   }
 
   void execute(std::string_view sql) override {
@@ -68,6 +70,9 @@ class connection final : public driver::connection {
     return sqlite3_get_autocommit(db_->get()) == 0;
   }
   [[nodiscard]] bool is_alive() const override { return db_->get() != nullptr; }
+  [[nodiscard]] std::int64_t last_insert_id() const override {
+    return sqlite3_last_insert_rowid(db_->get());
+  }
 
  private:
   std::shared_ptr<statement> prepare_new(std::string_view sql, bool persistent) {

@@ -71,15 +71,24 @@ class statement final : public driver::statement {
  private:
   enum class state { ready, row, done };
 
-  void prepare_bind(int index);
-  void check_bind(int rc);
-  [[nodiscard]] int column_type(int col) const;
-  [[noreturn]] void throw_not_convertible(int col, int type, std::string_view target) const;
+  void prepare_bind();
+  void check_bind(int index, int rc);
+  /// The value of column `col` of the current row; throws `programming_error` when there is no
+  /// row or no such column.
+  [[nodiscard]] sqlite3_value* column(int col) const {
+    if (state_ != state::row || col < 0 || col >= columns_) [[unlikely]] throw_bad_column(col);
+    return sqlite3_column_value(stmt_, col);
+  }
+  [[noreturn]] void throw_bad_column(int col) const;
+  [[noreturn]] void throw_not_convertible(int col, sqlite3_value* v, std::string_view target) const;
 
   std::shared_ptr<handle> db_;
   sqlite3_stmt* stmt_;
   std::string sql_;
+  bool read_only_;     // changes no rows: no affected-row bookkeeping
   state state_ = state::ready;
+  bool bound_ = false;  // parameters were bound since the last reset()
+  int columns_ = 0;     // result columns of the current execution
   std::int64_t affected_ = 0;
   std::int64_t total_changes_before_ = 0;
   mutable std::vector<std::string> text_;  // numbers read as text, one buffer per column

@@ -35,7 +35,10 @@ const char* non_null(const char* p) { return p != nullptr ? p : ""; }
 }  // namespace
 
 statement::statement(std::shared_ptr<handle> db, sqlite3_stmt* stmt, std::string sql) noexcept
-    : db_(std::move(db)), stmt_(stmt), sql_(std::move(sql)) {}
+    : db_(std::move(db)),
+      stmt_(stmt),
+      sql_(std::move(sql)),
+      read_only_(sqlite3_stmt_readonly(stmt) != 0) {}
 
 statement::~statement() { sqlite3_finalize(stmt_); }
 
@@ -43,56 +46,58 @@ int statement::param_count() const noexcept { return sqlite3_bind_parameter_coun
 
 // Binding after an execution starts a new one (SQLite refuses bindings on a running statement);
 // the other bindings are kept, as SQLite keeps them across a reset.
-void statement::prepare_bind(int index) {
-  if (index < 0 || index >= param_count()) {
+void statement::prepare_bind() {
+  if (state_ != state::ready) {
+    sqlite3_reset(stmt_);
+    state_ = state::ready;
+  }
+  bound_ = true;
+}
+
+void statement::check_bind(int index, int rc) {
+  if (rc == SQLITE_OK) return;
+  if (rc == SQLITE_RANGE) {
     throw_error<programming_error>(
         fmt::format("parameter index {} is out of range: the statement has {} parameter(s) "
                     "(indexes are 0-based) in: {}",
                     index, param_count(), sql_),
         sql_, std::to_string(SQLITE_RANGE), "column index out of range");
   }
-  if (state_ != state::ready) {
-    sqlite3_reset(stmt_);
-    state_ = state::ready;
-  }
-}
-
-void statement::check_bind(int rc) {
-  if (rc != SQLITE_OK) throw_last_error(db_->get(), sql_);
+  throw_last_error(db_->get(), sql_);
 }
 
 void statement::bind_null(int index) {
-  prepare_bind(index);
-  check_bind(sqlite3_bind_null(stmt_, index + 1));
+  prepare_bind();
+  check_bind(index, sqlite3_bind_null(stmt_, index + 1));
 }
 
 void statement::bind(int index, bool v) {
-  prepare_bind(index);
-  check_bind(sqlite3_bind_int(stmt_, index + 1, v ? 1 : 0));
+  prepare_bind();
+  check_bind(index, sqlite3_bind_int(stmt_, index + 1, v ? 1 : 0));
 }
 
 void statement::bind(int index, std::int64_t v) {
-  prepare_bind(index);
-  check_bind(sqlite3_bind_int64(stmt_, index + 1, v));
+  prepare_bind();
+  check_bind(index, sqlite3_bind_int64(stmt_, index + 1, v));
 }
 
 void statement::bind(int index, double v) {
-  prepare_bind(index);
-  check_bind(sqlite3_bind_double(stmt_, index + 1, v));
+  prepare_bind();
+  check_bind(index, sqlite3_bind_double(stmt_, index + 1, v));
 }
 
 void statement::bind(int index, std::string_view v) {
-  prepare_bind(index);
-  check_bind(sqlite3_bind_text64(stmt_, index + 1, non_null(v.data()), v.size(), SQLITE_STATIC,
-                                 SQLITE_UTF8));
+  prepare_bind();
+  check_bind(index, sqlite3_bind_text64(stmt_, index + 1, non_null(v.data()), v.size(),
+                                        SQLITE_STATIC, SQLITE_UTF8));
 }
 
 void statement::bind(int index, driver::blob_view v) {
-  prepare_bind(index);
+  prepare_bind();
   if (v.empty()) {
-    check_bind(sqlite3_bind_zeroblob(stmt_, index + 1, 0));
+    check_bind(index, sqlite3_bind_zeroblob(stmt_, index + 1, 0));
   } else {
-    check_bind(sqlite3_bind_blob64(stmt_, index + 1, v.data(), v.size(), SQLITE_STATIC));
+    check_bind(index, sqlite3_bind_blob64(stmt_, index + 1, v.data(), v.size(), SQLITE_STATIC));
   }
 }
 
@@ -102,13 +107,14 @@ bool statement::step() {
       return false;
     case state::ready:
       affected_ = 0;
-      total_changes_before_ = sqlite3_total_changes64(db_->get());
+      if (!read_only_) total_changes_before_ = sqlite3_total_changes64(db_->get());
       break;
     case state::row:
       break;
   }
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) {
+    if (state_ == state::ready) columns_ = sqlite3_column_count(stmt_);  // fixed per execution
     state_ = state::row;
     return true;
   }
@@ -116,7 +122,7 @@ bool statement::step() {
     state_ = state::done;
     // sqlite3_changes64 keeps the count of the last INSERT/UPDATE/DELETE; only when this
     // statement changed rows is that count its own.
-    if (sqlite3_total_changes64(db_->get()) != total_changes_before_) {
+    if (!read_only_ && sqlite3_total_changes64(db_->get()) != total_changes_before_) {
       affected_ = sqlite3_changes64(db_->get());
     }
     return false;
@@ -129,9 +135,14 @@ bool statement::step() {
 }
 
 void statement::reset() {
-  sqlite3_reset(stmt_);  // returns the last step's error, which step() has already thrown
-  sqlite3_clear_bindings(stmt_);
-  state_ = state::ready;
+  if (state_ != state::ready) {
+    sqlite3_reset(stmt_);  // returns the last step's error, which step() has already thrown
+    state_ = state::ready;
+  }
+  if (bound_) {
+    sqlite3_clear_bindings(stmt_);
+    bound_ = false;
+  }
   affected_ = 0;
 }
 
@@ -149,7 +160,9 @@ std::string_view statement::column_name(int col) const {
   return name;
 }
 
-int statement::column_type(int col) const {
+// One sqlite3_column_value per read: the sqlite3_value_* accessors then take no lock and make
+// no further checks (the statement belongs to one thread, as the connection does).
+[[gnu::cold, gnu::noinline]] void statement::throw_bad_column(int col) const {
   if (state_ != state::row) {
     throw_error<programming_error>(
         fmt::format("no current row to read: call step() and read columns while it returns "
@@ -157,21 +170,19 @@ int statement::column_type(int col) const {
                     sql_),
         sql_);
   }
-  if (col < 0 || col >= column_count()) {
-    throw_error<programming_error>(
-        fmt::format("column index {} is out of range: the row has {} column(s) in: {}", col,
-                    column_count(), sql_),
-        sql_);
-  }
-  return sqlite3_column_type(stmt_, col);
+  throw_error<programming_error>(
+      fmt::format("column index {} is out of range: the row has {} column(s) in: {}", col,
+                  columns_, sql_),
+      sql_);
 }
 
-void statement::throw_not_convertible(int col, int type, std::string_view target) const {
+void statement::throw_not_convertible(int col, sqlite3_value* v, std::string_view target) const {
+  const int type = sqlite3_value_type(v);
   std::string value;
   if (type == SQLITE_INTEGER) {
-    value = fmt::format(" {}", sqlite3_column_int64(stmt_, col));
+    value = fmt::format(" {}", sqlite3_value_int64(v));
   } else if (type == SQLITE_FLOAT) {
-    value = fmt::format(" {}", sqlite3_column_double(stmt_, col));
+    value = fmt::format(" {}", sqlite3_value_double(v));
   }
   throw_error<conversion_error>(
       fmt::format("column {} (\"{}\") holds {}{}, which cannot be read as {} in: {}", col,
@@ -179,67 +190,71 @@ void statement::throw_not_convertible(int col, int type, std::string_view target
       sql_);
 }
 
-bool statement::is_null(int col) const { return column_type(col) == SQLITE_NULL; }
+bool statement::is_null(int col) const { return sqlite3_value_type(column(col)) == SQLITE_NULL; }
 
 bool statement::get_bool(int col) const {
-  const int type = column_type(col);
-  if (type == SQLITE_INTEGER) {
-    const auto v = sqlite3_column_int64(stmt_, col);
-    if (v == 0 || v == 1) return v == 1;
+  sqlite3_value* v = column(col);
+  if (sqlite3_value_type(v) == SQLITE_INTEGER) {
+    const auto i = sqlite3_value_int64(v);
+    if (i == 0 || i == 1) return i == 1;
   }
-  throw_not_convertible(col, type, "a bool (integer 0 or 1)");
+  throw_not_convertible(col, v, "a bool (integer 0 or 1)");
 }
 
 std::int64_t statement::get_int64(int col) const {
-  const int type = column_type(col);
-  if (type == SQLITE_INTEGER) return sqlite3_column_int64(stmt_, col);
+  sqlite3_value* v = column(col);
+  const int type = sqlite3_value_type(v);
+  if (type == SQLITE_INTEGER) return sqlite3_value_int64(v);
   if (type == SQLITE_FLOAT) {
     // Exactly representable only when integral and within [-2^63, 2^63).
-    const double v = sqlite3_column_double(stmt_, col);
-    if (std::trunc(v) == v && v >= -9223372036854775808.0 && v < 9223372036854775808.0) {
-      return static_cast<std::int64_t>(v);
+    const double d = sqlite3_value_double(v);
+    if (std::trunc(d) == d && d >= -9223372036854775808.0 && d < 9223372036854775808.0) {
+      return static_cast<std::int64_t>(d);
     }
   }
-  throw_not_convertible(col, type, "a 64-bit integer");
+  throw_not_convertible(col, v, "a 64-bit integer");
 }
 
 double statement::get_double(int col) const {
-  const int type = column_type(col);
-  if (type == SQLITE_FLOAT || type == SQLITE_INTEGER) return sqlite3_column_double(stmt_, col);
-  throw_not_convertible(col, type, "a double");
+  sqlite3_value* v = column(col);
+  const int type = sqlite3_value_type(v);
+  if (type == SQLITE_FLOAT || type == SQLITE_INTEGER) return sqlite3_value_double(v);
+  throw_not_convertible(col, v, "a double");
 }
 
 std::string_view statement::get_text(int col) const {
-  const int type = column_type(col);
+  sqlite3_value* v = column(col);
+  const int type = sqlite3_value_type(v);
   if (type == SQLITE_TEXT) {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
-    return {non_null(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))};
+    const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
+    return {non_null(p), static_cast<std::size_t>(sqlite3_value_bytes(v))};
   }
   if (type == SQLITE_INTEGER || type == SQLITE_FLOAT) {
-    // Formatted here rather than by sqlite3_column_text, which would change the column's
+    // Formatted here rather than by sqlite3_value_text, which would change the column's
     // storage class in place and spells numbers differently from the PostgreSQL driver.
     if (text_.size() <= static_cast<std::size_t>(col))
       text_.resize(static_cast<std::size_t>(col) + 1);
     auto& out = text_[static_cast<std::size_t>(col)];
     if (type == SQLITE_INTEGER) {
       out.clear();
-      fmt::format_to(std::back_inserter(out), "{}", sqlite3_column_int64(stmt_, col));
+      fmt::format_to(std::back_inserter(out), "{}", sqlite3_value_int64(v));
     } else {
-      format_float(sqlite3_column_double(stmt_, col), out);
+      format_float(sqlite3_value_double(v), out);
     }
     return out;
   }
-  throw_not_convertible(col, type, "text");
+  throw_not_convertible(col, v, "text");
 }
 
 driver::blob_view statement::get_blob(int col) const {
-  const int type = column_type(col);
+  sqlite3_value* v = column(col);
+  const int type = sqlite3_value_type(v);
   if (type == SQLITE_BLOB || type == SQLITE_TEXT) {
-    const void* p = sqlite3_column_blob(stmt_, col);
-    const auto size = static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col));
+    const void* p = sqlite3_value_blob(v);
+    const auto size = static_cast<std::size_t>(sqlite3_value_bytes(v));
     return {static_cast<const std::byte*>(p), size};
   }
-  throw_not_convertible(col, type, "a blob");
+  throw_not_convertible(col, v, "a blob");
 }
 
 }  // namespace tabula::detail::sqlite

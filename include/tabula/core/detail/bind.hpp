@@ -19,9 +19,10 @@ namespace tabula::detail {
 [[noreturn]] void throw_null_in_non_optional(const driver::statement& st, int col,
                                              std::string_view cpp_type);
 
-/// Binds `v` to parameter slot `index`.
-template <class V>
-void bind_value(driver::statement& st, int index, const V& v) {
+/// Binds `v` to parameter slot `index` of `st`: a `driver::statement`, or a
+/// `driver::bulk_writer` (where the slot is the column).
+template <class Target, class V>
+void bind_value(Target& st, int index, const V& v) {
   if constexpr (is_optional_v<V>) {
     if (v) {
       bind_value(st, index, *v);
@@ -42,16 +43,19 @@ void bind_value(driver::statement& st, int index, const V& v) {
 }
 
 /// Binds values to consecutive slots from 0, in the order an expression lowered them.
-struct statement_binder {
-  driver::statement& stmt;
+template <class Target>
+struct value_binder {
+  Target& target;
   int next = 0;
   template <class V>
   void operator()(const V& v) {
-    bind_value(stmt, next++, v);
+    bind_value(target, next++, v);
   }
 };
+using statement_binder = value_binder<driver::statement>;
 
-/// Reads column `col` of the current row as `F`.
+/// Reads column `col` of the current row as `F`. The driver's getters refuse NULL with a
+/// `conversion_error`; only then is the column asked whether it is NULL, to say so plainly.
 template <class F>
 F read_value(const driver::statement& st, int col) {
   if constexpr (is_optional_v<F>) {
@@ -60,17 +64,21 @@ F read_value(const driver::statement& st, int col) {
   } else {
     using traits = type_traits<F>;
     using S = typename traits::sql_value;
-    if (st.is_null(col)) throw_null_in_non_optional(st, col, reflect::type_name<F>());
-    if constexpr (std::is_same_v<S, bool>) {
-      return traits::from_sql(st.get_bool(col));
-    } else if constexpr (std::is_same_v<S, std::int64_t>) {
-      return traits::from_sql(st.get_int64(col));
-    } else if constexpr (std::is_same_v<S, double>) {
-      return traits::from_sql(st.get_double(col));
-    } else if constexpr (std::is_same_v<S, std::string_view>) {
-      return traits::from_sql(st.get_text(col));
-    } else {
-      return traits::from_sql(st.get_blob(col));
+    try {
+      if constexpr (std::is_same_v<S, bool>) {
+        return traits::from_sql(st.get_bool(col));
+      } else if constexpr (std::is_same_v<S, std::int64_t>) {
+        return traits::from_sql(st.get_int64(col));
+      } else if constexpr (std::is_same_v<S, double>) {
+        return traits::from_sql(st.get_double(col));
+      } else if constexpr (std::is_same_v<S, std::string_view>) {
+        return traits::from_sql(st.get_text(col));
+      } else {
+        return traits::from_sql(st.get_blob(col));
+      }
+    } catch (const conversion_error&) {
+      if (st.is_null(col)) throw_null_in_non_optional(st, col, reflect::type_name<F>());
+      throw;
     }
   }
 }

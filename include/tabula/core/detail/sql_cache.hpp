@@ -16,6 +16,15 @@
 
 namespace tabula::detail {
 
+/// A new `compiled_sql::cache_id`: never 0, never the same twice in a process.
+[[nodiscard]] std::uint64_t next_sql_cache_id() noexcept;
+
+/// `sql` with a cache id: how the caches below store what they compiled.
+inline compiled_sql with_cache_id(compiled_sql sql) {
+  sql.cache_id = next_sql_cache_id();
+  return sql;
+}
+
 /// The SQL for shape `Key` on dialect `d`; `make` builds the AST on first use per thread.
 template <class Key, class Make>
 const compiled_sql& cached_sql(const dialect& d, Make&& make) {
@@ -25,13 +34,13 @@ const compiled_sql& cached_sql(const dialect& d, Make&& make) {
   }
   for (auto& [owner, sql] : slots) {
     if (owner == nullptr) {
-      sql = d.compile(std::forward<Make>(make)());
+      sql = with_cache_id(d.compile(std::forward<Make>(make)()));
       owner = &d;
       return sql;
     }
   }
   // More dialects than slots in one thread: keep the last in the final slot.
-  slots.back() = {&d, d.compile(std::forward<Make>(make)())};
+  slots.back() = {&d, with_cache_id(d.compile(std::forward<Make>(make)()))};
   return slots.back().second;
 }
 
@@ -75,7 +84,7 @@ const compiled_sql* cached_sql(const dialect& d, const shape_key& shape, Make&& 
     if (owner == &d && key == shape) return &sql;
   }
   if (entries.size() >= 64) return nullptr;
-  entries.emplace_back(&d, shape, d.compile(std::forward<Make>(make)()));
+  entries.emplace_back(&d, shape, with_cache_id(d.compile(std::forward<Make>(make)())));
   return &std::get<2>(entries.back());
 }
 

@@ -15,10 +15,11 @@ namespace tabula::detail {
 /// Which fields an INSERT writes: every field, or every field but the generated key.
 [[nodiscard]] std::vector<std::size_t> insert_fields(const table_info& t, bool with_generated);
 
-/// INSERT INTO t (fields...) VALUES (...) x rows [RETURNING generated key]. Parameters are
-/// numbered row by row, field by field.
+/// INSERT INTO t (fields...) VALUES (...) x rows, with RETURNING the generated key when
+/// `return_key` (and the key is generated, not given). Parameters are numbered row by row,
+/// field by field.
 [[nodiscard]] ast::statement insert_statement(const table_info& t, bool with_generated,
-                                              std::size_t rows = 1);
+                                              std::size_t rows, bool return_key);
 /// SELECT every column FROM t WHERE key = ?.
 [[nodiscard]] ast::statement select_by_key_statement(const table_info& t);
 /// SELECT every column FROM t.
