@@ -155,9 +155,8 @@ build_and_test() {
   local label=$1 build_dir=$2 cxx=$3
   shift 3
   local extra=("$@")
-  # CI: g++ warnings are errors. clang++ warnings are reported in the log (counted below)
-  # but do not stop the run.
-  [[ $ci -eq 1 && "$cxx" == g++* ]] && extra+=(-DTABULA_WARNINGS_AS_ERRORS=ON)
+  # CI: warnings are errors, with either compiler.
+  [[ $ci -eq 1 ]] && extra+=(-DTABULA_WARNINGS_AS_ERRORS=ON)
 
   phase "configure ${build_dir} (${cxx})"
   if ! cmake -S "$repo" -B "$build_dir" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" \
