@@ -2,6 +2,7 @@
 // The per-connection cache of prepared statements, keyed by SQL text or by the text's cache id
 // (see driver::connection::prepare); both drivers use it.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -31,6 +32,7 @@ class statement_cache {
   void clear() noexcept {
     by_text_.clear();
     by_id_.clear();
+    recent_.fill({});
   }
 
  private:
@@ -38,10 +40,15 @@ class statement_cache {
 
   template <class Prepare>
   std::shared_ptr<Statement> get_by_id(std::uint64_t id, std::string_view sql, Prepare& prepare) {
-    if (auto it = by_id_.find(id); it != by_id_.end()) return reuse(it->second, sql, prepare);
+    recent& r = recent_[id % recent_.size()];
+    if (r.id == id) return reuse(*r.st, sql, prepare);
+    if (auto it = by_id_.find(id); it != by_id_.end()) {
+      r = {id, &it->second};
+      return reuse(it->second, sql, prepare);
+    }
     make_room();
     auto st = prepare(sql, true);
-    by_id_.emplace(id, st);
+    r = {id, &by_id_.emplace(id, st).first->second};
     return st;
   }
 
@@ -62,6 +69,7 @@ class statement_cache {
     const auto unused = [](const auto& entry) { return entry.second.use_count() == 1; };
     std::erase_if(by_text_, unused);
     std::erase_if(by_id_, unused);
+    recent_.fill({});
   }
 
   struct string_hash {
@@ -74,6 +82,13 @@ class statement_cache {
   std::unordered_map<std::string, std::shared_ptr<Statement>, string_hash, std::equal_to<>>
       by_text_;
   std::unordered_map<std::uint64_t, std::shared_ptr<Statement>> by_id_;
+  // A direct-mapped index into by_id_ of the statements used last: most lookups end here.
+  // (Map nodes do not move until erased; make_room clears the index when it erases.)
+  struct recent {
+    std::uint64_t id = 0;
+    std::shared_ptr<Statement>* st = nullptr;
+  };
+  std::array<recent, 64> recent_{};
 };
 
 }  // namespace tabula::detail

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "support/test_backend.hpp"
@@ -214,6 +215,30 @@ TEST_CASE("getters convert only without loss", "[driver]") {
   CHECK_THROWS_AS(st->column_name(9), tabula::programming_error);
   CHECK_FALSE(st->step());
   CHECK_THROWS_AS(st->get_int64(0), tabula::programming_error);  // past the last row
+}
+
+TEST_CASE("reset() clears bindings: a parameter not bound again runs as NULL", "[driver]") {
+  auto c = open();
+  auto st = c->prepare(q("SELECT CAST(?1 AS TEXT) IS NULL, CAST(?2 AS BIGINT) IS NULL, ?3 + 0"));
+  const auto nulls = [&] {
+    REQUIRE(st->step());
+    std::pair<bool, bool> out{st->get_bool(0), st->get_bool(1)};
+    CHECK_FALSE(st->step());
+    st->reset();
+    return out;
+  };
+  st->bind(0, std::string_view("x"));
+  st->bind(1, std::int64_t{5});
+  st->bind(2, std::int64_t{1});
+  CHECK(nulls() == std::pair{false, false});
+  st->bind(1, std::int64_t{6});  // the first is not bound again
+  st->bind(2, std::int64_t{1});
+  CHECK(nulls() == std::pair{true, false});
+  CHECK(nulls() == std::pair{true, true});  // nothing bound
+  st->bind(0, std::string_view("y"));
+  st->bind(1, std::int64_t{7});
+  st->bind(2, std::int64_t{1});
+  CHECK(nulls() == std::pair{false, false});
 }
 
 TEST_CASE("RETURNING yields generated keys and several rows", "[driver]") {

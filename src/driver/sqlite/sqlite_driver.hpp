@@ -71,8 +71,21 @@ class statement final : public driver::statement {
  private:
   enum class state { ready, row, done };
 
-  void prepare_bind();
-  void check_bind(int index, int rc);
+  // Binding after an execution starts a new one (SQLite refuses bindings on a running
+  // statement); the other bindings are kept, as SQLite keeps them across a reset.
+  void prepare_bind(int index) {
+    if (state_ != state::ready) [[unlikely]] {
+      sqlite3_reset(stmt_);
+      state_ = state::ready;
+    }
+    bound_ = true;
+    if (index >= 0 && index < 64) fresh_ |= std::uint64_t{1} << index;
+  }
+  void check_bind(int index, int rc) {
+    if (rc != SQLITE_OK) [[unlikely]] throw_bind_error(index, rc);
+  }
+  [[noreturn]] void throw_bind_error(int index, int rc);
+  void clear_stale_bindings();
   /// The value of column `col` of the current row; throws `programming_error` when there is no
   /// row or no such column.
   [[nodiscard]] sqlite3_value* column(int col) const {
@@ -86,8 +99,11 @@ class statement final : public driver::statement {
   sqlite3_stmt* stmt_;
   std::string sql_;
   bool read_only_;     // changes no rows: no affected-row bookkeeping
+  int params_;         // parameters the statement takes
   state state_ = state::ready;
   bool bound_ = false;  // parameters were bound since the last reset()
+  bool stale_ = false;  // parameters may hold values bound before the last reset()
+  std::uint64_t fresh_ = 0;  // parameters (the first 64) bound since the last reset()
   int columns_ = 0;     // result columns of the current execution
   std::int64_t affected_ = 0;
   std::int64_t total_changes_before_ = 0;

@@ -38,24 +38,27 @@ statement::statement(std::shared_ptr<handle> db, sqlite3_stmt* stmt, std::string
     : db_(std::move(db)),
       stmt_(stmt),
       sql_(std::move(sql)),
-      read_only_(sqlite3_stmt_readonly(stmt) != 0) {}
+      read_only_(sqlite3_stmt_readonly(stmt) != 0),
+      params_(sqlite3_bind_parameter_count(stmt)) {}
 
 statement::~statement() { sqlite3_finalize(stmt_); }
 
-int statement::param_count() const noexcept { return sqlite3_bind_parameter_count(stmt_); }
+int statement::param_count() const noexcept { return params_; }
 
-// Binding after an execution starts a new one (SQLite refuses bindings on a running statement);
-// the other bindings are kept, as SQLite keeps them across a reset.
-void statement::prepare_bind() {
-  if (state_ != state::ready) {
-    sqlite3_reset(stmt_);
-    state_ = state::ready;
+// reset() promises cleared bindings. Typed statements bind every parameter before each
+// execution, so instead of sqlite3_clear_bindings (which costs as much as binding again) the
+// parameters not bound since the reset are set to NULL here; only those, and only if any.
+void statement::clear_stale_bindings() {
+  const std::uint64_t all = params_ == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << params_) - 1;
+  if ((fresh_ & all) != all) {
+    for (int i = 0; i < params_; ++i) {
+      if ((fresh_ & (std::uint64_t{1} << i)) == 0) sqlite3_bind_null(stmt_, i + 1);
+    }
   }
-  bound_ = true;
+  stale_ = false;
 }
 
-void statement::check_bind(int index, int rc) {
-  if (rc == SQLITE_OK) return;
+void statement::throw_bind_error(int index, int rc) {
   if (rc == SQLITE_RANGE) {
     throw_error<programming_error>(
         fmt::format("parameter index {} is out of range: the statement has {} parameter(s) "
@@ -67,33 +70,33 @@ void statement::check_bind(int index, int rc) {
 }
 
 void statement::bind_null(int index) {
-  prepare_bind();
+  prepare_bind(index);
   check_bind(index, sqlite3_bind_null(stmt_, index + 1));
 }
 
 void statement::bind(int index, bool v) {
-  prepare_bind();
+  prepare_bind(index);
   check_bind(index, sqlite3_bind_int(stmt_, index + 1, v ? 1 : 0));
 }
 
 void statement::bind(int index, std::int64_t v) {
-  prepare_bind();
+  prepare_bind(index);
   check_bind(index, sqlite3_bind_int64(stmt_, index + 1, v));
 }
 
 void statement::bind(int index, double v) {
-  prepare_bind();
+  prepare_bind(index);
   check_bind(index, sqlite3_bind_double(stmt_, index + 1, v));
 }
 
 void statement::bind(int index, std::string_view v) {
-  prepare_bind();
+  prepare_bind(index);
   check_bind(index, sqlite3_bind_text64(stmt_, index + 1, non_null(v.data()), v.size(),
                                         SQLITE_STATIC, SQLITE_UTF8));
 }
 
 void statement::bind(int index, driver::blob_view v) {
-  prepare_bind();
+  prepare_bind(index);
   if (v.empty()) {
     check_bind(index, sqlite3_bind_zeroblob(stmt_, index + 1, 0));
   } else {
@@ -106,6 +109,7 @@ bool statement::step() {
     case state::done:  // SQLite would start over; the contract is "false until reset()"
       return false;
     case state::ready:
+      if (stale_) clear_stale_bindings();
       affected_ = 0;
       if (!read_only_) total_changes_before_ = sqlite3_total_changes64(db_->get());
       break;
@@ -140,9 +144,14 @@ void statement::reset() {
     state_ = state::ready;
   }
   if (bound_) {
-    sqlite3_clear_bindings(stmt_);
+    if (params_ > 64) {
+      sqlite3_clear_bindings(stmt_);
+    } else {
+      stale_ = true;  // cleared by the next step() unless bound again
+    }
     bound_ = false;
   }
+  fresh_ = 0;
   affected_ = 0;
 }
 
