@@ -475,6 +475,16 @@ TEST_CASE("distinct, NULLS FIRST / LAST, limit and offset, and terminal operatio
   // A page of names, by id.
   const auto page = db().select(col(&ml_model::name)).order_by(col(&ml_model::id)).limit(2).offset(1).all();
   CHECK(page == std::vector<std::string>{r.models[1].name, r.models[2].name});
+  // The LIMIT count is SQL text: one statement type run with counts 1, 3, 2 and 1 again gets
+  // the SQL of each count (cached per count), never another count's.
+  const auto first_names = [&](std::int64_t n) {
+    return db().select(col(&ml_model::name)).order_by(col(&ml_model::id)).limit(n).all();
+  };
+  for (const std::int64_t n : {1, 3, 2, 1}) {
+    const auto names = first_names(n);
+    REQUIRE(names.size() == static_cast<std::size_t>(n));
+    CHECK(names.back() == r.models[static_cast<std::size_t>(n) - 1].name);
+  }
 
   // Terminal operations on a projection, on the engine and on a connection.
   auto conn = db().connect();

@@ -97,9 +97,9 @@ TEST_CASE("group_by, having, and order_by with directions and NULL placement") {
                                    t::desc(col(&ml_model::name)).nulls_last(), &ml_model::id)
                          .limit(10)
                          .offset(20);
-  CHECK(lite(order) == R"(SELECT "models"."id", "models"."name", "models"."framework", "models"."accuracy", "models"."parent_id" FROM "models" ORDER BY "models"."accuracy" NULLS FIRST, "models"."name" DESC NULLS LAST, "models"."id" LIMIT ?1 OFFSET ?2)");
-  CHECK(pg(order) == R"(SELECT "models"."id", "models"."name", "models"."framework", "models"."accuracy", "models"."parent_id" FROM "models" ORDER BY "models"."accuracy" NULLS FIRST, "models"."name" DESC NULLS LAST, "models"."id" LIMIT $1 OFFSET $2)");
-  CHECK(bound(order) == std::vector<std::string>{"10", "20"});
+  CHECK(lite(order) == R"(SELECT "models"."id", "models"."name", "models"."framework", "models"."accuracy", "models"."parent_id" FROM "models" ORDER BY "models"."accuracy" NULLS FIRST, "models"."name" DESC NULLS LAST, "models"."id" LIMIT 10 OFFSET ?1)");
+  CHECK(pg(order) == R"(SELECT "models"."id", "models"."name", "models"."framework", "models"."accuracy", "models"."parent_id" FROM "models" ORDER BY "models"."accuracy" NULLS FIRST, "models"."name" DESC NULLS LAST, "models"."id" LIMIT 10 OFFSET $1)");
+  CHECK(bound(order) == std::vector<std::string>{"20"});  // LIMIT is SQL text: its shape
 
   const auto offset = t::select_from<ml_model>().offset(5);
   CHECK(lite(offset) == R"(SELECT "models"."id", "models"."name", "models"."framework", "models"."accuracy", "models"."parent_id" FROM "models" LIMIT -1 OFFSET ?1)");
@@ -211,9 +211,9 @@ TEST_CASE("set operations, with ORDER BY and LIMIT on the whole") {
                           .union_(archived)
                           .order_by(t::desc(col(&ml_model::name)))
                           .limit(3);
-  CHECK(lite(union_) == R"(SELECT "models"."name" FROM "models" WHERE "models"."framework" = ?1 UNION SELECT "archived_models"."name" FROM "archived_models" ORDER BY "name" DESC LIMIT ?2)");
-  CHECK(pg(union_) == R"(SELECT "models"."name" FROM "models" WHERE "models"."framework" = $1 UNION SELECT "archived_models"."name" FROM "archived_models" ORDER BY "name" DESC LIMIT $2)");
-  CHECK(bound(union_) == std::vector<std::string>{"jax", "3"});
+  CHECK(lite(union_) == R"(SELECT "models"."name" FROM "models" WHERE "models"."framework" = ?1 UNION SELECT "archived_models"."name" FROM "archived_models" ORDER BY "name" DESC LIMIT 3)");
+  CHECK(pg(union_) == R"(SELECT "models"."name" FROM "models" WHERE "models"."framework" = $1 UNION SELECT "archived_models"."name" FROM "archived_models" ORDER BY "name" DESC LIMIT 3)");
+  CHECK(bound(union_) == std::vector<std::string>{"jax"});
 
   CHECK(lite(names.union_all(archived)) == R"(SELECT "models"."name" FROM "models" UNION ALL SELECT "archived_models"."name" FROM "archived_models")");
   CHECK(pg(names.union_all(archived)) == R"(SELECT "models"."name" FROM "models" UNION ALL SELECT "archived_models"."name" FROM "archived_models")");
@@ -230,8 +230,8 @@ TEST_CASE("set operations, with ORDER BY and LIMIT on the whole") {
                            .union_all(t::select(col(&archived_model::name))
                                           .order_by(col(&archived_model::id))
                                           .limit(2));
-  CHECK(lite(limited) == R"(SELECT * FROM (SELECT "models"."name" FROM "models" ORDER BY "models"."id" LIMIT ?1) AS "first" UNION ALL SELECT * FROM (SELECT "archived_models"."name" FROM "archived_models" ORDER BY "archived_models"."id" LIMIT ?2))");
-  CHECK(pg(limited) == R"(SELECT * FROM (SELECT "models"."name" FROM "models" ORDER BY "models"."id" LIMIT $1) AS "first" UNION ALL (SELECT "archived_models"."name" FROM "archived_models" ORDER BY "archived_models"."id" LIMIT $2))");
+  CHECK(lite(limited) == R"(SELECT * FROM (SELECT "models"."name" FROM "models" ORDER BY "models"."id" LIMIT 2) AS "first" UNION ALL SELECT * FROM (SELECT "archived_models"."name" FROM "archived_models" ORDER BY "archived_models"."id" LIMIT 2))");
+  CHECK(pg(limited) == R"(SELECT * FROM (SELECT "models"."name" FROM "models" ORDER BY "models"."id" LIMIT 2) AS "first" UNION ALL (SELECT "archived_models"."name" FROM "archived_models" ORDER BY "archived_models"."id" LIMIT 2))");
 
   // A compound's ORDER BY names a labelled result column by its label.
   const auto by_label = t::select(col(&ml_model::name).as<"n">())
@@ -263,19 +263,19 @@ TEST_CASE("parameters of subqueries, CTEs and derived tables bind in the order t
   using recent = t::derived<ml_model, "recent">;
   const auto q =
       t::select(col<recent>(&ml_model::name), t::val(std::string("a")))
-          .from(recent::as(t::select_from<ml_model>().where(col(&ml_model::framework) == "b").limit(7)))
+          .from(recent::as(t::select_from<ml_model>().where(col(&ml_model::framework) == "b").offset(7)))
           .where(t::in(col<recent>(&ml_model::id),
                        t::select(col(&experiment::model_id)).where(col(&experiment::dataset) == "c")))
-          .limit(9);
+          .offset(9);
   CHECK(bound(q) == std::vector<std::string>{"a", "b", "7", "c", "9"});
   const std::string sql = lite(q);
   INFO(sql);
   // Each value's slot appears where its value belongs.
   CHECK(sql.find("CAST(?1 AS TEXT)") != std::string::npos);
   CHECK(sql.find("\"framework\" = ?2") != std::string::npos);
-  CHECK(sql.find("LIMIT ?3") != std::string::npos);
+  CHECK(sql.find("OFFSET ?3") != std::string::npos);
   CHECK(sql.find("\"dataset\" = ?4") != std::string::npos);
-  CHECK(sql.find("LIMIT ?5") != std::string::npos);
+  CHECK(sql.find("OFFSET ?5") != std::string::npos);
   // A derived table's columns are named after its row struct; names already right stay bare.
   CHECK(sql.find(R"("models"."name", )") != std::string::npos);
   CHECK(sql.find(R"(AS "name")") == std::string::npos);

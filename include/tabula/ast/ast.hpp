@@ -6,7 +6,7 @@
 /// it directly for conditions composed at run time.
 ///
 /// Values never appear in the tree, except `literal` (used only where SQL cannot take a
-/// parameter, such as DDL CHECK constraints). A `param` names a slot in the bind list; the
+/// parameter, such as DDL CHECK constraints, and for LIMIT counts, which the planner should see). A `param` names a slot in the bind list; the
 /// dialect prints it as `?N` (SQLite) or `$N` (PostgreSQL) with N = index + 1, so slots may be
 /// printed in any order and the same slot may be used twice.
 
@@ -88,7 +88,8 @@ struct param {
   std::uint32_t index = 0;
 };
 /// A value written into the SQL text, escaped by the dialect. Only for places where SQL takes
-/// no parameter (DDL); queries always use `param`.
+/// no parameter (DDL) or where the planner should see the value (a LIMIT count); other values
+/// in queries are always `param`.
 struct literal {
   value v;
 };
