@@ -128,7 +128,14 @@ class statement final : public driver::statement {
   void set_owned_text(std::size_t i);
   [[noreturn]] void throw_bad_param(std::size_t i, std::string_view value,
                                     std::string_view reason) const;
-  void check_column(int col) const;
+  void check_column(int col) const {
+    if (result_ == nullptr || row_ < 0 || row_ >= rows_ || col < 0 || col >= column_count())
+        [[unlikely]] {
+      throw_bad_column(col);
+    }
+  }
+  [[noreturn]] void throw_bad_column(int col) const;
+  [[noreturn]] void throw_null(int col, std::string_view target) const;
   [[nodiscard]] std::string_view value_of(int col, std::string_view target) const;
   [[nodiscard]] cell cell_of(int col, std::string_view target) const;
   [[noreturn]] void throw_not_convertible(int col, std::string_view target) const;

@@ -494,7 +494,7 @@ std::string_view statement::column_name(int col) const {
   return column_names_[static_cast<std::size_t>(col)];
 }
 
-void statement::check_column(int col) const {
+void statement::throw_bad_column(int col) const {
   if (result_ == nullptr || row_ < 0 || row_ >= rows_) {
     throw_error<programming_error>(
         fmt::format("no current row to read: call step() and read columns while it returns "
@@ -502,12 +502,10 @@ void statement::check_column(int col) const {
                     sql_),
         sql_);
   }
-  if (col < 0 || col >= column_count()) {
-    throw_error<programming_error>(
-        fmt::format("column index {} is out of range: the row has {} column(s) in: {}", col,
-                    column_count(), sql_),
-        sql_);
-  }
+  throw_error<programming_error>(
+      fmt::format("column index {} is out of range: the row has {} column(s) in: {}", col,
+                  column_count(), sql_),
+      sql_);
 }
 
 bool statement::is_null(int col) const {
@@ -516,14 +514,17 @@ bool statement::is_null(int col) const {
 }
 
 std::string_view statement::value_of(int col, std::string_view target) const {
-  if (is_null(col)) {
-    throw_error<conversion_error>(
-        fmt::format("column {} (\"{}\") is NULL, which cannot be read as {} in: {}", col,
-                    column_name(col), target, sql_),
-        sql_);
-  }
-  return {PQgetvalue(result_.get(), row_, col),
-          static_cast<std::size_t>(PQgetlength(result_.get(), row_, col))};
+  check_column(col);
+  PGresult* r = result_.get();
+  if (PQgetisnull(r, row_, col) != 0) [[unlikely]] throw_null(col, target);
+  return {PQgetvalue(r, row_, col), static_cast<std::size_t>(PQgetlength(r, row_, col))};
+}
+
+void statement::throw_null(int col, std::string_view target) const {
+  throw_error<conversion_error>(
+      fmt::format("column {} (\"{}\") is NULL, which cannot be read as {} in: {}", col,
+                  column_name(col), target, sql_),
+      sql_);
 }
 
 cell statement::cell_of(int col, std::string_view target) const {
