@@ -52,77 +52,21 @@ for target in bench_raw_sqlite bench_raw_postgres bench_soci bench_tabula; do
   fi
 done
 
-# --- throwaway PostgreSQL (same configuration as scripts/test.sh) ------------------------------
-pg_dir=""
-pg_bin=""
-pg_as_owner() {
-  # initdb and postgres refuse to run as root: run them as the `postgres` user then.
-  if [[ $EUID -eq 0 ]]; then
-    (cd / && runuser -u postgres -- "$@")
-  else
-    "$@"
-  fi
-}
+# --- throwaway PostgreSQL (the one scripts/test.sh starts) ------------------------------------
+# shellcheck source=lib/throwaway_pg.sh
+source "$repo/scripts/lib/throwaway_pg.sh"
 cleanup() {
   local rc=$?
-  if [[ -n "$pg_dir" && -d "$pg_dir" ]]; then
-    if [[ -f "$pg_dir/data/postmaster.pid" ]]; then
-      pg_as_owner "$pg_bin/pg_ctl" -D "$pg_dir/data" stop -m fast >/dev/null 2>&1 || true
-    fi
-    rm -rf "$pg_dir"
-  fi
+  stop_postgres
   exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-for d in /usr/lib/postgresql/15/bin $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV); do
-  if [[ -x "$d/initdb" && -x "$d/pg_ctl" ]]; then
-    pg_bin=$d
-    break
-  fi
-done
-[[ -n "$pg_bin" ]] || {
-  echo "bench.sh: PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin" >&2
+start_postgres tabula-bench-pg || {
+  echo "bench.sh: the PostgreSQL server could not be started" >&2
   exit 1
 }
-port=""
-for _ in $(seq 1 200); do
-  candidate=$((20000 + RANDOM % 40000))
-  if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null &&
-    [[ ! -e "/tmp/.s.PGSQL.$candidate" ]]; then
-    port=$candidate
-    break
-  fi
-done
-[[ -n "$port" ]] || {
-  echo "bench.sh: no free port found" >&2
-  exit 1
-}
-# /tmp rather than $TMPDIR: a unix socket path must stay under ~100 characters.
-pg_dir=$(mktemp -d /tmp/tabula-bench-pg.XXXXXX)
-[[ $EUID -eq 0 ]] && chown postgres: "$pg_dir"
-pg_as_owner "$pg_bin/initdb" -D "$pg_dir/data" -U postgres -A trust -E UTF8 --locale=C \
-  --no-sync >"$pg_dir/initdb.log" 2>&1 || {
-  cat "$pg_dir/initdb.log"
-  exit 1
-}
-cat >>"$pg_dir/data/postgresql.conf" <<EOF
-listen_addresses = ''
-port = $port
-unix_socket_directories = '$pg_dir'
-max_connections = 200
-fsync = off
-synchronous_commit = off
-full_page_writes = off
-EOF
-pg_as_owner "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 start \
-  >/dev/null || {
-  cat "$pg_dir/server.log"
-  exit 1
-}
-echo "bench.sh: PostgreSQL $("$pg_bin/postgres" --version | awk '{print $NF}') on $pg_dir:$port"
 
 # --- run -----------------------------------------------------------------------------------------
 # The source measured, for the report: the commit, and whether the work tree differs from it.
@@ -133,5 +77,5 @@ if [[ -z "$rev" ]]; then
     rev="$rev with uncommitted changes"
   fi
 fi
-/usr/bin/python3 bench/run.py --build "$build_dir" --pg-host "$pg_dir" --pg-port "$port" \
+/usr/bin/python3 bench/run.py --build "$build_dir" --pg-host "$pg_dir" --pg-port "$pg_port" \
   --command-line "scripts/bench.sh${*:+ $*}" --tabula-rev "$rev" "$@"

@@ -64,90 +64,16 @@ phase_end() {
 }
 
 # --- throwaway PostgreSQL cluster --------------------------------------------------------------
-pg_dir=""
-pg_bin=""
-pg_as_owner() {
-  # initdb and postgres refuse to run as root: run them as the `postgres` user then.
-  if [[ $EUID -eq 0 ]]; then
-    (cd / && runuser -u postgres -- "$@")
-  else
-    "$@"
-  fi
-}
+# shellcheck source=lib/throwaway_pg.sh
+source "$repo/scripts/lib/throwaway_pg.sh"
 cleanup() {
   local rc=$?
-  if [[ -n "$pg_dir" && -d "$pg_dir" ]]; then
-    if [[ -f "$pg_dir/data/postmaster.pid" ]]; then
-      pg_as_owner "$pg_bin/pg_ctl" -D "$pg_dir/data" stop -m immediate >/dev/null 2>&1 || true
-    fi
-    rm -rf "$pg_dir"
-  fi
+  stop_postgres
   exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-find_pg_bin() {
-  local d
-  for d in /usr/lib/postgresql/15/bin $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV); do
-    if [[ -x "$d/initdb" && -x "$d/pg_ctl" ]]; then
-      echo "$d"
-      return 0
-    fi
-  done
-  return 1
-}
-
-free_port() {
-  # A TCP port nobody listens on. The server listens only on its private unix socket, whose name
-  # carries the port, so this is belt and braces should listen_addresses ever be widened.
-  local port tries
-  for tries in $(seq 1 200); do
-    port=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return 0
-    fi
-  done
-  return 1
-}
-
-start_postgres() {
-  pg_bin=$(find_pg_bin) || {
-    echo "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin"
-    return 1
-  }
-  local port
-  port=$(free_port) || {
-    echo "no free TCP port found"
-    return 1
-  }
-  # /tmp rather than $TMPDIR: a unix socket path must stay under ~100 characters.
-  pg_dir=$(mktemp -d /tmp/tabula-pg.XXXXXX)
-  [[ $EUID -eq 0 ]] && chown postgres: "$pg_dir"
-  if ! pg_as_owner "$pg_bin/initdb" -D "$pg_dir/data" -U postgres -A trust -E UTF8 \
-    --locale=C --no-sync >"$pg_dir/initdb.log" 2>&1; then
-    cat "$pg_dir/initdb.log"
-    return 1
-  fi
-  cat >>"$pg_dir/data/postgresql.conf" <<EOF
-listen_addresses = ''
-port = $port
-unix_socket_directories = '$pg_dir'
-max_connections = 200
-fsync = off
-synchronous_commit = off
-full_page_writes = off
-EOF
-  if ! pg_as_owner "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
-    start >/dev/null; then
-    cat "$pg_dir/server.log" 2>/dev/null || true
-    return 1
-  fi
-  export TABULA_TEST_PG_URL="postgresql://postgres@/postgres?host=${pg_dir}&port=${port}"
-  echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $NF}') on $TABULA_TEST_PG_URL"
-}
 
 # --- build and test with one compiler ----------------------------------------------------------
 failures=()
@@ -209,7 +135,9 @@ scripts/deps.sh "${deps_sets[@]}"
 
 phase "start PostgreSQL"
 unset TABULA_TEST_PG_URL
-if ! start_postgres; then
+if start_postgres tabula-pg; then
+  export TABULA_TEST_PG_URL=$pg_url
+else
   if [[ $ci -eq 1 ]]; then
     echo "test.sh: CI=true and the PostgreSQL server could not be started: failing" >&2
     exit 1
