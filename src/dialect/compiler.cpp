@@ -263,8 +263,13 @@ void sql_compiler::write_node(sql_writer& w, const ast::star& n) const {
 void sql_compiler::write_node(sql_writer& w, const ast::param& n) const {
   if (w.ddl) fail("a parameter", "DDL takes no parameters. Use a literal.");
   if (n.index == UINT32_MAX) fail("a parameter", "the slot index is out of range.");
+  const bool next_in_sequence = n.index == w.param_count;
   w.param_count = std::max(w.param_count, n.index + 1);
-  write_placeholder(w.text, n.index);
+  if (next_in_sequence && n.index >= rules_.bare_placeholders_from) {
+    w.put('?');
+  } else {
+    write_placeholder(w.text, n.index);
+  }
 }
 
 void sql_compiler::write_node(sql_writer& w, const ast::literal& n) const {

@@ -58,6 +58,24 @@ TEST_CASE("identifiers, placeholders and literals", "[dialect]") {
   CHECK(pg().literal(tabula::blob{std::byte{1}}) == R"('\x01'::bytea)");
 }
 
+TEST_CASE("SQLite prints late placeholders in sequence bare: ? numbers like ?N", "[dialect]") {
+  // An INSERT of 40 rows of one column: slots 1-32 numbered, 33-40 bare (`?` is one more than
+  // the largest number so far), then slot 5 again, which must stay numbered.
+  tabula::ast::insert ins;
+  ins.table = tabula::ast::table_ref{"t", {}};
+  ins.columns = {"a"};
+  for (std::uint32_t i = 0; i < 40; ++i) ins.rows.push_back({p(i)});
+  ins.rows.push_back({p(4)});
+  const auto lite_sql = lite().compile(ins);
+  CHECK(lite_sql.param_count == 40);
+  CHECK_THAT(lite_sql.text, Contains("(?31), (?32), (?), (?), (?)"));
+  CHECK_THAT(lite_sql.text, Contains("(?), (?5)"));
+  CHECK(lite_sql.text.find("?33") == std::string::npos);
+  const auto pg_sql = pg().compile(ins);
+  CHECK_THAT(pg_sql.text, Contains("($32), ($33), ($34)"));
+  CHECK_THAT(pg_sql.text, Contains("($40), ($5)"));
+}
+
 TEST_CASE("compiling the same tree twice gives the same text", "[dialect]") {
   auto s = select_from({{col("m", "id"), ""}}, "models", "m");
   s.where = and_(eq(col("m", "a"), p(0)), gt(col("m", "b"), p(1)));
