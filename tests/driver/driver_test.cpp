@@ -217,6 +217,58 @@ TEST_CASE("getters convert only without loss", "[driver]") {
   CHECK_THROWS_AS(st->get_int64(0), tabula::programming_error);  // past the last row
 }
 
+TEST_CASE("every getter refuses a NULL of its own type, saying NULL", "[driver]") {
+  auto c = open();
+  recreate(*c, "nulls",
+           id_column() + ", flag BOOLEAN, n BIGINT, i4 INTEGER, x DOUBLE PRECISION, s TEXT, b " +
+               blob_type());
+  c->execute("INSERT INTO nulls (flag, n, i4, x, s, b) VALUES (NULL, NULL, NULL, NULL, NULL, NULL)");
+  c->execute("INSERT INTO nulls (flag, n, i4, x, s, b) VALUES (true, 5, 6, 7.5, '', NULL)");
+  auto st = c->prepare("SELECT flag, n, i4, x, s, b FROM nulls ORDER BY id");
+  REQUIRE(st->step());
+  for (int col = 0; col < 6; ++col) CHECK(st->is_null(col));
+  const auto says_null = [](const auto& read) {
+    CHECK_THAT(thrown<tabula::conversion_error>(read).what(), Contains("NULL"));
+  };
+  says_null([&] { (void)st->get_bool(0); });
+  says_null([&] { (void)st->get_int64(1); });
+  says_null([&] { (void)st->get_int64(2); });
+  says_null([&] { (void)st->get_double(3); });
+  says_null([&] { (void)st->get_text(4); });
+  says_null([&] { (void)st->get_blob(5); });
+  // The same columns holding values read as those values; an empty string is not NULL.
+  REQUIRE(st->step());
+  CHECK(st->get_bool(0));
+  CHECK(st->get_int64(1) == 5);
+  CHECK(st->get_int64(2) == 6);
+  CHECK(st->get_double(3) == 7.5);
+  CHECK_FALSE(st->is_null(4));
+  CHECK(st->get_text(4).empty());
+  CHECK_FALSE(st->step());
+}
+
+TEST_CASE("known_row_count: the whole result's size where the driver holds it", "[driver]") {
+  auto c = open();
+  recreate(*c, "counted", id_column() + ", n BIGINT");
+  c->execute("INSERT INTO counted (n) VALUES (1), (2), (3)");
+  auto st = c->prepare("SELECT n FROM counted ORDER BY n");
+  // PostgreSQL fetches a result whole; SQLite computes rows as it steps and does not know.
+  const std::int64_t expected = on_postgres() ? 3 : -1;
+  CHECK(st->known_row_count() == -1);  // not executed yet
+  std::int64_t rows = 0;
+  while (st->step()) {
+    CHECK(st->known_row_count() == expected);
+    ++rows;
+  }
+  CHECK(rows == 3);
+  st->reset();
+  st->set_streaming(true);  // rows one at a time: the total is not known on any backend
+  REQUIRE(st->step());
+  CHECK(st->known_row_count() == -1);
+  while (st->step()) {
+  }
+}
+
 TEST_CASE("reset() clears bindings: a parameter not bound again runs as NULL", "[driver]") {
   auto c = open();
   auto st = c->prepare(q("SELECT CAST(?1 AS TEXT) IS NULL, CAST(?2 AS BIGINT) IS NULL, ?3 + 0"));
@@ -844,7 +896,7 @@ TEST_CASE("bulk_load writes rows through COPY", "[driver][bulk]") {
                blob_type() + ", i4 INTEGER, amount NUMERIC(12, 2), ts TIMESTAMP");
   const std::vector<std::string> columns{"id", "flag", "n", "x", "s", "b", "i4", "amount", "ts"};
   auto w = bulk_load(*c, "bulk", columns);
-  if (w == nullptr) return;  // SQLite: multi-row INSERT statements are its bulk load
+  if (w == nullptr) return;  // SQLite: none (insert_many reuses one single-row INSERT)
   CHECK(w->sql() ==
         "COPY \"bulk\" (\"id\", \"flag\", \"n\", \"x\", \"s\", \"b\", \"i4\", \"amount\", \"ts\") "
         "FROM STDIN");
@@ -996,7 +1048,7 @@ TEST_CASE("bulk_load sends many rows in chunks", "[driver][bulk]") {
   recreate(*c, "bulk_many", "id BIGINT PRIMARY KEY, s TEXT NOT NULL");
   const std::vector<std::string> columns{"id", "s"};
   auto w = bulk_load(*c, "bulk_many", columns);
-  if (w == nullptr) return;              // SQLite: multi-row INSERT statements are its bulk load
+  if (w == nullptr) return;  // SQLite: none (insert_many reuses one single-row INSERT)
   constexpr std::int64_t rows = 100000;  // several MiB: many chunks
   const auto load = [&] {
     for (std::int64_t i = 1; i <= rows; ++i) {

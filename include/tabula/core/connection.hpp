@@ -97,24 +97,6 @@ void with_field(T& obj, std::size_t index, F&& f) {
   });
 }
 
-template <class T>
-bool generated_key_is_set(const T& obj, const table_info& t) {
-  bool set = false;
-  with_field(obj, *t.generated_field, [&](const auto& field) {
-    // Only an integer field is ever the generated key; other fields are never compared.
-    if constexpr (std::is_integral_v<std::remove_cvref_t<decltype(field)>>) set = field != 0;
-  });
-  return set;
-}
-
-/// Binds every field of `obj` except `skip` to consecutive slots from `b.next`.
-template <class T>
-void bind_fields(statement_binder& b, const T& obj, std::optional<std::size_t> skip = {}) {
-  reflect::for_each_field(obj, [&](const auto& field, auto i) {
-    if (skip != decltype(i)::value) b(field);
-  });
-}
-
 template <class T, class... K>
 void bind_key(statement_binder& b, const table_info& t, const K&... key) {
   if (sizeof...(K) != t.key_fields.size()) {
@@ -191,29 +173,9 @@ class connection : public detail::select_api<connection>,
   template <class T>
   T& insert(T& obj) {
     const table_info& t = table_of<T>();
-    const bool generate = t.generated_field && !detail::generated_key_is_set(obj, t);
-    const bool by_rowid = sql_dialect().capabilities().last_insert_id;
-    const compiled_sql& sql =
-        generate ? detail::cached_sql<detail::builtin_key<T, detail::builtin::insert>>(
-                       sql_dialect(), [&] { return detail::insert_statement(t, false, 1, !by_rowid); })
-                 : detail::cached_sql<detail::builtin_key<T, detail::builtin::insert_with_key>>(
-                       sql_dialect(), [&] { return detail::insert_statement(t, true, 1, false); });
-    auto st = prepare(sql);
-    detail::statement_binder b{*st};
-    detail::bind_fields(b, obj, generate ? t.generated_field : std::nullopt);
-    if (!generate) {
-      while (st->step()) {
-      }
-    } else if (by_rowid) {
-      while (st->step()) {
-      }
-      set_generated_key(t, obj, conn_->last_insert_id());
-    } else {
-      if (!st->step()) detail::dml::throw_unmatched_keys(t, "no key was returned");
-      set_generated_key(t, obj, detail::read_value<std::int64_t>(*st, 0));
-      while (st->step()) {
-      }
-    }
+    const bool with_key = detail::dml::gives_generated_key(obj, t);
+    auto st = prepare(single_insert_sql<T>(t, with_key));
+    insert_row(*st, obj, t, with_key);
     return obj;
   }
 
@@ -222,11 +184,10 @@ class connection : public detail::select_api<connection>,
   ///
   /// Elements that leave the generated key at 0 get the key the database generated written
   /// back, unless the range is of const elements. The fastest path each database has is taken:
-  /// - rows whose keys are not read back go through the bulk-load path where the driver has
-  ///   one (PostgreSQL: `COPY ... FROM STDIN`), otherwise as multi-row `INSERT ... VALUES (...),
-  ///   (...)` statements of up to 1000 rows under the database's parameter limit;
-  /// - rows whose keys are read back go as multi-row INSERTs with RETURNING, or, where the
-  ///   driver reports generated keys (SQLite), through one reused single-row INSERT.
+  /// - SQLite: one reused single-row INSERT, keys read with `sqlite3_last_insert_rowid()`;
+  /// - PostgreSQL: rows whose keys are not read back go through `COPY ... FROM STDIN`, the
+  ///   others as multi-row `INSERT ... VALUES (...), (...) RETURNING` statements of up to 1000
+  ///   rows under the database's parameter limit.
   template <std::ranges::input_range R>
   void insert_many(R&& range) {
     using T = std::remove_reference_t<std::ranges::range_reference_t<R>>;
@@ -433,24 +394,19 @@ class connection : public detail::select_api<connection>,
     return true;
   }
 
-  /// One chunk of `insert_many`: `c.count` rows from `rows`, as one multi-row statement, or, for
-  /// rows whose generated keys are read back on a database that reports them, as `c.count`
-  /// executions of one single-row statement.
+  /// One chunk of `insert_many`: `c.count` rows from `rows`, as one multi-row statement, or as
+  /// `c.count` executions of one single-row statement where the dialect prefers that or the
+  /// driver reports generated keys.
   template <bool WriteKeys, class T>
   void insert_rows(const table_info& t, T* const* rows, const detail::dml::insert_chunk& c) {
     using M = std::remove_const_t<T>;
     const bool read_keys = WriteKeys && !c.with_key && t.generated_field;
-    if (read_keys && sql_dialect().capabilities().last_insert_id) {
-      const compiled_sql& sql = detail::cached_sql<detail::builtin_key<M, detail::builtin::insert>>(
-          sql_dialect(), [&] { return detail::insert_statement(t, false, 1, false); });
-      auto st = prepare(sql);
+    const dialect_capabilities& caps = sql_dialect().capabilities();
+    if (caps.single_row_inserts || (read_keys && caps.last_insert_id)) {
+      auto st = prepare(single_insert_sql<M>(t, c.with_key));
       for (std::size_t i = 0; i < c.count; ++i) {
-        detail::statement_binder b{*st};
-        detail::dml::bind_model_row(b, *rows[i], t, false);
-        while (st->step()) {
-        }
+        insert_row(*st, *rows[i], t, c.with_key);
         st->reset();
-        if constexpr (WriteKeys) set_generated_key(t, *rows[i], conn_->last_insert_id());
       }
       return;
     }
@@ -486,6 +442,39 @@ class connection : public detail::select_api<connection>,
         ++n;
       }
       if (n != c.count) detail::dml::throw_unmatched_keys(t, "fewer keys than rows were returned");
+    }
+  }
+
+  /// The single-row INSERT of `T`: with the generated key as a column, or without it and
+  /// returning the generated key unless the driver reports it (`last_insert_id`).
+  template <class T>
+  const compiled_sql& single_insert_sql(const table_info& t, bool with_key) {
+    if (with_key) {
+      return detail::cached_sql<detail::builtin_key<T, detail::builtin::insert_with_key>>(
+          sql_dialect(), [&] { return detail::insert_statement(t, true, 1, false); });
+    }
+    return detail::cached_sql<detail::builtin_key<T, detail::builtin::insert>>(sql_dialect(), [&] {
+      return detail::insert_statement(t, false, 1, !sql_dialect().capabilities().last_insert_id);
+    });
+  }
+
+  /// Runs `single_insert_sql` for `obj` and, unless `obj` is const, writes the generated key
+  /// back into it.
+  template <class T>
+  void insert_row(driver::statement& st, T& obj, const table_info& t, bool with_key) {
+    detail::statement_binder b{st};
+    detail::dml::bind_model_row(b, obj, t, with_key);
+    if (with_key || sql_dialect().capabilities().last_insert_id) {
+      while (st.step()) {
+      }
+      if constexpr (!std::is_const_v<T>) {
+        if (!with_key) set_generated_key(t, obj, conn_->last_insert_id());
+      }
+      return;
+    }
+    if (!st.step()) detail::dml::throw_unmatched_keys(t, "no key was returned");
+    if constexpr (!std::is_const_v<T>) set_generated_key(t, obj, detail::read_value<std::int64_t>(st, 0));
+    while (st.step()) {
     }
   }
 

@@ -111,7 +111,14 @@ struct executor<connection> {
   static std::vector<typename S::row_type> all(connection& c, const S& s) {
     std::vector<typename S::row_type> rows;
     detail::row_reader_t<S> read;
-    c.run(s, [&](const driver::statement& st) { read(st, rows.emplace_back()); });
+    c.run(s, [&](const driver::statement& st) {
+      if (rows.empty()) {
+        if (const std::int64_t n = st.known_row_count(); n > 0) {
+          rows.reserve(static_cast<std::size_t>(n));
+        }
+      }
+      read(st, rows.emplace_back());
+    });
     return rows;
   }
 

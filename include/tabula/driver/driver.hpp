@@ -68,6 +68,11 @@ class statement {
 
   /// Rows inserted, updated or deleted by the last execution.
   [[nodiscard]] virtual std::int64_t affected_rows() const = 0;
+
+  /// While stepping through rows: how many rows the execution returned in all, when the driver
+  /// holds them all already (PostgreSQL without streaming); -1 when it does not know (SQLite,
+  /// which computes rows as it steps). Lets a caller collecting rows size its container once.
+  [[nodiscard]] virtual std::int64_t known_row_count() const { return -1; }
 };
 
 /// Rows written straight into one table through the database's bulk-load path (PostgreSQL's

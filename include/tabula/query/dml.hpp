@@ -523,8 +523,9 @@ bool gives_generated_key(const T& obj, const table_info& t) {
   if (!t.generated_field) return true;
   bool given = false;
   reflect::for_each_field(obj, [&](const auto& field, auto i) {
-    if (decltype(i)::value == *t.generated_field) {
-      given = !(field == std::remove_cvref_t<decltype(field)>{});
+    // Only an integer field is ever the generated key; other fields are never compared.
+    if constexpr (std::is_integral_v<std::remove_cvref_t<decltype(field)>>) {
+      if (decltype(i)::value == *t.generated_field) given = field != 0;
     }
   });
   return given;

@@ -113,6 +113,9 @@ class statement final : public driver::statement {
   [[nodiscard]] driver::blob_view get_blob(int col) const override;
 
   [[nodiscard]] std::int64_t affected_rows() const override { return affected_; }
+  [[nodiscard]] std::int64_t known_row_count() const override {
+    return streaming_ || !executed_ ? -1 : rows_;
+  }
 
  private:
   void describe_columns(const PGresult* description);
@@ -137,6 +140,12 @@ class statement final : public driver::statement {
   [[noreturn]] void throw_bad_column(int col) const;
   [[noreturn]] void throw_null(int col, std::string_view target) const;
   [[nodiscard]] std::string_view value_of(int col, std::string_view target) const;
+  /// The bytes of a value of the current row, without asking libpq whether it is NULL (a NULL
+  /// reads as 0 bytes); for the getters' fast paths, after `check_column`.
+  [[nodiscard]] std::string_view bytes_of(int col) const {
+    const PGresult* r = result_.get();
+    return {PQgetvalue(r, row_, col), static_cast<std::size_t>(PQgetlength(r, row_, col))};
+  }
   [[nodiscard]] cell cell_of(int col, std::string_view target) const;
   [[noreturn]] void throw_not_convertible(int col, std::string_view target) const;
 

@@ -331,11 +331,6 @@ bool decode_bytea_hex(std::string_view s, std::string& out) {
 
 }  // namespace
 
-bool is_text_type(unsigned oid) noexcept {
-  return oid == text_oid || oid == varchar_oid || oid == bpchar_oid || oid == name_oid ||
-         oid == unknown_oid;
-}
-
 bool reads_binary(unsigned oid) noexcept {
   switch (oid) {
     case bool_oid:

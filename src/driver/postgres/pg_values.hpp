@@ -1,7 +1,9 @@
 #pragma once
 // Reading PostgreSQL values from a result cell, in the binary or the text format, by type OID.
 
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,7 +40,10 @@ enum type_oid : unsigned {
 };
 
 /// Character types, whose binary format is the text itself.
-[[nodiscard]] bool is_text_type(unsigned oid) noexcept;
+[[nodiscard]] inline bool is_text_type(unsigned oid) noexcept {
+  return oid == text_oid || oid == varchar_oid || oid == bpchar_oid || oid == name_oid ||
+         oid == unknown_oid;
+}
 
 /// Whether every getter reads this type in the binary format. A statement with a result
 /// column of any other type (arrays, intervals, enums, domains, extension types) asks for
@@ -62,6 +67,18 @@ struct cell {
 [[nodiscard]] std::optional<double> to_double(const cell& c);
 [[nodiscard]] std::optional<std::string_view> to_text(const cell& c, std::string& scratch);
 [[nodiscard]] std::optional<driver::blob_view> to_blob(const cell& c, std::string& scratch);
+
+/// The big-endian integer in the first 4 or 8 bytes of `p`.
+[[nodiscard]] inline std::uint32_t load_be32(const char* p) noexcept {
+  std::uint32_t v;
+  std::memcpy(&v, p, sizeof v);
+  return std::endian::native == std::endian::big ? v : __builtin_bswap32(v);
+}
+[[nodiscard]] inline std::uint64_t load_be64(const char* p) noexcept {
+  std::uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  return std::endian::native == std::endian::big ? v : __builtin_bswap64(v);
+}
 
 /// Big-endian encodings of the binary parameter formats.
 void put_be16(char* out, std::uint16_t v) noexcept;

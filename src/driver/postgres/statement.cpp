@@ -548,31 +548,57 @@ void statement::throw_not_convertible(int col, std::string_view target) const {
       sql_);
 }
 
+// Each getter first tries the value's usual binary form (the type a tabula schema gives the
+// column), reading the bytes without asking libpq about NULL: a NULL has no bytes, so it fails
+// the size check and takes the general path, which reports it.
+
 bool statement::get_bool(int col) const {
   constexpr std::string_view target = "a bool";
-  const cell c = cell_of(col, target);
-  if (auto v = to_bool(c)) return *v;
+  check_column(col);
+  if (result_format_ == 1 && column_types_[static_cast<std::size_t>(col)] == bool_oid) {
+    if (const auto b = bytes_of(col); b.size() == 1) return b[0] != 0;
+  }
+  if (auto v = to_bool(cell_of(col, target))) return *v;
   throw_not_convertible(col, target);
 }
 
 std::int64_t statement::get_int64(int col) const {
   constexpr std::string_view target = "a 64-bit integer";
-  const cell c = cell_of(col, target);
-  if (auto v = to_int64(c)) return *v;
+  check_column(col);
+  if (result_format_ == 1) {
+    const unsigned type = column_types_[static_cast<std::size_t>(col)];
+    if (type == int8_oid) {
+      if (const auto b = bytes_of(col); b.size() == 8) {
+        return static_cast<std::int64_t>(load_be64(b.data()));
+      }
+    } else if (type == int4_oid) {
+      if (const auto b = bytes_of(col); b.size() == 4) {
+        return static_cast<std::int32_t>(load_be32(b.data()));
+      }
+    }
+  }
+  if (auto v = to_int64(cell_of(col, target))) return *v;
   throw_not_convertible(col, target);
 }
 
 double statement::get_double(int col) const {
   constexpr std::string_view target = "a double";
-  const cell c = cell_of(col, target);
-  if (auto v = to_double(c)) return *v;
+  check_column(col);
+  if (result_format_ == 1 && column_types_[static_cast<std::size_t>(col)] == float8_oid) {
+    if (const auto b = bytes_of(col); b.size() == 8) return std::bit_cast<double>(load_be64(b.data()));
+  }
+  if (auto v = to_double(cell_of(col, target))) return *v;
   throw_not_convertible(col, target);
 }
 
 std::string_view statement::get_text(int col) const {
   constexpr std::string_view target = "text";
-  const cell c = cell_of(col, target);
-  if (auto v = to_text(c, scratch_[static_cast<std::size_t>(col)])) return *v;
+  check_column(col);
+  if (is_text_type(column_types_[static_cast<std::size_t>(col)])) {
+    // The same bytes in both formats. Empty: an empty string, or NULL.
+    if (const auto b = bytes_of(col); !b.empty()) return b;
+  }
+  if (auto v = to_text(cell_of(col, target), scratch_[static_cast<std::size_t>(col)])) return *v;
   throw_not_convertible(col, target);
 }
 
