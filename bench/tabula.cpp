@@ -7,7 +7,6 @@
 
 #include <cstdio>
 #include <string>
-#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -158,22 +157,17 @@ int main(int argc, char** argv) {
       }
       case bench::op::o8: {
         fill(conn, cfg.rows, cfg.posts_per_user);
-        std::vector<bench::UserWithPosts> out;
+        std::vector<std::pair<User, std::vector<Post>>> out;
         m = bench::measure([&] {
-          std::vector<std::tuple<User, Post>> rows =
-              conn.select<User, Post>()
-                  .join<Post>(col(&Post::user_id) == col(&User::id))
-                  .order_by(col(&User::id), col(&Post::id))
-                  .all();
-          for (auto& [user, post] : rows) {
-            if (out.empty() || out.back().user.id != user.id) out.emplace_back().user = std::move(user);
-            out.back().posts.push_back(std::move(post));
-          }
+          out = conn.select<User, Post>()
+                    .join<Post>(col(&Post::user_id) == col(&User::id))
+                    .order_by(col(&User::id), col(&Post::id))
+                    .grouped();
         });
         bench::checksum sum;
-        for (const auto& up : out) {
-          bench::add_user(sum, up.user);
-          for (const Post& p : up.posts)
+        for (const auto& [user, posts] : out) {
+          bench::add_user(sum, user);
+          for (const Post& p : posts)
             sum.add_unordered(static_cast<std::uint64_t>(p.id) + p.title.size() + p.body.size());
         }
         result_check = sum.str();

@@ -202,6 +202,84 @@ TEST_CASE("inner, left, right, full and cross joins read the optional side as op
         static_cast<std::int64_t>(r.models.size() * r.experiments.size()));
 }
 
+/// The rows of `all()` grouped by hand: parents by key in order of first appearance.
+template <class Child, class Rows>
+std::vector<std::pair<ml_model, std::vector<Child>>> group_by_model(const Rows& rows) {
+  std::vector<std::pair<ml_model, std::vector<Child>>> out;
+  for (const auto& [m, child] : rows) {
+    auto it = std::find_if(out.begin(), out.end(), [&](const auto& g) { return g.first.id == m.id; });
+    if (it == out.end()) it = out.insert(out.end(), {m, {}});
+    if constexpr (std::is_same_v<std::remove_cvref_t<decltype(child)>, std::optional<Child>>) {
+      if (child) it->second.push_back(*child);
+    } else {
+      it->second.push_back(child);
+    }
+  }
+  return out;
+}
+
+TEST_CASE("grouped() collects the rows of a join under each model, by its primary key") {
+  const registry r;
+  // A run of bert scored between t5-small's and t5's: ordered by score, bert's runs are not
+  // adjacent, and must still land in one group.
+  run late{0, r.models[0].id, "squad", 0.55, 99};
+  db().insert(late);
+  const auto on = col(&run::model_id) == col(&ml_model::id);
+  const auto by_score = db().select<ml_model, run>().join<run>(on).order_by(col(&run::score));
+
+  const std::vector<std::pair<ml_model, std::vector<run>>> groups = by_score.grouped();
+  const auto rows = by_score.all();
+  CHECK(groups == group_by_model<run>(rows));
+  // One group per model with runs, each run under its own model, every run once.
+  std::set<std::int64_t> seen;
+  std::size_t runs = 0;
+  for (const auto& [m, rs] : groups) {
+    CHECK(seen.insert(m.id).second);
+    CHECK(m == *r.model(m.id));
+    for (const run& x : rs) CHECK(x.model_id == m.id);
+    runs += rs.size();
+  }
+  CHECK(runs == r.runs.size() + 1);
+  CHECK(groups.size() == 4);                 // bert, bert-ft, t5, t5-small
+  CHECK(groups.front().first.name == "t5-small");  // the lowest score comes first
+  const auto bert = std::find_if(groups.begin(), groups.end(),
+                                 [&](const auto& g) { return g.first.id == r.models[0].id; });
+  REQUIRE(bert != groups.end());
+  REQUIRE(bert->second.size() == 4);
+  CHECK(bert->second.front().id == late.id);  // rows keep the select's order within a group
+  CHECK(std::is_sorted(bert->second.begin(), bert->second.end(),
+                       [](const run& a, const run& b) { return a.score < b.score; }));
+
+  // LEFT JOIN: a model without runs has an empty list.
+  const auto left = db().select<ml_model, run>()
+                        .left_join<run>(on)
+                        .order_by(col(&ml_model::id), col(&run::id))
+                        .grouped();
+  REQUIRE(left.size() == r.models.size());
+  for (std::size_t i = 0; i < left.size(); ++i) {
+    CHECK(left[i].first == r.models[i]);
+    const auto expected = static_cast<std::size_t>(
+        std::count_if(r.runs.begin(), r.runs.end(), [&](const run& x) {
+          return x.model_id == r.models[i].id;
+        })) + (i == 0 ? 1 : 0);
+    CHECK(left[i].second.size() == expected);
+  }
+  CHECK(left[2].second.empty());  // bert-ft2 has no run
+
+  // A value under each model, through a connection inside a transaction.
+  auto conn = db().connect();
+  auto tx = conn.begin();
+  const auto scores = conn.select(t::all_of<ml_model>, col(&run::score))
+                          .join<run>(on)
+                          .order_by(t::desc(&run::score))
+                          .grouped();
+  CHECK(scores == group_by_model<double>(conn.select(t::all_of<ml_model>, col(&run::score))
+                                             .join<run>(on)
+                                             .order_by(t::desc(&run::score))
+                                             .all()));
+  CHECK(scores.front().second.front() == 0.90);  // bert-ft's best comes first
+}
+
 TEST_CASE("a self-join through an alias pairs employees with their managers") {
   const registry r;
   using manager = t::alias<employee, "manager">;

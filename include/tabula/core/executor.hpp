@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "tabula/core/connection.hpp"
+#include "tabula/core/detail/grouping.hpp"
 #include "tabula/core/engine.hpp"
 #include "tabula/query/executable.hpp"
 
@@ -123,6 +124,20 @@ struct executor<connection> {
   }
 
   template <class S>
+  static auto grouped(connection& c, const S& s) {
+    using row = typename S::row_type;
+    static_assert(detail::group_row<row>::value,
+                  "tabula: grouped() needs a select of two items with a whole model first, not on "
+                  "the optional side of an outer join: e.g. select<User, Post>() with join, or "
+                  "select<User, Post>() with left_join. Its rows are grouped under that model.");
+    if constexpr (detail::group_row<row>::value) {  // else only the message above
+      detail::row_grouper<row> grouper(table_of<typename detail::group_row<row>::parent>());
+      c.run(s, [&](const driver::statement& st) { grouper.add(st); });
+      return std::move(grouper).take();
+    }
+  }
+
+  template <class S>
   static std::optional<typename S::row_type> first(connection& c, const S& s) {
     std::optional<typename S::row_type> row;
     detail::row_reader_t<S> read;
@@ -142,8 +157,8 @@ struct executor<connection> {
       if (n++ == 0) read(st, row.emplace());
     });
     if (n > 1) {
-      detail::throw_error<multiple_results_error>(
-          "tabula: expected at most one row, found " + std::to_string(n));
+      detail::throw_error<multiple_results_error>("tabula: expected at most one row, found " +
+                                                  std::to_string(n));
     }
     return row;
   }
@@ -156,8 +171,7 @@ struct executor<connection> {
   }
 
   template <class S>
-  static typename detail::scalar_of<typename S::row_type>::type scalar(connection& c,
-                                                                        const S& s) {
+  static typename detail::scalar_of<typename S::row_type>::type scalar(connection& c, const S& s) {
     auto row = first(c, s);
     if (!row) detail::throw_error<no_result_error>("tabula: scalar() found no row");
     if constexpr (detail::is_tuple<typename S::row_type>::value) {
@@ -204,6 +218,11 @@ struct executor<engine> {
   static auto all(engine& e, const S& s) {
     auto c = e.connect();
     return conn_exec::all(c, s);
+  }
+  template <class S>
+  static auto grouped(engine& e, const S& s) {
+    auto c = e.connect();
+    return conn_exec::grouped(c, s);
   }
   template <class S>
   static auto first(engine& e, const S& s) {

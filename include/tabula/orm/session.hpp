@@ -67,7 +67,8 @@ void append_identity(std::string& out, const V& v) {
     out.append(reinterpret_cast<const char*>(&size), sizeof size);  // NOLINT: byte view
     out.append(s);
   } else if constexpr (std::is_same_v<V, std::span<const std::byte>>) {
-    append_identity(out, std::string_view(reinterpret_cast<const char*>(v.data()), v.size()));  // NOLINT
+    append_identity(out,
+                    std::string_view(reinterpret_cast<const char*>(v.data()), v.size()));  // NOLINT
   } else if constexpr (std::is_enum_v<V>) {
     append_identity(out, static_cast<std::underlying_type_t<V>>(v));
   } else {
@@ -136,8 +137,7 @@ class tracked_base {
 template <class T>
 class tracked final : public tracked_base {
  public:
-  tracked(T obj, object_state state)
-      : tracked_base(table_of<T>(), state), object_(std::move(obj)) {
+  tracked(T obj, object_state state) : tracked_base(table_of<T>(), state), object_(std::move(obj)) {
     if (state == object_state::persistent) {
       flushed_ = object_;
       committed_ = object_;
@@ -249,7 +249,8 @@ class session {
   /// session's lifetime. The row is inserted at the next flush or commit.
   template <class T>
   T& add(T obj) {
-    auto entry = std::make_unique<detail::tracked<T>>(std::move(obj), detail::object_state::pending);
+    auto entry =
+        std::make_unique<detail::tracked<T>>(std::move(obj), detail::object_state::pending);
     T& ref = entry->object();
     objects_.push_back(std::move(entry));
     return ref;
@@ -269,7 +270,8 @@ class session {
     autoflush();
     auto row = conn().get<T>(key...);
     if (!row) return nullptr;
-    auto entry = std::make_unique<detail::tracked<T>>(std::move(*row), detail::object_state::persistent);
+    auto entry =
+        std::make_unique<detail::tracked<T>>(std::move(*row), detail::object_state::persistent);
     T& ref = entry->object();
     track_persistent(std::move(entry));
     return &ref;
@@ -291,7 +293,8 @@ class session {
       if (known->state() != detail::object_state::persistent) return nullptr;
       return &static_cast<detail::tracked<T>*>(known)->object();
     }
-    auto entry = std::make_unique<detail::tracked<T>>(std::move(row), detail::object_state::persistent);
+    auto entry =
+        std::make_unique<detail::tracked<T>>(std::move(row), detail::object_state::persistent);
     T* ref = &entry->object();
     track_persistent(std::move(entry));
     return ref;
@@ -388,6 +391,12 @@ struct executor<session> {
     } else {
       return rows;
     }
+  }
+  /// Grouped rows are plain values, like every row of several items: not tracked.
+  template <class S>
+  static auto grouped(session& s, const S& stmt) {
+    s.autoflush();
+    return executor<connection>::grouped(s.conn(), stmt);
   }
   template <class S>
   static auto first(session& s, const S& stmt) {

@@ -2,10 +2,10 @@
 /// \file executable.hpp
 /// How a typed statement runs. A statement built from `db.query<T>()`, `conn.query<T>()` or
 /// `session.query<T>()` remembers its *source* (engine, connection or session) and offers the
-/// terminal operations `all()`, `first()`, `one()`, `one_or_none()`, `scalar()`, `count()`,
-/// `exists()`, `stream()` and `execute()`. The query layer only declares them: each source
-/// type specializes `executor<Source>` (core for engine and connection, the ORM layer for
-/// session), so this layer knows nothing of connections.
+/// terminal operations `all()`, `grouped()`, `first()`, `one()`, `one_or_none()`, `scalar()`,
+/// `count()`, `exists()`, `stream()` and `execute()`. The query layer only declares them: each
+/// source type specializes `executor<Source>` (core for engine and connection, the ORM layer
+/// for session), so this layer knows nothing of connections.
 ///
 /// The statement protocol every typed statement `S` follows:
 ///   using row_type = ...;                        // a model, a std::tuple, or void (no rows)
@@ -32,6 +32,9 @@ class executable {
  public:
   /// Every row.
   [[nodiscard]] auto all() const { return exec::all(source(), self()); }
+  /// The rows of a select of (model, child) grouped under each model by its primary key:
+  /// `std::vector<std::pair<Model, std::vector<Child>>>`, models in the order they first appear.
+  [[nodiscard]] auto grouped() const { return exec::grouped(source(), self()); }
   /// The first row, if any.
   [[nodiscard]] auto first() const { return exec::first(source(), self()); }
   /// Exactly one row: `no_result_error` when none, `multiple_results_error` when more.

@@ -429,8 +429,8 @@ void statement::send_prepared() {
   stream_open_ = true;
   if (PQsetSingleRowMode(conn) == 0) {
     finish_stream();
-    throw_error<operational_error>(
-        fmt::format("could not switch to single-row mode in: {}", sql_), sql_);
+    throw_error<operational_error>(fmt::format("could not switch to single-row mode in: {}", sql_),
+                                   sql_);
   }
 }
 
@@ -516,7 +516,8 @@ bool statement::is_null(int col) const {
 std::string_view statement::value_of(int col, std::string_view target) const {
   check_column(col);
   PGresult* r = result_.get();
-  if (PQgetisnull(r, row_, col) != 0) [[unlikely]] throw_null(col, target);
+  if (PQgetisnull(r, row_, col) != 0) [[unlikely]]
+    throw_null(col, target);
   return {PQgetvalue(r, row_, col), static_cast<std::size_t>(PQgetlength(r, row_, col))};
 }
 
@@ -585,7 +586,8 @@ double statement::get_double(int col) const {
   constexpr std::string_view target = "a double";
   check_column(col);
   if (result_format_ == 1 && column_types_[static_cast<std::size_t>(col)] == float8_oid) {
-    if (const auto b = bytes_of(col); b.size() == 8) return std::bit_cast<double>(load_be64(b.data()));
+    if (const auto b = bytes_of(col); b.size() == 8)
+      return std::bit_cast<double>(load_be64(b.data()));
   }
   if (auto v = to_double(cell_of(col, target))) return *v;
   throw_not_convertible(col, target);
