@@ -206,7 +206,9 @@ TEST_CASE("inner, left, right, full and cross joins read the optional side as op
 template <class Child, class Rows>
 std::vector<std::pair<ml_model, std::vector<Child>>> group_by_model(const Rows& rows) {
   std::vector<std::pair<ml_model, std::vector<Child>>> out;
-  for (const auto& [m, child] : rows) {
+  for (const auto& row : rows) {
+    const ml_model& m = std::get<0>(row);
+    const auto& child = std::get<1>(row);
     auto it = std::find_if(out.begin(), out.end(), [&](const auto& g) { return g.first.id == m.id; });
     if (it == out.end()) it = out.insert(out.end(), {m, {}});
     if constexpr (std::is_same_v<std::remove_cvref_t<decltype(child)>, std::optional<Child>>) {
