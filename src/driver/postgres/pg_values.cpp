@@ -19,12 +19,17 @@ namespace {
 constexpr std::int64_t usecs_per_day = 86'400'000'000;
 constexpr std::int64_t days_1970_to_2000 = 10'957;
 
+/// The big-endian integer of 2, 4 or 8 bytes at `offset`.
 std::uint64_t get_be(std::string_view d, std::size_t offset, std::size_t bytes) noexcept {
-  std::uint64_t v = 0;
-  for (std::size_t i = 0; i < bytes; ++i) {
-    v = (v << 8) | static_cast<unsigned char>(d[offset + i]);
+  const char* p = d.data() + offset;
+  switch (bytes) {
+    case 2:
+      return load_be16(p);
+    case 4:
+      return load_be32(p);
+    default:
+      return load_be64(p);
   }
-  return v;
 }
 
 std::int16_t get_i16(std::string_view d, std::size_t offset) noexcept {

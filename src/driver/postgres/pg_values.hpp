@@ -68,7 +68,12 @@ struct cell {
 [[nodiscard]] std::optional<std::string_view> to_text(const cell& c, std::string& scratch);
 [[nodiscard]] std::optional<driver::blob_view> to_blob(const cell& c, std::string& scratch);
 
-/// The big-endian integer in the first 4 or 8 bytes of `p`.
+/// The big-endian integer in the first 2, 4 or 8 bytes of `p`.
+[[nodiscard]] inline std::uint16_t load_be16(const char* p) noexcept {
+  std::uint16_t v;
+  std::memcpy(&v, p, sizeof v);
+  return std::endian::native == std::endian::big ? v : __builtin_bswap16(v);
+}
 [[nodiscard]] inline std::uint32_t load_be32(const char* p) noexcept {
   std::uint32_t v;
   std::memcpy(&v, p, sizeof v);

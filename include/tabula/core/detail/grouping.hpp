@@ -8,7 +8,6 @@
 #include <cstddef>
 #include <optional>
 #include <set>
-#include <string>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
@@ -17,7 +16,6 @@
 
 #include "tabula/core/detail/bind.hpp"
 #include "tabula/driver/driver.hpp"
-#include "tabula/error.hpp"
 #include "tabula/reflect/reflect.hpp"
 #include "tabula/schema/table.hpp"
 
