@@ -240,9 +240,11 @@ class connection : public detail::select_api<connection>,
     auto st = prepare(sql);
     detail::statement_binder b{*st};
     detail::bind_key<T>(b, t, key...);
-    if (!st->step()) return std::nullopt;
-    std::optional<T> out(std::in_place);
-    detail::read_row(*st, *out);
+    std::optional<T> out;  // the one object returned on every path: no move of the row
+    if (st->step()) {
+      detail::positional_reader<T> read;
+      out.emplace(detail::current_row<decltype(read)>{read, *st});
+    }
     return out;
   }
 

@@ -118,7 +118,7 @@ struct executor<connection> {
           rows.reserve(static_cast<std::size_t>(n));
         }
       }
-      read(st, rows.emplace_back());
+      rows.emplace_back(detail::current_row<decltype(read)>{read, st});
     });
     return rows;
   }
@@ -142,7 +142,7 @@ struct executor<connection> {
     std::optional<typename S::row_type> row;
     detail::row_reader_t<S> read;
     c.run(s, [&](const driver::statement& st) {
-      read(st, row.emplace());
+      row.emplace(detail::current_row<decltype(read)>{read, st});
       return false;
     });
     return row;
@@ -154,7 +154,7 @@ struct executor<connection> {
     std::int64_t n = 0;
     detail::row_reader_t<S> read;
     c.run(s, [&](const driver::statement& st) {
-      if (n++ == 0) read(st, row.emplace());
+      if (n++ == 0) row.emplace(detail::current_row<decltype(read)>{read, st});
     });
     if (n > 1) {
       detail::throw_error<multiple_results_error>("tabula: expected at most one row, found " +

@@ -56,18 +56,28 @@ void check_column_count(const driver::statement& st, int expected, std::string_v
 template <class Row>
 class by_name_reader {
  public:
+  using row_type = Row;
+
   void operator()(const driver::statement& st, Row& out) {
-    if (!mapped_) {
-      map_columns_by_name(st, names_of<Row>().columns, reflect::type_name<Row>(), columns_);
-      mapped_ = true;
-    }
+    map(st);
     reflect::for_each_field(out, [&](auto& field, auto index) {
       using F = std::remove_cvref_t<decltype(field)>;
       field = read_value<F>(st, columns_[decltype(index)::value]);
     });
   }
+  Row make(const driver::statement& st) {
+    map(st);
+    return make_row<Row>(st, [this](std::size_t i) { return columns_[i]; });
+  }
 
  private:
+  void map(const driver::statement& st) {
+    if (!mapped_) {
+      map_columns_by_name(st, names_of<Row>().columns, reflect::type_name<Row>(), columns_);
+      mapped_ = true;
+    }
+  }
+
   std::array<int, reflect::field_count<Row>> columns_{};
   bool mapped_ = false;
 };
@@ -75,7 +85,9 @@ class by_name_reader {
 /// Reads a row by position: models, tuples and values from consecutive columns.
 template <class Row>
 struct positional_reader {
+  using row_type = Row;
   void operator()(const driver::statement& st, Row& out) const { read_result(st, out); }
+  Row make(const driver::statement& st) const { return make_result<Row>(st); }
 };
 
 template <class S>

@@ -88,6 +88,13 @@ inline constexpr std::size_t field_count = detail::engine<T>::count;
 template <class T, std::size_t I>
 using field_type = std::remove_cv_t<typename detail::engine<T>::template type<I>>;
 
+/// True when `T{v0, v1, ...}`, one value per reflected field in order, initializes every
+/// field: an aggregate reflected by Boost.PFR (its fields are its members, in declaration
+/// order; a Hana-adapted class may list them in another order, or have constructors).
+template <class T>
+inline constexpr bool brace_constructible =
+    std::is_same_v<detail::engine<T>, detail::aggregate_engine<std::remove_cv_t<T>>>;
+
 /// The name of field `I` of `T`, as written in the class.
 template <class T, std::size_t I>
 consteval std::string_view field_name() {

@@ -86,6 +86,11 @@ class statement final : public driver::statement {
   }
   [[noreturn]] void throw_bind_error(int index, int rc);
   void clear_stale_bindings();
+  // The conversions a getter makes when the column's storage class is not the usual one for
+  // the C++ type, or that throw; out of line, so the usual path stays a few instructions.
+  [[nodiscard]] std::int64_t int64_from_other(int col, sqlite3_value* v) const;
+  [[nodiscard]] double double_from_other(int col, sqlite3_value* v) const;
+  [[nodiscard]] std::string_view text_from_other(int col, sqlite3_value* v) const;
   /// The value of column `col` of the current row; throws `programming_error` when there is no
   /// row or no such column.
   [[nodiscard]] sqlite3_value* column(int col) const {
@@ -100,6 +105,7 @@ class statement final : public driver::statement {
   std::string sql_;
   bool read_only_;     // changes no rows: no affected-row bookkeeping
   int params_;         // parameters the statement takes
+  std::uint64_t all_params_;  // one bit per parameter, for the first 64
   state state_ = state::ready;
   bool bound_ = false;  // parameters were bound since the last reset()
   bool stale_ = false;  // parameters may hold values bound before the last reset()

@@ -39,7 +39,8 @@ statement::statement(std::shared_ptr<handle> db, sqlite3_stmt* stmt, std::string
       stmt_(stmt),
       sql_(std::move(sql)),
       read_only_(sqlite3_stmt_readonly(stmt) != 0),
-      params_(sqlite3_bind_parameter_count(stmt)) {}
+      params_(sqlite3_bind_parameter_count(stmt)),
+      all_params_(params_ >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << params_) - 1) {}
 
 statement::~statement() { sqlite3_finalize(stmt_); }
 
@@ -47,15 +48,11 @@ int statement::param_count() const noexcept { return params_; }
 
 // reset() promises cleared bindings. Typed statements bind every parameter before each
 // execution, so instead of sqlite3_clear_bindings (which costs as much as binding again) the
-// parameters not bound since the reset are set to NULL here; only those, and only if any.
+// parameters not bound since the reset are set to NULL by step(); only those, and only if any.
 void statement::clear_stale_bindings() {
-  const std::uint64_t all = params_ == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << params_) - 1;
-  if ((fresh_ & all) != all) {
-    for (int i = 0; i < params_; ++i) {
-      if ((fresh_ & (std::uint64_t{1} << i)) == 0) sqlite3_bind_null(stmt_, i + 1);
-    }
+  for (int i = 0; i < params_; ++i) {
+    if ((fresh_ & (std::uint64_t{1} << i)) == 0) sqlite3_bind_null(stmt_, i + 1);
   }
-  stale_ = false;
 }
 
 void statement::throw_bind_error(int index, int rc) {
@@ -109,7 +106,10 @@ bool statement::step() {
     case state::done:  // SQLite would start over; the contract is "false until reset()"
       return false;
     case state::ready:
-      if (stale_) clear_stale_bindings();
+      if (stale_) {
+        if ((fresh_ & all_params_) != all_params_) clear_stale_bindings();
+        stale_ = false;
+      }
       affected_ = 0;
       if (!read_only_) total_changes_before_ = sqlite3_total_changes64(db_->get());
       break;
@@ -212,9 +212,12 @@ bool statement::get_bool(int col) const {
 
 std::int64_t statement::get_int64(int col) const {
   sqlite3_value* v = column(col);
-  const int type = sqlite3_value_type(v);
-  if (type == SQLITE_INTEGER) return sqlite3_value_int64(v);
-  if (type == SQLITE_FLOAT) {
+  if (sqlite3_value_type(v) == SQLITE_INTEGER) [[likely]] return sqlite3_value_int64(v);
+  return int64_from_other(col, v);
+}
+
+std::int64_t statement::int64_from_other(int col, sqlite3_value* v) const {
+  if (sqlite3_value_type(v) == SQLITE_FLOAT) {
     // Exactly representable only when integral and within [-2^63, 2^63).
     const double d = sqlite3_value_double(v);
     if (std::trunc(d) == d && d >= -9223372036854775808.0 && d < 9223372036854775808.0) {
@@ -226,18 +229,26 @@ std::int64_t statement::get_int64(int col) const {
 
 double statement::get_double(int col) const {
   sqlite3_value* v = column(col);
-  const int type = sqlite3_value_type(v);
-  if (type == SQLITE_FLOAT || type == SQLITE_INTEGER) return sqlite3_value_double(v);
+  if (sqlite3_value_type(v) == SQLITE_FLOAT) [[likely]] return sqlite3_value_double(v);
+  return double_from_other(col, v);
+}
+
+double statement::double_from_other(int col, sqlite3_value* v) const {
+  if (sqlite3_value_type(v) == SQLITE_INTEGER) return sqlite3_value_double(v);
   throw_not_convertible(col, v, "a double");
 }
 
 std::string_view statement::get_text(int col) const {
   sqlite3_value* v = column(col);
-  const int type = sqlite3_value_type(v);
-  if (type == SQLITE_TEXT) {
+  if (sqlite3_value_type(v) == SQLITE_TEXT) [[likely]] {
     const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
     return {non_null(p), static_cast<std::size_t>(sqlite3_value_bytes(v))};
   }
+  return text_from_other(col, v);
+}
+
+std::string_view statement::text_from_other(int col, sqlite3_value* v) const {
+  const int type = sqlite3_value_type(v);
   if (type == SQLITE_INTEGER || type == SQLITE_FLOAT) {
     // Formatted here rather than by sqlite3_value_text, which would change the column's
     // storage class in place and spells numbers differently from the PostgreSQL driver.

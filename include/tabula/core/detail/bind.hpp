@@ -3,11 +3,13 @@
 /// Binding C++ values to driver parameters and reading columns back, through
 /// `type_traits<T>`: straight from the field to the driver call, with no boxing.
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
+#include <utility>
 
 #include "tabula/driver/driver.hpp"
 #include "tabula/error.hpp"
@@ -146,5 +148,44 @@ void read_result(const driver::statement& st, R& out, int first_col = 0) {
     out = read_value<R>(st, first_col);
   }
 }
+
+/// A model built from the current row, field `I` from column `column(I)`: `T{...}` when `T`
+/// is an aggregate reflected by Boost.PFR, each field constructed once from its column;
+/// otherwise default-constructed and then assigned field by field.
+template <class T, class Column>
+T make_row(const driver::statement& st, Column column) {
+  if constexpr (reflect::brace_constructible<T>) {
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+      return T{read_value<reflect::field_type<T, I>>(st, column(I))...};
+    }(std::make_index_sequence<reflect::field_count<T>>{});
+  } else {
+    T obj;
+    reflect::for_each_field(obj, [&](auto& field, auto index) {
+      field = read_value<std::remove_cvref_t<decltype(field)>>(st, column(decltype(index)::value));
+    });
+    return obj;
+  }
+}
+
+/// `read_result` returning the row: a model is built in place (`make_row`).
+template <class R>
+R make_result(const driver::statement& st, int first_col = 0) {
+  if constexpr (result_model<R>) {
+    return make_row<R>(st, [first_col](std::size_t i) { return first_col + static_cast<int>(i); });
+  } else {
+    R out;
+    read_result(st, out, first_col);
+    return out;
+  }
+}
+
+/// Converts to the current row as `Reader` reads it, for `emplace` into a container or an
+/// optional: the row is constructed in its final place (a conversion's result is not moved).
+template <class Reader>
+struct current_row {
+  Reader& read;
+  const driver::statement& st;
+  operator typename Reader::row_type() const { return read.make(st); }  // NOLINT: implicit
+};
 
 }  // namespace tabula::detail
