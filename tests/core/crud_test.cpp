@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <boost/hana/adapt_struct.hpp>
+#include <boost/hana/define_struct.hpp>
 #include <limits>
 #include <string>
 #include <vector>
@@ -11,6 +13,36 @@
 
 using tabula::col;
 using namespace fx;
+
+namespace hana_models {
+/// A class with a constructor and private fields, declared through Boost.Hana.
+class account {
+ public:
+  account() = default;
+  account(std::string holder, double amount) : owner(std::move(holder)), balance(amount) {}
+  [[nodiscard]] std::int64_t key() const { return id; }
+  [[nodiscard]] const std::string& holder() const { return owner; }
+  [[nodiscard]] std::optional<double> amount() const { return balance; }
+  bool operator==(const account&) const = default;
+
+ private:
+  BOOST_HANA_DEFINE_STRUCT(account, (std::int64_t, id), (std::string, owner),
+                           (std::optional<double>, balance));
+  template <class, class>
+  friend struct boost::hana::accessors_impl;
+};
+
+/// An aggregate adapted with its fields in another order than declared: the adaptation's
+/// order is the column order, and rows are read by it.
+struct sensor {
+  std::string name;
+  std::int32_t reading = 0;
+  std::int64_t id = 0;
+  bool operator==(const sensor&) const = default;
+};
+}  // namespace hana_models
+
+BOOST_HANA_ADAPT_STRUCT(hana_models::sensor, id, reading, name);
 
 namespace {
 
@@ -295,4 +327,36 @@ TEST_CASE("statements of one type that name different columns run their own SQL"
   REQUIRE(ordered.size() == 2);
   CHECK(ordered[0].id == a.id);          // "other@x" < "same"
   CHECK(ordered_by_name[0].id == b.id);  // "other" < "same"
+}
+
+TEST_CASE("Hana-adapted models: a class with private fields, an aggregate in its own order") {
+  using hana_models::account;
+  using hana_models::sensor;
+  db().drop_all<account, sensor>();
+  db().create_all<account, sensor>();
+
+  account a("Ann", 12.5);
+  db().insert(a);
+  REQUIRE(a.key() > 0);
+  const auto got = db().get<account>(a.key());
+  REQUIRE(got.has_value());
+  CHECK(*got == a);
+  CHECK(got->holder() == "Ann");
+  CHECK(got->amount() == 12.5);
+
+  sensor s1{.name = "north", .reading = -4};
+  sensor s2{.name = "south", .reading = 9};
+  db().insert(s1);
+  db().insert(s2);
+  CHECK(tabula::reflect::field_names<sensor>[0] == "id");  // the adaptation's order
+  const std::vector<sensor> all = db().query<sensor>().order_by(col(&sensor::id)).all();
+  REQUIRE(all.size() == 2);
+  CHECK(all[0] == s1);
+  CHECK(all[1] == s2);
+  CHECK(db().query<sensor>().where(col(&sensor::reading) > 0).first() == s2);
+  // By column name, from hand-written SQL whose columns come in yet another order.
+  const auto by_name = db().sql<sensor>("SELECT name, id, reading FROM sensor ORDER BY id").all();
+  REQUIRE(by_name.size() == 2);
+  CHECK(by_name[1] == s2);
+  db().drop_all<account, sensor>();
 }
