@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <optional>
+#include <span>
 #include <string>
+#include <utility>
 
 namespace tabula {
 
@@ -55,12 +58,11 @@ detail::tracked_base* session::find(const table_info& t, const std::string& id) 
 }
 
 detail::tracked_base* session::lookup(const void* obj) const {
-  for (const auto& entry : objects_) {
-    if (entry->address() == obj && entry->state() != detail::object_state::detached) {
-      return entry.get();
-    }
+  auto it = by_address_.find(obj);
+  if (it == by_address_.end() || it->second->state() == detail::object_state::detached) {
+    return nullptr;
   }
-  return nullptr;
+  return it->second;
 }
 
 detail::tracked_base* session::require_tracked(const void* obj) const {
@@ -75,6 +77,7 @@ detail::tracked_base* session::require_tracked(const void* obj) const {
 
 void session::track_persistent(std::unique_ptr<detail::tracked_base> entry) {
   identity_map_[identity_key{&entry->table(), entry->identity()}] = entry.get();
+  by_address_.emplace(entry->address(), entry.get());
   objects_.push_back(std::move(entry));
 }
 
@@ -123,8 +126,8 @@ void session::flush() {
         inserts.push_back(entry.get());
         break;
       case object_state::persistent: {
+        if (!entry->is_dirty()) break;
         auto changed = entry->changed_fields();
-        if (changed.empty()) break;
         for (std::size_t f : entry->table().key_fields) {
           if (std::find(changed.begin(), changed.end(), f) != changed.end()) {
             detail::throw_error<programming_error>(
@@ -143,33 +146,57 @@ void session::flush() {
         break;
     }
   }
-  if (inserts.empty() && updates.empty() && deletes.empty()) return;
+  if (inserts.empty() && updates.empty() && deletes.empty()) {
+    inserts_pending_ = false;
+    return;
+  }
 
   std::vector<const table_info*> tables;
   for (auto* e : inserts) tables.push_back(&e->table());
   for (auto* e : deletes) tables.push_back(&e->table());
   const auto rank = table_ranks(tables);
-  std::stable_sort(inserts.begin(), inserts.end(),
-                   [&](auto* a, auto* b) { return rank.at(&a->table()) < rank.at(&b->table()); });
+  // Inserts: referenced tables first; within a rank, one table after another (in the order
+  // each first appears), so that each table's objects form one batch, in the order added.
+  std::map<const table_info*, std::size_t> first_seen;
+  for (auto* e : inserts) first_seen.emplace(&e->table(), first_seen.size());
+  std::stable_sort(inserts.begin(), inserts.end(), [&](auto* a, auto* b) {
+    return std::pair(rank.at(&a->table()), first_seen.at(&a->table())) <
+           std::pair(rank.at(&b->table()), first_seen.at(&b->table()));
+  });
   std::stable_sort(deletes.begin(), deletes.end(),
                    [&](auto* a, auto* b) { return rank.at(&a->table()) > rank.at(&b->table()); });
 
+  // A failed flush leaves the database as it was before the flush: a flush that begins the
+  // session's transaction rolls it back; a later one runs inside a savepoint.
   connection& c = conn();
-  if (!in_transaction()) tx_.emplace(c.begin());
-  transaction step = c.begin();  // a savepoint: a failed flush leaves the transaction usable
+  std::optional<transaction> step;
+  if (in_transaction()) {
+    step.emplace(c.begin());
+  } else {
+    tx_.emplace(c.begin());
+  }
   std::vector<std::function<void()>> undo;
   try {
-    for (auto* e : inserts) {
-      undo.push_back(e->flush_insert(c));
-      const std::string id = e->identity();
-      identity_map_[identity_key{&e->table(), id}] = e;
-      undo.emplace_back([this, e, id] { identity_map_.erase(identity_key{&e->table(), id}); });
+    for (std::size_t first = 0; first < inserts.size();) {
+      std::size_t end = first + 1;
+      while (end < inserts.size() && &inserts[end]->table() == &inserts[first]->table()) ++end;
+      const std::span<detail::tracked_base* const> batch(inserts.data() + first, end - first);
+      undo.push_back(batch.front()->flush_inserts(c, batch));
+      for (auto* e : batch) {
+        written_.push_back(e);
+        const std::string id = e->identity();
+        identity_map_[identity_key{&e->table(), id}] = e;
+        undo.emplace_back([this, e, id] { identity_map_.erase(identity_key{&e->table(), id}); });
+      }
+      first = end;
     }
     for (auto& [e, fields] : updates) {
       undo.push_back(e->flush_update(c, fields, update_sql(e->table(), fields)));
+      written_.push_back(e);
     }
     for (auto* e : deletes) {
       e->flush_delete(c);
+      written_.push_back(e);
       const std::string id = e->identity();
       identity_map_.erase(identity_key{&e->table(), id});
       e->set_state(object_state::removed);
@@ -178,10 +205,16 @@ void session::flush() {
         identity_map_[identity_key{&e->table(), id}] = e;
       });
     }
-    step.commit();
+    if (step) step->commit();
+    inserts_pending_ = false;
   } catch (...) {
     // Undo the flush in the database and in memory, then let the error propagate unchanged.
-    if (step.active()) step.rollback();
+    if (step) {
+      if (step->active()) step->rollback();
+    } else {
+      if (in_transaction()) tx_->rollback();
+      end_transaction();
+    }
     for (auto it = undo.rbegin(); it != undo.rend(); ++it) (*it)();
     throw;
   }
@@ -190,7 +223,9 @@ void session::flush() {
 void session::commit() {
   flush();
   if (in_transaction()) tx_->commit();
-  for (const auto& entry : objects_) {
+  // Only objects whose rows this transaction wrote have a new committed state (an entry
+  // may appear twice, or with its write undone by a failed flush: the state decides).
+  for (auto* entry : written_) {
     if (entry->state() == detail::object_state::persistent) entry->mark_committed();
     if (entry->state() == detail::object_state::removed) {
       entry->set_state(detail::object_state::detached);
@@ -201,6 +236,7 @@ void session::commit() {
 
 void session::rollback() {
   using detail::object_state;
+  inserts_pending_ = true;  // objects inserted since the last commit are pending again
   if (in_transaction()) tx_->rollback();
   for (const auto& entry : objects_) {
     const auto state = entry->state();
@@ -217,6 +253,7 @@ void session::rollback() {
 }
 
 void session::end_transaction() {
+  written_.clear();
   tx_.reset();
   conn_.reset();  // back to the pool
 }

@@ -79,6 +79,43 @@ TEST_CASE("add and commit insert rows and fill generated keys") {
   CHECK(db().get<author>(b.id) == b);
 }
 
+TEST_CASE("flush inserts the new objects of one model as one batch, keys in the order added") {
+  fresh_schema();
+  auto s = db().session();
+  std::vector<author*> added;
+  for (int i = 0; i < 30; ++i) {
+    added.push_back(&s.add(author{.name = "A" + std::to_string(i),
+                                  .email = std::to_string(i) + "@x",
+                                  .age = i % 3 == 0 ? std::optional<std::int32_t>() : i}));
+  }
+  // Two models interleaved: each forms one batch, the referenced table's first.
+  author& parent = s.add(author{.id = 500, .name = "Parent", .email = "p@x"});
+  s.add(book{.author_id = 500, .title = "One", .pages = 1});
+  s.add(book{.author_id = 500, .title = "Two", .pages = 2});
+
+  sql_log log;
+  s.commit();
+  const auto inserts = log.starting_with("INSERT");
+  // The 30 authors with generated keys, the author with a given key, the two books.
+  REQUIRE(inserts.size() == 3);
+  CHECK(inserts[0].find("\"authors\"") != std::string::npos);
+  CHECK(inserts[1].find("\"authors\"") != std::string::npos);
+  CHECK(inserts[2].find("\"books\"") != std::string::npos);
+
+  for (std::size_t i = 0; i < added.size(); ++i) {
+    if (i > 0) CHECK(added[i]->id > added[i - 1]->id);
+    CHECK(db().get<author>(added[i]->id) == *added[i]);
+    CHECK(s.get<author>(added[i]->id) == added[i]);  // in the identity map under its new key
+  }
+  CHECK(parent.id == 500);
+  CHECK(db().query<book>().where(col(&book::author_id) == 500).count() == 2);
+
+  // Changed after the batch, they are tracked like any other object.
+  added[3]->name = "changed";
+  s.commit();
+  CHECK(db().get<author>(added[3]->id)->name == "changed");
+}
+
 TEST_CASE("get goes through the identity map") {
   fresh_schema();
   author stored{.name = "Ann", .email = "ann@x"};
@@ -151,6 +188,15 @@ TEST_CASE("a failed flush is undone and the session stays usable") {
   author& a = s.add(author{.name = "Ann", .email = "same@x"});
   s.commit();
 
+  SECTION("the failing flush begins the transaction") {}
+  SECTION("the failing flush runs in a transaction an earlier flush began") {
+    author& early = s.add(author{.name = "Early", .email = "early@x"});
+    s.flush();
+    REQUIRE(s.in_transaction());
+    CHECK(early.id > 0);
+  }
+  const std::size_t before = db().all<author>().size() + (s.in_transaction() ? 1 : 0);
+
   author& ok = s.add(author{.name = "Ok", .email = "ok@x"});
   author& dup = s.add(author{.name = "Dup", .email = "same@x"});
   a.age = 40;
@@ -162,7 +208,7 @@ TEST_CASE("a failed flush is undone and the session stays usable") {
   s.expunge(dup);
   s.commit();
   CHECK(ok.id > 0);
-  CHECK(db().all<author>().size() == 2);
+  CHECK(db().all<author>().size() == before + 1);  // an earlier flush's row is kept
   CHECK(db().get<author>(a.id)->age == 40);
   CHECK_FALSE(s.contains(dup));
 }
@@ -259,6 +305,26 @@ TEST_CASE("queries through the session return its own objects, after an autoflus
   CHECK(s.query<author>().all().size() == 1);
   s.commit();
   CHECK(db().all<author>().size() == 1);
+}
+
+TEST_CASE("get flushes pending objects first; other changes wait for the next flush") {
+  fresh_schema();
+  author stored{.name = "Ann", .email = "ann@x", .age = 30};
+  db().insert(stored);
+  auto s = db().session();
+  author& added = s.add(author{.id = 900, .name = "Given", .email = "given@x"});
+  sql_log log;
+  CHECK(s.get<author>(900) == &added);  // inserted by the autoflush, then found by its key
+  CHECK(log.count("INSERT") == 1);
+
+  author* ann = s.get<author>(stored.id);
+  REQUIRE(ann != nullptr);
+  ann->age = 31;
+  CHECK(s.get<author>(stored.id + 5000) == nullptr);  // a lookup by key: nothing flushed
+  CHECK(log.count("UPDATE") == 0);
+  s.commit();
+  CHECK(log.count("UPDATE") == 1);
+  CHECK(db().get<author>(stored.id)->age == 31);
 }
 
 TEST_CASE("a user type without operator== is inserted and change-tracked") {

@@ -17,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <ranges>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -111,11 +112,17 @@ class tracked_base {
 
   /// The identity-map key of the object's current key values.
   [[nodiscard]] virtual std::string identity() const = 0;
+  /// Whether any field differs from the last loaded/flushed state (stops at the first).
+  [[nodiscard]] virtual bool is_dirty() const = 0;
   /// Field indexes whose value differs from the last loaded/flushed state.
   [[nodiscard]] virtual std::vector<std::size_t> changed_fields() const = 0;
 
-  /// INSERT; returns an action that undoes the in-memory effects (for a failed flush).
-  virtual std::function<void()> flush_insert(connection& c) = 0;
+  /// INSERT of this object and the others in `batch` (all of this object's type, this one
+  /// first), in order: one statement per row for a single object, else through
+  /// `connection::insert_many` (multi-row INSERT ... RETURNING on PostgreSQL). Returns an
+  /// action that undoes the in-memory effects (for a failed flush).
+  virtual std::function<void()> flush_inserts(connection& c,
+                                              std::span<tracked_base* const> batch) = 0;
   virtual std::function<void()> flush_update(connection& c, const std::vector<std::size_t>& fields,
                                              const compiled_sql& sql) = 0;
   virtual void flush_delete(connection& c) = 0;
@@ -164,6 +171,13 @@ class tracked final : public tracked_base {
     return key;
   }
 
+  [[nodiscard]] bool is_dirty() const override {
+    if (!flushed_) return false;
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+      return (!same_value(reflect::get<I>(object_), reflect::get<I>(*flushed_)) || ...);
+    }(std::make_index_sequence<reflect::field_count<T>>{});
+  }
+
   [[nodiscard]] std::vector<std::size_t> changed_fields() const override {
     std::vector<std::size_t> changed;
     if (!flushed_) return changed;
@@ -173,14 +187,31 @@ class tracked final : public tracked_base {
     return changed;
   }
 
-  std::function<void()> flush_insert(connection& c) override {
-    c.insert(object_);
-    set_state(object_state::persistent);
-    auto previous = std::exchange(flushed_, object_);
-    return [this, previous = std::move(previous)]() mutable {
-      flushed_ = std::move(previous);
-      set_state(object_state::pending);
-      reset_generated_key();
+  std::function<void()> flush_inserts(connection& c,
+                                      std::span<tracked_base* const> batch) override {
+    const auto object_of = [](tracked_base* e) -> T& {
+      return static_cast<tracked<T>*>(e)->object_;
+    };
+    if (batch.size() == 1) {
+      c.insert(object_);
+    } else {
+      c.insert_many(batch | std::views::transform(object_of));
+    }
+    std::vector<std::optional<T>> previous;
+    previous.reserve(batch.size());
+    for (tracked_base* e : batch) {
+      auto* t = static_cast<tracked<T>*>(e);
+      t->set_state(object_state::persistent);
+      previous.push_back(std::exchange(t->flushed_, t->object_));
+    }
+    return [batch = std::vector<tracked_base*>(batch.begin(), batch.end()),
+            previous = std::move(previous)]() mutable {
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        auto* t = static_cast<tracked<T>*>(batch[i]);
+        t->flushed_ = std::move(previous[i]);
+        t->set_state(object_state::pending);
+        t->reset_generated_key();
+      }
     };
   }
 
@@ -252,22 +283,26 @@ class session {
     auto entry =
         std::make_unique<detail::tracked<T>>(std::move(obj), detail::object_state::pending);
     T& ref = entry->object();
+    by_address_.emplace(&ref, entry.get());
     objects_.push_back(std::move(entry));
+    inserts_pending_ = true;
     return ref;
   }
 
   /// The object with this primary key: from the identity map when the session already has it
   /// (so the same row always yields the same object), else loaded from the database. nullptr
-  /// when there is no such row or the object was removed in this session.
+  /// when there is no such row or the object was removed in this session. Before it reads
+  /// the database it flushes when objects are pending (autoflush), so an added object is
+  /// found by its key; other changes cannot alter a lookup by key and wait for the next flush.
   template <class T, class... K>
   [[nodiscard]] T* get(const K&... key) {
     std::string id;
     (detail::append_identity(id, key), ...);
+    if (inserts_pending_) autoflush();  // first: the object may be one of them
     if (auto* known = find(table_of<T>(), id)) {
       if (known->state() != detail::object_state::persistent) return nullptr;
       return &static_cast<detail::tracked<T>*>(known)->object();
     }
-    autoflush();
     auto row = conn().get<T>(key...);
     if (!row) return nullptr;
     auto entry =
@@ -362,9 +397,14 @@ class session {
   std::optional<connection> conn_;
   std::optional<transaction> tx_;
   std::vector<std::unique_ptr<detail::tracked_base>> objects_;
+  /// Every tracked object by its address (objects live as long as the session).
+  std::unordered_map<const void*, detail::tracked_base*> by_address_;
   std::unordered_map<identity_key, detail::tracked_base*, identity_hash> identity_map_;
   std::unordered_map<std::string, compiled_sql> update_cache_;
   bool autoflush_ = true;
+  /// Objects whose rows the open transaction wrote: their committed state changes at commit.
+  std::vector<detail::tracked_base*> written_;
+  bool inserts_pending_ = false;  ///< objects may be pending: set by add() and rollback()
 };
 
 inline session engine::session() { return tabula::session(*this); }
