@@ -100,7 +100,8 @@ transaction connection::begin() {
 // ----- engine
 
 engine::engine(std::string_view url, engine_options options)
-    : pool_(std::make_shared<detail::pool>(driver::parse_url(url), options.pool_size)) {}
+    : pool_(std::make_shared<detail::pool>(driver::parse_url(url), options.pool_size,
+                                           std::move(options.on_connect))) {}
 
 connection engine::connect() { return connection(pool_, pool_->acquire()); }
 

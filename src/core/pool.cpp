@@ -6,8 +6,9 @@
 
 namespace tabula::detail {
 
-pool::pool(driver::url url, std::size_t max_idle) : url_(std::move(url)), max_idle_(max_idle) {
-  auto first = std::shared_ptr<driver::connection>(driver::connect(url_));
+pool::pool(driver::url url, std::size_t max_idle, connect_hook on_connect)
+    : url_(std::move(url)), max_idle_(max_idle), on_connect_(std::move(on_connect)) {
+  auto first = open();
   dialect_ = &dialect_named(first->dialect_name());
   shared_single_ = url_.scheme == "sqlite" && (url_.database.empty() || url_.database == ":memory:");
   idle_.push_back(std::move(first));
@@ -23,7 +24,13 @@ std::shared_ptr<driver::connection> pool::acquire() {
       return conn;
     }
   }
-  return std::shared_ptr<driver::connection>(driver::connect(url_));
+  return open();
+}
+
+std::shared_ptr<driver::connection> pool::open() {
+  auto conn = std::shared_ptr<driver::connection>(driver::connect(url_));
+  if (on_connect_) on_connect_(*conn);  // an exception drops the connection and propagates
+  return conn;
 }
 
 void pool::release(std::shared_ptr<driver::connection> conn) noexcept {

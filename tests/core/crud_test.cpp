@@ -360,3 +360,33 @@ TEST_CASE("Hana-adapted models: a class with private fields, an aggregate in its
   CHECK(by_name[1] == s2);
   db().drop_all<account, sensor>();
 }
+
+TEST_CASE("engine_options::on_connect runs on every connection the pool opens") {
+  int opened = 0;
+  // A temporary table exists per connection on both databases: each connection gets its own.
+  tabula::engine e(tabula::test::database_url(),
+                   {.on_connect = [&opened](tabula::driver::connection& c) {
+                     ++opened;
+                     c.execute("CREATE TEMPORARY TABLE connection_mark (n INTEGER)");
+                   }});
+  CHECK(opened == 1);  // the engine's first connection
+  {
+    auto c1 = e.connect();
+    auto c2 = e.connect();  // the first is in use: a new one is opened
+    CHECK(opened == 2);
+    for (auto* c : {&c1, &c2}) {
+      c->execute("INSERT INTO connection_mark (n) VALUES (1)");
+      CHECK(c->sql<std::int64_t>("SELECT count(*) FROM connection_mark").one() == 1);
+    }
+  }
+  auto again = e.connect();  // from the pool: not opened again
+  CHECK(opened == 2);
+  CHECK(again.sql<std::int64_t>("SELECT count(*) FROM connection_mark").one() == 1);
+
+  // A hook that throws: the engine is not made, and the error is the hook's.
+  CHECK_THROWS_AS(tabula::engine(tabula::test::database_url(),
+                                 {.on_connect = [](tabula::driver::connection& c) {
+                                   c.execute("SELECT * FROM no_such_table_anywhere");
+                                 }}),
+                  tabula::programming_error);
+}

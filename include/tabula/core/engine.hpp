@@ -33,6 +33,10 @@ class session;
 struct engine_options {
   /// Connections kept open in the pool when idle.
   std::size_t pool_size = 5;
+  /// Runs on every connection the pool opens, before its first use: per-connection settings
+  /// such as `PRAGMA synchronous = NORMAL` or `SET search_path TO app`. An exception it throws
+  /// propagates from the engine's constructor or `connect()`, and the connection is dropped.
+  std::function<void(driver::connection&)> on_connect;
 };
 
 class engine : public detail::select_api<engine>,

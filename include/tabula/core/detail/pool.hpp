@@ -19,8 +19,11 @@ namespace tabula::detail {
 
 class pool {
  public:
+  /// Runs on each connection the pool opens, before anyone uses it.
+  using connect_hook = std::function<void(driver::connection&)>;
+
   /// Opens the first connection at once, so a bad URL or an unreachable server fails here.
-  pool(driver::url url, std::size_t max_idle);
+  pool(driver::url url, std::size_t max_idle, connect_hook on_connect = {});
 
   /// An idle connection, or a new one. For SQLite `:memory:` — one database per connection —
   /// every caller shares the pool's single connection.
@@ -35,8 +38,11 @@ class pool {
   std::function<void(std::string_view)> echo;
 
  private:
+  std::shared_ptr<driver::connection> open();
+
   driver::url url_;
   std::size_t max_idle_;
+  connect_hook on_connect_;
   bool shared_single_ = false;
   const dialect* dialect_ = nullptr;
   mutable std::mutex mutex_;
