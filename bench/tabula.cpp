@@ -6,6 +6,7 @@
 #include <tabula/tabula.hpp>
 
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -66,23 +67,185 @@ void fill(tabula::connection& conn, std::size_t rows, std::size_t posts_per_user
   conn.execute("ANALYZE");
 }
 
+/// The operations through the unit of work (`--variant session`), as SQLAlchemy ORM does
+/// them: objects added and committed, loaded into the identity map, changed or removed and
+/// flushed. Returns false for an operation the session has no API of its own for (O3: bulk
+/// loading is the core's insert_many).
+bool run_session(const bench::config& cfg, tabula::engine& db, tabula::connection loader,
+                 bench::measurement& m, std::string& result_check) {
+  using tabula::col;
+  std::optional<tabula::connection> conn(std::move(loader));
+  // The session takes its connection from the pool. The connection that loaded the data goes
+  // back first, so the session works on it, as SQLAlchemy's session works on the connection
+  // it is bound to (and no connection is opened inside the timed region).
+  const auto hand_over = [&] { conn.reset(); };
+  switch (cfg.operation) {
+    case bench::op::o1: {
+      std::vector<User> users = bench::make_users(cfg.n);
+      hand_over();
+      auto s = db.session();
+      m = bench::measure([&] {
+        for (User& u : users) {
+          const User& added = s.add(std::move(u));
+          s.commit();  // the generated key is filled in
+          if (added.id == 0) bench::fail("O1: no key");
+        }
+      });
+      break;
+    }
+    case bench::op::o2: {
+      std::vector<User> users = bench::make_users(cfg.n);
+      hand_over();
+      auto s = db.session();
+      m = bench::measure([&] {
+        for (User& u : users) s.add(std::move(u));
+        s.commit();  // one flush: the new users as one batch, keys read back
+      });
+      break;
+    }
+    case bench::op::o3:
+      return false;
+    case bench::op::o4: {
+      fill(*conn, cfg.rows, 0);
+      bench::checksum sum;
+      hand_over();
+      auto s = db.session();
+      m = bench::measure([&] {
+        for (std::size_t k = 0; k < cfg.n; ++k) {
+          const User* u = s.get<User>(bench::key_at(k, cfg.rows));
+          if (u == nullptr) bench::fail("O4: missing row");
+          bench::add_user(sum, *u);
+        }
+      });
+      s.commit();
+      result_check = sum.str();
+      return true;
+    }
+    case bench::op::o5: {
+      fill(*conn, cfg.rows, 0);
+      hand_over();
+      auto s = db.session();
+      std::vector<User*> users;
+      m = bench::measure([&] { users = s.query<User>().all(); });
+      bench::checksum sum;
+      for (const User* u : users) bench::add_user(sum, *u);
+      result_check = sum.str();
+      return true;
+    }
+    case bench::op::o6:
+    case bench::op::o7: {
+      fill(*conn, cfg.rows, 0);
+      hand_over();
+      auto s = db.session();
+      // The session holds the objects before the clock starts, as in SQLAlchemy ORM's O6/O7.
+      std::vector<User*> by_id(cfg.rows + 1, nullptr);
+      for (User* u : s.query<User>().all()) by_id[static_cast<std::size_t>(u->id)] = u;
+      const std::vector<User> updated = bench::make_updated_users(cfg.rows);
+      const bool update = cfg.operation == bench::op::o6;
+      m = bench::measure([&] {
+        for (std::size_t k = 0; k < cfg.n; ++k) {
+          const auto key = static_cast<std::size_t>(bench::key_at(k, cfg.rows));
+          User& u = *by_id[key];
+          if (update) {
+            const User& d = updated[key - 1];
+            u.name = d.name;
+            u.email = d.email;
+            u.age = d.age;
+            u.score = d.score;
+            u.created = d.created;
+          } else {
+            s.remove(u);
+          }
+        }
+        s.commit();
+      });
+      break;
+    }
+    case bench::op::o8: {
+      fill(*conn, cfg.rows, cfg.posts_per_user);
+      hand_over();
+      auto s = db.session();
+      // The session has no relationship loading: the users and their posts are two tracked
+      // queries, the posts grouped under their users here.
+      std::vector<std::pair<User*, std::vector<Post*>>> out;
+      m = bench::measure([&] {
+        std::vector<User*> users = s.query<User>().order_by(col(&User::id)).all();
+        std::vector<Post*> posts =
+            s.query<Post>().order_by(col(&Post::user_id), col(&Post::id)).all();
+        out.clear();
+        out.reserve(users.size());
+        std::size_t p = 0;
+        for (User* u : users) {
+          auto& group = out.emplace_back(u, std::vector<Post*>{}).second;
+          for (; p < posts.size() && posts[p]->user_id == u->id; ++p) group.push_back(posts[p]);
+        }
+      });
+      bench::checksum sum;
+      for (const auto& [user, posts] : out) {
+        bench::add_user(sum, *user);
+        for (const Post* post : posts)
+          sum.add_unordered(static_cast<std::uint64_t>(post->id) + post->title.size() +
+                            post->body.size());
+      }
+      result_check = sum.str();
+      return true;
+    }
+    case bench::op::o9: {
+      fill(*conn, cfg.rows, 0);
+      bench::checksum sum;
+      hand_over();
+      auto s = db.session();
+      m = bench::measure([&] {
+        for (std::size_t k = 0; k < cfg.n; ++k) {
+          const bench::o9_params q = bench::o9_at(k);
+          for (const User* u : s.query<User>()
+                                   .where(col(&User::age) > q.min_age &&
+                                          col(&User::score) < q.max_score)
+                                   .order_by(tabula::desc(&User::score))
+                                   .limit(10)
+                                   .all())
+            bench::add_user(sum, *u);
+        }
+      });
+      result_check = sum.str();
+      return true;
+    }
+  }
+  conn.emplace(db.connect());
+  result_check = check(*conn);
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const bench::config cfg = bench::parse_args(argc, argv);
   try {
-    tabula::engine db(url_of(cfg));
-    tabula::connection conn = db.connect();
+    tabula::engine_options options;
     if (cfg.where == bench::backend::file) {
-      conn.raw().execute("PRAGMA journal_mode=WAL");
-      conn.execute("PRAGMA synchronous=NORMAL");
+      // Every pooled connection (the session takes its own) runs with the file settings.
+      options.on_connect = [](tabula::driver::connection& c) {
+        c.execute("PRAGMA journal_mode=WAL");
+        c.execute("PRAGMA synchronous=NORMAL");
+      };
     }
+    tabula::engine db(url_of(cfg), std::move(options));
+    tabula::connection conn = db.connect();
     if (cfg.where == bench::backend::postgres) conn.execute("SET client_min_messages = warning");
     conn.drop_all<User, Post>();
     conn.create_all<User, Post>();
     std::string result_check;
     bench::measurement m;
     using tabula::col;
+
+    if (cfg.variant == "session") {
+      if (!run_session(cfg, db, std::move(conn), m, result_check)) {
+        bench::unsupported("tabula session O3");
+      }
+      bench::report(cfg, "tabula_session", m, result_check);
+      return 0;
+    }
+    if (!cfg.variant.empty()) bench::unsupported("tabula variant " + cfg.variant);
 
     switch (cfg.operation) {
       case bench::op::o1: {
