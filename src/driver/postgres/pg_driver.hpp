@@ -131,8 +131,10 @@ class statement final : public driver::statement {
   void set_owned_text(std::size_t i);
   [[noreturn]] void throw_bad_param(std::size_t i, std::string_view value,
                                     std::string_view reason) const;
+  // A current row (0 <= row_ < rows_, which only a result gives) and a column in range.
   void check_column(int col) const {
-    if (result_ == nullptr || row_ < 0 || row_ >= rows_ || col < 0 || col >= column_count())
+    if (static_cast<unsigned>(row_) >= static_cast<unsigned>(rows_) ||
+        static_cast<std::size_t>(static_cast<unsigned>(col)) >= column_names_.size())
         [[unlikely]] {
       throw_bad_column(col);
     }
@@ -147,6 +149,12 @@ class statement final : public driver::statement {
     return {PQgetvalue(r, row_, col), static_cast<std::size_t>(PQgetlength(r, row_, col))};
   }
   [[nodiscard]] cell cell_of(int col, std::string_view target) const;
+  // The getters' general paths (any type or format, NULL reported), out of line so that the
+  // usual binary form is read in a few instructions.
+  [[nodiscard]] bool bool_of_cell(int col) const;
+  [[nodiscard]] std::int64_t int64_of_cell(int col) const;
+  [[nodiscard]] double double_of_cell(int col) const;
+  [[nodiscard]] std::string_view text_of_cell(int col) const;
   [[noreturn]] void throw_not_convertible(int col, std::string_view target) const;
 
   std::shared_ptr<handle> conn_;

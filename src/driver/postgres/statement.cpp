@@ -554,17 +554,20 @@ void statement::throw_not_convertible(int col, std::string_view target) const {
 // the size check and takes the general path, which reports it.
 
 bool statement::get_bool(int col) const {
-  constexpr std::string_view target = "a bool";
   check_column(col);
   if (result_format_ == 1 && column_types_[static_cast<std::size_t>(col)] == bool_oid) {
     if (const auto b = bytes_of(col); b.size() == 1) return b[0] != 0;
   }
+  return bool_of_cell(col);
+}
+
+bool statement::bool_of_cell(int col) const {
+  constexpr std::string_view target = "a bool";
   if (auto v = to_bool(cell_of(col, target))) return *v;
   throw_not_convertible(col, target);
 }
 
 std::int64_t statement::get_int64(int col) const {
-  constexpr std::string_view target = "a 64-bit integer";
   check_column(col);
   if (result_format_ == 1) {
     const unsigned type = column_types_[static_cast<std::size_t>(col)];
@@ -578,28 +581,41 @@ std::int64_t statement::get_int64(int col) const {
       }
     }
   }
+  return int64_of_cell(col);
+}
+
+std::int64_t statement::int64_of_cell(int col) const {
+  constexpr std::string_view target = "a 64-bit integer";
   if (auto v = to_int64(cell_of(col, target))) return *v;
   throw_not_convertible(col, target);
 }
 
 double statement::get_double(int col) const {
-  constexpr std::string_view target = "a double";
   check_column(col);
   if (result_format_ == 1 && column_types_[static_cast<std::size_t>(col)] == float8_oid) {
     if (const auto b = bytes_of(col); b.size() == 8)
       return std::bit_cast<double>(load_be64(b.data()));
   }
+  return double_of_cell(col);
+}
+
+double statement::double_of_cell(int col) const {
+  constexpr std::string_view target = "a double";
   if (auto v = to_double(cell_of(col, target))) return *v;
   throw_not_convertible(col, target);
 }
 
 std::string_view statement::get_text(int col) const {
-  constexpr std::string_view target = "text";
   check_column(col);
   if (is_text_type(column_types_[static_cast<std::size_t>(col)])) {
     // The same bytes in both formats. Empty: an empty string, or NULL.
     if (const auto b = bytes_of(col); !b.empty()) return b;
   }
+  return text_of_cell(col);
+}
+
+std::string_view statement::text_of_cell(int col) const {
+  constexpr std::string_view target = "text";
   if (auto v = to_text(cell_of(col, target), scratch_[static_cast<std::size_t>(col)])) return *v;
   throw_not_convertible(col, target);
 }
