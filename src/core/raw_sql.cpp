@@ -23,37 +23,9 @@ namespace tabula {
 
 namespace {
 
-/// What the lexer of one dialect knows beyond standard SQL ('strings', "identifiers", -- and
-/// /* comments */).
-struct lexical_rules {
-  bool escape_strings = false;       ///< PostgreSQL E'...' with backslash escapes
-  bool dollar_quotes = false;        ///< PostgreSQL $tag$...$tag$
-  bool nested_comments = false;      ///< PostgreSQL /* /* */ */
-  bool bracket_identifiers = false;  ///< SQLite [name]
-  bool backtick_identifiers = false; ///< SQLite `name`
-  bool named_parameters = false;     ///< SQLite :name @name $name are parameters
-};
-
-lexical_rules rules_for(const dialect& d) {
-  lexical_rules r;
-  if (d.name() == "postgresql") {
-    r.escape_strings = true;
-    r.dollar_quotes = true;
-    r.nested_comments = true;
-  } else if (d.name() == "sqlite") {
-    r.bracket_identifiers = true;
-    r.backtick_identifiers = true;
-    r.named_parameters = true;
-  }
-  return r;
-}
-
-bool is_ident_start(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-         static_cast<unsigned char>(c) >= 0x80;
-}
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_ident_char(char c) { return is_ident_start(c) || is_digit(c) || c == '$'; }
+using detail::is_digit;
+using detail::is_ident_char;
+using detail::is_ident_start;
 
 [[noreturn]] void throw_foreign_placeholder(std::string_view sql, std::size_t at,
                                             std::string_view what) {
@@ -70,32 +42,21 @@ bool is_ident_char(char c) { return is_ident_start(c) || is_digit(c) || c == '$'
 /// reports what is malformed (an unterminated string, say) with its own message.
 class translator {
  public:
-  translator(const dialect& d, std::string_view sql) : d_(d), rules_(rules_for(d)), sql_(sql) {}
+  translator(const dialect& d, std::string_view sql)
+      : d_(d), rules_(d.capabilities().lexical), sql_(sql) {}
 
   compiled_sql run() {
     out_.text.reserve(sql_.size() + 8);
     while (i_ < sql_.size()) {
       const char c = sql_[i_];
       const char next = i_ + 1 < sql_.size() ? sql_[i_ + 1] : '\0';
-      if (c == '\'') {
-        const bool escapes = rules_.escape_strings && i_ > 0 &&
-                             (sql_[i_ - 1] == 'E' || sql_[i_ - 1] == 'e') &&
-                             (i_ < 2 || !is_ident_char(sql_[i_ - 2]));
-        quoted('\'', escapes);
-      } else if (c == '"') {
-        quoted('"', false);
-      } else if (c == '`' && rules_.backtick_identifiers) {
-        quoted('`', false);
-      } else if (c == '[' && rules_.bracket_identifiers) {
-        copy_through(sql_.find(']', i_ + 1), 1);
-      } else if (c == '-' && next == '-') {
-        copy_through(sql_.find('\n', i_ + 2), 1);
-      } else if (c == '/' && next == '*') {
-        block_comment();
+      if (const std::size_t end = detail::skip_quoted(sql_, i_, rules_); end != i_) {
+        out_.text.append(sql_.substr(i_, end - i_));
+        i_ = end;
       } else if (c == '?') {
         placeholder(next);
       } else if (c == '$' && (i_ == 0 || !is_ident_char(sql_[i_ - 1]))) {
-        dollar();
+        dollar(next);
       } else if ((c == ':' || c == '@') && rules_.named_parameters && is_ident_start(next) &&
                  (i_ == 0 || !is_ident_char(sql_[i_ - 1]))) {
         throw_foreign_placeholder(sql_, i_, "a named parameter of SQLite");
@@ -108,51 +69,6 @@ class translator {
   }
 
  private:
-  /// Copies up to and including position `end + width - 1`, or the rest when `end` is npos.
-  void copy_through(std::size_t end, std::size_t width) {
-    const std::size_t stop = end == std::string_view::npos ? sql_.size() : end + width;
-    out_.text.append(sql_.substr(i_, stop - i_));
-    i_ = stop;
-  }
-
-  /// A string or quoted identifier; a doubled quote stays inside it.
-  void quoted(char quote, bool backslash_escapes) {
-    std::size_t j = i_ + 1;
-    while (j < sql_.size()) {
-      if (backslash_escapes && sql_[j] == '\\') {
-        j += 2;
-      } else if (sql_[j] == quote) {
-        if (j + 1 < sql_.size() && sql_[j + 1] == quote) {
-          j += 2;
-        } else {
-          break;
-        }
-      } else {
-        ++j;
-      }
-    }
-    copy_through(j < sql_.size() ? j : std::string_view::npos, 1);
-  }
-
-  void block_comment() {
-    std::size_t j = i_ + 2;
-    int depth = 1;
-    while (j < sql_.size() && depth > 0) {
-      if (sql_[j] == '*' && j + 1 < sql_.size() && sql_[j + 1] == '/') {
-        --depth;
-        j += 2;
-      } else if (rules_.nested_comments && sql_[j] == '/' && j + 1 < sql_.size() &&
-                 sql_[j + 1] == '*') {
-        ++depth;
-        j += 2;
-      } else {
-        ++j;
-      }
-    }
-    out_.text.append(sql_.substr(i_, j - i_));
-    i_ = j;
-  }
-
   void placeholder(char next) {
     if (next == '?') {
       out_.text.push_back('?');
@@ -164,22 +80,11 @@ class translator {
     ++i_;
   }
 
-  /// `$` not inside a word: a PostgreSQL dollar-quoted string, or a database parameter.
-  void dollar() {
-    const char next = i_ + 1 < sql_.size() ? sql_[i_ + 1] : '\0';
+  /// `$` not inside a word and not starting a dollar-quoted string: a database parameter, or
+  /// plain text.
+  void dollar(char next) {
     if (is_digit(next)) throw_foreign_placeholder(sql_, i_, "a numbered parameter");
-    if (rules_.dollar_quotes) {
-      std::size_t j = i_ + 1;
-      if (j < sql_.size() && is_ident_start(sql_[j])) {
-        while (j < sql_.size() && (is_ident_start(sql_[j]) || is_digit(sql_[j]))) ++j;
-      }
-      if (j < sql_.size() && sql_[j] == '$') {
-        const std::string_view tag = sql_.substr(i_, j + 1 - i_);
-        const std::size_t close = sql_.find(tag, j + 1);
-        copy_through(close, tag.size());
-        return;
-      }
-    } else if (rules_.named_parameters && is_ident_start(next)) {
+    if (rules_.named_parameters && is_ident_start(next)) {
       throw_foreign_placeholder(sql_, i_, "a named parameter of SQLite");
     }
     out_.text.push_back('$');
@@ -187,7 +92,7 @@ class translator {
   }
 
   const dialect& d_;
-  lexical_rules rules_;
+  detail::lexical_rules rules_;
   std::string_view sql_;
   std::size_t i_ = 0;
   compiled_sql out_;

@@ -457,36 +457,33 @@ void sql_compiler::write_node(sql_writer& w, const ast::cast& n) const {
 
 void sql_compiler::write_node(sql_writer& w, const ast::raw& n) const {
   const std::string_view sql = n.sql;
-  std::size_t marks = 0;
-  for (std::size_t i = 0; i < sql.size(); ++i) {
-    if (sql[i] != '?') continue;
-    if (i + 1 < sql.size() && sql[i + 1] == '?') {
-      ++i;
-    } else {
-      ++marks;
-    }
-  }
+  const lexical_rules& lexical = capabilities().lexical;
+  const std::size_t marks = count_placeholders(sql, lexical);
   if (marks != n.args.size()) {
     fail("raw SQL", fmt::format("'{}' has {} '?' but {} argument(s) were given. Pass one argument "
                                 "per '?', and write '?\?' for a literal '?'.",
                                 n.sql, marks, n.args.size()));
   }
   std::size_t next = 0;
-  for (std::size_t pos = 0; pos < sql.size();) {
-    const std::size_t mark = sql.find('?', pos);
-    if (mark == std::string_view::npos) {
-      w.put(sql.substr(pos));
-      break;
-    }
-    w.put(sql.substr(pos, mark - pos));
-    if (mark + 1 < sql.size() && sql[mark + 1] == '?') {
-      w.put('?');
-      pos = mark + 2;
+  std::size_t copied = 0;  // sql[copied, i) is still to be written as it is
+  for (std::size_t i = 0; i < sql.size();) {
+    if (const std::size_t end = skip_quoted(sql, i, lexical); end != i) {
+      i = end;
+    } else if (sql[i] == '?') {
+      w.put(sql.substr(copied, i - copied));
+      const bool doubled = i + 1 < sql.size() && sql[i + 1] == '?';
+      if (doubled) {
+        w.put('?');
+      } else {
+        write_operand(w, n.args[next++]);
+      }
+      i += doubled ? 2 : 1;
+      copied = i;
     } else {
-      write_operand(w, n.args[next++]);
-      pos = mark + 1;
+      ++i;
     }
   }
+  w.put(sql.substr(copied));
 }
 
 void sql_compiler::write_order_items(sql_writer& w,

@@ -23,6 +23,7 @@ class postgres_compiler final : public sql_compiler {
         .nulls_ordering = true,
         .transactional_ddl = true,
         .max_params = 65535,  // the protocol's 16-bit parameter count
+        .lexical = {.escape_strings = true, .dollar_quotes = true, .nested_comments = true},
     };
     return caps;
   }

@@ -260,8 +260,9 @@ TEST_CASE("raw SQL fragments keep their arguments as parameters", "[dialect][exp
         R"(json_extract("doc", '$.a') = ?1)");
   CHECK(sql(pg(), raw("? @> ?", {col("tags"), p(3)})) == R"("tags" @> $4)");
   CHECK(pg().compile(select_of(raw("? @> ?", {col("tags"), p(3)}))).param_count == 4);
-  // `??` is a literal question mark; an expression argument is bracketed.
-  CHECK(sql(pg(), raw("jsonb_exists(?, 'a?\?') AND ?? = ?", {col("d"), add(p(0), lit(1))})) ==
+  // `??` is a literal question mark, and so is a `?` in a string; an expression argument is
+  // bracketed.
+  CHECK(sql(pg(), raw("jsonb_exists(?, 'a?') AND ?? = ?", {col("d"), add(p(0), lit(1))})) ==
         R"(jsonb_exists("d", 'a?') AND ? = ($1 + 1))");
   CHECK(sql(lite(), raw("1", {})) == "1");
   // A raw fragment nested under an operator is bracketed as a whole.

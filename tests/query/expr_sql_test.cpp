@@ -191,6 +191,9 @@ static_assert(decltype(t::in(col(&item::qty), {1, 2}))::fixed_shape);
 static_assert(decltype(t::like(col(&item::name), "a", t::escape_with<'!'>))::fixed_shape);
 static_assert(decltype(t::like(col(&item::name), "a", '!'))::fixed_shape);
 static_assert(decltype(t::contains(col(&item::name), "a"))::fixed_shape);
+static_assert(tabula::detail::count_placeholders("'?' || ? /* ? */ -- ?") == 1);
+static_assert(tabula::detail::count_placeholders("\"?\" ?? ? ''") == 1);
+static_assert(decltype(t::raw<std::string, "'?' || ?">(col(&item::name)))::fixed_shape);
 static_assert(!decltype(t::raw<int>("1"))::fixed_shape);
 static_assert(decltype(t::raw<int, "1">())::fixed_shape);
 static_assert(decltype(t::sum(col(&item::qty))
@@ -420,7 +423,15 @@ TEST_CASE("raw fragments: typed, with arguments as parameters or bracketed expre
         R"(power(("expr_items"."qty" + ?1), 2))");
   CHECK(pg(t::raw<std::int64_t, "instr(?, ?)">(col(&item::name), "x")) ==
         R"(instr("expr_items"."name", $1))");
-  CHECK(pg(t::raw<std::string>("'?\?' || ?", "'); DROP TABLE x; --")) == R"('?' || $1)");
+  CHECK(pg(t::raw<std::string>("'?' || ?", "'); DROP TABLE x; --")) == R"('?' || $1)");
+  // A `?` in a string, a quoted identifier or a comment is text; `??` elsewhere is one `?`
+  // (PostgreSQL's jsonb key operator, here).
+  CHECK(pg(t::raw<int>("\"a?\" + ? /* ? */", col(&item::qty))) ==
+        R"("a?" + "expr_items"."qty" /* ? */)");
+  CHECK(lite(t::raw<std::string>("'it''s ?' || ?", 1)) == R"('it''s ?' || ?1)");
+  CHECK(pg(t::raw<bool>("? ?? 'key'", col(&item::name))) == R"("expr_items"."name" ? 'key')");
+  CHECK(pg(t::raw<std::string>("E'\\' ?' || ?", 1)) == R"(E'\' ?' || $1)");
+  CHECK(pg(t::raw<std::string>("$q$ ? $q$ || ?", 1)) == R"($q$ ? $q$ || $1)");
   CHECK(values(t::raw<std::string>("?", "'); DROP TABLE x; --")) ==
         std::vector<std::string>{"'); DROP TABLE x; --"});
   // A fragment whose `?` do not match its arguments is refused when compiled.

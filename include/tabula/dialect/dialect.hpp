@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "tabula/ast/ast.hpp"
+#include "tabula/ast/sql_text.hpp"
 
 namespace tabula {
 
@@ -40,6 +41,8 @@ struct dialect_capabilities {
   /// Most parameters one statement may bind (SQLite's SQLITE_MAX_VARIABLE_NUMBER, PostgreSQL's
   /// 65535), used to split bulk inserts into chunks.
   std::uint32_t max_params = 32766;
+  /// How hand-written SQL is quoted and commented: where a `?` is not a placeholder.
+  detail::lexical_rules lexical{};
 };
 
 class dialect {

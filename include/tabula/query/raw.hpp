@@ -3,8 +3,9 @@
 /// `tabula::raw<T>("fragment", args...)`: a piece of SQL the typed language does not cover,
 /// used as an expression yielding `T`. Each `?` in the fragment stands for the next argument —
 /// an expression (printed in brackets) or a C++ value (a bound parameter, never text); `??` is
-/// a literal `?`. The fragment itself is written into the SQL as given, so it must come from
-/// the program, never from user input.
+/// a literal `?`, and so is a `?` inside a string literal, a quoted identifier or a comment.
+/// The fragment itself is written into the SQL as given, so it must come from the program,
+/// never from user input.
 ///
 /// ```cpp
 /// tabula::raw<double>("power(?, 2)", col(&T::x))            // power("t"."x", 2)
@@ -20,6 +21,7 @@
 #include <utility>
 
 #include "tabula/ast/ast.hpp"
+#include "tabula/ast/sql_text.hpp"
 #include "tabula/query/expression.hpp"
 #include "tabula/schema/type_traits.hpp"
 
@@ -40,19 +42,6 @@ struct constant_fragment {
   [[nodiscard]] static constexpr std::string_view view() noexcept { return Text.view(); }
 };
 
-/// The number of `?` placeholders in `sql` (`??` is a literal `?`).
-constexpr std::size_t count_placeholders(std::string_view sql) noexcept {
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < sql.size(); ++i) {
-    if (sql[i] != '?') continue;
-    if (i + 1 < sql.size() && sql[i + 1] == '?') {
-      ++i;
-    } else {
-      ++n;
-    }
-  }
-  return n;
-}
 }  // namespace detail
 
 /// An SQL fragment yielding `T`, with its `?` bound to `Args` in order. `contains_aggregate`
