@@ -17,7 +17,6 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <ranges>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -127,8 +126,6 @@ class tracked_base {
                                              const compiled_sql& sql) = 0;
   virtual void flush_delete(connection& c) = 0;
 
-  /// The object's state became the database's: remember it for change tracking.
-  virtual void mark_flushed() = 0;
   /// The transaction committed: remember the state to return to on a later rollback.
   virtual void mark_committed() = 0;
   /// The transaction rolled back: return to the last committed state. Objects inserted by
@@ -147,7 +144,7 @@ class tracked final : public tracked_base {
   tracked(T obj, object_state state) : tracked_base(table_of<T>(), state), object_(std::move(obj)) {
     if (state == object_state::persistent) {
       flushed_ = object_;
-      committed_ = object_;
+      committed_is_flushed_ = true;
     }
     if (table().generated_field) {
       with_field(object_, *table().generated_field, [&](const auto& f) {
@@ -189,13 +186,10 @@ class tracked final : public tracked_base {
 
   std::function<void()> flush_inserts(connection& c,
                                       std::span<tracked_base* const> batch) override {
-    const auto object_of = [](tracked_base* e) -> T& {
-      return static_cast<tracked<T>*>(e)->object_;
-    };
     if (batch.size() == 1) {
       c.insert(object_);
     } else {
-      c.insert_many(batch | std::views::transform(object_of));
+      c.insert_many(objects_of{batch});
     }
     std::vector<std::optional<T>> previous;
     previous.reserve(batch.size());
@@ -203,6 +197,7 @@ class tracked final : public tracked_base {
       auto* t = static_cast<tracked<T>*>(e);
       t->set_state(object_state::persistent);
       previous.push_back(std::exchange(t->flushed_, t->object_));
+      t->keep_committed(previous.back());
     }
     return [batch = std::vector<tracked_base*>(batch.begin(), batch.end()),
             previous = std::move(previous)]() mutable {
@@ -226,22 +221,31 @@ class tracked final : public tracked_base {
     while (st->step()) {
     }
     auto previous = std::exchange(flushed_, object_);
+    keep_committed(previous);
     return [this, previous = std::move(previous)]() mutable { flushed_ = std::move(previous); };
   }
 
   void flush_delete(connection& c) override { c.remove(*flushed_); }
 
-  void mark_flushed() override { flushed_ = object_; }
-  void mark_committed() override { committed_ = flushed_; }
-  [[nodiscard]] bool was_committed() const noexcept override { return committed_.has_value(); }
+  void mark_committed() override {
+    committed_.reset();
+    committed_is_flushed_ = true;
+  }
+  [[nodiscard]] bool was_committed() const noexcept override { return committed().has_value(); }
 
   void restore_committed() override {
-    if (committed_) {
-      object_ = *committed_;
-      flushed_ = committed_;
+    if (committed()) {
+      object_ = *committed();
+      if (!committed_is_flushed_) {
+        flushed_ = std::move(committed_);
+        committed_.reset();
+        committed_is_flushed_ = true;
+      }
       set_state(object_state::persistent);
     } else {
       flushed_.reset();
+      committed_.reset();
+      committed_is_flushed_ = false;
       set_state(object_state::pending);
       reset_generated_key();
     }
@@ -257,9 +261,45 @@ class tracked final : public tracked_base {
     });
   }
 
+  /// The objects of a batch of `tracked<T>`, as a range of `T&`.
+  struct objects_of {
+    struct iterator {
+      using value_type = T;
+      using difference_type = std::ptrdiff_t;
+      tracked_base* const* at = nullptr;
+      T& operator*() const { return static_cast<tracked<T>*>(*at)->object_; }
+      iterator& operator++() {
+        ++at;
+        return *this;
+      }
+      iterator operator++(int) { return iterator{at++}; }
+      bool operator==(const iterator&) const = default;
+    };
+    std::span<tracked_base* const> batch;
+    [[nodiscard]] iterator begin() const { return {batch.data()}; }
+    [[nodiscard]] iterator end() const { return {batch.data() + batch.size()}; }
+    [[nodiscard]] std::size_t size() const { return batch.size(); }
+  };
+
+  /// The row as of the last commit (none: never committed).
+  [[nodiscard]] const std::optional<T>& committed() const noexcept {
+    return committed_is_flushed_ ? flushed_ : committed_;
+  }
+  /// `flushed_` is about to hold a state the transaction wrote, replacing `previous`: the
+  /// committed state gets its own copy when it was the flushed one.
+  void keep_committed(const std::optional<T>& previous) {
+    if (committed_is_flushed_) {
+      committed_ = previous;
+      committed_is_flushed_ = false;
+    }
+  }
+
   T object_;
-  std::optional<T> flushed_;    ///< the row as last read or written
-  std::optional<T> committed_;  ///< the row as of the last commit
+  std::optional<T> flushed_;  ///< the row as last read or written
+  /// The row as of the last commit, when it differs from `flushed_`; most objects are not
+  /// written between commits, and share one copy.
+  std::optional<T> committed_;
+  bool committed_is_flushed_ = false;
   std::int64_t key_at_add_ = 0;
 };
 
