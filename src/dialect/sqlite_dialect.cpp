@@ -33,7 +33,6 @@ class sqlite_compiler final : public sql_compiler {
         .nulls_ordering = true,  // since 3.30
         .transactional_ddl = true,
         .last_insert_id = true,  // sqlite3_last_insert_rowid: the INTEGER PRIMARY KEY's value
-        .single_row_inserts = true,  // no statement journal (see dialect_capabilities)
         .max_params = 32766,  // SQLITE_MAX_VARIABLE_NUMBER since 3.32
         .lexical = {.bracket_identifiers = true,
                     .backtick_identifiers = true,

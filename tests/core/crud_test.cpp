@@ -284,6 +284,31 @@ TEST_CASE("insert_many writes every element and fills generated keys") {
   }
 }
 
+TEST_CASE("insert_many on an in-memory SQLite database: multi-row statements, all rows") {
+  if (tabula::test::backend() != "sqlite") return;  // a storage choice of SQLite's
+  tabula::engine memory("sqlite://:memory:");
+  memory.create_all<author>();
+  std::vector<author> people;
+  for (int i = 0; i < 2500; ++i) {
+    people.push_back({.name = "m" + std::to_string(i), .email = std::to_string(i) + "@m"});
+  }
+  std::vector<std::string> statements;
+  memory.set_echo([&](std::string_view sql) { statements.emplace_back(sql); });
+  memory.insert_many(std::as_const(people));  // keys not read back
+  memory.set_echo({});
+  // 1000 rows a statement: two full ones and a last of 500.
+  REQUIRE(statements.size() == 3);
+  CHECK(statements[0].find("), (") != std::string::npos);
+  const auto stored = memory.query<author>().order_by(col(&author::id)).all();
+  REQUIRE(stored.size() == people.size());
+  for (std::size_t i = 0; i < stored.size(); ++i) CHECK(stored[i].email == people[i].email);
+  // Keys read back: the single-row statement with sqlite3_last_insert_rowid, as on a file.
+  std::vector<author> more{{.name = "k1", .email = "k1@m"}, {.name = "k2", .email = "k2@m"}};
+  memory.insert_many(more);
+  CHECK(more[1].id == more[0].id + 1);
+  CHECK(memory.get<author>(more[1].id)->email == "k2@m");
+}
+
 TEST_CASE("count, exists, scalar and streaming") {
   fresh_schema();
   for (int i = 1; i <= 7; ++i) {

@@ -184,7 +184,9 @@ class connection : public detail::select_api<connection>,
   ///
   /// Elements that leave the generated key at 0 get the key the database generated written
   /// back, unless the range is of const elements. The fastest path each database has is taken:
-  /// - SQLite: one reused single-row INSERT, keys read with `sqlite3_last_insert_rowid()`;
+  /// - SQLite: one reused single-row INSERT, keys read with `sqlite3_last_insert_rowid()`
+  ///   (multi-row statements for rows whose keys are not read back, on a database in memory:
+  ///   `driver::connection::prefers_single_row_inserts`);
   /// - PostgreSQL: rows whose keys are not read back go through `COPY ... FROM STDIN`, the
   ///   others as multi-row `INSERT ... VALUES (...), (...) RETURNING` statements of up to 1000
   ///   rows under the database's parameter limit.
@@ -397,14 +399,14 @@ class connection : public detail::select_api<connection>,
   }
 
   /// One chunk of `insert_many`: `c.count` rows from `rows`, as one multi-row statement, or as
-  /// `c.count` executions of one single-row statement where the dialect prefers that or the
-  /// driver reports generated keys.
+  /// `c.count` executions of one single-row statement where the driver prefers that or reports
+  /// generated keys.
   template <bool WriteKeys, class T>
   void insert_rows(const table_info& t, T* const* rows, const detail::dml::insert_chunk& c) {
     using M = std::remove_const_t<T>;
     const bool read_keys = WriteKeys && !c.with_key && t.generated_field;
     const dialect_capabilities& caps = sql_dialect().capabilities();
-    if (caps.single_row_inserts || (read_keys && caps.last_insert_id)) {
+    if (conn_->prefers_single_row_inserts() || (read_keys && caps.last_insert_id)) {
       auto st = prepare(single_insert_sql<M>(t, c.with_key));
       for (std::size_t i = 0; i < c.count; ++i) {
         insert_row(*st, *rows[i], t, c.with_key);

@@ -33,11 +33,6 @@ struct dialect_capabilities {
   /// The driver reports the key a single-row INSERT generated (`driver::connection::
   /// last_insert_id`), so inserts need no RETURNING: cheaper where RETURNING is costly (SQLite).
   bool last_insert_id = false;
-  /// Many rows insert fastest as executions of one reused single-row INSERT rather than as
-  /// multi-row `VALUES` statements (SQLite: a statement that may change several rows keeps a
-  /// statement journal to undo itself on error, spilled to a temporary file on a file
-  /// database; a single-row INSERT needs none).
-  bool single_row_inserts = false;
   /// Most parameters one statement may bind (SQLite's SQLITE_MAX_VARIABLE_NUMBER, PostgreSQL's
   /// 65535), used to split bulk inserts into chunks.
   std::uint32_t max_params = 32766;

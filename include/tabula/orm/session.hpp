@@ -234,6 +234,10 @@ class tracked final : public tracked_base {
   [[nodiscard]] bool was_committed() const noexcept override { return committed().has_value(); }
 
   void restore_committed() override {
+    if (committed_is_flushed_ && flushed_ && !is_dirty()) {  // unchanged since the commit
+      set_state(object_state::persistent);
+      return;
+    }
     if (committed()) {
       object_ = *committed();
       if (!committed_is_flushed_) {
