@@ -107,13 +107,13 @@ class row_grouper {
 
   void add(const driver::statement& st) {
     group& g = groups_[find_or_read_parent(st)];
-    constexpr int child_col = result_width<parent>();
     if constexpr (group_child<typename group_row<Row>::item>::skips_missing) {
       std::optional<child> c;
       read_result(st, c, child_col);
       if (c) g.second.push_back(std::move(*c));
     } else {
-      read_result(st, g.second.emplace_back(), child_col);
+      reader<child, child_col> read;
+      g.second.emplace_back(current_row<decltype(read)>{read, st});
     }
   }
 
@@ -121,6 +121,14 @@ class row_grouper {
 
  private:
   static constexpr std::size_t probe_slot = static_cast<std::size_t>(-1);
+  static constexpr int child_col = result_width<parent>();
+
+  /// Builds a `R` in place from the columns starting at `First`.
+  template <class R, int First>
+  struct reader {
+    using row_type = R;
+    R make(const driver::statement& st) const { return make_result<R>(st, First); }
+  };
 
   struct key_less {
     const row_grouper* self;
@@ -135,13 +143,27 @@ class row_grouper {
 
   std::size_t find_or_read_parent(const driver::statement& st) {
     read_key_fields(st, probe_, table_, 0);
-    // Rows of one parent are usually adjacent (a join ordered by the parent): check the last
-    // group first, then every parent seen.
-    if (!groups_.empty() && compare_keys(probe_, groups_[last_].first, table_) == 0) return last_;
-    if (const auto it = index_.find(probe_slot); it != index_.end()) return last_ = *it;
+    if (!groups_.empty()) {
+      // Rows of one parent are usually adjacent (a join ordered by the parent): the last group
+      // first. While parents come in ascending key order, a key above the last one's is a new
+      // parent; the index of every parent seen is built only once that order breaks.
+      const int order = compare_keys(probe_, groups_[last_].first, table_);
+      if (order == 0) return last_;
+      if (order > 0 && !indexed_) return new_group(st);
+      if (!indexed_) {
+        for (std::size_t i = 0; i < groups_.size(); ++i) index_.insert(i);
+        indexed_ = true;
+      }
+      if (const auto it = index_.find(probe_slot); it != index_.end()) return last_ = *it;
+    }
+    return new_group(st);
+  }
+
+  std::size_t new_group(const driver::statement& st) {
     last_ = groups_.size();
-    read_result(st, groups_.emplace_back().first, 0);
-    index_.insert(last_);
+    reader<parent, 0> read;
+    groups_.emplace_back(current_row<decltype(read)>{read, st}, std::vector<child>{});
+    if (indexed_) index_.insert(last_);
     return last_;
   }
 
@@ -149,7 +171,8 @@ class row_grouper {
   std::vector<group> groups_;
   std::set<std::size_t, key_less> index_;  // group positions, ordered by their parent's key
   parent probe_{};                         // the key of the row being read
-  std::size_t last_ = 0;
+  std::size_t last_ = 0;                   // the group of the previous row
+  bool indexed_ = false;                   // index_ holds every group (parents came unordered)
 };
 
 }  // namespace tabula::detail
