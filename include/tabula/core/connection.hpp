@@ -107,6 +107,14 @@ void bind_key(statement_binder& b, const table_info& t, const K&... key) {
   (b(key), ...);
 }
 
+/// Whether field `index` is part of the primary key (a key has one or a few fields).
+inline bool is_key_field(const table_info& t, std::size_t index) noexcept {
+  for (const std::size_t k : t.key_fields) {
+    if (k == index) return true;
+  }
+  return false;
+}
+
 template <class T>
 void bind_key_of(statement_binder& b, const T& obj, const table_info& t) {
   for (std::size_t f : t.key_fields) with_field(obj, f, [&](const auto& field) { b(field); });
@@ -266,17 +274,14 @@ class connection : public detail::select_api<connection>,
         detail::cached_sql<detail::builtin_key<T, detail::builtin::update>>(sql_dialect(), [&] {
           std::vector<std::size_t> fields;
           for (std::size_t i = 0; i < t.def.columns.size(); ++i) {
-            if (std::find(t.key_fields.begin(), t.key_fields.end(), i) == t.key_fields.end()) {
-              fields.push_back(i);
-            }
+            if (!detail::is_key_field(t, i)) fields.push_back(i);
           }
           return detail::update_by_key_statement(t, fields);
         });
     auto st = prepare(sql);
     detail::statement_binder b{*st};
     reflect::for_each_field(obj, [&](const auto& field, auto i) {
-      if (std::find(t.key_fields.begin(), t.key_fields.end(), decltype(i)::value) ==
-          t.key_fields.end()) {
+      if (!detail::is_key_field(t, decltype(i)::value)) {
         b(field);
       }
     });
