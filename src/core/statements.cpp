@@ -89,6 +89,16 @@ ast::statement delete_by_key_statement(const table_info& t) {
   return d;
 }
 
+ast::statement delete_by_keys_statement(const table_info& t, std::size_t count) {
+  ast::in_list in{column_of(t, t.key_fields.front()), {}, false};
+  in.items.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) in.items.emplace_back(ast::param{static_cast<std::uint32_t>(i)});
+  ast::delete_ d;
+  d.table = ast::table_ref{t.def.name, {}};
+  d.where = ast::expr(std::move(in));
+  return d;
+}
+
 std::vector<ast::statement> create_statements(const table_info& t) {
   std::vector<ast::statement> out;
   out.emplace_back(ast::create_table{t.def, true});

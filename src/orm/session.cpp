@@ -35,6 +35,17 @@ std::map<const table_info*, int> table_ranks(const std::vector<const table_info*
   return rank;
 }
 
+/// Calls `f` with each run of consecutive entries of one table.
+template <class F>
+void for_each_batch(const std::vector<detail::tracked_base*>& entries, F&& f) {
+  for (std::size_t first = 0; first < entries.size();) {
+    std::size_t end = first + 1;
+    while (end < entries.size() && &entries[end]->table() == &entries[first]->table()) ++end;
+    f(std::span<detail::tracked_base* const>(entries.data() + first, end - first));
+    first = end;
+  }
+}
+
 }  // namespace
 
 session::~session() {
@@ -163,8 +174,12 @@ void session::flush() {
     return std::pair(rank.at(&a->table()), first_seen.at(&a->table())) <
            std::pair(rank.at(&b->table()), first_seen.at(&b->table()));
   });
-  std::stable_sort(deletes.begin(), deletes.end(),
-                   [&](auto* a, auto* b) { return rank.at(&a->table()) > rank.at(&b->table()); });
+  // Deletes: referencing tables first, and again each table's objects together.
+  for (auto* e : deletes) first_seen.emplace(&e->table(), first_seen.size());
+  std::stable_sort(deletes.begin(), deletes.end(), [&](auto* a, auto* b) {
+    return std::pair(-rank.at(&a->table()), first_seen.at(&a->table())) <
+           std::pair(-rank.at(&b->table()), first_seen.at(&b->table()));
+  });
 
   // A failed flush leaves the database as it was before the flush: a flush that begins the
   // session's transaction rolls it back; a later one runs inside a savepoint.
@@ -177,10 +192,7 @@ void session::flush() {
   }
   std::vector<std::function<void()>> undo;
   try {
-    for (std::size_t first = 0; first < inserts.size();) {
-      std::size_t end = first + 1;
-      while (end < inserts.size() && &inserts[end]->table() == &inserts[first]->table()) ++end;
-      const std::span<detail::tracked_base* const> batch(inserts.data() + first, end - first);
+    for_each_batch(inserts, [&](std::span<detail::tracked_base* const> batch) {
       undo.push_back(batch.front()->flush_inserts(c, batch));
       for (auto* e : batch) {
         written_.push_back(e);
@@ -188,23 +200,24 @@ void session::flush() {
         identity_map_[identity_key{&e->table(), id}] = e;
         undo.emplace_back([this, e, id] { identity_map_.erase(identity_key{&e->table(), id}); });
       }
-      first = end;
-    }
+    });
     for (auto& [e, fields] : updates) {
       undo.push_back(e->flush_update(c, fields, update_sql(e->table(), fields)));
       written_.push_back(e);
     }
-    for (auto* e : deletes) {
-      e->flush_delete(c);
-      written_.push_back(e);
-      const std::string id = e->identity();
-      identity_map_.erase(identity_key{&e->table(), id});
-      e->set_state(object_state::removed);
-      undo.emplace_back([this, e, id] {
-        e->set_state(object_state::deleted);
-        identity_map_[identity_key{&e->table(), id}] = e;
-      });
-    }
+    for_each_batch(deletes, [&](std::span<detail::tracked_base* const> batch) {
+      batch.front()->flush_deletes(c, batch);
+      for (auto* e : batch) {
+        written_.push_back(e);
+        const std::string id = e->identity();
+        identity_map_.erase(identity_key{&e->table(), id});
+        e->set_state(object_state::removed);
+        undo.emplace_back([this, e, id] {
+          e->set_state(object_state::deleted);
+          identity_map_[identity_key{&e->table(), id}] = e;
+        });
+      }
+    });
     if (step) step->commit();
     inserts_pending_ = false;
   } catch (...) {

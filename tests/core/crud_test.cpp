@@ -5,6 +5,7 @@
 #include <boost/hana/adapt_struct.hpp>
 #include <boost/hana/define_struct.hpp>
 #include <limits>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -282,6 +283,37 @@ TEST_CASE("insert_many writes every element and fills generated keys") {
     REQUIRE(p.id > 0);
     CHECK(db().get<author>(p.id)->name == p.name);
   }
+}
+
+TEST_CASE("remove_many deletes the elements' rows by key, in one transaction") {
+  fresh_schema();
+  std::vector<author> people;
+  for (int i = 0; i < 1203; ++i) {
+    people.push_back({.name = "r" + std::to_string(i), .email = std::to_string(i) + "@r"});
+  }
+  db().insert_many(people);
+  std::vector<author> gone(people.begin(), people.begin() + 1100);
+  gone.push_back(author{.id = people.back().id + 1000});  // no such row: not counted
+
+  std::vector<std::string> statements;
+  db().set_echo([&](std::string_view sql) { statements.emplace_back(sql); });
+  CHECK(db().remove_many(gone) == 1100);
+  db().set_echo({});
+  // PostgreSQL: 1000 keys a statement, so two; an SQLite file: one reused single-row DELETE.
+  CHECK(statements.size() == (tabula::test::backend() == "postgresql" ? 2U : 1U));
+  CHECK(statements.front().find("DELETE") == 0);
+  const auto left = db().query<author>().order_by(col(&author::id)).all();
+  REQUIRE(left.size() == 103);
+  CHECK(left.front() == people[1100]);
+  CHECK(db().remove_many(std::vector<author>{}) == 0);
+
+  // A composite key: one single-row DELETE per element on both databases.
+  std::vector<membership> ms{{.group_id = 1, .user_name = "a", .level = 1},
+                             {.group_id = 1, .user_name = "b", .level = 2},
+                             {.group_id = 2, .user_name = "a", .level = 3}};
+  db().insert_many(ms);
+  CHECK(db().remove_many(std::span(ms).first(2)) == 2);
+  CHECK(db().all<membership>() == std::vector<membership>{ms[2]});
 }
 
 TEST_CASE("insert_many on an in-memory SQLite database: multi-row statements, all rows") {

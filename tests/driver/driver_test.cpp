@@ -1082,12 +1082,12 @@ TEST_CASE("bulk_load sends many rows in chunks", "[driver][bulk]") {
   }
 }
 
-TEST_CASE("prefers_single_row_inserts: SQLite on a file, where statement journals spill",
+TEST_CASE("prefers_single_row_writes: SQLite on a file, where statement journals spill",
           "[driver]") {
-  CHECK(open()->prefers_single_row_inserts() == !on_postgres());  // the tests' SQLite is a file
+  CHECK(open()->prefers_single_row_writes() == !on_postgres());  // the tests' SQLite is a file
 #ifdef TABULA_TEST_HAVE_SQLITE
   // An in-memory SQLite database keeps its journals in memory: multi-row statements win there.
   const auto memory = tabula::driver::connect(tabula::driver::parse_url("sqlite://:memory:"));
-  CHECK_FALSE(memory->prefers_single_row_inserts());
+  CHECK_FALSE(memory->prefers_single_row_writes());
 #endif
 }

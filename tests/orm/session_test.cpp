@@ -116,6 +116,45 @@ TEST_CASE("flush inserts the new objects of one model as one batch, keys in the 
   CHECK(db().get<author>(added[3]->id)->name == "changed");
 }
 
+TEST_CASE("flush deletes the removed objects of one model as one batch, children first") {
+  fresh_schema();
+  auto s = db().session();
+  std::vector<author*> people;
+  for (int i = 0; i < 20; ++i) {
+    people.push_back(&s.add(author{.name = "D" + std::to_string(i), .email = std::to_string(i) + "@d"}));
+  }
+  s.commit();
+  book& b1 = s.add(book{.author_id = people[0]->id, .title = "One", .pages = 1});
+  book& b2 = s.add(book{.author_id = people[0]->id, .title = "Two", .pages = 2});
+  s.commit();
+
+  // Removed in mixed order: the books (which refer to an author) must go first.
+  for (int i = 0; i < 15; ++i) s.remove(*people[static_cast<std::size_t>(i)]);
+  s.remove(b1);
+  s.remove(b2);
+  sql_log log;
+  s.commit();
+  const auto deletes = log.starting_with("DELETE");
+  REQUIRE(!deletes.empty());
+  CHECK(deletes.front().find("\"books\"") != std::string::npos);
+  // PostgreSQL: one statement per table; an SQLite file: one reused single-row statement each.
+  CHECK(deletes.size() == 2);
+  CHECK(db().all<author>().size() == 5);
+  CHECK(db().all<book>().empty());
+  for (int i = 0; i < 15; ++i) CHECK_FALSE(s.contains(*people[static_cast<std::size_t>(i)]));
+  CHECK(s.get<author>(people[15]->id) == people[15]);
+
+  // A failed batch is undone: a removed object is still removed, and deleted by the next commit.
+  s.remove(*people[15]);
+  s.remove(*people[16]);
+  author& dup = s.add(author{.name = "Dup", .email = "19@d"});  // the unique e-mail of people[19]
+  CHECK_THROWS_AS(s.commit(), tabula::unique_violation);
+  CHECK(db().all<author>().size() == 5);
+  s.expunge(dup);
+  s.commit();
+  CHECK(db().all<author>().size() == 3);
+}
+
 TEST_CASE("get goes through the identity map") {
   fresh_schema();
   author stored{.name = "Ann", .email = "ann@x"};

@@ -88,6 +88,9 @@ struct builtin_key {};
 /// generated keys read back or not).
 template <class T, bool WithKey, bool ReadKeys>
 struct insert_chunk_key {};
+/// Cache key of a full-size chunk of `remove_many`.
+template <class T>
+struct remove_chunk_key {};
 
 /// The value of field `index` of `obj`, passed to `f` with its static type.
 template <class T, class F>
@@ -194,7 +197,7 @@ class connection : public detail::select_api<connection>,
   /// back, unless the range is of const elements. The fastest path each database has is taken:
   /// - SQLite: one reused single-row INSERT, keys read with `sqlite3_last_insert_rowid()`
   ///   (multi-row statements for rows whose keys are not read back, on a database in memory:
-  ///   `driver::connection::prefers_single_row_inserts`);
+  ///   `driver::connection::prefers_single_row_writes`);
   /// - PostgreSQL: rows whose keys are not read back go through `COPY ... FROM STDIN`, the
   ///   others as multi-row `INSERT ... VALUES (...), (...) RETURNING` statements of up to 1000
   ///   rows under the database's parameter limit.
@@ -315,6 +318,52 @@ class connection : public detail::select_api<connection>,
     return st->affected_rows() > 0;
   }
 
+  /// DELETE the rows with the primary keys of a range's elements, all in one transaction (a
+  /// savepoint inside an open one). Returns how many rows were deleted. A single-column key is
+  /// deleted by `DELETE ... WHERE key IN (...)` statements of up to 1000 keys; a composite key,
+  /// or SQLite on a file (`driver::connection::prefers_single_row_writes`), by one reused
+  /// single-row DELETE per element.
+  template <std::ranges::input_range R>
+  std::int64_t remove_many(R&& range) {
+    using T = std::remove_cvref_t<std::ranges::range_reference_t<R>>;
+    const table_info& t = table_of<T>();
+    std::vector<const T*> rows;
+    if constexpr (std::ranges::sized_range<R>) rows.reserve(std::ranges::size(range));
+    for (const T& obj : range) rows.push_back(std::addressof(obj));
+    if (rows.empty()) return 0;
+    std::int64_t removed = 0;
+    auto tx = begin();
+    if (t.key_fields.size() != 1 || conn_->prefers_single_row_writes()) {
+      auto st = prepare(remove_sql<T>(t));
+      for (const T* obj : rows) {
+        detail::statement_binder b{*st};
+        detail::bind_key_of(b, *obj, t);
+        while (st->step()) {
+        }
+        removed += st->affected_rows();
+        st->reset();
+      }
+    } else {
+      const std::size_t per = std::min<std::size_t>(detail::dml::max_rows_per_insert,
+                                                    sql_dialect().capabilities().max_params);
+      for (std::size_t first = 0; first < rows.size(); first += per) {
+        const std::size_t count = std::min(per, rows.size() - first);
+        const auto make = [&] { return detail::delete_by_keys_statement(t, count); };
+        // A chunk below full size is compiled for this call only.
+        auto st = count == per ? prepare(detail::cached_sql<detail::remove_chunk_key<T>>(
+                                     sql_dialect(), make))
+                               : prepare(sql_dialect().compile(make()).text);
+        detail::statement_binder b{*st};
+        for (std::size_t i = first; i < first + count; ++i) detail::bind_key_of(b, *rows[i], t);
+        while (st->step()) {
+        }
+        removed += st->affected_rows();
+      }
+    }
+    tx.commit();
+    return removed;
+  }
+
   // ----- queries
 
   /// SELECT of whole `T` rows: refine with where / order_by / limit, finish with all() etc.
@@ -411,7 +460,7 @@ class connection : public detail::select_api<connection>,
     using M = std::remove_const_t<T>;
     const bool read_keys = WriteKeys && !c.with_key && t.generated_field;
     const dialect_capabilities& caps = sql_dialect().capabilities();
-    if (conn_->prefers_single_row_inserts() || (read_keys && caps.last_insert_id)) {
+    if (conn_->prefers_single_row_writes() || (read_keys && caps.last_insert_id)) {
       auto st = prepare(single_insert_sql<M>(t, c.with_key));
       for (std::size_t i = 0; i < c.count; ++i) {
         insert_row(*st, *rows[i], t, c.with_key);

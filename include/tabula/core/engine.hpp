@@ -107,6 +107,10 @@ class engine : public detail::select_api<engine>,
   bool remove_by_key(const K&... key) {
     return connect().remove_by_key<T>(key...);
   }
+  template <std::ranges::range R>
+  std::int64_t remove_many(R&& range) {
+    return connect().remove_many(std::forward<R>(range));
+  }
 
   /// SELECT of whole `T` rows, run on a pooled connection by its terminal operation.
   template <class T>

@@ -154,12 +154,13 @@ class connection {
   /// `INTEGER PRIMARY KEY` column is). Elsewhere throws `not_supported_error`: use RETURNING.
   [[nodiscard]] virtual std::int64_t last_insert_id() const;
 
-  /// Whether many rows insert fastest as executions of one reused single-row INSERT rather
-  /// than as multi-row `VALUES` statements. SQLite on a file: a statement that may change
-  /// several rows keeps a statement journal to undo itself on error, which spills to a
-  /// temporary file; a single-row INSERT needs none. (In memory the journal stays in memory,
-  /// and multi-row statements are faster.)
-  [[nodiscard]] virtual bool prefers_single_row_inserts() const { return false; }
+  /// Whether many rows are inserted or deleted fastest by executions of one reused single-row
+  /// statement rather than by statements that each change many rows (multi-row `VALUES`,
+  /// `WHERE key IN (...)`). SQLite on a file: a statement that may change several rows keeps a
+  /// statement journal to undo itself on error, which spills to a temporary file; a single-row
+  /// statement needs none. (In memory the journal stays in memory, and multi-row statements
+  /// are faster.)
+  [[nodiscard]] virtual bool prefers_single_row_writes() const { return false; }
 
   /// Whether the connection still works (false after the server went away).
   [[nodiscard]] virtual bool is_alive() const = 0;

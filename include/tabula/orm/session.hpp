@@ -124,7 +124,10 @@ class tracked_base {
                                               std::span<tracked_base* const> batch) = 0;
   virtual std::function<void()> flush_update(connection& c, const std::vector<std::size_t>& fields,
                                              const compiled_sql& sql) = 0;
-  virtual void flush_delete(connection& c) = 0;
+  /// DELETE of this object's row and those of the others in `batch` (all of this object's
+  /// type, this one first): one statement for a single object, else through
+  /// `connection::remove_many`.
+  virtual void flush_deletes(connection& c, std::span<tracked_base* const> batch) = 0;
 
   /// The transaction committed: remember the state to return to on a later rollback.
   virtual void mark_committed() = 0;
@@ -189,7 +192,7 @@ class tracked final : public tracked_base {
     if (batch.size() == 1) {
       c.insert(object_);
     } else {
-      c.insert_many(objects_of{batch});
+      c.insert_many(objects_of<&tracked::object_of>{batch});
     }
     std::vector<std::optional<T>> previous;
     previous.reserve(batch.size());
@@ -225,7 +228,13 @@ class tracked final : public tracked_base {
     return [this, previous = std::move(previous)]() mutable { flushed_ = std::move(previous); };
   }
 
-  void flush_delete(connection& c) override { c.remove(*flushed_); }
+  void flush_deletes(connection& c, std::span<tracked_base* const> batch) override {
+    if (batch.size() == 1) {
+      c.remove(*flushed_);
+    } else {
+      c.remove_many(objects_of<&tracked::flushed_of>{batch});  // the rows as the database knows them
+    }
+  }
 
   void mark_committed() override {
     committed_.reset();
@@ -265,13 +274,17 @@ class tracked final : public tracked_base {
     });
   }
 
-  /// The objects of a batch of `tracked<T>`, as a range of `T&`.
+  static T& object_of(tracked_base* e) { return static_cast<tracked*>(e)->object_; }
+  static T& flushed_of(tracked_base* e) { return *static_cast<tracked*>(e)->flushed_; }
+
+  /// A batch of `tracked<T>` as a range of `T&`: each entry's object, or its flushed row.
+  template <T& (*Of)(tracked_base*)>
   struct objects_of {
     struct iterator {
       using value_type = T;
       using difference_type = std::ptrdiff_t;
       tracked_base* const* at = nullptr;
-      T& operator*() const { return static_cast<tracked<T>*>(*at)->object_; }
+      T& operator*() const { return Of(*at); }
       iterator& operator++() {
         ++at;
         return *this;

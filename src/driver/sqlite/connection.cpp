@@ -73,7 +73,7 @@ class connection final : public driver::connection {
   [[nodiscard]] std::int64_t last_insert_id() const override {
     return sqlite3_last_insert_rowid(db_->get());
   }
-  [[nodiscard]] bool prefers_single_row_inserts() const override {
+  [[nodiscard]] bool prefers_single_row_writes() const override {
     // An in-memory or temporary database has no file name; its journals stay in memory.
     const char* file = sqlite3_db_filename(db_->get(), "main");
     return file != nullptr && *file != '\0';

@@ -29,6 +29,8 @@ namespace tabula::detail {
                                                      std::span<const std::size_t> fields);
 /// DELETE FROM t WHERE key = ?.
 [[nodiscard]] ast::statement delete_by_key_statement(const table_info& t);
+/// DELETE FROM t WHERE key IN (?, ... `count` of them), for a single-column key.
+[[nodiscard]] ast::statement delete_by_keys_statement(const table_info& t, std::size_t count);
 /// CREATE TABLE followed by its CREATE INDEX statements.
 [[nodiscard]] std::vector<ast::statement> create_statements(const table_info& t);
 /// DROP TABLE IF EXISTS t.
