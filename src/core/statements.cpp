@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "tabula/query/dml.hpp"
+
 namespace tabula::detail {
 namespace {
 
@@ -40,18 +42,8 @@ std::vector<std::size_t> insert_fields(const table_info& t, bool with_generated)
 
 ast::statement insert_statement(const table_info& t, bool with_generated, std::size_t rows,
                                 bool return_key) {
-  ast::insert ins;
-  ins.table = ast::table_ref{t.def.name, {}};
-  const auto fields = insert_fields(t, with_generated);
-  for (std::size_t f : fields) ins.columns.push_back(t.def.columns[f].name);
   std::uint32_t param = 0;
-  ins.rows.reserve(rows);
-  for (std::size_t r = 0; r < rows; ++r) {
-    ast::expr_list row;
-    row.reserve(fields.size());
-    for (std::size_t i = 0; i < fields.size(); ++i) row.emplace_back(ast::param{param++});
-    ins.rows.push_back(std::move(row));
-  }
+  ast::insert ins = dml::values_insert(t, with_generated, rows, param);
   if (return_key && t.generated_field && !with_generated) {
     ins.returning.push_back({ast::column_ref{{}, t.def.columns[*t.generated_field].name}, {}});
   }
