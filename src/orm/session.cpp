@@ -166,20 +166,20 @@ void session::flush() {
   for (auto* e : inserts) tables.push_back(&e->table());
   for (auto* e : deletes) tables.push_back(&e->table());
   const auto rank = table_ranks(tables);
-  // Inserts: referenced tables first; within a rank, one table after another (in the order
-  // each first appears), so that each table's objects form one batch, in the order added.
-  std::map<const table_info*, std::size_t> first_seen;
-  for (auto* e : inserts) first_seen.emplace(&e->table(), first_seen.size());
-  std::stable_sort(inserts.begin(), inserts.end(), [&](auto* a, auto* b) {
-    return std::pair(rank.at(&a->table()), first_seen.at(&a->table())) <
-           std::pair(rank.at(&b->table()), first_seen.at(&b->table()));
-  });
-  // Deletes: referencing tables first, and again each table's objects together.
-  for (auto* e : deletes) first_seen.emplace(&e->table(), first_seen.size());
-  std::stable_sort(deletes.begin(), deletes.end(), [&](auto* a, auto* b) {
-    return std::pair(-rank.at(&a->table()), first_seen.at(&a->table())) <
-           std::pair(-rank.at(&b->table()), first_seen.at(&b->table()));
-  });
+  // Inserts go referenced tables first, deletes referencing tables first (`direction`); within
+  // a rank, one table after another (in the order each first appears), so that each table's
+  // objects form one batch, in the order they were added or removed.
+  const auto order = [&rank](std::vector<detail::tracked_base*>& entries, int direction) {
+    std::map<const table_info*, std::size_t> first_seen;
+    for (auto* e : entries) first_seen.emplace(&e->table(), first_seen.size());
+    const auto key = [&](const detail::tracked_base* e) {
+      return std::pair(direction * rank.at(&e->table()), first_seen.at(&e->table()));
+    };
+    std::stable_sort(entries.begin(), entries.end(),
+                     [&](auto* a, auto* b) { return key(a) < key(b); });
+  };
+  order(inserts, 1);
+  order(deletes, -1);
 
   // A failed flush leaves the database as it was before the flush: a flush that begins the
   // session's transaction rolls it back; a later one runs inside a savepoint.

@@ -110,14 +110,6 @@ void bind_key(statement_binder& b, const table_info& t, const K&... key) {
   (b(key), ...);
 }
 
-/// Whether field `index` is part of the primary key (a key has one or a few fields).
-inline bool is_key_field(const table_info& t, std::size_t index) noexcept {
-  for (const std::size_t k : t.key_fields) {
-    if (k == index) return true;
-  }
-  return false;
-}
-
 template <class T>
 void bind_key_of(statement_binder& b, const T& obj, const table_info& t) {
   for (std::size_t f : t.key_fields) with_field(obj, f, [&](const auto& field) { b(field); });

@@ -60,10 +60,7 @@ class by_name_reader {
 
   void operator()(const driver::statement& st, Row& out) {
     map(st);
-    reflect::for_each_field(out, [&](auto& field, auto index) {
-      using F = std::remove_cvref_t<decltype(field)>;
-      field = read_value<F>(st, columns_[decltype(index)::value]);
-    });
+    read_fields(st, out, [this](std::size_t i) { return columns_[i]; });
   }
   Row make(const driver::statement& st) {
     map(st);

@@ -47,6 +47,14 @@ struct table_info {
 
 namespace detail {
 
+/// Whether field `index` is part of the primary key (a key has one or a few fields).
+inline bool is_key_field(const table_info& t, std::size_t index) noexcept {
+  for (const std::size_t k : t.key_fields) {
+    if (k == index) return true;
+  }
+  return false;
+}
+
 /// A model's table and column names: what other models' foreign keys need of it, built apart
 /// from `table_of` so that models referencing each other do not build each other's tables.
 struct model_names {

@@ -85,13 +85,19 @@ F read_value(const driver::statement& st, int col) {
   }
 }
 
-/// Reads the current row into `obj`, column i into field i.
-template <class T>
-void read_row(const driver::statement& st, T& obj, int first_col = 0) {
+/// Assigns field `I` of `obj` from column `column(I)` of the current row, for every field.
+template <class T, class Column>
+void read_fields(const driver::statement& st, T& obj, Column column) {
   reflect::for_each_field(obj, [&](auto& field, auto index) {
     using F = std::remove_cvref_t<decltype(field)>;
-    field = read_value<F>(st, first_col + static_cast<int>(decltype(index)::value));
+    field = read_value<F>(st, column(decltype(index)::value));
   });
+}
+
+/// Reads the current row into `obj`, column `first_col + i` into field i.
+template <class T>
+void read_row(const driver::statement& st, T& obj, int first_col = 0) {
+  read_fields(st, obj, [first_col](std::size_t i) { return first_col + static_cast<int>(i); });
 }
 
 template <class T>
@@ -160,9 +166,7 @@ T make_row(const driver::statement& st, Column column) {
     }(std::make_index_sequence<reflect::field_count<T>>{});
   } else {
     T obj;
-    reflect::for_each_field(obj, [&](auto& field, auto index) {
-      field = read_value<std::remove_cvref_t<decltype(field)>>(st, column(decltype(index)::value));
-    });
+    read_fields(st, obj, column);
     return obj;
   }
 }

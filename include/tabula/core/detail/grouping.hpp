@@ -69,9 +69,8 @@ int compare_keys(const T& a, const T& b, const table_info& t) {
   int result = 0;
   reflect::for_each_field(a, [&](const auto& field, auto i) {
     constexpr std::size_t index = decltype(i)::value;
-    if (result != 0) return;
-    for (const std::size_t k : t.key_fields) {
-      if (k == index) result = compare_key_values(field, reflect::get<index>(b));
+    if (result == 0 && is_key_field(t, index)) {
+      result = compare_key_values(field, reflect::get<index>(b));
     }
   });
   return result;
@@ -83,11 +82,9 @@ template <class T>
 void read_key_fields(const driver::statement& st, T& obj, const table_info& t, int first_col) {
   reflect::for_each_field(obj, [&](auto& field, auto i) {
     constexpr std::size_t index = decltype(i)::value;
-    for (const std::size_t k : t.key_fields) {
-      if (k == index) {
-        field = read_value<std::remove_cvref_t<decltype(field)>>(
-            st, first_col + static_cast<int>(index));
-      }
+    if (is_key_field(t, index)) {
+      field = read_value<std::remove_cvref_t<decltype(field)>>(st,
+                                                              first_col + static_cast<int>(index));
     }
   });
 }
