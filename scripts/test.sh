@@ -2,9 +2,14 @@
 # Builds everything and runs the whole test suite: dry tests, every behaviour test on SQLite and
 # on a throwaway PostgreSQL server started here, packaging, compile-fail and example tests.
 #
-#   scripts/test.sh [--clang] [-- CTEST_ARGS...]
+#   scripts/test.sh [--clang] [--sanitize thread|address] [-- CTEST_ARGS...]
 #
 #   --clang     also build with clang++ (in build-clang/) and run the suite there; on when CI=true
+#   --sanitize thread
+#               instead, build with ThreadSanitizer (in build-tsan/) and run the suite there;
+#               e.g. `scripts/test.sh --sanitize thread -- -R threads` for the thread tests
+#   --sanitize address
+#               instead, build with AddressSanitizer and UBSan (in build-asan/) and run there
 #   -- ARGS     passed to ctest, e.g. `scripts/test.sh -- -L sqlite` or `-- -R session`
 #
 # Installs missing packages first (scripts/deps.sh). With CI=true, warnings are errors, every
@@ -17,10 +22,20 @@ repo=$(pwd)
 
 with_clang=0
 [[ "${CI:-}" == "true" ]] && with_clang=1
+sanitize=""
 ctest_args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --clang) with_clang=1 ;;
+    --sanitize)
+      shift
+      sanitize=${1:-}
+      if [[ "$sanitize" != "thread" && "$sanitize" != "address" ]]; then
+        echo "test.sh: --sanitize takes 'thread' or 'address'" >&2
+        exit 2
+      fi
+      with_clang=0
+      ;;
     --)
       shift
       ctest_args=("$@")
@@ -134,9 +149,10 @@ deps_sets=(test)
 scripts/deps.sh "${deps_sets[@]}"
 
 phase "start PostgreSQL"
-unset TABULA_TEST_PG_URL
+unset TABULA_TEST_PG_URL TABULA_TEST_PG_RESTART
 if start_postgres tabula-pg; then
   export TABULA_TEST_PG_URL=$pg_url
+  export TABULA_TEST_PG_RESTART=$pg_restart
 else
   if [[ $ci -eq 1 ]]; then
     echo "test.sh: CI=true and the PostgreSQL server could not be started: failing" >&2
@@ -145,9 +161,20 @@ else
   echo "test.sh: WARNING: PostgreSQL server could not be started; its tests will be skipped" >&2
 fi
 
-gxx_extra=()
-[[ $ci -eq 1 ]] && gxx_extra+=(-DTABULA_CHECK_HEADERS=ON)
-build_and_test "g++" build g++ "${gxx_extra[@]}"
+if [[ -n "$sanitize" ]]; then
+  # Sanitized runs: no header check or second compiler; reports stop the test that made them.
+  export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"
+  export ASAN_OPTIONS="detect_leaks=1 abort_on_error=1"
+  export UBSAN_OPTIONS="print_stacktrace=1 halt_on_error=1"
+  sanitize_dir=build-asan
+  [[ "$sanitize" == "thread" ]] && sanitize_dir=build-tsan
+  build_and_test "g++ ${sanitize} sanitizer" "$sanitize_dir" g++ \
+    "-DTABULA_SANITIZE=${sanitize}"
+else
+  gxx_extra=()
+  [[ $ci -eq 1 ]] && gxx_extra+=(-DTABULA_CHECK_HEADERS=ON)
+  build_and_test "g++" build g++ "${gxx_extra[@]}"
+fi
 
 if [[ $with_clang -eq 1 ]]; then
   build_and_test "clang++" build-clang clang++

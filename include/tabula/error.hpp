@@ -62,6 +62,21 @@ class check_violation : public integrity_error {
 class operational_error : public error {
   using error::error;
 };
+/// The connection to the database server broke (the server closed it, was restarted, or the
+/// network failed). Whatever the connection's open transaction had written is rolled back by
+/// the server; the pool discards the connection, and the next operation runs on a new one.
+class connection_lost : public operational_error {
+  using operational_error::operational_error;
+};
+/// The connection broke while COMMIT was in flight: the transaction may or may not have been
+/// committed. Check the database before re-running the work; a retry may write it twice.
+class commit_outcome_unknown : public connection_lost {
+  using connection_lost::connection_lost;
+};
+/// No pooled connection became free within `engine_options::pool_timeout`.
+class pool_timeout_error : public operational_error {
+  using operational_error::operational_error;
+};
 /// The transaction failed in a way that retrying it may cure: serialization failure, deadlock.
 class transaction_error : public error {
   using error::error;

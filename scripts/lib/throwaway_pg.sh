@@ -2,7 +2,8 @@
 # free port, reachable only through its own unix socket, tuned for speed over durability, and
 # removed by stop_postgres. Source this file; it defines functions only.
 #
-#   start_postgres PREFIX   sets pg_dir, pg_bin, pg_port and pg_url, or prints why not and
+#   start_postgres PREFIX   sets pg_dir, pg_bin, pg_port, pg_url and pg_restart (a command that
+#                           restarts the server), or prints why not and
 #                           returns 1
 #   stop_postgres           stops the server and removes its directory (safe to call twice)
 
@@ -10,6 +11,7 @@ pg_dir=""
 pg_bin=""
 pg_port=""
 pg_url=""
+pg_restart=""
 
 pg_as_owner() {
   # initdb and postgres refuse to run as root: run them as the `postgres` user then.
@@ -79,7 +81,18 @@ CONF
     return 1
   fi
   pg_url="postgresql://postgres@/postgres?host=${pg_dir}&port=${pg_port}"
+  # How a test restarts this server (tests that provoke a restart run alone).
+  pg_restart="$(restart_command)"
   echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on $pg_url"
+}
+
+restart_command() {
+  local ctl="$pg_bin/pg_ctl -D $pg_dir/data -l $pg_dir/server.log -w -t 60 restart -m fast"
+  if [[ $EUID -eq 0 ]]; then
+    echo "runuser -u postgres -- $ctl"
+  else
+    echo "$ctl"
+  fi
 }
 
 stop_postgres() {

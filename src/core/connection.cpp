@@ -47,17 +47,28 @@ transaction::~transaction() {
 
 void transaction::commit() {
   if (conn_ == nullptr) detail::throw_error<programming_error>("tabula: transaction already ended");
-  auto* c = std::exchange(conn_, nullptr);
-  if (savepoint_.empty()) {
-    c->commit();
-  } else {
-    c->release_savepoint(savepoint_);
+  try {
+    if (savepoint_.empty()) {
+      conn_->commit();
+    } else {
+      conn_->release_savepoint(savepoint_);
+    }
+  } catch (const error&) {
+    // A COMMIT that failed ends the transaction all the same: SQLite keeps it open after a
+    // deferred constraint failed at COMMIT, so it is rolled back here; PostgreSQL has ended
+    // it already. Either way nothing of it was written, and the next begin() starts afresh.
+    rollback_quietly();
+    throw;
   }
+  conn_ = nullptr;
 }
 
 void transaction::rollback() {
   if (conn_ == nullptr) detail::throw_error<programming_error>("tabula: transaction already ended");
   auto* c = std::exchange(conn_, nullptr);
+  // A broken connection has nothing left to roll back: the server did it when it ended. Nor
+  // has a transaction the database ended itself (SQLite does on some errors).
+  if (!c->is_alive() || !c->in_transaction()) return;
   if (savepoint_.empty()) {
     c->rollback();
   } else {
@@ -66,10 +77,19 @@ void transaction::rollback() {
   }
 }
 
+void transaction::rollback_quietly() noexcept {
+  try {
+    rollback();
+  } catch (const error&) {
+    // The error being reported is the one that matters; a connection that cannot roll back
+    // is not reused by the pool.
+  }
+}
+
 // ----- connection
 
 connection::~connection() {
-  if (pool_) pool_->release(std::move(conn_));
+  if (pool_) pool_->release(detail::pool::lease{std::move(conn_), opened_, generation_});
 }
 
 void connection::execute(std::string_view sql) {
@@ -100,8 +120,7 @@ transaction connection::begin() {
 // ----- engine
 
 engine::engine(std::string_view url, engine_options options)
-    : pool_(std::make_shared<detail::pool>(driver::parse_url(url), options.pool_size,
-                                           std::move(options.on_connect))) {}
+    : pool_(std::make_shared<detail::pool>(driver::parse_url(url), std::move(options))) {}
 
 connection engine::connect() { return connection(pool_, pool_->acquire()); }
 

@@ -1,48 +1,193 @@
 #include "tabula/core/detail/pool.hpp"
 
+#include <fmt/format.h>
+
+#include <atomic>
 #include <utility>
 
 #include "tabula/error.hpp"
 
 namespace tabula::detail {
 
-pool::pool(driver::url url, std::size_t max_idle, connect_hook on_connect)
-    : url_(std::move(url)), max_idle_(max_idle), on_connect_(std::move(on_connect)) {
-  auto first = open();
-  dialect_ = &dialect_named(first->dialect_name());
-  shared_single_ = url_.scheme == "sqlite" && (url_.database.empty() || url_.database == ":memory:");
-  idle_.push_back(std::move(first));
+namespace {
+
+/// A SQLite `:memory:` database exists once per connection. The pool's connections share one
+/// instead, through SQLite's memdb VFS (a name starting with '/' is shared within the
+/// process): each connection keeps its own transactions, and SQLite's locks order them.
+driver::url shared_memory_url(driver::url url) {
+  static std::atomic<std::uint64_t> count{0};
+  url.database = fmt::format("/tabula-memory-{}", count.fetch_add(1) + 1);
+  url.params["vfs"] = "memdb";
+  return url;
 }
 
-std::shared_ptr<driver::connection> pool::acquire() {
-  {
-    std::lock_guard lock(mutex_);
-    if (shared_single_) return idle_.front();
-    if (!idle_.empty()) {
-      auto conn = std::move(idle_.back());
-      idle_.pop_back();
-      return conn;
+bool is_private_memory(const driver::url& url) {
+  return url.scheme == "sqlite" && (url.database.empty() || url.database == ":memory:");
+}
+
+}  // namespace
+
+pool::pool(driver::url url, engine_options options)
+    : url_(std::move(url)), options_(std::move(options)) {
+  const bool memory = is_private_memory(url_);
+  if (memory) url_ = shared_memory_url(std::move(url_));
+  generation_ = 1;
+  lease first = open();
+  dialect_ = &dialect_named(first.conn->dialect_name());
+  if (memory) anchor_ = first.conn;  // the database lives as long as one connection to it
+  std::lock_guard lock(mutex_);
+  ++open_;
+  idle_.push_back(idle_entry{std::move(first), clock::now()});
+}
+
+pool::~pool() = default;
+
+pool::lease pool::open() {
+  lease l;
+  l.conn = std::shared_ptr<driver::connection>(driver::connect(url_));
+  l.opened = clock::now();
+  if (url_.scheme == "sqlite") {
+    l.conn->set_begin_mode(options_.sqlite_begin);
+    l.conn->execute(fmt::format("PRAGMA busy_timeout = {}", options_.sqlite_busy_timeout.count()));
+    if (options_.sqlite_wal && url_.params.find("vfs") == url_.params.end()) {
+      l.conn->execute("PRAGMA journal_mode = WAL");
     }
   }
-  return open();
-}
-
-std::shared_ptr<driver::connection> pool::open() {
-  auto conn = std::shared_ptr<driver::connection>(driver::connect(url_));
-  if (on_connect_) on_connect_(*conn);  // an exception drops the connection and propagates
-  return conn;
-}
-
-void pool::release(std::shared_ptr<driver::connection> conn) noexcept {
-  if (!conn || shared_single_) return;
-  try {
-    if (!conn->is_alive()) return;
-    if (conn->in_transaction()) conn->rollback();
-  } catch (const error&) {  // a connection that cannot roll back is not reused; the error
-    return;        // that broke it was already reported to whoever used it
-  }
+  if (options_.on_connect) options_.on_connect(*l.conn);  // an exception drops the connection
   std::lock_guard lock(mutex_);
-  if (idle_.size() < max_idle_) idle_.push_back(std::move(conn));
+  l.generation = generation_;
+  ++counters_.connects;
+  return l;
+}
+
+bool pool::usable(idle_entry& e, clock::time_point now) {
+  bool ping = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (e.l.generation < retire_before_) return false;
+    if (options_.pool_recycle.count() > 0 && now - e.l.opened > options_.pool_recycle) {
+      ++counters_.recycled;
+      return false;
+    }
+    ping = options_.pre_ping &&
+           (e.l.generation < suspect_before_ || now - e.returned > options_.pre_ping_after);
+    if (ping) ++counters_.pings;
+  }
+  if (!ping) return e.l.conn->is_alive();
+  const bool alive = e.l.conn->ping();
+  std::lock_guard lock(mutex_);
+  if (alive) {
+    e.l.generation = generation_;  // checked now: no longer a suspect
+  } else {
+    ++counters_.replaced;
+    suspect_before_ = ++generation_;  // its contemporaries may be dead too
+  }
+  return alive;
+}
+
+void pool::forget_one() noexcept {
+  {
+    std::lock_guard lock(mutex_);
+    --open_;
+  }
+  freed_.notify_one();
+}
+
+pool::lease pool::acquire() {
+  const auto deadline = clock::now() + options_.pool_timeout;
+  std::unique_lock lock(mutex_);
+  bool waited = false;
+  for (;;) {
+    if (!idle_.empty()) {
+      idle_entry e = std::move(idle_.back());  // the most recently used: the least likely dead
+      idle_.pop_back();
+      lock.unlock();
+      if (usable(e, clock::now())) return std::move(e.l);
+      e.l.conn.reset();  // closed outside the lock
+      forget_one();
+      lock.lock();
+      continue;
+    }
+    if (open_ < options_.pool_size + options_.max_overflow) {
+      ++open_;
+      lock.unlock();
+      try {
+        return open();
+      } catch (...) {
+        forget_one();
+        throw;
+      }
+    }
+    if (!waited) {
+      waited = true;
+      ++counters_.waits;
+    }
+    if (freed_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
+        open_ >= options_.pool_size + options_.max_overflow) {
+      ++counters_.timeouts;
+      const auto limit = options_.pool_size + options_.max_overflow;
+      lock.unlock();
+      throw_error<pool_timeout_error>(fmt::format(
+          "tabula: no connection was given back within {} ms: all {} connections of the pool "
+          "are in use (pool_size {} + max_overflow {}). Give connections and sessions back "
+          "sooner, or raise engine_options::pool_size, max_overflow or pool_timeout",
+          options_.pool_timeout.count(), limit, options_.pool_size, options_.max_overflow));
+    }
+  }
+}
+
+void pool::release(lease l) noexcept {
+  if (!l.conn) return;
+  bool keep = options_.pooling && l.conn->is_alive();
+  if (keep && l.conn->in_transaction()) {
+    try {
+      l.conn->rollback();
+    } catch (const error&) {  // a connection that cannot roll back is not reused; the error
+      keep = false;           // that broke it was already reported to whoever used it
+    }
+    keep = keep && l.conn->is_alive() && !l.conn->in_transaction();
+  }
+  const auto now = clock::now();
+  {
+    std::lock_guard lock(mutex_);
+    if (!l.conn->is_alive()) {
+      ++counters_.discarded;
+      suspect_before_ = ++generation_;  // its contemporaries may be dead too
+    }
+    if (keep && options_.pool_recycle.count() > 0 && now - l.opened > options_.pool_recycle) {
+      ++counters_.recycled;
+      keep = false;
+    }
+    keep = keep && l.generation >= retire_before_ && open_ <= options_.pool_size;
+    if (keep) {
+      idle_.push_back(idle_entry{std::move(l), now});
+      freed_.notify_one();
+      return;
+    }
+  }
+  l.conn.reset();
+  forget_one();
+}
+
+void pool::dispose() noexcept {
+  std::vector<idle_entry> closing;
+  {
+    std::lock_guard lock(mutex_);
+    retire_before_ = ++generation_;
+    closing.swap(idle_);
+    open_ -= closing.size();
+  }
+  closing.clear();
+  freed_.notify_all();
+}
+
+pool_status pool::status() const {
+  std::lock_guard lock(mutex_);
+  pool_status s = counters_;
+  s.open = open_;
+  s.idle = idle_.size();
+  s.checked_out = open_ - idle_.size();
+  return s;
 }
 
 }  // namespace tabula::detail

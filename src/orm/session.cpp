@@ -1,6 +1,7 @@
 #include "tabula/orm/session.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <functional>
 #include <map>
 #include <optional>
@@ -183,15 +184,15 @@ void session::flush() {
 
   // A failed flush leaves the database as it was before the flush: a flush that begins the
   // session's transaction rolls it back; a later one runs inside a savepoint.
-  connection& c = conn();
   std::optional<transaction> step;
-  if (in_transaction()) {
-    step.emplace(c.begin());
-  } else {
-    tx_.emplace(c.begin());
-  }
   std::vector<std::function<void()>> undo;
   try {
+    if (in_transaction()) {
+      step.emplace(conn().begin());
+    } else {
+      begin_transaction();
+    }
+    connection& c = conn();
     for_each_batch(inserts, [&](std::span<detail::tracked_base* const> batch) {
       undo.push_back(batch.front()->flush_inserts(c, batch));
       for (auto* e : batch) {
@@ -221,21 +222,47 @@ void session::flush() {
     if (step) step->commit();
     inserts_pending_ = false;
   } catch (...) {
-    // Undo the flush in the database and in memory, then let the error propagate unchanged.
-    if (step) {
-      if (step->active()) step->rollback();
-    } else {
-      if (in_transaction()) tx_->rollback();
-      end_transaction();
-    }
+    // Undo the flush in memory and in the database, then let the error propagate unchanged.
     for (auto it = undo.rbegin(); it != undo.rend(); ++it) (*it)();
+    bool lost = !step;  // a flush that began the transaction ends it
+    if (step && step->active()) {
+      try {
+        step->rollback();
+      } catch (const error&) {
+        lost = true;
+      }
+    }
+    // The savepoint is undone, but the transaction around it may be gone too: the connection
+    // broke, or the database ended the transaction itself (SQLite does on some errors).
+    if (!lost) lost = !conn_ || !conn_->raw().is_alive() || !conn_->in_transaction();
+    if (lost) abandon_transaction();
     throw;
+  }
+}
+
+void session::begin_transaction() {
+  try {
+    tx_.emplace(conn().begin());
+  } catch (const connection_lost&) {
+    // The connection broke while the session held it between transactions. Nothing of the
+    // session's was running on it: a fresh connection takes its place.
+    conn_.reset();
+    tx_.emplace(conn().begin());
   }
 }
 
 void session::commit() {
   flush();
-  if (in_transaction()) tx_->commit();
+  if (in_transaction()) {
+    try {
+      tx_->commit();
+    } catch (...) {
+      // Nothing of the transaction was written (or, for commit_outcome_unknown, nothing can
+      // be known): every object returns to what the database held, keeping its fields.
+      abandon_transaction();
+      throw;
+    }
+  }
   // Only objects whose rows this transaction wrote have a new committed state (an entry
   // may appear twice, or with its write undone by a failed flush: the state decides).
   for (auto* entry : written_) {
@@ -247,10 +274,41 @@ void session::commit() {
   end_transaction();
 }
 
+void session::abandon_transaction() noexcept {
+  using detail::object_state;
+  std::sort(written_.begin(), written_.end());
+  written_.erase(std::unique(written_.begin(), written_.end()), written_.end());
+  for (auto* e : written_) {
+    if (e->state() == object_state::persistent || e->state() == object_state::deleted) {
+      identity_map_.erase(identity_key{&e->table(), e->identity()});
+    }
+    e->undo_writes();
+    if (e->state() == object_state::persistent || e->state() == object_state::deleted) {
+      identity_map_[identity_key{&e->table(), e->identity()}] = e;
+    }
+  }
+  inserts_pending_ = true;
+  if (tx_ && tx_->active()) {
+    try {
+      tx_->rollback();
+    } catch (const error&) {
+      // The connection is given back below; the pool closes one that cannot roll back.
+    }
+  }
+  end_transaction();
+}
+
 void session::rollback() {
   using detail::object_state;
   inserts_pending_ = true;  // objects inserted since the last commit are pending again
-  if (in_transaction()) tx_->rollback();
+  std::exception_ptr failure;
+  if (in_transaction()) {
+    try {
+      tx_->rollback();  // on a broken connection there is nothing to roll back: no error
+    } catch (const error&) {
+      failure = std::current_exception();  // memory is restored all the same
+    }
+  }
   for (const auto& entry : objects_) {
     const auto state = entry->state();
     if (state == object_state::pending || state == object_state::detached) continue;
@@ -263,6 +321,7 @@ void session::rollback() {
     }
   }
   end_transaction();
+  if (failure) std::rethrow_exception(failure);
 }
 
 void session::end_transaction() {

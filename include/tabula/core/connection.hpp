@@ -44,9 +44,12 @@ class transaction {
   transaction(const transaction&) = delete;
   ~transaction();
 
-  /// COMMIT (or RELEASE SAVEPOINT).
+  /// COMMIT (or RELEASE SAVEPOINT). When it fails the transaction is rolled back and ended
+  /// all the same, and the error propagates: a failed COMMIT never leaves work behind for a
+  /// later one to commit.
   void commit();
-  /// ROLLBACK (or ROLLBACK TO SAVEPOINT).
+  /// ROLLBACK (or ROLLBACK TO SAVEPOINT). On a connection that broke there is nothing to roll
+  /// back — the server did when the connection ended — and it returns normally.
   void rollback();
   /// False once committed or rolled back.
   [[nodiscard]] bool active() const noexcept { return conn_ != nullptr; }
@@ -55,6 +58,7 @@ class transaction {
   friend class connection;
   transaction(driver::connection* conn, std::string savepoint)
       : conn_(conn), savepoint_(std::move(savepoint)) {}
+  void rollback_quietly() noexcept;
   driver::connection* conn_;
   std::string savepoint_;  ///< empty for a top-level transaction
 };
@@ -417,8 +421,11 @@ class connection : public detail::select_api<connection>,
 
  private:
   friend class engine;
-  connection(std::shared_ptr<detail::pool> pool, std::shared_ptr<driver::connection> conn)
-      : pool_(std::move(pool)), conn_(std::move(conn)) {}
+  connection(std::shared_ptr<detail::pool> pool, detail::pool::lease l)
+      : pool_(std::move(pool)),
+        conn_(std::move(l.conn)),
+        opened_(l.opened),
+        generation_(l.generation) {}
 
   /// Rows whose keys are not read back, through the driver's bulk-load path: one load per run
   /// of rows of one shape (generated key given or not). False when the driver has none.
@@ -550,6 +557,8 @@ class connection : public detail::select_api<connection>,
 
   std::shared_ptr<detail::pool> pool_;
   std::shared_ptr<driver::connection> conn_;
+  detail::pool::clock::time_point opened_{};  ///< for the pool: when it was opened
+  std::uint64_t generation_ = 0;              ///< for the pool
   std::string uncached_;  ///< SQL of the last statement whose shape is not fixed by its type
   int savepoint_depth_ = 0;
 };

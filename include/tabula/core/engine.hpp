@@ -2,7 +2,8 @@
 /// \file engine.hpp
 /// `tabula::engine`: the entry point. Made from a URL, it owns a connection pool and the
 /// dialect, creates schemas, hands out connections and sessions, and runs the typed data API
-/// on a pooled connection per call.
+/// on a pooled connection per call. An engine is shared by threads: every member is
+/// thread-safe (the connections, sessions and statements it hands out are not: one per thread).
 ///
 ///     tabula::engine db("sqlite:///registry.db");   // or "postgresql://user@host/db"
 ///     db.create_all<Model, Experiment>();
@@ -24,20 +25,11 @@
 #include "tabula/core/raw_api.hpp"
 #include "tabula/core/select_api.hpp"
 #include "tabula/core/detail/pool.hpp"
+#include "tabula/core/engine_options.hpp"
 
 namespace tabula {
 
 class session;
-
-/// Settings of an engine beyond its URL.
-struct engine_options {
-  /// Connections kept open in the pool when idle.
-  std::size_t pool_size = 5;
-  /// Runs on every connection the pool opens, before its first use: per-connection settings
-  /// such as `PRAGMA synchronous = NORMAL` or `SET search_path TO app`. An exception it throws
-  /// propagates from the engine's constructor or `connect()`, and the connection is dropped.
-  std::function<void(driver::connection&)> on_connect;
-};
 
 class engine : public detail::select_api<engine>,
                public detail::dml_api<engine>,
@@ -130,6 +122,12 @@ class engine : public detail::select_api<engine>,
     connection c = connect();
     return std::forward<F>(f)(c);
   }
+
+  /// The pool's state and counters (connections open, idle and in use; waits, pings...).
+  [[nodiscard]] tabula::pool_status pool_status() const { return pool_->status(); }
+  /// Closes the pool's idle connections; connections in use are closed when given back, and
+  /// later checkouts open new ones (after a fork, or to make a server change take effect).
+  void dispose() noexcept { pool_->dispose(); }
 
   /// The pool (for sessions and diagnostics).
   [[nodiscard]] const std::shared_ptr<detail::pool>& pool() const noexcept { return pool_; }

@@ -108,6 +108,13 @@ class bulk_writer {
   virtual std::int64_t finish() = 0;
 };
 
+/// How `connection::begin()` starts a transaction on databases that lock at transaction
+/// level (SQLite): `deferred` takes locks as statements need them; `immediate` takes the write
+/// lock at BEGIN, so two writers queue at BEGIN (under the busy timeout) instead of one failing
+/// with SQLITE_BUSY when it upgrades a read lock; `exclusive` also keeps readers out.
+/// PostgreSQL locks rows, not databases, and ignores it.
+enum class begin_mode : std::uint8_t { deferred, immediate, exclusive };
+
 /// One open connection to a database.
 class connection {
  public:
@@ -142,6 +149,8 @@ class connection {
   virtual void execute(std::string_view sql) = 0;
 
   virtual void begin() = 0;
+  /// How later `begin()` calls start their transaction (see `begin_mode`).
+  virtual void set_begin_mode(begin_mode /*mode*/) {}
   virtual void commit() = 0;
   virtual void rollback() = 0;
   virtual void savepoint(std::string_view name) = 0;
@@ -162,8 +171,12 @@ class connection {
   /// are faster.)
   [[nodiscard]] virtual bool prefers_single_row_writes() const { return false; }
 
-  /// Whether the connection still works (false after the server went away).
+  /// Whether the connection still works, as far as the client knows without asking the
+  /// server (false once a call found the server gone).
   [[nodiscard]] virtual bool is_alive() const = 0;
+  /// Whether the connection still works, asking the server (a round trip on PostgreSQL).
+  /// Never throws.
+  [[nodiscard]] virtual bool ping() { return is_alive(); }
 };
 
 /// Opens a connection for a parsed URL. Throws `operational_error` when it cannot.

@@ -135,6 +135,11 @@ class tracked_base {
   /// the rolled-back transaction become pending again.
   virtual void restore_committed() = 0;
   [[nodiscard]] virtual bool was_committed() const noexcept = 0;
+  /// The transaction's writes were lost (its COMMIT failed, or its connection broke): the
+  /// object returns to what the database holds — pending again if this transaction inserted
+  /// it, deleted-to-be if it deleted it — and keeps its fields as the program set them, so
+  /// that the next commit writes them again.
+  virtual void undo_writes() = 0;
 
  private:
   const table_info* table_;
@@ -241,6 +246,25 @@ class tracked final : public tracked_base {
     committed_is_flushed_ = true;
   }
   [[nodiscard]] bool was_committed() const noexcept override { return committed().has_value(); }
+
+  void undo_writes() override {
+    if (committed()) {  // the row as of the last commit is the row the database holds
+      if (!committed_is_flushed_) {
+        flushed_ = std::move(committed_);
+        committed_.reset();
+        committed_is_flushed_ = true;
+      }
+      if (state() == object_state::removed) set_state(object_state::deleted);
+    } else {  // inserted by the lost transaction
+      flushed_.reset();
+      committed_.reset();
+      committed_is_flushed_ = false;
+      // An object added and then removed inside the transaction stays gone.
+      set_state(state() == object_state::removed ? object_state::detached
+                                                 : object_state::pending);
+      reset_generated_key();
+    }
+  }
 
   void restore_committed() override {
     if (committed_is_flushed_ && flushed_ && !is_dirty()) {  // unchanged since the commit
@@ -448,6 +472,12 @@ class session {
   void remove_tracked(detail::tracked_base* entry);
   void expunge_tracked(detail::tracked_base* entry);
   void end_transaction();
+  /// Begins the session's transaction, on a fresh connection when the one it held broke.
+  void begin_transaction();
+  /// The open transaction is lost (its COMMIT failed, or its connection broke): every object
+  /// it wrote returns to the database's state (`tracked_base::undo_writes`), and the session
+  /// gives its connection back.
+  void abandon_transaction() noexcept;
   const compiled_sql& update_sql(const table_info& t, const std::vector<std::size_t>& fields);
 
   engine* engine_;

@@ -47,6 +47,8 @@ class connection final : public driver::connection {
   void execute(std::string_view sql) override { exec_simple(conn_->get(), sql); }
 
   void begin() override {
+    drain_input();
+    check_connected("BEGIN");
     if (status() != PQTRANS_IDLE) {
       throw_error<programming_error>(
           "begin() inside a transaction: a transaction is already open; use savepoint() to nest",
@@ -56,6 +58,12 @@ class connection final : public driver::connection {
   }
 
   void commit() override {
+    // A backend that was terminated while the transaction was open has already sent its last
+    // words and closed the socket: read them first, so that this case is a certain failure
+    // (the server rolled back) and not a commit of unknown outcome.
+    drain_input();
+    check_connected("COMMIT");
+    if (conn_->server_ended()) throw_lost("COMMIT");
     switch (status()) {
       case PQTRANS_IDLE:
         throw_error<programming_error>("commit() with no transaction open: call begin() first",
@@ -68,16 +76,34 @@ class connection final : public driver::connection {
             "savepoint was rolled back to (SQLSTATE 25P02) in: COMMIT",
             "COMMIT", "25P02", "current transaction is aborted");
       default:
-        execute("COMMIT");
+        break;
+    }
+    try {
+      execute("COMMIT");
+    } catch (const connection_lost& e) {
+      throw_error<commit_outcome_unknown>(
+          fmt::format("the connection was lost while COMMIT was in flight: the transaction may "
+                      "or may not have been committed ({}). Check the database before running "
+                      "the work again",
+                      e.driver_message()),
+          "COMMIT", e.code(), e.driver_message());
     }
   }
 
   void rollback() override {
+    // A broken connection has no transaction left: the server rolled it back when the
+    // connection ended. So a ROLLBACK that finds the connection broken has succeeded.
+    drain_input();
+    if (PQstatus(conn_->get()) == CONNECTION_BAD || conn_->server_ended()) return;
     if (status() == PQTRANS_IDLE) {
       throw_error<programming_error>("rollback() with no transaction open: call begin() first",
                                      "ROLLBACK");
     }
-    execute("ROLLBACK");
+    try {
+      execute("ROLLBACK");
+    } catch (const connection_lost&) {
+      // As above: nothing is left to roll back.
+    }
   }
 
   void savepoint(std::string_view name) override { execute("SAVEPOINT " + quote_identifier(name)); }
@@ -93,10 +119,44 @@ class connection final : public driver::connection {
     return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
   }
 
-  [[nodiscard]] bool is_alive() const override { return PQstatus(conn_->get()) == CONNECTION_OK; }
+  [[nodiscard]] bool is_alive() const override {
+    return PQstatus(conn_->get()) == CONNECTION_OK && !conn_->server_ended();
+  }
+
+  [[nodiscard]] bool ping() override {
+    // An empty query is a full round trip that touches no table and leaves no transaction.
+    drain_input();
+    if (!is_alive() || status() != PQTRANS_IDLE) return is_alive();
+    const result_ptr r(PQexec(conn_->get(), ""));
+    return PQresultStatus(r.get()) == PGRES_EMPTY_QUERY && is_alive();
+  }
 
  private:
   [[nodiscard]] PGTransactionStatusType status() const { return PQtransactionStatus(conn_->get()); }
+
+  /// Reads whatever the server sent unasked (its reason for closing, the end of the stream)
+  /// without waiting: libpq notices a closed connection only when it reads.
+  void drain_input() {
+    PGconn* conn = conn_->get();
+    if (PQstatus(conn) != CONNECTION_OK || PQisBusy(conn) != 0) return;
+    for (int i = 0; i < 2 && PQconsumeInput(conn) != 0; ++i) {
+      (void)PQisBusy(conn);  // parses what arrived; an unsolicited error goes to the notices
+    }
+  }
+
+  [[noreturn]] void throw_lost(std::string_view sql) const {
+    const auto message = conn_->server_ended()
+                              ? std::string("the server ended the session")
+                              : one_line(PQerrorMessage(conn_->get()));
+    throw_error<connection_lost>(
+        fmt::format("the connection to the server was lost{}{} in: {}",
+                    message.empty() ? "" : ": ", message, sql),
+        std::string(sql), "08006", message);
+  }
+
+  void check_connected(std::string_view sql) const {
+    if (!is_alive()) throw_lost(sql);
+  }
 
   // Prepares on the server with the parameter types left to inference, then asks the server
   // which types it inferred, so that values can be sent in each one's binary format.
@@ -163,12 +223,22 @@ std::unique_ptr<connection> connect_postgres(const url& u) {
   }
   if (PQstatus(conn->get()) != CONNECTION_OK) {
     const auto message = detail::one_line(PQerrorMessage(conn->get()));
-    detail::throw_error<operational_error>(
+    detail::throw_error<connection_lost>(
         fmt::format("could not connect to {}: {}", u.redacted(), message), "", "08001", message);
   }
-  // Notices (e.g. "table does not exist, skipping") are not errors; they are not printed.
-  PQsetNoticeProcessor(
-      conn->get(), [](void*, const char*) {}, nullptr);
+  // Notices (e.g. "table does not exist, skipping") are not errors; they are not printed. But
+  // a FATAL error that arrives while no command runs is the server ending the session (the
+  // backend was terminated): libpq hands it to the notice receiver, and it is remembered.
+  PQsetNoticeReceiver(
+      conn->get(),
+      [](void* arg, const PGresult* r) {
+        const char* severity = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
+        if (severity != nullptr &&
+            (std::string_view(severity) == "FATAL" || std::string_view(severity) == "PANIC")) {
+          static_cast<handle*>(arg)->set_server_ended();
+        }
+      },
+      conn.get());
   return std::make_unique<tabula::detail::pg::connection>(std::move(conn));
 }
 

@@ -50,8 +50,14 @@ void throw_result_error(PGconn* conn, const PGresult* result, std::string_view s
   if (const auto detail = field(PG_DIAG_MESSAGE_DETAIL); !detail.empty()) {
     message += fmt::format(". {}", one_line(detail));
   }
-  const bool connection_bad = PQstatus(conn) == CONNECTION_BAD;
   const auto cls = sqlstate.substr(0, 2);
+  // Every way a connection breaks is one error: libpq's own (the socket closed, no SQLSTATE),
+  // class 08, and the server ending the session (57P01 admin shutdown or
+  // pg_terminate_backend, 57P02 crash shutdown, 57P03 cannot connect now).
+  if (PQstatus(conn) == CONNECTION_BAD || cls == "08" || sqlstate == "57P01" ||
+      sqlstate == "57P02" || sqlstate == "57P03") {
+    raise<connection_lost>(sqlstate, message, sql);
+  }
 
   if (sqlstate == "23505") raise<unique_violation>(sqlstate, message, sql);
   if (sqlstate == "23503") raise<foreign_key_violation>(sqlstate, message, sql);
@@ -61,10 +67,9 @@ void throw_result_error(PGconn* conn, const PGresult* result, std::string_view s
   if (sqlstate == "23514" || sqlstate == "22001") raise<check_violation>(sqlstate, message, sql);
   if (cls == "23") raise<integrity_error>(sqlstate, message, sql);
   if (sqlstate == "40001" || sqlstate == "40P01") raise<transaction_error>(sqlstate, message, sql);
-  if (cls == "08" || cls == "53" || cls == "57") raise<operational_error>(sqlstate, message, sql);
+  if (cls == "53" || cls == "57") raise<operational_error>(sqlstate, message, sql);
   if (cls == "42") raise<programming_error>(sqlstate, message, sql);
   if (cls == "22") raise<conversion_error>(sqlstate, message, sql);
-  if (connection_bad) raise<operational_error>(sqlstate, message, sql);
   raise<programming_error>(sqlstate, message, sql);
 }
 

@@ -42,8 +42,14 @@ class handle {
   /// would abort it).
   void deallocate_pending();
 
+  /// Whether the server said, unasked, that it is ending this session (a FATAL error while no
+  /// command ran: the backend was terminated). Its transaction is rolled back by then.
+  [[nodiscard]] bool server_ended() const noexcept { return server_ended_; }
+  void set_server_ended() noexcept { server_ended_ = true; }
+
  private:
   PGconn* conn_;
+  bool server_ended_ = false;
   std::uint64_t statement_count_ = 0;
   std::vector<std::string> to_deallocate_;
 };

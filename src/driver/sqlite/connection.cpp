@@ -33,7 +33,8 @@ std::string uri_escape(std::string_view s) {
 
 class connection final : public driver::connection {
  public:
-  explicit connection(std::shared_ptr<handle> db) : db_(std::move(db)) {}
+  connection(std::shared_ptr<handle> db, bool in_memory)
+      : db_(std::move(db)), in_memory_(in_memory) {}
   ~connection() override = default;
 
   [[nodiscard]] std::string_view dialect_name() const noexcept override { return "sqlite"; }
@@ -56,7 +57,14 @@ class connection final : public driver::connection {
     }
   }
 
-  void begin() override { execute("BEGIN"); }
+  void begin() override {
+    switch (begin_mode_) {
+      case driver::begin_mode::deferred: execute("BEGIN"); break;
+      case driver::begin_mode::immediate: execute("BEGIN IMMEDIATE"); break;
+      case driver::begin_mode::exclusive: execute("BEGIN EXCLUSIVE"); break;
+    }
+  }
+  void set_begin_mode(driver::begin_mode mode) override { begin_mode_ = mode; }
   void commit() override { execute("COMMIT"); }
   void rollback() override { execute("ROLLBACK"); }
   void savepoint(std::string_view name) override { execute("SAVEPOINT " + quote_identifier(name)); }
@@ -74,7 +82,8 @@ class connection final : public driver::connection {
     return sqlite3_last_insert_rowid(db_->get());
   }
   [[nodiscard]] bool prefers_single_row_writes() const override {
-    // An in-memory or temporary database has no file name; its journals stay in memory.
+    // An in-memory or temporary database keeps its journals in memory.
+    if (in_memory_) return false;
     const char* file = sqlite3_db_filename(db_->get(), "main");
     return file != nullptr && *file != '\0';
   }
@@ -113,6 +122,8 @@ class connection final : public driver::connection {
 
   std::shared_ptr<handle> db_;
   statement_cache<statement> cache_;
+  bool in_memory_;
+  driver::begin_mode begin_mode_ = driver::begin_mode::deferred;
 };
 
 }  // namespace
@@ -153,7 +164,10 @@ std::unique_ptr<connection> connect_sqlite(const url& u) {
   }
   sqlite3_extended_result_codes(db->get(), 1);
   sqlite3_busy_timeout(db->get(), 5000);
-  auto conn = std::make_unique<tabula::detail::sqlite::connection>(std::move(db));
+  const auto vfs = u.params.find("vfs");
+  const bool in_memory =
+      u.database == ":memory:" || (vfs != u.params.end() && vfs->second == "memdb");
+  auto conn = std::make_unique<tabula::detail::sqlite::connection>(std::move(db), in_memory);
   conn->execute("PRAGMA foreign_keys=ON");
   return conn;
 }

@@ -1,9 +1,12 @@
 #pragma once
 /// \file pool.hpp
 /// The engine's connection pool: idle connections are kept and handed out again, so a
-/// connection's prepared statements survive from one operation to the next.
+/// connection's prepared statements survive from one operation to the next. Thread-safe.
 
+#include <chrono>
+#include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -11,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tabula/core/engine_options.hpp"
 #include "tabula/dialect/dialect.hpp"
 #include "tabula/driver/driver.hpp"
 #include "tabula/driver/url.hpp"
@@ -19,18 +23,33 @@ namespace tabula::detail {
 
 class pool {
  public:
-  /// Runs on each connection the pool opens, before anyone uses it.
-  using connect_hook = std::function<void(driver::connection&)>;
+  using clock = std::chrono::steady_clock;
+
+  /// A connection handed out, with what the pool needs back when it is returned.
+  struct lease {
+    std::shared_ptr<driver::connection> conn;
+    clock::time_point opened{};
+    std::uint64_t generation = 0;
+  };
 
   /// Opens the first connection at once, so a bad URL or an unreachable server fails here.
-  pool(driver::url url, std::size_t max_idle, connect_hook on_connect = {});
+  /// A SQLite `:memory:` URL becomes one in-memory database shared by the pool's connections
+  /// (SQLite's memdb VFS), each with its own transactions, kept alive by the pool.
+  pool(driver::url url, engine_options options);
+  ~pool();
+  pool(const pool&) = delete;
+  pool& operator=(const pool&) = delete;
 
-  /// An idle connection, or a new one. For SQLite `:memory:` — one database per connection —
-  /// every caller shares the pool's single connection.
-  [[nodiscard]] std::shared_ptr<driver::connection> acquire();
-  /// Gives a connection back: rolled back if a transaction was left open, dropped if broken.
-  void release(std::shared_ptr<driver::connection> conn) noexcept;
+  /// An idle connection (checked first when `pre_ping` asks for it), or a new one; waits for
+  /// one to be given back when `pool_size + max_overflow` are open.
+  [[nodiscard]] lease acquire();
+  /// Gives a connection back: rolled back if a transaction was left open; closed if broken,
+  /// too old, beyond `pool_size`, or opened before `dispose()`.
+  void release(lease l) noexcept;
+  /// Closes the idle connections; those in use are closed when given back.
+  void dispose() noexcept;
 
+  [[nodiscard]] pool_status status() const;
   [[nodiscard]] const dialect& sql_dialect() const noexcept { return *dialect_; }
   [[nodiscard]] const driver::url& url() const noexcept { return url_; }
 
@@ -38,15 +57,32 @@ class pool {
   std::function<void(std::string_view)> echo;
 
  private:
-  std::shared_ptr<driver::connection> open();
+  struct idle_entry {
+    lease l;
+    clock::time_point returned{};
+  };
+
+  [[nodiscard]] lease open();
+  /// Whether an idle connection may be handed out (pinging it when asked), else it is closed.
+  [[nodiscard]] bool usable(idle_entry& e, clock::time_point now);
+  void forget_one() noexcept;  ///< one connection fewer is open; wakes a waiter
 
   driver::url url_;
-  std::size_t max_idle_;
-  connect_hook on_connect_;
-  bool shared_single_ = false;
+  engine_options options_;
   const dialect* dialect_ = nullptr;
+  std::shared_ptr<driver::connection> anchor_;  ///< keeps an in-memory database alive
+
   mutable std::mutex mutex_;
-  std::vector<std::shared_ptr<driver::connection>> idle_;
+  std::condition_variable freed_;
+  std::vector<idle_entry> idle_;
+  std::size_t open_ = 0;
+  /// Connections opened at a generation below this are pinged at checkout: one of their
+  /// contemporaries was found broken.
+  std::uint64_t suspect_before_ = 0;
+  /// Connections opened at a generation below this are closed when seen (`dispose()`).
+  std::uint64_t retire_before_ = 0;
+  std::uint64_t generation_ = 0;
+  pool_status counters_;
 };
 
 }  // namespace tabula::detail
