@@ -1,3 +1,5 @@
+#include <cstdint>
+#include <string>
 #include <utility>
 
 #include "tabula/core/executor.hpp"
@@ -25,6 +27,19 @@ ast::statement exists_statement(ast::statement query) {
   ast::select outer;
   outer.columns.push_back({ast::exists{as_select(std::move(query)), false}, {}});
   return outer;
+}
+
+}  // namespace tabula::detail
+
+namespace tabula::detail {
+
+void throw_no_row(const char* operation) {
+  throw_error<no_result_error>(std::string("tabula: ") + operation + " found no row");
+}
+
+void throw_many_rows(std::int64_t found) {
+  throw_error<multiple_results_error>("tabula: expected at most one row, found " +
+                                      std::to_string(found));
 }
 
 }  // namespace tabula::detail

@@ -316,8 +316,9 @@ TEST_CASE("remove_many deletes the elements' rows by key, in one transaction") {
   CHECK(db().all<membership>() == std::vector<membership>{ms[2]});
 }
 
-TEST_CASE("insert_many on an in-memory SQLite database: multi-row statements, all rows") {
-  if (tabula::test::backend() != "sqlite") return;  // a storage choice of SQLite's
+// A storage choice of SQLite's.
+TEST_CASE("insert_many on an in-memory SQLite database: multi-row statements, all rows",
+          "[sqlite]") {
   tabula::engine memory("sqlite://:memory:");
   memory.create_all<author>();
   std::vector<author> people;

@@ -70,12 +70,10 @@ TEST_CASE("a stream left early leaves its connection ready for the next statemen
   CHECK(conn.query<number>().where(col(&number::n) <= 5).count() == 5);
 }
 
-TEST_CASE("a stream delivers rows before the statement has produced them all") {
+// SQLite steps through rows as it computes them; PostgreSQL's single-row mode is what is
+// checked here.
+TEST_CASE("a stream delivers rows before the statement has produced them all", "[postgresql]") {
   fill_numbers();
-  if (tabula::test::backend() != "postgresql") {
-    SUCCEED("SQLite steps through rows as it computes them");
-    return;
-  }
   // 1 / (n - 50000) fails at n = 50000: a stream sees the rows the table scan produced before
   // it (no ORDER BY, whose sort would compute every row first), a fetch of the whole result
   // none.

@@ -565,3 +565,6 @@ class connection : public detail::select_api<connection>,
 
 
 }  // namespace tabula
+
+// A connection's typed statements run through executor<connection>: defined after the class.
+#include "tabula/core/executor.hpp"  // IWYU pragma: export

@@ -26,10 +26,9 @@
 #include "tabula/core/select_api.hpp"
 #include "tabula/core/detail/pool.hpp"
 #include "tabula/core/engine_options.hpp"
+#include "tabula/core/executor.hpp"
 
 namespace tabula {
-
-class session;
 
 class engine : public detail::select_api<engine>,
                public detail::dml_api<engine>,
@@ -45,8 +44,15 @@ class engine : public detail::select_api<engine>,
   /// A connection from the pool, given back when it is destroyed.
   [[nodiscard]] connection connect();
 
-  /// A unit-of-work session (defined by the ORM layer, <tabula/orm/session.hpp>).
-  [[nodiscard]] tabula::session session();
+  /// A unit-of-work session on this engine, the same as `tabula::session s(db);`. The session
+  /// belongs to the ORM layer: include <tabula/orm/session.hpp> (or <tabula/tabula.hpp>). The
+  /// engine does not know the type; the call finds `make_session(engine&)`, which that header
+  /// declares, when it is instantiated.
+  template <class Engine = engine>
+    requires requires(Engine& e) { make_session(e); }
+  [[nodiscard]] auto session() {
+    return make_session(static_cast<Engine&>(*this));
+  }
 
   /// The dialect this engine compiles statements for.
   [[nodiscard]] const dialect& sql_dialect() const noexcept { return pool_->sql_dialect(); }

@@ -1,8 +1,9 @@
 #pragma once
 /// \file executor.hpp
-/// The terminal operations of typed statements on a connection or an engine: `all()`,
-/// `first()`, `one()`, `one_or_none()`, `scalar()`, `count()`, `exists()`, `stream()`,
-/// `execute()`.
+/// The terminal operations of typed statements on a connection: `all()`, `first()`, `one()`,
+/// `one_or_none()`, `scalar()`, `count()`, `exists()`, `stream()`, `execute()`. The engine's
+/// (engine.hpp) take a pooled connection and run these. connection.hpp includes this header,
+/// so a connection's statements run wherever the connection is known.
 
 #include <cstdint>
 #include <iterator>
@@ -15,7 +16,6 @@
 
 #include "tabula/core/connection.hpp"
 #include "tabula/core/detail/grouping.hpp"
-#include "tabula/core/engine.hpp"
 #include "tabula/query/executable.hpp"
 
 namespace tabula {
@@ -106,19 +106,49 @@ class row_stream {
   row_type current_{};
 };
 
-template <>
-struct executor<connection> {
+namespace detail {
+
+[[noreturn]] void throw_no_row(const char* operation);
+[[noreturn]] void throw_many_rows(std::int64_t found);
+
+/// Calls `f(part)` for each SQL statement `s` runs as: `s` itself, or — for a statement that
+/// plans several (an INSERT of more rows than one statement carries) — each part, inside one
+/// transaction (a savepoint in an open one) so that all of them or none are written.
+template <class S, class F>
+void for_each_part(connection& c, const S& s, F&& f) {
+  if constexpr (requires { s.parts(std::uint32_t{}); }) {
+    const auto plan = s.parts(c.sql_dialect().capabilities().max_params);
+    if (plan.size() == 1) {
+      s.with_part(plan.front(), f);
+    } else if (!plan.empty()) {
+      auto tx = c.begin();
+      for (const auto& part : plan) s.with_part(part, f);
+      tx.commit();
+    }
+  } else {
+    f(s);
+  }
+}
+
+/// Whether `S` plans several SQL statements at run time.
+template <class S>
+concept multi_part = requires(const S& s) { s.parts(std::uint32_t{}); };
+
+/// The terminal operations on one connection. Every source runs them through `executor`.
+struct run {
   template <class S>
   static std::vector<typename S::row_type> all(connection& c, const S& s) {
     std::vector<typename S::row_type> rows;
-    detail::row_reader_t<S> read;
-    c.run(s, [&](const driver::statement& st) {
-      if (rows.empty()) {
-        if (const std::int64_t n = st.known_row_count(); n > 0) {
-          rows.reserve(static_cast<std::size_t>(n));
+    for_each_part(c, s, [&](const auto& part) {
+      row_reader_t<std::remove_cvref_t<decltype(part)>> read;
+      c.run(part, [&](const driver::statement& st) {
+        if (rows.empty()) {
+          if (const std::int64_t n = st.known_row_count(); n > 0) {
+            rows.reserve(static_cast<std::size_t>(n));
+          }
         }
-      }
-      rows.emplace_back(detail::current_row<decltype(read)>{read, st});
+        rows.emplace_back(current_row<decltype(read)>{read, st});
+      });
     });
     return rows;
   }
@@ -126,12 +156,12 @@ struct executor<connection> {
   template <class S>
   static auto grouped(connection& c, const S& s) {
     using row = typename S::row_type;
-    static_assert(detail::group_row<row>::value,
+    static_assert(group_row<row>::value,
                   "tabula: grouped() needs a select of two items with a whole model first, not on "
                   "the optional side of an outer join: e.g. select<User, Post>() with join, or "
                   "select<User, Post>() with left_join. Its rows are grouped under that model.");
-    if constexpr (detail::group_row<row>::value) {  // else only the message above
-      detail::row_grouper<row> grouper(table_of<typename detail::group_row<row>::parent>());
+    if constexpr (group_row<row>::value) {  // else only the message above
+      row_grouper<row> grouper(table_of<typename group_row<row>::parent>());
       c.run(s, [&](const driver::statement& st) { grouper.add(st); });
       return std::move(grouper).take();
     }
@@ -139,42 +169,50 @@ struct executor<connection> {
 
   template <class S>
   static std::optional<typename S::row_type> first(connection& c, const S& s) {
-    std::optional<typename S::row_type> row;
-    detail::row_reader_t<S> read;
-    c.run(s, [&](const driver::statement& st) {
-      row.emplace(detail::current_row<decltype(read)>{read, st});
-      return false;
-    });
-    return row;
+    if constexpr (multi_part<S>) {
+      auto rows = all(c, s);
+      return rows.empty() ? std::nullopt : std::optional(std::move(rows.front()));
+    } else {
+      std::optional<typename S::row_type> row;
+      row_reader_t<S> read;
+      c.run(s, [&](const driver::statement& st) {
+        row.emplace(current_row<decltype(read)>{read, st});
+        return false;
+      });
+      return row;
+    }
   }
 
   template <class S>
   static std::optional<typename S::row_type> one_or_none(connection& c, const S& s) {
-    std::optional<typename S::row_type> row;
-    std::int64_t n = 0;
-    detail::row_reader_t<S> read;
-    c.run(s, [&](const driver::statement& st) {
-      if (n++ == 0) row.emplace(detail::current_row<decltype(read)>{read, st});
-    });
-    if (n > 1) {
-      detail::throw_error<multiple_results_error>("tabula: expected at most one row, found " +
-                                                  std::to_string(n));
+    if constexpr (multi_part<S>) {
+      auto rows = all(c, s);
+      if (rows.size() > 1) throw_many_rows(static_cast<std::int64_t>(rows.size()));
+      return rows.empty() ? std::nullopt : std::optional(std::move(rows.front()));
+    } else {
+      std::optional<typename S::row_type> row;
+      std::int64_t n = 0;
+      row_reader_t<S> read;
+      c.run(s, [&](const driver::statement& st) {
+        if (n++ == 0) row.emplace(current_row<decltype(read)>{read, st});
+      });
+      if (n > 1) throw_many_rows(n);
+      return row;
     }
-    return row;
   }
 
   template <class S>
   static typename S::row_type one(connection& c, const S& s) {
     auto row = one_or_none(c, s);
-    if (!row) detail::throw_error<no_result_error>("tabula: one() found no row");
+    if (!row) throw_no_row("one()");
     return std::move(*row);
   }
 
   template <class S>
-  static typename detail::scalar_of<typename S::row_type>::type scalar(connection& c, const S& s) {
+  static typename scalar_of<typename S::row_type>::type scalar(connection& c, const S& s) {
     auto row = first(c, s);
-    if (!row) detail::throw_error<no_result_error>("tabula: scalar() found no row");
-    if constexpr (detail::is_tuple<typename S::row_type>::value) {
+    if (!row) throw_no_row("scalar()");
+    if constexpr (is_tuple<typename S::row_type>::value) {
       return std::get<0>(std::move(*row));
     } else {
       return std::move(*row);
@@ -183,85 +221,124 @@ struct executor<connection> {
 
   template <class S>
   static std::int64_t count(connection& c, const S& s) {
-    auto st = c.start<detail::wrapped_key<S, detail::count_kind>>(
-        s, [&] { return detail::count_statement(s.lower()); });
+    auto st = c.start<wrapped_key<S, count_kind>>(s, [&] { return count_statement(s.lower()); });
     st->step();
     return st->get_int64(0);
   }
 
   template <class S>
   static bool exists(connection& c, const S& s) {
-    auto st = c.start<detail::wrapped_key<S, detail::exists_kind>>(
-        s, [&] { return detail::exists_statement(s.lower()); });
+    auto st = c.start<wrapped_key<S, exists_kind>>(s, [&] { return exists_statement(s.lower()); });
     st->step();
     return st->get_bool(0);
   }
 
   template <class S>
-  static row_stream<S> stream(connection& c, const S& s) {
-    return row_stream<S>(std::nullopt, &c, s);
-  }
-
-  template <class S>
   static std::int64_t execute(connection& c, const S& s) {
-    auto st = c.start(s);
-    while (st->step()) {
-    }
-    return st->affected_rows();
+    std::int64_t n = 0;
+    for_each_part(c, s, [&](const auto& part) {
+      auto st = c.start(part);
+      while (st->step()) {
+      }
+      n += st->affected_rows();
+    });
+    return n;
   }
 };
 
-template <>
-struct executor<engine> {
-  using conn_exec = executor<connection>;
+}  // namespace detail
+
+/// What a source makes of the rows its statements read: by default, the rows themselves. The
+/// session specializes it, to give its tracked objects for rows of whole models.
+template <class Source>
+struct source_hooks {
+  template <class S, class Rows>
+  static Rows rows(Source& /*src*/, Rows&& r) {
+    return std::move(r);
+  }
+  template <class S, class Row>
+  static std::optional<Row> row(Source& /*src*/, std::optional<Row>&& r) {
+    return std::move(r);
+  }
+  template <class S, class Row>
+  static Row one(Source& /*src*/, Row&& r) {
+    return std::move(r);
+  }
+  /// Whether `stream()` may run statement `S` on this source.
   template <class S>
-  static auto all(engine& e, const S& s) {
-    auto c = e.connect();
-    return conn_exec::all(c, s);
+  static constexpr bool can_stream = true;
+};
+
+/// Something typed statements run on: it gives them a connection for the duration of a call
+/// (`with_connection`). The engine lends a pooled connection, a connection itself, a session
+/// the connection of its unit of work (after an autoflush).
+template <class S>
+concept statement_source = requires(S& s) {
+  s.with_connection([](connection& c) -> connection& { return c; });
+};
+
+/// The terminal operations, written once for every source: each runs on the connection the
+/// source gives (`statement_source`), through `detail::run`, and hands its rows to the
+/// source's `source_hooks`.
+template <class Source>
+struct executor {
+  using hooks = source_hooks<Source>;
+
+  template <class S>
+  static auto all(Source& src, const S& s) {
+    return src.with_connection(
+        [&](connection& c) { return hooks::template rows<S>(src, detail::run::all(c, s)); });
   }
   template <class S>
-  static auto grouped(engine& e, const S& s) {
-    auto c = e.connect();
-    return conn_exec::grouped(c, s);
+  static auto grouped(Source& src, const S& s) {
+    return src.with_connection([&](connection& c) { return detail::run::grouped(c, s); });
   }
   template <class S>
-  static auto first(engine& e, const S& s) {
-    auto c = e.connect();
-    return conn_exec::first(c, s);
+  static auto first(Source& src, const S& s) {
+    return src.with_connection(
+        [&](connection& c) { return hooks::template row<S>(src, detail::run::first(c, s)); });
   }
   template <class S>
-  static auto one_or_none(engine& e, const S& s) {
-    auto c = e.connect();
-    return conn_exec::one_or_none(c, s);
+  static auto one_or_none(Source& src, const S& s) {
+    return src.with_connection([&](connection& c) {
+      return hooks::template row<S>(src, detail::run::one_or_none(c, s));
+    });
   }
   template <class S>
-  static auto one(engine& e, const S& s) {
-    auto c = e.connect();
-    return conn_exec::one(c, s);
+  static decltype(auto) one(Source& src, const S& s) {
+    return src.with_connection([&](connection& c) -> decltype(auto) {
+      return hooks::template one<S>(src, detail::run::one(c, s));
+    });
   }
   template <class S>
-  static auto scalar(engine& e, const S& s) {
-    auto c = e.connect();
-    return conn_exec::scalar(c, s);
+  static auto scalar(Source& src, const S& s) {
+    return src.with_connection([&](connection& c) { return detail::run::scalar(c, s); });
   }
   template <class S>
-  static std::int64_t count(engine& e, const S& s) {
-    auto c = e.connect();
-    return conn_exec::count(c, s);
+  static std::int64_t count(Source& src, const S& s) {
+    return src.with_connection([&](connection& c) { return detail::run::count(c, s); });
   }
   template <class S>
-  static bool exists(engine& e, const S& s) {
-    auto c = e.connect();
-    return conn_exec::exists(c, s);
+  static bool exists(Source& src, const S& s) {
+    return src.with_connection([&](connection& c) { return detail::run::exists(c, s); });
   }
   template <class S>
-  static row_stream<S> stream(engine& e, const S& s) {
-    return row_stream<S>(e.connect(), nullptr, s);
+  static std::int64_t execute(Source& src, const S& s) {
+    return src.with_connection([&](connection& c) { return detail::run::execute(c, s); });
   }
+  /// A source that hands out connections (`connect()`: the engine) gives the stream one of
+  /// its own, held until the stream is destroyed; others stream on their connection.
   template <class S>
-  static std::int64_t execute(engine& e, const S& s) {
-    auto c = e.connect();
-    return conn_exec::execute(c, s);
+  static row_stream<S> stream(Source& src, const S& s) {
+    static_assert(hooks::template can_stream<S>,
+                  "tabula: a session does not stream whole models (each row becomes a tracked "
+                  "object). Use all(), or stream from the engine or a connection.");
+    if constexpr (requires { src.connect(); }) {
+      return row_stream<S>(src.connect(), nullptr, s);
+    } else {
+      return src.with_connection(
+          [&](connection& c) { return row_stream<S>(std::nullopt, &c, s); });
+    }
   }
 };
 

@@ -6,7 +6,7 @@
 /// flushed, and deletes removed objects, in foreign-key order inside one transaction. An
 /// identity map guarantees one object per row: `get` twice, get the same object.
 ///
-///     auto s = db.session();
+///     tabula::session s(db);         // or: auto s = db.session();
 ///     Model& bert = s.add(Model{.name = "BERT"});
 ///     s.commit();                 // INSERT ... RETURNING "id"  -> bert.id
 ///     bert.accuracy = 0.93;
@@ -400,6 +400,17 @@ class session {
     return select_statement<session, T>(this);
   }
 
+  /// Runs `f(connection&)` on the session's connection after an autoflush: how the session's
+  /// statements run (see `executor`).
+  template <class F>
+  decltype(auto) with_connection(F&& f) {
+    autoflush();
+    return std::forward<F>(f)(conn());
+  }
+
+ private:
+  friend struct source_hooks<session>;
+
   /// The session's object for a row just read: the tracked one when the identity map has it
   /// (its in-memory state wins), else `row` becomes tracked and persistent.
   template <class T>
@@ -419,6 +430,7 @@ class session {
   /// flush() when autoflush is on: queries see the session's pending changes.
   void autoflush();
 
+ public:
   /// Marks a tracked object for deletion at the next flush (a pending one is simply dropped).
   template <class T>
   void remove(T& obj) {
@@ -494,20 +506,21 @@ class session {
   bool inserts_pending_ = false;  ///< objects may be pending: set by add() and rollback()
 };
 
-inline session engine::session() { return tabula::session(*this); }
+/// A session on `db`: what `db.session()` returns.
+[[nodiscard]] inline session make_session(engine& db) { return session(db); }
 
-/// Statements run through a session see its pending changes (autoflush) and return its own
-/// objects: whole-model rows come back as pointers to tracked objects, merged into the
-/// identity map (rows the session deleted are left out); other rows come back as values.
+/// Statements run through a session see its pending changes (autoflush, in
+/// `session::with_connection`) and return its own objects: whole-model rows come back as
+/// pointers to tracked objects (`std::vector<T*>` from all(), `T*` from first() and
+/// one_or_none(), `T&` from one()), merged into the identity map — rows of objects the session
+/// deleted are left out. Every other row (tuples, values, grouped()) comes back as a value.
 template <>
-struct executor<session> {
+struct source_hooks<session> {
   template <class S>
   static constexpr bool tracked_rows = detail::result_model<typename S::row_type>;
 
-  template <class S>
-  static auto all(session& s, const S& stmt) {
-    s.autoflush();
-    auto rows = executor<connection>::all(s.conn(), stmt);
+  template <class S, class Rows>
+  static auto rows(session& s, Rows&& rows) {
     if constexpr (tracked_rows<S>) {
       std::vector<typename S::row_type*> out;
       out.reserve(rows.size());
@@ -516,75 +529,29 @@ struct executor<session> {
       }
       return out;
     } else {
-      return rows;
+      return std::move(rows);
     }
   }
-  /// Grouped rows are plain values, like every row of several items: not tracked.
-  template <class S>
-  static auto grouped(session& s, const S& stmt) {
-    s.autoflush();
-    return executor<connection>::grouped(s.conn(), stmt);
-  }
-  template <class S>
-  static auto first(session& s, const S& stmt) {
-    s.autoflush();
-    auto row = executor<connection>::first(s.conn(), stmt);
+  template <class S, class Row>
+  static auto row(session& s, std::optional<Row>&& row) {
     if constexpr (tracked_rows<S>) {
       return row ? s.merge_loaded(std::move(*row)) : nullptr;
     } else {
-      return row;
+      return std::move(row);
     }
   }
-  template <class S>
-  static auto one_or_none(session& s, const S& stmt) {
-    s.autoflush();
-    auto row = executor<connection>::one_or_none(s.conn(), stmt);
-    if constexpr (tracked_rows<S>) {
-      return row ? s.merge_loaded(std::move(*row)) : nullptr;
-    } else {
-      return row;
-    }
-  }
-  template <class S>
-  static decltype(auto) one(session& s, const S& stmt) {
-    s.autoflush();
-    auto row = executor<connection>::one(s.conn(), stmt);
+  template <class S, class Row>
+  static decltype(auto) one(session& s, Row&& row) {
     if constexpr (tracked_rows<S>) {
       auto* obj = s.merge_loaded(std::move(row));
-      if (obj == nullptr) detail::throw_error<no_result_error>("tabula: one() found no row");
+      if (obj == nullptr) detail::throw_no_row("one()");
       return *obj;
     } else {
-      return row;
+      return Row(std::move(row));
     }
   }
   template <class S>
-  static auto scalar(session& s, const S& stmt) {
-    s.autoflush();
-    return executor<connection>::scalar(s.conn(), stmt);
-  }
-  template <class S>
-  static std::int64_t count(session& s, const S& stmt) {
-    s.autoflush();
-    return executor<connection>::count(s.conn(), stmt);
-  }
-  template <class S>
-  static bool exists(session& s, const S& stmt) {
-    s.autoflush();
-    return executor<connection>::exists(s.conn(), stmt);
-  }
-  template <class S>
-  static auto stream(session& s, const S& stmt) {
-    static_assert(!tracked_rows<S>,
-                  "tabula: a session does not stream whole models (each row becomes a tracked "
-                  "object). Use all(), or stream from the engine or a connection.");
-    s.autoflush();
-    return executor<connection>::stream(s.conn(), stmt);
-  }
-  template <class S>
-  static std::int64_t execute(session& s, const S& stmt) {
-    s.autoflush();
-    return executor<connection>::execute(s.conn(), stmt);
-  }
+  static constexpr bool can_stream = !tracked_rows<S>;
 };
 
 }  // namespace tabula

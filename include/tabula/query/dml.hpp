@@ -338,142 +338,6 @@ constexpr void check_returning() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Terminal operations
-
-/// The terminal operations of a data-changing statement: `execute()` (rows changed), and with
-/// `returning(...)`: `all()`, `first()`, `one()`, `one_or_none()`, `scalar()`, `stream()`. Runs
-/// through `executor<Source>` like a query; a statement that takes several SQL statements (an
-/// INSERT of a long value list) runs them on one connection, in one transaction.
-template <class Self, class Source>
-class dml_executable {
- public:
-  /// Runs the statement; the number of rows it inserted, changed or deleted.
-  std::int64_t execute() const {
-    Self::check_runnable();
-    std::int64_t n = 0;
-    self().for_each_statement(source(), [&](auto& on, const auto& s) {
-      n += executor_for<decltype(on)>::execute(on, s);
-    });
-    return n;
-  }
-
-  /// Runs the statement; every row of its RETURNING, in the order the database returns them.
-  [[nodiscard]] auto all() const {
-    check_rows();
-    std::vector<typename Self::row_type> rows;
-    self().for_each_statement(source(), [&](auto& on, const auto& s) {
-      auto part = executor_for<decltype(on)>::all(on, s);
-      if (rows.empty()) {
-        rows = std::move(part);
-      } else {
-        rows.insert(rows.end(), std::make_move_iterator(part.begin()),
-                    std::make_move_iterator(part.end()));
-      }
-    });
-    return rows;
-  }
-
-  /// Runs the statement; the first row of its RETURNING, if any.
-  [[nodiscard]] auto first() const {
-    check_rows();
-    std::optional<typename Self::row_type> row;
-    if constexpr (Self::single_statement) {
-      self().for_each_statement(source(), [&](auto& on, const auto& s) {
-        row = executor_for<decltype(on)>::first(on, s);
-      });
-    } else {
-      auto rows = all();
-      if (!rows.empty()) row = std::move(rows.front());
-    }
-    return row;
-  }
-
-  /// Runs the statement; its one RETURNING row or none (`multiple_results_error` when more).
-  [[nodiscard]] auto one_or_none() const {
-    check_rows();
-    std::optional<typename Self::row_type> row;
-    if constexpr (Self::single_statement) {
-      self().for_each_statement(source(), [&](auto& on, const auto& s) {
-        row = executor_for<decltype(on)>::one_or_none(on, s);
-      });
-    } else {
-      auto rows = all();
-      if (rows.size() > 1) throw_multiple_rows(rows.size());
-      if (!rows.empty()) row = std::move(rows.front());
-    }
-    return row;
-  }
-
-  /// Runs the statement; its only RETURNING row (`no_result_error` when none,
-  /// `multiple_results_error` when more).
-  [[nodiscard]] auto one() const {
-    auto row = one_or_none();
-    if (!row) throw_no_row("one()");
-    return std::move(*row);
-  }
-
-  /// Runs the statement; the first column of its first RETURNING row (`no_result_error` when
-  /// there is none).
-  [[nodiscard]] auto scalar() const {
-    auto row = first();
-    if (!row) throw_no_row("scalar()");
-    if constexpr (requires { std::tuple_size<typename Self::row_type>::value; }) {
-      return std::get<0>(std::move(*row));
-    } else {
-      return std::move(*row);
-    }
-  }
-
-  /// Runs the statement; its RETURNING rows one at a time.
-  [[nodiscard]] auto stream() const {
-    check_rows();
-    static_assert(Self::streamable,
-                  "tabula: stream() reads the rows of one SQL statement, and an INSERT of "
-                  "values may take several. Use all().");
-    return executor<Source>::stream(source(), self());
-  }
-
-  /// The engine, connection or session this statement runs on.
-  [[nodiscard]] Source* source_ptr() const noexcept { return source_; }
-
- protected:
-  dml_executable() = default;
-  explicit dml_executable(Source* source) noexcept : source_(source) {}
-
-  Source* source_ = nullptr;
-
- private:
-  template <class On>
-  using executor_for = executor<std::remove_cvref_t<On>>;
-
-  static void check_rows() {
-    Self::check_runnable();
-    static_assert(!std::is_void_v<typename Self::row_type>,
-                  "tabula: this statement returns no rows. Add returning(...) or "
-                  "returning_model(), or run it with execute().");
-  }
-
-  [[noreturn]] static void throw_no_row(const char* what) {
-    throw_error<no_result_error>(std::string("tabula: ") + what + " found no row");
-  }
-  [[noreturn]] static void throw_multiple_rows(std::size_t n) {
-    throw_error<multiple_results_error>("tabula: expected at most one row, found " +
-                                        std::to_string(n));
-  }
-
-  const Self& self() const noexcept { return static_cast<const Self&>(*this); }
-  auto& source() const {
-    static_assert(!std::is_void_v<Source>,
-                  "tabula: this statement is not bound to an engine or connection. Build it "
-                  "from db.insert_into<T>() / db.update<T>() / db.delete_from<T>().");
-    if (source_ == nullptr) {
-      throw_error<programming_error>("tabula: statement has no source to run on");
-    }
-    return *source_;
-  }
-};
-
-// ---------------------------------------------------------------------------------------------
 // INSERT sources and upsert clauses
 
 /// Most rows one INSERT ... VALUES statement carries, whatever the parameter limit allows: a
@@ -766,9 +630,9 @@ constexpr bool values_given = !std::is_same_v<Values, no_values>;
 template <class Source, class Model, class Values = detail::dml::no_values,
           class Conflict = detail::dml::no_conflict, class Returning = detail::dml::no_returning>
 class insert_into_statement
-    : public detail::dml::dml_executable<
+    : public executable<
           insert_into_statement<Source, Model, Values, Conflict, Returning>, Source> {
-  using base = detail::dml::dml_executable<insert_into_statement, Source>;
+  using base = executable<insert_into_statement, Source>;
   friend base;
   template <class, class, class, class, class>
   friend class insert_into_statement;
@@ -786,8 +650,8 @@ class insert_into_statement
           : !detail::dml::values_given<Values>;
   /// Whether ON CONFLICT and RETURNING depend only on this type.
   static constexpr bool clauses_fixed_shape = Conflict::fixed_shape && Returning::fixed_shape;
-  /// One SQL statement whatever the values (an INSERT of a value list may take several).
-  static constexpr bool single_statement = !detail::dml::is_row_list<Values>;
+  /// A data-changing statement: no count(), exists() or grouped().
+  static constexpr bool changes_data = true;
   /// One SQL statement of one shape: its rows can be streamed.
   static constexpr bool streamable = detail::dml::is_select_rows<Values>;
 
@@ -1049,24 +913,20 @@ class insert_into_statement
     returning_.bind(b);
   }
 
-  /// Calls `f(on, statement)` for each SQL statement this INSERT runs as: on `source` itself
-  /// when there is one statement, else on one connection inside a transaction.
-  template <class On, class F>
-  void for_each_statement(On& source, F&& f) const {
-    if constexpr (detail::dml::is_select_rows<Values>) {
-      f(source, *this);
-    } else if constexpr (detail::dml::is_one_row<Values>) {
-      if (detail::dml::gives_generated_key(values_[0], table_of<Model>())) {
-        f(source, detail::dml::insert_values_part<insert_into_statement, true, true>{this, 0, 1});
-      } else {
-        f(source, detail::dml::insert_values_part<insert_into_statement, false, true>{this, 0, 1});
-      }
+  /// The SQL statements an INSERT of values runs as: chunks of the value list, each of one
+  /// key shape and at most as many rows as one statement carries under the database's
+  /// parameter limit. The executor runs them (core's `detail::for_each_part`), in one
+  /// transaction when there are several; this layer only plans and builds them.
+  [[nodiscard]] std::vector<detail::dml::insert_chunk> parts(std::uint32_t max_params) const
+    requires(detail::dml::values_given<Values> && !detail::dml::is_select_rows<Values>)
+  {
+    std::vector<detail::dml::insert_chunk> chunks;
+    const table_info& t = table_of<Model>();
+    if constexpr (detail::dml::is_one_row<Values>) {
+      chunks.push_back({0, 1, detail::dml::gives_generated_key(values_[0], t), true});
     } else {
-      const table_info& t = table_of<Model>();
-      const std::uint32_t max_params = source.sql_dialect().capabilities().max_params;
       const std::uint32_t other_params =
           detail::dml::bound_values_of(conflict_) + detail::dml::bound_values_of(returning_);
-      std::vector<detail::dml::insert_chunk> chunks;
       detail::dml::for_each_insert_chunk(
           values_.size(),
           [&](std::size_t i) { return detail::dml::gives_generated_key(values_[i], t); },
@@ -1075,31 +935,23 @@ class insert_into_statement
                                                 other_params);
           },
           [&](const detail::dml::insert_chunk& c) { chunks.push_back(c); });
-      if (chunks.size() == 1) {
-        run_chunk(source, chunks.front(), f);
-      } else if (!chunks.empty()) {
-        source.with_connection([&](auto& conn) {
-          auto tx = conn.begin();
-          for (const auto& c : chunks) run_chunk(conn, c, f);
-          tx.commit();
-        });
-      }
     }
+    return chunks;
   }
-
-  template <class On, class F>
-  void run_chunk(On& on, const detail::dml::insert_chunk& c, F& f) const {
+  /// Calls `f(part)` with the statement of one of `parts()`.
+  template <class F>
+  void with_part(const detail::dml::insert_chunk& c, F&& f) const {
     using detail::dml::insert_values_part;
     if (c.with_key) {
       if (c.full)
-        f(on, insert_values_part<insert_into_statement, true, true>{this, c.first, c.count});
+        f(insert_values_part<insert_into_statement, true, true>{this, c.first, c.count});
       else
-        f(on, insert_values_part<insert_into_statement, true, false>{this, c.first, c.count});
+        f(insert_values_part<insert_into_statement, true, false>{this, c.first, c.count});
     } else {
       if (c.full)
-        f(on, insert_values_part<insert_into_statement, false, true>{this, c.first, c.count});
+        f(insert_values_part<insert_into_statement, false, true>{this, c.first, c.count});
       else
-        f(on, insert_values_part<insert_into_statement, false, false>{this, c.first, c.count});
+        f(insert_values_part<insert_into_statement, false, false>{this, c.first, c.count});
     }
   }
 
@@ -1142,9 +994,9 @@ template <class Source, class Model, class Sets = std::tuple<>,
           class Where = detail::dml::no_filter, class Returning = detail::dml::no_returning,
           bool AllRows = false>
 class update_statement
-    : public detail::dml::dml_executable<
+    : public executable<
           update_statement<Source, Model, Sets, Where, Returning, AllRows>, Source> {
-  using base = detail::dml::dml_executable<update_statement, Source>;
+  using base = executable<update_statement, Source>;
   friend base;
   template <class, class, class, class, class, bool>
   friend class update_statement;
@@ -1156,7 +1008,7 @@ class update_statement
       detail::fixed_shape_of<Sets>() && detail::fixed_shape_of<Where>() && Returning::fixed_shape;
   /// True when the statement has a `where()` or `all_rows()` (see `row_scoped`).
   static constexpr bool row_scoped = AllRows || !std::is_same_v<Where, detail::dml::no_filter>;
-  static constexpr bool single_statement = true;
+  static constexpr bool changes_data = true;
   static constexpr bool streamable = true;
 
   explicit update_statement(Source* source = nullptr) : base(source) {}
@@ -1245,11 +1097,6 @@ class update_statement
                                                          std::move(r)};
   }
 
-  template <class On, class F>
-  void for_each_statement(On& source, F&& f) const {
-    f(source, *this);
-  }
-
   Sets sets_{};
   Where where_{};
   Returning returning_{};
@@ -1265,9 +1112,9 @@ class update_statement
 template <class Source, class Model, class Where = detail::dml::no_filter,
           class Returning = detail::dml::no_returning, bool AllRows = false>
 class delete_statement
-    : public detail::dml::dml_executable<delete_statement<Source, Model, Where, Returning, AllRows>,
+    : public executable<delete_statement<Source, Model, Where, Returning, AllRows>,
                                          Source> {
-  using base = detail::dml::dml_executable<delete_statement, Source>;
+  using base = executable<delete_statement, Source>;
   friend base;
   template <class, class, class, class, bool>
   friend class delete_statement;
@@ -1278,7 +1125,7 @@ class delete_statement
   static constexpr bool fixed_shape = detail::fixed_shape_of<Where>() && Returning::fixed_shape;
   /// True when the statement has a `where()` or `all_rows()` (see `row_scoped`).
   static constexpr bool row_scoped = AllRows || !std::is_same_v<Where, detail::dml::no_filter>;
-  static constexpr bool single_statement = true;
+  static constexpr bool changes_data = true;
   static constexpr bool streamable = true;
 
   explicit delete_statement(Source* source = nullptr) : base(source) {}
@@ -1348,11 +1195,6 @@ class delete_statement
   template <bool All, class W, class R>
   delete_statement<Source, Model, W, R, All> with(W w, R r) const {
     return delete_statement<Source, Model, W, R, All>{this->source_, std::move(w), std::move(r)};
-  }
-
-  template <class On, class F>
-  void for_each_statement(On& source, F&& f) const {
-    f(source, *this);
   }
 
   Where where_{};

@@ -20,37 +20,79 @@
 
 namespace tabula {
 
-/// Runs statements on a source. Specialized for `engine`, `connection` and `session`.
+/// Runs statements on a source: one template, in core (executor.hpp), for every source.
 template <class Source>
 struct executor;
 
-/// The terminal operations of statement type `Self`, run through `executor<Source>`. A
-/// statement whose source is `void` (built with `select_from<T>()` etc.) has none: run it
-/// with `conn.all(stmt)` / `db.all(stmt)` instead.
+/// The terminal operations of statement type `Self` — queries and data-changing statements
+/// alike — run through `executor<Source>`. A statement whose source is `void` (built with
+/// `select_from<T>()`, `insert_into<T>()` etc.) has none: run it with `conn.all(stmt)` /
+/// `db.all(stmt)` instead.
+///
+/// A data-changing statement declares `changes_data` and checks itself before it runs
+/// (`check_runnable()`: an UPDATE or DELETE needs `where()` or `all_rows()`, an INSERT rows);
+/// it says whether its rows can be streamed (`streamable`: an INSERT of many values may take
+/// several statements, see `parts()` in core's `detail::for_each_part`).
 template <class Self, class Source>
 class executable {
  public:
-  /// Every row.
-  [[nodiscard]] auto all() const { return exec::all(source(), self()); }
+  /// Every row (of a data-changing statement: of its RETURNING, in the order the database
+  /// returns them).
+  [[nodiscard]] auto all() const {
+    check_rows();
+    return exec::all(source(), self());
+  }
   /// The rows of a select of (model, child) grouped under each model by its primary key:
   /// `std::vector<std::pair<Model, std::vector<Child>>>`, models in the order they first appear.
-  [[nodiscard]] auto grouped() const { return exec::grouped(source(), self()); }
+  [[nodiscard]] auto grouped() const {
+    check_query("grouped()");
+    return exec::grouped(source(), self());
+  }
   /// The first row, if any.
-  [[nodiscard]] auto first() const { return exec::first(source(), self()); }
+  [[nodiscard]] auto first() const {
+    check_rows();
+    return exec::first(source(), self());
+  }
   /// Exactly one row: `no_result_error` when none, `multiple_results_error` when more.
-  [[nodiscard]] auto one() const { return exec::one(source(), self()); }
+  [[nodiscard]] decltype(auto) one() const {
+    check_rows();
+    return exec::one(source(), self());
+  }
   /// One row or none: `multiple_results_error` when more.
-  [[nodiscard]] auto one_or_none() const { return exec::one_or_none(source(), self()); }
-  /// The first column of the only row (`no_result_error` when there is no row).
-  [[nodiscard]] auto scalar() const { return exec::scalar(source(), self()); }
+  [[nodiscard]] auto one_or_none() const {
+    check_rows();
+    return exec::one_or_none(source(), self());
+  }
+  /// The first column of the first row (`no_result_error` when there is no row).
+  [[nodiscard]] auto scalar() const {
+    check_rows();
+    return exec::scalar(source(), self());
+  }
   /// The number of rows the statement yields: `SELECT count(*) FROM (...)`.
-  [[nodiscard]] std::int64_t count() const { return exec::count(source(), self()); }
+  [[nodiscard]] std::int64_t count() const {
+    check_query("count()");
+    return exec::count(source(), self());
+  }
   /// Whether the statement yields any row: `SELECT EXISTS (...)`.
-  [[nodiscard]] bool exists() const { return exec::exists(source(), self()); }
+  [[nodiscard]] bool exists() const {
+    check_query("exists()");
+    return exec::exists(source(), self());
+  }
   /// The rows one at a time: `for (auto&& row : q.stream())`.
-  [[nodiscard]] auto stream() const { return exec::stream(source(), self()); }
-  /// Runs a statement that returns no rows; the number of rows it changed.
-  std::int64_t execute() const { return exec::execute(source(), self()); }
+  [[nodiscard]] auto stream() const {
+    check_rows();
+    if constexpr (requires { Self::streamable; }) {
+      static_assert(Self::streamable,
+                    "tabula: stream() reads the rows of one SQL statement, and an INSERT of "
+                    "values may take several. Use all().");
+    }
+    return exec::stream(source(), self());
+  }
+  /// Runs the statement; the number of rows it inserted, changed or deleted.
+  std::int64_t execute() const {
+    if constexpr (requires { Self::changes_data; }) Self::check_runnable();
+    return exec::execute(source(), self());
+  }
 
   /// The engine, connection or session this statement runs on.
   [[nodiscard]] Source* source_ptr() const noexcept { return source_; }
@@ -65,10 +107,25 @@ class executable {
   struct no_executor {};
   using exec = std::conditional_t<std::is_void_v<Source>, no_executor, executor<Source>>;
   const Self& self() const noexcept { return static_cast<const Self&>(*this); }
+
+  static constexpr void check_rows() {
+    if constexpr (requires { Self::changes_data; }) Self::check_runnable();
+    static_assert(!std::is_void_v<typename Self::row_type>,
+                  "tabula: this statement returns no rows. Add returning(...) or "
+                  "returning_model(), or run it with execute().");
+  }
+  static constexpr void check_query(const char* /*operation*/) {
+    static_assert(!requires { Self::changes_data; },
+                  "tabula: count(), exists() and grouped() read a query; an INSERT, UPDATE or "
+                  "DELETE cannot be one. Use all() on its returning(...), or execute().");
+  }
+
   auto& source() const {
     static_assert(!std::is_void_v<Source>,
                   "tabula: this statement is not bound to an engine, connection or session. "
-                  "Build it from db.query<T>() / conn.query<T>(), or run it with db.all(stmt).");
+                  "Build it from db.query<T>(), db.select(...), db.insert_into<T>(), "
+                  "db.update<T>() or db.delete_from<T>() (or conn./session.), or run it with "
+                  "db.all(stmt).");
     if (source_ == nullptr) {
       detail::throw_error<programming_error>("tabula: statement has no source to run on");
     }
