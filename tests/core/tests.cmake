@@ -1,2 +1,3 @@
 tabula_add_test(core_crud_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/crud_test.cpp)
 tabula_add_test(core_errors_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/errors_test.cpp)
+tabula_add_test(core_schema_names_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/schema_names_test.cpp)

@@ -152,20 +152,19 @@ class connection : public detail::select_api<connection>,
 
   // ----- schema
 
-  /// CREATE TABLE IF NOT EXISTS (and indexes) for each model, referenced tables first.
+  /// CREATE TABLE IF NOT EXISTS (and indexes) for each model, referenced tables first. Throws
+  /// `programming_error` before any DDL for a name the database would cut (over 63 bytes on
+  /// PostgreSQL) or that two tables, indexes or constraints share, and after a CREATE INDEX IF
+  /// NOT EXISTS that found the name taken by another table's index.
   template <class... Ts>
   void create_all() {
-    for (const table_info* t : dependency_order<Ts...>()) {
-      for (const auto& stmt : detail::create_statements(*t)) execute(sql_dialect().compile(stmt).text);
-    }
+    create_tables(dependency_order<Ts...>());
   }
-  /// DROP TABLE IF EXISTS for each model, referencing tables first.
+  /// DROP TABLE IF EXISTS for each model, referencing tables first. Throws `programming_error`
+  /// before any DDL for a table name the database would cut to another table's.
   template <class... Ts>
   void drop_all() {
-    auto order = dependency_order<Ts...>();
-    for (auto it = order.rbegin(); it != order.rend(); ++it) {
-      execute(sql_dialect().compile(detail::drop_statement(**it)).text);
-    }
+    drop_tables(dependency_order<Ts...>());
   }
 
   // ----- rows by primary key
@@ -419,6 +418,12 @@ class connection : public detail::select_api<connection>,
   friend class engine;
   connection(std::shared_ptr<detail::pool> pool, std::shared_ptr<driver::connection> conn)
       : pool_(std::move(pool)), conn_(std::move(conn)) {}
+
+  void create_tables(const std::vector<const table_info*>& tables);
+  void drop_tables(const std::vector<const table_info*>& tables);
+  /// Throws unless the index named `index.name` belongs to `index.table`: CREATE INDEX IF NOT
+  /// EXISTS does nothing when the name is taken, and the index would silently be missing.
+  void check_index_table(const ast::index_def& index);
 
   /// Rows whose keys are not read back, through the driver's bulk-load path: one load per run
   /// of rows of one shape (generated key given or not). False when the driver has none.
