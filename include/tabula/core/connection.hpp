@@ -191,7 +191,8 @@ class connection : public detail::select_api<connection>,
   ///   `driver::connection::prefers_single_row_writes`);
   /// - PostgreSQL: rows whose keys are not read back go through `COPY ... FROM STDIN`, the
   ///   others as multi-row `INSERT ... VALUES (...), (...) RETURNING` statements of up to 1000
-  ///   rows under the database's parameter limit.
+  ///   rows under the database's parameter limit;
+  /// - a model of its generated key alone: `INSERT ... DEFAULT VALUES`, one statement a row.
   template <std::ranges::input_range R>
   void insert_many(R&& range) {
     using T = std::remove_reference_t<std::ranges::range_reference_t<R>>;
@@ -429,6 +430,8 @@ class connection : public detail::select_api<connection>,
   /// of rows of one shape (generated key given or not). False when the driver has none.
   template <class T, class WithKey>
   bool load_in_bulk(const table_info& t, const std::vector<T*>& rows, const WithKey& with_key) {
+    // A COPY needs a column: rows of no values are inserted with DEFAULT VALUES instead.
+    if (detail::dml::values_columns(t, false) == 0) return false;
     for (std::size_t first = 0; first < rows.size();) {
       const bool key = with_key(first);
       std::size_t end = first + 1;
