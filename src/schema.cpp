@@ -358,7 +358,7 @@ void check_distinct(std::vector<named_object>& objects, std::string_view scope) 
       [](const named_object& a, const named_object& b) { return a.name == b.name; });
   if (same == objects.end()) return;
   throw_error<programming_error>(fmt::format(
-      "tabula: {} and {} are both named \"{}\", and {}: the database would keep only the first. "
+      "tabula: {} and {} are both named \"{}\", and {}: the database would create only one. "
       "Give one of them another name: .named(\"...\") on a tabula::index, tabula::unique or "
       "tabula::foreign_key, the first argument of tabula::check, or tabula::schema<T>::table.",
       same->what, std::next(same)->what, same->name, scope));
@@ -375,8 +375,8 @@ void check_table_name(const table_info& t, std::size_t max_identifier_bytes) {
 
 void check_schema_names(std::span<const table_info* const> tables,
                         std::size_t max_identifier_bytes) {
-  constexpr std::string_view rename = "Give it a name of at most {} bytes with .named(\"...\").";
-  const std::string rename_constraint = fmt::format(fmt::runtime(rename), max_identifier_bytes);
+  const std::string rename_constraint =
+      fmt::format("Give it a name of at most {} bytes with .named(\"...\").", max_identifier_bytes);
   // Tables, indexes and (on PostgreSQL, as the index behind them) UNIQUE constraints share one
   // namespace per schema; the other constraint names need only differ within their table.
   // Both rules are applied on every database, so that models accepted on one are on the other.
