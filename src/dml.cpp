@@ -27,6 +27,13 @@ ast::insert values_insert(const table_info& t, bool with_key, std::size_t rows,
   for (std::size_t i = 0; i < t.def.columns.size(); ++i) {
     if (with_key || t.generated_field != i) ins.columns.push_back(t.def.columns[i].name);
   }
+  if (ins.columns.empty()) {
+    // SQL has no VALUES row of no values; DEFAULT VALUES (no rows in the tree) is one row.
+    if (rows != 1) {
+      throw_values_need_statements(t, "a row of no values is one DEFAULT VALUES statement");
+    }
+    return ins;
+  }
   ins.rows.reserve(rows);
   for (std::size_t r = 0; r < rows; ++r) {
     ast::expr_list row;

@@ -2,10 +2,12 @@
 /// The parts of reflection and schema metadata that do not depend on user types.
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <span>
@@ -98,11 +100,59 @@ void check_model_names(const model_names& names, std::string_view model) {
 
 namespace {
 
+/// FNV-1a: a stable 32-bit hash, the same on every platform and database, for name suffixes.
+std::uint32_t name_hash(std::string_view text) noexcept {
+  std::uint32_t h = 2166136261U;
+  for (const char c : text) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 16777619U;
+  }
+  return h;
+}
+
+void append_hash(std::string& name, std::string_view of) {
+  fmt::format_to(std::back_inserter(name), "_{:08x}", name_hash(of));
+}
+
+/// `<prefix>_<table>_<part>_...`, the name of a constraint or index nobody named.
+///
+/// An underscore inside the table or a part is doubled, so that the single underscores between
+/// the parts say where each part ends: index (c) of table ia_b is `ix_ia__b_c`, index (b_c) of
+/// table ia is `ix_ia_b__c` (both were `ix_ia_b_c`, and the second index was never created).
+/// Doubling cannot tell "a_" + "b" from "a" + "_b" (both `a___b`), so a part that begins or ends
+/// with an underscore adds a hash of the parts. A name longer than PostgreSQL keeps is cut and
+/// ends in a hash of the whole name instead; on every database, so one model's names match.
 std::string constraint_name(std::string_view prefix, std::string_view table,
-                            const std::vector<std::string>& columns) {
-  std::string name;
-  name.append(prefix).append("_").append(table);
-  for (const std::string& column : columns) name.append("_").append(column);
+                            const std::vector<std::string>& parts) {
+  std::string name(prefix);
+  bool edge_underscore = false;
+  const auto append_part = [&](std::string_view part) {
+    name.push_back('_');
+    for (const char c : part) {
+      name.push_back(c);
+      if (c == '_') name.push_back('_');
+    }
+    edge_underscore = edge_underscore || part.empty() || part.front() == '_' || part.back() == '_';
+  };
+  append_part(table);
+  for (const std::string& part : parts) append_part(part);
+  if (edge_underscore) {
+    std::string spelled;  // each part after its length: different parts, different text
+    fmt::format_to(std::back_inserter(spelled), "{}:{}", table.size(), table);
+    for (const std::string& part : parts) {
+      fmt::format_to(std::back_inserter(spelled), ":{}:{}", part.size(), part);
+    }
+    append_hash(name, spelled);
+  }
+  if (name.size() > max_identifier_bytes) {
+    constexpr std::size_t hash_bytes = 9;  // "_" and 8 hex digits
+    std::size_t cut = max_identifier_bytes - hash_bytes;
+    // Never in the middle of a UTF-8 character: back up over continuation bytes.
+    while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0U) == 0x80U) --cut;
+    const std::string full = std::move(name);
+    name = full.substr(0, cut);
+    append_hash(name, full);
+  }
   return name;
 }
 
@@ -175,7 +225,8 @@ void table_builder::max_length(std::size_t field, std::uint32_t length) {
 void table_builder::check(std::string_view name, std::string_view condition) {
   ++checks_;
   info_->def.checks.push_back(ast::check_def{
-      name.empty() ? fmt::format("ck_{}_{}", info_->def.name, checks_) : std::string(name),
+      name.empty() ? constraint_name("ck", info_->def.name, {std::to_string(checks_)})
+                   : std::string(name),
       raw_condition(condition)});
 }
 
@@ -276,6 +327,95 @@ std::vector<const table_info*> order_by_dependencies(std::vector<const table_inf
       "tabula: the foreign keys of these tables form a cycle: {}. Remove one of the foreign "
       "keys, or create these tables yourself in an order the database accepts.",
       cycle));
+}
+
+namespace {
+
+void check_length(const table_info& t, std::string_view what, std::string_view name,
+                  std::string_view fix, std::size_t max_bytes) {
+  if (max_bytes == 0 || name.size() <= max_bytes) return;
+  throw_error<programming_error>(fmt::format(
+      "tabula: the {} \"{}\" of model `{}` is {} bytes long, but the database keeps only the "
+      "first {} bytes of a name, so two names alike up to there would name one object. {}",
+      what, name, t.model_name, name.size(), max_bytes, fix));
+}
+
+/// A name that a CREATE statement gives to something, and what that something is.
+struct named_object {
+  std::string_view name;
+  std::string what;
+};
+
+std::string columns_text(const std::vector<std::string>& columns) {
+  return fmt::format("({})", fmt::join(columns, ", "));
+}
+
+void check_distinct(std::vector<named_object>& objects, std::string_view scope) {
+  std::stable_sort(objects.begin(), objects.end(),
+                   [](const named_object& a, const named_object& b) { return a.name < b.name; });
+  const auto same = std::adjacent_find(
+      objects.begin(), objects.end(),
+      [](const named_object& a, const named_object& b) { return a.name == b.name; });
+  if (same == objects.end()) return;
+  throw_error<programming_error>(fmt::format(
+      "tabula: {} and {} are both named \"{}\", and {}: the database would create only one. "
+      "Give one of them another name: .named(\"...\") on a tabula::index, tabula::unique or "
+      "tabula::foreign_key, the first argument of tabula::check, or tabula::schema<T>::table.",
+      same->what, std::next(same)->what, same->name, scope));
+}
+
+}  // namespace
+
+void check_table_name(const table_info& t, std::size_t max_identifier_bytes) {
+  check_length(t, "table name", t.def.name,
+               fmt::format("Give tabula::schema<{}>::table a name of at most {} bytes.",
+                           t.model_name, max_identifier_bytes),
+               max_identifier_bytes);
+}
+
+void check_schema_names(std::span<const table_info* const> tables,
+                        std::size_t max_identifier_bytes) {
+  const std::string rename_constraint =
+      fmt::format("Give it a name of at most {} bytes with .named(\"...\").", max_identifier_bytes);
+  // Tables, indexes and (on PostgreSQL, as the index behind them) UNIQUE constraints share one
+  // namespace per schema; the other constraint names need only differ within their table.
+  // Both rules are applied on every database, so that models accepted on one are on the other.
+  std::vector<named_object> schema_wide;
+  for (const table_info* t : tables) {
+    const ast::table_def& def = t->def;
+    check_table_name(*t, max_identifier_bytes);
+    schema_wide.push_back({def.name, fmt::format("the table \"{}\"", def.name)});
+    for (const ast::column_def& c : def.columns) {
+      check_length(*t, "column name", c.name,
+                   fmt::format("Rename the column with tabula::column_name(&{}::field, \"...\") "
+                               "to at most {} bytes.",
+                               t->model_name, max_identifier_bytes),
+                   max_identifier_bytes);
+    }
+    std::vector<named_object> in_table;
+    const auto add = [&](std::string_view kind, const std::string& name, std::string_view which) {
+      check_length(*t, kind, name, rename_constraint, max_identifier_bytes);
+      in_table.push_back({name, fmt::format("the {} {} of table \"{}\"", kind, which, def.name)});
+    };
+    for (const ast::unique_def& u : def.uniques) {
+      add("UNIQUE constraint", u.name, columns_text(u.columns));
+      schema_wide.push_back(in_table.back());
+    }
+    for (const ast::foreign_key_def& fk : def.foreign_keys) {
+      add("foreign key", fk.name, columns_text(fk.columns));
+    }
+    for (std::size_t i = 0; i < def.checks.size(); ++i) {
+      add("CHECK constraint", def.checks[i].name, fmt::format("number {}", i + 1));
+    }
+    for (const ast::index_def& ix : def.indexes) {
+      check_length(*t, "index", ix.name, rename_constraint, max_identifier_bytes);
+      schema_wide.push_back({ix.name, fmt::format("the index {} of table \"{}\"",
+                                                  columns_text(ix.columns), def.name)});
+    }
+    check_distinct(in_table, "constraint names must differ within a table");
+  }
+  check_distinct(schema_wide,
+                 "tables, indexes and UNIQUE constraints of one schema need different names");
 }
 
 }  // namespace tabula::detail

@@ -117,6 +117,40 @@ transaction connection::begin() {
   return transaction(conn_.get(), std::move(name));
 }
 
+void connection::create_tables(const std::vector<const table_info*>& tables) {
+  const dialect& d = sql_dialect();
+  detail::check_schema_names(tables, d.capabilities().max_identifier_bytes);
+  for (const table_info* t : tables) {
+    for (const auto& stmt : detail::create_statements(*t)) execute(d.compile(stmt).text);
+    for (const ast::index_def& index : t->def.indexes) check_index_table(index);
+  }
+}
+
+void connection::drop_tables(const std::vector<const table_info*>& tables) {
+  const dialect& d = sql_dialect();
+  for (const table_info* t : tables) {
+    detail::check_table_name(*t, d.capabilities().max_identifier_bytes);
+  }
+  for (auto it = tables.rbegin(); it != tables.rend(); ++it) {
+    execute(d.compile(detail::drop_statement(**it)).text);
+  }
+}
+
+void connection::check_index_table(const ast::index_def& index) {
+  auto st = prepare(std::string(sql_dialect().capabilities().index_table_sql));
+  st->bind(0, std::string_view(index.name));
+  std::string owner;
+  const bool found = st->step();
+  if (found) owner = std::string(st->get_text(0));
+  if (found && owner == index.table) return;
+  detail::throw_error<programming_error>(fmt::format(
+      "tabula: the index \"{}\" of table \"{}\" was not created: {}. Give this index another "
+      "name with .named(\"...\"), or drop the object that has the name.",
+      index.name, index.table,
+      found ? fmt::format("table \"{}\" has an index of that name", owner)
+            : std::string("another object of the schema has that name")));
+}
+
 // ----- engine
 
 engine::engine(std::string_view url, engine_options options)

@@ -24,6 +24,10 @@ class postgres_compiler final : public sql_compiler {
         .transactional_ddl = true,
         .max_params = 65535,  // the protocol's 16-bit parameter count
         .lexical = {.escape_strings = true, .dollar_quotes = true, .nested_comments = true},
+        .max_identifier_bytes = 63,  // NAMEDATALEN - 1
+        // Unqualified CREATE statements create in current_schema().
+        .index_table_sql = "SELECT tablename FROM pg_indexes WHERE schemaname = current_schema() "
+                           "AND indexname = $1",
     };
     return caps;
   }

@@ -37,6 +37,8 @@ class sqlite_compiler final : public sql_compiler {
         .lexical = {.bracket_identifiers = true,
                     .backtick_identifiers = true,
                     .named_parameters = true},
+        .max_identifier_bytes = 0,  // SQLite keeps names of any length
+        .index_table_sql = "SELECT tbl_name FROM sqlite_master WHERE type = 'index' AND name = ?1",
     };
     return caps;
   }

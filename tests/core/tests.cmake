@@ -7,3 +7,6 @@ tabula_add_test(core_restart_test POSTGRES ${CMAKE_CURRENT_LIST_DIR}/restart_tes
 if(TEST core_restart_test.postgres)
   set_tests_properties(core_restart_test.postgres PROPERTIES RUN_SERIAL ON)
 endif()
+tabula_add_test(core_schema_names_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/schema_names_test.cpp)
+tabula_add_test(core_float_values_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/float_values_test.cpp)
+tabula_add_test(core_key_only_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/key_only_test.cpp)

@@ -361,6 +361,26 @@ TEST_CASE("rows per INSERT statement: under the parameter limit, at most 1000") 
   CHECK(rows_per_insert(65535, 100, 36) == 654);  // DO UPDATE values take room too
   CHECK(rows_per_insert(999, 3, 0) == 333);
   CHECK(rows_per_insert(10, 20, 0) == 1);  // never less than one row
+  CHECK(rows_per_insert(32766, 0, 0) == 1);  // no columns: DEFAULT VALUES, one row a statement
+}
+
+namespace {
+struct key_only {
+  std::int64_t id = 0;
+};
+}  // namespace
+
+TEST_CASE("a row of no values is INSERT ... DEFAULT VALUES, one row a statement") {
+  CHECK(sql_of(tabula::insert_into<key_only>().values(key_only{})).sqlite ==
+        R"(INSERT INTO "key_only" DEFAULT VALUES)");
+  CHECK(sql_of(tabula::insert_into<key_only>().values(key_only{}).returning(&key_only::id))
+            .postgres == R"(INSERT INTO "key_only" DEFAULT VALUES RETURNING "key_only"."id")");
+  // A given key is a value.
+  CHECK(sql_of(tabula::insert_into<key_only>().values(key_only{7})).postgres ==
+        R"(INSERT INTO "key_only" ("id") VALUES ($1))");
+  // Several rows are several statements: lowering them as one is refused.
+  CHECK_THROWS_WITH(tabula::insert_into<key_only>().values(std::vector<key_only>(2)).lower(),
+                    Catch::Contains("a row of no values is one DEFAULT VALUES statement"));
 }
 
 TEST_CASE("a value list splits into chunks of one shape, in order") {

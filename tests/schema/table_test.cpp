@@ -274,7 +274,7 @@ TEST_CASE("a foreign key to another model's key") {
   CHECK(t.def.name == "experiment");
   REQUIRE(t.def.foreign_keys.size() == 1);
   const ast::foreign_key_def& fk = t.def.foreign_keys[0];
-  CHECK(fk.name == "fk_experiment_model_id");
+  CHECK(fk.name == "fk_experiment_model__id");  // an underscore inside a name doubled
   CHECK(fk.columns == strings({"model_id"}));
   CHECK(fk.ref_table == "models");
   CHECK(fk.ref_columns == strings({"id"}));
@@ -343,7 +343,7 @@ TEST_CASE("renamed columns, named constraints, unique indexes and several checks
   REQUIRE(t.def.uniques.size() == 1);
   CHECK(t.def.uniques[0].name == "run_label_unique");
   REQUIRE(t.def.indexes.size() == 2);
-  CHECK(t.def.indexes[0].name == "ix_run_label_started_at");
+  CHECK(t.def.indexes[0].name == "ix_run_label_started__at");
   CHECK(t.def.indexes[0].columns == strings({"label", "started_at"}));
   CHECK(t.def.indexes[0].unique);
   CHECK(t.def.indexes[1].name == "by_end");
@@ -400,4 +400,92 @@ TEST_CASE("dependency_order names the tables of a cycle") {
                     Catch::Contains("\"hen\" -> \"egg\" -> \"hen\""));
   CHECK_THROWS_WITH((tabula::dependency_order<Egg, Hen, Book>()),
                     Catch::Contains("\"egg\" -> \"hen\" -> \"egg\""));
+}
+
+namespace naming {
+// Doubling underscores cannot tell table "a_" + column "b" from table "a" + column "_b".
+struct EdgeLeft {
+  std::int64_t id = 0;
+  std::string b;
+};
+struct EdgeRight {
+  std::int64_t id = 0;
+  std::string b;
+};
+// Two constraints of one table with one name.
+struct Clash {
+  std::int64_t id = 0;
+  std::string x;
+};
+// A table name of two-byte characters: a cut at 54 bytes would split one.
+struct Accented {
+  std::int64_t id = 0;
+  std::string note;
+};
+}  // namespace naming
+
+template <>
+struct tabula::schema<naming::EdgeLeft> {
+  static constexpr auto table = "a_";
+  static constexpr auto options = tabula::options(tabula::index(&naming::EdgeLeft::b));
+};
+template <>
+struct tabula::schema<naming::EdgeRight> {
+  static constexpr auto table = "a";
+  static constexpr auto options = tabula::options(tabula::column_name(&naming::EdgeRight::b, "_b"),
+                                                  tabula::index(&naming::EdgeRight::b));
+};
+template <>
+struct tabula::schema<naming::Clash> {
+  static constexpr auto options = tabula::options(tabula::unique(&naming::Clash::x).named("same"),
+                                                  tabula::check("same", "x <> ''"));
+};
+template <>
+struct tabula::schema<naming::Accented> {
+  // 40 x "é" (2 bytes each), 80 bytes: built at run time, as a constant name this long does
+  // not compile.
+  static inline const std::string table = [] {
+    std::string name;
+    for (int i = 0; i < 40; ++i) name += "\xC3\xA9";
+    return name;
+  }();
+  static constexpr auto options = tabula::options(tabula::index(&naming::Accented::note));
+};
+
+TEST_CASE("a part beginning or ending in an underscore adds a hash of the parts") {
+  const std::string& left = tabula::table_of<naming::EdgeLeft>().def.indexes.at(0).name;
+  const std::string& right = tabula::table_of<naming::EdgeRight>().def.indexes.at(0).name;
+  // "ix_a___b", "_" and 8 hex digits of FNV-1a over "2:a_:1:b" and "1:a:2:_b" (pinned: a
+  // database keeps the names it was created with).
+  CHECK(left == "ix_a___b_a72d6e04");
+  CHECK(right == "ix_a___b_f005d988");
+}
+
+TEST_CASE("a name over 63 bytes is cut at a character boundary and ends in a hash") {
+  const std::string& name = tabula::table_of<naming::Accented>().def.indexes.at(0).name;
+  // "ix_" and 25 whole characters (53 bytes; 54 would split the 26th), "_", 8 hex digits.
+  CHECK(name.size() == 62);
+  CHECK(name.substr(0, 53) == "ix_" + tabula::table_of<naming::Accented>().def.name.substr(0, 50));
+  CHECK(name[53] == '_');
+  CHECK(name.find_first_not_of("0123456789abcdef", 54) == std::string::npos);
+}
+
+TEST_CASE("check_schema_names: over-long names and names shared by two objects") {
+  const tabula::table_info* accented = &tabula::table_of<naming::Accented>();
+  const tabula::table_info* left = &tabula::table_of<naming::EdgeLeft>();
+  const std::vector<const tabula::table_info*> tables{accented, left};
+  CHECK_NOTHROW(tabula::detail::check_schema_names(tables, 0));  // no limit: SQLite
+  CHECK_THROWS_WITH(tabula::detail::check_schema_names(tables, 63),
+                    Catch::Contains("table name") && Catch::Contains("80 bytes long"));
+  CHECK_THROWS_AS(tabula::detail::check_table_name(*accented, 63), tabula::programming_error);
+  CHECK_NOTHROW(tabula::detail::check_table_name(*left, 63));
+
+  const std::vector<const tabula::table_info*> twice{left, left};
+  CHECK_THROWS_WITH(tabula::detail::check_schema_names(twice, 0),
+                    Catch::Contains("the table \"a_\" and the table \"a_\" are both named"));
+  const std::vector<const tabula::table_info*> clash{&tabula::table_of<naming::Clash>()};
+  CHECK_THROWS_WITH(tabula::detail::check_schema_names(clash, 0),
+                    Catch::Contains("the UNIQUE constraint (x) of table \"clash\" and the CHECK "
+                                    "constraint number 1 of table \"clash\" are both named "
+                                    "\"same\", and constraint names must differ within a table"));
 }

@@ -156,20 +156,19 @@ class connection : public detail::select_api<connection>,
 
   // ----- schema
 
-  /// CREATE TABLE IF NOT EXISTS (and indexes) for each model, referenced tables first.
+  /// CREATE TABLE IF NOT EXISTS (and indexes) for each model, referenced tables first. Throws
+  /// `programming_error` before any DDL for a name the database would cut (over 63 bytes on
+  /// PostgreSQL) or that two tables, indexes or constraints share, and after a CREATE INDEX IF
+  /// NOT EXISTS that found the name taken by another table's index.
   template <class... Ts>
   void create_all() {
-    for (const table_info* t : dependency_order<Ts...>()) {
-      for (const auto& stmt : detail::create_statements(*t)) execute(sql_dialect().compile(stmt).text);
-    }
+    create_tables(dependency_order<Ts...>());
   }
-  /// DROP TABLE IF EXISTS for each model, referencing tables first.
+  /// DROP TABLE IF EXISTS for each model, referencing tables first. Throws `programming_error`
+  /// before any DDL for a table name the database would cut to another table's.
   template <class... Ts>
   void drop_all() {
-    auto order = dependency_order<Ts...>();
-    for (auto it = order.rbegin(); it != order.rend(); ++it) {
-      execute(sql_dialect().compile(detail::drop_statement(**it)).text);
-    }
+    drop_tables(dependency_order<Ts...>());
   }
 
   // ----- rows by primary key
@@ -196,7 +195,8 @@ class connection : public detail::select_api<connection>,
   ///   `driver::connection::prefers_single_row_writes`);
   /// - PostgreSQL: rows whose keys are not read back go through `COPY ... FROM STDIN`, the
   ///   others as multi-row `INSERT ... VALUES (...), (...) RETURNING` statements of up to 1000
-  ///   rows under the database's parameter limit.
+  ///   rows under the database's parameter limit;
+  /// - a model of its generated key alone: `INSERT ... DEFAULT VALUES`, one statement a row.
   template <std::ranges::input_range R>
   void insert_many(R&& range) {
     using T = std::remove_reference_t<std::ranges::range_reference_t<R>>;
@@ -427,10 +427,18 @@ class connection : public detail::select_api<connection>,
         opened_(l.opened),
         generation_(l.generation) {}
 
+  void create_tables(const std::vector<const table_info*>& tables);
+  void drop_tables(const std::vector<const table_info*>& tables);
+  /// Throws unless the index named `index.name` belongs to `index.table`: CREATE INDEX IF NOT
+  /// EXISTS does nothing when the name is taken, and the index would silently be missing.
+  void check_index_table(const ast::index_def& index);
+
   /// Rows whose keys are not read back, through the driver's bulk-load path: one load per run
   /// of rows of one shape (generated key given or not). False when the driver has none.
   template <class T, class WithKey>
   bool load_in_bulk(const table_info& t, const std::vector<T*>& rows, const WithKey& with_key) {
+    // A COPY needs a column: rows of no values are inserted with DEFAULT VALUES instead.
+    if (detail::dml::values_columns(t, false) == 0) return false;
     for (std::size_t first = 0; first < rows.size();) {
       const bool key = with_key(first);
       std::size_t end = first + 1;

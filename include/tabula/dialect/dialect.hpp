@@ -4,6 +4,7 @@
 /// (non-template) code in `src/dialect/`, so the SQL of every construct is testable without a
 /// database and compiled once into the library.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -38,6 +39,12 @@ struct dialect_capabilities {
   std::uint32_t max_params = 32766;
   /// How hand-written SQL is quoted and commented: where a `?` is not a placeholder.
   detail::lexical_rules lexical{};
+  /// The longest name the database keeps, in bytes (0: no limit). PostgreSQL cuts a longer
+  /// name to 63 bytes without a word, so longer names are refused before they reach it.
+  std::size_t max_identifier_bytes = 0;
+  /// A query of one parameter, an index name, whose one row holds the name of the table the
+  /// index of that name belongs to (no row: no such index).
+  std::string_view index_table_sql{};
 };
 
 class dialect {

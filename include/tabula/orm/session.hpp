@@ -83,6 +83,10 @@ bool same_value(const V& a, const V& b) {
   if constexpr (is_optional_v<V>) {
     if (a.has_value() != b.has_value()) return false;
     return !a.has_value() || same_value(*a, *b);
+  } else if constexpr (std::is_floating_point_v<V>) {
+    // A database keeps NaN as one value, equal to itself (`x != x` holds for NaN alone); by
+    // `==` alone an unchanged NaN field would be written again at every flush.
+    return a == b || (a != a && b != b);
   } else if constexpr (std::equality_comparable<V>) {
     return a == b;
   } else {
@@ -91,7 +95,7 @@ bool same_value(const V& a, const V& b) {
     if constexpr (std::is_same_v<std::remove_cvref_t<decltype(x)>, std::span<const std::byte>>) {
       return std::ranges::equal(x, y);
     } else {
-      return x == y;
+      return same_value(x, y);
     }
   }
 }

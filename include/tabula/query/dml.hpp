@@ -346,10 +346,11 @@ inline constexpr std::size_t max_rows_per_insert = 1000;
 
 /// Rows per INSERT ... VALUES statement: as many as fit under `max_params` with `columns`
 /// parameters a row and `other_params` for the rest of the statement, at most
-/// `max_rows_per_insert`, at least one.
+/// `max_rows_per_insert`, at least one. A row of no columns is `INSERT ... DEFAULT VALUES`,
+/// which inserts one row: one row a statement.
 constexpr std::size_t rows_per_insert(std::uint32_t max_params, std::size_t columns,
                                       std::size_t other_params) {
-  if (columns == 0) return max_rows_per_insert;
+  if (columns == 0) return 1;
   const std::size_t room = max_params > other_params ? max_params - other_params : 0;
   return std::clamp<std::size_t>(room / columns, 1, max_rows_per_insert);
 }
@@ -405,6 +406,8 @@ void bind_model_row(Binder& b, const T& obj, const table_info& t, bool with_key)
 
 /// `INSERT INTO t (columns) VALUES (...) x rows`: every column but the generated key (unless
 /// `with_key`), parameters numbered from `next_param` row by row (declared in src/dml.cpp).
+/// A table whose one column is the generated key gets `INSERT INTO t DEFAULT VALUES`, of one
+/// row (throws `programming_error` for more).
 ast::insert values_insert(const table_info& t, bool with_key, std::size_t rows,
                           std::uint32_t& next_param);
 

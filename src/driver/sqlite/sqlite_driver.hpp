@@ -85,6 +85,7 @@ class statement final : public driver::statement {
     if (rc != SQLITE_OK) [[unlikely]] throw_bind_error(index, rc);
   }
   [[noreturn]] void throw_bind_error(int index, int rc);
+  [[noreturn]] void throw_nan(int index) const;
   void clear_stale_bindings();
   // The conversions a getter makes when the column's storage class is not the usual one for
   // the C++ type, or that throw; out of line, so the usual path stays a few instructions.

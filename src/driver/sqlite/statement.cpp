@@ -81,7 +81,18 @@ void statement::bind(int index, std::int64_t v) {
   check_bind(index, sqlite3_bind_int64(stmt_, index + 1, v));
 }
 
+void statement::throw_nan(int index) const {
+  throw_error<conversion_error>(
+      fmt::format("tabula: parameter {} is NaN, and NaN cannot be stored in SQLite (it would be "
+                  "stored as NULL). Store NULL (a std::optional) or a finite value instead, or "
+                  "use PostgreSQL, which stores NaN.",
+                  index),
+      sql_);
+}
+
 void statement::bind(int index, double v) {
+  // sqlite3_bind_double binds NaN as NULL: the value would come back as another one.
+  if (std::isnan(v)) [[unlikely]] throw_nan(index);
   prepare_bind(index);
   check_bind(index, sqlite3_bind_double(stmt_, index + 1, v));
 }
