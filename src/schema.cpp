@@ -366,35 +366,35 @@ void check_distinct(std::vector<named_object>& objects, std::string_view scope) 
 
 }  // namespace
 
-void check_table_name(const table_info& t, std::size_t max_identifier_bytes) {
+void check_table_name(const table_info& t, std::size_t limit) {
   check_length(t, "table name", t.def.name,
                fmt::format("Give tabula::schema<{}>::table a name of at most {} bytes.",
-                           t.model_name, max_identifier_bytes),
-               max_identifier_bytes);
+                           t.model_name, limit),
+               limit);
 }
 
 void check_schema_names(std::span<const table_info* const> tables,
-                        std::size_t max_identifier_bytes) {
+                        std::size_t limit) {
   const std::string rename_constraint =
-      fmt::format("Give it a name of at most {} bytes with .named(\"...\").", max_identifier_bytes);
+      fmt::format("Give it a name of at most {} bytes with .named(\"...\").", limit);
   // Tables, indexes and (on PostgreSQL, as the index behind them) UNIQUE constraints share one
   // namespace per schema; the other constraint names need only differ within their table.
   // Both rules are applied on every database, so that models accepted on one are on the other.
   std::vector<named_object> schema_wide;
   for (const table_info* t : tables) {
     const ast::table_def& def = t->def;
-    check_table_name(*t, max_identifier_bytes);
+    check_table_name(*t, limit);
     schema_wide.push_back({def.name, fmt::format("the table \"{}\"", def.name)});
     for (const ast::column_def& c : def.columns) {
       check_length(*t, "column name", c.name,
                    fmt::format("Rename the column with tabula::column_name(&{}::field, \"...\") "
                                "to at most {} bytes.",
-                               t->model_name, max_identifier_bytes),
-                   max_identifier_bytes);
+                               t->model_name, limit),
+                   limit);
     }
     std::vector<named_object> in_table;
     const auto add = [&](std::string_view kind, const std::string& name, std::string_view which) {
-      check_length(*t, kind, name, rename_constraint, max_identifier_bytes);
+      check_length(*t, kind, name, rename_constraint, limit);
       in_table.push_back({name, fmt::format("the {} {} of table \"{}\"", kind, which, def.name)});
     };
     for (const ast::unique_def& u : def.uniques) {
@@ -408,7 +408,7 @@ void check_schema_names(std::span<const table_info* const> tables,
       add("CHECK constraint", def.checks[i].name, fmt::format("number {}", i + 1));
     }
     for (const ast::index_def& ix : def.indexes) {
-      check_length(*t, "index", ix.name, rename_constraint, max_identifier_bytes);
+      check_length(*t, "index", ix.name, rename_constraint, limit);
       schema_wide.push_back({ix.name, fmt::format("the index {} of table \"{}\"",
                                                   columns_text(ix.columns), def.name)});
     }

@@ -64,6 +64,15 @@ class transaction {
 };
 
 
+namespace detail {
+/// Runs a statement to its end, reading no rows; the number of rows it changed.
+inline std::int64_t step_to_end(driver::statement& st) {
+  while (st.step()) {
+  }
+  return st.affected_rows();
+}
+}  // namespace detail
+
 /// A prepared statement in use: reset when the use ends, so a statement read only partly
 /// (one row of many) holds no lock and no result beyond its use.
 class statement_ref {
@@ -285,9 +294,7 @@ class connection : public detail::select_api<connection>,
       }
     });
     detail::bind_key_of(b, obj, t);
-    while (st->step()) {
-    }
-    return st->affected_rows() > 0;
+    return detail::step_to_end(*st) > 0;
   }
 
   /// DELETE the row with `obj`'s primary key. Returns false when no row has that key.
@@ -297,9 +304,7 @@ class connection : public detail::select_api<connection>,
     auto st = prepare(remove_sql<T>(t));
     detail::statement_binder b{*st};
     detail::bind_key_of(b, obj, t);
-    while (st->step()) {
-    }
-    return st->affected_rows() > 0;
+    return detail::step_to_end(*st) > 0;
   }
   /// DELETE the row of `T` with this primary key. Returns false when there was none.
   template <class T, class... K>
@@ -309,9 +314,7 @@ class connection : public detail::select_api<connection>,
     auto st = prepare(remove_sql<T>(t));
     detail::statement_binder b{*st};
     detail::bind_key<T>(b, t, key...);
-    while (st->step()) {
-    }
-    return st->affected_rows() > 0;
+    return detail::step_to_end(*st) > 0;
   }
 
   /// DELETE the rows with the primary keys of a range's elements, all in one transaction (a
@@ -334,9 +337,7 @@ class connection : public detail::select_api<connection>,
       for (const T* obj : rows) {
         detail::statement_binder b{*st};
         detail::bind_key_of(b, *obj, t);
-        while (st->step()) {
-        }
-        removed += st->affected_rows();
+        removed += detail::step_to_end(*st);
         st->reset();
       }
     } else {
@@ -351,9 +352,7 @@ class connection : public detail::select_api<connection>,
                                : prepare(sql_dialect().compile(make()).text);
         detail::statement_binder b{*st};
         for (std::size_t i = first; i < first + count; ++i) detail::bind_key_of(b, *rows[i], t);
-        while (st->step()) {
-        }
-        removed += st->affected_rows();
+        removed += detail::step_to_end(*st);
       }
     }
     tx.commit();
@@ -486,8 +485,7 @@ class connection : public detail::select_api<connection>,
       detail::dml::bind_model_row(b, *rows[i], t, c.with_key);
     }
     if (!read_keys) {
-      while (st->step()) {
-      }
+      detail::step_to_end(*st);
       return;
     }
     if constexpr (WriteKeys) {
@@ -530,8 +528,7 @@ class connection : public detail::select_api<connection>,
     detail::statement_binder b{st};
     detail::dml::bind_model_row(b, obj, t, with_key);
     if (with_key || sql_dialect().capabilities().last_insert_id) {
-      while (st.step()) {
-      }
+      detail::step_to_end(st);
       if constexpr (!std::is_const_v<T>) {
         if (!with_key) set_generated_key(t, obj, conn_->last_insert_id());
       }
@@ -539,8 +536,7 @@ class connection : public detail::select_api<connection>,
     }
     if (!st.step()) detail::dml::throw_unmatched_keys(t, "no key was returned");
     if constexpr (!std::is_const_v<T>) set_generated_key(t, obj, detail::read_value<std::int64_t>(st, 0));
-    while (st.step()) {
-    }
+    detail::step_to_end(st);
   }
 
   template <class T, bool WithKey, bool ReadKeys, class Make>

@@ -38,7 +38,7 @@ struct engine_options {
   /// Runs on every connection the pool opens, before its first use: per-connection settings
   /// such as `PRAGMA synchronous = NORMAL` or `SET search_path TO app`. An exception it throws
   /// propagates from the engine's constructor or `connect()`, and the connection is dropped.
-  std::function<void(driver::connection&)> on_connect;
+  std::function<void(driver::connection&)> on_connect{};
 
   // ----- SQLite
 

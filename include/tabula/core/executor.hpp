@@ -238,9 +238,7 @@ struct run {
     std::int64_t n = 0;
     for_each_part(c, s, [&](const auto& part) {
       auto st = c.start(part);
-      while (st->step()) {
-      }
-      n += st->affected_rows();
+      n += detail::step_to_end(*st);
     });
     return n;
   }

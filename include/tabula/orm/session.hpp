@@ -230,8 +230,7 @@ class tracked final : public tracked_base {
       if (std::find(fields.begin(), fields.end(), decltype(i)::value) != fields.end()) b(field);
     });
     bind_key_of(b, *flushed_, table());  // the row as the database knows it
-    while (st->step()) {
-    }
+    step_to_end(*st);
     auto previous = std::exchange(flushed_, object_);
     keep_committed(previous);
     return [this, previous = std::move(previous)]() mutable { flushed_ = std::move(previous); };
@@ -362,12 +361,21 @@ class session {
   ~session();
 
   /// Takes `obj` into the session as pending; the returned reference stays valid for the
-  /// session's lifetime. The row is inserted at the next flush or commit.
+  /// session's lifetime. The row is inserted at the next flush or commit. The object is moved
+  /// in — a temporary (`s.add(Model{...})`) or `std::move(m)` — so that no variable of the
+  /// program looks like the tracked object while it is not: change the object through the
+  /// reference returned.
   template <class T>
-  T& add(T obj) {
+  std::remove_cvref_t<T>& add(T&& obj) {
+    static_assert(!std::is_lvalue_reference_v<T>,
+                  "tabula: session::add() takes the object itself, not a copy of your variable: "
+                  "later changes to the variable would not be written. Pass a temporary "
+                  "(s.add(Model{...})) or std::move(m), and change the object through the "
+                  "reference add() returns.");
+    using M = std::remove_cvref_t<T>;
     auto entry =
-        std::make_unique<detail::tracked<T>>(std::move(obj), detail::object_state::pending);
-    T& ref = entry->object();
+        std::make_unique<detail::tracked<M>>(std::move(obj), detail::object_state::pending);
+    M& ref = entry->object();
     by_address_.emplace(&ref, entry.get());
     objects_.push_back(std::move(entry));
     inserts_pending_ = true;

@@ -842,6 +842,48 @@ class insert_into_statement
     }
   }
 
+  /// The SQL statements an INSERT of values runs as: chunks of the value list, each of one
+  /// key shape and at most as many rows as one statement carries under the database's
+  /// parameter limit. The executor runs them (core's `detail::for_each_part`), in one
+  /// transaction when there are several; this layer only plans and builds them.
+  [[nodiscard]] std::vector<detail::dml::insert_chunk> parts(std::uint32_t max_params) const
+    requires(detail::dml::values_given<Values> && !detail::dml::is_select_rows<Values>)
+  {
+    std::vector<detail::dml::insert_chunk> chunks;
+    const table_info& t = table_of<Model>();
+    if constexpr (detail::dml::is_one_row<Values>) {
+      chunks.push_back({0, 1, detail::dml::gives_generated_key(values_[0], t), true});
+    } else {
+      const std::uint32_t other_params =
+          detail::dml::bound_values_of(conflict_) + detail::dml::bound_values_of(returning_);
+      detail::dml::for_each_insert_chunk(
+          values_.size(),
+          [&](std::size_t i) { return detail::dml::gives_generated_key(values_[i], t); },
+          [&](bool key) {
+            return detail::dml::rows_per_insert(max_params, detail::dml::values_columns(t, key),
+                                                other_params);
+          },
+          [&](const detail::dml::insert_chunk& c) { chunks.push_back(c); });
+    }
+    return chunks;
+  }
+  /// Calls `f(part)` with the statement of one of `parts()`.
+  template <class F>
+  void with_part(const detail::dml::insert_chunk& c, F&& f) const {
+    using detail::dml::insert_values_part;
+    if (c.with_key) {
+      if (c.full)
+        f(insert_values_part<insert_into_statement, true, true>{this, c.first, c.count});
+      else
+        f(insert_values_part<insert_into_statement, true, false>{this, c.first, c.count});
+    } else {
+      if (c.full)
+        f(insert_values_part<insert_into_statement, false, true>{this, c.first, c.count});
+      else
+        f(insert_values_part<insert_into_statement, false, false>{this, c.first, c.count});
+    }
+  }
+
  private:
   static constexpr void check_no_values() {
     static_assert(!detail::dml::values_given<Values>,
@@ -914,48 +956,6 @@ class insert_into_statement
     }
     conflict_.bind(b);
     returning_.bind(b);
-  }
-
-  /// The SQL statements an INSERT of values runs as: chunks of the value list, each of one
-  /// key shape and at most as many rows as one statement carries under the database's
-  /// parameter limit. The executor runs them (core's `detail::for_each_part`), in one
-  /// transaction when there are several; this layer only plans and builds them.
-  [[nodiscard]] std::vector<detail::dml::insert_chunk> parts(std::uint32_t max_params) const
-    requires(detail::dml::values_given<Values> && !detail::dml::is_select_rows<Values>)
-  {
-    std::vector<detail::dml::insert_chunk> chunks;
-    const table_info& t = table_of<Model>();
-    if constexpr (detail::dml::is_one_row<Values>) {
-      chunks.push_back({0, 1, detail::dml::gives_generated_key(values_[0], t), true});
-    } else {
-      const std::uint32_t other_params =
-          detail::dml::bound_values_of(conflict_) + detail::dml::bound_values_of(returning_);
-      detail::dml::for_each_insert_chunk(
-          values_.size(),
-          [&](std::size_t i) { return detail::dml::gives_generated_key(values_[i], t); },
-          [&](bool key) {
-            return detail::dml::rows_per_insert(max_params, detail::dml::values_columns(t, key),
-                                                other_params);
-          },
-          [&](const detail::dml::insert_chunk& c) { chunks.push_back(c); });
-    }
-    return chunks;
-  }
-  /// Calls `f(part)` with the statement of one of `parts()`.
-  template <class F>
-  void with_part(const detail::dml::insert_chunk& c, F&& f) const {
-    using detail::dml::insert_values_part;
-    if (c.with_key) {
-      if (c.full)
-        f(insert_values_part<insert_into_statement, true, true>{this, c.first, c.count});
-      else
-        f(insert_values_part<insert_into_statement, true, false>{this, c.first, c.count});
-    } else {
-      if (c.full)
-        f(insert_values_part<insert_into_statement, false, true>{this, c.first, c.count});
-      else
-        f(insert_values_part<insert_into_statement, false, false>{this, c.first, c.count});
-    }
   }
 
   Values values_{};

@@ -155,15 +155,14 @@ inline constexpr std::size_t max_identifier_bytes = 63;
 // Non-template work, in src/schema.cpp.
 void check_model_names(const model_names& names, std::string_view model);
 std::vector<const table_info*> order_by_dependencies(std::vector<const table_info*> tables);
-/// Throws `programming_error` when the table's name is longer than `max_identifier_bytes` (0:
-/// no limit): the database would cut it to a name another table may have.
-void check_table_name(const table_info& t, std::size_t max_identifier_bytes);
+/// Throws `programming_error` when the table's name is longer than `limit` bytes (0: no
+/// limit): the database would cut it to a name another table may have.
+void check_table_name(const table_info& t, std::size_t limit);
 /// Throws `programming_error`, before any DDL runs, for a name of `tables` that would make the
-/// database skip or merge a table, constraint or index: a name longer than
-/// `max_identifier_bytes` (0: no limit), two tables, indexes or UNIQUE constraints with one name
-/// (one namespace per schema), or two constraints of a table with one name.
-void check_schema_names(std::span<const table_info* const> tables,
-                        std::size_t max_identifier_bytes);
+/// database skip or merge a table, constraint or index: a name longer than `limit` bytes (0:
+/// no limit), two tables, indexes or UNIQUE constraints with one name (one namespace per
+/// schema), or two constraints of a table with one name.
+void check_schema_names(std::span<const table_info* const> tables, std::size_t limit);
 
 /// Builds a `table_info` out of line from plain facts about the model, so that a program's
 /// translation units instantiate none of the AST's special members for it. Columns are added in
