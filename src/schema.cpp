@@ -13,6 +13,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "tabula/error.hpp"
@@ -257,7 +258,97 @@ const table_info& table_builder::finish(std::size_t id_field) {
   return *info_.release();  // from here on it belongs to table_of<T>(), for the program's life
 }
 
-std::vector<const table_info*> order_by_dependencies(std::vector<const table_info*> tables) {
+std::span<const std::size_t> table_order::deferred_fields(const table_info& t) const noexcept {
+  for (const deferred_key& d : deferred) {
+    if (d.table == &t) return d.fields;
+  }
+  return {};
+}
+
+namespace {
+
+/// The foreign keys from one table of the set to another, as one edge of the graph.
+struct reference {
+  std::size_t target = 0;
+  bool nullable = true;             ///< every column of each of these foreign keys is nullable
+  std::vector<std::size_t> fields;  ///< their columns, as field indexes
+};
+
+std::size_t field_of_column(const table_info& t, std::string_view column) {
+  std::size_t f = 0;
+  while (f < t.def.columns.size() && t.def.columns[f].name != column) ++f;
+  return f;  // a foreign key's columns are the table's own (table_builder::foreign_key)
+}
+
+/// The references of each table to the other tables of the set.
+std::vector<std::vector<reference>> references_among(const std::vector<const table_info*>& tables) {
+  auto index_of = [&](std::string_view name) -> std::optional<std::size_t> {
+    for (std::size_t i = 0; i < tables.size(); ++i) {
+      if (tables[i]->def.name == name) return i;
+    }
+    return std::nullopt;
+  };
+  std::vector<std::vector<reference>> refs(tables.size());
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    const table_info& t = *tables[i];
+    for (const ast::foreign_key_def& fk : t.def.foreign_keys) {
+      const auto target = index_of(fk.ref_table);
+      if (!target || *target == i) continue;
+      auto ref = std::find_if(refs[i].begin(), refs[i].end(),
+                              [&](const reference& r) { return r.target == *target; });
+      if (ref == refs[i].end()) ref = refs[i].insert(ref, reference{*target, true, {}});
+      for (const std::string& column : fk.columns) {
+        const std::size_t f = field_of_column(t, column);
+        ref->fields.push_back(f);
+        ref->nullable = ref->nullable && t.def.columns.at(f).nullable;
+      }
+    }
+  }
+  return refs;
+}
+
+/// A cycle among the unplaced tables, each referencing the next and the last the first. Every
+/// unplaced table waits on another unplaced one: the walk of those references from the first
+/// unplaced table repeats a table, and the walk from there back to it is the cycle.
+std::vector<std::size_t> find_cycle(const std::vector<std::vector<reference>>& refs,
+                                    const std::vector<bool>& placed) {
+  std::size_t current = 0;
+  while (placed[current]) ++current;
+  std::vector<std::size_t> path;
+  while (std::find(path.begin(), path.end(), current) == path.end()) {
+    path.push_back(current);
+    for (const reference& r : refs[current]) {
+      if (!placed[r.target]) {
+        current = r.target;
+        break;
+      }
+    }
+  }
+  path.erase(path.begin(), std::find(path.begin(), path.end(), current));
+  return path;
+}
+
+[[noreturn]] void throw_cycle(const std::vector<const table_info*>& tables,
+                              const std::vector<std::size_t>& cycle, on_cycle cycles) {
+  std::string names;
+  for (std::size_t i : cycle) names.append("\"").append(tables[i]->def.name).append("\" -> ");
+  names.append("\"").append(tables[cycle.front()]->def.name).append("\"");
+  if (cycles == on_cycle::refuse) {
+    throw_error<programming_error>(fmt::format(
+        "tabula: the foreign keys of these tables form a cycle: {}. Remove one of the foreign "
+        "keys, or create these tables yourself in an order the database accepts.",
+        names));
+  }
+  throw_error<programming_error>(fmt::format(
+      "tabula: the foreign keys of these tables form a cycle with no nullable foreign key: {}. "
+      "Make one of them a std::optional field (its rows are then inserted with NULL there and "
+      "updated after the others), or write the rows of these tables in separate flushes.",
+      names));
+}
+
+}  // namespace
+
+table_order order_by_dependencies(std::vector<const table_info*> tables, on_cycle cycles) {
   // Drop repeated models, keeping the first mention.
   std::vector<const table_info*> unique_tables;
   for (const table_info* table : tables) {
@@ -266,67 +357,49 @@ std::vector<const table_info*> order_by_dependencies(std::vector<const table_inf
     }
   }
   const std::size_t n = unique_tables.size();
-  auto index_of = [&](std::string_view name) -> std::optional<std::size_t> {
-    for (std::size_t i = 0; i < n; ++i) {
-      if (unique_tables[i]->def.name == name) return i;
-    }
-    return std::nullopt;
-  };
-  // depends[i]: the tables of the set that table i references (itself excluded).
-  std::vector<std::vector<std::size_t>> depends(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (const ast::foreign_key_def& fk : unique_tables[i]->def.foreign_keys) {
-      const auto target = index_of(fk.ref_table);
-      if (target && *target != i &&
-          std::find(depends[i].begin(), depends[i].end(), *target) == depends[i].end()) {
-        depends[i].push_back(*target);
-      }
-    }
-  }
-  // Repeatedly place the first table (in the given order) whose references are all placed.
-  std::vector<const table_info*> ordered;
-  std::vector<bool> placed(n, false);
-  ordered.reserve(n);
-  while (ordered.size() < n) {
-    bool progress = false;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (placed[i]) continue;
-      const bool ready = std::all_of(depends[i].begin(), depends[i].end(),
-                                     [&](std::size_t d) { return placed[d]; });
-      if (ready) {
-        placed[i] = true;
-        ordered.push_back(unique_tables[i]);
-        progress = true;
-        break;
-      }
-    }
-    if (!progress) break;
-  }
-  if (ordered.size() == n) return ordered;
+  std::vector<std::vector<reference>> refs = references_among(unique_tables);
+  std::vector<std::pair<std::size_t, reference>> broken;
 
-  // Every unplaced table waits on another unplaced one: walk those references from the first
-  // unplaced table until a table repeats; the walk from that table back to itself is a cycle.
-  std::size_t current = 0;
-  while (placed[current]) ++current;
-  std::vector<std::size_t> path;
-  while (std::find(path.begin(), path.end(), current) == path.end()) {
-    path.push_back(current);
-    for (std::size_t d : depends[current]) {
-      if (!placed[d]) {
-        current = d;
-        break;
-      }
+  // Repeatedly place the first table (in the given order) whose references are all placed.
+  table_order order;
+  std::vector<bool> placed(n, false);
+  order.tables.reserve(n);
+  while (order.tables.size() < n) {
+    std::size_t i = 0;
+    const auto ready = [&](const reference& r) { return placed[r.target]; };
+    while (i < n && (placed[i] || !std::all_of(refs[i].begin(), refs[i].end(), ready))) ++i;
+    if (i < n) {
+      placed[i] = true;
+      order.tables.push_back(unique_tables[i]);
+      continue;
     }
+    const std::vector<std::size_t> cycle = find_cycle(refs, placed);
+    auto edge = [&](std::size_t k) {
+      const std::size_t to = cycle[(k + 1) % cycle.size()];
+      return std::find_if(refs[cycle[k]].begin(), refs[cycle[k]].end(),
+                          [&](const reference& r) { return r.target == to; });
+    };
+    std::size_t k = 0;
+    while (k < cycle.size() && !edge(k)->nullable) ++k;
+    if (cycles == on_cycle::refuse || k == cycle.size()) throw_cycle(unique_tables, cycle, cycles);
+    const auto cut = edge(k);
+    broken.emplace_back(cycle[k], std::move(*cut));
+    refs[cycle[k]].erase(cut);
   }
-  std::string cycle;
-  for (auto it = std::find(path.begin(), path.end(), current); it != path.end(); ++it) {
-    cycle.append("\"").append(unique_tables[*it]->def.name).append("\" -> ");
+
+  // A broken reference to a table that was placed first anyway needs no second step.
+  for (auto& [from, ref] : broken) {
+    const table_info* source = unique_tables[from];
+    const auto pos = [&](const table_info* t) {
+      return std::find(order.tables.begin(), order.tables.end(), t) - order.tables.begin();
+    };
+    if (pos(unique_tables[ref.target]) < pos(source)) continue;
+    auto d = std::find_if(order.deferred.begin(), order.deferred.end(),
+                          [&](const deferred_key& k) { return k.table == source; });
+    if (d == order.deferred.end()) d = order.deferred.insert(d, deferred_key{source, {}});
+    d->fields.insert(d->fields.end(), ref.fields.begin(), ref.fields.end());
   }
-  cycle.append("\"").append(unique_tables[current]->def.name).append("\"");
-  throw_error<programming_error>(fmt::format(
-      "tabula: the foreign keys of these tables form a cycle: {}. Remove one of the foreign "
-      "keys, or create these tables yourself in an order the database accepts.",
-      cycle));
+  return order;
 }
 
 namespace {

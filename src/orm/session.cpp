@@ -3,37 +3,36 @@
 #include <algorithm>
 #include <exception>
 #include <functional>
-#include <map>
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
+#include <vector>
 
 namespace tabula {
 
 namespace {
 
-/// Depth of each table in the foreign-key graph of the tables at hand: a table comes after
-/// every table it references. Unknown referenced tables do not count; cycles are cut.
-std::map<const table_info*, int> table_ranks(const std::vector<const table_info*>& tables) {
-  std::map<std::string, const table_info*, std::less<>> by_name;
-  for (const auto* t : tables) by_name.emplace(t->def.name, t);
-  std::map<const table_info*, int> rank;
-  std::function<int(const table_info*, int)> visit = [&](const table_info* t, int depth) {
-    if (auto it = rank.find(t); it != rank.end()) return it->second;
-    if (depth > static_cast<int>(tables.size())) return 0;  // a cycle
-    int r = 0;
-    for (const auto& fk : t->def.foreign_keys) {
-      auto ref = by_name.find(fk.ref_table);
-      if (ref != by_name.end() && ref->second != t) {
-        r = std::max(r, visit(ref->second, depth + 1) + 1);
-      }
-    }
-    rank[t] = r;
-    return r;
-  };
-  for (const auto* t : tables) visit(t, 0);
-  return rank;
+/// Orders `entries` table by table in foreign-key order — referenced tables first, or
+/// referencing tables first for deletes — each table's entries in the order given, and
+/// returns that order. The order is computed over the distinct tables, not the entries.
+detail::table_order order_batches(std::vector<detail::tracked_base*>& entries,
+                                  bool referencing_first) {
+  std::vector<const table_info*> tables;
+  std::unordered_set<const table_info*> seen;
+  for (const auto* e : entries) {
+    if (seen.insert(&e->table()).second) tables.push_back(&e->table());
+  }
+  auto order = detail::order_by_dependencies(std::move(tables), detail::on_cycle::defer_nullable);
+  if (referencing_first) std::reverse(order.tables.begin(), order.tables.end());
+  std::unordered_map<const table_info*, std::size_t> position;
+  for (const auto* t : order.tables) position.emplace(t, position.size());
+  std::stable_sort(entries.begin(), entries.end(), [&](const auto* a, const auto* b) {
+    return position.at(&a->table()) < position.at(&b->table());
+  });
+  return order;
 }
 
 /// Calls `f` with each run of consecutive entries of one table.
@@ -113,8 +112,7 @@ void session::autoflush() {
   if (autoflush_) flush();
 }
 
-const compiled_sql& session::update_sql(const table_info& t,
-                                        const std::vector<std::size_t>& fields) {
+const compiled_sql& session::update_sql(const table_info& t, std::span<const std::size_t> fields) {
   std::string key = t.def.name;
   for (std::size_t f : fields) key += "," + std::to_string(f);
   auto it = update_cache_.find(key);
@@ -163,24 +161,12 @@ void session::flush() {
     return;
   }
 
-  std::vector<const table_info*> tables;
-  for (auto* e : inserts) tables.push_back(&e->table());
-  for (auto* e : deletes) tables.push_back(&e->table());
-  const auto rank = table_ranks(tables);
-  // Inserts go referenced tables first, deletes referencing tables first (`direction`); within
-  // a rank, one table after another (in the order each first appears), so that each table's
-  // objects form one batch, in the order they were added or removed.
-  const auto order = [&rank](std::vector<detail::tracked_base*>& entries, int direction) {
-    std::map<const table_info*, std::size_t> first_seen;
-    for (auto* e : entries) first_seen.emplace(&e->table(), first_seen.size());
-    const auto key = [&](const detail::tracked_base* e) {
-      return std::pair(direction * rank.at(&e->table()), first_seen.at(&e->table()));
-    };
-    std::stable_sort(entries.begin(), entries.end(),
-                     [&](auto* a, auto* b) { return key(a) < key(b); });
-  };
-  order(inserts, 1);
-  order(deletes, -1);
+  // Each table's objects form one batch, in the order they were added or removed. A
+  // foreign-key cycle is broken at a nullable foreign key, whose columns are inserted as NULL
+  // and set by an UPDATE after the inserts, and cleared by an UPDATE before the deletes; a
+  // cycle that none breaks is refused here, before anything is written.
+  const detail::table_order insert_order = order_batches(inserts, false);
+  const detail::table_order delete_order = order_batches(deletes, true);
 
   // A failed flush leaves the database as it was before the flush: a flush that begins the
   // session's transaction rolls it back; a later one runs inside a savepoint.
@@ -193,8 +179,13 @@ void session::flush() {
       begin_transaction();
     }
     connection& c = conn();
+    const auto write_update = [&](detail::tracked_base* e, std::span<const std::size_t> fields) {
+      undo.push_back(e->flush_update(c, fields, update_sql(e->table(), fields)));
+      written_.push_back(e);
+    };
     for_each_batch(inserts, [&](std::span<detail::tracked_base* const> batch) {
-      undo.push_back(batch.front()->flush_inserts(c, batch));
+      const auto& t = batch.front()->table();
+      undo.push_back(batch.front()->flush_inserts(c, batch, insert_order.deferred_fields(t)));
       for (auto* e : batch) {
         written_.push_back(e);
         const std::string id = e->identity();
@@ -202,8 +193,17 @@ void session::flush() {
         undo.emplace_back([this, e, id] { identity_map_.erase(identity_key{&e->table(), id}); });
       }
     });
-    for (auto& [e, fields] : updates) {
-      undo.push_back(e->flush_update(c, fields, update_sql(e->table(), fields)));
+    for (auto* e : inserts) {
+      if (insert_order.deferred_fields(e->table()).empty()) continue;
+      // Only the deferred fields differ from the row as inserted, and only those holding a value.
+      const auto fields = e->changed_fields();
+      if (!fields.empty()) write_update(e, fields);
+    }
+    for (auto& [e, fields] : updates) write_update(e, fields);
+    for (auto* e : deletes) {
+      const auto fields = delete_order.deferred_fields(e->table());
+      if (fields.empty() || !e->holds_values(fields)) continue;
+      undo.push_back(e->flush_unlink(c, fields, update_sql(e->table(), fields)));
       written_.push_back(e);
     }
     for_each_batch(deletes, [&](std::span<detail::tracked_base* const> batch) {

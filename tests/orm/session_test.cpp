@@ -22,12 +22,79 @@ struct invoice {
   std::int64_t id = 0;
   cents total{};
 };
+
+// Pilots and planes refer to each other through nullable foreign keys: a cycle the session
+// breaks. Hens and eggs refer to each other through NOT NULL ones: a cycle it refuses.
+struct pilot {
+  std::int64_t id = 0;
+  std::string name{};
+  std::optional<std::int64_t> plane_id{};
+};
+struct plane {
+  std::int64_t id = 0;
+  std::optional<std::int64_t> pilot_id{};
+};
+struct hen {
+  std::int64_t id = 0;
+  std::int64_t egg_id = 0;
+};
+struct egg {
+  std::int64_t id = 0;
+  std::int64_t hen_id = 0;
+};
+
+// A chain: street -> city -> country.
+struct country {
+  std::int64_t id = 0;
+};
+struct city {
+  std::int64_t id = 0;
+  std::int64_t country_id = 0;
+};
+struct street {
+  std::int64_t id = 0;
+  std::int64_t city_id = 0;
+};
 }  // namespace
 
 template <>
 struct tabula::type_traits<cents> : tabula::mapped_as<std::int64_t, cents> {
   static std::int64_t to_db(const cents& c) { return c.value; }
   static cents from_db(std::int64_t v) { return cents{v}; }
+};
+
+template <>
+struct tabula::schema<pilot> {
+  static constexpr auto table = "pilots";
+  static constexpr auto options =
+      tabula::options(tabula::foreign_key(&pilot::plane_id, &plane::id));
+};
+template <>
+struct tabula::schema<plane> {
+  static constexpr auto table = "planes";
+  static constexpr auto options =
+      tabula::options(tabula::foreign_key(&plane::pilot_id, &pilot::id));
+};
+template <>
+struct tabula::schema<hen> {
+  static constexpr auto table = "hens";
+  static constexpr auto options = tabula::options(tabula::foreign_key(&hen::egg_id, &egg::id));
+};
+template <>
+struct tabula::schema<egg> {
+  static constexpr auto table = "eggs";
+  static constexpr auto options = tabula::options(tabula::foreign_key(&egg::hen_id, &hen::id));
+};
+template <>
+struct tabula::schema<city> {
+  static constexpr auto table = "cities";
+  static constexpr auto options =
+      tabula::options(tabula::foreign_key(&city::country_id, &country::id));
+};
+template <>
+struct tabula::schema<street> {
+  static constexpr auto table = "streets";
+  static constexpr auto options = tabula::options(tabula::foreign_key(&street::city_id, &city::id));
 };
 
 namespace {
@@ -54,6 +121,17 @@ struct sql_log {
         statements.begin(), statements.end(),
         [&](const std::string& s) { return s.rfind(prefix, 0) == 0; }));
   }
+  /// Each INSERT, UPDATE and DELETE as its verb and table, in order: `INSERT "pilots"`.
+  [[nodiscard]] std::vector<std::string> writes() const {
+    std::vector<std::string> out;
+    for (const auto& s : statements) {
+      const std::string verb = s.substr(0, s.find(' '));
+      if (verb != "INSERT" && verb != "UPDATE" && verb != "DELETE") continue;
+      const auto open = s.find('"');
+      out.push_back(verb + " " + s.substr(open, s.find('"', open + 1) - open + 1));
+    }
+    return out;
+  }
   [[nodiscard]] std::vector<std::string> starting_with(std::string_view prefix) const {
     std::vector<std::string> out;
     for (const auto& s : statements) {
@@ -62,6 +140,29 @@ struct sql_log {
     return out;
   }
 };
+
+/// Empty tables for pilots and planes. create_all refuses their cycle, so they are made here:
+/// SQLite accepts a reference to a table created later, PostgreSQL needs ALTER TABLE.
+void fresh_cycle_tables() {
+  static bool created = false;
+  if (!created) {
+    const bool pg = tabula::test::backend() == "postgresql";
+    db().execute(std::string("CREATE TABLE pilots (id BIGINT PRIMARY KEY, name TEXT NOT NULL, "
+                             "plane_id BIGINT") +
+                 (pg ? ")" : " REFERENCES planes (id))"));
+    db().execute(
+        "CREATE TABLE planes (id BIGINT PRIMARY KEY, pilot_id BIGINT REFERENCES pilots (id))");
+    if (pg) db().execute("ALTER TABLE pilots ADD FOREIGN KEY (plane_id) REFERENCES planes (id)");
+    created = true;
+  }
+  db().execute("UPDATE pilots SET plane_id = NULL");
+  db().execute("DELETE FROM planes");
+  db().execute("DELETE FROM pilots");
+}
+
+std::vector<std::string> strings(std::initializer_list<const char*> list) {
+  return {list.begin(), list.end()};
+}
 
 }  // namespace
 
@@ -382,4 +483,174 @@ TEST_CASE("a user type without operator== is inserted and change-tracked") {
   s.commit();
   CHECK(log.count("UPDATE") == 1);
   CHECK(db().get<invoice>(i.id)->total.value == 175);
+}
+
+TEST_CASE("a cycle of nullable foreign keys is inserted with NULL, then UPDATE") {
+  fresh_cycle_tables();
+  auto s = db().session();
+  pilot& ann = s.add(pilot{.id = 1, .name = "Ann", .plane_id = 10});
+  plane& p10 = s.add(plane{.id = 10, .pilot_id = 1});
+  {
+    sql_log log;
+    s.commit();
+    // The first table of the cycle goes first, with its reference to the second left NULL.
+    CHECK(log.writes() ==
+          strings({R"(INSERT "pilots")", R"(INSERT "planes")", R"(UPDATE "pilots")"}));
+    const auto updates = log.starting_with("UPDATE");
+    REQUIRE(updates.size() == 1);
+    CHECK(updates[0].find(R"(SET "plane_id" = )") != std::string::npos);
+    CHECK(updates[0].find("\"name\"") == std::string::npos);  // only the deferred column
+  }
+  CHECK(ann.plane_id == 10);  // the object kept its value throughout
+  CHECK(p10.pilot_id == 1);
+  CHECK(db().get<pilot>(1)->plane_id == 10);
+  CHECK(db().get<plane>(10)->pilot_id == 1);
+  {
+    sql_log log;
+    s.commit();  // the session knows the row as it is now: nothing left to write
+    CHECK(log.writes().empty());
+  }
+
+  // A batch: only the objects whose deferred column holds a value get an UPDATE.
+  s.add(pilot{.id = 2, .name = "Bob", .plane_id = 11});
+  s.add(pilot{.id = 3, .name = "Cid"});
+  s.add(pilot{.id = 4, .name = "Dee", .plane_id = 10});
+  s.add(plane{.id = 11, .pilot_id = 2});
+  sql_log log;
+  s.commit();
+  CHECK(log.writes() == strings({R"(INSERT "pilots")", R"(INSERT "planes")", R"(UPDATE "pilots")",
+                                 R"(UPDATE "pilots")"}));
+  CHECK(db().get<pilot>(2)->plane_id == 11);
+  CHECK(db().get<pilot>(3)->plane_id == std::nullopt);
+  CHECK(db().get<pilot>(4)->plane_id == 10);
+  CHECK(db().get<plane>(11)->pilot_id == 2);
+}
+
+TEST_CASE("a cycle of nullable foreign keys is deleted after an UPDATE to NULL") {
+  fresh_cycle_tables();
+  {
+    auto s = db().session();
+    s.add(pilot{.id = 1, .name = "Ann", .plane_id = 10});
+    s.add(pilot{.id = 2, .name = "Bob"});
+    s.add(plane{.id = 10, .pilot_id = 1});
+    s.commit();
+  }
+  auto s = db().session();
+  pilot* ann = s.get<pilot>(1);
+  pilot* bob = s.get<pilot>(2);
+  plane* p10 = s.get<plane>(10);
+  REQUIRE(ann != nullptr);
+  REQUIRE(bob != nullptr);
+  REQUIRE(p10 != nullptr);
+  s.remove(*ann);
+  s.remove(*bob);
+  s.remove(*p10);
+  sql_log log;
+  s.commit();
+  // The deferred reference is cleared (Bob's holds none), then referencing tables go first.
+  CHECK(log.writes() ==
+        strings({R"(UPDATE "pilots")", R"(DELETE "planes")", R"(DELETE "pilots")"}));
+  CHECK(db().all<pilot>().empty());
+  CHECK(db().all<plane>().empty());
+  CHECK_FALSE(s.contains(*ann));
+}
+
+TEST_CASE("a failed flush undoes the deferred UPDATE of a cycle with the inserts") {
+  fresh_cycle_tables();
+  {
+    auto s = db().session();
+    s.add(pilot{.id = 98, .name = "Old", .plane_id = 99});
+    s.add(plane{.id = 99});
+    s.commit();
+  }
+  auto s = db().session();
+  plane* p99 = s.get<plane>(99);
+  REQUIRE(p99 != nullptr);
+  pilot& ann = s.add(pilot{.id = 1, .name = "Ann", .plane_id = 10});
+  plane& p10 = s.add(plane{.id = 10, .pilot_id = 1});
+  s.remove(*p99);  // pilot 98 still refers to it: the DELETE, last of the flush, fails
+  {
+    sql_log log;
+    CHECK_THROWS_AS(s.commit(), tabula::foreign_key_violation);
+    CHECK(log.writes() == strings({R"(INSERT "pilots")", R"(INSERT "planes")", R"(UPDATE "pilots")",
+                                   R"(DELETE "planes")"}));
+  }
+  CHECK_FALSE(db().get<pilot>(1).has_value());
+  CHECK(ann.plane_id == 10);
+  CHECK(p10.pilot_id == 1);
+
+  s.expunge(*p99);
+  sql_log log;
+  s.commit();  // pending again: inserted as before, the deferred column written again
+  CHECK(log.writes() ==
+        strings({R"(INSERT "pilots")", R"(INSERT "planes")", R"(UPDATE "pilots")"}));
+  CHECK(db().get<pilot>(1)->plane_id == 10);
+  CHECK(db().get<plane>(10)->pilot_id == 1);
+  CHECK(db().get<plane>(99).has_value());
+}
+
+TEST_CASE("a cycle of NOT NULL foreign keys is refused before anything is written") {
+  fresh_schema();
+  auto s = db().session();
+  author& a = s.add(author{.name = "Ann", .email = "ann@x"});
+  hen& h = s.add(hen{.id = 1, .egg_id = 1});
+  egg& e = s.add(egg{.id = 1, .hen_id = 1});
+  {
+    sql_log log;
+    CHECK_THROWS_AS(s.commit(), tabula::programming_error);
+    CHECK_THROWS_WITH(s.flush(), Catch::StartsWith("tabula: ") &&
+                                     Catch::Contains(R"("hens" -> "eggs" -> "hens")") &&
+                                     Catch::Contains("std::optional"));
+    CHECK(log.statements.empty());  // refused before BEGIN
+  }
+  CHECK_FALSE(s.in_transaction());
+  CHECK(a.id == 0);
+
+  // Usable: without the cycle's objects the rest is written.
+  s.expunge(h);
+  s.expunge(e);
+  s.commit();
+  CHECK(a.id > 0);
+  CHECK(db().all<author>().size() == 1);
+}
+
+TEST_CASE("the order of many objects of a chain of tables is the order of their tables") {
+  db().drop_all<country, city, street>();
+  db().create_all<country, city, street>();
+  auto s = db().session();
+  // Added children first, the three models interleaved: each table's objects are one batch.
+  std::vector<street*> streets;
+  std::vector<city*> cities;
+  std::vector<country*> countries;
+  std::int64_t next_street = 1;
+  for (std::int64_t c = 1; c <= 5; ++c) {
+    for (std::int64_t t = 1; t <= 4; ++t) {
+      const std::int64_t city_id = c * 10 + t;
+      for (int k = 0; k < 5; ++k) {
+        streets.push_back(&s.add(street{.id = next_street++, .city_id = city_id}));
+      }
+      cities.push_back(&s.add(city{.id = city_id, .country_id = c}));
+    }
+    countries.push_back(&s.add(country{.id = c}));
+  }
+  {
+    sql_log log;
+    s.commit();
+    CHECK(log.writes() ==
+          strings({R"(INSERT "country")", R"(INSERT "cities")", R"(INSERT "streets")"}));
+  }
+  CHECK(db().all<country>().size() == 5);
+  CHECK(db().all<city>().size() == 20);
+  CHECK(db().all<street>().size() == 100);
+
+  // Removed parents first: the referencing tables are deleted first, one batch each.
+  for (country* c : countries) s.remove(*c);
+  for (city* c : cities) s.remove(*c);
+  for (street* t : streets) s.remove(*t);
+  sql_log log;
+  s.commit();
+  CHECK(log.writes() ==
+        strings({R"(DELETE "streets")", R"(DELETE "cities")", R"(DELETE "country")"}));
+  CHECK(db().all<country>().empty());
+  CHECK(db().all<street>().empty());
 }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -125,6 +126,38 @@ struct Egg {
   std::int64_t hen_id = 0;
 };
 
+// Cycles with nullable foreign keys: Pilot <-> Plane, both nullable; Team -> Player (nullable)
+// -> Team (NOT NULL); Route -> Stop (nullable), Route -> Depot -> Stop -> Route (nullable).
+struct Pilot {
+  std::int64_t id = 0;
+  std::optional<std::int64_t> plane_id;
+};
+struct Plane {
+  std::int64_t id = 0;
+  std::optional<std::int64_t> pilot_id;
+};
+struct Team {
+  std::int64_t id = 0;
+  std::optional<std::int64_t> captain_id;
+};
+struct Player {
+  std::int64_t id = 0;
+  std::int64_t team_id = 0;
+};
+struct Route {
+  std::int64_t id = 0;
+  std::optional<std::int64_t> stop_id;
+  std::int64_t depot_id = 0;
+};
+struct Stop {
+  std::int64_t id = 0;
+  std::optional<std::int64_t> route_id;
+};
+struct Depot {
+  std::int64_t id = 0;
+  std::int64_t stop_id = 0;
+};
+
 /// A Hana-adapted class with private members.
 class Account {
  public:
@@ -199,6 +232,39 @@ struct tabula::schema<Hen> {
 template <>
 struct tabula::schema<Egg> {
   static constexpr auto options = tabula::options(tabula::foreign_key(&Egg::hen_id, &Hen::id));
+};
+template <>
+struct tabula::schema<Pilot> {
+  static constexpr auto options =
+      tabula::options(tabula::foreign_key(&Pilot::plane_id, &Plane::id));
+};
+template <>
+struct tabula::schema<Plane> {
+  static constexpr auto options =
+      tabula::options(tabula::foreign_key(&Plane::pilot_id, &Pilot::id));
+};
+template <>
+struct tabula::schema<Team> {
+  static constexpr auto options =
+      tabula::options(tabula::foreign_key(&Team::captain_id, &Player::id));
+};
+template <>
+struct tabula::schema<Player> {
+  static constexpr auto options = tabula::options(tabula::foreign_key(&Player::team_id, &Team::id));
+};
+template <>
+struct tabula::schema<Route> {
+  static constexpr auto options =
+      tabula::options(tabula::foreign_key(&Route::stop_id, &Stop::id),
+                      tabula::foreign_key(&Route::depot_id, &Depot::id));
+};
+template <>
+struct tabula::schema<Stop> {
+  static constexpr auto options = tabula::options(tabula::foreign_key(&Stop::route_id, &Route::id));
+};
+template <>
+struct tabula::schema<Depot> {
+  static constexpr auto options = tabula::options(tabula::foreign_key(&Depot::stop_id, &Stop::id));
 };
 
 // --- compile-time facts -----------------------------------------------------------------------
@@ -488,4 +554,56 @@ TEST_CASE("check_schema_names: over-long names and names shared by two objects")
                     Catch::Contains("the UNIQUE constraint (x) of table \"clash\" and the CHECK "
                                     "constraint number 1 of table \"clash\" are both named "
                                     "\"same\", and constraint names must differ within a table"));
+namespace {
+/// The order of the models' tables for writing rows: table names, and "table.column" of each
+/// deferred foreign-key column.
+template <class... Ts>
+std::pair<std::vector<std::string>, std::vector<std::string>> write_order() {
+  const auto order = tabula::detail::order_by_dependencies(
+      {&tabula::table_of<Ts>()...}, tabula::detail::on_cycle::defer_nullable);
+  std::pair<std::vector<std::string>, std::vector<std::string>> out;
+  for (const tabula::table_info* t : order.tables) {
+    out.first.push_back(t->def.name);
+    for (std::size_t f : order.deferred_fields(*t)) {
+      out.second.push_back(t->def.name + "." + t->def.columns[f].name);
+    }
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("a cycle is broken at its first nullable foreign key for writing rows") {
+  // Both nullable: the first table goes first, its reference set afterwards.
+  CHECK(write_order<Pilot, Plane>().first == strings({"pilot", "plane"}));
+  CHECK(write_order<Pilot, Plane>().second == strings({"pilot.plane_id"}));
+  CHECK(write_order<Plane, Pilot>().first == strings({"plane", "pilot"}));
+  CHECK(write_order<Plane, Pilot>().second == strings({"plane.pilot_id"}));
+
+  // Only one is nullable: it is the one deferred, whichever table is named first.
+  CHECK(write_order<Player, Team>().first == strings({"team", "player"}));
+  CHECK(write_order<Player, Team>().second == strings({"team.captain_id"}));
+  CHECK(write_order<Team, Player>().second == strings({"team.captain_id"}));
+
+  // Two cycles: Route -> Stop is broken first, but Stop -> Route has to be broken as well and
+  // then Stop goes before Route anyway, so Route's reference needs no second step.
+  const auto loops = write_order<Route, Stop, Depot>();
+  CHECK(loops.first == strings({"stop", "depot", "route"}));
+  CHECK(loops.second == strings({"stop.route_id"}));
+
+  // No cycle, no deferral: a reference to itself is not a cycle between tables.
+  CHECK(write_order<Lesson, Chapter, Book>().first == strings({"book", "chapter", "lesson"}));
+  CHECK(write_order<Lesson, Chapter, Book>().second.empty());
+  CHECK(write_order<Pilot>().second.empty());
+}
+
+TEST_CASE("a cycle with no nullable foreign key is refused, naming its tables") {
+  CHECK_THROWS_AS((write_order<Hen, Egg>()), tabula::programming_error);
+  CHECK_THROWS_WITH((write_order<Book, Egg, Hen>()),
+                    Catch::StartsWith("tabula: ") &&
+                        Catch::Contains("no nullable foreign key: \"egg\" -> \"hen\" -> \"egg\"") &&
+                        Catch::Contains("std::optional"));
+  // For CREATE TABLE a nullable cycle is refused all the same.
+  CHECK_THROWS_WITH((tabula::dependency_order<Pilot, Plane>()),
+                    Catch::Contains("\"pilot\" -> \"plane\" -> \"pilot\"") &&
+                        Catch::Contains("create these tables yourself"));
 }

@@ -122,12 +122,21 @@ class tracked_base {
 
   /// INSERT of this object and the others in `batch` (all of this object's type, this one
   /// first), in order: one statement per row for a single object, else through
-  /// `connection::insert_many` (multi-row INSERT ... RETURNING on PostgreSQL). Returns an
-  /// action that undoes the in-memory effects (for a failed flush).
-  virtual std::function<void()> flush_inserts(connection& c,
-                                              std::span<tracked_base* const> batch) = 0;
-  virtual std::function<void()> flush_update(connection& c, const std::vector<std::size_t>& fields,
+  /// `connection::insert_many` (multi-row INSERT ... RETURNING on PostgreSQL). The nullable
+  /// `deferred` fields are inserted as NULL, and the objects keep their values: the row as
+  /// flushed differs there until `flush_update` writes them. Returns an action that undoes
+  /// the in-memory effects (for a failed flush).
+  virtual std::function<void()> flush_inserts(connection& c, std::span<tracked_base* const> batch,
+                                              std::span<const std::size_t> deferred) = 0;
+  /// UPDATE of `fields` of the row to the object's values (`sql`: `update_by_key_statement`).
+  virtual std::function<void()> flush_update(connection& c, std::span<const std::size_t> fields,
                                              const compiled_sql& sql) = 0;
+  /// UPDATE of the nullable `fields` of the row to NULL, so that rows they reference can be
+  /// deleted first.
+  virtual std::function<void()> flush_unlink(connection& c, std::span<const std::size_t> fields,
+                                             const compiled_sql& sql) = 0;
+  /// Whether the row as last read or written holds a value in any of the nullable `fields`.
+  [[nodiscard]] virtual bool holds_values(std::span<const std::size_t> fields) const = 0;
   /// DELETE of this object's row and those of the others in `batch` (all of this object's
   /// type, this one first): one statement for a single object, else through
   /// `connection::remove_many`.
@@ -196,20 +205,23 @@ class tracked final : public tracked_base {
     return changed;
   }
 
-  std::function<void()> flush_inserts(connection& c,
-                                      std::span<tracked_base* const> batch) override {
-    if (batch.size() == 1) {
-      c.insert(object_);
-    } else {
-      c.insert_many(objects_of<&tracked::object_of>{batch});
-    }
+  std::function<void()> flush_inserts(connection& c, std::span<tracked_base* const> batch,
+                                      std::span<const std::size_t> deferred) override {
     std::vector<std::optional<T>> previous;
     previous.reserve(batch.size());
-    for (tracked_base* e : batch) {
-      auto* t = static_cast<tracked<T>*>(e);
-      t->set_state(object_state::persistent);
-      previous.push_back(std::exchange(t->flushed_, t->object_));
-      t->keep_committed(previous.back());
+    {
+      const held_back held(batch, deferred);
+      if (batch.size() == 1) {
+        c.insert(object_);
+      } else {
+        c.insert_many(objects_of<&tracked::object_of>{batch});
+      }
+      for (tracked_base* e : batch) {
+        auto* t = static_cast<tracked<T>*>(e);
+        t->set_state(object_state::persistent);
+        previous.push_back(std::exchange(t->flushed_, t->object_));  // as inserted
+        t->keep_committed(previous.back());
+      }
     }
     return [batch = std::vector<tracked_base*>(batch.begin(), batch.end()),
             previous = std::move(previous)]() mutable {
@@ -222,18 +234,28 @@ class tracked final : public tracked_base {
     };
   }
 
-  std::function<void()> flush_update(connection& c, const std::vector<std::size_t>& fields,
+  std::function<void()> flush_update(connection& c, std::span<const std::size_t> fields,
                                      const compiled_sql& sql) override {
-    auto st = c.prepare(sql.text);
-    statement_binder b{*st};
-    reflect::for_each_field(object_, [&](const auto& field, auto i) {
-      if (std::find(fields.begin(), fields.end(), decltype(i)::value) != fields.end()) b(field);
+    return write_fields(c, fields, sql, object_);
+  }
+
+  std::function<void()> flush_unlink(connection& c, std::span<const std::size_t> fields,
+                                     const compiled_sql& sql) override {
+    T row = *flushed_;
+    clear_fields(row, fields);
+    return write_fields(c, fields, sql, std::move(row));
+  }
+
+  [[nodiscard]] bool holds_values(std::span<const std::size_t> fields) const override {
+    bool holds = false;
+    reflect::for_each_field(*flushed_, [&](const auto& field, auto i) {
+      if constexpr (is_optional_v<std::remove_cvref_t<decltype(field)>>) {
+        if (std::ranges::find(fields, decltype(i)::value) != fields.end()) {
+          holds = holds || field.has_value();
+        }
+      }
     });
-    bind_key_of(b, *flushed_, table());  // the row as the database knows it
-    step_to_end(*st);
-    auto previous = std::exchange(flushed_, object_);
-    keep_committed(previous);
-    return [this, previous = std::move(previous)]() mutable { flushed_ = std::move(previous); };
+    return holds;
   }
 
   void flush_deletes(connection& c, std::span<tracked_base* const> batch) override {
@@ -300,6 +322,61 @@ class tracked final : public tracked_base {
       if constexpr (std::is_integral_v<F>) f = static_cast<F>(key_at_add_);
     });
   }
+
+  /// UPDATE of `fields` of the row (found by its key as the database knows it) to their
+  /// values in `row`, which becomes the row as flushed.
+  std::function<void()> write_fields(connection& c, std::span<const std::size_t> fields,
+                                     const compiled_sql& sql, T row) {
+    auto st = c.prepare(sql.text);
+    statement_binder b{*st};
+    reflect::for_each_field(row, [&](const auto& field, auto i) {
+      if (std::ranges::find(fields, decltype(i)::value) != fields.end()) b(field);
+    });
+    bind_key_of(b, *flushed_, table());  // the row as the database knows it
+    step_to_end(*st);
+    auto previous = std::exchange(flushed_, std::move(row));
+    keep_committed(previous);
+    return [this, previous = std::move(previous)]() mutable { flushed_ = std::move(previous); };
+  }
+
+  /// Sets the nullable `fields` of `row` to NULL.
+  static void clear_fields(T& row, std::span<const std::size_t> fields) {
+    reflect::for_each_field(row, [&](auto& field, auto i) {
+      if constexpr (is_optional_v<std::remove_cvref_t<decltype(field)>>) {
+        if (std::ranges::find(fields, decltype(i)::value) != fields.end()) field.reset();
+      }
+    });
+  }
+
+  /// Holds back the values of `fields` of a batch's objects while it lives (they are NULL
+  /// meanwhile), and gives them back however the scope ends: the objects keep what the
+  /// program set, whether the INSERT succeeds or throws.
+  class held_back {
+   public:
+    held_back(std::span<tracked_base* const> batch, std::span<const std::size_t> fields)
+        : batch_(batch), fields_(fields) {
+      if (fields.empty()) return;
+      values_.reserve(batch.size());
+      for (tracked_base* e : batch) values_.push_back(object_of(e));  // before any is cleared
+      for (tracked_base* e : batch) clear_fields(object_of(e), fields);
+    }
+    ~held_back() {
+      for (std::size_t k = 0; k < values_.size(); ++k) {
+        reflect::for_each_field(object_of(batch_[k]), [&](auto& field, auto i) {
+          if (std::ranges::find(fields_, decltype(i)::value) != fields_.end()) {
+            field = std::move(reflect::get<decltype(i)::value>(values_[k]));
+          }
+        });
+      }
+    }
+    held_back(const held_back&) = delete;
+    held_back& operator=(const held_back&) = delete;
+
+   private:
+    std::span<tracked_base* const> batch_;
+    std::span<const std::size_t> fields_;
+    std::vector<T> values_;
+  };
 
   static T& object_of(tracked_base* e) { return static_cast<tracked*>(e)->object_; }
   static T& flushed_of(tracked_base* e) { return *static_cast<tracked*>(e)->flushed_; }
@@ -502,7 +579,7 @@ class session {
   /// it wrote returns to the database's state (`tracked_base::undo_writes`), and the session
   /// gives its connection back.
   void abandon_transaction() noexcept;
-  const compiled_sql& update_sql(const table_info& t, const std::vector<std::size_t>& fields);
+  const compiled_sql& update_sql(const table_info& t, std::span<const std::size_t> fields);
 
   engine* engine_;
   std::optional<connection> conn_;

@@ -154,7 +154,6 @@ inline constexpr std::size_t max_identifier_bytes = 63;
 
 // Non-template work, in src/schema.cpp.
 void check_model_names(const model_names& names, std::string_view model);
-std::vector<const table_info*> order_by_dependencies(std::vector<const table_info*> tables);
 /// Throws `programming_error` when the table's name is longer than `limit` bytes (0: no
 /// limit): the database would cut it to a name another table may have.
 void check_table_name(const table_info& t, std::size_t limit);
@@ -163,6 +162,36 @@ void check_table_name(const table_info& t, std::size_t limit);
 /// no limit), two tables, indexes or UNIQUE constraints with one name (one namespace per
 /// schema), or two constraints of a table with one name.
 void check_schema_names(std::span<const table_info* const> tables, std::size_t limit);
+
+/// What `order_by_dependencies` does with a foreign-key cycle among the tables.
+enum class on_cycle : std::uint8_t {
+  refuse,          ///< throw `programming_error` naming the tables (CREATE and DROP TABLE)
+  defer_nullable,  ///< break it at a nullable foreign key (writing rows); throw when none is
+};
+
+/// A foreign key left out of the order to break a cycle: its rows are inserted with `fields`
+/// (field indexes of `table`, all nullable) NULL and given their values by a later UPDATE.
+struct deferred_key {
+  const table_info* table = nullptr;
+  std::vector<std::size_t> fields;
+};
+
+/// Tables in foreign-key order, and the foreign keys broken to get there.
+struct table_order {
+  /// Every table after the tables it references (but through `deferred`).
+  std::vector<const table_info*> tables;
+  /// At most one entry per table.
+  std::vector<deferred_key> deferred;
+
+  /// The fields of `t` written after the rows (empty: none).
+  [[nodiscard]] std::span<const std::size_t> deferred_fields(const table_info& t) const noexcept;
+};
+
+/// The order of `tables` (repeats dropped, the first mention kept): each table after the
+/// tables of the set it references; among tables free to go next, the given order. A table's
+/// reference to itself does not count. A cycle is refused, or broken at its first nullable
+/// foreign key (following the cycle from the first table it reaches), as `cycles` says.
+table_order order_by_dependencies(std::vector<const table_info*> tables, on_cycle cycles);
 
 /// Builds a `table_info` out of line from plain facts about the model, so that a program's
 /// translation units instantiate none of the AST's special members for it. Columns are added in
@@ -359,7 +388,7 @@ const std::string& column_name(M T::*member) {
 /// a cycle.
 template <class... Ts>
 std::vector<const table_info*> dependency_order() {
-  return detail::order_by_dependencies({&table_of<Ts>()...});
+  return detail::order_by_dependencies({&table_of<Ts>()...}, detail::on_cycle::refuse).tables;
 }
 
 }  // namespace tabula
