@@ -41,6 +41,7 @@
 #include <cstring>
 #include <optional>
 #include <type_traits>
+#include <utility>
 
 #include "tabula/query/expression.hpp"
 #include "tabula/query/relation.hpp"
