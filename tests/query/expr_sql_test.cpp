@@ -430,6 +430,11 @@ TEST_CASE("raw fragments: typed, with arguments as parameters or bracketed expre
         R"("a?" + "expr_items"."qty" /* ? */)");
   CHECK(lite(t::raw<std::string>("'it''s ?' || ?", 1)) == R"('it''s ?' || ?1)");
   CHECK(pg(t::raw<bool>("? ?? 'key'", col(&item::name))) == R"("expr_items"."name" ? 'key')");
+  // Inside quotes `??` is text as well, and stays two characters (docs/query-expressions.md).
+  CHECK(lite(t::raw<std::string>("? || '?\?'", col(&item::name))) == R"("expr_items"."name" || '??')");
+  CHECK(pg(t::raw<std::string>("? || '?\?'", col(&item::name))) == R"("expr_items"."name" || '??')");
+  CHECK(pg(t::raw<std::string>("? || '?'", col(&item::name))) == R"("expr_items"."name" || '?')");
+  CHECK(pg(t::raw<std::string, "? || '?\?' || ?">(col(&item::name), "x")) == R"("expr_items"."name" || '??' || $1)");
   CHECK(pg(t::raw<std::string>("E'\\' ?' || ?", 1)) == R"(E'\' ?' || $1)");
   CHECK(pg(t::raw<std::string>("$q$ ? $q$ || ?", 1)) == R"($q$ ? $q$ || $1)");
   CHECK(values(t::raw<std::string>("?", "'); DROP TABLE x; --")) ==

@@ -298,3 +298,84 @@ TEST_CASE("a select's SQL is cached per type unless a part depends on run-time d
   STATIC_REQUIRE_FALSE(std::is_same_v<decltype(t::desc(std::declval<by>()).nulls_first()),
                                       decltype(t::desc(std::declval<by>()).nulls_last())>);
 }
+
+TEST_CASE("an expression with a value repeated in GROUP BY / ORDER BY reuses its parameters") {
+  // PostgreSQL matches GROUP BY to the select list by comparing expressions, and `$1` is not
+  // `$2`: each repeat of the select item must print the same placeholders.
+  const auto b = col(&run::epoch) / 10;
+  const auto grouped = t::select(b, t::count()).group_by(b).order_by(b);
+  CHECK(lite(grouped) == R"(SELECT "runs"."epoch" / ?1, count(*) FROM "runs" GROUP BY "runs"."epoch" / ?1 ORDER BY "runs"."epoch" / ?1)");
+  CHECK(pg(grouped) == R"(SELECT "runs"."epoch" / $1, count(*) FROM "runs" GROUP BY "runs"."epoch" / $1 ORDER BY "runs"."epoch" / $1)");
+  CHECK(bound(grouped) == std::vector<std::string>{"10"});
+
+  // Written out twice, with equal values: the same expression.
+  const auto twice = t::select(col(&run::epoch) / 10).group_by(col(&run::epoch) / 10);
+  CHECK(pg(twice) == R"(SELECT "runs"."epoch" / $1 FROM "runs" GROUP BY "runs"."epoch" / $1)");
+  CHECK(bound(twice) == std::vector<std::string>{"10"});
+
+  // Of one type but with other values, or other columns: parameters of their own.
+  const auto other_value = t::select(col(&run::epoch) / 10).group_by(col(&run::epoch) / 5);
+  STATIC_REQUIRE(std::is_same_v<decltype(other_value), decltype(twice)>);
+  CHECK(lite(other_value) == R"(SELECT "runs"."epoch" / ?1 FROM "runs" GROUP BY "runs"."epoch" / ?2)");
+  CHECK(pg(other_value) == R"(SELECT "runs"."epoch" / $1 FROM "runs" GROUP BY "runs"."epoch" / $2)");
+  CHECK(bound(other_value) == std::vector<std::string>{"10", "5"});
+  const auto other_column =
+      t::select(col(&run::id) % 3, t::count()).group_by(col(&run::model_id) % 3);
+  CHECK(pg(other_column) == R"(SELECT "runs"."id" % $1, count(*) FROM "runs" GROUP BY "runs"."model_id" % $2)");
+  CHECK(bound(other_column) == std::vector<std::string>{"3", "3"});
+
+  // Values elsewhere keep their order; ORDER BY may repeat a GROUP BY term not selected.
+  const auto around = t::select(t::count())
+                          .from<run>()
+                          .where(col(&run::score) > 0.5)
+                          .group_by(b)
+                          .having(t::count() > 1)
+                          .order_by(t::desc(b))
+                          .offset(2);
+  CHECK(lite(around) == R"(SELECT count(*) FROM "runs" WHERE "runs"."score" > ?1 GROUP BY "runs"."epoch" / ?2 HAVING count(*) > ?3 ORDER BY "runs"."epoch" / ?2 DESC LIMIT -1 OFFSET ?4)");
+  CHECK(pg(around) == R"(SELECT count(*) FROM "runs" WHERE "runs"."score" > $1 GROUP BY "runs"."epoch" / $2 HAVING count(*) > $3 ORDER BY "runs"."epoch" / $2 DESC OFFSET $4)");
+  CHECK(bound(around) == std::vector<std::string>{"0.500000", "10", "1", "2"});
+}
+
+TEST_CASE("CASE buckets, coalesce with a value, and a labelled DISTINCT item repeated in ORDER BY") {
+  const auto bucket =
+      t::case_when(col(&run::score) < 0.7, "low").when(col(&run::score) < 0.85, "mid").otherwise("high");
+  const auto buckets = t::select(bucket, t::count()).group_by(bucket).order_by(t::desc(bucket));
+  CHECK(lite(buckets) == R"(SELECT CASE WHEN "runs"."score" < ?1 THEN CAST(?2 AS TEXT) WHEN "runs"."score" < ?3 THEN CAST(?4 AS TEXT) ELSE CAST(?5 AS TEXT) END, count(*) FROM "runs" GROUP BY CASE WHEN "runs"."score" < ?1 THEN CAST(?2 AS TEXT) WHEN "runs"."score" < ?3 THEN CAST(?4 AS TEXT) ELSE CAST(?5 AS TEXT) END ORDER BY CASE WHEN "runs"."score" < ?1 THEN CAST(?2 AS TEXT) WHEN "runs"."score" < ?3 THEN CAST(?4 AS TEXT) ELSE CAST(?5 AS TEXT) END DESC)");
+  CHECK(pg(buckets) == R"(SELECT CASE WHEN "runs"."score" < $1 THEN CAST($2 AS TEXT) WHEN "runs"."score" < $3 THEN CAST($4 AS TEXT) ELSE CAST($5 AS TEXT) END, count(*) FROM "runs" GROUP BY CASE WHEN "runs"."score" < $1 THEN CAST($2 AS TEXT) WHEN "runs"."score" < $3 THEN CAST($4 AS TEXT) ELSE CAST($5 AS TEXT) END ORDER BY CASE WHEN "runs"."score" < $1 THEN CAST($2 AS TEXT) WHEN "runs"."score" < $3 THEN CAST($4 AS TEXT) ELSE CAST($5 AS TEXT) END DESC)");
+  CHECK(bound(buckets).size() == 5);
+
+  const auto acc = t::coalesce(col(&ml_model::accuracy), 0.5);
+  const auto by_acc = t::select(acc, t::count()).group_by(acc).order_by(acc);
+  CHECK(lite(by_acc) == R"(SELECT coalesce("models"."accuracy", ?1), count(*) FROM "models" GROUP BY coalesce("models"."accuracy", ?1) ORDER BY coalesce("models"."accuracy", ?1))");
+  CHECK(pg(by_acc) == R"(SELECT coalesce("models"."accuracy", $1), count(*) FROM "models" GROUP BY coalesce("models"."accuracy", $1) ORDER BY coalesce("models"."accuracy", $1))");
+  CHECK(bound(by_acc) == std::vector<std::string>{"0.500000"});
+
+  // A label is not part of the expression: ORDER BY repeats the labelled item.
+  const auto b = col(&run::epoch) / 10;
+  const auto distinct = t::select(b.as<"b">()).distinct().order_by(b);
+  CHECK(lite(distinct) == R"(SELECT DISTINCT "runs"."epoch" / ?1 AS "b" FROM "runs" ORDER BY "runs"."epoch" / ?1)");
+  CHECK(pg(distinct) == R"(SELECT DISTINCT "runs"."epoch" / $1 AS "b" FROM "runs" ORDER BY "runs"."epoch" / $1)");
+  CHECK(bound(distinct) == std::vector<std::string>{"10"});
+}
+
+TEST_CASE("which items repeat is a part of the statement's shape, and costs nothing without repeats") {
+  const auto shape_of = [](const auto& s) {
+    t::detail::shape_probe probe;
+    s.bind(probe);
+    return probe.key;
+  };
+  const auto same = t::select(col(&run::epoch) * 1).order_by(col(&run::epoch) * 1);
+  const auto other = t::select(col(&run::epoch) * 1).order_by(col(&run::epoch) * -1);
+  STATIC_REQUIRE(std::is_same_v<decltype(same), decltype(other)>);
+  CHECK_FALSE(shape_of(same) == shape_of(other));
+  CHECK(pg(same) == R"(SELECT "runs"."epoch" * $1 FROM "runs" ORDER BY "runs"."epoch" * $1)");
+  CHECK(pg(other) == R"(SELECT "runs"."epoch" * $1 FROM "runs" ORDER BY "runs"."epoch" * $2)");
+
+  // No two items of one type that can hold a value (columns hold none): no word in the shape
+  // beyond the members the columns name, nothing compared.
+  CHECK(shape_of(t::select(col(&run::epoch) / 10, t::count()).group_by(&run::epoch)).size == 2);
+  CHECK(shape_of(t::select(col(&run::epoch)).group_by(&run::epoch).order_by(&run::epoch)).size == 3);
+  CHECK(shape_of(same).size == 2);   // which items repeat, and the select item's member
+  CHECK(shape_of(other).size == 3);  // ... and the ORDER BY term's, which is not a repeat
+}

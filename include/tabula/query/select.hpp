@@ -35,6 +35,7 @@
 #include "tabula/query/expression.hpp"
 #include "tabula/query/join.hpp"
 #include "tabula/query/relation.hpp"
+#include "tabula/query/repeated_items.hpp"
 #include "tabula/query/subquery.hpp"
 #include "tabula/schema/table.hpp"
 #include "tabula/schema/type_traits.hpp"
@@ -120,21 +121,27 @@ struct select_list {
 
   std::tuple<Items...> items;
 
-  void lower_into(ast::select& s, lower_context& ctx) const {
+  /// Lowers the items, the first being item `First` of `rep` (repeated_items.hpp).
+  template <std::size_t First, class Repeats>
+  void lower_into(ast::select& s, lower_context& ctx, Repeats& rep) const {
     s.columns.reserve(sizeof...(Items));
-    std::apply([&](const auto&... item) { (lower_item(item, s.columns, ctx), ...); }, items);
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (rep.template lower<First + I>(
+           ctx, [&](lower_context& c) { lower_item(std::get<I>(items), s.columns, c); }),
+       ...);
+    }(std::index_sequence_for<Items...>{});
   }
-  template <class Binder>
-  void bind(Binder& b) const {
-    std::apply(
-        [&](const auto&... item) {
-          (
-              [&] {
-                if constexpr (!is_whole<std::remove_cvref_t<decltype(item)>>::value) item.bind(b);
-              }(),
-              ...);
-        },
-        items);
+  template <std::size_t First, class Repeats, class Binder>
+  void bind(Binder& b, const Repeats& rep) const {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (
+          [&] {
+            if constexpr (!is_whole<std::tuple_element_t<I, std::tuple<Items...>>>::value) {
+              if (!rep.template repeated<First + I>()) std::get<I>(items).bind(b);
+            }
+          }(),
+          ...);
+    }(std::index_sequence_for<Items...>{});
   }
 };
 
@@ -168,12 +175,21 @@ struct group_list {
   using models = list_concat_many_t<type_list<>, typename Es::models...>;
   static constexpr bool fixed_shape = all_fixed_shape<Es...>();
   std::tuple<Es...> exprs;
-  void lower_into(ast::select& s, lower_context& ctx) const {
-    std::apply([&](const auto&... e) { (s.group_by.push_back(e.lower(ctx)), ...); }, exprs);
+
+  /// Lowers the terms, the first being item `First` of `rep` (repeated_items.hpp).
+  template <std::size_t First, class Repeats>
+  void lower_into(ast::select& s, lower_context& ctx, Repeats& rep) const {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (rep.template lower<First + I>(
+           ctx, [&](lower_context& c) { s.group_by.push_back(std::get<I>(exprs).lower(c)); }),
+       ...);
+    }(std::index_sequence_for<Es...>{});
   }
-  template <class Binder>
-  void bind(Binder& b) const {
-    std::apply([&](const auto&... e) { (e.bind(b), ...); }, exprs);
+  template <std::size_t First, class Repeats, class Binder>
+  void bind(Binder& b, const Repeats& rep) const {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      ((rep.template repeated<First + I>() ? void() : std::get<I>(exprs).bind(b)), ...);
+    }(std::index_sequence_for<Es...>{});
   }
 };
 
@@ -188,13 +204,29 @@ struct order_list {
   static constexpr bool fixed_shape = all_fixed_shape<Os...>();
   std::tuple<Os...> terms;
 
-  void lower_into(ast::select& s, lower_context& ctx) const {
-    std::apply([&](const auto&... o) { (s.order_by.push_back(lower_term(o, ctx)), ...); }, terms);
+  /// Lowers the terms, the first being item `First` of `rep` (repeated_items.hpp).
+  template <std::size_t First, class Repeats>
+  void lower_into(ast::select& s, lower_context& ctx, Repeats& rep) const {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (rep.template lower<First + I>(
+           ctx, [&](lower_context& c) { s.order_by.push_back(lower_term(std::get<I>(terms), c)); }),
+       ...);
+    }(std::index_sequence_for<Os...>{});
     if constexpr (OfCompound) unqualify_columns(s.order_by);
+  }
+  template <std::size_t First, class Repeats, class Binder>
+  void bind(Binder& b, const Repeats& rep) const {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      ((rep.template repeated<First + I>() ? void() : bind_term(std::get<I>(terms), b)), ...);
+    }(std::index_sequence_for<Os...>{});
+  }
+  void lower_into(ast::select& s, lower_context& ctx) const {
+    no_repeats rep;
+    lower_into<0>(s, ctx, rep);
   }
   template <class Binder>
   void bind(Binder& b) const {
-    std::apply([&](const auto&... o) { (bind_term(o, b), ...); }, terms);
+    bind<0>(b, no_repeats{});
   }
 
  private:
@@ -303,6 +335,42 @@ auto replace_part(const std::tuple<Ps...>& t, V v) {
 template <class Parts, std::size_t I>
 using part_t = std::tuple_element_t<I, Parts>;
 
+template <class Items, class Groups, class Orders>
+struct repeat_plan_of;
+template <class... S, class... G, bool C, class... O>
+struct repeat_plan_of<select_list<S...>, group_list<G...>, order_list<C, O...>> {
+  using type = repeat_plan<repeat_type_t<S>..., repeat_type_t<G>..., repeat_type_t<O>...>;
+  static constexpr std::size_t groups_from = sizeof...(S);
+  static constexpr std::size_t orders_from = sizeof...(S) + sizeof...(G);
+};
+
+/// The items of a select that may repeat one another (repeated_items.hpp), numbered in clause
+/// order: the select list, then GROUP BY, then ORDER BY.
+template <class Parts>
+struct repeatable_items {
+  using layout = repeat_plan_of<part_t<Parts, items_at>, part_t<Parts, group_at>,
+                                part_t<Parts, order_at>>;
+  using plan = typename layout::type;
+  static constexpr std::size_t groups_from = layout::groups_from;
+  static constexpr std::size_t orders_from = layout::orders_from;
+
+  const Parts& parts;
+
+  /// The expression item `I` prints.
+  template <std::size_t I>
+  [[nodiscard]] const auto& item() const noexcept {
+    if constexpr (I < groups_from) {
+      return printed_of(std::get<I>(std::get<items_at>(parts).items));
+    } else if constexpr (I < orders_from) {
+      return printed_of(std::get<I - groups_from>(std::get<group_at>(parts).exprs));
+    } else {
+      return printed_of(std::get<I - orders_from>(std::get<order_at>(parts).terms));
+    }
+  }
+  /// Which items repeat an earlier one, found by comparing them (only items of one type).
+  [[nodiscard]] std::uint64_t mask() const { return repeat_mask<plan>(*this); }
+};
+
 /// The value a select item reads into, given which relations may be NULL.
 template <class Item, class From, class Joins>
 struct item_row;
@@ -382,6 +450,8 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
 
   template <class Parts>
   using with_parts = select_statement<Source, Parts>;
+
+  using repeatable = detail::repeatable_items<parts_type>;
 
  public:
   /// What a row reads into.
@@ -583,15 +653,24 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
   [[nodiscard]] ast::select lower_select(detail::lower_context& ctx) const {
     assert_structure();
     ast::select s;
-    std::apply([&](const auto&... p) { (p.lower_into(s, ctx), ...); }, parts_);
+    detail::repeats_lowering<typename repeatable::plan> rep;
+    rep.mask = repeatable{parts_}.mask();
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (lower_part<I>(s, ctx, rep), ...);
+    }(std::make_index_sequence<std::tuple_size_v<parts_type>>{});
     if constexpr (shape::from_inferred) s.from = detail::relation_table<typename shape::from>();
     return s;
   }
 
-  /// Binds every value in the order `lower` numbered them.
+  /// Binds every value in the order `lower` numbered them. An item that repeats an earlier
+  /// one binds nothing; which items do is a part of the SQL's shape (repeated_items.hpp).
   template <class Binder>
   void bind(Binder& b) const {
-    std::apply([&](const auto&... p) { (p.bind(b), ...); }, parts_);
+    const detail::repeats<typename repeatable::plan> rep{repeatable{parts_}.mask()};
+    if constexpr (repeatable::plan::pairs > 0) detail::bind_shape(b, rep.mask);
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (bind_part<I>(b, rep), ...);
+    }(std::make_index_sequence<std::tuple_size_v<parts_type>>{});
   }
 
  private:
@@ -599,6 +678,23 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
   auto rebuild(V v) const {
     auto parts = detail::replace_part<I>(parts_, std::move(v));
     return with_parts<decltype(parts)>(this->source_, std::move(parts));
+  }
+
+  template <std::size_t I, class Repeats>
+  void lower_part(ast::select& s, detail::lower_context& ctx, Repeats& rep) const {
+    const auto& p = std::get<I>(parts_);
+    if constexpr (I == detail::items_at) p.template lower_into<0>(s, ctx, rep);
+    else if constexpr (I == detail::group_at) p.template lower_into<repeatable::groups_from>(s, ctx, rep);
+    else if constexpr (I == detail::order_at) p.template lower_into<repeatable::orders_from>(s, ctx, rep);
+    else p.lower_into(s, ctx);
+  }
+  template <std::size_t I, class Binder, class Repeats>
+  void bind_part(Binder& b, const Repeats& rep) const {
+    const auto& p = std::get<I>(parts_);
+    if constexpr (I == detail::items_at) p.template bind<0>(b, rep);
+    else if constexpr (I == detail::group_at) p.template bind<repeatable::groups_from>(b, rep);
+    else if constexpr (I == detail::order_at) p.template bind<repeatable::orders_from>(b, rep);
+    else p.bind(b);
   }
 
   template <ast::join_kind Kind, class Target, class On>
