@@ -554,6 +554,8 @@ TEST_CASE("check_schema_names: over-long names and names shared by two objects")
                     Catch::Contains("the UNIQUE constraint (x) of table \"clash\" and the CHECK "
                                     "constraint number 1 of table \"clash\" are both named "
                                     "\"same\", and constraint names must differ within a table"));
+}
+
 namespace {
 /// The order of the models' tables for writing rows: table names, and "table.column" of each
 /// deferred foreign-key column.
