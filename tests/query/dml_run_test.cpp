@@ -155,7 +155,7 @@ TEST_CASE("a unique violation in the middle of insert_many inserts nothing") {
   CHECK(db().query<counter>().where(col(&counter::label) == "new0").count() == 0);
 }
 
-TEST_CASE("insert_many of const models leaves keys unread and takes the bulk path") {
+TEST_CASE("insert_many with skip_keys leaves keys unread and takes the bulk path") {
   fresh_schema();
   auto made = counters(2500);
   for (std::size_t i = 0; i < made.size(); i += 500)
@@ -163,7 +163,7 @@ TEST_CASE("insert_many of const models leaves keys unread and takes the bulk pat
   const std::vector<counter> rows = made;
   std::vector<std::string> seen;
   db().set_echo([&](std::string_view sql) { seen.emplace_back(sql); });
-  db().insert_many(rows);
+  db().insert_many(rows, tabula::skip_keys);
   db().set_echo({});
 
   CHECK(count_counters() == 2500);
@@ -189,10 +189,10 @@ TEST_CASE("insert_many of const models leaves keys unread and takes the bulk pat
   std::vector<counter> clash = counters(300, "again");
   clash[250].id = 2'000'000;  // taken
   const auto& const_clash = clash;
-  CHECK_THROWS_AS(db().insert_many(const_clash), tabula::unique_violation);
+  CHECK_THROWS_AS(db().insert_many(const_clash, tabula::skip_keys), tabula::unique_violation);
   CHECK(count_counters() == 2500);
   clash[250].id = 0;
-  db().insert_many(const_clash);
+  db().insert_many(const_clash, tabula::skip_keys);
   CHECK(count_counters() == 2800);
 }
 

@@ -73,6 +73,12 @@ inline std::int64_t step_to_end(driver::statement& st) {
 }
 }  // namespace detail
 
+/// Asks `insert_many` not to read generated keys back: `db.insert_many(rows, tabula::skip_keys)`.
+struct skip_keys_t {
+  explicit skip_keys_t() = default;
+};
+inline constexpr skip_keys_t skip_keys{};
+
 /// A prepared statement in use: reset when the use ends, so a statement read only partly
 /// (one row of many) holds no lock and no result beyond its use.
 class statement_ref {
@@ -198,7 +204,8 @@ class connection : public detail::select_api<connection>,
   /// open one). When any row fails, nothing is inserted (and keys written so far are reset).
   ///
   /// Elements that leave the generated key at 0 get the key the database generated written
-  /// back, unless the range is of const elements. The fastest path each database has is taken:
+  /// back (with `tabula::skip_keys`, see below, they do not). The fastest path each database
+  /// has is taken:
   /// - SQLite: one reused single-row INSERT, keys read with `sqlite3_last_insert_rowid()`
   ///   (multi-row statements for rows whose keys are not read back, on a database in memory:
   ///   `driver::connection::prefers_single_row_writes`);
@@ -209,11 +216,31 @@ class connection : public detail::select_api<connection>,
   template <std::ranges::input_range R>
   void insert_many(R&& range) {
     using T = std::remove_reference_t<std::ranges::range_reference_t<R>>;
-    using M = std::remove_const_t<T>;
+    static_assert(!std::is_const_v<T>,
+                  "tabula: insert_many() writes the generated keys back into the elements, and "
+                  "these are const. Pass tabula::skip_keys as the second argument to insert them "
+                  "without reading keys back (the bulk-load path: COPY on PostgreSQL).");
+    insert_rows_of<true>(std::forward<R>(range));
+  }
+  /// INSERT every element of a range without reading generated keys back, through the
+  /// fastest path each database has for that: `COPY ... FROM STDIN` on PostgreSQL, multi-row
+  /// `VALUES` in SQLite's memory, the reused single-row INSERT on an SQLite file. The
+  /// elements may be const; their keys are left as they are.
+  template <std::ranges::input_range R>
+  void insert_many(R&& range, skip_keys_t /*skip*/) {
+    insert_rows_of<false>(std::forward<R>(range));
+  }
+
+ private:
+  template <bool WriteKeys, class R>
+  void insert_rows_of(R&& range) {
+    // Rows whose keys are not written back are seen as const all the way down.
+    using M = std::remove_cvref_t<std::ranges::range_reference_t<R>>;
+    using T = std::conditional_t<WriteKeys, M, const M>;
     static_assert(std::is_lvalue_reference_v<std::ranges::range_reference_t<R>>,
                   "tabula: insert_many() needs a range of models it can refer to, such as a "
-                  "std::vector<T> (const to leave generated keys unread).");
-    constexpr bool write_keys = !std::is_const_v<T>;
+                  "std::vector<T>.");
+    constexpr bool write_keys = WriteKeys;
     const table_info& t = table_of<M>();
     std::vector<T*> rows;
     if constexpr (std::ranges::sized_range<R>) rows.reserve(std::ranges::size(range));
@@ -248,6 +275,8 @@ class connection : public detail::select_api<connection>,
       throw;
     }
   }
+
+ public:
 
   /// The row with this primary key, if any.
   template <class T, class... K>

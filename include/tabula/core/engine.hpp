@@ -83,6 +83,10 @@ class engine : public detail::select_api<engine>,
   void insert_many(R&& range) {
     connect().insert_many(std::forward<R>(range));
   }
+  template <std::ranges::range R>
+  void insert_many(R&& range, skip_keys_t skip) {
+    connect().insert_many(std::forward<R>(range), skip);
+  }
   template <class T, class... K>
   [[nodiscard]] std::optional<T> get(const K&... key) {
     return connect().get<T>(key...);

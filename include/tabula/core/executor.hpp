@@ -280,6 +280,10 @@ concept statement_source = requires(S& s) {
 /// source's `source_hooks`.
 template <class Source>
 struct executor {
+  static_assert(statement_source<Source>,
+                "tabula: statements run on an engine, a connection or a session. Build the "
+                "statement from one of them (db.query<T>(), conn.select(...), s.query<T>()), or "
+                "give your source a with_connection(f) that calls f(tabula::connection&).");
   using hooks = source_hooks<Source>;
 
   template <class S>
