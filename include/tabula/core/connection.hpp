@@ -1,7 +1,8 @@
 #pragma once
 /// \file connection.hpp
 /// `tabula::connection`: one pooled database connection with the typed data API (insert, get,
-/// all, update, remove, queries, DDL) and explicit transactions. `engine` offers the same API,
+/// all, update, remove, queries, DDL) and explicit transactions (the guard is in
+/// transaction.hpp, the statement handle in statement_ref.hpp). `engine` offers the same API,
 /// running each call on a connection it takes from its pool for that call.
 
 #include <algorithm>
@@ -17,6 +18,8 @@
 #include <vector>
 
 #include "tabula/core/dml_api.hpp"
+#include "tabula/core/statement_ref.hpp"
+#include "tabula/core/transaction.hpp"
 #include "tabula/core/raw_api.hpp"
 #include "tabula/core/select_api.hpp"
 #include "tabula/core/detail/bind.hpp"
@@ -32,70 +35,12 @@
 
 namespace tabula {
 
-class connection;
-
-/// A transaction (or, when begun inside another, a savepoint). Rolled back on destruction
-/// unless committed.
-class transaction {
- public:
-  transaction(transaction&& other) noexcept
-      : conn_(std::exchange(other.conn_, nullptr)), savepoint_(std::move(other.savepoint_)) {}
-  transaction& operator=(transaction&&) = delete;
-  transaction(const transaction&) = delete;
-  ~transaction();
-
-  /// COMMIT (or RELEASE SAVEPOINT). When it fails the transaction is rolled back and ended
-  /// all the same, and the error propagates: a failed COMMIT never leaves work behind for a
-  /// later one to commit.
-  void commit();
-  /// ROLLBACK (or ROLLBACK TO SAVEPOINT). On a connection that broke there is nothing to roll
-  /// back — the server did when the connection ended — and it returns normally.
-  void rollback();
-  /// False once committed or rolled back.
-  [[nodiscard]] bool active() const noexcept { return conn_ != nullptr; }
-
- private:
-  friend class connection;
-  transaction(driver::connection* conn, std::string savepoint)
-      : conn_(conn), savepoint_(std::move(savepoint)) {}
-  void rollback_quietly() noexcept;
-  driver::connection* conn_;
-  std::string savepoint_;  ///< empty for a top-level transaction
-};
-
-
-namespace detail {
-/// Runs a statement to its end, reading no rows; the number of rows it changed.
-inline std::int64_t step_to_end(driver::statement& st) {
-  while (st.step()) {
-  }
-  return st.affected_rows();
-}
-}  // namespace detail
-
 /// Asks `insert_many` not to read generated keys back: `db.insert_many(rows, tabula::skip_keys)`.
 struct skip_keys_t {
   explicit skip_keys_t() = default;
 };
 inline constexpr skip_keys_t skip_keys{};
 
-/// A prepared statement in use: reset when the use ends, so a statement read only partly
-/// (one row of many) holds no lock and no result beyond its use.
-class statement_ref {
- public:
-  explicit statement_ref(std::shared_ptr<driver::statement> st) noexcept : st_(std::move(st)) {}
-  statement_ref(statement_ref&&) noexcept = default;
-  statement_ref& operator=(statement_ref&&) noexcept = default;
-  statement_ref(const statement_ref&) = delete;
-  statement_ref& operator=(const statement_ref&) = delete;
-  ~statement_ref();
-
-  driver::statement& operator*() const noexcept { return *st_; }
-  driver::statement* operator->() const noexcept { return st_.get(); }
-
- private:
-  std::shared_ptr<driver::statement> st_;
-};
 
 namespace detail {
 
