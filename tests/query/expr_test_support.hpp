@@ -4,6 +4,8 @@
 
 #include <tabula/tabula.hpp>
 
+#include "support/bind_recorder.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -60,41 +62,10 @@ std::uint32_t param_count(const E& e) {
   return ctx.next_param;
 }
 
-/// A binder that writes down the values it is given, as text.
-struct recorder {
-  std::vector<std::string> seen;
-  template <class V>
-  void operator()(const V& v) {
-    if constexpr (std::is_same_v<V, std::nullopt_t>) {
-      seen.emplace_back("NULL");
-    } else if constexpr (tabula::is_optional_v<V>) {
-      if (v) {
-        (*this)(*v);
-      } else {
-        seen.emplace_back("NULL");
-      }
-    } else if constexpr (std::is_convertible_v<const V&, std::string_view>) {
-      seen.emplace_back(std::string_view(v));
-    } else if constexpr (std::is_same_v<V, bool>) {
-      seen.emplace_back(v ? "true" : "false");
-    } else if constexpr (std::is_arithmetic_v<V>) {
-      std::string s = std::to_string(v);
-      if constexpr (std::is_floating_point_v<V>) {
-        s.erase(s.find_last_not_of('0') + 1);
-      }
-      seen.push_back(s);
-    } else {
-      seen.emplace_back("?");
-    }
-  }
-};
-
 /// The values an expression binds, in order.
 template <class E>
 std::vector<std::string> values(const E& e) {
-  recorder r;
-  e.bind(r);
-  return r.seen;
+  return tabula::test::bound_values(e);
 }
 
 }  // namespace ex

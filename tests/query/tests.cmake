@@ -12,3 +12,4 @@ tabula_add_test(query_expr_exec_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/expr_exe
 tabula_add_test(query_select_checks_test DRY ${CMAKE_CURRENT_LIST_DIR}/select_checks_test.cpp)
 tabula_add_test(query_select_rows_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/select_rows_test.cpp)
 tabula_add_test(query_dml_run_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/dml_run_test.cpp)
+tabula_add_test(query_spelling_test DRY ${CMAKE_CURRENT_LIST_DIR}/spelling_test.cpp)

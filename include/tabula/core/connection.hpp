@@ -164,7 +164,8 @@ class connection : public detail::select_api<connection>,
     static_assert(!std::is_const_v<T>,
                   "tabula: insert_many() writes the generated keys back into the elements, and "
                   "these are const. Pass tabula::skip_keys as the second argument to insert them "
-                  "without reading keys back (the bulk-load path: COPY on PostgreSQL).");
+                  "without reading keys back (the bulk-load path: COPY on PostgreSQL) — for "
+                  "const elements of a model without a generated key too.");
     insert_rows_of<true>(std::forward<R>(range));
   }
   /// INSERT every element of a range without reading generated keys back, through the

@@ -36,8 +36,8 @@ template <class Row>
 struct scalar_of {
   using type = Row;
 };
-template <class T>
-struct scalar_of<std::tuple<T>> {
+template <class T, class... Rest>
+struct scalar_of<std::tuple<T, Rest...>> {
   using type = T;
 };
 

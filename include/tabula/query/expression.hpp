@@ -151,9 +151,22 @@ constexpr bool fixed_shape_of() {
 template <class E>
 concept expression = std::is_base_of_v<detail::expression_tag, std::remove_cvref_t<E>>;
 
-/// The C++ type an expression yields (`std::optional<X>` when it may be NULL).
+/// The C++ type an expression yields (`std::optional<X>` when it may be NULL); of a member
+/// `&T::x`, what `col(&T::x)` yields.
 template <class E>
-using expression_value_t = typename std::remove_cvref_t<E>::value_type;
+struct expression_value {
+  using type = typename E::value_type;
+};
+template <class E>
+using expression_value_t = typename expression_value<std::remove_cvref_t<E>>::type;
+
+/// A member given where a column is expected: `&T::x`, read as `col(&T::x)`.
+template <class E>
+concept member_column = std::is_member_object_pointer_v<std::remove_cvref_t<E>>;
+/// What every function and operator takes where a column is expected: an expression, or a
+/// member `&T::x` — the two spellings are one (docs/query.md, "Spelling a column").
+template <class E>
+concept column_or_expression = expression<E> || member_column<E>;
 
 /// An expression with a name: `expr.as("n")`, `expr.as<"n">()` or `label("n", expr)`. A select
 /// list prints it as `expr AS "n"`; anywhere else it is the expression itself. A label given
@@ -363,6 +376,11 @@ struct column : detail::expression_base<column<Model, Member>> {
   }
 };
 
+template <class Model, class Member>
+struct expression_value<Member Model::*> {
+  using type = typename column<Model, Member>::value_type;
+};
+
 /// The column `member` designates: `tabula::col(&Model::name)`.
 template <class Model, class Member>
 constexpr column<Model, Member> col(Member Model::*member) {
@@ -394,10 +412,12 @@ constexpr auto val(V&& v) {
 }
 
 namespace detail {
-/// Turns an operand into an expression: expressions pass through, values are wrapped.
+/// Turns an operand into an expression: expressions pass through, a member `&T::x` is its
+/// column, values are wrapped.
 template <class X>
 constexpr auto as_expr(X&& x) {
   if constexpr (expression<X>) return std::remove_cvref_t<X>(std::forward<X>(x));
+  else if constexpr (member_column<X>) return col(x);
   else return val(std::forward<X>(x));
 }
 template <class X>
@@ -547,14 +567,14 @@ struct unary_expr : detail::expression_base<unary_expr<Op, E, Value>> {
 /// both blobs, or the same user type.
 template <class A, class B>
 concept comparable =
-    (expression<A> || expression<B>) &&
+    (column_or_expression<A> || column_or_expression<B>) &&
     detail::comparable_types<expression_value_t<detail::as_expr_t<A>>,
                              expression_value_t<detail::as_expr_t<B>>>();
 
 /// True when `a && b` / `a || b` is meaningful: both sides are boolean expressions.
 template <class A, class B>
 concept combinable =
-    (expression<A> || expression<B>) &&
+    (column_or_expression<A> || column_or_expression<B>) &&
     detail::category_of<expression_value_t<detail::as_expr_t<A>>>() ==
         detail::category::boolean &&
     detail::category_of<expression_value_t<detail::as_expr_t<B>>>() == detail::category::boolean;
@@ -635,16 +655,16 @@ constexpr auto operator!(E&& e) {
 }
 
 /// `e IS NULL`.
-template <expression E>
+template <column_or_expression E>
 constexpr auto is_null(E&& e) {
-  using X = std::remove_cvref_t<E>;
-  return unary_expr<ast::unary_op::is_null, X, bool>{{}, std::forward<E>(e)};
+  using X = detail::as_expr_t<E>;
+  return unary_expr<ast::unary_op::is_null, X, bool>{{}, detail::as_expr(std::forward<E>(e))};
 }
 /// `e IS NOT NULL`.
-template <expression E>
+template <column_or_expression E>
 constexpr auto is_not_null(E&& e) {
-  using X = std::remove_cvref_t<E>;
-  return unary_expr<ast::unary_op::is_not_null, X, bool>{{}, std::forward<E>(e)};
+  using X = detail::as_expr_t<E>;
+  return unary_expr<ast::unary_op::is_not_null, X, bool>{{}, detail::as_expr(std::forward<E>(e))};
 }
 /// `col == std::nullopt` is `col IS NULL`; `col != std::nullopt` is `col IS NOT NULL`.
 template <expression E>

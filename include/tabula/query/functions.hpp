@@ -323,7 +323,7 @@ struct case_expr : detail::expression_base<case_expr<Else, Branches...>> {
 
 /// `CASE WHEN condition THEN result ... END`: continue with `.when(c, v)`, end with
 /// `.otherwise(v)` (without it, no match is NULL and the type is optional).
-template <expression C, class V>
+template <column_or_expression C, class V>
 constexpr auto case_when(C&& condition, V&& result) {
   detail::check_when<C, V>();
   using B = detail::when_branch<detail::as_expr_t<C>, detail::as_expr_t<V>>;
@@ -368,7 +368,8 @@ struct coalesce_expr : detail::expression_base<coalesce_expr<Es...>> {
 /// `coalesce(a, b, ...)`: the first non-NULL of expressions or values of one kind:
 /// `coalesce(col(&T::nickname), col(&T::name))`, `coalesce(col(&T::score), 0)`.
 template <class A, class B, class... Rest>
-  requires(expression<A> || expression<B> || (expression<Rest> || ...))
+  requires(column_or_expression<A> || column_or_expression<B> ||
+           (column_or_expression<Rest> || ...))
 constexpr auto coalesce(A&& a, B&& b, Rest&&... rest) {
   static_assert(same_kind<A, B, Rest...>,
                 "tabula: the arguments of coalesce() must be of one kind (numbers, text, ...). "
@@ -384,13 +385,12 @@ using nullif_fn = fn<"nullif">;
 }  // namespace detail
 
 /// `nullif(a, b)`: NULL when `a = b`, else `a`; always optional.
-template <expression A, class B>
+template <column_or_expression A, class B>
 constexpr auto nullif(A&& a, B&& b) {
   static_assert(comparable<A, B>,
                 "tabula: nullif() compares its arguments, so they must be of one kind. Pass a "
                 "second argument of the first one's kind.");
-  using X = std::remove_cvref_t<A>;
-  using V = std::optional<detail::bare_t<typename X::value_type>>;
+  using V = std::optional<detail::bare_t<expression_value_t<A>>>;
   return detail::call<detail::nullif_fn, V>(std::forward<A>(a), std::forward<B>(b));
 }
 
@@ -458,32 +458,32 @@ constexpr auto text_function(E&& e) {
 }  // namespace detail
 
 /// `lower(e)`: text in lower case.
-template <expression E>
+template <column_or_expression E>
 constexpr auto lower(E&& e) {
   return detail::text_function<detail::fn<"lower">>(std::forward<E>(e));
 }
 /// `upper(e)`: text in upper case.
-template <expression E>
+template <column_or_expression E>
 constexpr auto upper(E&& e) {
   return detail::text_function<detail::fn<"upper">>(std::forward<E>(e));
 }
 /// `trim(e)`: text without leading and trailing spaces.
-template <expression E>
+template <column_or_expression E>
 constexpr auto trim(E&& e) {
   return detail::text_function<detail::fn<"trim">>(std::forward<E>(e));
 }
 /// `ltrim(e)`: text without leading spaces.
-template <expression E>
+template <column_or_expression E>
 constexpr auto ltrim(E&& e) {
   return detail::text_function<detail::fn<"ltrim">>(std::forward<E>(e));
 }
 /// `rtrim(e)`: text without trailing spaces.
-template <expression E>
+template <column_or_expression E>
 constexpr auto rtrim(E&& e) {
   return detail::text_function<detail::fn<"rtrim">>(std::forward<E>(e));
 }
 /// The number of characters of text `e` (`length` on SQLite, `char_length` on PostgreSQL).
-template <expression E>
+template <column_or_expression E>
 constexpr auto length(E&& e) {
   detail::require_text<E>();
   return detail::call<detail::fn<"length">,
@@ -491,7 +491,7 @@ constexpr auto length(E&& e) {
       std::forward<E>(e));
 }
 /// `abs(e)`: the absolute value of a number.
-template <expression E>
+template <column_or_expression E>
 constexpr auto abs(E&& e) {
   detail::require_number<E>();
   using V = expression_value_t<E>;
@@ -502,7 +502,7 @@ constexpr auto abs(E&& e) {
 /// `round(e)`: a number rounded to the nearest integer, halves away from zero, as a double.
 /// Lowered as `round(e, 0)`: PostgreSQL rounds a double's halves to even, but its `round` to
 /// a number of digits (computed in `numeric`) rounds them away from zero, as SQLite does.
-template <expression E>
+template <column_or_expression E>
 constexpr auto round(E&& e) {
   detail::require_number<E>();
   return detail::call<detail::fn<"round">,
@@ -510,7 +510,7 @@ constexpr auto round(E&& e) {
       std::forward<E>(e), 0);
 }
 /// `round(e, digits)`: a number rounded to `digits` decimal places, as a double.
-template <expression E, class D>
+template <column_or_expression E, class D>
 constexpr auto round(E&& e, D&& digits) {
   detail::require_number<E>();
   detail::require_integer<D>();
@@ -519,7 +519,7 @@ constexpr auto round(E&& e, D&& digits) {
       std::forward<E>(e), std::forward<D>(digits));
 }
 /// `substr(e, start)`: text from character `start` (1-based) to the end.
-template <expression E, class S>
+template <column_or_expression E, class S>
 constexpr auto substr(E&& e, S&& start) {
   detail::require_text<E>();
   detail::require_integer<S>();
@@ -528,7 +528,7 @@ constexpr auto substr(E&& e, S&& start) {
       std::forward<E>(e), std::forward<S>(start));
 }
 /// `substr(e, start, length)`: `length` characters of text from character `start` (1-based).
-template <expression E, class S, class L>
+template <column_or_expression E, class S, class L>
 constexpr auto substr(E&& e, S&& start, L&& length) {
   detail::require_text<E>();
   detail::require_integer<S>();
@@ -549,7 +549,7 @@ constexpr auto current_date() { return detail::call<detail::fn<"current_date">, 
 namespace detail {
 template <class E>
 constexpr void require_plain_argument() {
-  static_assert(!std::remove_cvref_t<E>::contains_aggregate,
+  static_assert(!as_expr_t<E>::contains_aggregate,
                 "tabula: an aggregate cannot take another aggregate (SQL does not nest them). "
                 "Aggregate in a subquery first.");
 }
@@ -564,14 +564,14 @@ constexpr auto count() {
                       std::int64_t>();
 }
 /// `count(e)`: the number of rows where `e` is not NULL.
-template <expression E>
+template <column_or_expression E>
 constexpr auto count(E&& e) {
   detail::require_plain_argument<E>();
   return detail::call<detail::fn<"count", detail::call_kind::aggregate>, std::int64_t>(
       std::forward<E>(e));
 }
 /// `count(DISTINCT e)`: the number of distinct non-NULL values of `e`.
-template <expression E>
+template <column_or_expression E>
 constexpr auto count_distinct(E&& e) {
   detail::require_plain_argument<E>();
   return detail::call<detail::fn<"count", detail::call_kind::aggregate, true>, std::int64_t>(
@@ -579,7 +579,7 @@ constexpr auto count_distinct(E&& e) {
 }
 /// `sum(e)`: the sum of a number, `std::optional<std::int64_t>` for integers and
 /// `std::optional<double>` for floating-point; NULL (nullopt) over no rows.
-template <expression E>
+template <column_or_expression E>
 constexpr auto sum(E&& e) {
   detail::require_plain_argument<E>();
   detail::require_number<E>();
@@ -587,7 +587,7 @@ constexpr auto sum(E&& e) {
       std::forward<E>(e));
 }
 /// `avg(e)`: the mean of a number as `std::optional<double>`; NULL over no rows.
-template <expression E>
+template <column_or_expression E>
 constexpr auto avg(E&& e) {
   detail::require_plain_argument<E>();
   detail::require_number<E>();
@@ -606,7 +606,7 @@ constexpr void require_ordered() {
 }  // namespace detail
 
 /// `min(e)`: the least value of `e`; NULL over no rows.
-template <expression E>
+template <column_or_expression E>
 constexpr auto min(E&& e) {
   detail::require_plain_argument<E>();
   detail::require_ordered<E>();
@@ -614,7 +614,7 @@ constexpr auto min(E&& e) {
                       std::optional<detail::bare_t<expression_value_t<E>>>>(std::forward<E>(e));
 }
 /// `max(e)`: the greatest value of `e`; NULL over no rows.
-template <expression E>
+template <column_or_expression E>
 constexpr auto max(E&& e) {
   detail::require_plain_argument<E>();
   detail::require_ordered<E>();
@@ -677,12 +677,12 @@ constexpr auto offset_function_with_default(E&& e, O&& offset, D&& fallback) {
 }  // namespace detail
 
 /// `lag(e)`: `e` on the previous row of the window (NULL on the first).
-template <expression E>
+template <column_or_expression E>
 constexpr auto lag(E&& e) {
   return detail::offset_function<detail::fn<"lag", detail::call_kind::window>>(std::forward<E>(e));
 }
 /// `lag(e, offset)`: `e` on the row `offset` rows before (NULL where there is none).
-template <expression E, class O>
+template <column_or_expression E, class O>
 constexpr auto lag(E&& e, O&& offset) {
   detail::require_integer<O>();
   return detail::offset_function<detail::fn<"lag", detail::call_kind::window>>(
@@ -690,19 +690,19 @@ constexpr auto lag(E&& e, O&& offset) {
 }
 /// `lag(e, offset, fallback)`: `e` on the row `offset` rows before, `fallback` where there is
 /// none.
-template <expression E, class O, class D>
+template <column_or_expression E, class O, class D>
 constexpr auto lag(E&& e, O&& offset, D&& fallback) {
   return detail::offset_function_with_default<detail::fn<"lag", detail::call_kind::window>>(
       std::forward<E>(e), std::forward<O>(offset), std::forward<D>(fallback));
 }
 /// `lead(e)`: `e` on the next row of the window (NULL on the last).
-template <expression E>
+template <column_or_expression E>
 constexpr auto lead(E&& e) {
   return detail::offset_function<detail::fn<"lead", detail::call_kind::window>>(
       std::forward<E>(e));
 }
 /// `lead(e, offset)`: `e` on the row `offset` rows after.
-template <expression E, class O>
+template <column_or_expression E, class O>
 constexpr auto lead(E&& e, O&& offset) {
   detail::require_integer<O>();
   return detail::offset_function<detail::fn<"lead", detail::call_kind::window>>(
@@ -710,13 +710,13 @@ constexpr auto lead(E&& e, O&& offset) {
 }
 /// `lead(e, offset, fallback)`: `e` on the row `offset` rows after, `fallback` where there is
 /// none.
-template <expression E, class O, class D>
+template <column_or_expression E, class O, class D>
 constexpr auto lead(E&& e, O&& offset, D&& fallback) {
   return detail::offset_function_with_default<detail::fn<"lead", detail::call_kind::window>>(
       std::forward<E>(e), std::forward<O>(offset), std::forward<D>(fallback));
 }
 /// `first_value(e)`: `e` on the first row of the frame.
-template <expression E>
+template <column_or_expression E>
 constexpr auto first_value(E&& e) {
   return detail::offset_function<detail::fn<"first_value", detail::call_kind::window>>(
       std::forward<E>(e));
@@ -724,7 +724,7 @@ constexpr auto first_value(E&& e) {
 /// `last_value(e)`: `e` on the last row of the frame (with the default frame, the current
 /// row's last peer: give a frame such as `rows_between(unbounded_preceding,
 /// unbounded_following)` for the partition's last row).
-template <expression E>
+template <column_or_expression E>
 constexpr auto last_value(E&& e) {
   return detail::offset_function<detail::fn<"last_value", detail::call_kind::window>>(
       std::forward<E>(e));

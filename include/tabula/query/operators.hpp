@@ -104,7 +104,7 @@ struct like_expr : detail::expression_base<like_expr<Negated, CaseInsensitive, X
 /// True when `like(x, pattern)` is meaningful: both are text (expressions or values) and `x`
 /// is an expression.
 template <class X, class P>
-concept matchable = expression<X> && detail::is_text<expression_value_t<X>> &&
+concept matchable = column_or_expression<X> && detail::is_text<expression_value_t<X>> &&
                     detail::is_text<expression_value_t<detail::as_expr_t<P>>>;
 
 namespace detail {
@@ -127,72 +127,72 @@ constexpr auto make_like(X&& x, P&& p, E e) {
   static_assert(is_escape_spec<E>,
                 "tabula: the escape of LIKE is one character. Pass a char such as '\\\\', or "
                 "tabula::escape_with<'\\\\'>.");
-  using XE = std::remove_cvref_t<X>;
+  using XE = as_expr_t<X>;
   using PE = as_expr_t<P>;
   using Esc = decltype(as_escape(e));
   return like_expr<Negated, CaseInsensitive, XE, PE, Esc>{
-      {}, std::forward<X>(x), as_expr(std::forward<P>(p)), as_escape(e)};
+      {}, as_expr(std::forward<X>(x)), as_expr(std::forward<P>(p)), as_escape(e)};
 }
 }  // namespace detail
 
 /// `x LIKE pattern`. On SQLite LIKE ignores the case of ASCII letters; on PostgreSQL it does
 /// not. Use `ilike` to ignore case on both.
-template <expression X, class P>
+template <column_or_expression X, class P>
 constexpr auto like(X&& x, P&& pattern) {
   return detail::make_like<false, false>(std::forward<X>(x), std::forward<P>(pattern),
                                          detail::no_escape{});
 }
 /// `x LIKE pattern ESCAPE 'c'`: `escape` is a `char` or `escape_with<'c'>`.
-template <expression X, class P, class E>
+template <column_or_expression X, class P, class E>
 constexpr auto like(X&& x, P&& pattern, E escape) {
   return detail::make_like<false, false>(std::forward<X>(x), std::forward<P>(pattern), escape);
 }
 /// `x NOT LIKE pattern`.
-template <expression X, class P>
+template <column_or_expression X, class P>
 constexpr auto not_like(X&& x, P&& pattern) {
   return detail::make_like<true, false>(std::forward<X>(x), std::forward<P>(pattern),
                                         detail::no_escape{});
 }
 /// `x NOT LIKE pattern ESCAPE 'c'`.
-template <expression X, class P, class E>
+template <column_or_expression X, class P, class E>
 constexpr auto not_like(X&& x, P&& pattern, E escape) {
   return detail::make_like<true, false>(std::forward<X>(x), std::forward<P>(pattern), escape);
 }
 /// `x ILIKE pattern` (PostgreSQL), `lower(x) LIKE lower(pattern)` (SQLite): case-insensitive.
-template <expression X, class P>
+template <column_or_expression X, class P>
 constexpr auto ilike(X&& x, P&& pattern) {
   return detail::make_like<false, true>(std::forward<X>(x), std::forward<P>(pattern),
                                         detail::no_escape{});
 }
 /// `x ILIKE pattern ESCAPE 'c'`.
-template <expression X, class P, class E>
+template <column_or_expression X, class P, class E>
 constexpr auto ilike(X&& x, P&& pattern, E escape) {
   return detail::make_like<false, true>(std::forward<X>(x), std::forward<P>(pattern), escape);
 }
 /// `x NOT ILIKE pattern`.
-template <expression X, class P>
+template <column_or_expression X, class P>
 constexpr auto not_ilike(X&& x, P&& pattern) {
   return detail::make_like<true, true>(std::forward<X>(x), std::forward<P>(pattern),
                                        detail::no_escape{});
 }
 /// `x NOT ILIKE pattern ESCAPE 'c'`.
-template <expression X, class P, class E>
+template <column_or_expression X, class P, class E>
 constexpr auto not_ilike(X&& x, P&& pattern, E escape) {
   return detail::make_like<true, true>(std::forward<X>(x), std::forward<P>(pattern), escape);
 }
 
 /// `x LIKE '%text%' ESCAPE '\'` with `text` matched literally (its `%` and `_` included).
-template <expression X>
+template <column_or_expression X>
 auto contains(X&& x, std::string_view text) {
   return like(std::forward<X>(x), "%" + like_escape(text) + "%", escape_with<'\\'>);
 }
 /// `x LIKE 'text%' ESCAPE '\'` with `text` matched literally.
-template <expression X>
+template <column_or_expression X>
 auto starts_with(X&& x, std::string_view text) {
   return like(std::forward<X>(x), like_escape(text) + "%", escape_with<'\\'>);
 }
 /// `x LIKE '%text' ESCAPE '\'` with `text` matched literally.
-template <expression X>
+template <column_or_expression X>
 auto ends_with(X&& x, std::string_view text) {
   return like(std::forward<X>(x), "%" + like_escape(text), escape_with<'\\'>);
 }
@@ -237,19 +237,19 @@ constexpr auto make_between(X&& x, L&& lo, H&& hi) {
   static_assert(comparable<X, L> && comparable<X, H>,
                 "tabula: BETWEEN compares its operand with both bounds, so all three must be of "
                 "one kind (numbers, text, ...). Use bounds of the operand's kind.");
-  return between_expr<Negated, std::remove_cvref_t<X>, as_expr_t<L>, as_expr_t<H>>{
-      {}, std::forward<X>(x), as_expr(std::forward<L>(lo)), as_expr(std::forward<H>(hi))};
+  return between_expr<Negated, as_expr_t<X>, as_expr_t<L>, as_expr_t<H>>{
+      {}, as_expr(std::forward<X>(x)), as_expr(std::forward<L>(lo)), as_expr(std::forward<H>(hi))};
 }
 }  // namespace detail
 
 /// `x BETWEEN lo AND hi`.
-template <expression X, class L, class H>
+template <column_or_expression X, class L, class H>
 constexpr auto between(X&& x, L&& lo, H&& hi) {
   return detail::make_between<false>(std::forward<X>(x), std::forward<L>(lo),
                                      std::forward<H>(hi));
 }
 /// `x NOT BETWEEN lo AND hi`.
-template <expression X, class L, class H>
+template <column_or_expression X, class L, class H>
 constexpr auto not_between(X&& x, L&& lo, H&& hi) {
   return detail::make_between<true>(std::forward<X>(x), std::forward<L>(lo),
                                     std::forward<H>(hi));
@@ -298,7 +298,7 @@ struct in_expr : detail::expression_base<in_expr<Negated, X, Items>> {
 /// True when `in(x, values)` is meaningful: `x` is an expression and the values compare with
 /// it.
 template <class X, class V>
-concept in_comparable = expression<X> && comparable<X, V>;
+concept in_comparable = column_or_expression<X> && comparable<X, V>;
 
 namespace detail {
 template <class R>
@@ -344,30 +344,30 @@ auto make_in(X&& x, R&& values) {
                 "tabula: the values of in() must be of the operand's kind (numbers, text, ...). "
                 "Pass values that compare with the operand.");
   auto items = collect_items(std::forward<R>(values));
-  return in_expr<Negated, std::remove_cvref_t<X>, decltype(items)>{
-      {}, std::forward<X>(x), std::move(items)};
+  return in_expr<Negated, as_expr_t<X>, decltype(items)>{
+      {}, as_expr(std::forward<X>(x)), std::move(items)};
 }
 }  // namespace detail
 
 /// `x IN (values...)` for any range of values: a `std::vector`, a `std::array`, a `std::set`,
 /// a C array, ... Values are copied into the expression. The statement's SQL is compiled once
 /// per list length. An empty range is false.
-template <expression X, detail::value_range R>
+template <column_or_expression X, detail::value_range R>
 auto in(X&& x, R&& values) {
   return detail::make_in<false>(std::forward<X>(x), std::forward<R>(values));
 }
 /// `x IN (a, b, c)` from a braced list: `in(col(&T::id), {1, 2, 3})`.
-template <expression X, class V>
+template <column_or_expression X, class V>
 auto in(X&& x, std::initializer_list<V> values) {
   return detail::make_in<false>(std::forward<X>(x), values);
 }
 /// `x NOT IN (values...)`; an empty range is true.
-template <expression X, detail::value_range R>
+template <column_or_expression X, detail::value_range R>
 auto not_in(X&& x, R&& values) {
   return detail::make_in<true>(std::forward<X>(x), std::forward<R>(values));
 }
 /// `x NOT IN (a, b, c)` from a braced list.
-template <expression X, class V>
+template <column_or_expression X, class V>
 auto not_in(X&& x, std::initializer_list<V> values) {
   return detail::make_in<true>(std::forward<X>(x), values);
 }

@@ -78,9 +78,21 @@ struct is_whole : std::false_type {};
 template <class R>
 struct is_whole<whole<R>> : std::true_type {};
 
-/// What a select list takes: an expression, or a whole row (`all_of<T>`).
+/// What a select list takes: an expression (or a member `&T::x`, its column), or a whole row
+/// (`all_of<T>`).
 template <class T>
-concept select_item = expression<T> || is_whole<std::remove_cvref_t<T>>::value;
+concept select_item =
+    column_or_expression<T> || is_whole<std::remove_cvref_t<T>>::value;
+
+/// A select item as the select list keeps it: a member `&T::x` becomes `col(&T::x)`.
+template <class Item>
+constexpr auto as_select_item(Item item) {
+  if constexpr (member_column<Item>) {
+    return col(item);
+  } else {
+    return item;
+  }
+}
 
 /// `CAST(param AS type)`: a bare parameter in a select list gets its type, which PostgreSQL
 /// cannot infer there.
@@ -763,10 +775,21 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
 namespace detail {
 /// A select of `items` on `source`.
 template <class Source, class... Items>
+auto make_select_list(Source* source, Items... items);
+
+template <class Source, class... Items>
 auto make_select(Source* source, Items... items) {
   static_assert((select_item<Items> && ...),
-                "tabula: select() takes expressions (col(&T::m), count(), ...) and whole rows "
-                "(all_of<T>).");
+                "tabula: select() takes expressions (col(&T::m) or &T::m, count(), ...) and "
+                "whole rows (all_of<T>).");
+  if constexpr ((member_column<Items> || ...)) {
+    return make_select(source, as_select_item(std::move(items))...);
+  } else {
+    return make_select_list(source, std::move(items)...);
+  }
+}
+template <class Source, class... Items>
+auto make_select_list(Source* source, Items... items) {
   using parts = initial_parts<Items...>;
   return select_statement<Source, parts>(
       source, parts{cte_list<>{}, distinct_flag<false>{},
