@@ -302,7 +302,7 @@ def generated_tu(models=10, queries=50):
             out.append("  total += db.query<Model%d>().where(tabula::col(&Model%d::f%d) == \"q%d\")"
                        ".all().size();" % (m, m, fs, q))
         else:
-            out.append("  for (auto& v : db.all<Model%d>()) { v.f%d += 1; db.update(v); ++total; }"
+            out.append("  for (auto& v : db.all<Model%d>()) { v.f%d += 1; db.update_row(v); ++total; }"
                        % (m, fi))
     out.append("  return total;")
     out.append("}")

@@ -301,7 +301,7 @@ int main(int argc, char** argv) {
         m = bench::measure([&] {
           auto tx = conn.begin();
           for (std::size_t k = 0; k < cfg.n; ++k)
-            conn.update(users[static_cast<std::size_t>(bench::key_at(k, cfg.rows) - 1)]);
+            conn.update_row(users[static_cast<std::size_t>(bench::key_at(k, cfg.rows) - 1)]);
           tx.commit();
         });
         result_check = check(conn);

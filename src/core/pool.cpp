@@ -138,19 +138,23 @@ pool::lease pool::acquire() {
 
 void pool::release(lease l) noexcept {
   if (!l.conn) return;
-  bool keep = options_.pooling && l.conn->is_alive();
-  if (keep && l.conn->in_transaction()) {
+  // Whether the connection is alive decides both whether it is kept and whether its peers
+  // are suspect; asked again only after a rollback, which may find it dead.
+  bool alive = l.conn->is_alive();
+  bool clean = true;
+  if (alive && l.conn->in_transaction()) {
     try {
       l.conn->rollback();
     } catch (const error&) {  // a connection that cannot roll back is not reused; the error
-      keep = false;           // that broke it was already reported to whoever used it
+      clean = false;          // that broke it was already reported to whoever used it
     }
-    keep = keep && l.conn->is_alive() && !l.conn->in_transaction();
+    alive = l.conn->is_alive();
   }
+  bool keep = alive && clean && options_.pooling && !l.conn->in_transaction();
   const auto now = clock::now();
   {
     std::lock_guard lock(mutex_);
-    if (!l.conn->is_alive()) {
+    if (!alive) {
       ++counters_.discarded;
       suspect_before_ = ++generation_;  // its contemporaries may be dead too
     }

@@ -133,10 +133,10 @@ TEST_CASE("get, all, update and remove by primary key") {
 
   a.age = 89;
   a.name = "Ursula K.";
-  CHECK(db().update(a));
+  CHECK(db().update_row(a));
   CHECK(db().get<author>(a.id) == a);
   author ghost{.id = 999999, .name = "x", .email = "x@x"};
-  CHECK_FALSE(db().update(ghost));
+  CHECK_FALSE(db().update_row(ghost));
 
   CHECK(db().remove(b));
   CHECK_FALSE(db().get<author>(b.id).has_value());
@@ -166,7 +166,7 @@ TEST_CASE("composite primary keys") {
   CHECK(db().get<membership>(2, "ann") == m3);
   CHECK_FALSE(db().get<membership>(2, "bob").has_value());
   m3.level = 9;
-  CHECK(db().update(m3));
+  CHECK(db().update_row(m3));
   CHECK(db().get<membership>(2, "ann")->level == 9);
   CHECK(db().get<membership>(1, "ann")->level == 3);
   CHECK_THROWS_AS(db().get<membership>(1), tabula::programming_error);

@@ -84,7 +84,7 @@ TEST_CASE("NaN: stored exactly by insert and update on PostgreSQL, refused on SQ
     db().insert(finite);
     reading changed = finite;
     changed.value = not_a_number;
-    check_nan_refused([&] { db().update(changed); });
+    check_nan_refused([&] { db().update_row(changed); });
     CHECK(db().get<reading>(finite.id)->value == 2.0);
   } else {
     db().insert(plain);
@@ -98,7 +98,7 @@ TEST_CASE("NaN: stored exactly by insert and update on PostgreSQL, refused on SQ
 
     reading changed = *db().get<reading>(single.id);
     changed.value = not_a_number;
-    CHECK(db().update(changed));
+    CHECK(db().update_row(changed));
     CHECK(std::isnan(db().get<reading>(single.id)->value));
     CHECK(db().query<reading>().count() == 3);
   }

@@ -149,7 +149,7 @@ TEST_CASE("attacks through bound values are stored and matched as text") {
     REQUIRE(found.size() == 1);
     CHECK(found[0].id == v.id);
     back->name = p + p;
-    CHECK(db().update(*back));
+    CHECK(db().update_row(*back));
     CHECK(db().query<victim>().where(col(&victim::name) == p + p).count() == 1);
     check_canary();
     CHECK(log.never_contained(p));

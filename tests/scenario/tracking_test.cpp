@@ -310,14 +310,14 @@ TEST_CASE("insert, update, remove and cascades on the engine", "[scenario]") {
 
   gpt.description = std::nullopt;
   gpt.framework = "JAX";
-  CHECK(db.update(gpt));
+  CHECK(db.update_row(gpt));
   auto reread = db.get<Model>(gpt.id);
   REQUIRE(reread.has_value());
   CHECK(reread->framework == "JAX");
   CHECK_FALSE(reread->description.has_value());
 
   Model ghost{.id = gpt.id + 99, .name = "ghost", .framework = "none"};
-  CHECK_FALSE(db.update(ghost));
+  CHECK_FALSE(db.update_row(ghost));
   CHECK_FALSE(db.remove(ghost));
 
   // An explicit non-zero key is inserted as given.

@@ -22,6 +22,7 @@
 
 #include "tabula/core/connection.hpp"
 #include "tabula/core/dml_api.hpp"
+#include "tabula/core/row_api.hpp"
 #include "tabula/core/raw_api.hpp"
 #include "tabula/core/select_api.hpp"
 #include "tabula/core/detail/pool.hpp"
@@ -30,11 +31,11 @@
 
 namespace tabula {
 
-class engine : public detail::select_api<engine>,
+class engine : public detail::row_api<engine>,
+               public detail::select_api<engine>,
                public detail::dml_api<engine>,
                public detail::raw_api<engine> {
  public:
-  using detail::dml_api<engine>::update;  // update<T>() beside update(obj)
 
   /// Connects to `url` (see docs/engine.md for the forms). The driver for the URL's scheme
   /// must be linked and registered (include <tabula/sqlite.hpp> / <tabula/postgres.hpp>).
@@ -66,64 +67,10 @@ class engine : public detail::select_api<engine>,
   /// Runs SQL text that takes no parameters and returns no rows.
   void execute(std::string_view sql) { connect().execute(sql); }
 
-  template <class... Ts>
-  void create_all() {
-    connect().create_all<Ts...>();
-  }
-  template <class... Ts>
-  void drop_all() {
-    connect().drop_all<Ts...>();
-  }
-
-  template <class T>
-  T& insert(T& obj) {
-    return connect().insert(obj);
-  }
-  template <std::ranges::range R>
-  void insert_many(R&& range) {
-    connect().insert_many(std::forward<R>(range));
-  }
-  template <std::ranges::range R>
-  void insert_many(R&& range, skip_keys_t skip) {
-    connect().insert_many(std::forward<R>(range), skip);
-  }
-  template <class T, class... K>
-  [[nodiscard]] std::optional<T> get(const K&... key) {
-    return connect().get<T>(key...);
-  }
-  template <class T>
-    requires(!requires { typename T::row_type; })
-  [[nodiscard]] std::vector<T> all() {
-    return connect().all<T>();
-  }
-  template <class T>
-  bool update(const T& obj) {
-    return connect().update(obj);
-  }
-  template <class T>
-  bool remove(const T& obj) {
-    return connect().remove(obj);
-  }
-  template <class T, class... K>
-    requires(sizeof...(K) > 0 && !(std::is_same_v<K, T> && ...))
-  bool remove_by_key(const K&... key) {
-    return connect().remove_by_key<T>(key...);
-  }
-  template <std::ranges::range R>
-  std::int64_t remove_many(R&& range) {
-    return connect().remove_many(std::forward<R>(range));
-  }
-
   /// SELECT of whole `T` rows, run on a pooled connection by its terminal operation.
   template <class T>
   [[nodiscard]] select_statement<engine, T> query() {
     return select_statement<engine, T>(this);
-  }
-
-  /// Every row of a typed statement built elsewhere (e.g. with `select_from<T>()`).
-  template <class Statement>
-  [[nodiscard]] auto all(const Statement& stmt) {
-    return connect().all(stmt);
   }
 
   /// Runs `f(connection&)` on a pooled connection.

@@ -111,25 +111,6 @@ namespace detail {
 [[noreturn]] void throw_no_row(const char* operation);
 [[noreturn]] void throw_many_rows(std::int64_t found);
 
-/// Calls `f(part)` for each SQL statement `s` runs as: `s` itself, or — for a statement that
-/// plans several (an INSERT of more rows than one statement carries) — each part, inside one
-/// transaction (a savepoint in an open one) so that all of them or none are written.
-template <class S, class F>
-void for_each_part(connection& c, const S& s, F&& f) {
-  if constexpr (requires { s.parts(std::uint32_t{}); }) {
-    const auto plan = s.parts(c.sql_dialect().capabilities().max_params);
-    if (plan.size() == 1) {
-      s.with_part(plan.front(), f);
-    } else if (!plan.empty()) {
-      auto tx = c.begin();
-      for (const auto& part : plan) s.with_part(part, f);
-      tx.commit();
-    }
-  } else {
-    f(s);
-  }
-}
-
 /// Whether `S` plans several SQL statements at run time.
 template <class S>
 concept multi_part = requires(const S& s) { s.parts(std::uint32_t{}); };
@@ -139,7 +120,7 @@ struct run {
   template <class S>
   static std::vector<typename S::row_type> all(connection& c, const S& s) {
     std::vector<typename S::row_type> rows;
-    for_each_part(c, s, [&](const auto& part) {
+    bulk_insert::each_part(c, s, [&](const auto& part) {
       row_reader_t<std::remove_cvref_t<decltype(part)>> read;
       c.run(part, [&](const driver::statement& st) {
         if (rows.empty()) {
@@ -236,7 +217,7 @@ struct run {
   template <class S>
   static std::int64_t execute(connection& c, const S& s) {
     std::int64_t n = 0;
-    for_each_part(c, s, [&](const auto& part) {
+    bulk_insert::each_part(c, s, [&](const auto& part) {
       auto st = c.start(part);
       n += detail::step_to_end(*st);
     });
@@ -343,10 +324,5 @@ struct executor {
     }
   }
 };
-
-template <class Statement>
-auto connection::all(const Statement& stmt) {
-  return executor<connection>::all(*this, stmt);
-}
 
 }  // namespace tabula

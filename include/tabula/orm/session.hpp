@@ -274,20 +274,13 @@ class tracked final : public tracked_base {
 
   void undo_writes() override {
     if (committed()) {  // the row as of the last commit is the row the database holds
-      if (!committed_is_flushed_) {
-        flushed_ = std::move(committed_);
-        committed_.reset();
-        committed_is_flushed_ = true;
-      }
+      flushed_is_committed();
       if (state() == object_state::removed) set_state(object_state::deleted);
     } else {  // inserted by the lost transaction
-      flushed_.reset();
-      committed_.reset();
-      committed_is_flushed_ = false;
+      forget_rows();
       // An object added and then removed inside the transaction stays gone.
       set_state(state() == object_state::removed ? object_state::detached
                                                  : object_state::pending);
-      reset_generated_key();
     }
   }
 
@@ -298,22 +291,30 @@ class tracked final : public tracked_base {
     }
     if (committed()) {
       object_ = *committed();
-      if (!committed_is_flushed_) {
-        flushed_ = std::move(committed_);
-        committed_.reset();
-        committed_is_flushed_ = true;
-      }
+      flushed_is_committed();
       set_state(object_state::persistent);
     } else {
-      flushed_.reset();
-      committed_.reset();
-      committed_is_flushed_ = false;
+      forget_rows();
       set_state(object_state::pending);
-      reset_generated_key();
     }
   }
 
  private:
+  /// The row as of the last commit becomes the row as flushed (the database holds it again).
+  void flushed_is_committed() {
+    if (committed_is_flushed_) return;
+    flushed_ = std::move(committed_);
+    committed_.reset();
+    committed_is_flushed_ = true;
+  }
+  /// The object has no row: nothing flushed, nothing committed, its generated key unset.
+  void forget_rows() {
+    flushed_.reset();
+    committed_.reset();
+    committed_is_flushed_ = false;
+    reset_generated_key();
+  }
+
   /// A generated key goes back to the value it had when the object was added.
   void reset_generated_key() {
     if (!table().generated_field) return;

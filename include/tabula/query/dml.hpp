@@ -844,7 +844,7 @@ class insert_into_statement
 
   /// The SQL statements an INSERT of values runs as: chunks of the value list, each of one
   /// key shape and at most as many rows as one statement carries under the database's
-  /// parameter limit. The executor runs them (core's `detail::for_each_part`), in one
+  /// parameter limit. The executor runs them (core's `detail::bulk_insert`), in one
   /// transaction when there are several; this layer only plans and builds them.
   [[nodiscard]] std::vector<detail::dml::insert_chunk> parts(std::uint32_t max_params) const
     requires(detail::dml::values_given<Values> && !detail::dml::is_select_rows<Values>)

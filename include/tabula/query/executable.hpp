@@ -32,7 +32,7 @@ struct executor;
 /// A data-changing statement declares `changes_data` and checks itself before it runs
 /// (`check_runnable()`: an UPDATE or DELETE needs `where()` or `all_rows()`, an INSERT rows);
 /// it says whether its rows can be streamed (`streamable`: an INSERT of many values may take
-/// several statements, see `parts()` in core's `detail::for_each_part`).
+/// several statements, see `parts()` and core's bulk_insert.hpp).
 template <class Self, class Source>
 class executable {
  public:
