@@ -74,8 +74,15 @@ class database {
       const std::string path = cfg.sqlite_path();
       for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
     }
-    if (sqlite3_open_v2(cfg.sqlite_path().c_str(), &db_,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+    // In memory, the database tabula's engine opens for "sqlite://:memory:": SQLite's memdb
+    // VFS (an in-memory database its pool's connections share), so that both sides measure
+    // the same storage.
+    const std::string name = cfg.where == bench::backend::memory
+                                 ? std::string("file:/bench-memory?vfs=memdb")
+                                 : cfg.sqlite_path();
+    if (sqlite3_open_v2(name.c_str(), &db_,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
+                            SQLITE_OPEN_URI,
                         nullptr) != SQLITE_OK)
       die(db_, "open");
     if (cfg.where == bench::backend::file)

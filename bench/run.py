@@ -309,41 +309,149 @@ def generated_tu(models=10, queries=50):
     return "\n".join(out) + "\n"
 
 
+def analytics_tu(queries=250, models=6):
+    """A translation unit shaped like an analytics module: `models` models chained by foreign
+    keys and `queries` typed statements in the proportions such a file has — filtered and
+    ordered selects, joins, GROUP BY/HAVING, window functions, derived tables, CTEs, upserts,
+    UPDATE/DELETE builders, dynamic filters, raw SQL and by-key calls — each compiled into its
+    own function, as a real module's functions are."""
+    out = ["#include <tabula/tabula.hpp>", "#include <cstdint>", "#include <optional>",
+           "#include <string>", "#include <tuple>", "#include <vector>", "",
+           "using tabula::col;", ""]
+    for m in range(models):
+        out.append("struct A%d {" % m)
+        out.append("  std::int64_t id = 0;")
+        out.append("  std::int32_t n = 0;")
+        out.append("  double x = 0;")
+        out.append("  std::string s;")
+        out.append("  std::optional<std::string> o;")
+        out.append("  bool b = false;")
+        if m > 0:
+            out.append("  std::int64_t parent_id = 0;")
+        out.append("};")
+    for m in range(models):
+        opts = "tabula::unique(&A%d::s)" % m
+        if m > 0:
+            opts += (", tabula::foreign_key(&A%d::parent_id, &A%d::id), tabula::index(&A%d::parent_id)"
+                     % (m, m - 1, m))
+        out.append("template <> struct tabula::schema<A%d> {\n  static constexpr auto table = "
+                   "\"a%d\";\n  static constexpr auto options = tabula::options(%s);\n};"
+                   % (m, m, opts))
+    out.append("struct per_parent { std::int64_t parent_id; std::int64_t rows; };")
+    out.append("struct chain_row { std::int64_t id; std::int32_t depth; };")
+    out.append("")
+    # Kinds and their weight in a cycle of 20 statements.
+    kinds = (["select"] * 4 + ["join"] * 3 + ["group"] * 3 + ["window"] * 2 + ["derived"] +
+             ["cte"] + ["upsert"] + ["update"] + ["delete"] + ["filter"] + ["raw"] + ["by_key"])
+    for q in range(queries):
+        m = q % models
+        c = max(m, 1)          # a model with a parent
+        p = c - 1
+        kind = kinds[q % len(kinds)]
+        out.append("std::size_t q%d(tabula::engine& db) {" % q)
+        if kind == "select":
+            out.append("  return db.query<A%d>().where(col(&A%d::n) > %d && col(&A%d::x) < %d.5)"
+                       ".order_by(tabula::desc(&A%d::x)).limit(10).all().size();"
+                       % (m, m, q, m, q, m))
+        elif kind == "join":
+            out.append("  return db.select(col(&A%d::s), col(&A%d::x)).join<A%d>(col(&A%d::parent_id) == "
+                       "col(&A%d::id)).where(col(&A%d::b) == true && col(&A%d::n) >= %d).all().size();"
+                       % (p, c, c, c, p, p, c, q))
+        elif kind == "group":
+            out.append("  return db.select(col(&A%d::n), tabula::count(), tabula::avg(&A%d::x))"
+                       ".group_by(&A%d::n).having(tabula::count() > %d).order_by(&A%d::n).all().size();"
+                       % (m, m, m, q % 7, m))
+        elif kind == "window":
+            out.append("  const auto rn = tabula::row_number().over(tabula::partition_by(col(&A%d::n)), "
+                       "tabula::order_by(tabula::desc(col(&A%d::x))));" % (m, m))
+            out.append("  return db.select(col(&A%d::id), col(&A%d::x), rn.as<\"rn\">())"
+                       ".order_by(col(&A%d::n), rn).all().size();" % (m, m, m))
+        elif kind == "derived":
+            out.append("  using counts = tabula::derived<per_parent, \"counts\">;")
+            out.append("  return db.select(col(&A%d::s), col<counts>(&per_parent::rows))"
+                       ".from(counts::as(tabula::select(col(&A%d::parent_id), tabula::count())"
+                       ".group_by(col(&A%d::parent_id)))).join<A%d>(col(&A%d::id) == "
+                       "col<counts>(&per_parent::parent_id)).all().size();" % (p, c, c, p, p))
+        elif kind == "cte":
+            out.append("  using chain = tabula::cte<chain_row, \"chain\">;")
+            out.append("  const auto walk = chain::as(tabula::select(col(&A%d::id), tabula::val(0))"
+                       ".where(col(&A%d::n) == %d));" % (m, m, q))
+            out.append("  return db.select(tabula::all_of<chain>).with(walk)"
+                       ".order_by(col<chain>(&chain_row::depth)).all().size();")
+        elif kind == "upsert":
+            out.append("  A%d v{}; v.s = \"k%d\"; v.x = %d.25;" % (m, q, q))
+            out.append("  return static_cast<std::size_t>(db.insert_into<A%d>().values(v)"
+                       ".on_conflict(&A%d::s).do_update(col(&A%d::x) = tabula::excluded(&A%d::x))"
+                       ".execute());" % (m, m, m, m))
+        elif kind == "update":
+            out.append("  return static_cast<std::size_t>(db.update<A%d>().set(col(&A%d::n) = "
+                       "col(&A%d::n) + 1).where(col(&A%d::x) > %d.0).execute());" % (m, m, m, m, q))
+        elif kind == "delete":
+            out.append("  return static_cast<std::size_t>(db.delete_from<A%d>()"
+                       ".where(col(&A%d::n) < %d && tabula::is_null(&A%d::o)).execute());"
+                       % (m, m, q, m))
+        elif kind == "filter":
+            out.append("  tabula::filter<A%d> f;" % m)
+            out.append("  if (%d %% 2 == 0) f &= col(&A%d::n) > %d;" % (q, m, q))
+            out.append("  f &= tabula::like(&A%d::s, \"k%%\");" % m)
+            out.append("  return db.query<A%d>().where(f).all().size();" % m)
+        elif kind == "raw":
+            out.append("  return db.sql<std::tuple<std::int64_t, double>>(\"SELECT id, x FROM a%d "
+                       "WHERE n > ?\", %d).all().size();" % (m, q))
+        else:
+            out.append("  return db.get<A%d>(%d).has_value() ? 1u : 0u;" % (m, q))
+        out.append("}")
+    out.append("")
+    out.append("std::size_t run_all(tabula::engine& db) {")
+    out.append("  std::size_t total = 0;")
+    for q in range(queries):
+        out.append("  total += q%d(db);" % q)
+    out.append("  return total;")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
 def compile_cost(args, tmp):
-    cxx = args.cxx
+    """Compile time and memory of a few translation units, one job each: the umbrella header
+    alone, the example, the small generated TU, and the analytics TU at 50 and 250 statements
+    (per statement figures for those), with g++ and clang++ at -O0 -g and -O2."""
     rows = []
-    sources = []
+    sources = []  # (label, path, statements or None)
     alone = os.path.join(tmp, "include_alone.cpp")
     with open(alone, "w") as f:
         f.write("#include <tabula/tabula.hpp>\nint main() { return 0; }\n")
-    sources.append(("`#include <tabula/tabula.hpp>` alone", alone))
+    sources.append(("`#include <tabula/tabula.hpp>` alone", alone, None))
     example = os.path.join(ROOT, "examples", "experiment_tracker.cpp")
     if os.path.exists(example):
-        sources.append(("`examples/experiment_tracker.cpp`", example))
+        sources.append(("`examples/experiment_tracker.cpp`", example, None))
     gen = os.path.join(tmp, "generated_10_models_50_queries.cpp")
     with open(gen, "w") as f:
         f.write(generated_tu())
-    sources.append(("generated TU: 10 models, 50 queries", gen))
-    for label, src in sources:
-        for flags in (["-O0", "-g"], ["-O3", "-DNDEBUG"]):
-            cmd = ["/usr/bin/time", "-v", cxx, "-std=c++20"] + flags + [
-                "-I", os.path.join(ROOT, "include"), "-c", src, "-o", os.path.join(tmp, "x.o")]
-            r = subprocess.run(cmd, capture_output=True, text=True)
-            wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", r.stderr)
-            rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", r.stderr)
-            user = re.search(r"User time \(seconds\): ([\d.]+)", r.stderr)
-            if r.returncode != 0 or not wall:
-                err = "\n".join(l for l in r.stderr.splitlines() if "error" in l)[:400]
-                rows.append((label, " ".join(flags), None, None, None, err or "failed"))
-                continue
-            h, m, s = wall.groups()
-            secs = (int(h) * 3600 if h else 0) + int(m) * 60 + float(s)
-            rows.append((label, " ".join(flags), secs, float(user.group(1)),
-                         int(rss.group(1)) / 1024.0, ""))
+    sources.append(("generated TU: 10 models, 50 queries", gen, None))
+    for n in (50, 250):
+        path = os.path.join(tmp, "analytics_%d.cpp" % n)
+        with open(path, "w") as f:
+            f.write(analytics_tu(n))
+        sources.append(("analytics TU: 6 models, %d statements" % n, path, n))
+    compilers = [args.cxx] + [c for c in ("clang++",) if c != args.cxx and shutil.which(c)]
+    for label, src, statements in sources:
+        for cxx in compilers:
+            for flags in (["-O0", "-g"], ["-O2"]):
+                cmd = ["/usr/bin/time", "-v", cxx, "-std=c++20"] + flags + [
+                    "-I", os.path.join(ROOT, "include"), "-c", src, "-o", os.path.join(tmp, "x.o")]
+                r = subprocess.run(cmd, capture_output=True, text=True)
+                rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", r.stderr)
+                user = re.search(r"User time \(seconds\): ([\d.]+)", r.stderr)
+                tag = "%s `%s`" % (os.path.basename(cxx), " ".join(flags))
+                if r.returncode != 0 or not user:
+                    err = "\n".join(l for l in r.stderr.splitlines() if "error" in l)[:400]
+                    rows.append((label, tag, None, None, statements, err or "failed"))
+                    continue
+                rows.append((label, tag, float(user.group(1)), int(rss.group(1)) / 1024.0,
+                             statements, ""))
     return rows, gen
 
 
-# --- report -------------------------------------------------------------------------------------
 def fmt_time(us):
     if us >= 1000:
         return "%.2f ms" % (us / 1000)
@@ -470,6 +578,10 @@ def write_report(args, runner, summary, compile_rows, machine, started, finished
     L.append("- Raw baselines: prepared statements reused, SQLITE_STATIC binds, one transaction per "
              "batch; libpq with PQprepare/PQexecPrepared and binary parameters and results. O3 raw "
              "is the best of several bulk strategies (listed under each table).")
+    L.append("- SQLite in memory: tabula's `sqlite://:memory:` is one in-memory database its pool's "
+             "connections share, through SQLite's memdb VFS; raw sqlite3 opens the same "
+             "(`file:/bench-memory?vfs=memdb`), so both measure the same storage. SOCI and "
+             "Python open a private `:memory:`.")
     L.append("")
     for backend in args.backends:
         L.append("## %s" % BACKEND_TEXT[backend])
@@ -540,20 +652,24 @@ def write_report(args, runner, summary, compile_rows, machine, started, finished
     if compile_rows:
         L.append("## Compile cost")
         L.append("")
-        L.append("`/usr/bin/time -v %s -std=c++20 FLAGS -I include -c FILE` (one translation unit, "
-                 "one job). The generated TU (written by `bench/run.py`, function `generated_tu`) "
-                 "declares 10 models of 7–8 fields with schema options and runs 50 typed queries "
-                 "(filtered/ordered/limited selects, gets, inserts, updates) against an engine."
-                 % args.cxx)
+        L.append("`/usr/bin/time -v CXX -std=c++20 FLAGS -I include -c FILE` (one translation unit, "
+                 "one job). The generated TU (`bench/run.py`, function `generated_tu`) declares 10 "
+                 "models of 7–8 fields with schema options and runs 50 typed queries "
+                 "(filtered/ordered/limited selects, gets, inserts, updates). The analytics TUs "
+                 "(function `analytics_tu`) declare 6 models chained by foreign keys and hold 50 or "
+                 "250 statements, one function each, in the proportions of an analytics module: "
+                 "per 20, 4 filtered selects, 3 joins, 3 GROUP BY/HAVING, 2 window functions, a "
+                 "derived table, a CTE, an upsert, an UPDATE, a DELETE, a dynamic filter, raw SQL "
+                 "and a get by key.")
         L.append("")
-        L.append("| translation unit | flags | wall | user CPU | peak memory |")
+        L.append("| translation unit | compiler, flags | user CPU | peak memory | per statement |")
         L.append("|---|---|---|---|---|")
-        for label, flags, wall, user, mib, err in compile_rows:
-            if wall is None:
-                L.append("| %s | `%s` | failed: %s | | |" % (label, flags, err.replace("|", "/")))
-            else:
-                L.append("| %s | `%s` | %.2f s | %.2f s | %.0f MiB |" % (label, flags, wall, user,
-                                                                       mib))
+        for label, tag, user, mib, statements, err in compile_rows:
+            if user is None:
+                L.append("| %s | %s | failed: %s | | |" % (label, tag, err.replace("|", "/")))
+                continue
+            per = ("%.3f s, %.1f MiB" % (user / statements, mib / statements)) if statements else ""
+            L.append("| %s | %s | %.2f s | %.0f MiB | %s |" % (label, tag, user, mib, per))
         L.append("")
     if runner.errors:
         L.append("## Problems in this run")

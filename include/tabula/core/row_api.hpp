@@ -123,11 +123,16 @@ class row_api {
   }
   /// Every row of a typed statement built elsewhere (e.g. with `select_from<T>()`).
   template <class Statement>
-    requires requires { typename Statement::row_type; }
   [[nodiscard]] auto all(const Statement& stmt) {
-    return self().with_connection([&](auto& c) {
-      return executor<std::remove_cvref_t<decltype(c)>>::all(c, stmt);
-    });
+    static_assert(sql_statement<Statement>,
+                  "tabula: all(x) runs a statement, and x is not one. Pass a statement built "
+                  "with tabula::select_from<T>(), tabula::select(...) or db.sql<T>(...); for "
+                  "every row of a model write all<T>().");
+    if constexpr (sql_statement<Statement>) {  // else only the message above
+      return self().with_connection([&](auto& c) {
+        return executor<std::remove_cvref_t<decltype(c)>>::all(c, stmt);
+      });
+    }
   }
 
   /// UPDATE every column of the row with `obj`'s primary key from `obj`. Returns false when

@@ -13,6 +13,7 @@
 ///   ast::statement lower() const;                // the AST, parameters numbered from 0
 ///   template <class Binder> void bind(Binder&) const;  // values, in parameter order
 
+#include <concepts>
 #include <cstdint>
 #include <type_traits>
 
@@ -23,6 +24,14 @@ namespace tabula {
 /// Runs statements on a source: one template, in core (executor.hpp), for every source.
 template <class Source>
 struct executor;
+
+/// A typed statement: the protocol above (its values are checked when it is bound). Every
+/// statement tabula builds — queries, INSERT/UPDATE/DELETE, `db.sql<T>(...)` — is one.
+template <class S>
+concept sql_statement = requires(const S& s) {
+  typename S::row_type;
+  { S::fixed_shape } -> std::convertible_to<bool>;
+};
 
 /// The terminal operations of statement type `Self` — queries and data-changing statements
 /// alike — run through `executor<Source>`. A statement whose source is `void` (built with

@@ -314,38 +314,64 @@ inline constexpr std::size_t order_at = 8;
 inline constexpr std::size_t limit_at = 9;
 inline constexpr std::size_t offset_at = 10;
 
+/// Clause `I` of a select, of type `P`: one slot of a `clause_pack`.
+template <std::size_t I, class P>
+struct clause_slot {
+  P value;
+};
+
+/// A select's clauses, one slot each, found by position. Not a std::tuple: a select is rebuilt
+/// by every builder call, and std::tuple's constrained constructors cost the compiler more to
+/// instantiate, per rebuild, than the whole of this.
+template <class Seq, class... Ps>
+struct clause_pack_impl;
+template <std::size_t... I, class... Ps>
+struct clause_pack_impl<std::index_sequence<I...>, Ps...> : clause_slot<I, Ps>... {
+  static constexpr std::size_t size = sizeof...(Ps);
+  clause_pack_impl() = default;
+  explicit clause_pack_impl(Ps... ps) : clause_slot<I, Ps>{std::move(ps)}... {}
+};
+template <class... Ps>
+using clause_pack = clause_pack_impl<std::index_sequence_for<Ps...>, Ps...>;
+
+/// Clause `I` of a pack.
+template <std::size_t I, class P>
+constexpr const P& clause(const clause_slot<I, P>& slot) noexcept {
+  return slot.value;
+}
+template <std::size_t I, class P>
+P clause_type(const clause_slot<I, P>&);  // declared only: the type of clause I
+
 template <class... Items>
 using initial_parts =
-    std::tuple<cte_list<>, distinct_flag<false>, select_list<Items...>, no_from, join_list<>,
-               no_clause, group_list<>, no_clause, order_list<false>, no_clause, no_clause>;
+    clause_pack<cte_list<>, distinct_flag<false>, select_list<Items...>, no_from, join_list<>,
+                no_clause, group_list<>, no_clause, order_list<false>, no_clause, no_clause>;
 
 template <class Spec>
 struct parts_of {
   using type = initial_parts<whole<Spec>>;  // a model: SELECT of its whole rows
 };
-template <class... Ps>
-struct parts_of<std::tuple<Ps...>> {
-  using type = std::tuple<Ps...>;
+template <class Seq, class... Ps>
+struct parts_of<clause_pack_impl<Seq, Ps...>> {
+  using type = clause_pack_impl<Seq, Ps...>;
 };
 template <class Spec>
 using parts_of_t = typename parts_of<Spec>::type;
 
-/// `t` with element `I` replaced by `v`.
-template <std::size_t I, class V, class... Ps>
-auto replace_part(const std::tuple<Ps...>& t, V v) {
-  return [&]<std::size_t... J>(std::index_sequence<J...>) {
-    return std::tuple<std::conditional_t<J == I, V, Ps>...>([&]<std::size_t K>() -> decltype(auto) {
-      if constexpr (K == I) {
-        return static_cast<V&&>(v);
-      } else {
-        return std::get<K>(t);
-      }
-    }.template operator()<J>()...);
-  }(std::index_sequence_for<Ps...>{});
+/// `t` with clause `I` replaced by `v`.
+template <std::size_t I, class V, std::size_t... J, class... Ps>
+auto replace_part(const clause_pack_impl<std::index_sequence<J...>, Ps...>& t, V v) {
+  return clause_pack<std::conditional_t<J == I, V, Ps>...>([&]<std::size_t K>() -> decltype(auto) {
+    if constexpr (K == I) {
+      return static_cast<V&&>(v);
+    } else {
+      return clause<K>(t);
+    }
+  }.template operator()<J>()...);
 }
 
 template <class Parts, std::size_t I>
-using part_t = std::tuple_element_t<I, Parts>;
+using part_t = decltype(clause_type<I>(std::declval<const Parts&>()));
 
 template <class Items, class Groups, class Orders>
 struct repeat_plan_of;
@@ -372,11 +398,11 @@ struct repeatable_items {
   template <std::size_t I>
   [[nodiscard]] const auto& item() const noexcept {
     if constexpr (I < groups_from) {
-      return printed_of(std::get<I>(std::get<items_at>(parts).items));
+      return printed_of(std::get<I>(clause<items_at>(parts).items));
     } else if constexpr (I < orders_from) {
-      return printed_of(std::get<I - groups_from>(std::get<group_at>(parts).exprs));
+      return printed_of(std::get<I - groups_from>(clause<group_at>(parts).exprs));
     } else {
-      return printed_of(std::get<I - orders_from>(std::get<order_at>(parts).terms));
+      return printed_of(std::get<I - orders_from>(clause<order_at>(parts).terms));
     }
   }
   /// Which items repeat an earlier one, found by comparing them (only items of one type).
@@ -475,7 +501,7 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
   /// True when the SQL depends only on this type, so it is compiled once per dialect.
   static constexpr bool fixed_shape = []<std::size_t... I>(std::index_sequence<I...>) {
     return detail::all_fixed_shape<part<I>...>();
-  }(std::make_index_sequence<std::tuple_size_v<parts_type>>{});
+  }(std::make_index_sequence<parts_type::size>{});
 
   /// The rules a runnable select follows, each true when it holds (see the file comment).
   struct checks {
@@ -580,7 +606,7 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
     if constexpr (std::is_same_v<part<detail::where_at>, detail::no_clause>) {
       return rebuild<detail::where_at>(detail::where_clause<Cond>{std::move(cond)});
     } else {
-      auto both = std::get<detail::where_at>(parts_).cond && std::move(cond);
+      auto both = detail::clause<detail::where_at>(parts_).cond && std::move(cond);
       return rebuild<detail::where_at>(detail::where_clause<decltype(both)>{std::move(both)});
     }
   }
@@ -588,12 +614,19 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
   /// GROUP BY expressions (or members); a second call adds to the list.
   template <class... Terms>
   [[nodiscard]] auto group_by(Terms... terms) const {
-    auto added = std::tuple_cat(std::get<detail::group_at>(parts_).exprs,
-                                std::make_tuple(detail::as_group_term(std::move(terms))...));
-    return rebuild<detail::group_at>(
-        std::apply([](auto&&... e) { return detail::group_list<std::remove_cvref_t<decltype(e)>...>{
-                       std::make_tuple(std::move(e)...)}; },
-                   std::move(added)));
+    if constexpr (part<detail::group_at>::size == 0) {  // the usual case: one call
+      using list = detail::group_list<decltype(detail::as_group_term(std::move(terms)))...>;
+      return rebuild<detail::group_at>(list{{detail::as_group_term(std::move(terms))...}});
+    } else {
+      auto added = std::tuple_cat(detail::clause<detail::group_at>(parts_).exprs,
+                                  std::make_tuple(detail::as_group_term(std::move(terms))...));
+      return rebuild<detail::group_at>(std::apply(
+          [](auto&&... e) {
+            return detail::group_list<std::remove_cvref_t<decltype(e)>...>{
+                std::make_tuple(std::move(e)...)};
+          },
+          std::move(added)));
+    }
   }
 
   /// HAVING a condition on groups; a second `having` is combined with AND.
@@ -603,7 +636,7 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
     if constexpr (std::is_same_v<part<detail::having_at>, detail::no_clause>) {
       return rebuild<detail::having_at>(detail::having_clause<Cond>{std::move(cond)});
     } else {
-      auto both = std::get<detail::having_at>(parts_).cond && std::move(cond);
+      auto both = detail::clause<detail::having_at>(parts_).cond && std::move(cond);
       return rebuild<detail::having_at>(detail::having_clause<decltype(both)>{std::move(both)});
     }
   }
@@ -612,14 +645,19 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
   /// (ascending). A second call adds terms.
   template <class... Terms>
   [[nodiscard]] auto order_by(Terms... terms) const {
-    auto added = std::tuple_cat(std::get<detail::order_at>(parts_).terms,
-                                std::make_tuple(detail::as_ordering(std::move(terms))...));
-    return rebuild<detail::order_at>(std::apply(
-        [](auto&&... o) {
-          return detail::order_list<false, std::remove_cvref_t<decltype(o)>...>{
-              std::make_tuple(std::move(o)...)};
-        },
-        std::move(added)));
+    if constexpr (std::tuple_size_v<decltype(part<detail::order_at>::terms)> == 0) {
+      using list = detail::order_list<false, decltype(detail::as_ordering(std::move(terms)))...>;
+      return rebuild<detail::order_at>(list{{detail::as_ordering(std::move(terms))...}});
+    } else {
+      auto added = std::tuple_cat(detail::clause<detail::order_at>(parts_).terms,
+                                  std::make_tuple(detail::as_ordering(std::move(terms))...));
+      return rebuild<detail::order_at>(std::apply(
+          [](auto&&... o) {
+            return detail::order_list<false, std::remove_cvref_t<decltype(o)>...>{
+                std::make_tuple(std::move(o)...)};
+          },
+          std::move(added)));
+    }
   }
 
   /// LIMIT n (bound as a parameter).
@@ -637,7 +675,7 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
   [[nodiscard]] auto with(Defs... defs) const {
     static_assert((detail::is_query_table_def<Defs>::value && ...),
                   "tabula: with() takes CTE definitions. Pass cte<Row, \"name\">::as(query).");
-    return rebuild<detail::ctes_at>(std::get<detail::ctes_at>(parts_).append(std::move(defs)...));
+    return rebuild<detail::ctes_at>(detail::clause<detail::ctes_at>(parts_).append(std::move(defs)...));
   }
 
   /// `this UNION other`: rows of either, without duplicates. Both must have the same row type.
@@ -669,7 +707,7 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
     rep.mask = repeatable{parts_}.mask();
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (lower_part<I>(s, ctx, rep), ...);
-    }(std::make_index_sequence<std::tuple_size_v<parts_type>>{});
+    }(std::make_index_sequence<parts_type::size>{});
     if constexpr (shape::from_inferred) s.from = detail::relation_table<typename shape::from>();
     return s;
   }
@@ -682,7 +720,7 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
     if constexpr (repeatable::plan::pairs > 0) detail::bind_shape(b, rep.mask);
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (bind_part<I>(b, rep), ...);
-    }(std::make_index_sequence<std::tuple_size_v<parts_type>>{});
+    }(std::make_index_sequence<parts_type::size>{});
   }
 
  private:
@@ -694,7 +732,7 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
 
   template <std::size_t I, class Repeats>
   void lower_part(ast::select& s, detail::lower_context& ctx, Repeats& rep) const {
-    const auto& p = std::get<I>(parts_);
+    const auto& p = detail::clause<I>(parts_);
     if constexpr (I == detail::items_at) p.template lower_into<0>(s, ctx, rep);
     else if constexpr (I == detail::group_at) p.template lower_into<repeatable::groups_from>(s, ctx, rep);
     else if constexpr (I == detail::order_at) p.template lower_into<repeatable::orders_from>(s, ctx, rep);
@@ -702,7 +740,7 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
   }
   template <std::size_t I, class Binder, class Repeats>
   void bind_part(Binder& b, const Repeats& rep) const {
-    const auto& p = std::get<I>(parts_);
+    const auto& p = detail::clause<I>(parts_);
     if constexpr (I == detail::items_at) p.template bind<0>(b, rep);
     else if constexpr (I == detail::group_at) p.template bind<repeatable::groups_from>(b, rep);
     else if constexpr (I == detail::order_at) p.template bind<repeatable::orders_from>(b, rep);
@@ -719,7 +757,7 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
     }
     using J = detail::join_part<Kind, Target, On>;
     return rebuild<detail::joins_at>(
-        std::get<detail::joins_at>(parts_).append(J{std::move(target), std::move(on)}));
+        detail::clause<detail::joins_at>(parts_).append(J{std::move(target), std::move(on)}));
   }
 
   template <class Cond>
