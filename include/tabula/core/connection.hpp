@@ -29,6 +29,7 @@
 #include "tabula/dialect/dialect.hpp"
 #include "tabula/driver/driver.hpp"
 #include "tabula/error.hpp"
+#include "tabula/query/detail/insert_plan.hpp"
 #include "tabula/query/select.hpp"
 #include "tabula/reflect/reflect.hpp"
 #include "tabula/schema/table.hpp"
