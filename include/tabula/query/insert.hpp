@@ -166,8 +166,7 @@ constexpr bool values_given = !std::is_same_v<Values, no_values>;
 template <class Source, class Model, class Values = detail::dml::no_values,
           class Conflict = detail::dml::no_conflict, class Returning = detail::dml::no_returning>
 class insert_into_statement
-    : public executable<
-          insert_into_statement<Source, Model, Values, Conflict, Returning>, Source>,
+    : public executable<insert_into_statement<Source, Model, Values, Conflict, Returning>, Source>,
       public detail::dml::returning_clause<
           insert_into_statement<Source, Model, Values, Conflict, Returning>, Model, Returning> {
   using base = executable<insert_into_statement, Source>;
@@ -246,10 +245,9 @@ class insert_into_statement
     using selected = typename detail::dml::row_columns<typename Select::row_type>::type;
     if constexpr (sizeof...(Ms) == 0) {
       using targets = typename detail::dml::model_columns_list<Model>::type;
-      static_assert(
-          detail::list_size<selected>::value == detail::list_size<targets>::value,
-          "tabula: from_select() without members fills every column of the model, so "
-          "the select must yield one column per field. Name the members to fill.");
+      static_assert(detail::list_size<selected>::value == detail::list_size<targets>::value,
+                    "tabula: from_select() without members fills every column of the model, so "
+                    "the select must yield one column per field. Name the members to fill.");
       static_assert(detail::dml::columns_match<selected, targets>::value,
                     "tabula: a selected column's type does not match the member it is inserted "
                     "into. Select values of each member's type, in order.");
@@ -358,8 +356,7 @@ class insert_into_statement
   /// parameter limit. The executor runs them (core's `detail::for_each_part`), in one
   /// transaction when there are several; this layer only plans and builds them.
   [[nodiscard]] std::vector<detail::dml::insert_chunk> parts(std::uint32_t max_params) const
-    requires(detail::dml::values_given<Values> && !detail::dml::is_select_rows<Values>)
-  {
+      requires(detail::dml::values_given<Values> && !detail::dml::is_select_rows<Values>) {
     std::vector<detail::dml::insert_chunk> chunks;
     const table_info& t = table_of<Model>();
     if constexpr (detail::dml::is_one_row<Values>) {

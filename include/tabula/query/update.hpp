@@ -28,11 +28,10 @@ template <class Source, class Model, class Sets = std::tuple<>,
           class Where = detail::dml::no_filter, class Returning = detail::dml::no_returning,
           bool AllRows = false>
 class update_statement
-    : public executable<update_statement<Source, Model, Sets, Where, Returning, AllRows>,
-                        Source>,
+    : public executable<update_statement<Source, Model, Sets, Where, Returning, AllRows>, Source>,
       public detail::dml::where_clause<
-          update_statement<Source, Model, Sets, Where, Returning, AllRows>, Model, Where,
-          AllRows, detail::dml::row_statement::update>,
+          update_statement<Source, Model, Sets, Where, Returning, AllRows>, Model, Where, AllRows,
+          detail::dml::row_statement::update>,
       public detail::dml::returning_clause<
           update_statement<Source, Model, Sets, Where, Returning, AllRows>, Model, Returning> {
   using base = executable<update_statement, Source>;
