@@ -66,7 +66,7 @@ template <class Model, class Part>
 constexpr bool reads_excluded =
     list_contains<excluded_row<Model>, typename models_of<Part>::type>::value;
 
-/// An assignment `col(&T::c) = value` (see expression.hpp): lowers to an `ast::assignment`
+/// An assignment `col(&T::c) = value` (see column.hpp): lowers to an `ast::assignment`
 /// and binds its values in the same order.
 template <class A>
 concept assignment_node = requires(const A& a, lower_context& ctx, counting_binder& b) {
