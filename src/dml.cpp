@@ -4,7 +4,8 @@
 
 #include <string>
 
-#include "tabula/query/dml.hpp"
+#include "tabula/query/detail/insert_plan.hpp"
+#include "tabula/query/dml_clauses.hpp"
 
 namespace tabula::detail::dml {
 

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "tabula/query/dml.hpp"
+#include "tabula/query/detail/insert_plan.hpp"
 
 namespace tabula::detail {
 namespace {

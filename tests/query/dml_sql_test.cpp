@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "support/bind_recorder.hpp"
+#include "support/dry_sql.hpp"
 
 #include <string>
 #include <tuple>
@@ -16,19 +17,10 @@ using tabula::col;
 using tabula::excluded;
 using namespace dml_test;
 
+using tabula::test::bound_values;
+using tabula::test::sql_of;
+
 namespace {
-
-struct sql_pair {
-  std::string sqlite;
-  std::string postgres;
-};
-
-sql_pair sql_of(const auto& stmt) {
-  return {tabula::sqlite_dialect().compile(stmt.lower()).text,
-          tabula::postgres_dialect().compile(stmt.lower()).text};
-}
-
-std::vector<std::string> binds_of(const auto& stmt) { return tabula::test::bound_values(stmt); }
 
 using strings = std::vector<std::string>;
 
@@ -113,16 +105,16 @@ TEST_CASE("insert one model: the generated key is left out when it is 0, sent wh
   auto q = tabula::insert_into<counter>().values(c);
   CHECK(sql_of(q).sqlite == R"(INSERT INTO "counters" ("label", "n") VALUES (?1, ?2))");
   CHECK(sql_of(q).postgres == R"(INSERT INTO "counters" ("label", "n") VALUES ($1, $2))");
-  CHECK(binds_of(q) == strings{"hits", "3"});
+  CHECK(bound_values(q) == strings{"hits", "3"});
 
   c.id = 42;  // an lvalue is read when the statement runs
   CHECK(sql_of(q).sqlite == R"(INSERT INTO "counters" ("id", "label", "n") VALUES (?1, ?2, ?3))");
   CHECK(sql_of(q).postgres == R"(INSERT INTO "counters" ("id", "label", "n") VALUES ($1, $2, $3))");
-  CHECK(binds_of(q) == strings{"42", "hits", "3"});
+  CHECK(bound_values(q) == strings{"42", "hits", "3"});
 
   // An rvalue is kept by the statement.
   auto owned = tabula::insert_into<counter>().values(counter{0, "kept", 9});
-  CHECK(binds_of(owned) == strings{"kept", "9"});
+  CHECK(bound_values(owned) == strings{"kept", "9"});
 }
 
 TEST_CASE("insert a range: one VALUES tuple per element, parameters numbered row by row") {
@@ -134,7 +126,7 @@ TEST_CASE("insert a range: one VALUES tuple per element, parameters numbered row
   CHECK(
       sql_of(q).postgres ==
       R"(INSERT INTO "metrics" ("experiment", "name", "value", "step") VALUES ($1, $2, $3, $4), ($5, $6, $7, $8))");
-  CHECK(binds_of(q) == strings{"e1", "loss", "0.5", "1", "e1", "acc", "0.75", "NULL"});
+  CHECK(bound_values(q) == strings{"e1", "loss", "0.5", "1", "e1", "acc", "0.75", "NULL"});
 
   // Rows that give the generated key and rows that do not cannot share one statement: running
   // the statement splits them; lowering it whole is refused.
@@ -209,7 +201,7 @@ TEST_CASE("upsert: do_update with excluded values, a where and returning") {
       R"(INSERT INTO "metrics" ("experiment", "name", "value", "step") VALUES ($1, $2, $3, $4) )"
       R"(ON CONFLICT ("experiment", "name") DO UPDATE SET "value" = excluded."value", "step" = excluded."step" )"
       R"(WHERE ("metrics"."value" <> excluded."value") AND ("metrics"."value" < $5) RETURNING "metrics"."id")");
-  CHECK(binds_of(q) == strings{"e1", "loss", "0.5", "1", "100."});
+  CHECK(bound_values(q) == strings{"e1", "loss", "0.5", "1", "100."});
 
   // Values in DO UPDATE come after every row's values.
   std::vector<metric> two{m, m};
@@ -222,8 +214,8 @@ TEST_CASE("upsert: do_update with excluded values, a where and returning") {
       sql_of(sum).postgres ==
       R"(INSERT INTO "metrics" ("experiment", "name", "value", "step") VALUES ($1, $2, $3, $4), ($5, $6, $7, $8) )"
       R"(ON CONFLICT ("experiment", "name") DO UPDATE SET "value" = "metrics"."value" + (excluded."value" * $9))");
-  CHECK(binds_of(sum).size() == 9);
-  CHECK(binds_of(sum).back() == "2.");
+  CHECK(bound_values(sum).size() == 9);
+  CHECK(bound_values(sum).back() == "2.");
 }
 
 TEST_CASE("insert from a select: every column, or the members named") {
@@ -237,7 +229,7 @@ TEST_CASE("insert from a select: every column, or the members named") {
   CHECK(sql_of(all_columns).postgres ==
         R"(INSERT INTO "metrics_archive" ("id", "experiment", "name", "value", "step") )" +
             select_all + R"( WHERE "metrics"."value" > $1)");
-  CHECK(binds_of(all_columns) == strings{"1."});
+  CHECK(bound_values(all_columns) == strings{"1."});
 
   // Parameters of ON CONFLICT continue after the select's.
   auto named = tabula::insert_into<archived_metric>()
@@ -254,7 +246,7 @@ TEST_CASE("insert from a select: every column, or the members named") {
       sql_of(named).postgres ==
       R"(INSERT INTO "metrics_archive" ("experiment", "name", "value") SELECT "metrics"."experiment", "metrics"."name", "metrics"."value" FROM "metrics" WHERE "metrics"."value" > $1 )"
       R"(ON CONFLICT ("id") DO UPDATE SET "value" = $2 RETURNING "metrics_archive"."id")");
-  CHECK(binds_of(named) == strings{"0.25", "0."});
+  CHECK(bound_values(named) == strings{"0.25", "0."});
 
   // SQLite reads `ON` after a select without WHERE as a join constraint: it gets WHERE true.
   auto unfiltered = tabula::insert_into<archived_metric>()
@@ -283,7 +275,7 @@ TEST_CASE("update with expressions, where and returning") {
   CHECK(
       sql_of(q).postgres ==
       R"(UPDATE "counters" SET "n" = "counters"."n" + $1, "label" = $2 WHERE "counters"."id" = $3 RETURNING "counters"."n")");
-  CHECK(binds_of(q) == strings{"1", "x", "7"});
+  CHECK(bound_values(q) == strings{"1", "x", "7"});
 
   // set() and where() add up: assignments in order, conditions with AND.
   auto more = tabula::update<counter>()
@@ -296,7 +288,7 @@ TEST_CASE("update with expressions, where and returning") {
       sql_of(more).postgres ==
       R"(UPDATE "counters" SET "n" = $1, "label" = $2 WHERE ("counters"."n" > $3) AND ("counters"."label" <> $4) )"
       R"(RETURNING "counters"."id", "counters"."label", "counters"."n")");
-  CHECK(binds_of(more) == strings{"0", "reset", "5", "keep"});
+  CHECK(bound_values(more) == strings{"0", "reset", "5", "keep"});
 }
 
 TEST_CASE("update every row only with all_rows()") {
@@ -315,7 +307,7 @@ TEST_CASE("delete with where and returning, or every row with all_rows()") {
   CHECK(
       sql_of(q).postgres ==
       R"(DELETE FROM "metrics" WHERE ("metrics"."experiment" = $1) AND ("metrics"."step" IS NULL) RETURNING "metrics"."id", "metrics"."name")");
-  CHECK(binds_of(q) == strings{"e1"});
+  CHECK(bound_values(q) == strings{"e1"});
 
   auto every = tabula::delete_from<metric>().all_rows().returning_model();
   CHECK(

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "support/bind_recorder.hpp"
+#include "support/dry_sql.hpp"
 
 #include <optional>
 #include <string>
@@ -49,20 +50,10 @@ template <class Q, class C>
 concept can_filter = requires(Q q, C c) { q.where(c); };
 static_assert(can_filter<tabula::select_statement<void, author>, author_filter>);
 
-std::string lite_sql(const auto& stmt) { return tabula::sqlite_dialect().compile(stmt.lower()).text; }
-std::string pg_sql(const auto& stmt) { return tabula::postgres_dialect().compile(stmt.lower()).text; }
-
-/// The SQL of an expression on its own (in a one-column SELECT), parameters numbered from
-/// `first`.
-std::string expr_sql(const tabula::dialect& d, const auto& e, std::uint32_t first = 0) {
-  tabula::detail::lower_context ctx;
-  ctx.next_param = first;
-  tabula::ast::select s;
-  s.columns.push_back(tabula::ast::select_item{e.lower(ctx), {}});
-  return d.compile(s).text;
-}
-
-std::vector<std::string> bound(const auto& e) { return tabula::test::bound_values(e); }
+using tabula::test::bound_values;
+using tabula::test::expression_select;
+using tabula::test::postgres_sql;
+using tabula::test::sqlite_sql;
 
 /// The fields of a search form, each optional.
 struct search_form {
@@ -100,10 +91,10 @@ TEST_CASE("an empty filter restricts nothing", "[filter]") {
   CHECK(f.empty());
   CHECK(f.values().empty());
   auto q = tabula::select_from<author>().where(f);
-  CHECK(lite_sql(q) ==
+  CHECK(sqlite_sql(q) ==
         R"(SELECT "authors"."id", "authors"."name", "authors"."email", "authors"."age" FROM "authors" WHERE 1 = 1)");
   CHECK(tabula::postgres_dialect().compile(q.lower()).param_count == 0);
-  CHECK(bound(q).empty());
+  CHECK(bound_values(q).empty());
 }
 
 TEST_CASE("a filter grows inside ifs; each combination of fields gives its own SQL", "[filter]") {
@@ -147,14 +138,14 @@ TEST_CASE("a filter grows inside ifs; each combination of fields gives its own S
     CHECK(f.empty() == (mask == 0));
     CHECK(f.values().size() == values.size());
     auto q = tabula::select_from<author>().where(f).offset(10);
-    const std::string lite = lite_sql(q);
-    const std::string pg = pg_sql(q);
+    const std::string lite = sqlite_sql(q);
+    const std::string pg = postgres_sql(q);
     CHECK(lite.substr(lite.find(" WHERE ")) ==
           " WHERE " + join(parts_lite) + " LIMIT -1 OFFSET ?" + std::to_string(n + 1));
     CHECK(pg.substr(pg.find(" WHERE ")) ==
           " WHERE " + join(parts_pg) + " OFFSET $" + std::to_string(n + 1));
     values.emplace_back("10");
-    CHECK(bound(q) == values);
+    CHECK(bound_values(q) == values);
   }
 }
 
@@ -168,9 +159,9 @@ TEST_CASE("pieces keep their values in parameter order, boxed by their SQL type"
   CHECK(std::get<std::string>(f.values()[1]) == "bob");
   CHECK(std::holds_alternative<tabula::ast::null_t>(f.values()[2]));
   CHECK(std::get<std::int64_t>(f.values()[3]) == 1000);
-  CHECK(expr_sql(tabula::sqlite_dialect(), f) ==
+  CHECK(expression_select(tabula::sqlite_dialect(), f) ==
         R"(SELECT ((("authors"."age" > ?1) AND ("authors"."name" <> ?2)) OR ("authors"."age" = ?3)) AND ("authors"."id" < ?4))");
-  CHECK(bound(f) == std::vector<std::string>{"18", "bob", "NULL", "1000"});
+  CHECK(bound_values(f) == std::vector<std::string>{"18", "bob", "NULL", "1000"});
 
   tabula::filter<all_types> g;
   g &= col(&all_types::b) == true;
@@ -189,24 +180,24 @@ TEST_CASE("a filter inside a statement is renumbered after the parameters before
   author_filter f = col(&author::name) == "a";
   f |= col(&author::email) == "b";
   // Two parameters come before the filter, two after it.
-  CHECK(expr_sql(tabula::sqlite_dialect(), f, 2) ==
+  CHECK(expression_select(tabula::sqlite_dialect(), f, 2) ==
         R"(SELECT ("authors"."name" = ?3) OR ("authors"."email" = ?4))");
-  CHECK(expr_sql(tabula::postgres_dialect(), f, 2) ==
+  CHECK(expression_select(tabula::postgres_dialect(), f, 2) ==
         R"(SELECT ("authors"."name" = $3) OR ("authors"."email" = $4))");
 
   using and_expr = tabula::binary_expr<tabula::ast::binary_op::and_, cond_on_author,
                                        author_filter, std::optional<bool>>;
   const and_expr both{{}, col(&author::name) == "first", f};
   auto q = tabula::select_from<author>().where(both).order_by(tabula::asc(&author::id)).limit(7).offset(8);
-  const std::string pg = pg_sql(q);
+  const std::string pg = postgres_sql(q);
   CHECK(pg.substr(pg.find(" WHERE ")) ==
         R"( WHERE ("authors"."name" = $1) AND (("authors"."name" = $2) OR ("authors"."email" = $3)) ORDER BY "authors"."id" LIMIT 7 OFFSET $4)");
   CHECK(tabula::postgres_dialect().compile(q.lower()).param_count == 4);
-  CHECK(bound(q) == std::vector<std::string>{"first", "a", "b", "8"});
+  CHECK(bound_values(q) == std::vector<std::string>{"first", "a", "b", "8"});
 
   // The filter itself is unchanged by being lowered: lowering again numbers the same way.
-  CHECK(pg_sql(q) == pg);
-  CHECK(expr_sql(tabula::sqlite_dialect(), f) ==
+  CHECK(postgres_sql(q) == pg);
+  CHECK(expression_select(tabula::sqlite_dialect(), f) ==
         R"(SELECT ("authors"."name" = ?1) OR ("authors"."email" = ?2))");
 }
 
@@ -218,11 +209,11 @@ TEST_CASE("in UPDATE and DELETE a filter is numbered after SET; an empty one is 
                      .set(col(&author::age) = 40, col(&author::email) = "new")
                      .where(f)
                      .returning(&author::id);
-  const std::string lite = lite_sql(u);
+  const std::string lite = sqlite_sql(u);
   CHECK(lite.substr(lite.find(" SET ")) ==
         R"( SET "age" = ?1, "email" = ?2 WHERE ("authors"."name" = ?3) OR ("authors"."email" = ?4) RETURNING "authors"."id")");
-  CHECK(bound(u) == std::vector<std::string>{"40", "new", "a", "b"});
-  const std::string pg = pg_sql(tabula::delete_from<author>().where(!f));
+  CHECK(bound_values(u) == std::vector<std::string>{"40", "new", "a", "b"});
+  const std::string pg = postgres_sql(tabula::delete_from<author>().where(!f));
   CHECK(pg.substr(pg.find(" WHERE ")) ==
         R"( WHERE NOT (("authors"."name" = $1) OR ("authors"."email" = $2)))");
 
@@ -231,7 +222,7 @@ TEST_CASE("in UPDATE and DELETE a filter is numbered after SET; an empty one is 
   CHECK_THROWS_WITH(tabula::update<author>().set(col(&author::age) = 1).where(empty).lower(),
                     Catch::Matchers::Contains("empty filter"));
   CHECK_THROWS_AS(tabula::delete_from<author>().where(empty).lower(), tabula::programming_error);
-  const std::string all = lite_sql(tabula::delete_from<author>().all_rows().where(empty));
+  const std::string all = sqlite_sql(tabula::delete_from<author>().all_rows().where(empty));
   CHECK(all.substr(all.find(" WHERE ")) == " WHERE 1 = 1");
 }
 
@@ -240,38 +231,38 @@ TEST_CASE("filters combine with &&, || and !, and an empty one is no condition",
   const author_filter b = col(&author::age) > 1 || col(&author::age) < 0;
   const author_filter empty;
 
-  CHECK(expr_sql(tabula::sqlite_dialect(), a && b) ==
+  CHECK(expression_select(tabula::sqlite_dialect(), a && b) ==
         R"(SELECT ("authors"."name" = ?1) AND (("authors"."age" > ?2) OR ("authors"."age" < ?3)))");
-  CHECK(bound(a && b) == std::vector<std::string>{"a", "1", "0"});
-  CHECK(expr_sql(tabula::sqlite_dialect(), b || a) ==
+  CHECK(bound_values(a && b) == std::vector<std::string>{"a", "1", "0"});
+  CHECK(expression_select(tabula::sqlite_dialect(), b || a) ==
         R"(SELECT ("authors"."age" > ?1) OR ("authors"."age" < ?2) OR ("authors"."name" = ?3))");
-  CHECK(bound(b || a) == std::vector<std::string>{"1", "0", "a"});
-  CHECK(expr_sql(tabula::postgres_dialect(), !b) ==
+  CHECK(bound_values(b || a) == std::vector<std::string>{"1", "0", "a"});
+  CHECK(expression_select(tabula::postgres_dialect(), !b) ==
         R"(SELECT NOT (("authors"."age" > $1) OR ("authors"."age" < $2)))");
-  CHECK(expr_sql(tabula::postgres_dialect(), !(a && b) || a) ==
+  CHECK(expression_select(tabula::postgres_dialect(), !(a && b) || a) ==
         R"(SELECT (NOT (("authors"."name" = $1) AND (("authors"."age" > $2) OR ("authors"."age" < $3)))) OR ("authors"."name" = $4))");
 
   // An empty filter is the identity of both && and ||, and stays empty under !.
-  CHECK(expr_sql(tabula::sqlite_dialect(), empty && a) == expr_sql(tabula::sqlite_dialect(), a));
-  CHECK(expr_sql(tabula::sqlite_dialect(), a || empty) == expr_sql(tabula::sqlite_dialect(), a));
+  CHECK(expression_select(tabula::sqlite_dialect(), empty && a) == expression_select(tabula::sqlite_dialect(), a));
+  CHECK(expression_select(tabula::sqlite_dialect(), a || empty) == expression_select(tabula::sqlite_dialect(), a));
   CHECK((!empty).empty());
   author_filter grown;
   grown |= col(&author::id) == 5;  // |= on an empty filter: just the piece, not TRUE OR ...
-  CHECK(expr_sql(tabula::sqlite_dialect(), grown) == R"(SELECT "authors"."id" = ?1)");
+  CHECK(expression_select(tabula::sqlite_dialect(), grown) == R"(SELECT "authors"."id" = ?1)");
 
   // A typed condition on either side makes a filter too.
-  CHECK(expr_sql(tabula::sqlite_dialect(), col(&author::id) == 9 && empty) ==
+  CHECK(expression_select(tabula::sqlite_dialect(), col(&author::id) == 9 && empty) ==
         R"(SELECT "authors"."id" = ?1)");
-  CHECK(expr_sql(tabula::sqlite_dialect(), a || col(&author::id) == 9) ==
+  CHECK(expression_select(tabula::sqlite_dialect(), a || col(&author::id) == 9) ==
         R"(SELECT ("authors"."name" = ?1) OR ("authors"."id" = ?2))");
 
   // A filter added to itself, or to another, keeps its values in step with its parameters.
   author_filter twice = a;
   const author_filter& itself = twice;
   twice &= itself;
-  CHECK(expr_sql(tabula::sqlite_dialect(), twice) ==
+  CHECK(expression_select(tabula::sqlite_dialect(), twice) ==
         R"(SELECT ("authors"."name" = ?1) AND ("authors"."name" = ?2))");
-  CHECK(bound(twice) == std::vector<std::string>{"a", "a"});
+  CHECK(bound_values(twice) == std::vector<std::string>{"a", "a"});
 }
 
 TEST_CASE("a filter over several models holds conditions on each", "[filter]") {
@@ -279,9 +270,9 @@ TEST_CASE("a filter over several models holds conditions on each", "[filter]") {
   f &= col(&author::name) == "Ada";
   f &= col(&book::pages) > 100;
   f |= tabula::filter<book>(col(&book::rating) == std::nullopt);
-  CHECK(expr_sql(tabula::sqlite_dialect(), f) ==
+  CHECK(expression_select(tabula::sqlite_dialect(), f) ==
         R"(SELECT (("authors"."name" = ?1) AND ("books"."pages" > ?2)) OR ("books"."rating" IS NULL))");
-  CHECK(bound(f) == std::vector<std::string>{"Ada", "100"});
+  CHECK(bound_values(f) == std::vector<std::string>{"Ada", "100"});
 }
 
 TEST_CASE("a piece whose lowering and binding disagree is refused", "[filter]") {

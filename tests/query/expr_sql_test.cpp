@@ -15,7 +15,7 @@
 using ex::item;
 using ex::lite;
 using ex::pg;
-using ex::values;
+using ex::bound_values;
 using tabula::col;
 namespace t = tabula;
 
@@ -223,7 +223,7 @@ TEST_CASE("arithmetic and concatenation lower to binary operators") {
   CHECK(pg(col(&item::name) + "!") == R"("expr_items"."name" || $1)");
   CHECK(pg(t::concat(col(&item::name), " ", col(&item::category))) ==
         R"("expr_items"."name" || $1 || "expr_items"."category")");
-  CHECK(values(t::concat("<", col(&item::name), ">")) == std::vector<std::string>{"<", ">"});
+  CHECK(bound_values(t::concat("<", col(&item::name), ">")) == std::vector<std::string>{"<", ">"});
 }
 
 TEST_CASE("a value PostgreSQL would give a narrower type gets an explicit CAST") {
@@ -257,7 +257,7 @@ TEST_CASE("LIKE, ILIKE and their negations, with and without ESCAPE") {
   CHECK(lite(t::not_like(col(&item::note), "x", '\'')) ==
         R"("expr_items"."note" NOT LIKE ?1 ESCAPE '''')");
   // The pattern is a parameter, never text.
-  CHECK(values(t::like(col(&item::name), "O'Brien%")) == std::vector<std::string>{"O'Brien%"});
+  CHECK(bound_values(t::like(col(&item::name), "O'Brien%")) == std::vector<std::string>{"O'Brien%"});
 }
 
 TEST_CASE("like_escape makes user text match literally") {
@@ -268,9 +268,9 @@ TEST_CASE("like_escape makes user text match literally") {
   CHECK(t::like_escape("") == "");
   auto c = t::contains(col(&item::name), "50%_off");
   CHECK(pg(c) == R"("expr_items"."name" LIKE $1 ESCAPE '\')");
-  CHECK(values(c) == std::vector<std::string>{"%50\\%\\_off%"});
-  CHECK(values(t::starts_with(col(&item::name), "a_")) == std::vector<std::string>{"a\\_%"});
-  CHECK(values(t::ends_with(col(&item::name), "%")) == std::vector<std::string>{"%\\%"});
+  CHECK(bound_values(c) == std::vector<std::string>{"%50\\%\\_off%"});
+  CHECK(bound_values(t::starts_with(col(&item::name), "a_")) == std::vector<std::string>{"a\\_%"});
+  CHECK(bound_values(t::ends_with(col(&item::name), "%")) == std::vector<std::string>{"%\\%"});
 }
 
 TEST_CASE("BETWEEN and NOT BETWEEN") {
@@ -279,7 +279,7 @@ TEST_CASE("BETWEEN and NOT BETWEEN") {
         R"("expr_items"."qty" NOT BETWEEN $1 AND $2)");
   CHECK(pg(t::between(col(&item::name), "a", col(&item::category))) ==
         R"("expr_items"."name" BETWEEN $1 AND "expr_items"."category")");
-  CHECK(values(t::between(col(&item::qty), 1, 10)) == std::vector<std::string>{"1", "10"});
+  CHECK(bound_values(t::between(col(&item::qty), 1, 10)) == std::vector<std::string>{"1", "10"});
 }
 
 TEST_CASE("IN lists of any length, from any range") {
@@ -294,13 +294,13 @@ TEST_CASE("IN lists of any length, from any range") {
   std::list<std::string> names{"a", "b'c"};
   auto from_list = t::in(col(&item::name), names);
   names.clear();  // the expression owns copies of the values
-  CHECK(values(from_list) == std::vector<std::string>{"a", "b'c"});
-  CHECK(values(t::in(col(&item::name), std::array<std::string_view, 2>{"x", "y"})) ==
+  CHECK(bound_values(from_list) == std::vector<std::string>{"a", "b'c"});
+  CHECK(bound_values(t::in(col(&item::name), std::array<std::string_view, 2>{"x", "y"})) ==
         std::vector<std::string>{"x", "y"});
   const int raw_array[] = {4, 5, 6};
-  CHECK(values(t::in(col(&item::qty), raw_array)) == std::vector<std::string>{"4", "5", "6"});
+  CHECK(bound_values(t::in(col(&item::qty), raw_array)) == std::vector<std::string>{"4", "5", "6"});
   const std::set<std::int64_t> ordered{3, 1, 2};
-  CHECK(values(t::in(col(&item::id), ordered)) == std::vector<std::string>{"1", "2", "3"});
+  CHECK(bound_values(t::in(col(&item::id), ordered)) == std::vector<std::string>{"1", "2", "3"});
 
   std::vector<std::int64_t> many(1000);
   for (std::size_t i = 0; i < many.size(); ++i) many[i] = static_cast<std::int64_t>(i);
@@ -309,7 +309,7 @@ TEST_CASE("IN lists of any length, from any range") {
   CHECK(text.find("$1000)") != std::string::npos);
   CHECK(text.find("$1001") == std::string::npos);
   CHECK(ex::param_count(big) == 1000);
-  CHECK(values(big).size() == 1000);
+  CHECK(bound_values(big).size() == 1000);
   // An item that a smallint column could not hold gets its own type.
   CHECK(pg(t::in(col(&item::small), {std::int64_t{1}})) ==
         R"("expr_items"."small" IN (CAST($1 AS BIGINT)))");
@@ -319,7 +319,7 @@ TEST_CASE("CASE, COALESCE, NULLIF and CAST") {
   auto c = t::case_when(col(&item::qty) > 10, "many").when(col(&item::qty) > 0, "some").otherwise("none");
   // Every branch is a value, so each states its type; parameters follow the text's order.
   CHECK(pg(c) == R"(CASE WHEN "expr_items"."qty" > $1 THEN CAST($2 AS TEXT) WHEN "expr_items"."qty" > $3 THEN CAST($4 AS TEXT) ELSE CAST($5 AS TEXT) END)");
-  CHECK(values(c) == std::vector<std::string>{"10", "many", "0", "some", "none"});
+  CHECK(bound_values(c) == std::vector<std::string>{"10", "many", "0", "some", "none"});
   // A column branch types the values beside it.
   auto d = t::case_when(col(&item::qty) > 1, col(&item::price)).otherwise(0);
   CHECK(lite(d) == R"(CASE WHEN "expr_items"."qty" > ?1 THEN "expr_items"."price" ELSE ?2 END)");
@@ -345,7 +345,7 @@ TEST_CASE("scalar functions use the portable names each dialect spells") {
   CHECK(pg(t::abs(col(&item::qty))) == R"(abs("expr_items"."qty"))");
   CHECK(lite(t::round(col(&item::price))) == R"(round("expr_items"."price", ?1))");
   CHECK(pg(t::round(col(&item::price))) == R"(round(CAST("expr_items"."price" AS numeric), $1))");
-  CHECK(values(t::round(col(&item::price))) == std::vector<std::string>{"0"});
+  CHECK(bound_values(t::round(col(&item::price))) == std::vector<std::string>{"0"});
   CHECK(pg(t::round(col(&item::price), 2)) == R"(round(CAST("expr_items"."price" AS numeric), $1))");
   CHECK(pg(t::trim(col(&item::name))) == R"(trim("expr_items"."name"))");
   CHECK(pg(t::ltrim(col(&item::name))) == R"(ltrim("expr_items"."name"))");
@@ -397,7 +397,7 @@ TEST_CASE("window functions and frames") {
         R"(lag("expr_items"."qty") OVER (ORDER BY "expr_items"."id"))");
   auto lead = t::lead(col(&item::qty), 2, -1).over(t::order_by(t::desc(&item::id).nulls_last()));
   CHECK(pg(lead) == R"(lead("expr_items"."qty", $1, $2) OVER (ORDER BY "expr_items"."id" DESC NULLS LAST))");
-  CHECK(values(lead) == std::vector<std::string>{"2", "-1"});
+  CHECK(bound_values(lead) == std::vector<std::string>{"2", "-1"});
   CHECK(pg(t::first_value(col(&item::name)).over(t::partition_by(&item::category))) ==
         R"(first_value("expr_items"."name") OVER (PARTITION BY "expr_items"."category"))");
   CHECK(pg(t::last_value(col(&item::name)).over()) == R"(last_value("expr_items"."name") OVER ())");
@@ -412,13 +412,13 @@ TEST_CASE("window functions and frames") {
   auto mixed = t::lag(col(&item::qty), 1).over(t::partition_by(col(&item::qty) % 2),
                                                t::order_by(col(&item::qty) * 3));
   CHECK(pg(mixed) == R"(lag("expr_items"."qty", $1) OVER (PARTITION BY "expr_items"."qty" % $2 ORDER BY "expr_items"."qty" * $3))");
-  CHECK(values(mixed) == std::vector<std::string>{"1", "2", "3"});
+  CHECK(bound_values(mixed) == std::vector<std::string>{"1", "2", "3"});
 }
 
 TEST_CASE("raw fragments: typed, with arguments as parameters or bracketed expressions") {
   auto r = t::raw<bool>("? % ? = 0", col(&item::qty), 3);
   CHECK(pg(r) == R"("expr_items"."qty" % $1 = 0)");
-  CHECK(values(r) == std::vector<std::string>{"3"});
+  CHECK(bound_values(r) == std::vector<std::string>{"3"});
   CHECK(lite(t::raw<double>("power(?, 2)", col(&item::qty) + 1)) ==
         R"(power(("expr_items"."qty" + ?1), 2))");
   CHECK(pg(t::raw<std::int64_t, "instr(?, ?)">(col(&item::name), "x")) ==
@@ -437,7 +437,7 @@ TEST_CASE("raw fragments: typed, with arguments as parameters or bracketed expre
   CHECK(pg(t::raw<std::string, "? || '?\?' || ?">(col(&item::name), "x")) == R"("expr_items"."name" || '??' || $1)");
   CHECK(pg(t::raw<std::string>("E'\\' ?' || ?", 1)) == R"(E'\' ?' || $1)");
   CHECK(pg(t::raw<std::string>("$q$ ? $q$ || ?", 1)) == R"($q$ ? $q$ || $1)");
-  CHECK(values(t::raw<std::string>("?", "'); DROP TABLE x; --")) ==
+  CHECK(bound_values(t::raw<std::string>("?", "'); DROP TABLE x; --")) ==
         std::vector<std::string>{"'); DROP TABLE x; --"});
   // A fragment whose `?` do not match its arguments is refused when compiled.
   CHECK_THROWS_AS(pg(t::raw<int>("? + ?", 1)), tabula::programming_error);
@@ -463,7 +463,7 @@ TEST_CASE("assignments for UPDATE ... SET") {
   CHECK(lowered.column == "qty");
   CHECK(a.column_name() == "qty");
   CHECK(ctx.next_param == 1);
-  CHECK(values(a) == std::vector<std::string>{"1"});
+  CHECK(bound_values(a) == std::vector<std::string>{"1"});
 
   tabula::ast::update u;
   u.table = tabula::ast::table_ref{"expr_items", ""};
@@ -474,7 +474,7 @@ TEST_CASE("assignments for UPDATE ... SET") {
   u.set.push_back((col(&item::small) = 100000).lower(uctx));
   CHECK(tabula::postgres_dialect().compile(u).text ==
         R"(UPDATE "expr_items" SET "name" = $1, "opt_qty" = $2, "qty" = "expr_items"."qty" * $3, "small" = CAST($4 AS INTEGER))");
-  CHECK(values(col(&item::opt_qty) = std::nullopt) == std::vector<std::string>{"NULL"});
+  CHECK(bound_values(col(&item::opt_qty) = std::nullopt) == std::vector<std::string>{"NULL"});
 
   // A named column object is still copied by assignment.
   auto c = col(&item::qty);
@@ -494,7 +494,7 @@ TEST_CASE("conditions built from these constructs work in a where clause") {
   const std::string text = tabula::postgres_dialect().compile(q.lower()).text;
   CHECK(text.find(R"(WHERE ("expr_items"."name" LIKE $1) AND ("expr_items"."qty" BETWEEN $2 AND $3) AND ("expr_items"."category" IN ($4, $5)) AND ((coalesce("expr_items"."opt_qty", $6) + "expr_items"."qty") > $7))") !=
         std::string::npos);
-  CHECK(ex::values(q) == std::vector<std::string>{"a%", "1", "9", "x", "y", "0", "3"});
+  CHECK(ex::bound_values(q) == std::vector<std::string>{"a%", "1", "9", "x", "y", "0", "3"});
 }
 
 TEST_CASE("the shape key tells apart what the SQL text depends on, and ignores values") {

@@ -5,6 +5,7 @@
 #include <tabula/tabula.hpp>
 
 #include "support/bind_recorder.hpp"
+#include "support/dry_sql.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -35,23 +36,14 @@ struct canary {
   std::string word{};
 };
 
-/// An expression alone, as the dialect prints it in a select list.
-template <class E>
-std::string sql(const tabula::dialect& d, const E& e) {
-  tabula::detail::lower_context ctx;
-  tabula::ast::select s;
-  s.columns.push_back(tabula::ast::select_item{e.lower(ctx), ""});
-  std::string text = d.compile(s).text;
-  const std::string prefix = "SELECT ";
-  return text.substr(prefix.size());
-}
+/// An expression alone, as SQLite / PostgreSQL print it in a select list.
 template <class E>
 std::string lite(const E& e) {
-  return sql(tabula::sqlite_dialect(), e);
+  return tabula::test::expression_sql(tabula::sqlite_dialect(), e);
 }
 template <class E>
 std::string pg(const E& e) {
-  return sql(tabula::postgres_dialect(), e);
+  return tabula::test::expression_sql(tabula::postgres_dialect(), e);
 }
 
 /// How many parameter slots an expression lowers to.
@@ -62,11 +54,7 @@ std::uint32_t param_count(const E& e) {
   return ctx.next_param;
 }
 
-/// The values an expression binds, in order.
-template <class E>
-std::vector<std::string> values(const E& e) {
-  return tabula::test::bound_values(e);
-}
+using tabula::test::bound_values;
 
 }  // namespace ex
 

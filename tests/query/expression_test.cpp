@@ -3,8 +3,11 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <vector>
 
 #include "core/models.hpp"
+#include "support/bind_recorder.hpp"
+#include "support/dry_sql.hpp"
 
 using tabula::col;
 using namespace fx;
@@ -52,9 +55,7 @@ template <class Q, class C>
 concept can_filter = requires(Q q, C c) { q.where(c); };
 static_assert(can_filter<tabula::select_statement<void, author>, cond>);
 
-std::string sql_of(const tabula::dialect& d, const auto& stmt) {
-  return d.compile(stmt.lower()).text;
-}
+using tabula::test::sql_text;
 
 }  // namespace
 
@@ -64,8 +65,8 @@ TEST_CASE("a where clause lowers to parameters in order, on both dialects") {
                .order_by(tabula::desc(&author::age))
                .limit(5)
                .offset(6);
-  const auto lite = sql_of(tabula::sqlite_dialect(), q);
-  const auto pg = sql_of(tabula::postgres_dialect(), q);
+  const auto lite = sql_text(tabula::sqlite_dialect(), q);
+  const auto pg = sql_text(tabula::postgres_dialect(), q);
   INFO(lite);
   INFO(pg);
   // Values are parameters numbered in the order they appear; none is in the text.
@@ -82,30 +83,11 @@ TEST_CASE("a where clause lowers to parameters in order, on both dialects") {
   CHECK(tabula::sqlite_dialect().compile(q.lower()).param_count == 3);
 }
 
-namespace {
-/// A binder that writes down what it is given.
-struct recorder {
-  std::vector<std::string> seen;
-  template <class V>
-  void operator()(const V& v) {
-    if constexpr (std::is_convertible_v<const V&, std::string_view>) {
-      seen.emplace_back(std::string_view(v));
-    } else if constexpr (std::is_arithmetic_v<V>) {
-      seen.push_back(std::to_string(v));
-    } else {
-      seen.emplace_back("?");
-    }
-  }
-};
-}  // namespace
-
 TEST_CASE("the binder receives values in the order the lowering numbered them") {
   auto q = tabula::select_from<author>()
                .where(col(&author::name) == "a" || col(&author::age) > 7)
                .where(col(&author::email) != std::string("e"))
                .limit(3)
                .offset(4);
-  recorder r;
-  q.bind(r);
-  CHECK(r.seen == std::vector<std::string>{"a", "7", "e", "4"});  // LIMIT 3 is SQL text
+  CHECK(tabula::test::bound_values(q) == std::vector<std::string>{"a", "7", "e", "4"});  // LIMIT 3 is SQL text
 }

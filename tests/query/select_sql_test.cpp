@@ -9,9 +9,14 @@
 #include <vector>
 
 #include "query/select_models.hpp"
+#include "support/bind_recorder.hpp"
+#include "support/dry_sql.hpp"
 
 using tabula::col;
 using namespace sel;
+using tabula::test::bound_values;
+using tabula::test::postgres_sql;
+using tabula::test::sqlite_sql;
 namespace t = tabula;
 
 namespace {
@@ -38,50 +43,23 @@ struct per_model {
 };
 using counts = t::derived<per_model, "counts">;
 
-template <class S>
-std::string lite(const S& s) {
-  return t::sqlite_dialect().compile(s.lower()).text;
-}
-template <class S>
-std::string pg(const S& s) {
-  return t::postgres_dialect().compile(s.lower()).text;
-}
-
-/// A binder that writes down what it is given, as text.
-struct recorder {
-  std::vector<std::string> seen;
-  template <class V>
-  void operator()(const V& v) {
-    if constexpr (std::is_convertible_v<const V&, std::string_view>) {
-      seen.emplace_back(std::string_view(v));
-    } else {
-      seen.push_back(std::to_string(v));
-    }
-  }
-};
-template <class S>
-std::vector<std::string> bound(const S& s) {
-  recorder r;
-  s.bind(r);
-  return r.seen;
-}
 
 }  // namespace
 
 TEST_CASE("select list: expressions, labels, DISTINCT, FROM inferred or given") {
   const auto projection =
       t::select(col(&ml_model::name), col(&ml_model::accuracy).as<"acc">()).distinct();
-  CHECK(lite(projection) == R"(SELECT DISTINCT "models"."name", "models"."accuracy" AS "acc" FROM "models")");
-  CHECK(pg(projection) == R"(SELECT DISTINCT "models"."name", "models"."accuracy" AS "acc" FROM "models")");
+  CHECK(sqlite_sql(projection) == R"(SELECT DISTINCT "models"."name", "models"."accuracy" AS "acc" FROM "models")");
+  CHECK(postgres_sql(projection) == R"(SELECT DISTINCT "models"."name", "models"."accuracy" AS "acc" FROM "models")");
 
   const auto from = t::select(t::count()).from<ml_model>();
-  CHECK(lite(from) == R"(SELECT count(*) FROM "models")");
-  CHECK(pg(from) == R"(SELECT count(*) FROM "models")");
+  CHECK(sqlite_sql(from) == R"(SELECT count(*) FROM "models")");
+  CHECK(postgres_sql(from) == R"(SELECT count(*) FROM "models")");
 
   // A bare value in a select list carries its type: PostgreSQL cannot infer it there.
   const auto param = t::select(t::val(std::string("x")), t::val(1.5), col(&ml_model::id));
-  CHECK(lite(param) == R"(SELECT CAST(?1 AS TEXT), CAST(?2 AS REAL), "models"."id" FROM "models")");
-  CHECK(pg(param) == R"(SELECT CAST($1 AS TEXT), CAST($2 AS DOUBLE PRECISION), "models"."id" FROM "models")");
+  CHECK(sqlite_sql(param) == R"(SELECT CAST(?1 AS TEXT), CAST(?2 AS REAL), "models"."id" FROM "models")");
+  CHECK(postgres_sql(param) == R"(SELECT CAST($1 AS TEXT), CAST($2 AS DOUBLE PRECISION), "models"."id" FROM "models")");
 }
 
 TEST_CASE("group_by, having, and order_by with directions and NULL placement") {
@@ -89,85 +67,85 @@ TEST_CASE("group_by, having, and order_by with directions and NULL placement") {
                          .group_by(col(&ml_model::framework))
                          .having(t::count() > 1)
                          .order_by(t::desc(t::count()));
-  CHECK(lite(group) == R"(SELECT "models"."framework", count(*), avg("models"."accuracy") FROM "models" GROUP BY "models"."framework" HAVING count(*) > ?1 ORDER BY count(*) DESC)");
-  CHECK(pg(group) == R"(SELECT "models"."framework", count(*), avg("models"."accuracy") FROM "models" GROUP BY "models"."framework" HAVING count(*) > $1 ORDER BY count(*) DESC)");
+  CHECK(sqlite_sql(group) == R"(SELECT "models"."framework", count(*), avg("models"."accuracy") FROM "models" GROUP BY "models"."framework" HAVING count(*) > ?1 ORDER BY count(*) DESC)");
+  CHECK(postgres_sql(group) == R"(SELECT "models"."framework", count(*), avg("models"."accuracy") FROM "models" GROUP BY "models"."framework" HAVING count(*) > $1 ORDER BY count(*) DESC)");
 
   const auto order = t::select_from<ml_model>()
                          .order_by(t::asc(&ml_model::accuracy).nulls_first(),
                                    t::desc(col(&ml_model::name)).nulls_last(), &ml_model::id)
                          .limit(10)
                          .offset(20);
-  CHECK(lite(order) == R"(SELECT "models"."id", "models"."name", "models"."framework", "models"."accuracy", "models"."parent_id" FROM "models" ORDER BY "models"."accuracy" NULLS FIRST, "models"."name" DESC NULLS LAST, "models"."id" LIMIT 10 OFFSET ?1)");
-  CHECK(pg(order) == R"(SELECT "models"."id", "models"."name", "models"."framework", "models"."accuracy", "models"."parent_id" FROM "models" ORDER BY "models"."accuracy" NULLS FIRST, "models"."name" DESC NULLS LAST, "models"."id" LIMIT 10 OFFSET $1)");
-  CHECK(bound(order) == std::vector<std::string>{"20"});  // LIMIT is SQL text: its shape
+  CHECK(sqlite_sql(order) == R"(SELECT "models"."id", "models"."name", "models"."framework", "models"."accuracy", "models"."parent_id" FROM "models" ORDER BY "models"."accuracy" NULLS FIRST, "models"."name" DESC NULLS LAST, "models"."id" LIMIT 10 OFFSET ?1)");
+  CHECK(postgres_sql(order) == R"(SELECT "models"."id", "models"."name", "models"."framework", "models"."accuracy", "models"."parent_id" FROM "models" ORDER BY "models"."accuracy" NULLS FIRST, "models"."name" DESC NULLS LAST, "models"."id" LIMIT 10 OFFSET $1)");
+  CHECK(bound_values(order) == std::vector<std::string>{"20"});  // LIMIT is SQL text: its shape
 
   const auto offset = t::select_from<ml_model>().offset(5);
-  CHECK(lite(offset) == R"(SELECT "models"."id", "models"."name", "models"."framework", "models"."accuracy", "models"."parent_id" FROM "models" LIMIT -1 OFFSET ?1)");
-  CHECK(pg(offset) == R"(SELECT "models"."id", "models"."name", "models"."framework", "models"."accuracy", "models"."parent_id" FROM "models" OFFSET $1)");
+  CHECK(sqlite_sql(offset) == R"(SELECT "models"."id", "models"."name", "models"."framework", "models"."accuracy", "models"."parent_id" FROM "models" LIMIT -1 OFFSET ?1)");
+  CHECK(postgres_sql(offset) == R"(SELECT "models"."id", "models"."name", "models"."framework", "models"."accuracy", "models"."parent_id" FROM "models" OFFSET $1)");
 }
 
 TEST_CASE("joins of each kind, and a self-join through an alias") {
   const auto inner = t::select<ml_model, experiment>().join<experiment>(
       col(&experiment::model_id) == col(&ml_model::id));
-  CHECK(lite(inner) == R"(SELECT "models"."id", "models"."name", "models"."framework", "models"."accuracy", "models"."parent_id", "experiments"."id", "experiments"."model_id", "experiments"."dataset" FROM "models" INNER JOIN "experiments" ON "experiments"."model_id" = "models"."id")");
-  CHECK(pg(inner) == R"(SELECT "models"."id", "models"."name", "models"."framework", "models"."accuracy", "models"."parent_id", "experiments"."id", "experiments"."model_id", "experiments"."dataset" FROM "models" INNER JOIN "experiments" ON "experiments"."model_id" = "models"."id")");
+  CHECK(sqlite_sql(inner) == R"(SELECT "models"."id", "models"."name", "models"."framework", "models"."accuracy", "models"."parent_id", "experiments"."id", "experiments"."model_id", "experiments"."dataset" FROM "models" INNER JOIN "experiments" ON "experiments"."model_id" = "models"."id")");
+  CHECK(postgres_sql(inner) == R"(SELECT "models"."id", "models"."name", "models"."framework", "models"."accuracy", "models"."parent_id", "experiments"."id", "experiments"."model_id", "experiments"."dataset" FROM "models" INNER JOIN "experiments" ON "experiments"."model_id" = "models"."id")");
 
   const auto on = col(&experiment::model_id) == col(&ml_model::id);
   const auto left =
       t::select(col(&ml_model::name), col(&experiment::dataset)).left_join<experiment>(on);
-  CHECK(lite(left) == R"(SELECT "models"."name", "experiments"."dataset" FROM "models" LEFT OUTER JOIN "experiments" ON "experiments"."model_id" = "models"."id")");
-  CHECK(pg(left) == R"(SELECT "models"."name", "experiments"."dataset" FROM "models" LEFT OUTER JOIN "experiments" ON "experiments"."model_id" = "models"."id")");
+  CHECK(sqlite_sql(left) == R"(SELECT "models"."name", "experiments"."dataset" FROM "models" LEFT OUTER JOIN "experiments" ON "experiments"."model_id" = "models"."id")");
+  CHECK(postgres_sql(left) == R"(SELECT "models"."name", "experiments"."dataset" FROM "models" LEFT OUTER JOIN "experiments" ON "experiments"."model_id" = "models"."id")");
 
   const auto right = t::select(col(&ml_model::name), col(&experiment::dataset))
                          .from<ml_model>()
                          .right_join<experiment>(on);
-  CHECK(lite(right) == R"(SELECT "models"."name", "experiments"."dataset" FROM "models" RIGHT OUTER JOIN "experiments" ON "experiments"."model_id" = "models"."id")");
-  CHECK(pg(right) == R"(SELECT "models"."name", "experiments"."dataset" FROM "models" RIGHT OUTER JOIN "experiments" ON "experiments"."model_id" = "models"."id")");
+  CHECK(sqlite_sql(right) == R"(SELECT "models"."name", "experiments"."dataset" FROM "models" RIGHT OUTER JOIN "experiments" ON "experiments"."model_id" = "models"."id")");
+  CHECK(postgres_sql(right) == R"(SELECT "models"."name", "experiments"."dataset" FROM "models" RIGHT OUTER JOIN "experiments" ON "experiments"."model_id" = "models"."id")");
 
   const auto full = t::select(col(&ml_model::name), col(&experiment::dataset))
                         .from<ml_model>()
                         .full_join<experiment>(on);
-  CHECK(lite(full) == R"(SELECT "models"."name", "experiments"."dataset" FROM "models" FULL OUTER JOIN "experiments" ON "experiments"."model_id" = "models"."id")");
-  CHECK(pg(full) == R"(SELECT "models"."name", "experiments"."dataset" FROM "models" FULL OUTER JOIN "experiments" ON "experiments"."model_id" = "models"."id")");
+  CHECK(sqlite_sql(full) == R"(SELECT "models"."name", "experiments"."dataset" FROM "models" FULL OUTER JOIN "experiments" ON "experiments"."model_id" = "models"."id")");
+  CHECK(postgres_sql(full) == R"(SELECT "models"."name", "experiments"."dataset" FROM "models" FULL OUTER JOIN "experiments" ON "experiments"."model_id" = "models"."id")");
 
   const auto cross =
       t::select(col(&ml_model::name), col(&experiment::dataset)).from<ml_model>().cross_join<experiment>();
-  CHECK(lite(cross) == R"(SELECT "models"."name", "experiments"."dataset" FROM "models" CROSS JOIN "experiments")");
-  CHECK(pg(cross) == R"(SELECT "models"."name", "experiments"."dataset" FROM "models" CROSS JOIN "experiments")");
+  CHECK(sqlite_sql(cross) == R"(SELECT "models"."name", "experiments"."dataset" FROM "models" CROSS JOIN "experiments")");
+  CHECK(postgres_sql(cross) == R"(SELECT "models"."name", "experiments"."dataset" FROM "models" CROSS JOIN "experiments")");
 
   const auto self = t::select(col(&employee::name), col<manager>(&employee::name))
                         .left_join<manager>(col<manager>(&employee::id) == col(&employee::manager_id));
-  CHECK(lite(self) == R"(SELECT "employees"."name", "manager"."name" FROM "employees" LEFT OUTER JOIN "employees" AS "manager" ON "manager"."id" = "employees"."manager_id")");
-  CHECK(pg(self) == R"(SELECT "employees"."name", "manager"."name" FROM "employees" LEFT OUTER JOIN "employees" AS "manager" ON "manager"."id" = "employees"."manager_id")");
+  CHECK(sqlite_sql(self) == R"(SELECT "employees"."name", "manager"."name" FROM "employees" LEFT OUTER JOIN "employees" AS "manager" ON "manager"."id" = "employees"."manager_id")");
+  CHECK(postgres_sql(self) == R"(SELECT "employees"."name", "manager"."name" FROM "employees" LEFT OUTER JOIN "employees" AS "manager" ON "manager"."id" = "employees"."manager_id")");
 }
 
 TEST_CASE("subqueries in WHERE: IN, NOT IN, EXISTS, NOT EXISTS, scalar comparisons") {
   const auto in = t::select_from<ml_model>().where(t::in(
       col(&ml_model::id),
       t::select(col(&experiment::model_id)).where(col(&experiment::dataset) == "imagenet")));
-  CHECK(lite(in) == R"(SELECT "models"."id", "models"."name", "models"."framework", "models"."accuracy", "models"."parent_id" FROM "models" WHERE "models"."id" IN (SELECT "experiments"."model_id" FROM "experiments" WHERE "experiments"."dataset" = ?1))");
-  CHECK(pg(in) == R"(SELECT "models"."id", "models"."name", "models"."framework", "models"."accuracy", "models"."parent_id" FROM "models" WHERE "models"."id" IN (SELECT "experiments"."model_id" FROM "experiments" WHERE "experiments"."dataset" = $1))");
+  CHECK(sqlite_sql(in) == R"(SELECT "models"."id", "models"."name", "models"."framework", "models"."accuracy", "models"."parent_id" FROM "models" WHERE "models"."id" IN (SELECT "experiments"."model_id" FROM "experiments" WHERE "experiments"."dataset" = ?1))");
+  CHECK(postgres_sql(in) == R"(SELECT "models"."id", "models"."name", "models"."framework", "models"."accuracy", "models"."parent_id" FROM "models" WHERE "models"."id" IN (SELECT "experiments"."model_id" FROM "experiments" WHERE "experiments"."dataset" = $1))");
 
   const auto not_in = t::select(col(&ml_model::id))
                           .where(t::not_in(col(&ml_model::id), t::select(col(&experiment::model_id))));
-  CHECK(lite(not_in) == R"(SELECT "models"."id" FROM "models" WHERE "models"."id" NOT IN (SELECT "experiments"."model_id" FROM "experiments"))");
-  CHECK(pg(not_in) == R"(SELECT "models"."id" FROM "models" WHERE "models"."id" NOT IN (SELECT "experiments"."model_id" FROM "experiments"))");
+  CHECK(sqlite_sql(not_in) == R"(SELECT "models"."id" FROM "models" WHERE "models"."id" NOT IN (SELECT "experiments"."model_id" FROM "experiments"))");
+  CHECK(postgres_sql(not_in) == R"(SELECT "models"."id" FROM "models" WHERE "models"."id" NOT IN (SELECT "experiments"."model_id" FROM "experiments"))");
 
   // Correlated: the subquery reads the enclosing select's model.
   const auto runs_of_model =
       t::select(col(&experiment::id)).where(col(&experiment::model_id) == col(&ml_model::id));
   const auto exists = t::select(col(&ml_model::name)).where(t::exists(runs_of_model));
-  CHECK(lite(exists) == R"(SELECT "models"."name" FROM "models" WHERE EXISTS (SELECT "experiments"."id" FROM "experiments" WHERE "experiments"."model_id" = "models"."id"))");
-  CHECK(pg(exists) == R"(SELECT "models"."name" FROM "models" WHERE EXISTS (SELECT "experiments"."id" FROM "experiments" WHERE "experiments"."model_id" = "models"."id"))");
+  CHECK(sqlite_sql(exists) == R"(SELECT "models"."name" FROM "models" WHERE EXISTS (SELECT "experiments"."id" FROM "experiments" WHERE "experiments"."model_id" = "models"."id"))");
+  CHECK(postgres_sql(exists) == R"(SELECT "models"."name" FROM "models" WHERE EXISTS (SELECT "experiments"."id" FROM "experiments" WHERE "experiments"."model_id" = "models"."id"))");
   const auto not_exists = t::select(col(&ml_model::name)).where(t::not_exists(runs_of_model));
-  CHECK(lite(not_exists) == R"(SELECT "models"."name" FROM "models" WHERE NOT EXISTS (SELECT "experiments"."id" FROM "experiments" WHERE "experiments"."model_id" = "models"."id"))");
-  CHECK(pg(not_exists) == R"(SELECT "models"."name" FROM "models" WHERE NOT EXISTS (SELECT "experiments"."id" FROM "experiments" WHERE "experiments"."model_id" = "models"."id"))");
+  CHECK(sqlite_sql(not_exists) == R"(SELECT "models"."name" FROM "models" WHERE NOT EXISTS (SELECT "experiments"."id" FROM "experiments" WHERE "experiments"."model_id" = "models"."id"))");
+  CHECK(postgres_sql(not_exists) == R"(SELECT "models"."name" FROM "models" WHERE NOT EXISTS (SELECT "experiments"."id" FROM "experiments" WHERE "experiments"."model_id" = "models"."id"))");
 
   const auto scalar = t::select(col(&ml_model::name))
                           .where(col(&ml_model::accuracy) >
                                  t::subquery(t::select(t::avg(col(&ml_model::accuracy)))));
-  CHECK(lite(scalar) == R"(SELECT "models"."name" FROM "models" WHERE "models"."accuracy" > (SELECT avg("models"."accuracy") FROM "models"))");
-  CHECK(pg(scalar) == R"(SELECT "models"."name" FROM "models" WHERE "models"."accuracy" > (SELECT avg("models"."accuracy") FROM "models"))");
+  CHECK(sqlite_sql(scalar) == R"(SELECT "models"."name" FROM "models" WHERE "models"."accuracy" > (SELECT avg("models"."accuracy") FROM "models"))");
+  CHECK(postgres_sql(scalar) == R"(SELECT "models"."name" FROM "models" WHERE "models"."accuracy" > (SELECT avg("models"."accuracy") FROM "models"))");
 }
 
 TEST_CASE("subqueries in the select list and in FROM") {
@@ -177,15 +155,15 @@ TEST_CASE("subqueries in the select list and in FROM") {
                                 .from<experiment>()
                                 .where(col(&experiment::model_id) == col(&ml_model::id)))
                     .as<"experiments">());
-  CHECK(lite(scalar_list) == R"(SELECT "models"."name", (SELECT count(*) FROM "experiments" WHERE "experiments"."model_id" = "models"."id") AS "experiments" FROM "models")");
-  CHECK(pg(scalar_list) == R"(SELECT "models"."name", (SELECT count(*) FROM "experiments" WHERE "experiments"."model_id" = "models"."id") AS "experiments" FROM "models")");
+  CHECK(sqlite_sql(scalar_list) == R"(SELECT "models"."name", (SELECT count(*) FROM "experiments" WHERE "experiments"."model_id" = "models"."id") AS "experiments" FROM "models")");
+  CHECK(postgres_sql(scalar_list) == R"(SELECT "models"."name", (SELECT count(*) FROM "experiments" WHERE "experiments"."model_id" = "models"."id") AS "experiments" FROM "models")");
 
   const auto derived =
       t::select(col(&ml_model::name), col<counts>(&per_model::runs))
           .from(counts::as(t::select(col(&run::model_id), t::count()).group_by(col(&run::model_id))))
           .join<ml_model>(col(&ml_model::id) == col<counts>(&per_model::model_id));
-  CHECK(lite(derived) == R"(SELECT "models"."name", "counts"."runs" FROM (SELECT "runs"."model_id", count(*) AS "runs" FROM "runs" GROUP BY "runs"."model_id") AS "counts" INNER JOIN "models" ON "models"."id" = "counts"."model_id")");
-  CHECK(pg(derived) == R"(SELECT "models"."name", "counts"."runs" FROM (SELECT "runs"."model_id", count(*) AS "runs" FROM "runs" GROUP BY "runs"."model_id") AS "counts" INNER JOIN "models" ON "models"."id" = "counts"."model_id")");
+  CHECK(sqlite_sql(derived) == R"(SELECT "models"."name", "counts"."runs" FROM (SELECT "runs"."model_id", count(*) AS "runs" FROM "runs" GROUP BY "runs"."model_id") AS "counts" INNER JOIN "models" ON "models"."id" = "counts"."model_id")");
+  CHECK(postgres_sql(derived) == R"(SELECT "models"."name", "counts"."runs" FROM (SELECT "runs"."model_id", count(*) AS "runs" FROM "runs" GROUP BY "runs"."model_id") AS "counts" INNER JOIN "models" ON "models"."id" = "counts"."model_id")");
 }
 
 TEST_CASE("a recursive CTE walks a lineage") {
@@ -197,9 +175,9 @@ TEST_CASE("a recursive CTE walks a lineage") {
                          .from<ml_model>()
                          .join<lineage>(col<lineage>(&lineage_row::id) == col(&ml_model::parent_id))));
   const auto q = t::select(t::all_of<lineage>).with(walk).order_by(col<lineage>(&lineage_row::depth));
-  CHECK(lite(q) == R"(WITH RECURSIVE "lineage"("id", "parent_id", "depth") AS (SELECT "models"."id", "models"."parent_id", CAST(?1 AS INTEGER) FROM "models" WHERE "models"."id" = ?2 UNION ALL SELECT "models"."id", "models"."parent_id", "lineage"."depth" + ?3 FROM "models" INNER JOIN "lineage" ON "lineage"."id" = "models"."parent_id") SELECT "lineage"."id", "lineage"."parent_id", "lineage"."depth" FROM "lineage" ORDER BY "lineage"."depth")");
-  CHECK(pg(q) == R"(WITH RECURSIVE "lineage"("id", "parent_id", "depth") AS (SELECT "models"."id", "models"."parent_id", CAST($1 AS INTEGER) FROM "models" WHERE "models"."id" = $2 UNION ALL SELECT "models"."id", "models"."parent_id", "lineage"."depth" + $3 FROM "models" INNER JOIN "lineage" ON "lineage"."id" = "models"."parent_id") SELECT "lineage"."id", "lineage"."parent_id", "lineage"."depth" FROM "lineage" ORDER BY "lineage"."depth")");
-  CHECK(bound(q) == std::vector<std::string>{"0", "5", "1"});
+  CHECK(sqlite_sql(q) == R"(WITH RECURSIVE "lineage"("id", "parent_id", "depth") AS (SELECT "models"."id", "models"."parent_id", CAST(?1 AS INTEGER) FROM "models" WHERE "models"."id" = ?2 UNION ALL SELECT "models"."id", "models"."parent_id", "lineage"."depth" + ?3 FROM "models" INNER JOIN "lineage" ON "lineage"."id" = "models"."parent_id") SELECT "lineage"."id", "lineage"."parent_id", "lineage"."depth" FROM "lineage" ORDER BY "lineage"."depth")");
+  CHECK(postgres_sql(q) == R"(WITH RECURSIVE "lineage"("id", "parent_id", "depth") AS (SELECT "models"."id", "models"."parent_id", CAST($1 AS INTEGER) FROM "models" WHERE "models"."id" = $2 UNION ALL SELECT "models"."id", "models"."parent_id", "lineage"."depth" + $3 FROM "models" INNER JOIN "lineage" ON "lineage"."id" = "models"."parent_id") SELECT "lineage"."id", "lineage"."parent_id", "lineage"."depth" FROM "lineage" ORDER BY "lineage"."depth")");
+  CHECK(bound_values(q) == std::vector<std::string>{"0", "5", "1"});
 }
 
 TEST_CASE("set operations, with ORDER BY and LIMIT on the whole") {
@@ -211,17 +189,17 @@ TEST_CASE("set operations, with ORDER BY and LIMIT on the whole") {
                           .union_(archived)
                           .order_by(t::desc(col(&ml_model::name)))
                           .limit(3);
-  CHECK(lite(union_) == R"(SELECT "models"."name" FROM "models" WHERE "models"."framework" = ?1 UNION SELECT "archived_models"."name" FROM "archived_models" ORDER BY "name" DESC LIMIT 3)");
-  CHECK(pg(union_) == R"(SELECT "models"."name" FROM "models" WHERE "models"."framework" = $1 UNION SELECT "archived_models"."name" FROM "archived_models" ORDER BY "name" DESC LIMIT 3)");
-  CHECK(bound(union_) == std::vector<std::string>{"jax"});
+  CHECK(sqlite_sql(union_) == R"(SELECT "models"."name" FROM "models" WHERE "models"."framework" = ?1 UNION SELECT "archived_models"."name" FROM "archived_models" ORDER BY "name" DESC LIMIT 3)");
+  CHECK(postgres_sql(union_) == R"(SELECT "models"."name" FROM "models" WHERE "models"."framework" = $1 UNION SELECT "archived_models"."name" FROM "archived_models" ORDER BY "name" DESC LIMIT 3)");
+  CHECK(bound_values(union_) == std::vector<std::string>{"jax"});
 
-  CHECK(lite(names.union_all(archived)) == R"(SELECT "models"."name" FROM "models" UNION ALL SELECT "archived_models"."name" FROM "archived_models")");
-  CHECK(pg(names.union_all(archived)) == R"(SELECT "models"."name" FROM "models" UNION ALL SELECT "archived_models"."name" FROM "archived_models")");
-  CHECK(lite(names.intersect(archived)) == R"(SELECT "models"."name" FROM "models" INTERSECT SELECT "archived_models"."name" FROM "archived_models")");
-  CHECK(pg(names.intersect(archived)) == R"(SELECT "models"."name" FROM "models" INTERSECT SELECT "archived_models"."name" FROM "archived_models")");
+  CHECK(sqlite_sql(names.union_all(archived)) == R"(SELECT "models"."name" FROM "models" UNION ALL SELECT "archived_models"."name" FROM "archived_models")");
+  CHECK(postgres_sql(names.union_all(archived)) == R"(SELECT "models"."name" FROM "models" UNION ALL SELECT "archived_models"."name" FROM "archived_models")");
+  CHECK(sqlite_sql(names.intersect(archived)) == R"(SELECT "models"."name" FROM "models" INTERSECT SELECT "archived_models"."name" FROM "archived_models")");
+  CHECK(postgres_sql(names.intersect(archived)) == R"(SELECT "models"."name" FROM "models" INTERSECT SELECT "archived_models"."name" FROM "archived_models")");
   const auto except = names.except_(archived).except_(t::select(col(&employee::name)));
-  CHECK(lite(except) == R"(SELECT "models"."name" FROM "models" EXCEPT SELECT "archived_models"."name" FROM "archived_models" EXCEPT SELECT "employees"."name" FROM "employees")");
-  CHECK(pg(except) == R"(SELECT "models"."name" FROM "models" EXCEPT SELECT "archived_models"."name" FROM "archived_models" EXCEPT SELECT "employees"."name" FROM "employees")");
+  CHECK(sqlite_sql(except) == R"(SELECT "models"."name" FROM "models" EXCEPT SELECT "archived_models"."name" FROM "archived_models" EXCEPT SELECT "employees"."name" FROM "employees")");
+  CHECK(postgres_sql(except) == R"(SELECT "models"."name" FROM "models" EXCEPT SELECT "archived_models"."name" FROM "archived_models" EXCEPT SELECT "employees"."name" FROM "employees")");
 
   // A first operand with its own ORDER BY / LIMIT keeps them to itself.
   const auto limited = t::select(col(&ml_model::name))
@@ -230,16 +208,16 @@ TEST_CASE("set operations, with ORDER BY and LIMIT on the whole") {
                            .union_all(t::select(col(&archived_model::name))
                                           .order_by(col(&archived_model::id))
                                           .limit(2));
-  CHECK(lite(limited) == R"(SELECT * FROM (SELECT "models"."name" FROM "models" ORDER BY "models"."id" LIMIT 2) AS "first" UNION ALL SELECT * FROM (SELECT "archived_models"."name" FROM "archived_models" ORDER BY "archived_models"."id" LIMIT 2))");
-  CHECK(pg(limited) == R"(SELECT * FROM (SELECT "models"."name" FROM "models" ORDER BY "models"."id" LIMIT 2) AS "first" UNION ALL (SELECT "archived_models"."name" FROM "archived_models" ORDER BY "archived_models"."id" LIMIT 2))");
+  CHECK(sqlite_sql(limited) == R"(SELECT * FROM (SELECT "models"."name" FROM "models" ORDER BY "models"."id" LIMIT 2) AS "first" UNION ALL SELECT * FROM (SELECT "archived_models"."name" FROM "archived_models" ORDER BY "archived_models"."id" LIMIT 2))");
+  CHECK(postgres_sql(limited) == R"(SELECT * FROM (SELECT "models"."name" FROM "models" ORDER BY "models"."id" LIMIT 2) AS "first" UNION ALL (SELECT "archived_models"."name" FROM "archived_models" ORDER BY "archived_models"."id" LIMIT 2))");
 
   // A compound's ORDER BY names a labelled result column by its label.
   const auto by_label = t::select(col(&ml_model::name).as<"n">())
                             .union_(t::select(col(&archived_model::name).as<"n">()))
                             .order_by(t::desc(col(&ml_model::name).as<"n">()));
-  CHECK(lite(by_label) ==
+  CHECK(sqlite_sql(by_label) ==
         R"(SELECT "models"."name" AS "n" FROM "models" UNION SELECT "archived_models"."name" AS "n" FROM "archived_models" ORDER BY "n" DESC)");
-  CHECK(pg(by_label) ==
+  CHECK(postgres_sql(by_label) ==
         R"(SELECT "models"."name" AS "n" FROM "models" UNION SELECT "archived_models"."name" AS "n" FROM "archived_models" ORDER BY "n" DESC)");
 }
 
@@ -248,15 +226,15 @@ TEST_CASE("window functions in the select list and ORDER BY; top-k per group") {
                                        t::order_by(t::desc(col(&run::score))));
   const auto window =
       t::select(col(&run::model_id), col(&run::score), rn.as<"rn">()).order_by(col(&run::model_id), rn);
-  CHECK(lite(window) == R"(SELECT "runs"."model_id", "runs"."score", row_number() OVER (PARTITION BY "runs"."model_id" ORDER BY "runs"."score" DESC) AS "rn" FROM "runs" ORDER BY "runs"."model_id", row_number() OVER (PARTITION BY "runs"."model_id" ORDER BY "runs"."score" DESC))");
-  CHECK(pg(window) == R"(SELECT "runs"."model_id", "runs"."score", row_number() OVER (PARTITION BY "runs"."model_id" ORDER BY "runs"."score" DESC) AS "rn" FROM "runs" ORDER BY "runs"."model_id", row_number() OVER (PARTITION BY "runs"."model_id" ORDER BY "runs"."score" DESC))");
+  CHECK(sqlite_sql(window) == R"(SELECT "runs"."model_id", "runs"."score", row_number() OVER (PARTITION BY "runs"."model_id" ORDER BY "runs"."score" DESC) AS "rn" FROM "runs" ORDER BY "runs"."model_id", row_number() OVER (PARTITION BY "runs"."model_id" ORDER BY "runs"."score" DESC))");
+  CHECK(postgres_sql(window) == R"(SELECT "runs"."model_id", "runs"."score", row_number() OVER (PARTITION BY "runs"."model_id" ORDER BY "runs"."score" DESC) AS "rn" FROM "runs" ORDER BY "runs"."model_id", row_number() OVER (PARTITION BY "runs"."model_id" ORDER BY "runs"."score" DESC))");
 
   const auto topk =
       t::select(t::all_of<ranked>)
           .from(ranked::as(t::select(col(&run::model_id), col(&run::dataset), col(&run::score), rn)))
           .where(col<ranked>(&ranked_row::rn) <= 2);
-  CHECK(lite(topk) == R"(SELECT "ranked"."model_id", "ranked"."dataset", "ranked"."score", "ranked"."rn" FROM (SELECT "runs"."model_id", "runs"."dataset", "runs"."score", row_number() OVER (PARTITION BY "runs"."model_id" ORDER BY "runs"."score" DESC) AS "rn" FROM "runs") AS "ranked" WHERE "ranked"."rn" <= ?1)");
-  CHECK(pg(topk) == R"(SELECT "ranked"."model_id", "ranked"."dataset", "ranked"."score", "ranked"."rn" FROM (SELECT "runs"."model_id", "runs"."dataset", "runs"."score", row_number() OVER (PARTITION BY "runs"."model_id" ORDER BY "runs"."score" DESC) AS "rn" FROM "runs") AS "ranked" WHERE "ranked"."rn" <= $1)");
+  CHECK(sqlite_sql(topk) == R"(SELECT "ranked"."model_id", "ranked"."dataset", "ranked"."score", "ranked"."rn" FROM (SELECT "runs"."model_id", "runs"."dataset", "runs"."score", row_number() OVER (PARTITION BY "runs"."model_id" ORDER BY "runs"."score" DESC) AS "rn" FROM "runs") AS "ranked" WHERE "ranked"."rn" <= ?1)");
+  CHECK(postgres_sql(topk) == R"(SELECT "ranked"."model_id", "ranked"."dataset", "ranked"."score", "ranked"."rn" FROM (SELECT "runs"."model_id", "runs"."dataset", "runs"."score", row_number() OVER (PARTITION BY "runs"."model_id" ORDER BY "runs"."score" DESC) AS "rn" FROM "runs") AS "ranked" WHERE "ranked"."rn" <= $1)");
 }
 
 TEST_CASE("parameters of subqueries, CTEs and derived tables bind in the order they are numbered") {
@@ -267,8 +245,8 @@ TEST_CASE("parameters of subqueries, CTEs and derived tables bind in the order t
           .where(t::in(col<recent>(&ml_model::id),
                        t::select(col(&experiment::model_id)).where(col(&experiment::dataset) == "c")))
           .offset(9);
-  CHECK(bound(q) == std::vector<std::string>{"a", "b", "7", "c", "9"});
-  const std::string sql = lite(q);
+  CHECK(bound_values(q) == std::vector<std::string>{"a", "b", "7", "c", "9"});
+  const std::string sql = sqlite_sql(q);
   INFO(sql);
   // Each value's slot appears where its value belongs.
   CHECK(sql.find("CAST(?1 AS TEXT)") != std::string::npos);
@@ -304,25 +282,25 @@ TEST_CASE("an expression with a value repeated in GROUP BY / ORDER BY reuses its
   // `$2`: each repeat of the select item must print the same placeholders.
   const auto b = col(&run::epoch) / 10;
   const auto grouped = t::select(b, t::count()).group_by(b).order_by(b);
-  CHECK(lite(grouped) == R"(SELECT "runs"."epoch" / ?1, count(*) FROM "runs" GROUP BY "runs"."epoch" / ?1 ORDER BY "runs"."epoch" / ?1)");
-  CHECK(pg(grouped) == R"(SELECT "runs"."epoch" / $1, count(*) FROM "runs" GROUP BY "runs"."epoch" / $1 ORDER BY "runs"."epoch" / $1)");
-  CHECK(bound(grouped) == std::vector<std::string>{"10"});
+  CHECK(sqlite_sql(grouped) == R"(SELECT "runs"."epoch" / ?1, count(*) FROM "runs" GROUP BY "runs"."epoch" / ?1 ORDER BY "runs"."epoch" / ?1)");
+  CHECK(postgres_sql(grouped) == R"(SELECT "runs"."epoch" / $1, count(*) FROM "runs" GROUP BY "runs"."epoch" / $1 ORDER BY "runs"."epoch" / $1)");
+  CHECK(bound_values(grouped) == std::vector<std::string>{"10"});
 
   // Written out twice, with equal values: the same expression.
   const auto twice = t::select(col(&run::epoch) / 10).group_by(col(&run::epoch) / 10);
-  CHECK(pg(twice) == R"(SELECT "runs"."epoch" / $1 FROM "runs" GROUP BY "runs"."epoch" / $1)");
-  CHECK(bound(twice) == std::vector<std::string>{"10"});
+  CHECK(postgres_sql(twice) == R"(SELECT "runs"."epoch" / $1 FROM "runs" GROUP BY "runs"."epoch" / $1)");
+  CHECK(bound_values(twice) == std::vector<std::string>{"10"});
 
   // Of one type but with other values, or other columns: parameters of their own.
   const auto other_value = t::select(col(&run::epoch) / 10).group_by(col(&run::epoch) / 5);
   STATIC_REQUIRE(std::is_same_v<decltype(other_value), decltype(twice)>);
-  CHECK(lite(other_value) == R"(SELECT "runs"."epoch" / ?1 FROM "runs" GROUP BY "runs"."epoch" / ?2)");
-  CHECK(pg(other_value) == R"(SELECT "runs"."epoch" / $1 FROM "runs" GROUP BY "runs"."epoch" / $2)");
-  CHECK(bound(other_value) == std::vector<std::string>{"10", "5"});
+  CHECK(sqlite_sql(other_value) == R"(SELECT "runs"."epoch" / ?1 FROM "runs" GROUP BY "runs"."epoch" / ?2)");
+  CHECK(postgres_sql(other_value) == R"(SELECT "runs"."epoch" / $1 FROM "runs" GROUP BY "runs"."epoch" / $2)");
+  CHECK(bound_values(other_value) == std::vector<std::string>{"10", "5"});
   const auto other_column =
       t::select(col(&run::id) % 3, t::count()).group_by(col(&run::model_id) % 3);
-  CHECK(pg(other_column) == R"(SELECT "runs"."id" % $1, count(*) FROM "runs" GROUP BY "runs"."model_id" % $2)");
-  CHECK(bound(other_column) == std::vector<std::string>{"3", "3"});
+  CHECK(postgres_sql(other_column) == R"(SELECT "runs"."id" % $1, count(*) FROM "runs" GROUP BY "runs"."model_id" % $2)");
+  CHECK(bound_values(other_column) == std::vector<std::string>{"3", "3"});
 
   // Values elsewhere keep their order; ORDER BY may repeat a GROUP BY term not selected.
   const auto around = t::select(t::count())
@@ -332,31 +310,31 @@ TEST_CASE("an expression with a value repeated in GROUP BY / ORDER BY reuses its
                           .having(t::count() > 1)
                           .order_by(t::desc(b))
                           .offset(2);
-  CHECK(lite(around) == R"(SELECT count(*) FROM "runs" WHERE "runs"."score" > ?1 GROUP BY "runs"."epoch" / ?2 HAVING count(*) > ?3 ORDER BY "runs"."epoch" / ?2 DESC LIMIT -1 OFFSET ?4)");
-  CHECK(pg(around) == R"(SELECT count(*) FROM "runs" WHERE "runs"."score" > $1 GROUP BY "runs"."epoch" / $2 HAVING count(*) > $3 ORDER BY "runs"."epoch" / $2 DESC OFFSET $4)");
-  CHECK(bound(around) == std::vector<std::string>{"0.500000", "10", "1", "2"});
+  CHECK(sqlite_sql(around) == R"(SELECT count(*) FROM "runs" WHERE "runs"."score" > ?1 GROUP BY "runs"."epoch" / ?2 HAVING count(*) > ?3 ORDER BY "runs"."epoch" / ?2 DESC LIMIT -1 OFFSET ?4)");
+  CHECK(postgres_sql(around) == R"(SELECT count(*) FROM "runs" WHERE "runs"."score" > $1 GROUP BY "runs"."epoch" / $2 HAVING count(*) > $3 ORDER BY "runs"."epoch" / $2 DESC OFFSET $4)");
+  CHECK(bound_values(around) == std::vector<std::string>{"0.5", "10", "1", "2"});
 }
 
 TEST_CASE("CASE buckets, coalesce with a value, and a labelled DISTINCT item repeated in ORDER BY") {
   const auto bucket =
       t::case_when(col(&run::score) < 0.7, "low").when(col(&run::score) < 0.85, "mid").otherwise("high");
   const auto buckets = t::select(bucket, t::count()).group_by(bucket).order_by(t::desc(bucket));
-  CHECK(lite(buckets) == R"(SELECT CASE WHEN "runs"."score" < ?1 THEN CAST(?2 AS TEXT) WHEN "runs"."score" < ?3 THEN CAST(?4 AS TEXT) ELSE CAST(?5 AS TEXT) END, count(*) FROM "runs" GROUP BY CASE WHEN "runs"."score" < ?1 THEN CAST(?2 AS TEXT) WHEN "runs"."score" < ?3 THEN CAST(?4 AS TEXT) ELSE CAST(?5 AS TEXT) END ORDER BY CASE WHEN "runs"."score" < ?1 THEN CAST(?2 AS TEXT) WHEN "runs"."score" < ?3 THEN CAST(?4 AS TEXT) ELSE CAST(?5 AS TEXT) END DESC)");
-  CHECK(pg(buckets) == R"(SELECT CASE WHEN "runs"."score" < $1 THEN CAST($2 AS TEXT) WHEN "runs"."score" < $3 THEN CAST($4 AS TEXT) ELSE CAST($5 AS TEXT) END, count(*) FROM "runs" GROUP BY CASE WHEN "runs"."score" < $1 THEN CAST($2 AS TEXT) WHEN "runs"."score" < $3 THEN CAST($4 AS TEXT) ELSE CAST($5 AS TEXT) END ORDER BY CASE WHEN "runs"."score" < $1 THEN CAST($2 AS TEXT) WHEN "runs"."score" < $3 THEN CAST($4 AS TEXT) ELSE CAST($5 AS TEXT) END DESC)");
-  CHECK(bound(buckets).size() == 5);
+  CHECK(sqlite_sql(buckets) == R"(SELECT CASE WHEN "runs"."score" < ?1 THEN CAST(?2 AS TEXT) WHEN "runs"."score" < ?3 THEN CAST(?4 AS TEXT) ELSE CAST(?5 AS TEXT) END, count(*) FROM "runs" GROUP BY CASE WHEN "runs"."score" < ?1 THEN CAST(?2 AS TEXT) WHEN "runs"."score" < ?3 THEN CAST(?4 AS TEXT) ELSE CAST(?5 AS TEXT) END ORDER BY CASE WHEN "runs"."score" < ?1 THEN CAST(?2 AS TEXT) WHEN "runs"."score" < ?3 THEN CAST(?4 AS TEXT) ELSE CAST(?5 AS TEXT) END DESC)");
+  CHECK(postgres_sql(buckets) == R"(SELECT CASE WHEN "runs"."score" < $1 THEN CAST($2 AS TEXT) WHEN "runs"."score" < $3 THEN CAST($4 AS TEXT) ELSE CAST($5 AS TEXT) END, count(*) FROM "runs" GROUP BY CASE WHEN "runs"."score" < $1 THEN CAST($2 AS TEXT) WHEN "runs"."score" < $3 THEN CAST($4 AS TEXT) ELSE CAST($5 AS TEXT) END ORDER BY CASE WHEN "runs"."score" < $1 THEN CAST($2 AS TEXT) WHEN "runs"."score" < $3 THEN CAST($4 AS TEXT) ELSE CAST($5 AS TEXT) END DESC)");
+  CHECK(bound_values(buckets).size() == 5);
 
   const auto acc = t::coalesce(col(&ml_model::accuracy), 0.5);
   const auto by_acc = t::select(acc, t::count()).group_by(acc).order_by(acc);
-  CHECK(lite(by_acc) == R"(SELECT coalesce("models"."accuracy", ?1), count(*) FROM "models" GROUP BY coalesce("models"."accuracy", ?1) ORDER BY coalesce("models"."accuracy", ?1))");
-  CHECK(pg(by_acc) == R"(SELECT coalesce("models"."accuracy", $1), count(*) FROM "models" GROUP BY coalesce("models"."accuracy", $1) ORDER BY coalesce("models"."accuracy", $1))");
-  CHECK(bound(by_acc) == std::vector<std::string>{"0.500000"});
+  CHECK(sqlite_sql(by_acc) == R"(SELECT coalesce("models"."accuracy", ?1), count(*) FROM "models" GROUP BY coalesce("models"."accuracy", ?1) ORDER BY coalesce("models"."accuracy", ?1))");
+  CHECK(postgres_sql(by_acc) == R"(SELECT coalesce("models"."accuracy", $1), count(*) FROM "models" GROUP BY coalesce("models"."accuracy", $1) ORDER BY coalesce("models"."accuracy", $1))");
+  CHECK(bound_values(by_acc) == std::vector<std::string>{"0.5"});
 
   // A label is not part of the expression: ORDER BY repeats the labelled item.
   const auto b = col(&run::epoch) / 10;
   const auto distinct = t::select(b.as<"b">()).distinct().order_by(b);
-  CHECK(lite(distinct) == R"(SELECT DISTINCT "runs"."epoch" / ?1 AS "b" FROM "runs" ORDER BY "runs"."epoch" / ?1)");
-  CHECK(pg(distinct) == R"(SELECT DISTINCT "runs"."epoch" / $1 AS "b" FROM "runs" ORDER BY "runs"."epoch" / $1)");
-  CHECK(bound(distinct) == std::vector<std::string>{"10"});
+  CHECK(sqlite_sql(distinct) == R"(SELECT DISTINCT "runs"."epoch" / ?1 AS "b" FROM "runs" ORDER BY "runs"."epoch" / ?1)");
+  CHECK(postgres_sql(distinct) == R"(SELECT DISTINCT "runs"."epoch" / $1 AS "b" FROM "runs" ORDER BY "runs"."epoch" / $1)");
+  CHECK(bound_values(distinct) == std::vector<std::string>{"10"});
 }
 
 TEST_CASE("which items repeat is a part of the statement's shape, and costs nothing without repeats") {
@@ -369,8 +347,8 @@ TEST_CASE("which items repeat is a part of the statement's shape, and costs noth
   const auto other = t::select(col(&run::epoch) * 1).order_by(col(&run::epoch) * -1);
   STATIC_REQUIRE(std::is_same_v<decltype(same), decltype(other)>);
   CHECK_FALSE(shape_of(same) == shape_of(other));
-  CHECK(pg(same) == R"(SELECT "runs"."epoch" * $1 FROM "runs" ORDER BY "runs"."epoch" * $1)");
-  CHECK(pg(other) == R"(SELECT "runs"."epoch" * $1 FROM "runs" ORDER BY "runs"."epoch" * $2)");
+  CHECK(postgres_sql(same) == R"(SELECT "runs"."epoch" * $1 FROM "runs" ORDER BY "runs"."epoch" * $1)");
+  CHECK(postgres_sql(other) == R"(SELECT "runs"."epoch" * $1 FROM "runs" ORDER BY "runs"."epoch" * $2)");
 
   // No two items of one type that can hold a value (columns hold none): no word in the shape
   // beyond the members the columns name, nothing compared.

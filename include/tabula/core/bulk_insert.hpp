@@ -21,7 +21,7 @@
 #include "tabula/core/statement_ref.hpp"
 #include "tabula/dialect/dialect.hpp"
 #include "tabula/driver/driver.hpp"
-#include "tabula/query/dml.hpp"
+#include "tabula/query/detail/insert_plan.hpp"
 #include "tabula/schema/table.hpp"
 
 namespace tabula::detail {

@@ -17,7 +17,7 @@
 #include "tabula/core/detail/statements.hpp"
 #include "tabula/core/statement_ref.hpp"
 #include "tabula/error.hpp"
-#include "tabula/query/dml.hpp"
+#include "tabula/query/detail/insert_plan.hpp"
 #include "tabula/reflect/reflect.hpp"
 #include "tabula/schema/table.hpp"
 

@@ -18,7 +18,7 @@
 #include "tabula/core/detail/bind.hpp"
 #include "tabula/dialect/dialect.hpp"
 #include "tabula/driver/driver.hpp"
-#include "tabula/query/raw_sql.hpp"
+#include "tabula/query/text_statement.hpp"
 #include "tabula/reflect/reflect.hpp"
 #include "tabula/schema/table.hpp"
 

@@ -397,23 +397,13 @@ constexpr auto nullif(A&& a, B&& b) {
 /// `CAST(e AS <T's SQL type>)`, yielding `T` (optional when `e` is nullable, or when `T` is an
 /// optional).
 template <class T, class E>
-struct cast_expr : detail::expression_base<cast_expr<T, E>> {
+struct cast_expr : detail::single_operand<E, detail::expression_base<cast_expr<T, E>>> {
   using value_type =
       detail::maybe_optional_t<detail::bare_t<T>,
                                is_optional_v<T> || detail::is_nullable<typename E::value_type>>;
-  using models = typename E::models;
-  static constexpr bool fixed_shape = E::fixed_shape;
-  static constexpr bool contains_aggregate = E::contains_aggregate;
-  static constexpr bool contains_bare_column = E::contains_bare_column;
-
-  E operand;
 
   [[nodiscard]] ast::expr lower(detail::lower_context& ctx) const {
-    return ast::cast{operand.lower(ctx), detail::sql_type_of<T>()};
-  }
-  template <class Binder>
-  void bind(Binder& b) const {
-    operand.bind(b);
+    return ast::cast{this->operand.lower(ctx), detail::sql_type_of<T>()};
   }
 };
 
@@ -425,7 +415,7 @@ constexpr auto cast(E&& e) {
                 "tabula: cast<T> converts to the SQL type of T, and T has no SQL mapping. Use a "
                 "mapped type such as std::int64_t, double or std::string.");
   using X = detail::as_expr_t<E>;
-  return cast_expr<T, X>{{}, detail::as_expr(std::forward<E>(e))};
+  return cast_expr<T, X>{{{}, detail::as_expr(std::forward<E>(e))}};
 }
 
 // ---------------------------------------------------------------------------------------------

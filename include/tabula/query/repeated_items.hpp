@@ -162,13 +162,15 @@ struct printed {
 template <class E, class Name>
 struct printed<labelled<E, Name>> {
   using type = typename printed<E>::type;
-  static const type& of(const labelled<E, Name>& item) noexcept { return printed<E>::of(item.expr); }
+  static const type& of(const labelled<E, Name>& item) noexcept {
+    return printed<E>::of(item.operand);
+  }
 };
 template <class E, bool Descending, ast::nulls_order Nulls>
 struct printed<ordering<E, Descending, Nulls>> {
   using type = typename printed<E>::type;
   static const type& of(const ordering<E, Descending, Nulls>& item) noexcept {
-    return printed<E>::of(item.expr);
+    return printed<E>::of(item.operand);
   }
 };
 

@@ -243,13 +243,13 @@ struct order_list {
 
  private:
   template <class O>
-  static constexpr bool by_label = OfCompound && labelled_expression<decltype(O::expr)>;
+  static constexpr bool by_label = OfCompound && labelled_expression<decltype(O::operand)>;
 
   template <class O>
   static ast::order_item lower_term(const O& o, lower_context& ctx) {
     if constexpr (by_label<O>) {
-      return ast::order_item{ast::expr(ast::column_ref{{}, std::string(o.expr.label())}), o.descending,
-                             o.nulls};
+      return ast::order_item{ast::expr(ast::column_ref{{}, std::string(o.operand.label())}),
+                             o.descending, o.nulls};
     } else {
       return o.lower(ctx);
     }
@@ -298,7 +298,7 @@ auto as_ordering(T t) {
 /// A GROUP BY term: an expression, or a member as its column.
 template <class T>
 auto as_group_term(T t) {
-  return as_order_expr(std::move(t));
+  return as_expr(std::move(t));
 }
 
 // Positions of the clauses in a select's parts tuple; lowered and bound in this order.

@@ -1,15 +1,14 @@
 #pragma once
-/// \file operators.hpp
-/// Pattern matching, ranges, value lists and concatenation: `like`, `ilike` (and their
-/// negations) with `like_escape` for user text, `contains` / `starts_with` / `ends_with`,
-/// `between`, `in` / `not_in` over value lists of any length, and `concat`.
+/// \file like_between_in.hpp
+/// Pattern matching, ranges and value lists: `like`, `ilike` (and their negations) with
+/// `like_escape` for user text, `contains` / `starts_with` / `ends_with`, `between`, and
+/// `in` / `not_in` over value lists of any length (IN over a subquery is in subquery.hpp).
 ///
 /// ```cpp
 /// tabula::like(col(&T::name), "A%")                        // "name" LIKE ?1
 /// tabula::contains(col(&T::name), user_text)               // "name" LIKE ?1 ESCAPE '\'
 /// tabula::between(col(&T::age), 18, 65)                    // "age" BETWEEN ?1 AND ?2
 /// tabula::in(col(&T::id), ids)                             // "id" IN (?1, ?2, ...)
-/// tabula::concat(col(&T::first), " ", col(&T::last))      // "first" || ?1 || "last"
 /// ```
 
 #include <array>
@@ -263,21 +262,17 @@ constexpr auto not_between(X&& x, L&& lo, H&& hi) {
 /// compiled once per length) or a `std::array` (a length fixed by the type). An empty list is
 /// false (true for NOT IN).
 template <bool Negated, class X, class Items>
-struct in_expr : detail::expression_base<in_expr<Negated, X, Items>> {
+struct in_expr
+    : detail::single_operand<X, detail::expression_base<in_expr<Negated, X, Items>>> {
   using item_type = typename Items::value_type;
   using value_type = std::conditional_t<detail::is_nullable<typename X::value_type> ||
                                             detail::is_nullable<item_type>,
                                         std::optional<bool>, bool>;
-  using models = typename X::models;
-  static constexpr bool fixed_shape = X::fixed_shape;
-  static constexpr bool contains_aggregate = X::contains_aggregate;
-  static constexpr bool contains_bare_column = X::contains_bare_column;
 
-  X operand;
   Items items;
 
   [[nodiscard]] ast::expr lower(detail::lower_context& ctx) const {
-    ast::in_list n{operand.lower(ctx), {}, Negated};
+    ast::in_list n{this->operand.lower(ctx), {}, Negated};
     n.items.reserve(items.size());
     for (std::size_t i = 0; i < items.size(); ++i) {
       n.items.push_back(detail::lower_param<item_type, typename X::value_type>(ctx));
@@ -290,7 +285,7 @@ struct in_expr : detail::expression_base<in_expr<Negated, X, Items>> {
       // The number of placeholders is SQL text: part of the statement's shape.
       detail::bind_shape(b, static_cast<std::uint64_t>(items.size()));
     }
-    operand.bind(b);
+    this->operand.bind(b);
     for (const auto& v : items) b(v);
   }
 };
@@ -345,7 +340,7 @@ auto make_in(X&& x, R&& values) {
                 "Pass values that compare with the operand.");
   auto items = collect_items(std::forward<R>(values));
   return in_expr<Negated, as_expr_t<X>, decltype(items)>{
-      {}, as_expr(std::forward<X>(x)), std::move(items)};
+      {{}, as_expr(std::forward<X>(x))}, std::move(items)};
 }
 }  // namespace detail
 
@@ -370,28 +365,6 @@ auto not_in(X&& x, R&& values) {
 template <column_or_expression X, class V>
 auto not_in(X&& x, std::initializer_list<V> values) {
   return detail::make_in<true>(std::forward<X>(x), values);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Concatenation
-
-/// `a || b || ...`: texts joined; NULL when any part is NULL (as in SQL), so optional when any
-/// part is. Plain strings become parameters: `concat(col(&T::first), " ", col(&T::last))`.
-template <class A, class B, class... Rest>
-  requires(expression<A> || expression<B> || (expression<Rest> || ...))
-constexpr auto concat(A&& a, B&& b, Rest&&... rest) {
-  static_assert(detail::is_text<expression_value_t<detail::as_expr_t<A>>> &&
-                    detail::is_text<expression_value_t<detail::as_expr_t<B>>> &&
-                    (detail::is_text<expression_value_t<detail::as_expr_t<Rest>>> && ...),
-                "tabula: concat() joins text. Convert other operands with "
-                "tabula::cast<std::string>(e).");
-  auto joined = detail::make_concat(detail::as_expr(std::forward<A>(a)),
-                                    detail::as_expr(std::forward<B>(b)));
-  if constexpr (sizeof...(Rest) == 0) {
-    return joined;
-  } else {
-    return concat(std::move(joined), std::forward<Rest>(rest)...);
-  }
 }
 
 }  // namespace tabula

@@ -1,5 +1,5 @@
 #pragma once
-/// \file raw_sql.hpp
+/// \file text_statement.hpp
 /// SQL written by hand, with typed results and bound values:
 ///
 /// ```cpp

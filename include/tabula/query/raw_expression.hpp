@@ -1,5 +1,5 @@
 #pragma once
-/// \file raw.hpp
+/// \file raw_expression.hpp
 /// `tabula::raw<T>("fragment", args...)`: a piece of SQL the typed language does not cover,
 /// used as an expression yielding `T`. Each `?` in the fragment stands for the next argument —
 /// an expression (printed in brackets) or a C++ value (a bound parameter, never text); `??` is
@@ -29,19 +29,11 @@ namespace tabula {
 
 namespace detail {
 /// A fragment given as run-time text: part of the SQL, so the statement is compiled per
-/// execution.
-struct runtime_fragment {
-  static constexpr bool fixed_shape = false;
-  std::string text;
-  [[nodiscard]] std::string_view view() const noexcept { return text; }
-};
+/// execution (text held like a label's, see expression_node.hpp).
+using runtime_fragment = runtime_label;
 /// A fragment fixed at compile time: the statement's SQL stays compiled once.
 template <constant_text Text>
-struct constant_fragment {
-  static constexpr bool fixed_shape = true;
-  [[nodiscard]] static constexpr std::string_view view() noexcept { return Text.view(); }
-};
-
+using constant_fragment = constant_label<Text>;
 }  // namespace detail
 
 /// An SQL fragment yielding `T`, with its `?` bound to `Args` in order. `contains_aggregate`

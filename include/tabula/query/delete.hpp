@@ -1,0 +1,94 @@
+#pragma once
+/// \file delete.hpp
+/// Typed DELETE: `delete_from<T>()` (or `db.delete_from<T>()`, which runs on `db`) with a
+/// `where(...)` or `all_rows()` (dml_clauses.hpp: a DELETE without either does not compile),
+/// and optionally `returning(...)`.
+///
+///     db.delete_from<Run>().where(col(&Run::n) > 10).execute();  // rows deleted
+
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "tabula/ast/ast.hpp"
+#include "tabula/query/dml_clauses.hpp"
+#include "tabula/query/executable.hpp"
+#include "tabula/query/expression.hpp"
+#include "tabula/schema/table.hpp"
+
+namespace tabula {
+
+/// DELETE FROM the table of `Model`. Build with `db.delete_from<Model>()` or
+/// `delete_from<Model>()`; add `where(...)` — or `all_rows()` to delete every row on purpose —
+/// and optionally `returning(...)`. Finish with `execute()` (rows deleted) or, with returning,
+/// `all()` / `one()` / ...
+template <class Source, class Model, class Where = detail::dml::no_filter,
+          class Returning = detail::dml::no_returning, bool AllRows = false>
+class delete_statement
+    : public executable<delete_statement<Source, Model, Where, Returning, AllRows>, Source>,
+      public detail::dml::where_clause<delete_statement<Source, Model, Where, Returning, AllRows>,
+                                       Model, Where, AllRows, detail::dml::row_statement::delete_>,
+      public detail::dml::returning_clause<
+          delete_statement<Source, Model, Where, Returning, AllRows>, Model, Returning> {
+  using base = executable<delete_statement, Source>;
+  using where_base = detail::dml::where_clause<delete_statement, Model, Where, AllRows,
+                                               detail::dml::row_statement::delete_>;
+  using returning_base = detail::dml::returning_clause<delete_statement, Model, Returning>;
+  friend base;
+  friend where_base;
+  friend returning_base;
+  template <class, class, class, class, bool>
+  friend class delete_statement;
+
+ public:
+  using model_type = Model;
+  using row_type = typename Returning::row_type;
+  static constexpr bool fixed_shape = detail::fixed_shape_of<Where>() && Returning::fixed_shape;
+  static constexpr bool changes_data = true;
+  static constexpr bool streamable = true;
+
+  explicit delete_statement(Source* source = nullptr) : base(source) {}
+  delete_statement(Source* source, Where w, Returning r)
+      : base(source), where_base(std::move(w)), returning_base(std::move(r)) {}
+
+  /// The statement as an AST.
+  [[nodiscard]] ast::statement lower() const {
+    check_runnable();
+    detail::lower_context ctx;
+    ast::delete_ d;
+    d.table = ast::table_ref{std::string(table_name<Model>()), {}};
+    d.where = this->lower_where(ctx);
+    this->returning_.lower_into(d.returning, ctx);
+    return d;
+  }
+  /// Binds every value in the order `lower` numbered them.
+  template <class Binder>
+  void bind(Binder& b) const {
+    this->where_.bind(b);
+    this->returning_.bind(b);
+  }
+
+ private:
+  static void check_runnable() { where_base::check_row_scoped(); }
+
+  template <bool All, class W, class R>
+  delete_statement<Source, Model, W, R, All> with(W w, R r) const {
+    return delete_statement<Source, Model, W, R, All>{this->source_, std::move(w), std::move(r)};
+  }
+  template <bool All, class W>
+  auto with_where(W w) const {
+    return with<All>(std::move(w), this->returning_);
+  }
+  template <class R>
+  auto with_returning(R r) const {
+    return with<AllRows>(this->where_, std::move(r));
+  }
+};
+
+/// A DELETE from `Model`'s table, not bound to a source.
+template <class Model>
+[[nodiscard]] delete_statement<void, Model> delete_from() {
+  return delete_statement<void, Model>{};
+}
+
+}  // namespace tabula
