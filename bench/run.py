@@ -314,7 +314,9 @@ def analytics_tu(queries=250, models=6):
     keys and `queries` typed statements in the proportions such a file has — filtered and
     ordered selects, joins, GROUP BY/HAVING, window functions, derived tables, CTEs, upserts,
     UPDATE/DELETE builders, dynamic filters, raw SQL and by-key calls — each compiled into its
-    own function, as a real module's functions are."""
+    own function, as a real module's functions are. The statements differ in their columns and
+    conditions, so nearly every one is a C++ type of its own (as in a real file): a compiler
+    does the work of each."""
     out = ["#include <tabula/tabula.hpp>", "#include <cstdint>", "#include <optional>",
            "#include <string>", "#include <tuple>", "#include <vector>", "",
            "using tabula::col;", ""]
@@ -348,56 +350,67 @@ def analytics_tu(queries=250, models=6):
         c = max(m, 1)          # a model with a parent
         p = c - 1
         kind = kinds[q % len(kinds)]
+        v = (q // len(kinds)) % 4  # which variant of the kind: other columns and conditions
+        num = ["n", "x", "n", "x"][v]
+        other = ["x", "n", "x", "n"][v]
+        # A condition on model `t`, different per variant.
+        def cond(t):
+            return ["col(&A{t}::n) > {q} && col(&A{t}::x) < {q}.5",
+                    "col(&A{t}::x) >= {q}.0 && col(&A{t}::s) != \"k{q}\"",
+                    "col(&A{t}::n) < {q} || col(&A{t}::b) == true",
+                    "tabula::is_not_null(&A{t}::o) && col(&A{t}::n) != {q}"][v].format(t=t, q=q)
         out.append("std::size_t q%d(tabula::engine& db) {" % q)
         if kind == "select":
-            out.append("  return db.query<A%d>().where(col(&A%d::n) > %d && col(&A%d::x) < %d.5)"
-                       ".order_by(tabula::desc(&A%d::x)).limit(10).all().size();"
-                       % (m, m, q, m, q, m))
+            out.append("  return db.query<A%d>().where(%s).order_by(tabula::desc(&A%d::%s))"
+                       ".limit(10).all().size();" % (m, cond(m), m, num))
         elif kind == "join":
-            out.append("  return db.select(col(&A%d::s), col(&A%d::x)).join<A%d>(col(&A%d::parent_id) == "
-                       "col(&A%d::id)).where(col(&A%d::b) == true && col(&A%d::n) >= %d).all().size();"
-                       % (p, c, c, c, p, p, c, q))
+            out.append("  return db.select(col(&A%d::s), col(&A%d::%s)).join<A%d>(col(&A%d::parent_id) == "
+                       "col(&A%d::id)).where(%s).all().size();" % (p, c, num, c, c, p, cond(c)))
         elif kind == "group":
-            out.append("  return db.select(col(&A%d::n), tabula::count(), tabula::avg(&A%d::x))"
-                       ".group_by(&A%d::n).having(tabula::count() > %d).order_by(&A%d::n).all().size();"
-                       % (m, m, m, q % 7, m))
+            out.append("  return db.select(col(&A%d::%s), tabula::count(), tabula::avg(&A%d::%s))"
+                       ".group_by(&A%d::%s).having(tabula::count() > %d).order_by(&A%d::%s).all().size();"
+                       % (m, ["n", "b", "s", "n"][v], m, ["x", "n", "x", "n"][v], m,
+                          ["n", "b", "s", "n"][v], q % 7, m, ["n", "b", "s", "n"][v]))
         elif kind == "window":
-            out.append("  const auto rn = tabula::row_number().over(tabula::partition_by(col(&A%d::n)), "
-                       "tabula::order_by(tabula::desc(col(&A%d::x))));" % (m, m))
-            out.append("  return db.select(col(&A%d::id), col(&A%d::x), rn.as<\"rn\">())"
-                       ".order_by(col(&A%d::n), rn).all().size();" % (m, m, m))
+            out.append("  const auto rn = tabula::%s().over(tabula::partition_by(col(&A%d::%s)), "
+                       "tabula::order_by(tabula::desc(col(&A%d::%s))));"
+                       % (["row_number", "rank", "row_number", "rank"][v], m,
+                          ["n", "b", "s", "n"][v], m, num))
+            out.append("  return db.select(col(&A%d::id), col(&A%d::%s), rn.as<\"rn\">())"
+                       ".order_by(col(&A%d::n), rn).all().size();" % (m, m, other, m))
         elif kind == "derived":
             out.append("  using counts = tabula::derived<per_parent, \"counts\">;")
-            out.append("  return db.select(col(&A%d::s), col<counts>(&per_parent::rows))"
+            out.append("  return db.select(col(&A%d::%s), col<counts>(&per_parent::rows))"
                        ".from(counts::as(tabula::select(col(&A%d::parent_id), tabula::count())"
                        ".group_by(col(&A%d::parent_id)))).join<A%d>(col(&A%d::id) == "
-                       "col<counts>(&per_parent::parent_id)).all().size();" % (p, c, c, p, p))
+                       "col<counts>(&per_parent::parent_id)).all().size();"
+                       % (p, ["s", "n", "x", "b"][v], c, c, p, p))
         elif kind == "cte":
             out.append("  using chain = tabula::cte<chain_row, \"chain\">;")
-            out.append("  const auto walk = chain::as(tabula::select(col(&A%d::id), tabula::val(0))"
-                       ".where(col(&A%d::n) == %d));" % (m, m, q))
+            out.append("  const auto walk = chain::as(tabula::select(col(&A%d::id), tabula::val(%d))"
+                       ".where(%s));" % (m, v, cond(m)))
             out.append("  return db.select(tabula::all_of<chain>).with(walk)"
                        ".order_by(col<chain>(&chain_row::depth)).all().size();")
         elif kind == "upsert":
             out.append("  A%d v{}; v.s = \"k%d\"; v.x = %d.25;" % (m, q, q))
             out.append("  return static_cast<std::size_t>(db.insert_into<A%d>().values(v)"
-                       ".on_conflict(&A%d::s).do_update(col(&A%d::x) = tabula::excluded(&A%d::x))"
-                       ".execute());" % (m, m, m, m))
+                       ".on_conflict(&A%d::s).do_update(col(&A%d::%s) = tabula::excluded(&A%d::%s))"
+                       ".execute());" % (m, m, m, num, m, num))
         elif kind == "update":
-            out.append("  return static_cast<std::size_t>(db.update<A%d>().set(col(&A%d::n) = "
-                       "col(&A%d::n) + 1).where(col(&A%d::x) > %d.0).execute());" % (m, m, m, m, q))
+            out.append("  return static_cast<std::size_t>(db.update<A%d>().set(col(&A%d::%s) = "
+                       "col(&A%d::%s) + 1).where(%s).execute());" % (m, m, num, m, num, cond(m)))
         elif kind == "delete":
             out.append("  return static_cast<std::size_t>(db.delete_from<A%d>()"
-                       ".where(col(&A%d::n) < %d && tabula::is_null(&A%d::o)).execute());"
-                       % (m, m, q, m))
+                       ".where(%s).execute());" % (m, cond(m)))
         elif kind == "filter":
             out.append("  tabula::filter<A%d> f;" % m)
-            out.append("  if (%d %% 2 == 0) f &= col(&A%d::n) > %d;" % (q, m, q))
+            out.append("  if (%d %% 2 == 0) f &= col(&A%d::%s) > %d;" % (q, m, num, q))
             out.append("  f &= tabula::like(&A%d::s, \"k%%\");" % m)
             out.append("  return db.query<A%d>().where(f).all().size();" % m)
         elif kind == "raw":
-            out.append("  return db.sql<std::tuple<std::int64_t, double>>(\"SELECT id, x FROM a%d "
-                       "WHERE n > ?\", %d).all().size();" % (m, q))
+            out.append("  return db.sql<std::tuple<std::int64_t, %s>>(\"SELECT id, %s FROM a%d "
+                       "WHERE n > ?\", %d).all().size();"
+                       % (["double", "std::int32_t", "double", "std::int32_t"][v], other, m, q))
         else:
             out.append("  return db.get<A%d>(%d).has_value() ? 1u : 0u;" % (m, q))
         out.append("}")
