@@ -108,6 +108,35 @@ void session::expunge_tracked(detail::tracked_base* entry) {
   entry->set_state(detail::object_state::detached);
 }
 
+detail::tracked_base* session::linked_entry(const void* obj, std::string_view relationship) const {
+  auto* entry = lookup(obj);
+  if (entry == nullptr) {
+    detail::throw_error<programming_error>(
+        "tabula: " + std::string(relationship) +
+        " holds an object the session does not track. Link objects of the session (from "
+        "add, get or a query), or give the relationship a new object with add(T{...})");
+  }
+  return entry;
+}
+
+std::size_t session::in_list_limit() {
+  // A statement carries at most max_params values; a few stay free for other parameters.
+  const std::size_t max = conn().sql_dialect().capabilities().max_params;
+  return max > 16 ? max - 16 : 1;
+}
+
+void session::plan_links(detail::link_plan& plan) {
+  using detail::object_state;
+  // Objects taken in along the way are appended, and planned in turn.
+  for (std::size_t i = 0; i < objects_.size(); ++i) {
+    detail::tracked_base* e = objects_[i].get();
+    if (!e->has_links()) continue;
+    if (e->state() != object_state::pending && e->state() != object_state::persistent) continue;
+    e->adopt_links(*this);
+    e->plan_links(*this, plan);
+  }
+}
+
 void session::autoflush() {
   if (autoflush_) flush();
 }
@@ -127,51 +156,61 @@ const compiled_sql& session::update_sql(const table_info& t, std::span<const std
 
 void session::flush() {
   using detail::object_state;
+  detail::link_plan plan;
   std::vector<detail::tracked_base*> inserts;
-  std::vector<std::pair<detail::tracked_base*, std::vector<std::size_t>>> updates;
   std::vector<detail::tracked_base*> deletes;
-  for (const auto& entry : objects_) {
-    switch (entry->state()) {
-      case object_state::pending:
-        inserts.push_back(entry.get());
-        break;
-      case object_state::persistent: {
-        if (!entry->is_dirty()) break;
-        auto changed = entry->changed_fields();
-        for (std::size_t f : entry->table().key_fields) {
-          if (std::find(changed.begin(), changed.end(), f) != changed.end()) {
-            detail::throw_error<programming_error>(
-                "tabula: the primary key of a persistent " + entry->table().model_name +
-                " was changed. Remove the object and add a new one instead");
-          }
-        }
-        updates.emplace_back(entry.get(), std::move(changed));
-        break;
+  bool dirty = false;
+  std::optional<detail::table_order> insert_order;
+  std::optional<detail::table_order> delete_order;
+  try {
+    plan_links(plan);
+    for (const auto& entry : objects_) {
+      switch (entry->state()) {
+        case object_state::pending:
+          inserts.push_back(entry.get());
+          break;
+        case object_state::persistent:
+          dirty = dirty || entry->is_dirty();
+          break;
+        case object_state::deleted:
+          deletes.push_back(entry.get());
+          break;
+        case object_state::removed:
+        case object_state::detached:
+          break;
       }
-      case object_state::deleted:
-        deletes.push_back(entry.get());
-        break;
-      case object_state::removed:
-      case object_state::detached:
-        break;
     }
+    // Each table's objects form one batch, in the order they were added or removed. A
+    // foreign-key cycle is broken at a nullable foreign key, whose columns are inserted as
+    // NULL and set by an UPDATE after the inserts, and cleared by an UPDATE before the
+    // deletes; a cycle that none breaks is refused here, before anything is written.
+    insert_order = order_batches(inserts, false);
+    delete_order = order_batches(deletes, true);
+  } catch (...) {
+    for (auto it = plan.undo.rbegin(); it != plan.undo.rend(); ++it) (*it)();
+    for (auto* a : plan.associations) a->set_state(object_state::detached);
+    throw;
   }
-  if (inserts.empty() && updates.empty() && deletes.empty()) {
+  const bool links_changed = !plan.copies.empty() || !plan.association_deletes.empty() ||
+                             !plan.on_success.empty() || !plan.undo.empty();
+  if (inserts.empty() && !dirty && deletes.empty() && !links_changed) {
     inserts_pending_ = false;
     return;
   }
 
-  // Each table's objects form one batch, in the order they were added or removed. A
-  // foreign-key cycle is broken at a nullable foreign key, whose columns are inserted as NULL
-  // and set by an UPDATE after the inserts, and cleared by an UPDATE before the deletes; a
-  // cycle that none breaks is refused here, before anything is written.
-  const detail::table_order insert_order = order_batches(inserts, false);
-  const detail::table_order delete_order = order_batches(deletes, true);
+  // Foreign keys copied along relationships: a pending object's just before its batch is
+  // inserted (the objects it refers to are inserted before it), the others' after the inserts.
+  std::unordered_multimap<const detail::tracked_base*, const detail::link_plan::key_copy*>
+      copies_of;
+  for (const auto& copy : plan.copies) copies_of.emplace(copy.dependent, &copy);
 
   // A failed flush leaves the database as it was before the flush: a flush that begins the
   // session's transaction rolls it back; a later one runs inside a savepoint.
   std::optional<transaction> step;
-  std::vector<std::function<void()>> undo;
+  std::vector<std::function<void()>> undo = std::move(plan.undo);
+  for (auto* a : plan.associations) {
+    undo.emplace_back([a] { a->set_state(object_state::detached); });
+  }
   try {
     if (in_transaction()) {
       step.emplace(conn().begin());
@@ -183,25 +222,88 @@ void session::flush() {
       undo.push_back(e->flush_update(c, fields, update_sql(e->table(), fields)));
       written_.push_back(e);
     };
-    for_each_batch(inserts, [&](std::span<detail::tracked_base* const> batch) {
+    const auto apply_copies = [&](const detail::tracked_base* e, bool clearing) {
+      auto [first, last] = copies_of.equal_range(e);
+      for (auto it = first; it != last; ++it) {
+        if ((it->second->parent == nullptr) == clearing) undo.push_back(it->second->apply());
+      }
+    };
+    // Keys set to NULL (objects unlinked) first: a new link of the same object wins.
+    for (const auto& copy : plan.copies) {
+      if (copy.parent == nullptr) undo.push_back(copy.apply());
+    }
+    const auto insert_batch = [&](std::span<detail::tracked_base* const> batch) {
       const auto& t = batch.front()->table();
-      undo.push_back(batch.front()->flush_inserts(c, batch, insert_order.deferred_fields(t)));
+      for (auto* e : batch) apply_copies(e, false);
+      undo.push_back(batch.front()->flush_inserts(c, batch, insert_order->deferred_fields(t)));
       for (auto* e : batch) {
         written_.push_back(e);
         const std::string id = e->identity();
         identity_map_[identity_key{&e->table(), id}] = e;
         undo.emplace_back([this, e, id] { identity_map_.erase(identity_key{&e->table(), id}); });
       }
+    };
+    for_each_batch(inserts, [&](std::span<detail::tracked_base* const> batch) {
+      if (copies_of.empty()) {
+        insert_batch(batch);
+        return;
+      }
+      // Objects of one table that refer to each other along a relationship (a parent and
+      // its children in one table) go in waves: each after the objects it refers to.
+      std::unordered_map<const detail::tracked_base*, std::size_t> wave;
+      for (auto* e : batch) wave.emplace(e, 0);
+      for (bool changed = true, guard = false; changed && !guard;) {
+        changed = false;
+        for (auto* e : batch) {
+          auto [first, last] = copies_of.equal_range(e);
+          for (auto it = first; it != last; ++it) {
+            auto p = wave.find(it->second->parent);
+            if (p != wave.end() && wave[e] <= p->second) {
+              wave[e] = p->second + 1;
+              changed = true;
+              guard = wave[e] > batch.size();  // a cycle: the database refuses it
+            }
+          }
+        }
+      }
+      std::vector<detail::tracked_base*> ordered(batch.begin(), batch.end());
+      std::stable_sort(ordered.begin(), ordered.end(),
+                       [&](const auto* a, const auto* b) { return wave.at(a) < wave.at(b); });
+      for (std::size_t first = 0; first < ordered.size();) {
+        std::size_t end = first + 1;
+        while (end < ordered.size() && wave.at(ordered[end]) == wave.at(ordered[first])) ++end;
+        insert_batch(std::span<detail::tracked_base* const>(ordered.data() + first, end - first));
+        first = end;
+      }
     });
     for (auto* e : inserts) {
-      if (insert_order.deferred_fields(e->table()).empty()) continue;
+      if (insert_order->deferred_fields(e->table()).empty()) continue;
       // Only the deferred fields differ from the row as inserted, and only those holding a value.
       const auto fields = e->changed_fields();
       if (!fields.empty()) write_update(e, fields);
     }
-    for (auto& [e, fields] : updates) write_update(e, fields);
+    const std::unordered_set<const detail::tracked_base*> inserted(inserts.begin(), inserts.end());
+    for (const auto& copy : plan.copies) {
+      if (copy.parent != nullptr && !inserted.contains(copy.dependent)) {
+        undo.push_back(copy.apply());
+      }
+    }
+    for (const auto& entry : objects_) {
+      detail::tracked_base* e = entry.get();
+      if (e->state() != object_state::persistent || !e->is_dirty()) continue;
+      auto changed = e->changed_fields();
+      for (std::size_t f : e->table().key_fields) {
+        if (std::find(changed.begin(), changed.end(), f) != changed.end()) {
+          detail::throw_error<programming_error>(
+              "tabula: the primary key of a persistent " + e->table().model_name +
+              " was changed. Remove the object and add a new one instead");
+        }
+      }
+      write_update(e, changed);
+    }
+    for (const auto& remove_row : plan.association_deletes) remove_row(c);
     for (auto* e : deletes) {
-      const auto fields = delete_order.deferred_fields(e->table());
+      const auto fields = delete_order->deferred_fields(e->table());
       if (fields.empty() || !e->holds_values(fields)) continue;
       undo.push_back(e->flush_unlink(c, fields, update_sql(e->table(), fields)));
       written_.push_back(e);
@@ -237,6 +339,14 @@ void session::flush() {
     if (!lost) lost = !conn_ || !conn_->raw().is_alive() || !conn_->in_transaction();
     if (lost) abandon_transaction();
     throw;
+  }
+  for (const auto& done : plan.on_success) done();
+  // Association rows are written from the collections' changes; their objects are not kept.
+  if (!plan.associations.empty()) {
+    const std::unordered_set<const detail::tracked_base*> rows(plan.associations.begin(),
+                                                               plan.associations.end());
+    for (auto* a : plan.associations) expunge_tracked(a);
+    std::erase_if(written_, [&](const auto* e) { return rows.contains(e); });
   }
 }
 
