@@ -516,3 +516,50 @@ TEST_CASE("rollback restores collections and references") {
   s.commit();  // nothing left to write
   CHECK(db().query<Metric>().count() == 2);
 }
+
+TEST_CASE("joined loads a relationship in one SELECT with a LEFT JOIN, rows grouped by owner") {
+  fresh_schema();
+  {
+    auto w = db().session();
+    Tag& t = w.add(Tag{.tag_name = "NLP"});
+    for (int i = 0; i < 100; ++i) {
+      Model m{.name = "model" + std::to_string(i)};
+      grow(m, i % 4, 1, 0);
+      if (i % 4 == 3) m.experiments[0].tags.add(t);
+      w.add(std::move(m));
+    }
+    w.commit();
+  }
+  auto s = db().session();
+  sql_log log;
+  std::vector<Model*> models = s.joined(&Model::experiments);
+  CHECK(log.count("SELECT") == 1);
+  CHECK(log.data_statements() == 1);
+  CHECK(log.statements.back().find("LEFT OUTER JOIN") != std::string::npos);
+  REQUIRE(models.size() == 100);  // models without experiments too
+  std::size_t experiments = 0;
+  for (Model* m : models) {
+    const auto i = std::stoi(m->name.substr(5));
+    CHECK(m->experiments.size() == static_cast<std::size_t>(i % 4));
+    for (Experiment& e : m->experiments) {
+      CHECK(e.model_id == m->id);
+      CHECK(s.get<Experiment>(e.id) == &e);
+      ++experiments;
+    }
+  }
+  CHECK(experiments == 150);
+  CHECK(s.query<Model>().where(col(&Model::name) == "model7").one().experiments.size() == 3);
+
+  // With a condition; many-to-one and many-to-many.
+  sql_log more;
+  std::vector<Experiment*> exps = s.joined(&Experiment::model, col(&Experiment::dataset) == "ds0");
+  CHECK(more.count("SELECT") == 1);
+  REQUIRE(exps.size() == 75);
+  for (Experiment* e : exps) CHECK(e->model.get() == s.get<Model>(e->model_id));
+  std::vector<Experiment*> tagged = s.joined(&Experiment::tags);
+  CHECK(more.count("SELECT") == 2);
+  REQUIRE(tagged.size() == 150);
+  std::size_t with_tag = 0;
+  for (Experiment* e : tagged) with_tag += e->tags.size();
+  CHECK(with_tag == 25);
+}

@@ -556,6 +556,15 @@ class session {
                   "Pass one member pointer per level of the path.");
     load_path(std::vector<T*>(objs), path...);
   }
+  /// Every `T` (those matching `where`, when given) with its relationship `member` loaded, in
+  /// one SELECT (*joined*): `T` LEFT JOIN the related table (and, for many-to-many, the
+  /// association table), the rows grouped by `T`'s key. Objects already in the session are
+  /// the ones returned; a relationship already loaded is kept as it is.
+  ///
+  ///     std::vector<Model*> models = s.joined(&Model::experiments, col(&Model::name) == "BERT");
+  template <class P, class... Where>
+  auto joined(P member, Where... where);
+
   /// Loads relationships of one object: `s.load(exp, &Experiment::metrics)`.
   template <reflect::reflectable T, class... Path>
   void load(T& obj, Path... path) {
@@ -635,6 +644,8 @@ class session {
   void load_path(std::vector<T*> objs, P member, Path... rest);
   template <class T, std::size_t J>
   auto load_link(const std::vector<T*>& owners);
+  template <class T, std::size_t J, class... Where>
+  std::vector<T*> joined_link(Where... where);
   /// The largest number of values one IN list carries on the session's database.
   std::size_t in_list_limit();
 
@@ -1057,6 +1068,88 @@ auto session::load_link(const std::vector<T*>& owners) {
     if (seen.insert(t).second) unique.push_back(t);
   }
   return unique;
+}
+
+
+template <class P, class... Where>
+auto session::joined(P member, Where... where) {
+  using T = detail::class_of<P>;
+  static_assert(detail::is_relationship_v<detail::member_of<P>>,
+                "tabula: joined() follows a relationship member (tabula::one, tabula::many). "
+                "Pass a pointer to one, e.g. &Model::experiments.");
+  static_assert(sizeof...(Where) <= 1,
+                "tabula: joined() takes the relationship and at most one condition. Combine "
+                "conditions with && and ||.");
+  const std::size_t j = reflect::non_column_index(member);
+  std::vector<T*> out;
+  [&]<std::size_t... J>(std::index_sequence<J...>) {
+    const auto step = [&]<std::size_t K>(std::integral_constant<std::size_t, K>) {
+      if constexpr (std::is_same_v<reflect::non_column_type<T, K>, detail::member_of<P>>) {
+        if (j == K) out = joined_link<T, K>(where...);
+      }
+    };
+    (step(std::integral_constant<std::size_t, J>{}), ...);
+  }(std::make_index_sequence<reflect::non_column_count<T>>{});
+  return out;
+}
+
+template <class T, std::size_t J, class... Where>
+std::vector<T*> session::joined_link(Where... where) {
+  using LT = detail::link_traits<T, J>;
+  using Target = typename LT::target;
+  using detail::link_access;
+  const auto filtered = [&](auto q) {
+    if constexpr (sizeof...(Where) == 0) {
+      return q;
+    } else {
+      return q.where(where...);
+    }
+  };
+  std::vector<T*> out;
+  const auto keep = [&](T* owner, auto&& fill) {
+    if (owner == nullptr) return;
+    out.push_back(owner);
+    auto& link = reflect::get_non_column<J>(*owner);
+    if (link_access::state(link) != detail::link_state::unloaded) return;
+    fill(link);
+    static_cast<detail::tracked<T>*>(lookup(owner))->template settle_link<J>();
+  };
+  if constexpr (LT::kind == detail::link_kind::many_to_one) {
+    auto rows = with_connection([&](connection& c) {
+      return filtered(c.template select<T, Target>().template left_join<Target>(
+                          col(LT::referenced) == col(LT::fk)))
+          .all();
+    });
+    for (auto& [owner, target] : rows) {
+      Target* t = target ? merge_loaded(std::move(*target)) : nullptr;
+      keep(merge_loaded(std::move(owner)), [&](auto& link) { link_access::load(link, t); });
+    }
+  } else {
+    auto groups = with_connection([&](connection& c) {
+      if constexpr (LT::kind == detail::link_kind::one_to_many) {
+        return filtered(c.template select<T, Target>().template left_join<Target>(
+                            col(LT::fk) == col(LT::referenced)))
+            .grouped();
+      } else {
+        using A = typename LT::association;
+        return filtered(c.template select<T, Target>()
+                            .template left_join<A>(col(LT::fk) == col(LT::referenced))
+                            .template left_join<Target>(col(LT::target_referenced) ==
+                                                        col(LT::target_fk)))
+            .grouped();
+      }
+    });
+    for (auto& [owner, targets] : groups) {
+      std::vector<Target*> items;
+      items.reserve(targets.size());
+      for (auto& t : targets) {
+        if (Target* obj = merge_loaded(std::move(t))) items.push_back(obj);
+      }
+      keep(merge_loaded(std::move(owner)),
+           [&](auto& link) { link_access::load(link, std::move(items)); });
+    }
+  }
+  return out;
 }
 
 /// A session on `db`: what `db.session()` returns.
