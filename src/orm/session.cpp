@@ -125,6 +125,71 @@ std::size_t session::in_list_limit() {
   return max > 16 ? max - 16 : 1;
 }
 
+void session::follow_delete_actions(std::vector<detail::tracked_base*> deleted,
+                                    std::vector<std::function<void()>>& undo) {
+  using detail::object_state;
+  // The field indexes of the named columns of `t`.
+  const auto fields_of = [](const table_info& t, const std::vector<std::string>& names) {
+    std::vector<std::size_t> out;
+    for (const auto& name : names) {
+      for (std::size_t i = 0; i < t.def.columns.size(); ++i) {
+        if (t.def.columns[i].name == name) out.push_back(i);
+      }
+    }
+    return out;
+  };
+  const auto key_of = [](const detail::tracked_base& e, const std::vector<std::size_t>& fields) {
+    std::optional<std::string> key(std::in_place);
+    for (std::size_t f : fields) {
+      auto part = e.value_key(f);
+      if (!part) return std::optional<std::string>();
+      *key += *part;
+    }
+    return key;
+  };
+  while (!deleted.empty()) {
+    // The deleted rows by table.
+    std::unordered_map<std::string, std::vector<detail::tracked_base*>> by_table;
+    for (auto* e : deleted) by_table[e->table().def.name].push_back(e);
+    deleted.clear();
+    for (const auto& entry : objects_) {
+      detail::tracked_base* x = entry.get();
+      if (x->state() != object_state::persistent && x->state() != object_state::deleted) continue;
+      for (const auto& fk : x->table().def.foreign_keys) {
+        if (fk.on_delete != ast::fk_action::cascade && fk.on_delete != ast::fk_action::set_null) {
+          continue;
+        }
+        auto parents = by_table.find(fk.ref_table);
+        if (parents == by_table.end()) continue;
+        const auto local = fields_of(x->table(), fk.columns);
+        const auto key = key_of(*x, local);
+        if (!key) continue;
+        const auto& parent_table = parents->second.front()->table();
+        const auto referenced = fields_of(parent_table, fk.ref_columns);
+        const bool hit = std::any_of(parents->second.begin(), parents->second.end(),
+                                     [&](const auto* p) { return key_of(*p, referenced) == key; });
+        if (!hit) continue;
+        if (fk.on_delete == ast::fk_action::set_null) {
+          undo.push_back(x->cleared_by_database(local));
+          written_.push_back(x);
+          continue;
+        }
+        const std::string id = x->identity();
+        const auto before = x->state();
+        identity_map_.erase(identity_key{&x->table(), id});
+        x->set_state(object_state::removed);
+        written_.push_back(x);
+        undo.emplace_back([this, x, id, before] {
+          x->set_state(before);
+          identity_map_[identity_key{&x->table(), id}] = x;
+        });
+        deleted.push_back(x);
+        break;
+      }
+    }
+  }
+}
+
 void session::plan_links(detail::link_plan& plan) {
   using detail::object_state;
   // Objects taken in along the way are appended, and planned in turn.
@@ -134,6 +199,23 @@ void session::plan_links(detail::link_plan& plan) {
     if (e->state() != object_state::pending && e->state() != object_state::persistent) continue;
     e->adopt_links(*this);
     e->plan_links(*this, plan);
+  }
+  // An object unlinked from one owner and linked to another in the same flush moves.
+  std::unordered_set<const detail::tracked_base*> relinked;
+  for (const auto& copy : plan.copies) {
+    if (copy.parent != nullptr) relinked.insert(copy.dependent);
+  }
+  for (auto& orphan : plan.orphans) {
+    if (relinked.contains(orphan.entry)) continue;
+    if (orphan.unlink_back) plan.undo.push_back(orphan.unlink_back());
+    if (orphan.delete_it) {
+      remove_tracked(orphan.entry);
+      plan.undo.emplace_back([e = orphan.entry] { e->set_state(object_state::persistent); });
+    } else if (orphan.clear) {
+      plan.copies.push_back({orphan.entry, nullptr, std::move(orphan.clear)});
+    } else {
+      detail::throw_error<programming_error>(orphan.message);
+    }
   }
 }
 
@@ -321,6 +403,7 @@ void session::flush() {
         });
       }
     });
+    follow_delete_actions(deletes, undo);
     if (step) step->commit();
     inserts_pending_ = false;
   } catch (...) {
@@ -430,8 +513,33 @@ void session::rollback() {
       identity_map_[identity_key{&entry->table(), entry->identity()}] = entry.get();
     }
   }
+  drop_unlinked_adopted();
   end_transaction();
   if (failure) std::rethrow_exception(failure);
+}
+
+void session::drop_unlinked_adopted() {
+  using detail::object_state;
+  for (bool dropped = true; dropped;) {
+    dropped = false;
+    std::vector<const void*> linked;
+    bool any_adopted = false;
+    for (const auto& entry : objects_) {
+      const auto state = entry->state();
+      if (state != object_state::pending && state != object_state::persistent) continue;
+      any_adopted = any_adopted || (entry->adopted && state == object_state::pending);
+      if (entry->has_links()) entry->linked_objects(linked);
+    }
+    if (!any_adopted) return;
+    const std::unordered_set<const void*> held(linked.begin(), linked.end());
+    for (const auto& entry : objects_) {
+      if (entry->adopted && entry->state() == object_state::pending &&
+          !held.contains(entry->address())) {
+        entry->set_state(object_state::detached);
+        dropped = true;
+      }
+    }
+  }
 }
 
 void session::end_transaction() {

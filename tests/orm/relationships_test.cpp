@@ -272,9 +272,9 @@ TEST_CASE("selectin loads a path in one SELECT per level, into the identity map"
       CHECK(e.model_id == models[i]->id);
       CHECK(e.metrics.size() == 2);
       metrics += e.metrics.size();
-      // Not loaded: reading it throws rather than look empty.
-      CHECK_FALSE(e.model.loaded());
-      CHECK_THROWS_AS(e.model.get(), tabula::programming_error);
+      // The back-reference is set by the same load, without a query.
+      CHECK(e.model.get() == models[i]);
+      CHECK(e.metrics[0].experiment.get() == &e);
     }
   }
   CHECK(experiments == 150);
@@ -562,4 +562,123 @@ TEST_CASE("joined loads a relationship in one SELECT with a LEFT JOIN, rows grou
   std::size_t with_tag = 0;
   for (Experiment* e : tagged) with_tag += e->tags.size();
   CHECK(with_tag == 25);
+}
+
+TEST_CASE("deleting a parent follows ON DELETE CASCADE and SET NULL in the tracked children") {
+  fresh_schema();
+  auto s = db().session();
+  Model m{.name = "m"};
+  grow(m, 2, 2, 2);
+  Model& model = s.add(std::move(m));
+  Model& other = s.add(Model{.name = "other"});
+  grow(other, 1, 1, 0);
+  s.commit();
+  Experiment& e0 = model.experiments[0];
+  Metric& x0 = e0.metrics[0];
+  Hyperparameter& h0 = e0.hyperparameters[0];
+  const auto e0_id = e0.id;
+  const auto x0_id = x0.id;
+
+  // Experiments cascade from the model, metrics from the experiments; hyperparameters are
+  // SET NULL from the experiments.
+  s.remove(model);
+  s.commit();
+  CHECK(db().query<Experiment>().count() == 1);
+  CHECK(db().query<Metric>().count() == 1);
+  CHECK(db().query<Hyperparameter>().count() == 4);
+  CHECK_FALSE(s.contains(e0));
+  CHECK_FALSE(s.contains(x0));
+  CHECK(s.get<Experiment>(e0_id) == nullptr);
+  CHECK(s.get<Metric>(x0_id) == nullptr);
+  CHECK(s.contains(h0));
+  CHECK_FALSE(h0.experiment_id.has_value());
+  CHECK(s.contains(other.experiments[0].metrics[0]));
+  s.commit();  // nothing left to write: the objects match the rows
+  CHECK(db().query<Hyperparameter>()
+            .where(tabula::is_null(col(&Hyperparameter::experiment_id)))
+            .count() == 4);
+}
+
+TEST_CASE("a parent delete undone by a failed flush brings the tracked children back") {
+  fresh_schema();
+  auto s = db().session();
+  Model m{.name = "m"};
+  grow(m, 1, 1, 1);
+  Model& model = s.add(std::move(m));
+  s.commit();
+  Experiment& e = model.experiments[0];
+  Hyperparameter& h = e.hyperparameters[0];
+  s.remove(model);
+  Metric& bad = s.add(Metric{.experiment_id = e.id, .name = "bad", .value = -1});  // CHECK
+  CHECK_THROWS_AS(s.commit(), tabula::check_violation);
+  s.expunge(bad);
+  CHECK(s.contains(e));
+  CHECK(s.contains(e.metrics[0]));
+  CHECK(h.experiment_id == e.id);
+  CHECK(db().query<Experiment>().count() == 1);
+  s.rollback();  // the removal is forgotten too
+  CHECK(s.get<Experiment>(e.id) == &e);
+  CHECK(s.get<Model>(model.id) == &model);
+}
+
+TEST_CASE("back-references: each side of a pair knows the other after load and after flush") {
+  fresh_schema();
+  auto s = db().session();
+  Model m{.name = "a"};
+  grow(m, 2, 2, 0);
+  Model& a = s.add(std::move(m));
+  Model& b = s.add(Model{.name = "b"});
+  s.commit();
+  Experiment& e = a.experiments[0];
+  // Saved children refer back to their owner.
+  CHECK(e.metrics[0].experiment.get() == &e);
+
+  // Assigning the many-to-one side moves the object between the owners' collections.
+  e.model = b;
+  s.commit();
+  CHECK(e.model_id == b.id);
+  REQUIRE(b.experiments.size() == 1);
+  CHECK(&b.experiments[0] == &e);
+  CHECK(a.experiments.size() == 1);
+  CHECK(db().query<Experiment>().where(col(&Experiment::model_id) == b.id).count() == 1);
+
+  // Loaded through the one-to-many side, the children's many-to-one side is set too.
+  auto r = db().session();
+  std::vector<Model*> models = r.query<Model>().all();
+  sql_log log;
+  r.load(models, &Model::experiments);
+  CHECK(log.count("SELECT") == 1);
+  for (Model* owner : models) {
+    for (Experiment& x : owner->experiments) CHECK(x.model.get() == owner);
+  }
+  CHECK(log.count("SELECT") == 1);
+
+  // Moving a metric between experiments: delete-orphan does not delete a moved object.
+  Experiment& from = a.experiments[0];
+  Experiment& to = b.experiments[0];
+  Metric& moved = from.metrics[0];
+  from.metrics.remove(moved);
+  to.metrics.add(moved);
+  s.commit();
+  CHECK(s.contains(moved));
+  CHECK(moved.experiment_id == to.id);
+  CHECK(db().get<Metric>(moved.id)->experiment_id == to.id);
+}
+
+TEST_CASE("rollback drops a new child the restored collection no longer holds") {
+  fresh_schema();
+  auto s = db().session();
+  Model m{.name = "a"};
+  grow(m, 1, 1, 0);
+  Model& a = s.add(std::move(m));
+  s.commit();
+  Experiment& e = a.experiments[0];
+  Metric& added = e.metrics.add(Metric{.name = "new", .value = 2});
+  s.flush();
+  CHECK(added.id > 0);
+  s.rollback();
+  CHECK(e.metrics.size() == 1);
+  CHECK_FALSE(s.contains(added));
+  s.commit();
+  CHECK(db().query<Metric>().count() == 1);
 }

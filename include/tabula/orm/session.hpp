@@ -54,6 +54,17 @@ struct link_plan {
     std::function<std::function<void()>()> apply;
   };
   std::vector<key_copy> copies;
+  /// An object removed from a one-to-many collection: deleted, or its key set to NULL
+  /// (`clear`), unless the same flush links it to another owner.
+  struct orphan {
+    tracked_base* entry;
+    bool delete_it;
+    std::function<std::function<void()>()> clear;  ///< empty: the key cannot be NULL
+    std::string message;                           ///< the error when it cannot
+    /// Clears its reference back to the owner it left; returns what undoes it.
+    std::function<std::function<void()>()> unlink_back;
+  };
+  std::vector<orphan> orphans;
   std::vector<std::function<void(connection&)>> association_deletes;
   std::vector<tracked_base*> associations;  ///< association objects created by this flush
   std::vector<std::function<void()>> on_success;
@@ -149,8 +160,19 @@ class tracked_base {
   /// Field indexes whose value differs from the last loaded/flushed state.
   [[nodiscard]] virtual std::vector<std::size_t> changed_fields() const = 0;
 
+  /// The identity encoding of field `field` of the row as last read or written (of the
+  /// object, when it has no row); nullopt when it is NULL.
+  [[nodiscard]] virtual std::optional<std::string> value_key(std::size_t field) const = 0;
+  /// The database set the nullable `fields` of the row to NULL (ON DELETE SET NULL): the
+  /// object and the row as flushed follow. Returns what undoes it.
+  virtual std::function<void()> cleared_by_database(std::span<const std::size_t> fields) = 0;
+
   /// Whether the model has relationship members.
   [[nodiscard]] virtual bool has_links() const noexcept = 0;
+  /// Appends the addresses of the objects the relationships hold.
+  virtual void linked_objects(std::vector<const void*>& out) const = 0;
+  /// Whether the session took the object in from a relationship (cascade save).
+  bool adopted = false;
   /// Takes into the session the new objects the relationships hold (cascade save).
   virtual void adopt_links(session& s) = 0;
   /// Adds to `plan` what the flush does along the object's relationships.
@@ -226,8 +248,54 @@ class tracked final : public tracked_base {
  public:
   T& object() noexcept { return object_; }
 
+  [[nodiscard]] std::optional<std::string> value_key(std::size_t field) const override {
+    std::optional<std::string> key;
+    with_field(flushed_ ? *flushed_ : object_, field, [&](const auto& f) {
+      using F = std::remove_cvref_t<decltype(f)>;
+      if constexpr (is_optional_v<F>) {
+        if (f) key.emplace(), append_identity(*key, *f);
+      } else {
+        key.emplace();
+        append_identity(*key, f);
+      }
+    });
+    return key;
+  }
+  std::function<void()> cleared_by_database(std::span<const std::size_t> fields) override {
+    T previous = object_;
+    clear_fields(object_, fields);
+    std::function<void()> undo_row = [] {};
+    if (flushed_) {
+      keep_committed(flushed_);
+      T row = *flushed_;
+      clear_fields(*flushed_, fields);
+      undo_row = [this, row = std::move(row)]() mutable { flushed_ = std::move(row); };
+    }
+    std::vector<std::size_t> cleared(fields.begin(), fields.end());
+    return [this, previous = std::move(previous), cleared = std::move(cleared),
+            undo_row = std::move(undo_row)]() mutable {
+      // Only the cleared fields come back: the rest may have changed since.
+      reflect::for_each_field(object_, [&](auto& field, auto i) {
+        if (std::ranges::find(cleared, decltype(i)::value) != cleared.end()) {
+          field = std::move(reflect::get<decltype(i)::value>(previous));
+        }
+      });
+      undo_row();
+    };
+  }
+
   [[nodiscard]] bool has_links() const noexcept override {
     return reflect::non_column_count<T> > 0;
+  }
+  void linked_objects(std::vector<const void*>& out) const override {
+    reflect::for_each_non_column(object_, [&](const auto& link, auto) {
+      using L = std::remove_cvref_t<decltype(link)>;
+      if constexpr (is_one_v<L>) {
+        if (const auto* t = link_access::target(link)) out.push_back(t);
+      } else {
+        for (const auto* t : link_access::items(link)) out.push_back(t);
+      }
+    });
   }
   void adopt_links(session& s) override {
     if constexpr (reflect::non_column_count<T> > 0) detail::adopt_links(s, object_);
@@ -622,6 +690,7 @@ class session {
     T& ref = *obj;
     if (lookup(&ref) != nullptr) return;
     auto entry = std::make_unique<detail::tracked<T>>(std::move(obj), detail::object_state::pending);
+    entry->adopted = true;
     by_address_.emplace(&ref, entry.get());
     objects_.push_back(std::move(entry));
     inserts_pending_ = true;
@@ -646,6 +715,21 @@ class session {
   auto load_link(const std::vector<T*>& owners);
   template <class T, std::size_t J, class... Where>
   std::vector<T*> joined_link(Where... where);
+  /// The children of `owner` along its one-to-many relationship `J` refer back to it through
+  /// their many-to-one relationship on the same key, when they have one not loaded yet.
+  template <class T, std::size_t J, class C>
+  void set_back_references(T& owner, const std::vector<C*>& children) {
+    using LT = detail::link_traits<T, J>;
+    constexpr std::size_t K = detail::back_reference<C, detail::link_kind::many_to_one, LT::fk>();
+    if constexpr (K < reflect::non_column_count<C>) {
+      for (C* child : children) {
+        auto& back = reflect::get_non_column<K>(*child);
+        if (detail::link_access::state(back) != detail::link_state::unloaded) continue;
+        detail::link_access::load(back, &owner);
+        if (auto* e = lookup(child)) static_cast<detail::tracked<C>*>(e)->template settle_link<K>();
+      }
+    }
+  }
   /// The largest number of values one IN list carries on the session's database.
   std::size_t in_list_limit();
 
@@ -729,6 +813,14 @@ class session {
   /// gives its connection back.
   void abandon_transaction() noexcept;
   const compiled_sql& update_sql(const table_info& t, std::span<const std::size_t> fields);
+  /// After a rollback: pending objects a relationship brought in, and that no relationship
+  /// holds any more (the collection was restored without them), leave the session.
+  void drop_unlinked_adopted();
+  /// Follows the database's ON DELETE actions from the rows a flush deleted: tracked objects
+  /// whose rows it deleted (CASCADE) are removed, foreign keys it set to NULL (SET NULL) are
+  /// NULL in the objects too, so that the session holds no row the database no longer has.
+  void follow_delete_actions(std::vector<detail::tracked_base*> deleted,
+                             std::vector<std::function<void()>>& undo);
   /// Plans what the flush does along relationships, taking new objects they hold into the
   /// session (see `link_plan`).
   void plan_links(detail::link_plan& plan);
@@ -848,11 +940,34 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
                                  }});
         }
       }
+      constexpr std::size_t back = back_reference<Target, link_kind::one_to_many, LT::fk>();
+      if constexpr (back < reflect::non_column_count<Target>) {
+        if (target != nullptr && target != was) {
+          auto& other = reflect::get_non_column<back>(*target);
+          if (link_access::state(other) != link_state::unloaded) {
+            auto& list = link_access::items(other);
+            if (std::find(list.begin(), list.end(), &obj) == list.end()) list.push_back(&obj);
+          }
+        }
+        if (was != nullptr && was != target) {
+          auto& other = reflect::get_non_column<back>(*was);
+          if (link_access::state(other) != link_state::unloaded) {
+            std::erase(link_access::items(other), &obj);
+          }
+        }
+      }
       if (before != nullptr && target != was) settle(j);
     } else if constexpr (LT::kind == link_kind::one_to_many) {
       const auto& items = link_access::items(link);
+      constexpr std::size_t back = back_reference<Target, link_kind::many_to_one, LT::fk>();
       for (Target* child : items) {
         tracked_base* dependent = s.linked_entry(child, link_name<T, J>());
+        if constexpr (back < reflect::non_column_count<Target>) {
+          auto& ref = reflect::get_non_column<back>(*child);
+          if (link_access::state(ref) != link_state::unloaded && link_access::target(ref) == nullptr) {
+            link_access::point(ref, &obj);
+          }
+        }
         if (self->state() == object_state::pending ||
             !holds_key<LT::fk, LT::referenced>(*child, obj)) {
           plan.copies.push_back({dependent, self, [&obj, child] {
@@ -867,24 +982,38 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
         if (std::find(items.begin(), items.end(), child) != items.end()) continue;
         tracked_base* orphan = s.lookup(child);
         if (orphan == nullptr || orphan->state() != object_state::persistent) continue;
+        // Its key refers elsewhere: it was moved to another owner by its key.
+        if (!holds_key<LT::fk, LT::referenced>(*child, obj)) continue;
+        std::function<std::function<void()>()> unlink_back;
+        if constexpr (back < reflect::non_column_count<Target>) {
+          unlink_back = [child, &obj]() -> std::function<void()> {
+            auto& ref = reflect::get_non_column<back>(*child);
+            if (link_access::target(ref) != &obj) return [] {};
+            link_access::point(ref, static_cast<T*>(nullptr));
+            return [&ref, &obj] { link_access::point(ref, &obj); };
+          };
+        }
         if constexpr (LT::delete_orphan) {
-          s.remove_tracked(orphan);
-          plan.undo.emplace_back([orphan] { orphan->set_state(object_state::persistent); });
+          plan.orphans.push_back({orphan, true, {}, {}, std::move(unlink_back)});
         } else if constexpr (is_optional_v<std::remove_cvref_t<decltype(child->*LT::fk)>>) {
-          plan.copies.push_back({orphan, nullptr, [child] {
-                                   auto old = child->*LT::fk;
-                                   (child->*LT::fk).reset();
-                                   return std::function<void()>(
-                                       [child, old] { child->*LT::fk = old; });
-                                 }});
+          plan.orphans.push_back({orphan, false, [child] {
+                                    auto old = child->*LT::fk;
+                                    (child->*LT::fk).reset();
+                                    return std::function<void()>(
+                                        [child, old] { child->*LT::fk = old; });
+                                  },
+                                  {},
+                                  std::move(unlink_back)});
         } else {
-          throw_error<programming_error>(
-              "tabula: a " + std::string(reflect::type_name<Target>()) + " was removed from " +
-              link_name<T, J>() +
-              ", and its foreign key cannot be NULL. Declare "
-              "tabula::relationship(&" +
-              link_name<T, J>() + ").delete_orphan() to delete such objects, or remove it "
-                                  "from the session");
+          plan.orphans.push_back(
+              {orphan, false, {},
+               "tabula: a " + std::string(reflect::type_name<Target>()) + " was removed from " +
+                   link_name<T, J>() +
+                   ", and its foreign key cannot be NULL. Declare tabula::relationship(&" +
+                   link_name<T, J>() +
+                   ").delete_orphan() to delete such objects, or remove the object from the "
+                   "session",
+               {}});
         }
       }
       settle(j);
@@ -1056,6 +1185,7 @@ auto session::load_link(const std::vector<T*>& owners) {
         items = groups[detail::key_of(key)];
       }
       reached.insert(reached.end(), items.begin(), items.end());
+      if constexpr (LT::kind == detail::link_kind::one_to_many) set_back_references<T, J>(*owner, items);
       link_access::load(reflect::get_non_column<J>(*owner), std::move(items));
       settle(owner);
     }
@@ -1145,8 +1275,11 @@ std::vector<T*> session::joined_link(Where... where) {
       for (auto& t : targets) {
         if (Target* obj = merge_loaded(std::move(t))) items.push_back(obj);
       }
-      keep(merge_loaded(std::move(owner)),
-           [&](auto& link) { link_access::load(link, std::move(items)); });
+      T* o = merge_loaded(std::move(owner));
+      if constexpr (LT::kind == detail::link_kind::one_to_many) {
+        if (o != nullptr) set_back_references<T, J>(*o, items);
+      }
+      keep(o, [&](auto& link) { link_access::load(link, std::move(items)); });
     }
   }
   return out;

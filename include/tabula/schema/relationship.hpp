@@ -259,6 +259,11 @@ struct link_access {
     l.ptr_ = target;
     l.state_ = link_state::loaded;
   }
+  /// Refers to `target` without changing where the relationship's contents come from.
+  template <class T>
+  static void point(one<T>& l, T* target) noexcept {
+    l.ptr_ = target;
+  }
   template <class T>
   static std::shared_ptr<T> take_staged(one<T>& l) noexcept {
     return std::move(l.staged_);

@@ -552,6 +552,25 @@ struct link_traits {
   }();
 };
 
+/// The relationship of `C` that is the other side of a relationship following foreign key
+/// `Fk` (a member pointer of the key's holder): the non-column member `K` of `C` following
+/// the same key in the other direction (`Kind`), or `reflect::non_column_count<C>`.
+template <class C, link_kind Kind, auto Fk>
+consteval std::size_t back_reference() {
+  return []<std::size_t... K>(std::index_sequence<K...>) {
+    std::size_t found = sizeof...(K);
+    const auto match = [&]<std::size_t I>(std::integral_constant<std::size_t, I>) {
+      using L = link_traits<C, I>;
+      if constexpr (L::kind == Kind && std::is_same_v<std::remove_cv_t<decltype(L::fk)>,
+                                                     std::remove_cv_t<decltype(Fk)>>) {
+        if (L::fk == Fk && found == sizeof...(K)) found = I;
+      }
+    };
+    (match(std::integral_constant<std::size_t, K>{}), ...);
+    return found;
+  }(std::make_index_sequence<reflect::non_column_count<C>>{});
+}
+
 template <class T>
 consteval bool links_valid() {
   return [&]<std::size_t... J>(std::index_sequence<J...>) {
