@@ -15,6 +15,7 @@
 #include "tabula/query/window.hpp"         // IWYU pragma: export
 #include "tabula/query/raw.hpp"            // IWYU pragma: export
 #include "tabula/query/select.hpp"         // IWYU pragma: export
+#include "tabula/query/relationship.hpp"   // IWYU pragma: export
 #include "tabula/query/filter.hpp"         // IWYU pragma: export
 #include "tabula/query/raw_sql.hpp"        // IWYU pragma: export
 #include "tabula/dialect/dialect.hpp"      // IWYU pragma: export

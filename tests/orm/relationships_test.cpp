@@ -682,3 +682,57 @@ TEST_CASE("rollback drops a new child the restored collection no longer holds") 
   s.commit();
   CHECK(db().query<Metric>().count() == 1);
 }
+
+TEST_CASE("joins along relationships, and any()/has() as EXISTS over them") {
+  fresh_schema();
+  {
+    auto w = db().session();
+    Tag& nlp = w.add(Tag{.tag_name = "NLP"});
+    w.add(Tag{.tag_name = "vision"});
+    for (int i = 0; i < 6; ++i) {
+      Model m{.name = "model" + std::to_string(i)};
+      grow(m, i % 3, 2, 0);  // models 0 and 3 have no experiments
+      if (i % 3 == 2) m.experiments[1].tags.add(nlp);
+      w.add(std::move(m));
+    }
+    w.commit();
+  }
+  auto s = db().session();
+  // Many-to-many, as the SQLAlchemy tutorial writes it.
+  sql_log log;
+  std::vector<Experiment*> nlp = s.query<Experiment>()
+                                     .join(&Experiment::tags)
+                                     .where(col(&Tag::tag_name) == "NLP")
+                                     .all();
+  CHECK(nlp.size() == 2);
+  for (Experiment* e : nlp) CHECK(e->dataset == "ds1");
+  REQUIRE(log.count("SELECT") == 1);
+  CHECK(log.statements[0].find(R"(INNER JOIN "rel_experiment_tags" ON "rel_experiment_tags"."experiment_id" = "rel_experiments"."id" INNER JOIN "rel_tags" ON "rel_tags"."id" = "rel_experiment_tags"."tag_id")") !=
+        std::string::npos);
+  // One-to-many and many-to-one.
+  CHECK(db().query<Model>().join(&Model::experiments).distinct().count() == 4);
+  CHECK(db().select(col(&Metric::name), col(&Experiment::dataset))
+            .from<Metric>()
+            .join(&Metric::experiment)
+            .where(col(&Experiment::dataset) == "ds1")
+            .all()
+            .size() == 4);
+  CHECK(db().query<Model>().left_join(&Model::experiments).count() == 6 + 2);  // 2 without
+
+  // EXISTS filters.
+  CHECK(db().query<Model>().where(tabula::any(&Model::experiments)).count() == 4);
+  CHECK(db().query<Model>()
+            .where(tabula::any(&Model::experiments, col(&Experiment::dataset) == "ds1"))
+            .count() == 2);
+  CHECK(db().query<Model>().where(!tabula::any(&Model::experiments)).count() == 2);
+  CHECK(db().query<Experiment>()
+            .where(tabula::any(&Experiment::tags, col(&Tag::tag_name) == "NLP"))
+            .count() == 2);
+  CHECK(db().query<Experiment>()
+            .where(tabula::any(&Experiment::tags, col(&Tag::tag_name) == "vision"))
+            .count() == 0);
+  CHECK(db().query<Metric>()
+            .where(tabula::has(&Metric::experiment, col(&Experiment::dataset) == "ds0"))
+            .count() == 8);
+  CHECK(db().query<Experiment>().where(tabula::any<&Experiment::metrics>()).count() == 6);
+}

@@ -578,6 +578,35 @@ consteval bool links_valid() {
   }(std::make_index_sequence<reflect::non_column_count<T>>{});
 }
 
+/// The relationship member of `T` of type `M`, when `T` has exactly one (`count` is then 1).
+template <class T, class M>
+struct link_index_by_type {
+  static constexpr auto found = []<std::size_t... J>(std::index_sequence<J...>) {
+    std::array<std::size_t, 2> out{sizeof...(J), 0};  // {index, count}
+    static_cast<void>(
+        ((std::is_same_v<reflect::non_column_type<T, J>, M> ? (out[0] = J, ++out[1], true)
+                                                            : false),
+         ...));
+    return out;
+  }(std::make_index_sequence<reflect::non_column_count<T>>{});
+  static constexpr std::size_t index = found[0];
+  static constexpr std::size_t count = found[1];
+};
+
+/// The relationship member a member pointer of type `P` designates, found by its type:
+/// `link_by_type<decltype(&Model::experiments)>`. Its model must have one member of that type.
+template <class P>
+struct link_by_type_check {
+  using finder = link_index_by_type<class_of<P>, member_of<P>>;
+  static_assert(finder::count == 1,
+                "tabula: the model has several relationship members of this type, so the member "
+                "pointer's type does not say which one is meant. Name it as a template "
+                "argument: join<&Model::member>(), any<&Model::member>(cond).");
+  using type = link_traits<class_of<P>, finder::count == 1 ? finder::index : 0>;
+};
+template <class P>
+using link_by_type = typename link_by_type_check<P>::type;
+
 /// The relationship member `member` designates, as its `link_traits`.
 template <auto Member>
 using link_of = link_traits<class_of<decltype(Member)>,
