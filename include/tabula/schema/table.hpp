@@ -566,6 +566,7 @@ consteval std::size_t back_reference() {
         if (L::fk == Fk && found == sizeof...(K)) found = I;
       }
     };
+    static_cast<void>(match);  // unused when C has no relationship
     (match(std::integral_constant<std::size_t, K>{}), ...);
     return found;
   }(std::make_index_sequence<reflect::non_column_count<C>>{});
@@ -582,11 +583,15 @@ consteval bool links_valid() {
 template <class T, class M>
 struct link_index_by_type {
   static constexpr auto found = []<std::size_t... J>(std::index_sequence<J...>) {
+    const std::array<bool, sizeof...(J) + 1> same{std::is_same_v<reflect::non_column_type<T, J>, M>...,
+                                                  false};
     std::array<std::size_t, 2> out{sizeof...(J), 0};  // {index, count}
-    static_cast<void>(
-        ((std::is_same_v<reflect::non_column_type<T, J>, M> ? (out[0] = J, ++out[1], true)
-                                                            : false),
-         ...));
+    for (std::size_t j = 0; j < sizeof...(J); ++j) {
+      if (same[j]) {
+        out[0] = j;
+        ++out[1];
+      }
+    }
     return out;
   }(std::make_index_sequence<reflect::non_column_count<T>>{});
   static constexpr std::size_t index = found[0];

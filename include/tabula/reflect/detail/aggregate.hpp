@@ -90,7 +90,7 @@ struct aggregate_layout {
     std::size_t other_count = 0;
     bool others_trail = true;  ///< every non-column member comes after every column
   };
-  static consteval positions make() {
+  static constexpr positions make() {
     positions p{};
     const std::array<bool, N + 1> skipped = []<std::size_t... K>(std::index_sequence<K...>) {
       return std::array<bool, N + 1>{not_a_column<boost::pfr::tuple_element_t<K, T>>..., false};
