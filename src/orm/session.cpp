@@ -109,14 +109,17 @@ void session::expunge_tracked(detail::tracked_base* entry) {
 }
 
 detail::tracked_base* session::linked_entry(const void* obj, std::string_view relationship) const {
-  auto* entry = lookup(obj);
-  if (entry == nullptr) {
-    detail::throw_error<programming_error>(
-        "tabula: " + std::string(relationship) +
-        " holds an object the session does not track. Link objects of the session (from "
-        "add, get or a query), or give the relationship a new object with add(T{...})");
+  auto it = by_address_.find(obj);
+  if (it != by_address_.end()) {
+    const auto state = it->second->state();
+    const bool live =
+        state == detail::object_state::pending || state == detail::object_state::persistent;
+    return live ? it->second : nullptr;
   }
-  return entry;
+  detail::throw_error<programming_error>(
+      "tabula: " + std::string(relationship) +
+      " holds an object the session does not track. Link objects of the session (from "
+      "add, get or a query), or give the relationship a new object with add(T{...})");
 }
 
 std::size_t session::in_list_limit() {

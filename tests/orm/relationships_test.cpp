@@ -736,3 +736,81 @@ TEST_CASE("joins along relationships, and any()/has() as EXISTS over them") {
             .count() == 8);
   CHECK(db().query<Experiment>().where(tabula::any<&Experiment::metrics>()).count() == 6);
 }
+
+TEST_CASE("an object removed from the session is no longer written through a relationship") {
+  fresh_schema();
+  auto s = db().session();
+  Model m{.name = "m"};
+  grow(m, 1, 2, 0);
+  Model& model = s.add(std::move(m));
+  s.commit();
+  Experiment& e = model.experiments[0];
+  Metric& x = e.metrics[0];
+  s.remove(x);  // still in e.metrics
+  s.commit();
+  CHECK(db().query<Metric>().count() == 1);
+  e.dataset = "changed";
+  s.commit();  // the collection's stale entry is skipped
+  CHECK(db().get<Experiment>(e.id)->dataset == "changed");
+
+  // An object the session never knew is refused, with the relationship's name.
+  Metric stray{.name = "stray"};
+  e.metrics.add(stray);
+  try {
+    s.commit();
+    FAIL("the commit should have been refused");
+  } catch (const tabula::programming_error& err) {
+    CHECK(std::string(err.what()).find("Experiment::metrics") != std::string::npos);
+  }
+  e.metrics.remove(stray);
+  s.commit();
+  CHECK(db().query<Metric>().count() == 1);
+}
+
+TEST_CASE("plain values load their relationships without a session, one SELECT per level") {
+  fresh_schema();
+  {
+    auto w = db().session();
+    Tag& nlp = w.add(Tag{.tag_name = "NLP"});
+    for (int i = 0; i < 20; ++i) {
+      Model m{.name = "model" + std::to_string(i)};
+      grow(m, i % 3, 2, 0);
+      for (Experiment& e : m.experiments) e.tags.add(nlp);
+      w.add(std::move(m));
+    }
+    w.commit();
+  }
+  std::vector<Model> models = db().query<Model>().order_by(col(&Model::id)).all();
+  sql_log log;
+  tabula::load(db(), models, &Model::experiments, &Experiment::metrics);
+  CHECK(log.count("SELECT") == 2);
+  std::size_t metrics = 0;
+  std::vector<Experiment*> experiments;
+  for (std::size_t i = 0; i < models.size(); ++i) {
+    REQUIRE(models[i].experiments.size() == i % 3);
+    for (Experiment& e : models[i].experiments) {
+      CHECK(e.model_id == models[i].id);
+      metrics += e.metrics.size();
+      for (Metric& x : e.metrics) CHECK(x.experiment_id == e.id);
+      experiments.push_back(&e);
+      CHECK_FALSE(e.tags.loaded());
+    }
+  }
+  CHECK(metrics == 2 * 19);
+  // Many-to-one and many-to-many, from one value; a tag shared by rows is one object.
+  std::vector<Experiment> exps = db().query<Experiment>().all();
+  tabula::load(db(), exps, &Experiment::tags);
+  tabula::load(db(), exps, &Experiment::model);
+  CHECK(log.count("SELECT") == 5);
+  REQUIRE(exps.size() == 19);
+  for (Experiment& e : exps) {
+    REQUIRE(e.tags.size() == 1);
+    CHECK(&e.tags[0] == &exps[0].tags[0]);
+    CHECK(e.model->id == e.model_id);
+  }
+  // On a connection too.
+  auto c = db().connect();
+  Model one = c.query<Model>().where(col(&Model::name) == "model2").one();
+  tabula::load(c, one, &Model::experiments);
+  CHECK(one.experiments.size() == 2);
+}

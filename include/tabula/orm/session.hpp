@@ -705,8 +705,9 @@ class session {
     objects_.push_back(std::move(entry));
     return raw;
   }
-  /// The tracked entry of an object a relationship refers to; throws when the session does
-  /// not know it.
+  /// The tracked entry of an object a relationship refers to: nullptr when the object was
+  /// removed or expunged (the relationship does not keep it), and `programming_error` when
+  /// the session never knew it.
   detail::tracked_base* linked_entry(const void* obj, std::string_view relationship) const;
 
   template <class T, class P, class... Path>
@@ -925,7 +926,8 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
       Target* was = before != nullptr ? link_access::target(*before) : nullptr;
       if (target != nullptr) {
         tracked_base* parent = s.linked_entry(target, link_name<T, J>());
-        if (parent->state() == object_state::pending || !holds_key<LT::fk, LT::referenced>(obj, *target)) {
+        if (parent != nullptr && (parent->state() == object_state::pending ||
+                                  !holds_key<LT::fk, LT::referenced>(obj, *target))) {
           plan.copies.push_back({self, parent, [&obj, target] {
                                    return copy_key<LT::fk, LT::referenced>(obj, *target);
                                  }});
@@ -962,6 +964,7 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
       constexpr std::size_t back = back_reference<Target, link_kind::many_to_one, LT::fk>();
       for (Target* child : items) {
         tracked_base* dependent = s.linked_entry(child, link_name<T, J>());
+        if (dependent == nullptr) continue;
         if constexpr (back < reflect::non_column_count<Target>) {
           auto& ref = reflect::get_non_column<back>(*child);
           if (link_access::state(ref) != link_state::unloaded && link_access::target(ref) == nullptr) {
@@ -1026,6 +1029,7 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
       for (Target* target : items) {
         if (std::find(was.begin(), was.end(), target) != was.end()) continue;
         tracked_base* target_entry = s.linked_entry(target, link_name<T, J>());
+        if (target_entry == nullptr) continue;
         tracked<A>* row = s.add_association(A{});
         A& a = row->object();
         plan.associations.push_back(row);

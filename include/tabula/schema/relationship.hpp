@@ -280,6 +280,21 @@ struct link_access {
   static std::vector<std::shared_ptr<T>> take_staged(many<T, V>& l) noexcept {
     return std::exchange(l.staged_, {});
   }
+  /// Loads objects the relationship owns (read without a session).
+  template <class T>
+  static void load_owned(one<T>& l, std::shared_ptr<T> target) noexcept {
+    l.ptr_ = target.get();
+    l.staged_ = std::move(target);
+    l.state_ = link_state::loaded;
+  }
+  template <class T, class V>
+  static void load_owned(many<T, V>& l, std::vector<std::shared_ptr<T>> items) {
+    l.items_.clear();
+    l.items_.reserve(items.size());
+    for (const auto& item : items) l.items_.push_back(item.get());
+    l.staged_ = std::move(items);
+    l.state_ = link_state::loaded;
+  }
   template <class T, class V>
   static void load(many<T, V>& l, std::vector<T*> items) noexcept {
     l.items_ = std::move(items);
