@@ -17,8 +17,9 @@ struct Run {
 };
 template <>
 struct tabula::schema<Run> {
-  static constexpr auto options = tabula::options(tabula::foreign_key(&Run::owner_id, &User::id),
-                                                  tabula::foreign_key(&Run::reviewer_id, &User::id));
+  static constexpr auto options =
+      tabula::options(tabula::foreign_key(&Run::owner_id, &User::id),
+                      tabula::foreign_key(&Run::reviewer_id, &User::id));
 };
 
 auto& t = tabula::table_of<User>();

@@ -98,9 +98,9 @@ struct tabula::schema<rel::Metric> {
 template <>
 struct tabula::schema<rel::Hyperparameter> {
   static constexpr auto table = "rel_hyperparameters";
-  static constexpr auto options = tabula::options(
-      tabula::foreign_key(&rel::Hyperparameter::experiment_id, &rel::Experiment::id)
-          .on_delete_set_null());
+  static constexpr auto options =
+      tabula::options(tabula::foreign_key(&rel::Hyperparameter::experiment_id, &rel::Experiment::id)
+                          .on_delete_set_null());
 };
 template <>
 struct tabula::schema<rel::Tag> {
@@ -232,10 +232,10 @@ TEST_CASE("a graph is saved in one commit, one INSERT per table, keys copied to 
 TEST_CASE("a many-to-one reference is saved: the foreign key comes from the target's key") {
   fresh_schema();
   auto s = db().session();
-  Metric& x = s.add(Metric{.name = "acc",
-                           .value = 0.9,
-                           .experiment = Experiment{.dataset = "d",
-                                                    .model = Model{.name = "ResNet"}}});
+  Metric& x =
+      s.add(Metric{.name = "acc",
+                   .value = 0.9,
+                   .experiment = Experiment{.dataset = "d", .model = Model{.name = "ResNet"}}});
   s.commit();
   Experiment& e = *x.experiment;
   REQUIRE(e.id > 0);
@@ -388,8 +388,7 @@ TEST_CASE("many-to-many: association rows follow the collection's changes") {
   CHECK(log.count("INSERT") == 1);
   CHECK(db().query<ExperimentTag>().count() == 2);
   CHECK(db().query<ExperimentTag>().where(col(&ExperimentTag::tag_id) == nlp.id).count() == 0);
-  CHECK(db().query<ExperimentTag>().where(col(&ExperimentTag::tag_id) == vision.id).count() ==
-        1);
+  CHECK(db().query<ExperimentTag>().where(col(&ExperimentTag::tag_id) == vision.id).count() == 1);
   CHECK(db().query<Tag>().count() == 3);  // unlinking a tag keeps it
 
   auto r = db().session();
@@ -700,15 +699,15 @@ TEST_CASE("joins along relationships, and any()/has() as EXISTS over them") {
   auto s = db().session();
   // Many-to-many, as the SQLAlchemy tutorial writes it.
   sql_log log;
-  std::vector<Experiment*> nlp = s.query<Experiment>()
-                                     .join(&Experiment::tags)
-                                     .where(col(&Tag::tag_name) == "NLP")
-                                     .all();
+  std::vector<Experiment*> nlp =
+      s.query<Experiment>().join(&Experiment::tags).where(col(&Tag::tag_name) == "NLP").all();
   CHECK(nlp.size() == 2);
   for (Experiment* e : nlp) CHECK(e->dataset == "ds1");
   REQUIRE(log.count("SELECT") == 1);
-  CHECK(log.statements[0].find(R"(INNER JOIN "rel_experiment_tags" ON "rel_experiment_tags"."experiment_id" = "rel_experiments"."id" INNER JOIN "rel_tags" ON "rel_tags"."id" = "rel_experiment_tags"."tag_id")") !=
-        std::string::npos);
+  CHECK(
+      log.statements[0].find(
+          R"(INNER JOIN "rel_experiment_tags" ON "rel_experiment_tags"."experiment_id" = "rel_experiments"."id" INNER JOIN "rel_tags" ON "rel_tags"."id" = "rel_experiment_tags"."tag_id")") !=
+      std::string::npos);
   // One-to-many and many-to-one.
   CHECK(db().query<Model>().join(&Model::experiments).distinct().count() == 4);
   CHECK(db().select(col(&Metric::name), col(&Experiment::dataset))

@@ -126,10 +126,10 @@ auto load_values_link(Source& src, const std::vector<T*>& owners) {
         using A = typename LT::association;
         // A target of several owners is one object.
         std::unordered_map<std::string, std::shared_ptr<Target>> targets;
-        const auto rows = src.all(select<Target, A>()
-                                      .template join<A>(col(LT::target_fk) ==
-                                                        col(LT::target_referenced))
-                                      .where(in(col(LT::fk), chunk)));
+        const auto rows =
+            src.all(select<Target, A>()
+                        .template join<A>(col(LT::target_fk) == col(LT::target_referenced))
+                        .where(in(col(LT::fk), chunk)));
         for (const auto& [t, association] : rows) {
           const auto* tk = key_value(t.*LT::target_referenced);
           const auto* ok = key_value(association.*LT::fk);

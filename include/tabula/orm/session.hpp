@@ -298,10 +298,10 @@ class tracked final : public tracked_base {
     });
   }
   void adopt_links(session& s) override {
-    if constexpr (reflect::non_column_count<T> > 0) detail::adopt_links(s, object_);
+    if constexpr (reflect::non_column_count < T >> 0) detail::adopt_links(s, object_);
   }
   void plan_links(session& s, link_plan& plan) override {
-    if constexpr (reflect::non_column_count<T> > 0) {
+    if constexpr (reflect::non_column_count < T >> 0) {
       detail::plan_links(s, object_, flushed_ ? &*flushed_ : nullptr, plan);
     }
   }
@@ -565,7 +565,7 @@ class tracked final : public tracked_base {
     }
   }
 
-  std::optional<T> inline_;    ///< the object, when the session made it
+  std::optional<T> inline_;     ///< the object, when the session made it
   std::shared_ptr<T> adopted_;  ///< the object, when a relationship held it before
   T& object_;
   std::optional<T> flushed_;  ///< the row as last read or written
@@ -608,7 +608,7 @@ class session {
     by_address_.emplace(&ref, entry.get());
     objects_.push_back(std::move(entry));
     inserts_pending_ = true;
-    if constexpr (reflect::non_column_count<M> > 0) detail::adopt_links(*this, ref);
+    if constexpr (reflect::non_column_count < M >> 0) detail::adopt_links(*this, ref);
     return ref;
   }
 
@@ -689,17 +689,19 @@ class session {
   void adopt(std::shared_ptr<T> obj) {
     T& ref = *obj;
     if (lookup(&ref) != nullptr) return;
-    auto entry = std::make_unique<detail::tracked<T>>(std::move(obj), detail::object_state::pending);
+    auto entry =
+        std::make_unique<detail::tracked<T>>(std::move(obj), detail::object_state::pending);
     entry->adopted = true;
     by_address_.emplace(&ref, entry.get());
     objects_.push_back(std::move(entry));
     inserts_pending_ = true;
-    if constexpr (reflect::non_column_count<T> > 0) detail::adopt_links(*this, ref);
+    if constexpr (reflect::non_column_count < T >> 0) detail::adopt_links(*this, ref);
   }
   /// A pending association object made by a flush.
   template <class A>
   detail::tracked<A>* add_association(A obj) {
-    auto entry = std::make_unique<detail::tracked<A>>(std::move(obj), detail::object_state::pending);
+    auto entry =
+        std::make_unique<detail::tracked<A>>(std::move(obj), detail::object_state::pending);
     auto* raw = entry.get();
     by_address_.emplace(&raw->object(), raw);
     objects_.push_back(std::move(entry));
@@ -840,7 +842,6 @@ class session {
   bool inserts_pending_ = false;  ///< objects may be pending: set by add() and rollback()
 };
 
-
 namespace detail {
 
 /// Sets `dep.*Fk` to `parent.*Ref`; returns what undoes it.
@@ -901,8 +902,8 @@ void adopt_links(session& s, T& obj) {
 /// "Experiment::metrics", for messages.
 template <class T, std::size_t J>
 std::string link_name() {
-  return std::string(reflect::type_name<T>()) + "::" +
-         std::string(reflect::non_column_name<T, J>());
+  return std::string(reflect::type_name<T>()) +
+         "::" + std::string(reflect::non_column_name<T, J>());
 }
 
 template <class T>
@@ -937,8 +938,7 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
           plan.copies.push_back({self, nullptr, [&obj] {
                                    auto old = obj.*LT::fk;
                                    (obj.*LT::fk).reset();
-                                   return std::function<void()>(
-                                       [&obj, old] { obj.*LT::fk = old; });
+                                   return std::function<void()>([&obj, old] { obj.*LT::fk = old; });
                                  }});
         }
       }
@@ -967,7 +967,8 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
         if (dependent == nullptr) continue;
         if constexpr (back < reflect::non_column_count<Target>) {
           auto& ref = reflect::get_non_column<back>(*child);
-          if (link_access::state(ref) != link_state::unloaded && link_access::target(ref) == nullptr) {
+          if (link_access::state(ref) != link_state::unloaded &&
+              link_access::target(ref) == nullptr) {
             link_access::point(ref, &obj);
           }
         }
@@ -999,7 +1000,9 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
         if constexpr (LT::delete_orphan) {
           plan.orphans.push_back({orphan, true, {}, {}, std::move(unlink_back)});
         } else if constexpr (is_optional_v<std::remove_cvref_t<decltype(child->*LT::fk)>>) {
-          plan.orphans.push_back({orphan, false, [child] {
+          plan.orphans.push_back({orphan,
+                                  false,
+                                  [child] {
                                     auto old = child->*LT::fk;
                                     (child->*LT::fk).reset();
                                     return std::function<void()>(
@@ -1009,7 +1012,9 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
                                   std::move(unlink_back)});
         } else {
           plan.orphans.push_back(
-              {orphan, false, {},
+              {orphan,
+               false,
+               {},
                "tabula: a " + std::string(reflect::type_name<Target>()) + " was removed from " +
                    link_name<T, J>() +
                    ", and its foreign key cannot be NULL. Declare tabula::relationship(&" +
@@ -1065,8 +1070,7 @@ std::string key_of(const V& v) {
 
 template <class T, class P, class... Path>
 void session::load_path(std::vector<T*> objs, P member, Path... rest) {
-  static_assert(std::is_member_object_pointer_v<P> &&
-                    std::is_same_v<detail::class_of<P>, T>,
+  static_assert(std::is_member_object_pointer_v<P> && std::is_same_v<detail::class_of<P>, T>,
                 "tabula: each step of a load() path is a relationship member of the model "
                 "reached by the step before, e.g. &Model::experiments, &Experiment::metrics.");
   static_assert(detail::is_relationship_v<detail::member_of<P>>,
@@ -1122,9 +1126,9 @@ auto session::load_link(const std::vector<T*>& owners) {
       }
     }
     for (std::size_t first = 0; first < keys.size(); first += limit) {
-      const std::vector<K> chunk(keys.begin() + static_cast<std::ptrdiff_t>(first),
-                                 keys.begin() + static_cast<std::ptrdiff_t>(
-                                                    std::min(keys.size(), first + limit)));
+      const std::vector<K> chunk(
+          keys.begin() + static_cast<std::ptrdiff_t>(first),
+          keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), first + limit)));
       for (Target* t : query<Target>().where(in(col(LT::referenced), chunk)).all()) {
         found[detail::key_of(t->*LT::referenced)] = t;
       }
@@ -1154,9 +1158,9 @@ auto session::load_link(const std::vector<T*>& owners) {
       }
     }
     for (std::size_t first = 0; first < keys.size(); first += limit) {
-      const std::vector<K> chunk(keys.begin() + static_cast<std::ptrdiff_t>(first),
-                                 keys.begin() + static_cast<std::ptrdiff_t>(
-                                                    std::min(keys.size(), first + limit)));
+      const std::vector<K> chunk(
+          keys.begin() + static_cast<std::ptrdiff_t>(first),
+          keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), first + limit)));
       if constexpr (LT::kind == detail::link_kind::one_to_many) {
         for (Target* t : query<Target>().where(in(col(LT::fk), chunk)).all()) {
           const auto& fk = t->*LT::fk;
@@ -1189,7 +1193,8 @@ auto session::load_link(const std::vector<T*>& owners) {
         items = groups[detail::key_of(key)];
       }
       reached.insert(reached.end(), items.begin(), items.end());
-      if constexpr (LT::kind == detail::link_kind::one_to_many) set_back_references<T, J>(*owner, items);
+      if constexpr (LT::kind == detail::link_kind::one_to_many)
+        set_back_references<T, J>(*owner, items);
       link_access::load(reflect::get_non_column<J>(*owner), std::move(items));
       settle(owner);
     }
@@ -1203,7 +1208,6 @@ auto session::load_link(const std::vector<T*>& owners) {
   }
   return unique;
 }
-
 
 template <class P, class... Where>
 auto session::joined(P member, Where... where) {

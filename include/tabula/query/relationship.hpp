@@ -33,11 +33,10 @@ auto exists_along(Cond... cond) {
     }
   };
   if constexpr (Link::kind == link_kind::many_to_one) {
-    return exists(select(col(Link::referenced))
-                      .where(correlated(col(Link::referenced) == col(Link::fk))));
-  } else if constexpr (Link::kind == link_kind::one_to_many) {
     return exists(
-        select(col(Link::fk)).where(correlated(col(Link::fk) == col(Link::referenced))));
+        select(col(Link::referenced)).where(correlated(col(Link::referenced) == col(Link::fk))));
+  } else if constexpr (Link::kind == link_kind::one_to_many) {
+    return exists(select(col(Link::fk)).where(correlated(col(Link::fk) == col(Link::referenced))));
   } else {
     return exists(select(col(Link::fk))
                       .template join<typename Link::target>(col(Link::target_referenced) ==
@@ -64,7 +63,7 @@ template <detail::many_member P, class... Cond>
 }
 /// `any` of a member named as a template argument: `any<&Model::member>(cond)`.
 template <auto Member, class... Cond>
-  requires detail::many_member<decltype(Member)>
+requires detail::many_member<decltype(Member)>
 [[nodiscard]] auto any(Cond... cond) {
   return detail::exists_along<detail::link_of<Member>>(std::move(cond)...);
 }
@@ -80,7 +79,7 @@ template <detail::one_member P, class... Cond>
 }
 /// `has` of a member named as a template argument: `has<&Metric::member>(cond)`.
 template <auto Member, class... Cond>
-  requires detail::one_member<decltype(Member)>
+requires detail::one_member<decltype(Member)>
 [[nodiscard]] auto has(Cond... cond) {
   return detail::exists_along<detail::link_of<Member>>(std::move(cond)...);
 }

@@ -321,7 +321,6 @@ const table_info& make_table_info() {
   }
 }
 
-
 /// Whether `O` is a `foreign_key(...)` option.
 template <class O>
 inline constexpr bool is_foreign_key_option_v = false;
@@ -500,9 +499,9 @@ struct link_traits {
 
   /// The model holding the foreign key: the owner (many-to-one), the target (one-to-many),
   /// the association (many-to-many).
-  using key_holder = std::conditional_t<
-      kind == link_kind::many_to_one, Owner,
-      std::conditional_t<kind == link_kind::one_to_many, target, association>>;
+  using key_holder =
+      std::conditional_t<kind == link_kind::many_to_one, Owner,
+                         std::conditional_t<kind == link_kind::one_to_many, target, association>>;
   /// The model the (first) foreign key refers to.
   using key_parent = std::conditional_t<kind == link_kind::many_to_one, target, Owner>;
 
@@ -562,7 +561,7 @@ consteval std::size_t back_reference() {
     const auto match = [&]<std::size_t I>(std::integral_constant<std::size_t, I>) {
       using L = link_traits<C, I>;
       if constexpr (L::kind == Kind && std::is_same_v<std::remove_cv_t<decltype(L::fk)>,
-                                                     std::remove_cv_t<decltype(Fk)>>) {
+                                                      std::remove_cv_t<decltype(Fk)>>) {
         if (L::fk == Fk && found == sizeof...(K)) found = I;
       }
     };
@@ -583,8 +582,8 @@ consteval bool links_valid() {
 template <class T, class M>
 struct link_index_by_type {
   static constexpr auto found = []<std::size_t... J>(std::index_sequence<J...>) {
-    const std::array<bool, sizeof...(J) + 1> same{std::is_same_v<reflect::non_column_type<T, J>, M>...,
-                                                  false};
+    const std::array<bool, sizeof...(J) + 1> same{
+        std::is_same_v<reflect::non_column_type<T, J>, M>..., false};
     std::array<std::size_t, 2> out{sizeof...(J), 0};  // {index, count}
     for (std::size_t j = 0; j < sizeof...(J); ++j) {
       if (same[j]) {
@@ -614,8 +613,7 @@ using link_by_type = typename link_by_type_check<P>::type;
 
 /// The relationship member `member` designates, as its `link_traits`.
 template <auto Member>
-using link_of = link_traits<class_of<decltype(Member)>,
-                            reflect::non_column_index(Member)>;
+using link_of = link_traits<class_of<decltype(Member)>, reflect::non_column_index(Member)>;
 
 /// Checks, in order, what a model needs; the first failure is the one reported.
 template <class T>

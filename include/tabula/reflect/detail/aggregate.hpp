@@ -9,8 +9,8 @@
 /// `__PRETTY_FUNCTION__`; the same addresses, compared with `&(object.*member)`, give the
 /// index of a member pointer, in constant expressions and at run time alike.
 
-#include <boost/pfr/core.hpp>
 #include <array>
+#include <boost/pfr/core.hpp>
 #include <cstddef>
 #include <string_view>
 #include <type_traits>
@@ -77,15 +77,17 @@ constexpr std::size_t aggregate_field_index(M T::*member, std::index_sequence<I.
 /// (relationships do). Reflection leaves such members out of a model's fields and lists them
 /// apart, as its non-column members.
 template <class M>
-concept not_a_column = requires { typename M::tabula_not_a_column; };
+concept not_a_column = requires {
+  typename M::tabula_not_a_column;
+};
 
 /// Where the columns and the non-column members of an aggregate sit among its members.
 template <class T, std::size_t N = boost::pfr::tuple_size_v<T>>
 struct aggregate_layout {
   struct positions {
-    std::array<std::size_t, N + 1> columns{};     ///< member index of column I
-    std::array<std::size_t, N + 1> others{};      ///< member index of non-column member J
-    std::array<std::size_t, N + 1> column_of{};   ///< column index of member K (count: none)
+    std::array<std::size_t, N + 1> columns{};    ///< member index of column I
+    std::array<std::size_t, N + 1> others{};     ///< member index of non-column member J
+    std::array<std::size_t, N + 1> column_of{};  ///< column index of member K (count: none)
     std::size_t count = 0;
     std::size_t other_count = 0;
     bool others_trail = true;  ///< every non-column member comes after every column
