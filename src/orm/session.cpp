@@ -244,7 +244,7 @@ void session::flush() {
   detail::link_plan plan;
   std::vector<detail::tracked_base*> inserts;
   std::vector<detail::tracked_base*> deletes;
-  bool dirty = false;
+  std::vector<detail::tracked_base*> updates;  // persistent objects changed before the flush
   std::optional<detail::table_order> insert_order;
   std::optional<detail::table_order> delete_order;
   try {
@@ -255,7 +255,7 @@ void session::flush() {
           inserts.push_back(entry.get());
           break;
         case object_state::persistent:
-          dirty = dirty || entry->is_dirty();
+          if (entry->is_dirty()) updates.push_back(entry.get());
           break;
         case object_state::deleted:
           deletes.push_back(entry.get());
@@ -278,7 +278,7 @@ void session::flush() {
   }
   const bool links_changed = !plan.copies.empty() || !plan.association_deletes.empty() ||
                              !plan.on_success.empty() || !plan.undo.empty();
-  if (inserts.empty() && !dirty && deletes.empty() && !links_changed) {
+  if (inserts.empty() && updates.empty() && deletes.empty() && !links_changed) {
     inserts_pending_ = false;
     return;
   }
@@ -373,8 +373,15 @@ void session::flush() {
         undo.push_back(copy.apply());
       }
     }
-    for (const auto& entry : objects_) {
-      detail::tracked_base* e = entry.get();
+    // The objects changed before the flush, then those whose foreign keys it set (in the
+    // order planned), each once.
+    std::unordered_set<const detail::tracked_base*> listed(updates.begin(), updates.end());
+    for (const auto& copy : plan.copies) {
+      if (!inserted.contains(copy.dependent) && listed.insert(copy.dependent).second) {
+        updates.push_back(copy.dependent);
+      }
+    }
+    for (detail::tracked_base* e : updates) {
       if (e->state() != object_state::persistent || !e->is_dirty()) continue;
       auto changed = e->changed_fields();
       for (std::size_t f : e->table().key_fields) {
