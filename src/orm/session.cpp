@@ -247,6 +247,9 @@ void session::flush() {
   std::vector<detail::tracked_base*> updates;  // persistent objects changed before the flush
   std::optional<detail::table_order> insert_order;
   std::optional<detail::table_order> delete_order;
+  // Objects taken in along a relationship that no relationship holds any more (replaced, or
+  // removed from a collection before their first flush) leave the session unwritten.
+  drop_unlinked_adopted();
   try {
     plan_links(plan);
     for (const auto& entry : objects_) {
@@ -530,21 +533,21 @@ void session::rollback() {
 
 void session::drop_unlinked_adopted() {
   using detail::object_state;
+  const auto adopted_pending = [](const auto& entry) {
+    return entry->adopted && entry->state() == object_state::pending;
+  };
+  if (std::none_of(objects_.begin(), objects_.end(), adopted_pending)) return;
   for (bool dropped = true; dropped;) {
     dropped = false;
     std::vector<const void*> linked;
-    bool any_adopted = false;
     for (const auto& entry : objects_) {
       const auto state = entry->state();
       if (state != object_state::pending && state != object_state::persistent) continue;
-      any_adopted = any_adopted || (entry->adopted && state == object_state::pending);
       if (entry->has_links()) entry->linked_objects(linked);
     }
-    if (!any_adopted) return;
     const std::unordered_set<const void*> held(linked.begin(), linked.end());
     for (const auto& entry : objects_) {
-      if (entry->adopted && entry->state() == object_state::pending &&
-          !held.contains(entry->address())) {
+      if (adopted_pending(entry) && !held.contains(entry->address())) {
         entry->set_state(object_state::detached);
         dropped = true;
       }

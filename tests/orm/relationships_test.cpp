@@ -74,8 +74,35 @@ struct Dataset {
   tabula::many<Dataset> children{};
 };
 
+struct Profile;
+
+/// One-to-one: the profile holds the key; the user refers to it from the referenced side.
+struct User {
+  std::int64_t id = 0;
+  std::string name{};
+  tabula::one<Profile> profile{};
+};
+
+struct Profile {
+  std::int64_t id = 0;
+  std::int64_t user_id = 0;
+  std::string bio{};
+  tabula::one<User> user{};
+};
+
 }  // namespace rel
 
+template <>
+struct tabula::schema<rel::User> {
+  static constexpr auto table = "rel_users";
+};
+template <>
+struct tabula::schema<rel::Profile> {
+  static constexpr auto table = "rel_profiles";
+  static constexpr auto options = tabula::options(
+      tabula::foreign_key(&rel::Profile::user_id, &rel::User::id).on_delete_cascade(),
+      tabula::unique(&rel::Profile::user_id));
+};
 template <>
 struct tabula::schema<rel::Model> {
   static constexpr auto table = "rel_models";
@@ -132,8 +159,10 @@ tabula::engine& db() {
 }
 
 void fresh_schema() {
-  db().drop_all<Model, Experiment, Metric, Hyperparameter, Tag, ExperimentTag, Dataset>();
-  db().create_all<Model, Experiment, Metric, Hyperparameter, Tag, ExperimentTag, Dataset>();
+  db().drop_all<Model, Experiment, Metric, Hyperparameter, Tag, ExperimentTag, Dataset, User,
+                Profile>();
+  db().create_all<Model, Experiment, Metric, Hyperparameter, Tag, ExperimentTag, Dataset, User,
+                  Profile>();
 }
 
 /// Records the SQL the engine runs while alive.
@@ -812,4 +841,65 @@ TEST_CASE("plain values load their relationships without a session, one SELECT p
   Model one = c.query<Model>().where(col(&Model::name) == "model2").one();
   tabula::load(c, one, &Model::experiments);
   CHECK(one.experiments.size() == 2);
+}
+
+TEST_CASE("one-to-one from the referenced side: saved, loaded, replaced, queried") {
+  STATIC_REQUIRE(tabula::detail::link_of<&User::profile>::kind ==
+                 tabula::detail::link_kind::one_to_one);
+  STATIC_REQUIRE(tabula::detail::link_of<&User::profile>::fk == &Profile::user_id);
+  STATIC_REQUIRE(tabula::detail::link_of<&Profile::user>::kind ==
+                 tabula::detail::link_kind::many_to_one);
+  fresh_schema();
+  {
+    auto s = db().session();
+    User& ann = s.add(User{.name = "ann", .profile = Profile{.bio = "likes SQL"}});
+    s.add(User{.name = "bob"});
+    s.commit();
+    REQUIRE(ann.profile);
+    CHECK(ann.profile->user_id == ann.id);
+    CHECK(ann.profile->user.get() == &ann);  // the other side
+    CHECK(db().query<Profile>().count() == 1);
+  }
+  {
+    auto s = db().session();
+    std::vector<User*> users = s.query<User>().order_by(col(&User::name)).all();
+    sql_log log;
+    s.load(users, &User::profile);
+    CHECK(log.count("SELECT") == 1);
+    REQUIRE(users.size() == 2);
+    REQUIRE(users[0]->profile.get() != nullptr);
+    CHECK(users[0]->profile->bio == "likes SQL");
+    CHECK(users[0]->profile->user.get() == users[0]);
+    CHECK(users[1]->profile.get() == nullptr);  // loaded, and there is none
+
+    // Replacing it: the old profile's key cannot be NULL, so without delete-orphan the flush
+    // says what to declare; the new one gets the user's key.
+    Profile* old = users[0]->profile.get();
+    users[0]->profile = Profile{.bio = "likes C++"};
+    CHECK_THROWS_AS(s.commit(), tabula::programming_error);
+    users[0]->profile = *old;
+    s.commit();
+    // A profile for bob, given from the many-to-one side.
+    Profile& p = s.add(Profile{.bio = "new", .user = *users[1]});
+    s.commit();
+    CHECK(p.user_id == users[1]->id);
+    CHECK(users[1]->profile.get() == &p);
+  }
+  {
+    auto s = db().session();
+    sql_log log;
+    std::vector<User*> users = s.joined(&User::profile);
+    CHECK(log.count("SELECT") == 1);
+    REQUIRE(users.size() == 2);
+    for (User* u : users) {
+      REQUIRE(u->profile.get() != nullptr);
+      CHECK(u->profile->user_id == u->id);
+    }
+  }
+  CHECK(db().query<User>().where(tabula::has(&User::profile, col(&Profile::bio) == "new")).count() ==
+        1);
+  CHECK(db().query<User>().join(&User::profile).count() == 2);
+  std::vector<User> plain = db().query<User>().all();
+  tabula::load(db(), plain, &User::profile);
+  for (User& u : plain) CHECK(u.profile->user_id == u.id);
 }

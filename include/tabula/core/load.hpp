@@ -114,7 +114,7 @@ auto load_values_link(Source& src, const std::vector<T*>& owners) {
       }
     }
     for_each_chunk(keys, limit, [&](std::vector<K> chunk) {
-      if constexpr (LT::kind == link_kind::one_to_many) {
+      if constexpr (LT::kind != link_kind::many_to_many) {
         for (Target& t : src.all(select_from<Target>().where(in(col(LT::fk), chunk)))) {
           if (const auto* k = key_value(t.*LT::fk)) {
             const std::string key = load_key(*k);

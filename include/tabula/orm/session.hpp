@@ -816,8 +816,8 @@ class session {
   /// gives its connection back.
   void abandon_transaction() noexcept;
   const compiled_sql& update_sql(const table_info& t, std::span<const std::size_t> fields);
-  /// After a rollback: pending objects a relationship brought in, and that no relationship
-  /// holds any more (the collection was restored without them), leave the session.
+  /// Pending objects a relationship brought in, and that no relationship holds any more (a
+  /// collection restored by a rollback, a reference replaced), leave the session.
   void drop_unlinked_adopted();
   /// Follows the database's ON DELETE actions from the rows a flush deleted: tracked objects
   /// whose rows it deleted (CASCADE) are removed, foreign keys it set to NULL (SET NULL) are
@@ -942,6 +942,17 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
                                  }});
         }
       }
+      constexpr std::size_t back_one = back_reference<Target, link_kind::one_to_one, LT::fk>();
+      if constexpr (back_one < reflect::non_column_count<Target>) {
+        if (target != nullptr && target != was) {
+          auto& other = reflect::get_non_column<back_one>(*target);
+          if (link_access::state(other) != link_state::unloaded) link_access::point(other, &obj);
+        }
+        if (was != nullptr && was != target) {
+          auto& other = reflect::get_non_column<back_one>(*was);
+          if (link_access::target(other) == &obj) link_access::point(other, static_cast<T*>(nullptr));
+        }
+      }
       constexpr std::size_t back = back_reference<Target, link_kind::one_to_many, LT::fk>();
       if constexpr (back < reflect::non_column_count<Target>) {
         if (target != nullptr && target != was) {
@@ -959,8 +970,17 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
         }
       }
       if (before != nullptr && target != was) settle(j);
-    } else if constexpr (LT::kind == link_kind::one_to_many) {
-      const auto& items = link_access::items(link);
+    } else if constexpr (LT::kind == link_kind::one_to_many || LT::kind == link_kind::one_to_one) {
+      // The objects whose foreign key refers to the owner: a collection's, or the one.
+      const auto held = [](const auto& l) -> std::span<Target* const> {
+        if constexpr (is_one_v<std::remove_cvref_t<decltype(l)>>) {
+          Target* const& slot = link_access::slot(l);
+          return slot != nullptr ? std::span<Target* const>(&slot, 1) : std::span<Target* const>();
+        } else {
+          return link_access::items(l);
+        }
+      };
+      const std::span<Target* const> items = held(link);
       constexpr std::size_t back = back_reference<Target, link_kind::many_to_one, LT::fk>();
       for (Target* child : items) {
         tracked_base* dependent = s.linked_entry(child, link_name<T, J>());
@@ -980,8 +1000,8 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
         }
       }
       if (before == nullptr) return;
-      const auto& was = link_access::items(*before);
-      if (was == items) return;
+      const std::span<Target* const> was = held(*before);
+      if (std::ranges::equal(was, items)) return;
       for (Target* child : was) {
         if (std::find(items.begin(), items.end(), child) != items.end()) continue;
         tracked_base* orphan = s.lookup(child);
@@ -1100,7 +1120,7 @@ auto session::load_link(const std::vector<T*>& owners) {
     auto& link = reflect::get_non_column<J>(*owner);
     if (link_access::state(link) == detail::link_state::unloaded) {
       to_load.push_back(owner);
-    } else if constexpr (LT::kind == detail::link_kind::many_to_one) {
+    } else if constexpr (detail::is_one_v<typename LT::member_type>) {
       if (Target* t = link_access::target(link)) reached.push_back(t);
     } else {
       const auto& items = link_access::items(link);
@@ -1161,7 +1181,7 @@ auto session::load_link(const std::vector<T*>& owners) {
       const std::vector<K> chunk(
           keys.begin() + static_cast<std::ptrdiff_t>(first),
           keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), first + limit)));
-      if constexpr (LT::kind == detail::link_kind::one_to_many) {
+      if constexpr (LT::kind != detail::link_kind::many_to_many) {
         for (Target* t : query<Target>().where(in(col(LT::fk), chunk)).all()) {
           const auto& fk = t->*LT::fk;
           if constexpr (is_optional_v<std::remove_cvref_t<decltype(fk)>>) {
@@ -1193,8 +1213,9 @@ auto session::load_link(const std::vector<T*>& owners) {
         items = groups[detail::key_of(key)];
       }
       reached.insert(reached.end(), items.begin(), items.end());
-      if constexpr (LT::kind == detail::link_kind::one_to_many)
+      if constexpr (LT::kind != detail::link_kind::many_to_many) {
         set_back_references<T, J>(*owner, items);
+      }
       link_access::load(reflect::get_non_column<J>(*owner), std::move(items));
       settle(owner);
     }
@@ -1264,7 +1285,7 @@ std::vector<T*> session::joined_link(Where... where) {
     }
   } else {
     auto groups = with_connection([&](connection& c) {
-      if constexpr (LT::kind == detail::link_kind::one_to_many) {
+      if constexpr (LT::kind != detail::link_kind::many_to_many) {
         return filtered(c.template select<T, Target>().template left_join<Target>(
                             col(LT::fk) == col(LT::referenced)))
             .grouped();
@@ -1284,7 +1305,7 @@ std::vector<T*> session::joined_link(Where... where) {
         if (Target* obj = merge_loaded(std::move(t))) items.push_back(obj);
       }
       T* o = merge_loaded(std::move(owner));
-      if constexpr (LT::kind == detail::link_kind::one_to_many) {
+      if constexpr (LT::kind != detail::link_kind::many_to_many) {
         if (o != nullptr) set_back_references<T, J>(*o, items);
       }
       keep(o, [&](auto& link) { link_access::load(link, std::move(items)); });

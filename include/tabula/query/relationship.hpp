@@ -35,7 +35,7 @@ auto exists_along(Cond... cond) {
   if constexpr (Link::kind == link_kind::many_to_one) {
     return exists(
         select(col(Link::referenced)).where(correlated(col(Link::referenced) == col(Link::fk))));
-  } else if constexpr (Link::kind == link_kind::one_to_many) {
+  } else if constexpr (Link::kind != link_kind::many_to_many) {
     return exists(select(col(Link::fk)).where(correlated(col(Link::fk) == col(Link::referenced))));
   } else {
     return exists(select(col(Link::fk))

@@ -744,7 +744,7 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
     if constexpr (Link::kind == detail::link_kind::many_to_one) {
       return add_join<Kind>(detail::relation_source<typename Link::target>{},
                             col(Link::referenced) == col(Link::fk));
-    } else if constexpr (Link::kind == detail::link_kind::one_to_many) {
+    } else if constexpr (Link::kind != detail::link_kind::many_to_many) {
       return add_join<Kind>(detail::relation_source<typename Link::target>{},
                             col(Link::fk) == col(Link::referenced));
     } else {

@@ -259,6 +259,10 @@ struct link_access {
     l.ptr_ = target;
     l.state_ = link_state::loaded;
   }
+  template <class T>
+  static T* const& slot(const one<T>& l) noexcept {
+    return l.ptr_;
+  }
   /// Refers to `target` without changing where the relationship's contents come from.
   template <class T>
   static void point(one<T>& l, T* target) noexcept {
@@ -279,6 +283,16 @@ struct link_access {
   template <class T, class V>
   static std::vector<std::shared_ptr<T>> take_staged(many<T, V>& l) noexcept {
     return std::exchange(l.staged_, {});
+  }
+  /// Loads a `one` from the objects whose foreign key refers to its owner (one-to-one from the
+  /// referenced side): the first, or none.
+  template <class T>
+  static void load(one<T>& l, std::vector<T*> items) noexcept {
+    load(l, items.empty() ? nullptr : items.front());
+  }
+  template <class T>
+  static void load_owned(one<T>& l, std::vector<std::shared_ptr<T>> items) noexcept {
+    load_owned(l, items.empty() ? nullptr : std::move(items.front()));
   }
   /// Loads objects the relationship owns (read without a session).
   template <class T>

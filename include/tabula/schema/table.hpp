@@ -341,7 +341,12 @@ template <class T>
 inline constexpr std::size_t option_count = options_type<T>::size;
 
 /// The kind of a relationship member.
-enum class link_kind : std::uint8_t { many_to_one, one_to_many, many_to_many };
+enum class link_kind : std::uint8_t {
+  many_to_one,   ///< `one<T>` in the model holding the foreign key
+  one_to_one,    ///< `one<T>` in the model the foreign key of `T` refers to
+  one_to_many,   ///< `many<T>`
+  many_to_many,  ///< `many<T, via<A>>`
+};
 
 /// The outcome of looking for the foreign key a relationship follows.
 enum class key_search : std::uint8_t { found, none, ambiguous, not_named, composite };
@@ -473,15 +478,6 @@ struct link_traits {
                 "tabula: a member that is not a column must be a tabula::one or tabula::many "
                 "relationship. Make it one, or move it out of the model.");
   using target = typename member_type::target_type;
-  static constexpr link_kind kind = [] {
-    if constexpr (is_one_v<member_type>) {
-      return link_kind::many_to_one;
-    } else if constexpr (std::is_void_v<typename member_type::via_type>) {
-      return link_kind::one_to_many;
-    } else {
-      return link_kind::many_to_many;
-    }
-  }();
   /// The association model (many-to-many), else void.
   using association = typename association_of<member_type>::type;
 
@@ -497,11 +493,33 @@ struct link_traits {
   static constexpr auto first_key = pack_get_or_null<decltype(config.keys), 0>(config.keys);
   static constexpr auto second_key = pack_get_or_null<decltype(config.keys), 1>(config.keys);
 
-  /// The model holding the foreign key: the owner (many-to-one), the target (one-to-many),
-  /// the association (many-to-many).
-  using key_holder =
-      std::conditional_t<kind == link_kind::many_to_one, Owner,
-                         std::conditional_t<kind == link_kind::one_to_many, target, association>>;
+  /// A `one<T>` follows a foreign key of the owner to `T` (many-to-one) or, when the owner
+  /// has none and `T` has one to the owner, that key (one-to-one from the referenced side).
+  static constexpr bool referenced_side = [] {
+    if constexpr (!is_one_v<member_type> || std::is_same_v<target, Owner>) {
+      return false;
+    } else if constexpr (!std::is_same_v<decltype(first_key), const std::nullptr_t>) {
+      return std::is_same_v<class_of<std::remove_cv_t<decltype(first_key)>>, target>;
+    } else {
+      return choose_foreign_key<Owner, target, nullptr>().outcome == key_search::none &&
+             choose_foreign_key<target, Owner, nullptr>().outcome != key_search::none;
+    }
+  }();
+  static constexpr link_kind kind = [] {
+    if constexpr (is_one_v<member_type>) {
+      return referenced_side ? link_kind::one_to_one : link_kind::many_to_one;
+    } else if constexpr (std::is_void_v<typename member_type::via_type>) {
+      return link_kind::one_to_many;
+    } else {
+      return link_kind::many_to_many;
+    }
+  }();
+
+  /// The model holding the foreign key: the owner (many-to-one), the target (one-to-one,
+  /// one-to-many), the association (many-to-many).
+  using key_holder = std::conditional_t<
+      kind == link_kind::many_to_one, Owner,
+      std::conditional_t<kind == link_kind::many_to_many, association, target>>;
   /// The model the (first) foreign key refers to.
   using key_parent = std::conditional_t<kind == link_kind::many_to_one, target, Owner>;
 
