@@ -122,11 +122,7 @@ detail::tracked_base* session::linked_entry(const void* obj, std::string_view re
       "add, get or a query), or give the relationship a new object with add(T{...})");
 }
 
-std::size_t session::in_list_limit() {
-  // A statement carries at most max_params values; a few stay free for other parameters.
-  const std::size_t max = conn().sql_dialect().capabilities().max_params;
-  return max > 16 ? max - 16 : 1;
-}
+std::size_t session::in_list_limit() { return detail::in_list_limit(conn()); }
 
 void session::follow_delete_actions(std::vector<detail::tracked_base*> deleted,
                                     std::vector<std::function<void()>>& undo) {

@@ -50,11 +50,17 @@ const unwrap_optional_t<F>* key_value(const F& f) {
   }
 }
 
+/// The most values one IN list of a relationship load carries on `c`'s database: under the
+/// driver's parameter limit, and at most 5000 — libpq refuses a statement description longer
+/// than 30000 bytes (4 bytes a parameter), whatever the server accepts.
+inline std::size_t in_list_limit(connection& c) {
+  const std::size_t max = c.sql_dialect().capabilities().max_params;
+  return std::clamp<std::size_t>(max > 16 ? max - 16 : 1, 1, 5000);
+}
+
 template <class Source>
 std::size_t in_list_limit_of(Source& src) {
-  const std::size_t max = src.with_connection(
-      [](connection& c) { return std::size_t{c.sql_dialect().capabilities().max_params}; });
-  return max > 16 ? max - 16 : 1;
+  return src.with_connection([](connection& c) { return in_list_limit(c); });
 }
 
 /// Calls `f(chunk)` for consecutive chunks of `keys` of at most `limit` values.

@@ -32,6 +32,7 @@
 #include "tabula/core/connection.hpp"
 #include "tabula/core/engine.hpp"
 #include "tabula/core/executor.hpp"
+#include "tabula/core/load.hpp"
 #include "tabula/reflect/reflect.hpp"
 #include "tabula/schema/table.hpp"
 
