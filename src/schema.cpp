@@ -492,3 +492,21 @@ void check_schema_names(std::span<const table_info* const> tables,
 }
 
 }  // namespace tabula::detail
+
+namespace tabula::detail {
+
+void throw_not_loaded(std::string_view kind) {
+  throw_error<programming_error>(
+      "tabula: a tabula::" + std::string(kind) +
+      " relationship of an object read from the database was used before it was loaded. "
+      "Load it first: s.load(obj, &Model::relationship), or s.load(objects, path...) for "
+      "many objects in one query per level");
+}
+
+void throw_empty_one() {
+  throw_error<programming_error>(
+      "tabula: a tabula::one relationship refers to no object (its foreign key is NULL, or "
+      "nothing was assigned). Test it with `if (obj.rel)` or use get(), which gives nullptr");
+}
+
+}  // namespace tabula::detail

@@ -108,6 +108,116 @@ void session::expunge_tracked(detail::tracked_base* entry) {
   entry->set_state(detail::object_state::detached);
 }
 
+detail::tracked_base* session::linked_entry(const void* obj, std::string_view relationship) const {
+  auto it = by_address_.find(obj);
+  if (it != by_address_.end()) {
+    const auto state = it->second->state();
+    const bool live =
+        state == detail::object_state::pending || state == detail::object_state::persistent;
+    return live ? it->second : nullptr;
+  }
+  detail::throw_error<programming_error>(
+      "tabula: " + std::string(relationship) +
+      " holds an object the session does not track. Link objects of the session (from "
+      "add, get or a query), or give the relationship a new object with add(T{...})");
+}
+
+std::size_t session::in_list_limit() { return detail::in_list_limit(conn()); }
+
+void session::follow_delete_actions(std::vector<detail::tracked_base*> deleted,
+                                    std::vector<std::function<void()>>& undo) {
+  using detail::object_state;
+  // The field indexes of the named columns of `t`.
+  const auto fields_of = [](const table_info& t, const std::vector<std::string>& names) {
+    std::vector<std::size_t> out;
+    for (const auto& name : names) {
+      for (std::size_t i = 0; i < t.def.columns.size(); ++i) {
+        if (t.def.columns[i].name == name) out.push_back(i);
+      }
+    }
+    return out;
+  };
+  const auto key_of = [](const detail::tracked_base& e, const std::vector<std::size_t>& fields) {
+    std::optional<std::string> key(std::in_place);
+    for (std::size_t f : fields) {
+      auto part = e.value_key(f);
+      if (!part) return std::optional<std::string>();
+      *key += *part;
+    }
+    return key;
+  };
+  while (!deleted.empty()) {
+    // The deleted rows by table.
+    std::unordered_map<std::string, std::vector<detail::tracked_base*>> by_table;
+    for (auto* e : deleted) by_table[e->table().def.name].push_back(e);
+    deleted.clear();
+    for (const auto& entry : objects_) {
+      detail::tracked_base* x = entry.get();
+      if (x->state() != object_state::persistent && x->state() != object_state::deleted) continue;
+      for (const auto& fk : x->table().def.foreign_keys) {
+        if (fk.on_delete != ast::fk_action::cascade && fk.on_delete != ast::fk_action::set_null) {
+          continue;
+        }
+        auto parents = by_table.find(fk.ref_table);
+        if (parents == by_table.end()) continue;
+        const auto local = fields_of(x->table(), fk.columns);
+        const auto key = key_of(*x, local);
+        if (!key) continue;
+        const auto& parent_table = parents->second.front()->table();
+        const auto referenced = fields_of(parent_table, fk.ref_columns);
+        const bool hit = std::any_of(parents->second.begin(), parents->second.end(),
+                                     [&](const auto* p) { return key_of(*p, referenced) == key; });
+        if (!hit) continue;
+        if (fk.on_delete == ast::fk_action::set_null) {
+          undo.push_back(x->cleared_by_database(local));
+          written_.push_back(x);
+          continue;
+        }
+        const std::string id = x->identity();
+        const auto before = x->state();
+        identity_map_.erase(identity_key{&x->table(), id});
+        x->set_state(object_state::removed);
+        written_.push_back(x);
+        undo.emplace_back([this, x, id, before] {
+          x->set_state(before);
+          identity_map_[identity_key{&x->table(), id}] = x;
+        });
+        deleted.push_back(x);
+        break;
+      }
+    }
+  }
+}
+
+void session::plan_links(detail::link_plan& plan) {
+  using detail::object_state;
+  // Objects taken in along the way are appended, and planned in turn.
+  for (std::size_t i = 0; i < objects_.size(); ++i) {
+    detail::tracked_base* e = objects_[i].get();
+    if (!e->has_links()) continue;
+    if (e->state() != object_state::pending && e->state() != object_state::persistent) continue;
+    e->adopt_links(*this);
+    e->plan_links(*this, plan);
+  }
+  // An object unlinked from one owner and linked to another in the same flush moves.
+  std::unordered_set<const detail::tracked_base*> relinked;
+  for (const auto& copy : plan.copies) {
+    if (copy.parent != nullptr) relinked.insert(copy.dependent);
+  }
+  for (auto& orphan : plan.orphans) {
+    if (relinked.contains(orphan.entry)) continue;
+    if (orphan.unlink_back) plan.undo.push_back(orphan.unlink_back());
+    if (orphan.delete_it) {
+      remove_tracked(orphan.entry);
+      plan.undo.emplace_back([e = orphan.entry] { e->set_state(object_state::persistent); });
+    } else if (orphan.clear) {
+      plan.copies.push_back({orphan.entry, nullptr, std::move(orphan.clear)});
+    } else {
+      detail::throw_error<programming_error>(orphan.message);
+    }
+  }
+}
+
 void session::autoflush() {
   if (autoflush_) flush();
 }
@@ -127,51 +237,64 @@ const compiled_sql& session::update_sql(const table_info& t, std::span<const std
 
 void session::flush() {
   using detail::object_state;
+  detail::link_plan plan;
   std::vector<detail::tracked_base*> inserts;
-  std::vector<std::pair<detail::tracked_base*, std::vector<std::size_t>>> updates;
   std::vector<detail::tracked_base*> deletes;
-  for (const auto& entry : objects_) {
-    switch (entry->state()) {
-      case object_state::pending:
-        inserts.push_back(entry.get());
-        break;
-      case object_state::persistent: {
-        if (!entry->is_dirty()) break;
-        auto changed = entry->changed_fields();
-        for (std::size_t f : entry->table().key_fields) {
-          if (std::find(changed.begin(), changed.end(), f) != changed.end()) {
-            detail::throw_error<programming_error>(
-                "tabula: the primary key of a persistent " + entry->table().model_name +
-                " was changed. Remove the object and add a new one instead");
-          }
-        }
-        updates.emplace_back(entry.get(), std::move(changed));
-        break;
+  std::vector<detail::tracked_base*> updates;  // persistent objects changed before the flush
+  std::optional<detail::table_order> insert_order;
+  std::optional<detail::table_order> delete_order;
+  // Objects taken in along a relationship that no relationship holds any more (replaced, or
+  // removed from a collection before their first flush) leave the session unwritten.
+  drop_unlinked_adopted();
+  try {
+    plan_links(plan);
+    for (const auto& entry : objects_) {
+      switch (entry->state()) {
+        case object_state::pending:
+          inserts.push_back(entry.get());
+          break;
+        case object_state::persistent:
+          if (entry->is_dirty()) updates.push_back(entry.get());
+          break;
+        case object_state::deleted:
+          deletes.push_back(entry.get());
+          break;
+        case object_state::removed:
+        case object_state::detached:
+          break;
       }
-      case object_state::deleted:
-        deletes.push_back(entry.get());
-        break;
-      case object_state::removed:
-      case object_state::detached:
-        break;
     }
+    // Each table's objects form one batch, in the order they were added or removed. A
+    // foreign-key cycle is broken at a nullable foreign key, whose columns are inserted as
+    // NULL and set by an UPDATE after the inserts, and cleared by an UPDATE before the
+    // deletes; a cycle that none breaks is refused here, before anything is written.
+    insert_order = order_batches(inserts, false);
+    delete_order = order_batches(deletes, true);
+  } catch (...) {
+    for (auto it = plan.undo.rbegin(); it != plan.undo.rend(); ++it) (*it)();
+    for (auto* a : plan.associations) a->set_state(object_state::detached);
+    throw;
   }
-  if (inserts.empty() && updates.empty() && deletes.empty()) {
+  const bool links_changed = !plan.copies.empty() || !plan.association_deletes.empty() ||
+                             !plan.on_success.empty() || !plan.undo.empty();
+  if (inserts.empty() && updates.empty() && deletes.empty() && !links_changed) {
     inserts_pending_ = false;
     return;
   }
 
-  // Each table's objects form one batch, in the order they were added or removed. A
-  // foreign-key cycle is broken at a nullable foreign key, whose columns are inserted as NULL
-  // and set by an UPDATE after the inserts, and cleared by an UPDATE before the deletes; a
-  // cycle that none breaks is refused here, before anything is written.
-  const detail::table_order insert_order = order_batches(inserts, false);
-  const detail::table_order delete_order = order_batches(deletes, true);
+  // Foreign keys copied along relationships: a pending object's just before its batch is
+  // inserted (the objects it refers to are inserted before it), the others' after the inserts.
+  std::unordered_multimap<const detail::tracked_base*, const detail::link_plan::key_copy*>
+      copies_of;
+  for (const auto& copy : plan.copies) copies_of.emplace(copy.dependent, &copy);
 
   // A failed flush leaves the database as it was before the flush: a flush that begins the
   // session's transaction rolls it back; a later one runs inside a savepoint.
   std::optional<transaction> step;
-  std::vector<std::function<void()>> undo;
+  std::vector<std::function<void()>> undo = std::move(plan.undo);
+  for (auto* a : plan.associations) {
+    undo.emplace_back([a] { a->set_state(object_state::detached); });
+  }
   try {
     if (in_transaction()) {
       step.emplace(conn().begin());
@@ -183,25 +306,95 @@ void session::flush() {
       undo.push_back(e->flush_update(c, fields, update_sql(e->table(), fields)));
       written_.push_back(e);
     };
-    for_each_batch(inserts, [&](std::span<detail::tracked_base* const> batch) {
+    const auto apply_copies = [&](const detail::tracked_base* e, bool clearing) {
+      auto [first, last] = copies_of.equal_range(e);
+      for (auto it = first; it != last; ++it) {
+        if ((it->second->parent == nullptr) == clearing) undo.push_back(it->second->apply());
+      }
+    };
+    // Keys set to NULL (objects unlinked) first: a new link of the same object wins.
+    for (const auto& copy : plan.copies) {
+      if (copy.parent == nullptr) undo.push_back(copy.apply());
+    }
+    const auto insert_batch = [&](std::span<detail::tracked_base* const> batch) {
       const auto& t = batch.front()->table();
-      undo.push_back(batch.front()->flush_inserts(c, batch, insert_order.deferred_fields(t)));
+      for (auto* e : batch) apply_copies(e, false);
+      undo.push_back(batch.front()->flush_inserts(c, batch, insert_order->deferred_fields(t)));
       for (auto* e : batch) {
         written_.push_back(e);
         const std::string id = e->identity();
         identity_map_[identity_key{&e->table(), id}] = e;
         undo.emplace_back([this, e, id] { identity_map_.erase(identity_key{&e->table(), id}); });
       }
+    };
+    for_each_batch(inserts, [&](std::span<detail::tracked_base* const> batch) {
+      if (copies_of.empty()) {
+        insert_batch(batch);
+        return;
+      }
+      // Objects of one table that refer to each other along a relationship (a parent and
+      // its children in one table) go in waves: each after the objects it refers to.
+      std::unordered_map<const detail::tracked_base*, std::size_t> wave;
+      for (auto* e : batch) wave.emplace(e, 0);
+      for (bool changed = true, guard = false; changed && !guard;) {
+        changed = false;
+        for (auto* e : batch) {
+          auto [first, last] = copies_of.equal_range(e);
+          for (auto it = first; it != last; ++it) {
+            auto p = wave.find(it->second->parent);
+            if (p != wave.end() && wave[e] <= p->second) {
+              wave[e] = p->second + 1;
+              changed = true;
+              guard = wave[e] > batch.size();  // a cycle: the database refuses it
+            }
+          }
+        }
+      }
+      std::vector<detail::tracked_base*> ordered(batch.begin(), batch.end());
+      std::stable_sort(ordered.begin(), ordered.end(),
+                       [&](const auto* a, const auto* b) { return wave.at(a) < wave.at(b); });
+      for (std::size_t first = 0; first < ordered.size();) {
+        std::size_t end = first + 1;
+        while (end < ordered.size() && wave.at(ordered[end]) == wave.at(ordered[first])) ++end;
+        insert_batch(std::span<detail::tracked_base* const>(ordered.data() + first, end - first));
+        first = end;
+      }
     });
     for (auto* e : inserts) {
-      if (insert_order.deferred_fields(e->table()).empty()) continue;
+      if (insert_order->deferred_fields(e->table()).empty()) continue;
       // Only the deferred fields differ from the row as inserted, and only those holding a value.
       const auto fields = e->changed_fields();
       if (!fields.empty()) write_update(e, fields);
     }
-    for (auto& [e, fields] : updates) write_update(e, fields);
+    const std::unordered_set<const detail::tracked_base*> inserted(inserts.begin(), inserts.end());
+    for (const auto& copy : plan.copies) {
+      if (copy.parent != nullptr && !inserted.contains(copy.dependent)) {
+        undo.push_back(copy.apply());
+      }
+    }
+    // The objects changed before the flush, then those whose foreign keys it set (in the
+    // order planned), each once.
+    std::unordered_set<const detail::tracked_base*> listed(updates.begin(), updates.end());
+    for (const auto& copy : plan.copies) {
+      if (!inserted.contains(copy.dependent) && listed.insert(copy.dependent).second) {
+        updates.push_back(copy.dependent);
+      }
+    }
+    for (detail::tracked_base* e : updates) {
+      if (e->state() != object_state::persistent || !e->is_dirty()) continue;
+      auto changed = e->changed_fields();
+      for (std::size_t f : e->table().key_fields) {
+        if (std::find(changed.begin(), changed.end(), f) != changed.end()) {
+          detail::throw_error<programming_error>(
+              "tabula: the primary key of a persistent " + e->table().model_name +
+              " was changed. Remove the object and add a new one instead");
+        }
+      }
+      write_update(e, changed);
+    }
+    for (const auto& remove_row : plan.association_deletes) remove_row(c);
     for (auto* e : deletes) {
-      const auto fields = delete_order.deferred_fields(e->table());
+      const auto fields = delete_order->deferred_fields(e->table());
       if (fields.empty() || !e->holds_values(fields)) continue;
       undo.push_back(e->flush_unlink(c, fields, update_sql(e->table(), fields)));
       written_.push_back(e);
@@ -219,6 +412,7 @@ void session::flush() {
         });
       }
     });
+    follow_delete_actions(deletes, undo);
     if (step) step->commit();
     inserts_pending_ = false;
   } catch (...) {
@@ -237,6 +431,14 @@ void session::flush() {
     if (!lost) lost = !conn_ || !conn_->raw().is_alive() || !conn_->in_transaction();
     if (lost) abandon_transaction();
     throw;
+  }
+  for (const auto& done : plan.on_success) done();
+  // Association rows are written from the collections' changes; their objects are not kept.
+  if (!plan.associations.empty()) {
+    const std::unordered_set<const detail::tracked_base*> rows(plan.associations.begin(),
+                                                               plan.associations.end());
+    for (auto* a : plan.associations) expunge_tracked(a);
+    std::erase_if(written_, [&](const auto* e) { return rows.contains(e); });
   }
 }
 
@@ -320,8 +522,33 @@ void session::rollback() {
       identity_map_[identity_key{&entry->table(), entry->identity()}] = entry.get();
     }
   }
+  drop_unlinked_adopted();
   end_transaction();
   if (failure) std::rethrow_exception(failure);
+}
+
+void session::drop_unlinked_adopted() {
+  using detail::object_state;
+  const auto adopted_pending = [](const auto& entry) {
+    return entry->adopted && entry->state() == object_state::pending;
+  };
+  if (std::none_of(objects_.begin(), objects_.end(), adopted_pending)) return;
+  for (bool dropped = true; dropped;) {
+    dropped = false;
+    std::vector<const void*> linked;
+    for (const auto& entry : objects_) {
+      const auto state = entry->state();
+      if (state != object_state::pending && state != object_state::persistent) continue;
+      if (entry->has_links()) entry->linked_objects(linked);
+    }
+    const std::unordered_set<const void*> held(linked.begin(), linked.end());
+    for (const auto& entry : objects_) {
+      if (adopted_pending(entry) && !held.contains(entry->address())) {
+        entry->set_state(object_state::detached);
+        dropped = true;
+      }
+    }
+  }
 }
 
 void session::end_transaction() {

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <type_traits>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -31,12 +32,52 @@
 #include "tabula/core/connection.hpp"
 #include "tabula/core/engine.hpp"
 #include "tabula/core/executor.hpp"
+#include "tabula/core/load.hpp"
 #include "tabula/reflect/reflect.hpp"
 #include "tabula/schema/table.hpp"
 
 namespace tabula {
 
+class session;
+
 namespace detail {
+
+class tracked_base;
+
+/// What one flush does along relationships, planned before it writes: foreign keys to copy
+/// from the objects they refer to once those have keys, association rows to delete, and what
+/// to do when the flush succeeds or fails.
+struct link_plan {
+  struct key_copy {
+    tracked_base* dependent;
+    tracked_base* parent;
+    /// Sets the dependent's foreign key from the parent's key; returns what undoes it.
+    std::function<std::function<void()>()> apply;
+  };
+  std::vector<key_copy> copies;
+  /// An object removed from a one-to-many collection: deleted, or its key set to NULL
+  /// (`clear`), unless the same flush links it to another owner.
+  struct orphan {
+    tracked_base* entry;
+    bool delete_it;
+    std::function<std::function<void()>()> clear;  ///< empty: the key cannot be NULL
+    std::string message;                           ///< the error when it cannot
+    /// Clears its reference back to the owner it left; returns what undoes it.
+    std::function<std::function<void()>()> unlink_back;
+  };
+  std::vector<orphan> orphans;
+  std::vector<std::function<void(connection&)>> association_deletes;
+  std::vector<tracked_base*> associations;  ///< association objects created by this flush
+  std::vector<std::function<void()>> on_success;
+  std::vector<std::function<void()>> undo;
+};
+
+template <class T>
+void adopt_links(session& s, T& obj);
+template <class T>
+void plan_links(session& s, T& obj, const T* flushed, link_plan& plan);
+template <class T>
+bool same_links(const T& a, const T& b);
 
 enum class object_state : std::uint8_t {
   pending,     ///< added, not yet inserted
@@ -120,6 +161,24 @@ class tracked_base {
   /// Field indexes whose value differs from the last loaded/flushed state.
   [[nodiscard]] virtual std::vector<std::size_t> changed_fields() const = 0;
 
+  /// The identity encoding of field `field` of the row as last read or written (of the
+  /// object, when it has no row); nullopt when it is NULL.
+  [[nodiscard]] virtual std::optional<std::string> value_key(std::size_t field) const = 0;
+  /// The database set the nullable `fields` of the row to NULL (ON DELETE SET NULL): the
+  /// object and the row as flushed follow. Returns what undoes it.
+  virtual std::function<void()> cleared_by_database(std::span<const std::size_t> fields) = 0;
+
+  /// Whether the model has relationship members.
+  [[nodiscard]] virtual bool has_links() const noexcept = 0;
+  /// Appends the addresses of the objects the relationships hold.
+  virtual void linked_objects(std::vector<const void*>& out) const = 0;
+  /// Whether the session took the object in from a relationship (cascade save).
+  bool adopted = false;
+  /// Takes into the session the new objects the relationships hold (cascade save).
+  virtual void adopt_links(session& s) = 0;
+  /// Adds to `plan` what the flush does along the object's relationships.
+  virtual void plan_links(session& s, link_plan& plan) = 0;
+
   /// INSERT of this object and the others in `batch` (all of this object's type, this one
   /// first), in order: one statement per row for a single object, else through
   /// `connection::insert_many` (multi-row INSERT ... RETURNING on PostgreSQL). The nullable
@@ -162,7 +221,18 @@ class tracked_base {
 template <class T>
 class tracked final : public tracked_base {
  public:
-  tracked(T obj, object_state state) : tracked_base(table_of<T>(), state), object_(std::move(obj)) {
+  tracked(T obj, object_state state)
+      : tracked_base(table_of<T>(), state), inline_(std::move(obj)), object_(*inline_) {
+    init(state);
+  }
+  /// Takes over an object a relationship held: it keeps its address.
+  tracked(std::shared_ptr<T> obj, object_state state)
+      : tracked_base(table_of<T>(), state), adopted_(std::move(obj)), object_(*adopted_) {
+    init(state);
+  }
+
+ private:
+  void init(object_state state) {
     if (state == object_state::persistent) {
       flushed_ = object_;
       committed_is_flushed_ = true;
@@ -176,7 +246,87 @@ class tracked final : public tracked_base {
     }
   }
 
+ public:
   T& object() noexcept { return object_; }
+
+  [[nodiscard]] std::optional<std::string> value_key(std::size_t field) const override {
+    std::optional<std::string> key;
+    with_field(flushed_ ? *flushed_ : object_, field, [&](const auto& f) {
+      using F = std::remove_cvref_t<decltype(f)>;
+      if constexpr (is_optional_v<F>) {
+        if (f) key.emplace(), append_identity(*key, *f);
+      } else {
+        key.emplace();
+        append_identity(*key, f);
+      }
+    });
+    return key;
+  }
+  std::function<void()> cleared_by_database(std::span<const std::size_t> fields) override {
+    T previous = object_;
+    clear_fields(object_, fields);
+    std::function<void()> undo_row = [] {};
+    if (flushed_) {
+      keep_committed(flushed_);
+      T row = *flushed_;
+      clear_fields(*flushed_, fields);
+      undo_row = [this, row = std::move(row)]() mutable { flushed_ = std::move(row); };
+    }
+    std::vector<std::size_t> cleared(fields.begin(), fields.end());
+    return [this, previous = std::move(previous), cleared = std::move(cleared),
+            undo_row = std::move(undo_row)]() mutable {
+      // Only the cleared fields come back: the rest may have changed since.
+      reflect::for_each_field(object_, [&](auto& field, auto i) {
+        if (std::ranges::find(cleared, decltype(i)::value) != cleared.end()) {
+          field = std::move(reflect::get<decltype(i)::value>(previous));
+        }
+      });
+      undo_row();
+    };
+  }
+
+  [[nodiscard]] bool has_links() const noexcept override {
+    return reflect::non_column_count<T> > 0;
+  }
+  void linked_objects(std::vector<const void*>& out) const override {
+    reflect::for_each_non_column(object_, [&](const auto& link, auto) {
+      using L = std::remove_cvref_t<decltype(link)>;
+      if constexpr (is_one_v<L>) {
+        if (const auto* t = link_access::target(link)) out.push_back(t);
+      } else {
+        for (const auto* t : link_access::items(link)) out.push_back(t);
+      }
+    });
+  }
+  void adopt_links(session& s) override {
+    if constexpr (reflect::non_column_count < T >> 0) detail::adopt_links(s, object_);
+  }
+  void plan_links(session& s, link_plan& plan) override {
+    if constexpr (reflect::non_column_count < T >> 0) {
+      detail::plan_links(s, object_, flushed_ ? &*flushed_ : nullptr, plan);
+    }
+  }
+  /// The relationship `J` was loaded (or written by a flush): the rows as last read and as
+  /// last committed hold it as it is now, so that it is no change.
+  template <std::size_t J>
+  void settle_link() {
+    if (flushed_) reflect::get_non_column<J>(*flushed_) = reflect::get_non_column<J>(object_);
+    if (!committed_is_flushed_ && committed_) {
+      reflect::get_non_column<J>(*committed_) = reflect::get_non_column<J>(object_);
+    }
+  }
+  /// The relationship `J` is about to be written by a flush: the committed state keeps its
+  /// own copy, then the row as flushed holds it as it is now. Returns what undoes it.
+  template <std::size_t J>
+  std::function<void()> flush_link() {
+    if (!flushed_) return [] {};
+    keep_committed(flushed_);
+    auto previous = reflect::get_non_column<J>(*flushed_);
+    reflect::get_non_column<J>(*flushed_) = reflect::get_non_column<J>(object_);
+    return [this, previous = std::move(previous)]() mutable {
+      if (flushed_) reflect::get_non_column<J>(*flushed_) = std::move(previous);
+    };
+  }
   [[nodiscard]] const void* address() const noexcept override { return &object_; }
 
   [[nodiscard]] std::string identity() const override { return identity_of(object_); }
@@ -285,7 +435,8 @@ class tracked final : public tracked_base {
   }
 
   void restore_committed() override {
-    if (committed_is_flushed_ && flushed_ && !is_dirty()) {  // unchanged since the commit
+    if (committed_is_flushed_ && flushed_ && !is_dirty() &&
+        same_links(object_, *flushed_)) {  // unchanged since the commit
       set_state(object_state::persistent);
       return;
     }
@@ -416,7 +567,9 @@ class tracked final : public tracked_base {
     }
   }
 
-  T object_;
+  std::optional<T> inline_;     ///< the object, when the session made it
+  std::shared_ptr<T> adopted_;  ///< the object, when a relationship held it before
+  T& object_;
   std::optional<T> flushed_;  ///< the row as last read or written
   /// The row as of the last commit, when it differs from `flushed_`; most objects are not
   /// written between commits, and share one copy.
@@ -457,7 +610,35 @@ class session {
     by_address_.emplace(&ref, entry.get());
     objects_.push_back(std::move(entry));
     inserts_pending_ = true;
+    if constexpr (reflect::non_column_count < M >> 0) detail::adopt_links(*this, ref);
     return ref;
+  }
+
+  /// Loads relationships of `objs` (objects of this session) in one SELECT per relationship
+  /// and level (*selectin*): `s.load(models, &Model::experiments, &Experiment::metrics)` reads
+  /// the experiments of every model, then the metrics of every experiment. Relationships
+  /// already loaded are kept as they are (their objects still lead to the next level). Objects
+  /// read are the session's: the same row is the same object whichever path reached it.
+  template <class T, class... Path>
+  void load(const std::vector<T*>& objs, Path... path) {
+    static_assert(sizeof...(Path) > 0,
+                  "tabula: load() takes the relationship to load, e.g. &Model::experiments. "
+                  "Pass one member pointer per level of the path.");
+    load_path(std::vector<T*>(objs), path...);
+  }
+  /// Every `T` (those matching `where`, when given) with its relationship `member` loaded, in
+  /// one SELECT (*joined*): `T` LEFT JOIN the related table (and, for many-to-many, the
+  /// association table), the rows grouped by `T`'s key. Objects already in the session are
+  /// the ones returned; a relationship already loaded is kept as it is.
+  ///
+  ///     std::vector<Model*> models = s.joined(&Model::experiments, col(&Model::name) == "BERT");
+  template <class P, class... Where>
+  auto joined(P member, Where... where);
+
+  /// Loads relationships of one object: `s.load(exp, &Experiment::metrics)`.
+  template <reflect::reflectable T, class... Path>
+  void load(T& obj, Path... path) {
+    load(std::vector<T*>{&obj}, path...);
   }
 
   /// The object with this primary key: from the identity map when the session already has it
@@ -500,6 +681,62 @@ class session {
 
  private:
   friend struct source_hooks<session>;
+  template <class T>
+  friend void detail::adopt_links(session& s, T& obj);
+  template <class T>
+  friend void detail::plan_links(session& s, T& obj, const T* flushed, detail::link_plan& plan);
+
+  /// Takes a new object a relationship held into the session, as pending.
+  template <class T>
+  void adopt(std::shared_ptr<T> obj) {
+    T& ref = *obj;
+    if (lookup(&ref) != nullptr) return;
+    auto entry =
+        std::make_unique<detail::tracked<T>>(std::move(obj), detail::object_state::pending);
+    entry->adopted = true;
+    by_address_.emplace(&ref, entry.get());
+    objects_.push_back(std::move(entry));
+    inserts_pending_ = true;
+    if constexpr (reflect::non_column_count < T >> 0) detail::adopt_links(*this, ref);
+  }
+  /// A pending association object made by a flush.
+  template <class A>
+  detail::tracked<A>* add_association(A obj) {
+    auto entry =
+        std::make_unique<detail::tracked<A>>(std::move(obj), detail::object_state::pending);
+    auto* raw = entry.get();
+    by_address_.emplace(&raw->object(), raw);
+    objects_.push_back(std::move(entry));
+    return raw;
+  }
+  /// The tracked entry of an object a relationship refers to: nullptr when the object was
+  /// removed or expunged (the relationship does not keep it), and `programming_error` when
+  /// the session never knew it.
+  detail::tracked_base* linked_entry(const void* obj, std::string_view relationship) const;
+
+  template <class T, class P, class... Path>
+  void load_path(std::vector<T*> objs, P member, Path... rest);
+  template <class T, std::size_t J>
+  auto load_link(const std::vector<T*>& owners);
+  template <class T, std::size_t J, class... Where>
+  std::vector<T*> joined_link(Where... where);
+  /// The children of `owner` along its one-to-many relationship `J` refer back to it through
+  /// their many-to-one relationship on the same key, when they have one not loaded yet.
+  template <class T, std::size_t J, class C>
+  void set_back_references(T& owner, const std::vector<C*>& children) {
+    using LT = detail::link_traits<T, J>;
+    constexpr std::size_t K = detail::back_reference<C, detail::link_kind::many_to_one, LT::fk>();
+    if constexpr (K < reflect::non_column_count<C>) {
+      for (C* child : children) {
+        auto& back = reflect::get_non_column<K>(*child);
+        if (detail::link_access::state(back) != detail::link_state::unloaded) continue;
+        detail::link_access::load(back, &owner);
+        if (auto* e = lookup(child)) static_cast<detail::tracked<C>*>(e)->template settle_link<K>();
+      }
+    }
+  }
+  /// The largest number of values one IN list carries on the session's database.
+  std::size_t in_list_limit();
 
   /// The session's object for a row just read: the tracked one when the identity map has it
   /// (its in-memory state wins), else `row` becomes tracked and persistent.
@@ -581,6 +818,17 @@ class session {
   /// gives its connection back.
   void abandon_transaction() noexcept;
   const compiled_sql& update_sql(const table_info& t, std::span<const std::size_t> fields);
+  /// Pending objects a relationship brought in, and that no relationship holds any more (a
+  /// collection restored by a rollback, a reference replaced), leave the session.
+  void drop_unlinked_adopted();
+  /// Follows the database's ON DELETE actions from the rows a flush deleted: tracked objects
+  /// whose rows it deleted (CASCADE) are removed, foreign keys it set to NULL (SET NULL) are
+  /// NULL in the objects too, so that the session holds no row the database no longer has.
+  void follow_delete_actions(std::vector<detail::tracked_base*> deleted,
+                             std::vector<std::function<void()>>& undo);
+  /// Plans what the flush does along relationships, taking new objects they hold into the
+  /// session (see `link_plan`).
+  void plan_links(detail::link_plan& plan);
 
   engine* engine_;
   std::optional<connection> conn_;
@@ -595,6 +843,478 @@ class session {
   std::vector<detail::tracked_base*> written_;
   bool inserts_pending_ = false;  ///< objects may be pending: set by add() and rollback()
 };
+
+namespace detail {
+
+/// Sets `dep.*Fk` to `parent.*Ref`; returns what undoes it.
+template <auto Fk, auto Ref, class D, class P>
+std::function<void()> copy_key(D& dep, const P& parent) {
+  auto old = dep.*Fk;
+  using F = std::remove_cvref_t<decltype(dep.*Fk)>;
+  using R = std::remove_cvref_t<decltype(parent.*Ref)>;
+  if constexpr (is_optional_v<R> && !is_optional_v<F>) {
+    dep.*Fk = static_cast<F>(*(parent.*Ref));
+  } else {
+    dep.*Fk = parent.*Ref;
+  }
+  return [&dep, old = std::move(old)]() mutable { dep.*Fk = std::move(old); };
+}
+
+/// Whether `dep.*Fk` already holds `parent.*Ref`.
+template <auto Fk, auto Ref, class D, class P>
+bool holds_key(const D& dep, const P& parent) {
+  using F = std::remove_cvref_t<decltype(dep.*Fk)>;
+  using R = std::remove_cvref_t<decltype(parent.*Ref)>;
+  if constexpr (is_optional_v<F> == is_optional_v<R>) {
+    return dep.*Fk == parent.*Ref;
+  } else if constexpr (is_optional_v<F>) {
+    return (dep.*Fk).has_value() && *(dep.*Fk) == parent.*Ref;
+  } else {
+    return (parent.*Ref).has_value() && dep.*Fk == *(parent.*Ref);
+  }
+}
+
+template <class T>
+bool same_links(const T& a, const T& b) {
+  bool same = true;
+  reflect::for_each_non_column(a, [&](const auto& link, auto j) {
+    const auto& other = reflect::get_non_column<decltype(j)::value>(b);
+    using L = std::remove_cvref_t<decltype(link)>;
+    if constexpr (is_one_v<L>) {
+      same = same && link_access::target(link) == link_access::target(other);
+    } else {
+      same = same && link_access::items(link) == link_access::items(other);
+    }
+  });
+  return same;
+}
+
+template <class T>
+void adopt_links(session& s, T& obj) {
+  reflect::for_each_non_column(obj, [&](auto& link, auto) {
+    using L = std::remove_cvref_t<decltype(link)>;
+    if constexpr (is_one_v<L>) {
+      if (auto staged = link_access::take_staged(link)) s.adopt(std::move(staged));
+    } else {
+      for (auto& staged : link_access::take_staged(link)) s.adopt(std::move(staged));
+    }
+  });
+}
+
+/// "Experiment::metrics", for messages.
+template <class T, std::size_t J>
+std::string link_name() {
+  return std::string(reflect::type_name<T>()) +
+         "::" + std::string(reflect::non_column_name<T, J>());
+}
+
+template <class T>
+void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
+  tracked_base* self = s.lookup(&obj);
+  auto* typed_self = static_cast<tracked<T>*>(self);
+  const auto settle = [&]<std::size_t J>(std::integral_constant<std::size_t, J>) {
+    plan.on_success.emplace_back([&s, typed_self] {
+      typed_self->template flush_link<J>();
+      s.written_.push_back(typed_self);
+    });
+  };
+  reflect::for_each_non_column(obj, [&](auto& link, auto j) {
+    constexpr std::size_t J = decltype(j)::value;
+    using LT = link_traits<T, J>;
+    using Target = typename LT::target;
+    if (link_access::state(link) == link_state::unloaded) return;
+    const auto* before = flushed != nullptr ? &reflect::get_non_column<J>(*flushed) : nullptr;
+    if constexpr (LT::kind == link_kind::many_to_one) {
+      Target* target = link_access::target(link);
+      Target* was = before != nullptr ? link_access::target(*before) : nullptr;
+      if (target != nullptr) {
+        tracked_base* parent = s.linked_entry(target, link_name<T, J>());
+        if (parent != nullptr && (parent->state() == object_state::pending ||
+                                  !holds_key<LT::fk, LT::referenced>(obj, *target))) {
+          plan.copies.push_back({self, parent, [&obj, target] {
+                                   return copy_key<LT::fk, LT::referenced>(obj, *target);
+                                 }});
+        }
+      } else if (was != nullptr) {
+        if constexpr (is_optional_v<std::remove_cvref_t<decltype(obj.*LT::fk)>>) {
+          plan.copies.push_back({self, nullptr, [&obj] {
+                                   auto old = obj.*LT::fk;
+                                   (obj.*LT::fk).reset();
+                                   return std::function<void()>([&obj, old] { obj.*LT::fk = old; });
+                                 }});
+        }
+      }
+      constexpr std::size_t back_one = back_reference<Target, link_kind::one_to_one, LT::fk>();
+      if constexpr (back_one < reflect::non_column_count<Target>) {
+        if (target != nullptr && target != was) {
+          auto& other = reflect::get_non_column<back_one>(*target);
+          if (link_access::state(other) != link_state::unloaded) link_access::point(other, &obj);
+        }
+        if (was != nullptr && was != target) {
+          auto& other = reflect::get_non_column<back_one>(*was);
+          if (link_access::target(other) == &obj) link_access::point(other, static_cast<T*>(nullptr));
+        }
+      }
+      constexpr std::size_t back = back_reference<Target, link_kind::one_to_many, LT::fk>();
+      if constexpr (back < reflect::non_column_count<Target>) {
+        if (target != nullptr && target != was) {
+          auto& other = reflect::get_non_column<back>(*target);
+          if (link_access::state(other) != link_state::unloaded) {
+            auto& list = link_access::items(other);
+            if (std::find(list.begin(), list.end(), &obj) == list.end()) list.push_back(&obj);
+          }
+        }
+        if (was != nullptr && was != target) {
+          auto& other = reflect::get_non_column<back>(*was);
+          if (link_access::state(other) != link_state::unloaded) {
+            std::erase(link_access::items(other), &obj);
+          }
+        }
+      }
+      if (before != nullptr && target != was) settle(j);
+    } else if constexpr (LT::kind == link_kind::one_to_many || LT::kind == link_kind::one_to_one) {
+      // The objects whose foreign key refers to the owner: a collection's, or the one.
+      const auto held = [](const auto& l) -> std::span<Target* const> {
+        if constexpr (is_one_v<std::remove_cvref_t<decltype(l)>>) {
+          Target* const& slot = link_access::slot(l);
+          return slot != nullptr ? std::span<Target* const>(&slot, 1) : std::span<Target* const>();
+        } else {
+          return link_access::items(l);
+        }
+      };
+      const std::span<Target* const> items = held(link);
+      constexpr std::size_t back = back_reference<Target, link_kind::many_to_one, LT::fk>();
+      for (Target* child : items) {
+        tracked_base* dependent = s.linked_entry(child, link_name<T, J>());
+        if (dependent == nullptr) continue;
+        if constexpr (back < reflect::non_column_count<Target>) {
+          auto& ref = reflect::get_non_column<back>(*child);
+          if (link_access::state(ref) != link_state::unloaded &&
+              link_access::target(ref) == nullptr) {
+            link_access::point(ref, &obj);
+          }
+        }
+        if (self->state() == object_state::pending ||
+            !holds_key<LT::fk, LT::referenced>(*child, obj)) {
+          plan.copies.push_back({dependent, self, [&obj, child] {
+                                   return copy_key<LT::fk, LT::referenced>(*child, obj);
+                                 }});
+        }
+      }
+      if (before == nullptr) return;
+      const std::span<Target* const> was = held(*before);
+      if (std::ranges::equal(was, items)) return;
+      for (Target* child : was) {
+        if (std::find(items.begin(), items.end(), child) != items.end()) continue;
+        tracked_base* orphan = s.lookup(child);
+        if (orphan == nullptr || orphan->state() != object_state::persistent) continue;
+        // Its key refers elsewhere: it was moved to another owner by its key.
+        if (!holds_key<LT::fk, LT::referenced>(*child, obj)) continue;
+        std::function<std::function<void()>()> unlink_back;
+        if constexpr (back < reflect::non_column_count<Target>) {
+          unlink_back = [child, &obj]() -> std::function<void()> {
+            auto& ref = reflect::get_non_column<back>(*child);
+            if (link_access::target(ref) != &obj) return [] {};
+            link_access::point(ref, static_cast<T*>(nullptr));
+            return [&ref, &obj] { link_access::point(ref, &obj); };
+          };
+        }
+        if constexpr (LT::delete_orphan) {
+          plan.orphans.push_back({orphan, true, {}, {}, std::move(unlink_back)});
+        } else if constexpr (is_optional_v<std::remove_cvref_t<decltype(child->*LT::fk)>>) {
+          plan.orphans.push_back({orphan,
+                                  false,
+                                  [child] {
+                                    auto old = child->*LT::fk;
+                                    (child->*LT::fk).reset();
+                                    return std::function<void()>(
+                                        [child, old] { child->*LT::fk = old; });
+                                  },
+                                  {},
+                                  std::move(unlink_back)});
+        } else {
+          plan.orphans.push_back(
+              {orphan,
+               false,
+               {},
+               "tabula: a " + std::string(reflect::type_name<Target>()) + " was removed from " +
+                   link_name<T, J>() +
+                   ", and its foreign key cannot be NULL. Declare tabula::relationship(&" +
+                   link_name<T, J>() +
+                   ").delete_orphan() to delete such objects, or remove the object from the "
+                   "session",
+               {}});
+        }
+      }
+      settle(j);
+    } else {
+      using A = typename LT::association;
+      const auto& items = link_access::items(link);
+      static const std::vector<Target*> none;
+      const auto& was = before != nullptr ? link_access::items(*before) : none;
+      if (was == items) return;
+      for (Target* target : items) {
+        if (std::find(was.begin(), was.end(), target) != was.end()) continue;
+        tracked_base* target_entry = s.linked_entry(target, link_name<T, J>());
+        if (target_entry == nullptr) continue;
+        tracked<A>* row = s.add_association(A{});
+        A& a = row->object();
+        plan.associations.push_back(row);
+        plan.copies.push_back(
+            {row, self, [&a, &obj] { return copy_key<LT::fk, LT::referenced>(a, obj); }});
+        plan.copies.push_back({row, target_entry, [&a, target] {
+                                 return copy_key<LT::target_fk, LT::target_referenced>(a, *target);
+                               }});
+      }
+      for (Target* target : was) {
+        if (std::find(items.begin(), items.end(), target) != items.end()) continue;
+        plan.association_deletes.emplace_back([&obj, target](connection& c) {
+          c.delete_from<A>()
+              .where(col(LT::fk) == obj.*LT::referenced &&
+                     col(LT::target_fk) == target->*LT::target_referenced)
+              .execute();
+        });
+      }
+      if (before != nullptr) settle(j);
+    }
+  });
+}
+
+/// The key an IN list compares: a value's identity encoding.
+template <class V>
+std::string key_of(const V& v) {
+  std::string out;
+  append_identity(out, v);
+  return out;
+}
+
+}  // namespace detail
+
+template <class T, class P, class... Path>
+void session::load_path(std::vector<T*> objs, P member, Path... rest) {
+  static_assert(std::is_member_object_pointer_v<P> && std::is_same_v<detail::class_of<P>, T>,
+                "tabula: each step of a load() path is a relationship member of the model "
+                "reached by the step before, e.g. &Model::experiments, &Experiment::metrics.");
+  static_assert(detail::is_relationship_v<detail::member_of<P>>,
+                "tabula: load() follows relationship members (tabula::one, tabula::many). Pass "
+                "a pointer to one, e.g. &Model::experiments.");
+  const std::size_t j = reflect::non_column_index(member);
+  [&]<std::size_t... J>(std::index_sequence<J...>) {
+    const auto step = [&]<std::size_t K>(std::integral_constant<std::size_t, K>) {
+      if constexpr (std::is_same_v<reflect::non_column_type<T, K>, detail::member_of<P>>) {
+        if (j != K) return;
+        auto next = load_link<T, K>(objs);
+        if constexpr (sizeof...(Path) > 0) load_path(std::move(next), rest...);
+      }
+    };
+    (step(std::integral_constant<std::size_t, J>{}), ...);
+  }(std::make_index_sequence<reflect::non_column_count<T>>{});
+}
+
+template <class T, std::size_t J>
+auto session::load_link(const std::vector<T*>& owners) {
+  using LT = detail::link_traits<T, J>;
+  using Target = typename LT::target;
+  using detail::link_access;
+  std::vector<Target*> reached;
+  std::vector<T*> to_load;
+  for (T* owner : owners) {
+    auto& link = reflect::get_non_column<J>(*owner);
+    if (link_access::state(link) == detail::link_state::unloaded) {
+      to_load.push_back(owner);
+    } else if constexpr (detail::is_one_v<typename LT::member_type>) {
+      if (Target* t = link_access::target(link)) reached.push_back(t);
+    } else {
+      const auto& items = link_access::items(link);
+      reached.insert(reached.end(), items.begin(), items.end());
+    }
+  }
+  if (to_load.empty()) return reached;
+  const auto settle = [&](T* owner) {
+    if (auto* e = lookup(owner)) static_cast<detail::tracked<T>*>(e)->template settle_link<J>();
+  };
+  const std::size_t limit = in_list_limit();
+
+  if constexpr (LT::kind == detail::link_kind::many_to_one) {
+    using K = unwrap_optional_t<std::remove_cvref_t<decltype(std::declval<T&>().*LT::fk)>>;
+    std::vector<K> keys;
+    std::unordered_map<std::string, Target*> found;
+    for (T* owner : to_load) {
+      const auto& fk = owner->*LT::fk;
+      if constexpr (is_optional_v<std::remove_cvref_t<decltype(fk)>>) {
+        if (fk && found.emplace(detail::key_of(*fk), nullptr).second) keys.push_back(*fk);
+      } else {
+        if (found.emplace(detail::key_of(fk), nullptr).second) keys.push_back(fk);
+      }
+    }
+    for (std::size_t first = 0; first < keys.size(); first += limit) {
+      const std::vector<K> chunk(
+          keys.begin() + static_cast<std::ptrdiff_t>(first),
+          keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), first + limit)));
+      for (Target* t : query<Target>().where(in(col(LT::referenced), chunk)).all()) {
+        found[detail::key_of(t->*LT::referenced)] = t;
+      }
+    }
+    for (T* owner : to_load) {
+      const auto& fk = owner->*LT::fk;
+      Target* t = nullptr;
+      if constexpr (is_optional_v<std::remove_cvref_t<decltype(fk)>>) {
+        if (fk) t = found[detail::key_of(*fk)];
+      } else {
+        t = found[detail::key_of(fk)];
+      }
+      link_access::load(reflect::get_non_column<J>(*owner), t);
+      settle(owner);
+      if (t != nullptr) reached.push_back(t);
+    }
+  } else {
+    using K = unwrap_optional_t<std::remove_cvref_t<decltype(std::declval<T&>().*LT::referenced)>>;
+    std::vector<K> keys;
+    std::unordered_map<std::string, std::vector<Target*>> groups;
+    for (T* owner : to_load) {
+      const auto& key = owner->*LT::referenced;
+      if constexpr (is_optional_v<std::remove_cvref_t<decltype(key)>>) {
+        if (key && groups.try_emplace(detail::key_of(*key)).second) keys.push_back(*key);
+      } else {
+        if (groups.try_emplace(detail::key_of(key)).second) keys.push_back(key);
+      }
+    }
+    for (std::size_t first = 0; first < keys.size(); first += limit) {
+      const std::vector<K> chunk(
+          keys.begin() + static_cast<std::ptrdiff_t>(first),
+          keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), first + limit)));
+      if constexpr (LT::kind != detail::link_kind::many_to_many) {
+        for (Target* t : query<Target>().where(in(col(LT::fk), chunk)).all()) {
+          const auto& fk = t->*LT::fk;
+          if constexpr (is_optional_v<std::remove_cvref_t<decltype(fk)>>) {
+            if (fk) groups[detail::key_of(*fk)].push_back(t);
+          } else {
+            groups[detail::key_of(fk)].push_back(t);
+          }
+        }
+      } else {
+        using A = typename LT::association;
+        auto rows = with_connection([&](connection& c) {
+          return c.template select<Target, A>()
+              .template join<A>(col(LT::target_fk) == col(LT::target_referenced))
+              .where(in(col(LT::fk), chunk))
+              .all();
+        });
+        for (auto& [target, association] : rows) {
+          const std::string owner_key = detail::key_of(association.*LT::fk);
+          if (Target* t = merge_loaded(std::move(target))) groups[owner_key].push_back(t);
+        }
+      }
+    }
+    for (T* owner : to_load) {
+      const auto& key = owner->*LT::referenced;
+      std::vector<Target*> items;
+      if constexpr (is_optional_v<std::remove_cvref_t<decltype(key)>>) {
+        if (key) items = groups[detail::key_of(*key)];
+      } else {
+        items = groups[detail::key_of(key)];
+      }
+      reached.insert(reached.end(), items.begin(), items.end());
+      if constexpr (LT::kind != detail::link_kind::many_to_many) {
+        set_back_references<T, J>(*owner, items);
+      }
+      link_access::load(reflect::get_non_column<J>(*owner), std::move(items));
+      settle(owner);
+    }
+  }
+  // An object reached along several owners leads to the next level once.
+  std::vector<Target*> unique;
+  unique.reserve(reached.size());
+  std::unordered_set<Target*> seen;
+  for (Target* t : reached) {
+    if (seen.insert(t).second) unique.push_back(t);
+  }
+  return unique;
+}
+
+template <class P, class... Where>
+auto session::joined(P member, Where... where) {
+  using T = detail::class_of<P>;
+  static_assert(detail::is_relationship_v<detail::member_of<P>>,
+                "tabula: joined() follows a relationship member (tabula::one, tabula::many). "
+                "Pass a pointer to one, e.g. &Model::experiments.");
+  static_assert(sizeof...(Where) <= 1,
+                "tabula: joined() takes the relationship and at most one condition. Combine "
+                "conditions with && and ||.");
+  const std::size_t j = reflect::non_column_index(member);
+  std::vector<T*> out;
+  [&]<std::size_t... J>(std::index_sequence<J...>) {
+    const auto step = [&]<std::size_t K>(std::integral_constant<std::size_t, K>) {
+      if constexpr (std::is_same_v<reflect::non_column_type<T, K>, detail::member_of<P>>) {
+        if (j == K) out = joined_link<T, K>(where...);
+      }
+    };
+    (step(std::integral_constant<std::size_t, J>{}), ...);
+  }(std::make_index_sequence<reflect::non_column_count<T>>{});
+  return out;
+}
+
+template <class T, std::size_t J, class... Where>
+std::vector<T*> session::joined_link(Where... where) {
+  using LT = detail::link_traits<T, J>;
+  using Target = typename LT::target;
+  using detail::link_access;
+  const auto filtered = [&](auto q) {
+    if constexpr (sizeof...(Where) == 0) {
+      return q;
+    } else {
+      return q.where(where...);
+    }
+  };
+  std::vector<T*> out;
+  const auto keep = [&](T* owner, auto&& fill) {
+    if (owner == nullptr) return;
+    out.push_back(owner);
+    auto& link = reflect::get_non_column<J>(*owner);
+    if (link_access::state(link) != detail::link_state::unloaded) return;
+    fill(link);
+    static_cast<detail::tracked<T>*>(lookup(owner))->template settle_link<J>();
+  };
+  if constexpr (LT::kind == detail::link_kind::many_to_one) {
+    auto rows = with_connection([&](connection& c) {
+      return filtered(c.template select<T, Target>().template left_join<Target>(
+                          col(LT::referenced) == col(LT::fk)))
+          .all();
+    });
+    for (auto& [owner, target] : rows) {
+      Target* t = target ? merge_loaded(std::move(*target)) : nullptr;
+      keep(merge_loaded(std::move(owner)), [&](auto& link) { link_access::load(link, t); });
+    }
+  } else {
+    auto groups = with_connection([&](connection& c) {
+      if constexpr (LT::kind != detail::link_kind::many_to_many) {
+        return filtered(c.template select<T, Target>().template left_join<Target>(
+                            col(LT::fk) == col(LT::referenced)))
+            .grouped();
+      } else {
+        using A = typename LT::association;
+        return filtered(c.template select<T, Target>()
+                            .template left_join<A>(col(LT::fk) == col(LT::referenced))
+                            .template left_join<Target>(col(LT::target_referenced) ==
+                                                        col(LT::target_fk)))
+            .grouped();
+      }
+    });
+    for (auto& [owner, targets] : groups) {
+      std::vector<Target*> items;
+      items.reserve(targets.size());
+      for (auto& t : targets) {
+        if (Target* obj = merge_loaded(std::move(t))) items.push_back(obj);
+      }
+      T* o = merge_loaded(std::move(owner));
+      if constexpr (LT::kind != detail::link_kind::many_to_many) {
+        if (o != nullptr) set_back_references<T, J>(*o, items);
+      }
+      keep(o, [&](auto& link) { link_access::load(link, std::move(items)); });
+    }
+  }
+  return out;
+}
 
 /// A session on `db`: what `db.session()` returns.
 [[nodiscard]] inline session make_session(engine& db) { return session(db); }

@@ -577,6 +577,31 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
   [[nodiscard]] auto cross_join() const {
     return add_join<ast::join_kind::cross>(detail::relation_source<R>{}, detail::no_on{});
   }
+  /// INNER JOIN along a relationship of a model this select reads, ON its foreign key:
+  /// `join(&Model::experiments)`; a many-to-many one joins the association table and the
+  /// target (`join(&Experiment::tags)`). `join<&Model::member>()` names a member whose type
+  /// another member of the model shares.
+  template <class P>
+    requires std::is_member_object_pointer_v<P> && detail::is_relationship_v<detail::member_of<P>>
+  [[nodiscard]] auto join(P /*member*/) const {
+    return join_along<ast::join_kind::inner, detail::link_by_type<P>>();
+  }
+  template <auto Member>
+    requires std::is_member_object_pointer_v<decltype(Member)>
+  [[nodiscard]] auto join() const {
+    return join_along<ast::join_kind::inner, detail::link_of<Member>>();
+  }
+  /// LEFT OUTER JOIN along a relationship (see `join(&Model::member)`).
+  template <class P>
+    requires std::is_member_object_pointer_v<P> && detail::is_relationship_v<detail::member_of<P>>
+  [[nodiscard]] auto left_join(P /*member*/) const {
+    return join_along<ast::join_kind::left, detail::link_by_type<P>>();
+  }
+  template <auto Member>
+    requires std::is_member_object_pointer_v<decltype(Member)>
+  [[nodiscard]] auto left_join() const {
+    return join_along<ast::join_kind::left, detail::link_of<Member>>();
+  }
   /// Joins of a derived table: `join(derived<Row, "t">::as(q), on)`.
   template <class R, class Query, class On>
   [[nodiscard]] auto join(detail::query_table_def<R, Query> def, On on) const {
@@ -745,6 +770,31 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
     else if constexpr (I == detail::group_at) p.template bind<repeatable::groups_from>(b, rep);
     else if constexpr (I == detail::order_at) p.template bind<repeatable::orders_from>(b, rep);
     else p.bind(b);
+  }
+
+  template <ast::join_kind Kind, class Link>
+  [[nodiscard]] auto join_along() const {
+    using owner = std::conditional_t<Link::kind == detail::link_kind::many_to_one,
+                                     typename Link::key_holder, typename Link::key_parent>;
+    static_assert(!std::is_same_v<typename Link::target, owner>,
+                  "tabula: a join along a relationship of a model to itself needs an alias for "
+                  "one side. Write the join with tabula::alias and an ON condition.");
+    if constexpr (Link::kind == detail::link_kind::many_to_one) {
+      return add_join<Kind>(detail::relation_source<typename Link::target>{},
+                            col(Link::referenced) == col(Link::fk));
+    } else if constexpr (Link::kind != detail::link_kind::many_to_many) {
+      return add_join<Kind>(detail::relation_source<typename Link::target>{},
+                            col(Link::fk) == col(Link::referenced));
+    } else {
+      auto through = add_join<Kind>(detail::relation_source<typename Link::association>{},
+                                    col(Link::fk) == col(Link::referenced));
+      const auto on = col(Link::target_referenced) == col(Link::target_fk);
+      if constexpr (Kind == ast::join_kind::left) {
+        return through.template left_join<typename Link::target>(on);
+      } else {
+        return through.template join<typename Link::target>(on);
+      }
+    }
   }
 
   template <ast::join_kind Kind, class Target, class On>

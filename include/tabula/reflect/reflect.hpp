@@ -92,8 +92,13 @@ using field_type = std::remove_cv_t<typename detail::engine<T>::template type<I>
 /// field: an aggregate reflected by Boost.PFR (its fields are its members, in declaration
 /// order; a Hana-adapted class may list them in another order, or have constructors).
 template <class T>
-inline constexpr bool brace_constructible =
-    std::is_same_v<detail::engine<T>, detail::aggregate_engine<std::remove_cv_t<T>>>;
+inline constexpr bool brace_constructible = [] {
+  if constexpr (std::is_same_v<detail::engine<T>, detail::aggregate_engine<std::remove_cv_t<T>>>) {
+    return detail::engine<T>::columns_first;
+  } else {
+    return false;
+  }
+}();
 
 /// The name of field `I` of `T`, as written in the class.
 template <class T, std::size_t I>
@@ -134,6 +139,57 @@ constexpr void for_each_field_impl(T& obj, F& f, std::index_sequence<I...>) {
 template <class T, class F>
 constexpr void for_each_field(T& obj, F&& f) {
   detail::for_each_field_impl(obj, f, std::make_index_sequence<field_count<T>>{});
+}
+
+namespace detail {
+template <class E>
+consteval std::size_t other_count_of() {
+  if constexpr (requires { E::other_count; }) {
+    return E::other_count;
+  } else {
+    return 0;
+  }
+}
+}  // namespace detail
+
+/// The number of members of `T` that are not columns (their type declares
+/// `using tabula_not_a_column = void;`, as relationships do). Only aggregates have them.
+template <class T>
+inline constexpr std::size_t non_column_count = detail::other_count_of<detail::engine<T>>();
+
+/// The declared type of non-column member `J` of `T`.
+template <class T, std::size_t J>
+using non_column_type = std::remove_cv_t<typename detail::engine<T>::template other_type<J>>;
+
+/// The name of non-column member `J` of `T`.
+template <class T, std::size_t J>
+consteval std::string_view non_column_name() {
+  return detail::engine<T>::template other_name<J>();
+}
+
+/// Non-column member `J` of `obj`.
+template <std::size_t J, class T>
+constexpr decltype(auto) get_non_column(T& obj) noexcept {
+  return detail::engine<T>::template get_other<J>(obj);
+}
+
+/// Calls `f(member, std::integral_constant<std::size_t, J>{})` for every non-column member.
+template <class T, class F>
+constexpr void for_each_non_column(T& obj, F&& f) {
+  [&]<std::size_t... J>(std::index_sequence<J...>) {
+    (f(get_non_column<J>(obj), std::integral_constant<std::size_t, J>{}), ...);
+  }(std::make_index_sequence<non_column_count<T>>{});
+}
+
+/// The index among the non-column members of `T` of the one `member` designates, or
+/// `non_column_count<T>` when it designates none.
+template <class T, detail::data_member_type M>
+constexpr std::size_t non_column_index(M T::*member) {
+  if constexpr (non_column_count<T> == 0) {
+    return 0;
+  } else {
+    return detail::engine<T>::other_index(member);
+  }
 }
 
 /// The name of `T` without namespaces or enclosing classes: "Model" for `ns::Model`,

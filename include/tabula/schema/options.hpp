@@ -262,6 +262,7 @@ template <class Local, class Referenced>
 struct foreign_key_option : detail::option_tag {
   using model_type = typename Local::model_type;
   using referenced_type = typename Referenced::model_type;
+  static constexpr std::size_t column_count = Local::size;
   Local columns;
   Referenced referenced;
   ast::fk_action on_delete = ast::fk_action::no_action;

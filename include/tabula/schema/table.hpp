@@ -30,6 +30,7 @@
 #include "tabula/ast/ast.hpp"
 #include "tabula/reflect/reflect.hpp"
 #include "tabula/schema/options.hpp"
+#include "tabula/schema/relationship.hpp"
 #include "tabula/schema/type_traits.hpp"
 
 namespace tabula {
@@ -286,6 +287,8 @@ struct option_applier {
   template <class T, class M>
   void operator()(const column_name_option<T, M>&) const {}  // applied by make_model_names
   void operator()(const check_option& option) const { table.check(option.name, option.condition); }
+  template <class T, class M, class... Ks>
+  void operator()(const relationship_option<T, M, Ks...>&) const {}  // no part of the table
   template <class Local, class Referenced>
   void operator()(const foreign_key_option<Local, Referenced>& option) const {
     table.foreign_key(field_indexes(option.columns), names_of<typename Referenced::model_type>(),
@@ -318,6 +321,318 @@ const table_info& make_table_info() {
   }
 }
 
+/// Whether `O` is a `foreign_key(...)` option.
+template <class O>
+inline constexpr bool is_foreign_key_option_v = false;
+template <class L, class R>
+inline constexpr bool is_foreign_key_option_v<foreign_key_option<L, R>> = true;
+template <class O>
+inline constexpr bool is_relationship_option_v = false;
+template <class O, class M, class... Ks>
+inline constexpr bool is_relationship_option_v<relationship_option<O, M, Ks...>> = true;
+
+/// Element `I` of a `pack` (an option list, a column set's members).
+template <std::size_t I, class X>
+constexpr const X& pack_get(const pack_leaf<I, X>& leaf) noexcept {
+  return leaf.value;
+}
+
+template <class T>
+inline constexpr std::size_t option_count = options_type<T>::size;
+
+/// The kind of a relationship member.
+enum class link_kind : std::uint8_t {
+  many_to_one,   ///< `one<T>` in the model holding the foreign key
+  one_to_one,    ///< `one<T>` in the model the foreign key of `T` refers to
+  one_to_many,   ///< `many<T>`
+  many_to_many,  ///< `many<T, via<A>>`
+};
+
+/// The outcome of looking for the foreign key a relationship follows.
+enum class key_search : std::uint8_t { found, none, ambiguous, not_named, composite };
+
+struct key_choice {
+  key_search outcome = key_search::none;
+  std::size_t position = 0;  ///< in `options_of<Src>()`
+};
+
+/// 0: option `I` of `Src` is no foreign key to `Referenced` with column `Key` (`nullptr`:
+/// any column); 1: it is, a single-column one; 2: it is, a composite one.
+template <class Src, class Referenced, auto Key, std::size_t I>
+consteval int foreign_key_match() {
+  using O = std::remove_cvref_t<decltype(pack_get<I>(options_of<Src>()))>;
+  if constexpr (is_foreign_key_option_v<O>) {
+    if constexpr (std::is_same_v<typename O::referenced_type, Referenced>) {
+      const int kind = O::column_count == 1 ? 1 : 2;
+      if constexpr (std::is_same_v<decltype(Key), std::nullptr_t>) {
+        return kind;
+      } else {
+        constexpr auto first = pack_get<0>(pack_get<I>(options_of<Src>()).columns.members);
+        if constexpr (std::is_same_v<decltype(Key), std::remove_cv_t<decltype(first)>>) {
+          return first == Key ? kind : 0;
+        } else {
+          return 0;
+        }
+      }
+    }
+  }
+  return 0;
+}
+
+template <class Src, class Referenced, auto Key, std::size_t... I>
+consteval key_choice choose_foreign_key(std::index_sequence<I...>) {
+  key_choice choice;
+  std::size_t candidates = 0;
+  const std::array<int, sizeof...(I) + 1> matches{foreign_key_match<Src, Referenced, Key, I>()...,
+                                                  0};
+  for (std::size_t i = 0; i < sizeof...(I); ++i) {
+    if (matches[i] == 0) continue;
+    ++candidates;
+    choice.position = i;
+    choice.outcome = matches[i] == 1 ? key_search::found : key_search::composite;
+  }
+  if (candidates == 0) {
+    choice.outcome =
+        std::is_same_v<decltype(Key), std::nullptr_t> ? key_search::none : key_search::not_named;
+  }
+  if (candidates > 1) choice.outcome = key_search::ambiguous;
+  return choice;
+}
+
+/// The foreign key of `Src` to `Referenced` a relationship follows: the one whose column is
+/// `Key` (a member pointer of `Src`, or `nullptr` for "the only one").
+template <class Src, class Referenced, auto Key>
+consteval key_choice choose_foreign_key() {
+  return choose_foreign_key<Src, Referenced, Key>(std::make_index_sequence<option_count<Src>>{});
+}
+
+template <class Owner, std::size_t J, std::size_t I>
+consteval bool configures() {
+  using O = std::remove_cvref_t<decltype(pack_get<I>(options_of<Owner>()))>;
+  if constexpr (is_relationship_option_v<O>) {
+    return reflect::non_column_index(pack_get<I>(options_of<Owner>()).member) == J;
+  } else {
+    return false;
+  }
+}
+
+template <class Owner, std::size_t J, std::size_t... I>
+consteval std::size_t relationship_option_position(std::index_sequence<I...>) {
+  std::size_t position = sizeof...(I);
+  static_cast<void>(((configures<Owner, J, I>() ? (position = I, true) : false) || ...));
+  return position;
+}
+
+/// The position of the `relationship(&Owner::member)` option of non-column member `J`, or
+/// `option_count<Owner>` when there is none.
+template <class Owner, std::size_t J>
+consteval std::size_t relationship_option_position() {
+  return relationship_option_position<Owner, J>(std::make_index_sequence<option_count<Owner>>{});
+}
+
+template <key_search Outcome>
+consteval bool check_key_search() {
+  static_assert(Outcome != key_search::none,
+                "tabula: a relationship follows a foreign key between its two models, and there "
+                "is none. Declare tabula::foreign_key(...) in tabula::schema<> of the model that "
+                "holds the key column (for one<T>: the owner; for many<T>: T; for "
+                "many<T, via<A>>: A).");
+  static_assert(Outcome != key_search::ambiguous,
+                "tabula: more than one foreign key could serve this relationship. Name the one "
+                "meant in the owner's tabula::schema<>::options with "
+                "tabula::relationship(&Owner::member).through(&Model::key_column).");
+  static_assert(Outcome != key_search::not_named,
+                "tabula: the column given to relationship(...).through(...) is not a foreign "
+                "key between the relationship's models. Name a column declared in "
+                "tabula::foreign_key(...).");
+  static_assert(Outcome != key_search::composite,
+                "tabula: relationships follow single-column foreign keys. Give the model a "
+                "single-column key, or join the rows in a query.");
+  return Outcome == key_search::found;
+}
+
+template <class Pack, std::size_t I>
+constexpr auto pack_get_or_null(const Pack& p) {
+  if constexpr (I < Pack::size) {
+    return pack_get<I>(p);
+  } else {
+    return nullptr;
+  }
+}
+
+template <class M>
+struct association_of {
+  using type = void;
+};
+template <class T, class A>
+struct association_of<many<T, via<A>>> {
+  using type = A;
+};
+
+/// What tabula knows of the relationship member `J` of `Owner` (non-column member `J`):
+/// its kind, target, and the foreign key(s) it follows, all at compile time.
+template <class Owner, std::size_t J>
+struct link_traits {
+  using member_type = reflect::non_column_type<Owner, J>;
+  static_assert(is_relationship_v<member_type>,
+                "tabula: a member that is not a column must be a tabula::one or tabula::many "
+                "relationship. Make it one, or move it out of the model.");
+  using target = typename member_type::target_type;
+  /// The association model (many-to-many), else void.
+  using association = typename association_of<member_type>::type;
+
+  static constexpr std::size_t config_position = relationship_option_position<Owner, J>();
+  static constexpr auto config = [] {
+    if constexpr (config_position < option_count<Owner>) {
+      return pack_get<config_position>(options_of<Owner>());
+    } else {
+      return relationship_option<Owner, member_type>{{}, nullptr, pack<>(), false};
+    }
+  }();
+  static constexpr bool delete_orphan = config.orphans_deleted;
+  static constexpr auto first_key = pack_get_or_null<decltype(config.keys), 0>(config.keys);
+  static constexpr auto second_key = pack_get_or_null<decltype(config.keys), 1>(config.keys);
+
+  /// A `one<T>` follows a foreign key of the owner to `T` (many-to-one) or, when the owner
+  /// has none and `T` has one to the owner, that key (one-to-one from the referenced side).
+  static constexpr bool referenced_side = [] {
+    if constexpr (!is_one_v<member_type> || std::is_same_v<target, Owner>) {
+      return false;
+    } else if constexpr (!std::is_same_v<decltype(first_key), const std::nullptr_t>) {
+      return std::is_same_v<class_of<std::remove_cv_t<decltype(first_key)>>, target>;
+    } else {
+      return choose_foreign_key<Owner, target, nullptr>().outcome == key_search::none &&
+             choose_foreign_key<target, Owner, nullptr>().outcome != key_search::none;
+    }
+  }();
+  static constexpr link_kind kind = [] {
+    if constexpr (is_one_v<member_type>) {
+      return referenced_side ? link_kind::one_to_one : link_kind::many_to_one;
+    } else if constexpr (std::is_void_v<typename member_type::via_type>) {
+      return link_kind::one_to_many;
+    } else {
+      return link_kind::many_to_many;
+    }
+  }();
+
+  /// The model holding the foreign key: the owner (many-to-one), the target (one-to-one,
+  /// one-to-many), the association (many-to-many).
+  using key_holder = std::conditional_t<
+      kind == link_kind::many_to_one, Owner,
+      std::conditional_t<kind == link_kind::many_to_many, association, target>>;
+  /// The model the (first) foreign key refers to.
+  using key_parent = std::conditional_t<kind == link_kind::many_to_one, target, Owner>;
+
+  static constexpr key_choice key = choose_foreign_key<key_holder, key_parent, first_key>();
+  static constexpr key_choice target_key = [] {
+    if constexpr (kind == link_kind::many_to_many) {
+      return choose_foreign_key<key_holder, target, second_key>();
+    } else {
+      return key;
+    }
+  }();
+  static constexpr bool valid =
+      check_key_search<key.outcome>() && check_key_search<target_key.outcome>();
+
+  /// The foreign key column (a member pointer of `key_holder`) and the column it refers to
+  /// (of `key_parent`).
+  static constexpr auto fk = [] {
+    if constexpr (valid) {
+      return pack_get<0>(pack_get<key.position>(options_of<key_holder>()).columns.members);
+    } else {
+      return nullptr;
+    }
+  }();
+  static constexpr auto referenced = [] {
+    if constexpr (valid) {
+      return pack_get<0>(pack_get<key.position>(options_of<key_holder>()).referenced.members);
+    } else {
+      return nullptr;
+    }
+  }();
+  /// Many-to-many: the association's column referring to the target, and the target's
+  /// column it refers to.
+  static constexpr auto target_fk = [] {
+    if constexpr (valid) {
+      return pack_get<0>(pack_get<target_key.position>(options_of<key_holder>()).columns.members);
+    } else {
+      return nullptr;
+    }
+  }();
+  static constexpr auto target_referenced = [] {
+    if constexpr (valid) {
+      return pack_get<0>(
+          pack_get<target_key.position>(options_of<key_holder>()).referenced.members);
+    } else {
+      return nullptr;
+    }
+  }();
+};
+
+/// The relationship of `C` that is the other side of a relationship following foreign key
+/// `Fk` (a member pointer of the key's holder): the non-column member `K` of `C` following
+/// the same key in the other direction (`Kind`), or `reflect::non_column_count<C>`.
+template <class C, link_kind Kind, auto Fk>
+consteval std::size_t back_reference() {
+  return []<std::size_t... K>(std::index_sequence<K...>) {
+    std::size_t found = sizeof...(K);
+    const auto match = [&]<std::size_t I>(std::integral_constant<std::size_t, I>) {
+      using L = link_traits<C, I>;
+      if constexpr (L::kind == Kind && std::is_same_v<std::remove_cv_t<decltype(L::fk)>,
+                                                      std::remove_cv_t<decltype(Fk)>>) {
+        if (L::fk == Fk && found == sizeof...(K)) found = I;
+      }
+    };
+    static_cast<void>(match);  // unused when C has no relationship
+    (match(std::integral_constant<std::size_t, K>{}), ...);
+    return found;
+  }(std::make_index_sequence<reflect::non_column_count<C>>{});
+}
+
+template <class T>
+consteval bool links_valid() {
+  return [&]<std::size_t... J>(std::index_sequence<J...>) {
+    return (link_traits<T, J>::valid && ...);
+  }(std::make_index_sequence<reflect::non_column_count<T>>{});
+}
+
+/// The relationship member of `T` of type `M`, when `T` has exactly one (`count` is then 1).
+template <class T, class M>
+struct link_index_by_type {
+  static constexpr auto found = []<std::size_t... J>(std::index_sequence<J...>) {
+    const std::array<bool, sizeof...(J) + 1> same{
+        std::is_same_v<reflect::non_column_type<T, J>, M>..., false};
+    std::array<std::size_t, 2> out{sizeof...(J), 0};  // {index, count}
+    for (std::size_t j = 0; j < sizeof...(J); ++j) {
+      if (same[j]) {
+        out[0] = j;
+        ++out[1];
+      }
+    }
+    return out;
+  }(std::make_index_sequence<reflect::non_column_count<T>>{});
+  static constexpr std::size_t index = found[0];
+  static constexpr std::size_t count = found[1];
+};
+
+/// The relationship member a member pointer of type `P` designates, found by its type:
+/// `link_by_type<decltype(&Model::experiments)>`. Its model must have one member of that type.
+template <class P>
+struct link_by_type_check {
+  using finder = link_index_by_type<class_of<P>, member_of<P>>;
+  static_assert(finder::count == 1,
+                "tabula: the model has several relationship members of this type, so the member "
+                "pointer's type does not say which one is meant. Name it as a template "
+                "argument: join<&Model::member>(), any<&Model::member>(cond).");
+  using type = link_traits<class_of<P>, finder::count == 1 ? finder::index : 0>;
+};
+template <class P>
+using link_by_type = typename link_by_type_check<P>::type;
+
+/// The relationship member `member` designates, as its `link_traits`.
+template <auto Member>
+using link_of = link_traits<class_of<decltype(Member)>, reflect::non_column_index(Member)>;
+
 /// Checks, in order, what a model needs; the first failure is the one reported.
 template <class T>
 consteval bool is_valid_model() {
@@ -342,7 +657,9 @@ consteval bool is_valid_model() {
       static_assert(has_key<T>(),
                     "tabula: a model needs a primary key. Name a field `id` or declare "
                     "tabula::primary_key(&T::field, ...) in tabula::schema<T>::options.");
-      return facts::template all_of_model<T> && facts::key_options <= 1 && has_key<T>();
+      if constexpr (facts::template all_of_model<T> && facts::key_options <= 1 && has_key<T>()) {
+        return links_valid<T>();
+      }
     }
   }
   return false;

@@ -14,6 +14,7 @@
 #include "tabula/driver/driver.hpp"
 #include "tabula/error.hpp"
 #include "tabula/reflect/reflect.hpp"
+#include "tabula/schema/relationship.hpp"
 #include "tabula/schema/type_traits.hpp"
 
 namespace tabula::detail {
@@ -85,6 +86,14 @@ F read_value(const driver::statement& st, int col) {
   }
 }
 
+/// Marks the relationships of an object read from a row as not loaded: reading one before it
+/// is loaded throws, rather than showing an empty collection.
+template <class T>
+void mark_links_unloaded(T& obj) noexcept {
+  reflect::for_each_non_column(
+      obj, [](auto& link, auto) { link_access::set_state(link, link_state::unloaded); });
+}
+
 /// Assigns field `I` of `obj` from column `column(I)` of the current row, for every field.
 template <class T, class Column>
 void read_fields(const driver::statement& st, T& obj, Column column) {
@@ -92,6 +101,7 @@ void read_fields(const driver::statement& st, T& obj, Column column) {
     using F = std::remove_cvref_t<decltype(field)>;
     field = read_value<F>(st, column(decltype(index)::value));
   });
+  mark_links_unloaded(obj);
 }
 
 /// Reads the current row into `obj`, column `first_col + i` into field i.
@@ -160,10 +170,16 @@ void read_result(const driver::statement& st, R& out, int first_col = 0) {
 /// otherwise default-constructed and then assigned field by field.
 template <class T, class Column>
 T make_row(const driver::statement& st, Column column) {
-  if constexpr (reflect::brace_constructible<T>) {
+  if constexpr (reflect::brace_constructible<T> && reflect::non_column_count<T> == 0) {
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
       return T{read_value<reflect::field_type<T, I>>(st, column(I))...};
     }(std::make_index_sequence<reflect::field_count<T>>{});
+  } else if constexpr (reflect::brace_constructible<T>) {
+    T obj = [&]<std::size_t... I>(std::index_sequence<I...>) {
+      return T{read_value<reflect::field_type<T, I>>(st, column(I))...};
+    }(std::make_index_sequence<reflect::field_count<T>>{});
+    mark_links_unloaded(obj);
+    return obj;
   } else {
     T obj;
     read_fields(st, obj, column);

@@ -9,6 +9,7 @@
 /// `__PRETTY_FUNCTION__`; the same addresses, compared with `&(object.*member)`, give the
 /// index of a member pointer, in constant expressions and at run time alike.
 
+#include <array>
 #include <boost/pfr/core.hpp>
 #include <cstddef>
 #include <string_view>
@@ -72,28 +73,97 @@ constexpr std::size_t aggregate_field_index(M T::*member, std::index_sequence<I.
   return index;
 }
 
-/// The reflection engine for aggregates.
+/// A member type that is no column: it declares `using tabula_not_a_column = void;`
+/// (relationships do). Reflection leaves such members out of a model's fields and lists them
+/// apart, as its non-column members.
+template <class M>
+concept not_a_column = requires {
+  typename M::tabula_not_a_column;
+};
+
+/// Where the columns and the non-column members of an aggregate sit among its members.
+template <class T, std::size_t N = boost::pfr::tuple_size_v<T>>
+struct aggregate_layout {
+  struct positions {
+    std::array<std::size_t, N + 1> columns{};    ///< member index of column I
+    std::array<std::size_t, N + 1> others{};     ///< member index of non-column member J
+    std::array<std::size_t, N + 1> column_of{};  ///< column index of member K (count: none)
+    std::size_t count = 0;
+    std::size_t other_count = 0;
+    bool others_trail = true;  ///< every non-column member comes after every column
+  };
+  static constexpr positions make() {
+    positions p{};
+    const std::array<bool, N + 1> skipped = []<std::size_t... K>(std::index_sequence<K...>) {
+      return std::array<bool, N + 1>{not_a_column<boost::pfr::tuple_element_t<K, T>>..., false};
+    }(std::make_index_sequence<N>{});
+    for (std::size_t k = 0; k < N; ++k) {
+      if (skipped[k]) {
+        p.others[p.other_count++] = k;
+      } else {
+        if (p.other_count > 0) p.others_trail = false;
+        p.columns[p.count++] = k;
+      }
+    }
+    for (std::size_t k = 0; k < N; ++k) p.column_of[k] = N;
+    for (std::size_t i = 0; i < p.count; ++i) p.column_of[p.columns[i]] = i;
+    for (std::size_t k = 0; k < N; ++k) {
+      if (skipped[k]) p.column_of[k] = p.count;
+    }
+    return p;
+  }
+  static constexpr positions value = make();
+};
+
+/// The reflection engine for aggregates. Its fields are the members that are columns;
+/// members of a `not_a_column` type are reached apart (`other_*`).
 template <class T>
 struct aggregate_engine {
-  static constexpr std::size_t count = boost::pfr::tuple_size_v<T>;
+  static constexpr std::size_t members = boost::pfr::tuple_size_v<T>;
+  static constexpr auto layout = aggregate_layout<T>::value;
+  static constexpr std::size_t count = layout.count;
+  static constexpr std::size_t other_count = layout.other_count;
+  /// `T{v0, v1, ...}` with one value per column sets the columns (non-column members last).
+  static constexpr bool columns_first = layout.others_trail;
 
   template <std::size_t I>
-  using type = boost::pfr::tuple_element_t<I, T>;
+  using type = boost::pfr::tuple_element_t<layout.columns[I], T>;
+  template <std::size_t J>
+  using other_type = boost::pfr::tuple_element_t<layout.others[J], T>;
 
   template <std::size_t I, class U>
   static constexpr decltype(auto) get(U& obj) noexcept {
-    return boost::pfr::get<I>(obj);
+    return boost::pfr::get<layout.columns[I]>(obj);
+  }
+  template <std::size_t J, class U>
+  static constexpr decltype(auto) get_other(U& obj) noexcept {
+    return boost::pfr::get<layout.others[J]>(obj);
   }
 
   template <std::size_t I>
   static constexpr std::string_view name() noexcept {
-    return aggregate_field_name<T, I>.view();
+    return aggregate_field_name<T, layout.columns[I]>.view();
+  }
+  template <std::size_t J>
+  static constexpr std::string_view other_name() noexcept {
+    return aggregate_field_name<T, layout.others[J]>.view();
   }
 
-  /// `count` when `member` designates no field.
+  /// `count` when `member` designates no column.
   template <class M>
   static constexpr std::size_t index(M T::*member) noexcept {
-    return aggregate_field_index(member, std::make_index_sequence<count>{});
+    const std::size_t k = aggregate_field_index(member, std::make_index_sequence<members>{});
+    return k < members ? layout.column_of[k] : count;
+  }
+  /// The index among the non-column members of the one `member` designates; `other_count`
+  /// when it designates none.
+  template <class M>
+  static constexpr std::size_t other_index(M T::*member) noexcept {
+    const std::size_t k = aggregate_field_index(member, std::make_index_sequence<members>{});
+    for (std::size_t j = 0; j < other_count; ++j) {
+      if (layout.others[j] == k) return j;
+    }
+    return other_count;
   }
 };
 
