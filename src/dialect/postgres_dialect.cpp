@@ -22,7 +22,10 @@ class postgres_compiler final : public sql_compiler {
         .full_join = true,
         .nulls_ordering = true,
         .transactional_ddl = true,
-        .max_params = 65535,  // the protocol's 16-bit parameter count
+        // The protocol counts parameters in 16 bits, but libpq (before PostgreSQL 16) refuses
+        // a ParameterDescription message over 30000 bytes — 4 bytes a parameter — and loses
+        // the connection's synchronization when a prepared statement of more is described.
+        .max_params = 7499,
         .lexical = {.escape_strings = true, .dollar_quotes = true, .nested_comments = true},
         .max_identifier_bytes = 63,  // NAMEDATALEN - 1
         // Unqualified CREATE statements create in current_schema().

@@ -4,6 +4,7 @@
 
 #include <boost/hana/adapt_struct.hpp>
 #include <boost/hana/define_struct.hpp>
+#include <algorithm>
 #include <limits>
 #include <span>
 #include <string>
@@ -283,6 +284,30 @@ TEST_CASE("insert_many writes every element and fills generated keys") {
     REQUIRE(p.id > 0);
     CHECK(db().get<author>(p.id)->name == p.name);
   }
+}
+
+TEST_CASE("insert_many and remove_many of wide rows stay under the driver's parameter limit") {
+  // 3000 rows of 19 columns: far more values than one statement may carry (on PostgreSQL,
+  // libpq describes at most 7499 parameters), so the rows are cut into several statements.
+  fresh_schema();
+  std::vector<all_types> rows(3000);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    rows[i].i64 = static_cast<std::int64_t>(i);
+    rows[i].s = "row " + std::to_string(i);
+  }
+  db().insert_many(rows);
+  CHECK(db().query<all_types>().count() == 3000);
+  std::vector<std::int64_t> keys;
+  for (const auto& r : rows) keys.push_back(r.id);
+  std::sort(keys.begin(), keys.end());
+  CHECK(std::adjacent_find(keys.begin(), keys.end()) == keys.end());  // every key its own
+  const auto back = db().get<all_types>(rows[2999].id);
+  REQUIRE(back);
+  CHECK(back->s == "row 2999");
+  CHECK(db().remove_many(rows) == 3000);
+  CHECK(db().query<all_types>().count() == 0);
+  // The connections are still in step with the server.
+  CHECK(db().sql<std::int64_t>("SELECT 1").one() == 1);
 }
 
 TEST_CASE("remove_many deletes the elements' rows by key, in one transaction") {

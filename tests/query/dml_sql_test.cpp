@@ -323,9 +323,9 @@ TEST_CASE("rows per INSERT statement: under the parameter limit, at most 1000") 
   using tabula::detail::dml::rows_per_insert;
   CHECK(rows_per_insert(32766, 4, 0) == 1000);   // SQLite, 4 columns: the row cap
   CHECK(rows_per_insert(32766, 40, 0) == 819);   // 40 columns: the parameter limit
-  CHECK(rows_per_insert(65535, 100, 0) == 655);  // PostgreSQL
-  CHECK(rows_per_insert(65535, 100, 35) == 655);
-  CHECK(rows_per_insert(65535, 100, 36) == 654);  // DO UPDATE values take room too
+  CHECK(rows_per_insert(7499, 100, 0) == 74);  // PostgreSQL
+  CHECK(rows_per_insert(7499, 100, 99) == 74);
+  CHECK(rows_per_insert(7499, 100, 100) == 73);  // DO UPDATE values take room too
   CHECK(rows_per_insert(999, 3, 0) == 333);
   CHECK(rows_per_insert(10, 20, 0) == 1);  // never less than one row
   CHECK(rows_per_insert(32766, 0, 0) == 1);  // no columns: DEFAULT VALUES, one row a statement

@@ -1241,16 +1241,30 @@ auto session::joined(P member, Where... where) {
   static_assert(sizeof...(Where) <= 1,
                 "tabula: joined() takes the relationship and at most one condition. Combine "
                 "conditions with && and ||.");
-  const std::size_t j = reflect::non_column_index(member);
+  using Target = typename detail::member_of<P>::target_type;
+  constexpr bool self = std::is_same_v<T, Target>;
+  static_assert(!self,
+                "tabula: joined() along a relationship of a model to itself is not supported. "
+                "Load it with s.load(objects, member) (one SELECT per level) instead.");
+  constexpr bool reads_target =
+      (detail::list_contains<Target, typename Where::models>::value || ...);
+  static_assert(!reads_target,
+                "tabula: joined()'s condition picks the owners, and this one reads the related "
+                "model: each collection would hold only the rows it matches yet count as "
+                "loaded. Put the condition on the owner's columns, or query the owners and "
+                "load the relationship with s.load(...).");
   std::vector<T*> out;
-  [&]<std::size_t... J>(std::index_sequence<J...>) {
-    const auto step = [&]<std::size_t K>(std::integral_constant<std::size_t, K>) {
-      if constexpr (std::is_same_v<reflect::non_column_type<T, K>, detail::member_of<P>>) {
-        if (j == K) out = joined_link<T, K>(where...);
-      }
-    };
-    (step(std::integral_constant<std::size_t, J>{}), ...);
-  }(std::make_index_sequence<reflect::non_column_count<T>>{});
+  if constexpr (!self && !reads_target) {  // else only the messages above
+    const std::size_t j = reflect::non_column_index(member);
+    [&]<std::size_t... J>(std::index_sequence<J...>) {
+      const auto step = [&]<std::size_t K>(std::integral_constant<std::size_t, K>) {
+        if constexpr (std::is_same_v<reflect::non_column_type<T, K>, detail::member_of<P>>) {
+          if (j == K) out = joined_link<T, K>(where...);
+        }
+      };
+      (step(std::integral_constant<std::size_t, J>{}), ...);
+    }(std::make_index_sequence<reflect::non_column_count<T>>{});
+  }
   return out;
 }
 

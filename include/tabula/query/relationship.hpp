@@ -25,6 +25,12 @@ namespace detail {
 /// with the owner's row of the enclosing query.
 template <class Link, class... Cond>
 auto exists_along(Cond... cond) {
+  using owner = std::conditional_t<Link::kind == link_kind::many_to_one,
+                                   typename Link::key_holder, typename Link::key_parent>;
+  static_assert(!std::is_same_v<typename Link::target, owner>,
+                "tabula: any() and has() along a relationship of a model to itself would "
+                "correlate the table with itself. Write the condition with tabula::alias and "
+                "tabula::exists(...) instead.");
   const auto correlated = [&](auto link_condition) {
     if constexpr (sizeof...(Cond) == 0) {
       return link_condition;
