@@ -693,6 +693,78 @@ TEST_CASE("back-references: each side of a pair knows the other after load and a
   CHECK(db().get<Metric>(moved.id)->experiment_id == to.id);
 }
 
+TEST_CASE("moving an object between loaded collections: the side changed decides, and stays") {
+  fresh_schema();
+  auto s = db().session();
+  Model m{.name = "a"};
+  grow(m, 2, 2, 0);
+  Model& a = s.add(std::move(m));
+  s.commit();
+  Experiment& from = a.experiments[0];
+  Experiment& to = a.experiments[1];
+  Metric& moved = from.metrics[0];
+  REQUIRE(moved.experiment.get() == &from);
+
+  // The collections changed, the reference did not: the reference follows the collections.
+  CHECK(from.metrics.remove(moved));
+  to.metrics.add(moved);
+  to.metrics.add(moved);  // held already: not added twice
+  CHECK(to.metrics.size() == 3);
+  s.commit();
+  CHECK(moved.experiment.get() == &to);
+  CHECK(moved.experiment_id == to.id);
+  {
+    sql_log log;
+    s.commit();  // nothing changed since: nothing is written (the key does not flip back)
+    CHECK(log.count("UPDATE") == 0);
+  }
+  CHECK(db().get<Metric>(moved.id)->experiment_id == to.id);
+
+  // The key field changed, the reference did not: the key decides, the reference follows it
+  // to the session's object with that key, and the collections follow too.
+  moved.experiment_id = from.id;
+  s.commit();
+  CHECK(db().get<Metric>(moved.id)->experiment_id == from.id);
+  CHECK(moved.experiment.get() == &from);
+  CHECK(std::ranges::count_if(from.metrics, [&](const Metric& x) { return &x == &moved; }) == 1);
+  CHECK(std::ranges::none_of(to.metrics, [&](const Metric& x) { return &x == &moved; }));
+  {
+    sql_log log;
+    s.commit();
+    CHECK(log.count("UPDATE") == 0);
+  }
+
+  // A key of an object the session does not hold: the reference is no longer loaded.
+  std::int64_t elsewhere = 0;
+  {
+    auto w = db().session();
+    Experiment& x = w.add(Experiment{.model_id = a.id, .dataset = "other"});
+    w.commit();
+    elsewhere = x.id;
+  }
+  moved.experiment_id = elsewhere;
+  s.commit();
+  CHECK_FALSE(moved.experiment.loaded());
+  CHECK(db().get<Metric>(moved.id)->experiment_id == elsewhere);
+  CHECK(std::ranges::none_of(from.metrics, [&](const Metric& x) { return &x == &moved; }));
+  s.load(moved, &Metric::experiment);
+  REQUIRE(moved.experiment.get() != nullptr);
+  CHECK(moved.experiment->id == elsewhere);
+
+  // Both sides changed, to different owners: refused before anything is written.
+  Metric& other = to.metrics[0];
+  CHECK(to.metrics.remove(other));
+  from.metrics.add(other);
+  other.experiment = *moved.experiment;
+  CHECK_THROWS_AS(s.flush(), tabula::programming_error);
+  CHECK(db().get<Metric>(other.id)->experiment_id == to.id);
+  // Made consistent, the same session writes it.
+  other.experiment = from;
+  s.commit();
+  CHECK(db().get<Metric>(other.id)->experiment_id == from.id);
+  CHECK(other.experiment_id == from.id);
+}
+
 TEST_CASE("rollback drops a new child the restored collection no longer holds") {
   fresh_schema();
   auto s = db().session();

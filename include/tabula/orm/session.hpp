@@ -328,6 +328,8 @@ class tracked final : public tracked_base {
     };
   }
   [[nodiscard]] const void* address() const noexcept override { return &object_; }
+  /// The object as last read or written; nullptr while pending.
+  [[nodiscard]] const T* flushed_object() const noexcept { return flushed_ ? &*flushed_ : nullptr; }
 
   [[nodiscard]] std::string identity() const override { return identity_of(object_); }
 
@@ -805,6 +807,24 @@ class session {
   };
 
   detail::tracked_base* find(const table_info& t, const std::string& id) const;
+  /// The persistent object of the session whose key `Ref` (the whole key of `Target`) is
+  /// `value`; nullptr when there is none, or the value is NULL.
+  template <class Target, auto Ref, class V>
+  Target* tracked_with_key(const V& value) const {
+    if constexpr (is_optional_v<V>) {
+      return value ? tracked_with_key<Target, Ref>(*value) : nullptr;
+    } else {
+      const table_info& t = table_of<Target>();
+      if (t.key_fields.size() != 1 || t.key_fields[0] != reflect::field_index_of<Ref>) {
+        return nullptr;
+      }
+      std::string id;
+      detail::append_identity(id, value);
+      detail::tracked_base* e = find(t, id);
+      if (e == nullptr || e->state() != detail::object_state::persistent) return nullptr;
+      return &static_cast<detail::tracked<Target>*>(e)->object();
+    }
+  }
   detail::tracked_base* lookup(const void* obj) const;
   detail::tracked_base* require_tracked(const void* obj) const;
   void track_persistent(std::unique_ptr<detail::tracked_base> entry);
@@ -874,6 +894,16 @@ bool holds_key(const D& dep, const P& parent) {
   }
 }
 
+/// Whether a foreign key value is NULL.
+template <class V>
+bool is_null_key(const V& v) {
+  if constexpr (is_optional_v<V>) {
+    return !v.has_value();
+  } else {
+    return false;
+  }
+}
+
 template <class T>
 bool same_links(const T& a, const T& b) {
   bool same = true;
@@ -908,6 +938,17 @@ std::string link_name() {
          "::" + std::string(reflect::non_column_name<T, J>());
 }
 
+/// Whether `child`, held by a collection before the last flush and still, had its foreign key
+/// `Fk` changed since: the key decides where it belongs, not the collection.
+template <auto Fk, class C>
+bool key_moved_away(tracked_base* entry, const C& child, std::span<C* const> held_before) {
+  if (std::find(held_before.begin(), held_before.end(), &child) == held_before.end()) {
+    return false;
+  }
+  const C* was = static_cast<tracked<C>*>(entry)->flushed_object();
+  return was != nullptr && !same_value(child.*Fk, (*was).*Fk);
+}
+
 template <class T>
 void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
   tracked_base* self = s.lookup(&obj);
@@ -927,7 +968,18 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
     if constexpr (LT::kind == link_kind::many_to_one) {
       Target* target = link_access::target(link);
       Target* was = before != nullptr ? link_access::target(*before) : nullptr;
-      if (target != nullptr) {
+      // The key field changed since the last flush and the reference did not: the key
+      // decides, and the reference follows it — to the object of the session with that key,
+      // or, when the session has none, to "not loaded".
+      const bool key_decides =
+          before != nullptr && target == was && !same_value(obj.*LT::fk, (*flushed).*LT::fk);
+      if (key_decides) {
+        target = s.template tracked_with_key<Target, LT::referenced>(obj.*LT::fk);
+        link_access::point(link, target);
+        if (target == nullptr && !is_null_key(obj.*LT::fk)) {
+          link_access::set_state(link, link_state::unloaded);
+        }
+      } else if (target != nullptr) {
         tracked_base* parent = s.linked_entry(target, link_name<T, J>());
         if (parent != nullptr && (parent->state() == object_state::pending ||
                                   !holds_key<LT::fk, LT::referenced>(obj, *target))) {
@@ -984,18 +1036,48 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
       };
       const std::span<Target* const> items = held(link);
       constexpr std::size_t back = back_reference<Target, link_kind::many_to_one, LT::fk>();
+      const std::span<Target* const> held_before =
+          before != nullptr ? held(*before) : std::span<Target* const>();
       for (Target* child : items) {
         tracked_base* dependent = s.linked_entry(child, link_name<T, J>());
         if (dependent == nullptr) continue;
         if constexpr (back < reflect::non_column_count<Target>) {
           auto& ref = reflect::get_non_column<back>(*child);
-          if (link_access::state(ref) != link_state::unloaded &&
-              link_access::target(ref) == nullptr) {
+          T* const points = link_access::target(ref);
+          if (link_access::state(ref) == link_state::unloaded || points == &obj) {
+          } else if (points == nullptr) {
             link_access::point(ref, &obj);
+          } else if (std::find(held_before.begin(), held_before.end(), child) ==
+                     held_before.end()) {
+            // Added to this collection while its reference names another owner: the side
+            // changed since the last flush decides; both changed is a contradiction.
+            const Target* child_was = static_cast<tracked<Target>*>(dependent)->flushed_object();
+            if (child_was == nullptr ||
+                link_access::target(reflect::get_non_column<back>(*child_was)) != points) {
+              throw_error<programming_error>(
+                  "tabula: a " + std::string(reflect::type_name<Target>()) + " was added to " +
+                  link_name<T, J>() + " while its " + link_name<Target, back>() +
+                  " was set to another object. Change one side only: assign the reference, or "
+                  "move the object between the collections");
+            }
+            link_access::point(ref, &obj);
+            auto& left = reflect::get_non_column<J>(*points);
+            if constexpr (is_one_v<std::remove_cvref_t<decltype(left)>>) {
+              if (link_access::target(left) == child) {
+                link_access::point(left, static_cast<Target*>(nullptr));
+              }
+            } else if (link_access::state(left) != link_state::unloaded) {
+              std::erase(link_access::items(left), child);
+            }
+            plan.on_success.emplace_back([&s, dep = static_cast<tracked<Target>*>(dependent)] {
+              dep->template flush_link<back>();
+              s.written_.push_back(dep);
+            });
           }
         }
         if (self->state() == object_state::pending ||
-            !holds_key<LT::fk, LT::referenced>(*child, obj)) {
+            (!holds_key<LT::fk, LT::referenced>(*child, obj) &&
+             !key_moved_away<LT::fk>(dependent, *child, held_before))) {
           plan.copies.push_back({dependent, self, [&obj, child] {
                                    return copy_key<LT::fk, LT::referenced>(*child, obj);
                                  }});
