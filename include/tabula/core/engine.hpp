@@ -31,6 +31,8 @@
 
 namespace tabula {
 
+class inspector;
+
 class engine : public detail::row_api<engine>,
                public detail::select_api<engine>,
                public detail::dml_api<engine>,
@@ -54,6 +56,11 @@ class engine : public detail::row_api<engine>,
   [[nodiscard]] auto session() {
     return make_session(static_cast<Engine&>(*this));
   }
+
+  /// An inspector reading this database's schema through a pooled connection (held until the
+  /// inspector is destroyed). `schema`: the PostgreSQL schema (empty: the first schema of the
+  /// search_path) or the SQLite database (empty: `main`). Include <tabula/core/inspect.hpp>.
+  [[nodiscard]] inspector inspect(std::string schema = {});
 
   /// The dialect this engine compiles statements for.
   [[nodiscard]] const dialect& sql_dialect() const noexcept { return pool_->sql_dialect(); }
