@@ -5,6 +5,7 @@
 
 #include "tabula/core/connection.hpp"
 #include "tabula/core/engine.hpp"
+#include "tabula/core/inspect.hpp"
 
 namespace tabula {
 
@@ -117,9 +118,11 @@ transaction connection::begin() {
   return transaction(conn_.get(), std::move(name));
 }
 
-void connection::create_tables(const std::vector<const table_info*>& tables) {
+void connection::create_tables(const std::vector<const table_info*>& tables,
+                               existing_tables mode) {
   const dialect& d = sql_dialect();
   detail::check_schema_names(tables, d.capabilities().max_identifier_bytes);
+  if (mode == existing_tables::fail_on_drift) detail::check_no_drift(*this, tables);
   for (const table_info* t : tables) {
     for (const auto& stmt : detail::create_statements(*t)) execute(d.compile(stmt).text);
     for (const ast::index_def& index : t->def.indexes) check_index_table(index);

@@ -350,6 +350,7 @@ struct sqlite_reader {
     each_row(c, "SELECT sql FROM " + q(schema) + ".sqlite_schema WHERE type = 'table' AND name = ?1",
              {name}, [&](const driver::statement& st) { create_sql = text_or_empty(st, 0); });
     if (create_sql.empty()) throw_no_table(name);
+    t.create_sql = create_sql;
     declared_constraints declared = parse_create_table(create_sql);
     const bool autoincrement = upper(create_sql).find("AUTOINCREMENT") != std::string::npos;
 
@@ -468,9 +469,9 @@ struct sqlite_reader {
           ix.name = index;
           ix.unique = st.get_int64(1) != 0;
           ix.columns = std::move(cols);
-          const std::string sql = text_or_empty(st, 4);
-          if (st.get_int64(3) != 0) ix.predicate = where_clause(sql);
-          fill_expression_columns(ix, sql);
+          ix.sql = text_or_empty(st, 4);
+          if (st.get_int64(3) != 0) ix.predicate = where_clause(ix.sql);
+          fill_expression_columns(ix, ix.sql);
           t.indexes.push_back(std::move(ix));
         });
     // pragma_index_list lists uniques newest first; keep the CREATE TABLE's order.
@@ -579,7 +580,7 @@ constexpr std::string_view pg_indexes_sql =
     "   ORDER BY k.n) "
     " FROM unnest(ix.indkey::int2[]) WITH ORDINALITY k(attnum, n) "
     " LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.attnum "
-    " WHERE k.n <= ix.indnkeyatts) "
+    " WHERE k.n <= ix.indnkeyatts), pg_catalog.pg_get_indexdef(ix.indexrelid) "
     "FROM pg_catalog.pg_index ix "
     "JOIN pg_catalog.pg_class i ON i.oid = ix.indexrelid "
     "JOIN pg_catalog.pg_class c ON c.oid = ix.indrelid "
@@ -654,6 +655,7 @@ struct postgres_reader {
       ix.unique = st.get_bool(1);
       ix.predicate = std::string(st.get_text(2));
       ix.columns = split_names(text_or_empty(st, 3));
+      ix.sql = std::string(st.get_text(4));
       t.indexes.push_back(std::move(ix));
     });
     return t;
@@ -720,6 +722,27 @@ std::vector<table_schema> inspector::tables() {
   for (const std::string& name : table_names()) out.push_back(table(name));
   return out;
 }
+
+namespace detail {
+
+std::string replace_created_table(std::string_view create_sql, std::string_view quoted_name) {
+  // CREATE [TEMP] TABLE [IF NOT EXISTS] [schema.]name (
+  const std::vector<token> toks = tokenize(create_sql);
+  std::size_t i = 0;
+  while (i < toks.size() && !is_word(toks[i], "TABLE")) ++i;
+  ++i;
+  if (i + 2 < toks.size() && is_word(toks[i], "IF")) i += 3;
+  std::size_t last = i;
+  while (last + 2 < toks.size() && toks[last + 1].text == ".") last += 2;
+  if (last >= toks.size()) {
+    throw_error<programming_error>("tabula: not a CREATE TABLE statement: " +
+                                   std::string(create_sql));
+  }
+  return std::string(create_sql.substr(0, toks[i].begin)) + std::string(quoted_name) +
+         std::string(create_sql.substr(toks[last].end));
+}
+
+}  // namespace detail
 
 inspector engine::inspect(std::string schema) { return inspector(*this, std::move(schema)); }
 

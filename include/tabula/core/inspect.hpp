@@ -21,11 +21,13 @@
 #include <vector>
 
 #include "tabula/ast/ast.hpp"
+#include "tabula/error.hpp"
 
 namespace tabula {
 
 class connection;
 class engine;
+struct table_info;
 
 /// A column as the database describes it.
 struct column_info {
@@ -68,6 +70,8 @@ struct index_info {
   bool unique = false;
   /// The WHERE of a partial index (empty: none).
   std::string predicate;
+  /// The CREATE INDEX statement that makes the index again.
+  std::string sql;
 };
 
 struct check_info {
@@ -87,6 +91,8 @@ struct table_schema {
   std::vector<unique_info> uniques;
   std::vector<index_info> indexes;
   std::vector<check_info> checks;
+  /// SQLite: the CREATE TABLE text the table was made with (empty on PostgreSQL).
+  std::string create_sql;
 
   /// The column of this name, or nullptr.
   [[nodiscard]] const column_info* column(std::string_view column_name) const noexcept;
@@ -128,6 +134,22 @@ class inspector {
   connection* conn_;
   std::string schema_;
 };
+
+/// The database's tables differ from the models: thrown by `create_all` with
+/// `existing_tables::fail_on_drift`, its message listing each difference.
+class schema_drift_error : public programming_error {
+ public:
+  using programming_error::programming_error;
+};
+
+namespace detail {
+/// `create_sql` (a CREATE TABLE) creating the table `quoted_name` instead.
+[[nodiscard]] std::string replace_created_table(std::string_view create_sql,
+                                                std::string_view quoted_name);
+/// Throws `schema_drift_error` when a table of `tables` that the database has differs from it
+/// (columns, keys, constraints, indexes); defined with the schema diff (src/migrate).
+void check_no_drift(connection& c, const std::vector<const table_info*>& tables);
+}  // namespace detail
 
 /// The name of an FK action as SQL spells it (`NO ACTION`, `CASCADE`, ...).
 [[nodiscard]] std::string_view fk_action_sql(ast::fk_action a) noexcept;

@@ -46,6 +46,11 @@ struct table_info {
   std::optional<std::size_t> generated_field;
   /// The C++ name of the model, for messages.
   std::string model_name;
+  /// The table's earlier name, declared with `tabula::renamed_from("old")` (empty: none).
+  std::string renamed_from;
+  /// Per column (as `def.columns`), its earlier name from `tabula::renamed_from(&T::m, "old")`
+  /// (empty: none).
+  std::vector<std::string> column_renamed_from;
 };
 
 namespace detail {
@@ -210,6 +215,8 @@ class table_builder {
   void index(std::span<const std::size_t> fields, bool unique, std::string_view name);
   void max_length(std::size_t field, std::uint32_t length);
   void check(std::string_view name, std::string_view condition);
+  void renamed_from(std::string_view old_table);
+  void renamed_from(std::size_t field, std::string_view old_column);
   void foreign_key(std::span<const std::size_t> fields, const model_names& referenced,
                    std::span<const std::size_t> referenced_fields, ast::fk_action on_delete,
                    ast::fk_action on_update, std::string_view name);
@@ -287,6 +294,11 @@ struct option_applier {
   template <class T, class M>
   void operator()(const column_name_option<T, M>&) const {}  // applied by make_model_names
   void operator()(const check_option& option) const { table.check(option.name, option.condition); }
+  void operator()(const renamed_table_option& option) const { table.renamed_from(option.old_name); }
+  template <class T, class M>
+  void operator()(const renamed_column_option<T, M>& option) const {
+    table.renamed_from(reflect::field_index(option.member), option.old_name);
+  }
   template <class T, class M, class... Ks>
   void operator()(const relationship_option<T, M, Ks...>&) const {}  // no part of the table
   template <class Local, class Referenced>

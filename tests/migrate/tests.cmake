@@ -1,0 +1,1 @@
+tabula_add_test(migrate_diff_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/diff_test.cpp)
