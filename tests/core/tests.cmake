@@ -11,3 +11,4 @@ tabula_add_test(core_schema_names_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/schema
 tabula_add_test(core_float_values_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/float_values_test.cpp)
 tabula_add_test(core_key_only_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/key_only_test.cpp)
 tabula_add_test(core_inspect_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/inspect_test.cpp)
+tabula_add_test(core_reflected_table_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/reflected_table_test.cpp)

@@ -32,6 +32,7 @@
 namespace tabula {
 
 class inspector;
+class reflected_table;
 
 class engine : public detail::row_api<engine>,
                public detail::select_api<engine>,
@@ -61,6 +62,9 @@ class engine : public detail::row_api<engine>,
   /// inspector is destroyed). `schema`: the PostgreSQL schema (empty: the first schema of the
   /// search_path) or the SQLite database (empty: `main`). Include <tabula/core/inspect.hpp>.
   [[nodiscard]] inspector inspect(std::string schema = {});
+  /// The table `table` as the database describes it, to read and write its rows without a
+  /// model struct. Include <tabula/core/reflected_table.hpp>.
+  [[nodiscard]] reflected_table reflect(std::string_view table, std::string schema = {});
 
   /// The dialect this engine compiles statements for.
   [[nodiscard]] const dialect& sql_dialect() const noexcept { return pool_->sql_dialect(); }
