@@ -1,0 +1,378 @@
+/// \file cli.cpp
+/// The `tabula` command line: inspect, and migrate with its verbs.
+
+#include "tabula/migrate/cli.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+#include <fmt/ranges.h>
+
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tabula/core/engine.hpp"
+#include "tabula/core/inspect.hpp"
+#include "tabula/error.hpp"
+
+namespace tabula::migrate {
+
+namespace {
+
+constexpr std::string_view main_help = R"(usage: tabula <command> [options]
+
+commands:
+  inspect URL [--schema NAME] [--json] [--tables A,B]   print a database's schema
+  migrate <verb> [--dir DIR] [--url URL] ...            versioned migrations
+
+Run `tabula <command> --help` for a command's options. Exit codes: 0 success, 1 `migrate
+check` found differences, 2 usage error, 3 the command failed.
+)";
+
+constexpr std::string_view inspect_help = R"(usage: tabula inspect URL [--schema NAME] [--json] [--tables A,B]
+
+Prints the tables of the database at URL (sqlite:///file.db, postgresql://user@host/db):
+columns with type, nullability, default and identity; primary key; foreign keys with their
+actions; UNIQUE constraints; indexes; CHECK constraints.
+
+  --schema NAME   the PostgreSQL schema (default: the first of the search_path), or the
+                  SQLite database (default: main)
+  --json          print JSON instead of text
+  --tables A,B    only these tables
+)";
+
+constexpr std::string_view migrate_help = R"(usage: tabula migrate <verb> [--dir DIR] [--url URL] [arguments]
+
+verbs:
+  upgrade [TARGET]       apply revisions up to TARGET: head (default), a revision id or
+                         unique prefix, +N
+  downgrade TARGET       undo revisions down to TARGET: a revision id, -N, base
+  current                print the current revision (base: none applied)
+  history                list the revisions, first to head, with their state
+  stamp TARGET           record TARGET (head, a revision, base) as current; runs no SQL
+  revision -m MSG [--autogenerate]
+                         write a new revision; with --autogenerate its SQL makes each
+                         --url database (at head) match the models
+  check                  compare the models with the database: exit 1 when they differ
+
+options:
+  --dir DIR, -d DIR      the migrations directory (default: migrations)
+  --url URL, -u URL      the database (default: $TABULA_URL); revision takes several, one
+                         per dialect
+  -m MSG, --message MSG  the new revision's message
+
+revision --autogenerate and check need the application's models: they run in the
+application's own migration tool (tabula::migrate::main<Models...>, see docs/cli.md).
+)";
+
+/// A usage error: printed with the command's help, exit code 2.
+struct usage_error {
+  std::string message;
+  std::string_view help;
+};
+
+struct options {
+  std::vector<std::string> positional;
+  std::vector<std::string> urls;
+  std::string dir = "migrations";
+  std::string schema;
+  std::string message;
+  std::vector<std::string> tables;
+  bool json = false;
+  bool autogenerate = false;
+  bool help = false;
+};
+
+std::vector<std::string> split_commas(std::string_view s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    const std::size_t end = std::min(s.find(',', start), s.size());
+    if (end > start) out.emplace_back(s.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+options parse(std::span<const std::string> args, std::string_view help) {
+  options o;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    const auto value = [&]() -> const std::string& {
+      if (i + 1 >= args.size()) throw usage_error{fmt::format("{} needs a value.", a), help};
+      return args[++i];
+    };
+    if (a == "--help" || a == "-h") {
+      o.help = true;
+    } else if (a == "--json") {
+      o.json = true;
+    } else if (a == "--autogenerate") {
+      o.autogenerate = true;
+    } else if (a == "--dir" || a == "-d") {
+      o.dir = value();
+    } else if (a == "--url" || a == "-u") {
+      o.urls.push_back(value());
+    } else if (a == "--schema") {
+      o.schema = value();
+    } else if (a == "-m" || a == "--message") {
+      o.message = value();
+    } else if (a == "--tables") {
+      o.tables = split_commas(value());
+    } else if (a.size() > 1 && a[0] == '-' && a[1] == '-') {
+      throw usage_error{fmt::format("unknown option {}.", a), help};
+    } else {
+      o.positional.push_back(a);
+    }
+  }
+  return o;
+}
+
+std::string json_string(std::string_view s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    switch (c) {
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out.append(fmt::format("\\u{:04x}", static_cast<unsigned>(c)));
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+  return out;
+}
+
+std::string json_names(const std::vector<std::string>& names) {
+  std::vector<std::string> quoted;
+  for (const std::string& n : names) quoted.push_back(json_string(n));
+  return fmt::format("[{}]", fmt::join(quoted, ", "));
+}
+
+std::string table_json(const table_schema& t) {
+  std::vector<std::string> cols;
+  for (const column_info& c : t.columns) {
+    cols.push_back(fmt::format(
+        R"({{"name": {}, "type": {}, "nullable": {}, "default": {}, "identity": {}}})",
+        json_string(c.name), json_string(c.sql_type), c.nullable,
+        c.default_sql ? json_string(*c.default_sql) : "null", c.identity));
+  }
+  std::vector<std::string> fks;
+  for (const foreign_key_info& fk : t.foreign_keys) {
+    fks.push_back(fmt::format(
+        R"({{"name": {}, "columns": {}, "references": {}, "referenced_columns": {}, "on_delete": {}, "on_update": {}}})",
+        json_string(fk.name), json_names(fk.columns), json_string(fk.ref_table),
+        json_names(fk.ref_columns), json_string(fk_action_sql(fk.on_delete)),
+        json_string(fk_action_sql(fk.on_update))));
+  }
+  std::vector<std::string> uniques;
+  for (const unique_info& u : t.uniques) {
+    uniques.push_back(fmt::format(R"({{"name": {}, "columns": {}}})", json_string(u.name),
+                                  json_names(u.columns)));
+  }
+  std::vector<std::string> indexes;
+  for (const index_info& ix : t.indexes) {
+    indexes.push_back(fmt::format(R"({{"name": {}, "columns": {}, "unique": {}, "where": {}}})",
+                                  json_string(ix.name), json_names(ix.columns), ix.unique,
+                                  ix.predicate.empty() ? "null" : json_string(ix.predicate)));
+  }
+  std::vector<std::string> checks;
+  for (const check_info& c : t.checks) {
+    checks.push_back(fmt::format(R"({{"name": {}, "condition": {}}})", json_string(c.name),
+                                 json_string(c.condition)));
+  }
+  return fmt::format(
+      R"({{"name": {}, "columns": [{}], "primary_key": {{"name": {}, "columns": {}}}, "foreign_keys": [{}], "uniques": [{}], "indexes": [{}], "checks": [{}]}})",
+      json_string(t.name), fmt::join(cols, ", "), json_string(t.primary_key_name),
+      json_names(t.primary_key), fmt::join(fks, ", "), fmt::join(uniques, ", "),
+      fmt::join(indexes, ", "), fmt::join(checks, ", "));
+}
+
+std::string table_text(const table_schema& t) {
+  std::string out = fmt::format("table {}\n", t.name);
+  std::size_t width = 0;
+  for (const column_info& c : t.columns) width = std::max(width, c.name.size());
+  for (const column_info& c : t.columns) {
+    out.append(fmt::format("  {:<{}}  {}{}{}{}\n", c.name, width, c.sql_type,
+                           c.nullable ? "" : " NOT NULL",
+                           c.default_sql ? " DEFAULT " + *c.default_sql : std::string(),
+                           c.identity ? " (identity)" : ""));
+  }
+  const auto named = [](const std::string& name) {
+    return name.empty() ? std::string() : name + " ";
+  };
+  if (!t.primary_key.empty()) {
+    out.append(fmt::format("  primary key {}({})\n", named(t.primary_key_name),
+                           fmt::join(t.primary_key, ", ")));
+  }
+  for (const foreign_key_info& fk : t.foreign_keys) {
+    out.append(fmt::format("  foreign key {}({}) -> {} ({}) ON DELETE {} ON UPDATE {}\n",
+                           named(fk.name), fmt::join(fk.columns, ", "), fk.ref_table,
+                           fmt::join(fk.ref_columns, ", "), fk_action_sql(fk.on_delete),
+                           fk_action_sql(fk.on_update)));
+  }
+  for (const unique_info& u : t.uniques) {
+    out.append(fmt::format("  unique {}({})\n", named(u.name), fmt::join(u.columns, ", ")));
+  }
+  for (const index_info& ix : t.indexes) {
+    out.append(fmt::format("  {}index {}({}){}\n", ix.unique ? "unique " : "", named(ix.name),
+                           fmt::join(ix.columns, ", "),
+                           ix.predicate.empty() ? std::string() : " WHERE " + ix.predicate));
+  }
+  for (const check_info& c : t.checks) {
+    out.append(fmt::format("  check {}({})\n", named(c.name), c.condition));
+  }
+  return out;
+}
+
+int run_inspect(std::span<const std::string> args, std::ostream& out) {
+  const options o = parse(args, inspect_help);
+  if (o.help) {
+    out << inspect_help;
+    return exit_ok;
+  }
+  if (o.positional.size() != 1) throw usage_error{"inspect takes one URL.", inspect_help};
+  engine db(o.positional[0]);
+  inspector insp(db, o.schema);
+  std::vector<std::string> names = o.tables.empty() ? insp.table_names() : o.tables;
+  std::vector<std::string> rendered;
+  for (const std::string& name : names) {
+    const table_schema t = insp.table(name);
+    rendered.push_back(o.json ? table_json(t) : table_text(t));
+  }
+  if (o.json) {
+    out << fmt::format(R"({{"backend": {}, "schema": {}, "tables": [{}]}})", json_string(db.backend()),
+                       json_string(insp.schema()), fmt::join(rendered, ", "))
+        << '\n';
+  } else {
+    out << fmt::format("{}", fmt::join(rendered, "\n"));
+  }
+  return exit_ok;
+}
+
+std::string url_of(const options& o) {
+  if (!o.urls.empty()) return o.urls.front();
+  if (const char* env = std::getenv("TABULA_URL"); env != nullptr && *env != '\0') return env;
+  throw usage_error{"name the database with --url URL (or set TABULA_URL).", migrate_help};
+}
+
+std::string label(std::string_view id) { return id.empty() ? std::string("base") : std::string(id); }
+
+int run_migrate(std::span<const std::string> args, std::span<const table_info* const> models,
+                std::ostream& out) {
+  const options o = parse(args, migrate_help);
+  if (o.help || o.positional.empty()) {
+    out << migrate_help;
+    if (o.help) return exit_ok;
+    throw usage_error{"name a verb.", migrate_help};
+  }
+  const std::string& verb = o.positional.front();
+  const auto argument = [&](std::string_view what) -> std::string {
+    if (o.positional.size() < 2) throw usage_error{fmt::format("{} needs {}.", verb, what), migrate_help};
+    return o.positional[1];
+  };
+  static constexpr std::string_view verbs[] = {"upgrade", "downgrade", "current", "history",
+                                               "stamp",   "revision",  "check"};
+  if (std::find(std::begin(verbs), std::end(verbs), verb) == std::end(verbs)) {
+    throw usage_error{fmt::format("unknown verb {}.", verb), migrate_help};
+  }
+  if ((verb == "check" || o.autogenerate) && models.empty()) {
+    throw usage_error{
+        fmt::format("{} compares the application's models with the database, and this program "
+                    "lists none: run it in the application's migration tool "
+                    "(tabula::migrate::main<Models...>, see docs/cli.md).",
+                    verb == "check" ? "check" : "revision --autogenerate"),
+        migrate_help};
+  }
+  if (verb == "revision" && o.message.empty()) {
+    throw usage_error{"revision needs a message: -m \"...\".", migrate_help};
+  }
+  engine db(url_of(o));
+  migrator m(db, o.dir, [&](std::string_view line) { out << line << '\n' << std::flush; });
+  const std::string head = m.scripts().head();
+  if (verb == "upgrade") {
+    const auto done = m.upgrade(o.positional.size() > 1 ? o.positional[1] : "head");
+    if (done.empty()) out << "nothing to upgrade: ";
+    out << "at revision " << label(m.current()) << '\n';
+  } else if (verb == "downgrade") {
+    const auto done = m.downgrade(argument("a target (a revision, -N or base)"));
+    if (done.empty()) out << "nothing to downgrade: ";
+    out << "at revision " << label(m.current()) << '\n';
+  } else if (verb == "current") {
+    const std::string cur = m.current();
+    out << label(cur) << (cur == head && !cur.empty() ? " (head)" : "") << '\n';
+  } else if (verb == "history") {
+    for (const revision_status& s : m.history()) {
+      out << fmt::format("{} {} <- {}  {}  [{}]{}\n", s.current ? '>' : ' ', s.rev->id,
+                         label(s.rev->parent), s.rev->message,
+                         s.applied ? "applied " + s.applied_at : std::string("pending"),
+                         s.rev->id == head ? " (head)" : "");
+    }
+  } else if (verb == "stamp") {
+    m.stamp(argument("a target (head, a revision or base)"));
+  } else if (verb == "revision") {
+    std::vector<engine> extra;
+    std::vector<engine*> dbs{&db};
+    for (std::size_t i = 1; i < o.urls.size(); ++i) extra.emplace_back(o.urls[i]);
+    for (engine& e : extra) dbs.push_back(&e);
+    std::vector<const table_info*> none;
+    const revision& r = m.new_revision(o.message, o.autogenerate ? models : none, dbs);
+    out << "wrote " << r.file.string() << '\n';
+    if (o.autogenerate) {
+      for (const auto& [dialect, sql] : r.sections) {
+        out << fmt::format("  {}: {} upgrade statement(s), {} downgrade statement(s)\n", dialect,
+                           sql.upgrade.size(), sql.downgrade.size());
+      }
+    }
+  } else {
+    const schema_diff d = m.check(models);
+    if (d.empty()) {
+      out << "the database matches the models\n";
+      return exit_ok;
+    }
+    out << d.summary();
+    return exit_drift;
+  }
+  return exit_ok;
+}
+
+}  // namespace
+
+int run_cli(std::span<const std::string> args, std::span<const table_info* const> models,
+            std::ostream& out, std::ostream& err) {
+  try {
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+      out << main_help;
+      return args.empty() ? exit_usage : exit_ok;
+    }
+    if (args[0] == "inspect") return run_inspect(args.subspan(1), out);
+    if (args[0] == "migrate") return run_migrate(args.subspan(1), models, out);
+    throw usage_error{fmt::format("unknown command {}.", args[0]), main_help};
+  } catch (const usage_error& e) {
+    err << "tabula: " << e.message << "\n\n" << e.help;
+    return exit_usage;
+  } catch (const error& e) {
+    err << e.what() << '\n';
+    if (!e.sql().empty()) err << "SQL: " << e.sql() << '\n';
+    return exit_failure;
+  } catch (const std::exception& e) {
+    err << "tabula: " << e.what() << '\n';
+    return exit_failure;
+  }
+}
+
+}  // namespace tabula::migrate
