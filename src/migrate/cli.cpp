@@ -62,6 +62,8 @@ options:
   --url URL, -u URL      the database (default: $TABULA_URL); revision takes several, one
                          per dialect
   -m MSG, --message MSG  the new revision's message
+  --ignore-tables A,B    tables the models do not own: revision --autogenerate and check
+                         neither compare nor drop them
 
 revision --autogenerate and check need the application's models: they run in the
 application's own migration tool (tabula::migrate::main<Models...>, see docs/cli.md).
@@ -80,6 +82,7 @@ struct options {
   std::string schema;
   std::string message;
   std::vector<std::string> tables;
+  std::vector<std::string> ignore_tables;
   bool json = false;
   bool autogenerate = false;
   bool help = false;
@@ -120,6 +123,8 @@ options parse(std::span<const std::string> args, std::string_view help) {
       o.message = value();
     } else if (a == "--tables") {
       o.tables = split_commas(value());
+    } else if (a == "--ignore-tables") {
+      o.ignore_tables = split_commas(value());
     } else if (a.size() > 1 && a[0] == '-' && a[1] == '-') {
       throw usage_error{fmt::format("unknown option {}.", a), help};
     } else {
@@ -303,6 +308,7 @@ int run_migrate(std::span<const std::string> args, std::span<const table_info* c
   }
   engine db(url_of(o));
   migrator m(db, o.dir, [&](std::string_view line) { out << line << '\n' << std::flush; });
+  m.ignore_tables(o.ignore_tables);
   const std::string head = m.scripts().head();
   if (verb == "upgrade") {
     const auto done = m.upgrade(o.positional.size() > 1 ? o.positional[1] : "head");

@@ -690,6 +690,7 @@ schema_diff migrator::check(std::span<const table_info* const> models) {
   inspector insp(db_);
   diff_options options;
   options.drop_unknown_tables = true;
+  options.ignore_tables = ignored_;
   return diff_schema(insp, models, options);
 }
 
@@ -700,6 +701,7 @@ const revision& migrator::new_revision(std::string_view message,
   if (!models.empty()) {
     for (engine* e : dbs) {
       migrator other(*e, scripts_.path());
+      other.ignore_tables(ignored_);
       if (other.current() != scripts_.head()) {
         fail(fmt::format("the {} database is at revision {}, not at the head {}: upgrade it "
                          "before writing a revision from its differences with the models.",

@@ -114,6 +114,15 @@ TEST_CASE("tabula migrate: revision, upgrade, check, history, downgrade, stamp",
   CHECK(contains(cur.out, "(head)"));
   CHECK(run({"migrate", "check", "-d", d, "-u", url}, v2_models).code == mg::exit_ok);
 
+  // A table the models do not own: dropped by the diff unless ignored.
+  db.execute("CREATE TABLE legacy_notes (body TEXT)");
+  const result extra = run({"migrate", "check", "-d", d, "-u", url}, v2_models);
+  CHECK(extra.code == mg::exit_drift);
+  CHECK(contains(extra.out, "drop table \"legacy_notes\""));
+  CHECK(run({"migrate", "check", "-d", d, "-u", url, "--ignore-tables", "legacy_notes"}, v2_models)
+            .code == mg::exit_ok);
+  db.execute("DROP TABLE legacy_notes");
+
   const result hist = run({"migrate", "history", "-d", d, "-u", url});
   CHECK(hist.code == mg::exit_ok);
   CHECK(contains(hist.out, "first tables"));

@@ -141,8 +141,12 @@ class migrator {
   /// by hand. Throws `migration_error` when a database is not at head.
   const revision& new_revision(std::string_view message, std::span<const table_info* const> models,
                            std::span<engine* const> dbs);
-  /// The diff of `models` against this migrator's database (tables no model maps included).
+  /// The diff of `models` against this migrator's database (tables no model maps included,
+  /// as `drop_table`, except `ignore_tables`).
   [[nodiscard]] schema_diff check(std::span<const table_info* const> models);
+  /// Tables of the database that `check` and `new_revision` neither compare nor drop (tables
+  /// the application does not own).
+  void ignore_tables(std::vector<std::string> tables) { ignored_ = std::move(tables); }
 
  private:
   /// Applies (`up`) or undoes revisions, one transaction each, until the current position is
@@ -152,6 +156,7 @@ class migrator {
   engine& db_;
   script_directory scripts_;
   std::function<void(std::string_view)> progress_;
+  std::vector<std::string> ignored_;
 };
 
 /// The tables of `Ts...`, referenced tables first: the model list a migrator compares with.
