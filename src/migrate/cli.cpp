@@ -7,7 +7,13 @@
 #include <fmt/ostream.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +31,7 @@ constexpr std::string_view main_help = R"(usage: tabula <command> [options]
 
 commands:
   inspect URL [--schema NAME] [--json] [--tables A,B]   print a database's schema
+  erd URL [--format mermaid|dot|svg] [--tables A,B]     a diagram of tables and foreign keys
   migrate <verb> [--dir DIR] [--url URL] ...            versioned migrations
 
 Run `tabula <command> --help` for a command's options. Exit codes: 0 success, 1 `migrate
@@ -41,6 +48,15 @@ actions; UNIQUE constraints; indexes; CHECK constraints.
                   SQLite database (default: main)
   --json          print JSON instead of text
   --tables A,B    only these tables
+)";
+
+constexpr std::string_view erd_help = R"(usage: tabula erd URL [--format mermaid|dot|svg] [--schema NAME] [--tables A,B]
+
+Prints a diagram of the database's tables (columns, primary and foreign keys) and the foreign
+keys between them:
+  --format mermaid   a Mermaid erDiagram (default), for Markdown viewers that render Mermaid
+  --format dot       a Graphviz digraph, for `dot -Tsvg` / `dot -Tpng`
+  --format svg       SVG, drawn by Graphviz's `dot` (which must be installed)
 )";
 
 constexpr std::string_view migrate_help = R"(usage: tabula migrate <verb> [--dir DIR] [--url URL] [arguments]
@@ -83,6 +99,7 @@ struct options {
   std::string message;
   std::vector<std::string> tables;
   std::vector<std::string> ignore_tables;
+  std::string format = "mermaid";
   bool json = false;
   bool autogenerate = false;
   bool help = false;
@@ -121,6 +138,8 @@ options parse(std::span<const std::string> args, std::string_view help) {
       o.schema = value();
     } else if (a == "-m" || a == "--message") {
       o.message = value();
+    } else if (a == "--format") {
+      o.format = value();
     } else if (a == "--tables") {
       o.tables = split_commas(value());
     } else if (a == "--ignore-tables") {
@@ -269,6 +288,154 @@ int run_inspect(std::span<const std::string> args, std::ostream& out) {
   return exit_ok;
 }
 
+/// A word Mermaid takes as an attribute type or name: other characters become `_`.
+std::string mermaid_word(std::string_view s) {
+  std::string out;
+  for (const char c : s) {
+    out.push_back(std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' ? c : '_');
+  }
+  return out.empty() ? "_" : out;
+}
+
+bool in_fk(const table_schema& t, const std::string& column) {
+  for (const foreign_key_info& fk : t.foreign_keys) {
+    if (std::find(fk.columns.begin(), fk.columns.end(), column) != fk.columns.end()) return true;
+  }
+  return false;
+}
+
+bool in_key(const table_schema& t, const std::string& column) {
+  return std::find(t.primary_key.begin(), t.primary_key.end(), column) != t.primary_key.end();
+}
+
+/// Whether every column of `fk` may be NULL: a row may then have no parent.
+bool optional_parent(const table_schema& t, const foreign_key_info& fk) {
+  for (const std::string& c : fk.columns) {
+    if (t.column(c) != nullptr && !t.column(c)->nullable) return false;
+  }
+  return true;
+}
+
+std::string mermaid(const std::vector<table_schema>& tables) {
+  std::string out = "erDiagram\n";
+  for (const table_schema& t : tables) {
+    out.append(fmt::format("  {} {{\n", mermaid_word(t.name)));
+    for (const column_info& c : t.columns) {
+      std::string keys;
+      if (in_key(t, c.name)) keys = "PK";
+      if (in_fk(t, c.name)) keys += keys.empty() ? "FK" : ", FK";
+      out.append(fmt::format("    {} {}{}\n", mermaid_word(c.sql_type), mermaid_word(c.name),
+                             keys.empty() ? std::string() : " " + keys));
+    }
+    out.append("  }\n");
+  }
+  for (const table_schema& t : tables) {
+    for (const foreign_key_info& fk : t.foreign_keys) {
+      out.append(fmt::format("  {} {}--o{{ {} : \"{}\"\n", mermaid_word(fk.ref_table),
+                             optional_parent(t, fk) ? "|o" : "||", mermaid_word(t.name),
+                             fmt::join(fk.columns, ", ")));
+    }
+  }
+  return out;
+}
+
+std::string html(std::string_view s) {
+  std::string out;
+  for (const char c : s) {
+    switch (c) {
+      case '<': out.append("&lt;"); break;
+      case '>': out.append("&gt;"); break;
+      case '&': out.append("&amp;"); break;
+      case '"': out.append("&quot;"); break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string dot_id(std::string_view s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+std::string graphviz(const std::vector<table_schema>& tables) {
+  std::string out = "digraph schema {\n  rankdir=LR;\n  node [shape=plaintext, fontname=\"Helvetica\"];\n";
+  for (const table_schema& t : tables) {
+    out.append(fmt::format("  {} [label=<<table border=\"0\" cellborder=\"1\" cellspacing=\"0\">"
+                           "<tr><td bgcolor=\"lightgrey\"><b>{}</b></td></tr>",
+                           dot_id(t.name), html(t.name)));
+    for (const column_info& c : t.columns) {
+      out.append(fmt::format("<tr><td port={} align=\"left\">{}{} <i>{}</i>{}</td></tr>",
+                             dot_id(c.name), in_key(t, c.name) ? "<u>" : "", html(c.name),
+                             html(c.sql_type), in_key(t, c.name) ? "</u>" : ""));
+    }
+    out.append("</table>>];\n");
+  }
+  for (const table_schema& t : tables) {
+    for (const foreign_key_info& fk : t.foreign_keys) {
+      out.append(fmt::format("  {}:{} -> {}:{} [label={}{}];\n", dot_id(t.name),
+                             dot_id(fk.columns.front()), dot_id(fk.ref_table),
+                             dot_id(fk.ref_columns.empty() ? std::string() : fk.ref_columns.front()),
+                             dot_id(fk.name), optional_parent(t, fk) ? ", style=dashed" : ""));
+    }
+  }
+  return out + "}\n";
+}
+
+/// SVG from Graphviz's `dot`, fed the digraph through a temporary file.
+std::string svg(const std::string& digraph) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    fmt::format("tabula-erd-{}.dot", std::random_device{}());
+  {
+    std::ofstream f(path, std::ios::binary);
+    f << digraph;
+  }
+  const std::string command = fmt::format("dot -Tsvg '{}' 2>/dev/null", path.string());
+  std::string result;
+  if (FILE* pipe = ::popen(command.c_str(), "r")) {
+    char buf[4096];
+    std::size_t n = 0;
+    while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) result.append(buf, n);
+    const int status = ::pclose(pipe);
+    std::filesystem::remove(path);
+    if (status == 0 && !result.empty()) return result;
+  }
+  std::filesystem::remove(path);
+  detail::throw_error<not_supported_error>(
+      "tabula: SVG is drawn by Graphviz's `dot`, which did not run (is graphviz installed?). "
+      "Print the digraph with --format dot and draw it where dot is installed.");
+}
+
+int run_erd(std::span<const std::string> args, std::ostream& out) {
+  const options o = parse(args, erd_help);
+  if (o.help) {
+    out << erd_help;
+    return exit_ok;
+  }
+  if (o.positional.size() != 1) throw usage_error{"erd takes one URL.", erd_help};
+  if (o.format != "mermaid" && o.format != "dot" && o.format != "svg") {
+    throw usage_error{fmt::format("unknown format {}.", o.format), erd_help};
+  }
+  engine db(o.positional[0]);
+  inspector insp(db, o.schema);
+  std::vector<table_schema> tables;
+  for (const std::string& name : o.tables.empty() ? insp.table_names() : o.tables) {
+    if (name != version_table) tables.push_back(insp.table(name));
+  }
+  if (o.format == "mermaid") {
+    out << mermaid(tables);
+  } else if (o.format == "dot") {
+    out << graphviz(tables);
+  } else {
+    out << svg(graphviz(tables));
+  }
+  return exit_ok;
+}
+
 std::string url_of(const options& o) {
   if (!o.urls.empty()) return o.urls.front();
   if (const char* env = std::getenv("TABULA_URL"); env != nullptr && *env != '\0') return env;
@@ -366,6 +533,7 @@ int run_cli(std::span<const std::string> args, std::span<const table_info* const
       return args.empty() ? exit_usage : exit_ok;
     }
     if (args[0] == "inspect") return run_inspect(args.subspan(1), out);
+    if (args[0] == "erd") return run_erd(args.subspan(1), out);
     if (args[0] == "migrate") return run_migrate(args.subspan(1), models, out);
     throw usage_error{fmt::format("unknown command {}.", args[0]), main_help};
   } catch (const usage_error& e) {

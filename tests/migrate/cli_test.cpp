@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <sstream>
 #include <string>
@@ -59,6 +60,23 @@ TEST_CASE("tabula inspect prints the schema as text and as JSON", "[cli]") {
   CHECK(contains(json.out, R"("tables": [{"name": "teams")"));
   CHECK_FALSE(contains(json.out, R"("name": "players")"));
   CHECK(contains(json.out, R"("uniques": [{"name": "uq_teams_name", "columns": ["name"]}])"));
+
+  const result erd = run({"erd", url});
+  INFO(erd.err);
+  CHECK(erd.code == mg::exit_ok);
+  CHECK(contains(erd.out, "erDiagram\n"));
+  CHECK(contains(erd.out, "teams ||--o{ players : \"team_id\""));
+  CHECK(contains(erd.out, "players |o--o{ players : \"mentor_id\""));  // nullable: optional parent
+  CHECK(contains(erd.out, " id PK\n"));
+  CHECK(contains(erd.out, " team_id FK\n"));
+  const result dot = run({"erd", url, "--format", "dot"});
+  CHECK(dot.code == mg::exit_ok);
+  CHECK(contains(dot.out, R"("players":"team_id" -> "teams":"id" [label="fk_players_team__id"])"));
+  const bool have_dot = std::system("command -v dot > /dev/null 2>&1") == 0;
+  const result svg = run({"erd", url, "--format", "svg"});
+  CHECK(svg.code == (have_dot ? mg::exit_ok : mg::exit_failure));
+  CHECK(contains(have_dot ? svg.out : svg.err, have_dot ? "<svg" : "Graphviz"));
+  CHECK(run({"erd", url, "--format", "png"}).code == mg::exit_usage);
 
   CHECK(run({"inspect", url, "--tables", "nothing"}).code == mg::exit_failure);
   CHECK(run({"inspect"}).code == mg::exit_usage);
