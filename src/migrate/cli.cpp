@@ -22,6 +22,7 @@
 #include "tabula/core/engine.hpp"
 #include "tabula/core/inspect.hpp"
 #include "tabula/error.hpp"
+#include "tabula/migrate/codegen.hpp"
 
 namespace tabula::migrate {
 
@@ -32,6 +33,7 @@ constexpr std::string_view main_help = R"(usage: tabula <command> [options]
 commands:
   inspect URL [--schema NAME] [--json] [--tables A,B]   print a database's schema
   erd URL [--format mermaid|dot|svg] [--tables A,B]     a diagram of tables and foreign keys
+  codegen URL [--tables A,B] [--namespace NS]           C++ models for existing tables
   migrate <verb> [--dir DIR] [--url URL] ...            versioned migrations
 
 Run `tabula <command> --help` for a command's options. Exit codes: 0 success, 1 `migrate
@@ -57,6 +59,15 @@ keys between them:
   --format mermaid   a Mermaid erDiagram (default), for Markdown viewers that render Mermaid
   --format dot       a Graphviz digraph, for `dot -Tsvg` / `dot -Tpng`
   --format svg       SVG, drawn by Graphviz's `dot` (which must be installed)
+)";
+
+constexpr std::string_view codegen_help = R"(usage: tabula codegen URL [--tables A,B] [--namespace NS] [--schema NAME]
+
+Prints a C++ header with a model struct per table and its tabula::schema<T> (table name,
+primary key, UNIQUE constraints, indexes, foreign keys with their actions, CHECKs, lengths),
+and NS::create_all(db) creating them all. What no option can say (column defaults, partial
+or expression indexes, foreign keys to tables not generated) is noted in comments.
+  --namespace NS   the namespace of the structs (default: models; "" for none)
 )";
 
 constexpr std::string_view migrate_help = R"(usage: tabula migrate <verb> [--dir DIR] [--url URL] [arguments]
@@ -100,6 +111,7 @@ struct options {
   std::vector<std::string> tables;
   std::vector<std::string> ignore_tables;
   std::string format = "mermaid";
+  std::string name_space = "models";
   bool json = false;
   bool autogenerate = false;
   bool help = false;
@@ -138,6 +150,8 @@ options parse(std::span<const std::string> args, std::string_view help) {
       o.schema = value();
     } else if (a == "-m" || a == "--message") {
       o.message = value();
+    } else if (a == "--namespace") {
+      o.name_space = value();
     } else if (a == "--format") {
       o.format = value();
     } else if (a == "--tables") {
@@ -436,6 +450,23 @@ int run_erd(std::span<const std::string> args, std::ostream& out) {
   return exit_ok;
 }
 
+int run_codegen(std::span<const std::string> args, std::ostream& out) {
+  const options o = parse(args, codegen_help);
+  if (o.help) {
+    out << codegen_help;
+    return exit_ok;
+  }
+  if (o.positional.size() != 1) throw usage_error{"codegen takes one URL.", codegen_help};
+  engine db(o.positional[0]);
+  inspector insp(db, o.schema);
+  std::vector<table_schema> tables;
+  for (const std::string& name : o.tables.empty() ? insp.table_names() : o.tables) {
+    if (name != version_table) tables.push_back(insp.table(name));
+  }
+  out << generate_models(tables, codegen_options{o.name_space});
+  return exit_ok;
+}
+
 std::string url_of(const options& o) {
   if (!o.urls.empty()) return o.urls.front();
   if (const char* env = std::getenv("TABULA_URL"); env != nullptr && *env != '\0') return env;
@@ -534,6 +565,7 @@ int run_cli(std::span<const std::string> args, std::span<const table_info* const
     }
     if (args[0] == "inspect") return run_inspect(args.subspan(1), out);
     if (args[0] == "erd") return run_erd(args.subspan(1), out);
+    if (args[0] == "codegen") return run_codegen(args.subspan(1), out);
     if (args[0] == "migrate") return run_migrate(args.subspan(1), models, out);
     throw usage_error{fmt::format("unknown command {}.", args[0]), main_help};
   } catch (const usage_error& e) {
