@@ -35,6 +35,8 @@ run(0 "upgrade base -> a1b2c3d4e5f6: gadgets" migrate upgrade --dir "${WORK}/mig
 run(0 "a1b2c3d4e5f6 \\(head\\)" migrate current -d "${WORK}/migrations" -u "${url}")
 run(0 "index ix_gadgets_price \\(price\\) WHERE price > 100" inspect "${url}")
 run(0 "\"name\": \"gadgets\"" inspect "${url}" --json --tables gadgets)
+run(0 "struct Gadgets {" codegen "${url}")
+run(0 "erDiagram" erd "${url}")
 run(2 "needs the application|lists none" migrate check -d "${WORK}/migrations" -u "${url}")
 run(3 "no revision zzz" migrate upgrade zzz -d "${WORK}/migrations" -u "${url}")
 run(0 "at revision base" migrate downgrade base -d "${WORK}/migrations" -u "${url}")

@@ -277,24 +277,48 @@ std::string table_text(const table_schema& t) {
   return out;
 }
 
+/// What the commands reading one database's tables share: their options, the tables read
+/// (`--tables`, else all; the version table left out unless `with_version`).
+struct url_command {
+  options o;
+  std::string backend;
+  std::string schema;
+  std::vector<table_schema> tables;
+};
+
+/// Parses a command taking one URL; none when it only printed its help.
+std::optional<url_command> read_url_command(std::span<const std::string> args,
+                                            std::string_view help, std::string_view name,
+                                            std::ostream& out, bool with_version) {
+  url_command cmd{parse(args, help), {}, {}, {}};
+  if (cmd.o.help) {
+    out << help;
+    return std::nullopt;
+  }
+  if (cmd.o.positional.size() != 1) {
+    throw usage_error{fmt::format("{} takes one URL.", name), help};
+  }
+  engine db(cmd.o.positional[0]);
+  inspector insp(db, cmd.o.schema);
+  cmd.backend = std::string(db.backend());
+  cmd.schema = insp.schema();
+  for (const std::string& table : cmd.o.tables.empty() ? insp.table_names() : cmd.o.tables) {
+    if (with_version || table != version_table) cmd.tables.push_back(insp.table(table));
+  }
+  return cmd;
+}
+
 int run_inspect(std::span<const std::string> args, std::ostream& out) {
-  const options o = parse(args, inspect_help);
-  if (o.help) {
-    out << inspect_help;
-    return exit_ok;
-  }
-  if (o.positional.size() != 1) throw usage_error{"inspect takes one URL.", inspect_help};
-  engine db(o.positional[0]);
-  inspector insp(db, o.schema);
-  std::vector<std::string> names = o.tables.empty() ? insp.table_names() : o.tables;
+  const auto cmd = read_url_command(args, inspect_help, "inspect", out, true);
+  if (!cmd) return exit_ok;
   std::vector<std::string> rendered;
-  for (const std::string& name : names) {
-    const table_schema t = insp.table(name);
-    rendered.push_back(o.json ? table_json(t) : table_text(t));
+  for (const table_schema& t : cmd->tables) {
+    rendered.push_back(cmd->o.json ? table_json(t) : table_text(t));
   }
-  if (o.json) {
-    out << fmt::format(R"({{"backend": {}, "schema": {}, "tables": [{}]}})", json_string(db.backend()),
-                       json_string(insp.schema()), fmt::join(rendered, ", "))
+  if (cmd->o.json) {
+    out << fmt::format(R"({{"backend": {}, "schema": {}, "tables": [{}]}})",
+                       json_string(cmd->backend), json_string(cmd->schema),
+                       fmt::join(rendered, ", "))
         << '\n';
   } else {
     out << fmt::format("{}", fmt::join(rendered, "\n"));
@@ -425,45 +449,25 @@ std::string svg(const std::string& digraph) {
 }
 
 int run_erd(std::span<const std::string> args, std::ostream& out) {
-  const options o = parse(args, erd_help);
-  if (o.help) {
-    out << erd_help;
-    return exit_ok;
-  }
-  if (o.positional.size() != 1) throw usage_error{"erd takes one URL.", erd_help};
-  if (o.format != "mermaid" && o.format != "dot" && o.format != "svg") {
-    throw usage_error{fmt::format("unknown format {}.", o.format), erd_help};
-  }
-  engine db(o.positional[0]);
-  inspector insp(db, o.schema);
-  std::vector<table_schema> tables;
-  for (const std::string& name : o.tables.empty() ? insp.table_names() : o.tables) {
-    if (name != version_table) tables.push_back(insp.table(name));
-  }
-  if (o.format == "mermaid") {
-    out << mermaid(tables);
-  } else if (o.format == "dot") {
-    out << graphviz(tables);
+  const auto cmd = read_url_command(args, erd_help, "erd", out, false);
+  if (!cmd) return exit_ok;
+  const std::string& format = cmd->o.format;
+  if (format == "mermaid") {
+    out << mermaid(cmd->tables);
+  } else if (format == "dot") {
+    out << graphviz(cmd->tables);
+  } else if (format == "svg") {
+    out << svg(graphviz(cmd->tables));
   } else {
-    out << svg(graphviz(tables));
+    throw usage_error{fmt::format("unknown format {}.", format), erd_help};
   }
   return exit_ok;
 }
 
 int run_codegen(std::span<const std::string> args, std::ostream& out) {
-  const options o = parse(args, codegen_help);
-  if (o.help) {
-    out << codegen_help;
-    return exit_ok;
-  }
-  if (o.positional.size() != 1) throw usage_error{"codegen takes one URL.", codegen_help};
-  engine db(o.positional[0]);
-  inspector insp(db, o.schema);
-  std::vector<table_schema> tables;
-  for (const std::string& name : o.tables.empty() ? insp.table_names() : o.tables) {
-    if (name != version_table) tables.push_back(insp.table(name));
-  }
-  out << generate_models(tables, codegen_options{o.name_space});
+  const auto cmd = read_url_command(args, codegen_help, "codegen", out, false);
+  if (!cmd) return exit_ok;
+  out << generate_models(cmd->tables, codegen_options{cmd->o.name_space});
   return exit_ok;
 }
 
