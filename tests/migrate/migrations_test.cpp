@@ -14,6 +14,7 @@
 #include <string>
 #include <thread>
 #include <tuple>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 
@@ -203,21 +204,90 @@ TEST_CASE("a failing revision leaves the schema and the version as they were", "
   std::filesystem::remove_all(dir);
 }
 
+namespace {
+
+constexpr const char* step_tables[] = {"step_a", "step_b", "step_c", "step_d"};
+
+/// Four revisions, each creating a table (a revision applied twice fails on its CREATE TABLE).
+std::filesystem::path step_revisions(tabula::engine& db, std::string_view name) {
+  const auto dir = fresh_dir(name);
+  mg::script_directory scripts(dir);
+  for (const char* t : step_tables) {
+    mg::revision_sql sql;
+    sql.upgrade = {fmt::format("CREATE TABLE {} (id INTEGER PRIMARY KEY)", t),
+                   fmt::format("INSERT INTO {} (id) VALUES (1)", t)};
+    sql.downgrade = {fmt::format("DROP TABLE {}", t)};
+    scripts.add(t, {{std::string(db.backend()), sql}});
+  }
+  return dir;
+}
+
+/// Each revision recorded once, each table made once.
+void check_applied_once(tabula::engine& db) {
+  CHECK(db.sql<std::int64_t>("SELECT count(*) FROM tabula_version").one() == 4);
+  for (const char* t : step_tables) {
+    CHECK(db.sql<std::int64_t>(std::string("SELECT count(*) FROM ") + t).one() == 1);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("two processes upgrading one database at once apply each revision once",
+          "[migrations]") {
+  tabula::engine setup(tabula::test::database_url());
+  reset(setup);
+  const auto dir = step_revisions(setup, "processes");
+  int go[2];
+  REQUIRE(::pipe(go) == 0);
+  pid_t children[2];
+  for (pid_t& child : children) {
+    child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+      // A process of its own: its own engine, started at the same moment as the other.
+      ::close(go[1]);
+      char byte = 0;
+      int status = 1;
+      if (::read(go[0], &byte, 1) == 1) {
+        try {
+          tabula::engine db(tabula::test::database_url());
+          mg::migrator m(db, dir);
+          const auto applied = m.upgrade("head");
+          std::ofstream(dir / fmt::format("applied-{}", ::getpid())) << applied.size();
+          status = 0;
+        } catch (const std::exception& e) {
+          std::ofstream(dir / fmt::format("error-{}", ::getpid())) << e.what();
+        }
+      }
+      ::_exit(status);
+    }
+  }
+  ::close(go[0]);
+  REQUIRE(::write(go[1], "gg", 2) == 2);  // both start
+  ::close(go[1]);
+  int total = 0;
+  for (pid_t child : children) {
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    std::ifstream count(dir / fmt::format("applied-{}", child));
+    int n = -1;
+    count >> n;
+    CHECK(n >= 0);
+    total += n;
+  }
+  CHECK(total == 4);  // between them, every revision once
+  check_applied_once(setup);
+  reset(setup);
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("two migrators upgrading one database at once apply each revision once",
           "[migrations]") {
   tabula::engine setup(tabula::test::database_url());
   reset(setup);
-  const auto dir = fresh_dir("concurrent");
-  {
-    mg::script_directory scripts(dir);
-    for (const char* t : {"step_a", "step_b", "step_c", "step_d"}) {
-      mg::revision_sql sql;
-      sql.upgrade = {fmt::format("CREATE TABLE {} (id INTEGER PRIMARY KEY)", t),
-                     fmt::format("INSERT INTO {} (id) VALUES (1)", t)};
-      sql.downgrade = {fmt::format("DROP TABLE {}", t)};
-      scripts.add(t, {{std::string(setup.backend()), sql}});
-    }
-  }
+  const auto dir = step_revisions(setup, "threads");
   std::atomic<int> ready{0};
   std::vector<std::string> applied[2];
   std::string failure[2];
@@ -244,10 +314,7 @@ TEST_CASE("two migrators upgrading one database at once apply each revision once
   CHECK(all.size() == 4);  // a revision applied twice would fail on its CREATE TABLE
   std::sort(all.begin(), all.end());
   CHECK(std::adjacent_find(all.begin(), all.end()) == all.end());
-  CHECK(setup.sql<std::int64_t>("SELECT count(*) FROM tabula_version").one() == 4);
-  for (const char* t : {"step_a", "step_b", "step_c", "step_d"}) {
-    CHECK(setup.sql<std::int64_t>(std::string("SELECT count(*) FROM ") + t).one() == 1);
-  }
+  check_applied_once(setup);
   reset(setup);
   std::filesystem::remove_all(dir);
 }
