@@ -71,6 +71,7 @@ or expression indexes, foreign keys to tables not generated) is noted in comment
 )";
 
 constexpr std::string_view migrate_help = R"(usage: tabula migrate <verb> [--dir DIR] [--url URL] [arguments]
+       tabula migrate <verb> [arguments] DIR URL
 
 verbs:
   upgrade [TARGET]       apply revisions up to TARGET: head (default), a revision id or
@@ -481,7 +482,21 @@ std::string label(std::string_view id) { return id.empty() ? std::string("base")
 
 int run_migrate(std::span<const std::string> args, std::span<const table_info* const> models,
                 std::ostream& out) {
-  const options o = parse(args, migrate_help);
+  options o = parse(args, migrate_help);
+  // `migrate <verb> [TARGET] DIR URL`: a URL and an existing directory may also be given
+  // without their options.
+  for (std::size_t i = 1; i < o.positional.size();) {
+    const std::string& p = o.positional[i];
+    if (p.find("://") != std::string::npos) {
+      o.urls.push_back(p);
+    } else if (std::filesystem::is_directory(p)) {
+      o.dir = p;
+    } else {
+      ++i;
+      continue;
+    }
+    o.positional.erase(o.positional.begin() + static_cast<std::ptrdiff_t>(i));
+  }
   if (o.help || o.positional.empty()) {
     out << migrate_help;
     if (o.help) return exit_ok;

@@ -128,7 +128,7 @@ TEST_CASE("tabula migrate: revision, upgrade, check, history, downgrade, stamp",
   REQUIRE(run({"migrate", "revision", "--autogenerate", "-m", "v2", "-d", d, "-u", url}, v2_models)
               .code == mg::exit_ok);
   CHECK(run({"migrate", "upgrade", "head", "-d", d, "-u", url}).code == mg::exit_ok);
-  const result cur = run({"migrate", "current", "-d", d, "-u", url});
+  const result cur = run({"migrate", "current", d, url});  // DIR and URL without options
   CHECK(contains(cur.out, "(head)"));
   CHECK(run({"migrate", "check", "-d", d, "-u", url}, v2_models).code == mg::exit_ok);
 
@@ -147,7 +147,7 @@ TEST_CASE("tabula migrate: revision, upgrade, check, history, downgrade, stamp",
   CHECK(contains(hist.out, "> "));
   CHECK(contains(hist.out, "(head)"));
 
-  const result down = run({"migrate", "downgrade", "-1", "-d", d, "-u", url});
+  const result down = run({"migrate", "downgrade", "-1", d, url});
   CHECK(down.code == mg::exit_ok);
   CHECK(contains(down.out, "downgrade "));
   CHECK(run({"migrate", "check", "-d", d, "-u", url}, v1_models).code == mg::exit_ok);
