@@ -32,7 +32,7 @@ constexpr std::string_view main_help = R"(usage: tabula <command> [options]
 
 commands:
   inspect URL [--schema NAME] [--json] [--tables A,B]   print a database's schema
-  erd URL [--format mermaid|dot|svg] [--tables A,B]     a diagram of tables and foreign keys
+  erd URL|--json FILE [--format mermaid|dot|svg]        a diagram of tables and foreign keys
   codegen URL [--tables A,B] [--namespace NS]           C++ models for existing tables
   migrate <verb> [--dir DIR] [--url URL] ...            versioned migrations
 
@@ -53,12 +53,14 @@ actions; UNIQUE constraints; indexes; CHECK constraints.
 )";
 
 constexpr std::string_view erd_help = R"(usage: tabula erd URL [--format mermaid|dot|svg] [--schema NAME] [--tables A,B]
+       tabula erd --json FILE [--format mermaid|dot|svg]
 
 Prints a diagram of the database's tables (columns, primary and foreign keys) and the foreign
 keys between them:
   --format mermaid   a Mermaid erDiagram (default), for Markdown viewers that render Mermaid
   --format dot       a Graphviz digraph, for `dot -Tsvg` / `dot -Tpng`
   --format svg       SVG, drawn by Graphviz's `dot` (which must be installed)
+  --json FILE        the tables of FILE, as `tabula inspect --json` wrote it, instead of a URL
 )";
 
 constexpr std::string_view codegen_help = R"(usage: tabula codegen URL [--tables A,B] [--namespace NS] [--schema NAME]
@@ -449,18 +451,188 @@ std::string svg(const std::string& digraph) {
       "Print the digraph with --format dot and draw it where dot is installed.");
 }
 
+/// A JSON value, as much of JSON as `tabula inspect --json` writes.
+struct json_value {
+  enum kind_t { null, boolean, number, string, array, object } kind = null;
+  bool b = false;
+  std::string text;  ///< a string, or a number's text
+  std::vector<json_value> items;
+  std::vector<std::pair<std::string, json_value>> members;
+
+  [[nodiscard]] const json_value& operator[](std::string_view key) const {
+    static const json_value none;
+    for (const auto& [k, v] : members) {
+      if (k == key) return v;
+    }
+    return none;
+  }
+};
+
+class json_parser {
+ public:
+  explicit json_parser(std::string_view text) : s_(text) {}
+
+  json_value parse() {
+    json_value v = value();
+    skip();
+    if (i_ != s_.size()) fail("text after the value");
+    return v;
+  }
+
+ private:
+  [[noreturn]] void fail(std::string_view what) const {
+    detail::throw_error<programming_error>(
+        fmt::format("tabula: the JSON is not what `tabula inspect --json` writes: {} at byte {}.",
+                    what, i_));
+  }
+  void skip() {
+    while (i_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[i_])) != 0) ++i_;
+  }
+  bool eat(char c) {
+    skip();
+    if (i_ < s_.size() && s_[i_] == c) {
+      ++i_;
+      return true;
+    }
+    return false;
+  }
+  void expect(char c) {
+    if (!eat(c)) fail(fmt::format("`{}` expected", c));
+  }
+  std::string string() {
+    expect('"');
+    std::string out;
+    while (i_ < s_.size() && s_[i_] != '"') {
+      char c = s_[i_++];
+      if (c == '\\' && i_ < s_.size()) {
+        c = s_[i_++];
+        if (c == 'n') c = '\n';
+        if (c == 't') c = '\t';
+        if (c == 'u' && i_ + 4 <= s_.size()) {
+          c = static_cast<char>(std::stoi(std::string(s_.substr(i_, 4)), nullptr, 16));
+          i_ += 4;
+        }
+      }
+      out.push_back(c);
+    }
+    expect('"');
+    return out;
+  }
+  json_value value() {
+    skip();
+    json_value v;
+    if (i_ >= s_.size()) fail("a value expected");
+    const char c = s_[i_];
+    if (c == '{') {
+      v.kind = json_value::object;
+      ++i_;
+      if (eat('}')) return v;
+      do {
+        std::string key = string();
+        expect(':');
+        v.members.emplace_back(std::move(key), value());
+      } while (eat(','));
+      expect('}');
+    } else if (c == '[') {
+      v.kind = json_value::array;
+      ++i_;
+      if (eat(']')) return v;
+      do {
+        v.items.push_back(value());
+      } while (eat(','));
+      expect(']');
+    } else if (c == '"') {
+      v.kind = json_value::string;
+      v.text = string();
+    } else if (s_.substr(i_, 4) == "true" || s_.substr(i_, 5) == "false") {
+      v.kind = json_value::boolean;
+      v.b = s_[i_] == 't';
+      i_ += v.b ? 4 : 5;
+    } else if (s_.substr(i_, 4) == "null") {
+      i_ += 4;
+    } else {
+      v.kind = json_value::number;
+      while (i_ < s_.size() && (std::isdigit(static_cast<unsigned char>(s_[i_])) != 0 ||
+                                s_[i_] == '-' || s_[i_] == '.' || s_[i_] == 'e' || s_[i_] == '+')) {
+        v.text.push_back(s_[i_++]);
+      }
+      if (v.text.empty()) fail("a value expected");
+    }
+    return v;
+  }
+
+  std::string_view s_;
+  std::size_t i_ = 0;
+};
+
+std::vector<std::string> json_strings(const json_value& v) {
+  std::vector<std::string> out;
+  for (const json_value& item : v.items) out.push_back(item.text);
+  return out;
+}
+
+/// The tables of `tabula inspect --json` output (what a diagram needs of them).
+std::vector<table_schema> tables_from_json(std::string_view text) {
+  const json_value doc = json_parser(text).parse();
+  std::vector<table_schema> tables;
+  for (const json_value& jt : doc["tables"].items) {
+    table_schema t;
+    t.name = jt["name"].text;
+    if (t.name == version_table) continue;
+    for (const json_value& jc : jt["columns"].items) {
+      column_info c;
+      c.name = jc["name"].text;
+      c.sql_type = jc["type"].text;
+      c.nullable = jc["nullable"].b;
+      c.identity = jc["identity"].b;
+      t.columns.push_back(std::move(c));
+    }
+    t.primary_key = json_strings(jt["primary_key"]["columns"]);
+    for (const json_value& jf : jt["foreign_keys"].items) {
+      foreign_key_info fk;
+      fk.name = jf["name"].text;
+      fk.columns = json_strings(jf["columns"]);
+      fk.ref_table = jf["references"].text;
+      fk.ref_columns = json_strings(jf["referenced_columns"]);
+      t.foreign_keys.push_back(std::move(fk));
+    }
+    tables.push_back(std::move(t));
+  }
+  return tables;
+}
+
 int run_erd(std::span<const std::string> args, std::ostream& out) {
-  const auto cmd = read_url_command(args, erd_help, "erd", out, false);
-  if (!cmd) return exit_ok;
-  const std::string& format = cmd->o.format;
-  if (format == "mermaid") {
-    out << mermaid(cmd->tables);
-  } else if (format == "dot") {
-    out << graphviz(cmd->tables);
-  } else if (format == "svg") {
-    out << svg(graphviz(cmd->tables));
+  std::vector<table_schema> tables;
+  options o;
+  if (std::find(args.begin(), args.end(), "--json") != args.end()) {
+    // `erd --json FILE`: the tables of a file `tabula inspect --json` wrote.
+    o = parse(args, erd_help);
+    if (o.help) {
+      out << erd_help;
+      return exit_ok;
+    }
+    if (o.positional.size() != 1) throw usage_error{"erd --json takes one file.", erd_help};
+    std::ifstream in(o.positional[0], std::ios::binary);
+    if (!in) {
+      detail::throw_error<programming_error>(
+          fmt::format("tabula: cannot read {}.", o.positional[0]));
+    }
+    tables = tables_from_json(
+        std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()));
   } else {
-    throw usage_error{fmt::format("unknown format {}.", format), erd_help};
+    auto cmd = read_url_command(args, erd_help, "erd", out, false);
+    if (!cmd) return exit_ok;
+    o = std::move(cmd->o);
+    tables = std::move(cmd->tables);
+  }
+  if (o.format == "mermaid") {
+    out << mermaid(tables);
+  } else if (o.format == "dot") {
+    out << graphviz(tables);
+  } else if (o.format == "svg") {
+    out << svg(graphviz(tables));
+  } else {
+    throw usage_error{fmt::format("unknown format {}.", o.format), erd_help};
   }
   return exit_ok;
 }

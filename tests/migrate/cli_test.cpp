@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <unistd.h>
@@ -77,6 +78,16 @@ TEST_CASE("tabula inspect prints the schema as text and as JSON", "[cli]") {
   CHECK(svg.code == (have_dot ? mg::exit_ok : mg::exit_failure));
   CHECK(contains(have_dot ? svg.out : svg.err, have_dot ? "<svg" : "Graphviz"));
   CHECK(run({"erd", url, "--format", "png"}).code == mg::exit_usage);
+  // From a file `inspect --json` wrote: the same diagram.
+  const auto json_file = std::filesystem::temp_directory_path() /
+                         fmt::format("tabula-erd-{}-{}.json", tabula::test::backend(), ::getpid());
+  std::ofstream(json_file) << run({"inspect", url, "--json"}).out;
+  const result from_json = run({"erd", "--json", json_file.string(), "--format", "dot"});
+  CHECK(from_json.code == mg::exit_ok);
+  CHECK(from_json.out == dot.out);
+  std::ofstream(json_file) << "{\"tables\": [";
+  CHECK(run({"erd", "--json", json_file.string()}).code == mg::exit_failure);
+  std::filesystem::remove(json_file);
 
   CHECK(run({"inspect", url, "--tables", "nothing"}).code == mg::exit_failure);
   CHECK(run({"inspect"}).code == mg::exit_usage);
