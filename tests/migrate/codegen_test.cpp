@@ -53,7 +53,13 @@ TEST_CASE("generated models compile, and create tables equal to the originals", 
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "generated.hpp") << header;
   std::ofstream(dir / "main.cpp")
-      << "#include \"generated.hpp\"\n#include <tabula/sqlite.hpp>\n#include <tabula/postgres.hpp>\n"
+      << "#include \"generated.hpp\"\n"
+#if defined(TABULA_TEST_HAVE_SQLITE)
+         "#include <tabula/sqlite.hpp>\n"
+#endif
+#if defined(TABULA_TEST_HAVE_POSTGRES)
+         "#include <tabula/postgres.hpp>\n"
+#endif
          "int main(int, char** argv) { tabula::engine db(argv[1]); models::create_all(db); }\n";
   const std::string build = fmt::format(
       "{} -std=c++20 -O0 -w -I{} {} -o {} {} > {} 2>&1", TABULA_TEST_CXX, TABULA_TEST_INCLUDE,
