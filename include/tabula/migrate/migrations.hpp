@@ -8,7 +8,8 @@
 ///     tabula::migrate::migrator m(db, "migrations");
 ///     m.upgrade("head");              // every revision not applied yet, each in a transaction
 ///     m.downgrade("-1");              // undo the last one
-///     m.new_revision("add status", tabula::migrate::models<Model, Experiment>(), {&db});
+///     tabula::engine* dbs[] = {&db};
+///     m.new_revision("add status", tabula::migrate::models<Model, Experiment>(), dbs);
 
 #include <cstddef>
 #include <filesystem>
