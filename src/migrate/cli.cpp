@@ -729,8 +729,9 @@ int run_migrate(std::span<const std::string> args, std::span<const table_info* c
     out << "wrote " << r.file.string() << '\n';
     if (o.autogenerate) {
       for (const auto& [dialect, sql] : r.sections) {
-        out << fmt::format("  {}: {} upgrade statement(s), {} downgrade statement(s)\n", dialect,
-                           sql.upgrade.size(), sql.downgrade.size());
+        out << fmt::format("  {}: {} upgrade statement(s), {} downgrade statement(s){}\n", dialect,
+                           sql.upgrade.size(), sql.downgrade.size(),
+                           sql.upgrade.empty() ? " (the models match the database)" : "");
       }
     }
   } else {
