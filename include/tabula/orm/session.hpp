@@ -178,6 +178,10 @@ class tracked_base {
   virtual void adopt_links(session& s) = 0;
   /// Adds to `plan` what the flush does along the object's relationships.
   virtual void plan_links(session& s, link_plan& plan) = 0;
+  /// Takes the objects whose rows a flush deleted (`gone`, by address) out of the loaded
+  /// collections; `undo` gets what puts them back.
+  virtual void release_deleted(const std::unordered_set<const void*>& gone,
+                               std::vector<std::function<void()>>& undo) = 0;
 
   /// INSERT of this object and the others in `batch` (all of this object's type, this one
   /// first), in order: one statement per row for a single object, else through
@@ -300,6 +304,27 @@ class tracked final : public tracked_base {
   }
   void adopt_links(session& s) override {
     if constexpr (reflect::non_column_count < T >> 0) detail::adopt_links(s, object_);
+  }
+  void release_deleted(const std::unordered_set<const void*>& gone,
+                       std::vector<std::function<void()>>& undo) override {
+    const auto deleted = [&](const void* x) { return gone.contains(x); };
+    const auto release = [&](auto& list) {
+      if (std::none_of(list.begin(), list.end(), deleted)) return;
+      undo.emplace_back([&list, kept = list]() mutable { list = std::move(kept); });
+      std::erase_if(list, deleted);
+    };
+    reflect::for_each_non_column(object_, [&](auto& link, auto j) {
+      using L = std::remove_cvref_t<decltype(link)>;
+      if constexpr (!is_one_v<L>) {
+        if (link_access::state(link) == link_state::unloaded) return;
+        release(link_access::items(link));
+        // The row as flushed no longer holds it either: no change for the next flush to write.
+        if (flushed_) {
+          keep_committed(flushed_);
+          release(link_access::items(reflect::get_non_column<decltype(j)::value>(*flushed_)));
+        }
+      }
+    });
   }
   void plan_links(session& s, link_plan& plan) override {
     if constexpr (reflect::non_column_count < T >> 0) {
@@ -846,6 +871,8 @@ class session {
   /// NULL in the objects too, so that the session holds no row the database no longer has.
   void follow_delete_actions(std::vector<detail::tracked_base*> deleted,
                              std::vector<std::function<void()>>& undo);
+  /// The objects whose rows the flush deleted leave the loaded collections that held them.
+  void release_deleted(std::vector<std::function<void()>>& undo);
   /// Plans what the flush does along relationships, taking new objects they hold into the
   /// session (see `link_plan`).
   void plan_links(detail::link_plan& plan);
@@ -949,6 +976,39 @@ bool key_moved_away(tracked_base* entry, const C& child, std::span<C* const> hel
   return was != nullptr && !same_value(child.*Fk, (*was).*Fk);
 }
 
+/// Points the reference `ref` at `target` in memory while a flush is planned; `undo` gets what
+/// restores it, should the flush fail.
+template <class X>
+void repoint(one<X>& ref, X* target, std::vector<std::function<void()>>& undo) {
+  X* const old = link_access::target(ref);
+  const link_state state = link_access::state(ref);
+  link_access::point(ref, target);
+  undo.emplace_back([&ref, old, state] {
+    link_access::point(ref, old);
+    link_access::set_state(ref, state);
+  });
+}
+
+/// Adds `item` to a loaded collection that does not hold it, as `repoint` does.
+template <class X>
+void hold(std::vector<X*>& list, X* item, std::vector<std::function<void()>>& undo) {
+  if (std::find(list.begin(), list.end(), item) != list.end()) return;
+  list.push_back(item);
+  undo.emplace_back([&list, item] { std::erase(list, item); });
+}
+
+/// Removes `item` from a loaded collection, as `repoint` does; it comes back at its place.
+template <class X>
+void release(std::vector<X*>& list, X* item, std::vector<std::function<void()>>& undo) {
+  const auto it = std::find(list.begin(), list.end(), item);
+  if (it == list.end()) return;
+  const auto at = it - list.begin();
+  list.erase(it);
+  undo.emplace_back([&list, item, at] {
+    list.insert(list.begin() + std::min<std::ptrdiff_t>(at, std::ssize(list)), item);
+  });
+}
+
 template <class T>
 void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
   tracked_base* self = s.lookup(&obj);
@@ -975,7 +1035,7 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
           before != nullptr && target == was && !same_value(obj.*LT::fk, (*flushed).*LT::fk);
       if (key_decides) {
         target = s.template tracked_with_key<Target, LT::referenced>(obj.*LT::fk);
-        link_access::point(link, target);
+        repoint(link, target, plan.undo);
         if (target == nullptr && !is_null_key(obj.*LT::fk)) {
           link_access::set_state(link, link_state::unloaded);
         }
@@ -1000,11 +1060,11 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
       if constexpr (back_one < reflect::non_column_count<Target>) {
         if (target != nullptr && target != was) {
           auto& other = reflect::get_non_column<back_one>(*target);
-          if (link_access::state(other) != link_state::unloaded) link_access::point(other, &obj);
+          if (link_access::state(other) != link_state::unloaded) repoint(other, &obj, plan.undo);
         }
         if (was != nullptr && was != target) {
           auto& other = reflect::get_non_column<back_one>(*was);
-          if (link_access::target(other) == &obj) link_access::point(other, static_cast<T*>(nullptr));
+          if (link_access::target(other) == &obj) repoint(other, static_cast<T*>(nullptr), plan.undo);
         }
       }
       constexpr std::size_t back = back_reference<Target, link_kind::one_to_many, LT::fk>();
@@ -1013,13 +1073,13 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
           auto& other = reflect::get_non_column<back>(*target);
           if (link_access::state(other) != link_state::unloaded) {
             auto& list = link_access::items(other);
-            if (std::find(list.begin(), list.end(), &obj) == list.end()) list.push_back(&obj);
+            hold(list, &obj, plan.undo);
           }
         }
         if (was != nullptr && was != target) {
           auto& other = reflect::get_non_column<back>(*was);
           if (link_access::state(other) != link_state::unloaded) {
-            std::erase(link_access::items(other), &obj);
+            release(link_access::items(other), &obj, plan.undo);
           }
         }
       }
@@ -1046,7 +1106,7 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
           T* const points = link_access::target(ref);
           if (link_access::state(ref) == link_state::unloaded || points == &obj) {
           } else if (points == nullptr) {
-            link_access::point(ref, &obj);
+            repoint(ref, &obj, plan.undo);
           } else if (std::find(held_before.begin(), held_before.end(), child) ==
                      held_before.end()) {
             // Added to this collection while its reference names another owner: the side
@@ -1060,14 +1120,14 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
                   " was set to another object. Change one side only: assign the reference, or "
                   "move the object between the collections");
             }
-            link_access::point(ref, &obj);
+            repoint(ref, &obj, plan.undo);
             auto& left = reflect::get_non_column<J>(*points);
             if constexpr (is_one_v<std::remove_cvref_t<decltype(left)>>) {
               if (link_access::target(left) == child) {
-                link_access::point(left, static_cast<Target*>(nullptr));
+                repoint(left, static_cast<Target*>(nullptr), plan.undo);
               }
             } else if (link_access::state(left) != link_state::unloaded) {
-              std::erase(link_access::items(left), child);
+              release(link_access::items(left), child, plan.undo);
             }
             plan.on_success.emplace_back([&s, dep = static_cast<tracked<Target>*>(dependent)] {
               dep->template flush_link<back>();
