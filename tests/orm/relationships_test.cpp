@@ -199,6 +199,16 @@ void grow(Model& m, int experiments, int metrics, int params) {
   }
 }
 
+/// A model "a" with `experiments` experiments of `metrics` metrics each, added to `s` and
+/// committed.
+Model& saved_model(tabula::session& s, int experiments, int metrics) {
+  Model m{.name = "a"};
+  grow(m, experiments, metrics, 0);
+  Model& a = s.add(std::move(m));
+  s.commit();
+  return a;
+}
+
 }  // namespace
 
 TEST_CASE("relationship members are not columns, and may name types declared later") {
@@ -696,10 +706,7 @@ TEST_CASE("back-references: each side of a pair knows the other after load and a
 TEST_CASE("moving an object between loaded collections: the side changed decides, and stays") {
   fresh_schema();
   auto s = db().session();
-  Model m{.name = "a"};
-  grow(m, 2, 2, 0);
-  Model& a = s.add(std::move(m));
-  s.commit();
+  Model& a = saved_model(s, 2, 2);
   Experiment& from = a.experiments[0];
   Experiment& to = a.experiments[1];
   Metric& moved = from.metrics[0];
@@ -768,10 +775,7 @@ TEST_CASE("moving an object between loaded collections: the side changed decides
 TEST_CASE("a failed flush leaves references and collections as the program left them") {
   fresh_schema();
   auto s = db().session();
-  Model m{.name = "a"};
-  grow(m, 2, 2, 0);
-  Model& a = s.add(std::move(m));
-  s.commit();
+  Model& a = saved_model(s, 2, 2);
   Experiment& from = a.experiments[0];
   Experiment& to = a.experiments[1];
   Metric& moved = from.metrics[0];
@@ -838,10 +842,7 @@ TEST_CASE("an object whose row a flush deletes leaves the loaded collections tha
 TEST_CASE("rollback drops a new child the restored collection no longer holds") {
   fresh_schema();
   auto s = db().session();
-  Model m{.name = "a"};
-  grow(m, 1, 1, 0);
-  Model& a = s.add(std::move(m));
-  s.commit();
+  Model& a = saved_model(s, 1, 1);
   Experiment& e = a.experiments[0];
   Metric& added = e.metrics.add(Metric{.name = "new", .value = 2});
   s.flush();
