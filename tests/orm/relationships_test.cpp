@@ -839,6 +839,29 @@ TEST_CASE("an object whose row a flush deletes leaves the loaded collections tha
   CHECK(std::ranges::count_if(e.metrics, [&](const Metric& x) { return &x == &second; }) == 1);
 }
 
+TEST_CASE("reset() of a reference whose key cannot be NULL: an orphan, or refused") {
+  fresh_schema();
+  auto s = db().session();
+  Model& a = saved_model(s, 1, 2);
+  Experiment& e = a.experiments[0];
+  Metric& dropped = e.metrics[0];
+  const std::int64_t dropped_id = dropped.id;
+  // Metric::experiment_id cannot be NULL; Experiment::metrics deletes orphans.
+  dropped.experiment.reset();
+  s.commit();
+  CHECK_FALSE(db().get<Metric>(dropped_id).has_value());
+  CHECK(e.metrics.size() == 1);
+
+  // Experiment::model_id cannot be NULL, and Model::experiments keeps orphans: refused.
+  e.model.reset();
+  CHECK_THROWS_WITH(s.commit(), Catch::Contains("Experiment::model was reset"));
+  CHECK(db().get<Experiment>(e.id)->model_id == a.id);
+  Model& b = s.add(Model{.name = "b"});
+  e.model = b;
+  s.commit();
+  CHECK(db().get<Experiment>(e.id)->model_id == b.id);
+}
+
 TEST_CASE("rollback drops a new child the restored collection no longer holds") {
   fresh_schema();
   auto s = db().session();

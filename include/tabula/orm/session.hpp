@@ -976,6 +976,16 @@ bool key_moved_away(tracked_base* entry, const C& child, std::span<C* const> hel
   return was != nullptr && !same_value(child.*Fk, (*was).*Fk);
 }
 
+/// Whether relationship `J` of `T` exists and deletes its orphans.
+template <class T, std::size_t J>
+constexpr bool orphans_deleted() {
+  if constexpr (J < reflect::non_column_count<T>) {
+    return link_traits<T, J>::delete_orphan;
+  } else {
+    return false;
+  }
+}
+
 /// Points the reference `ref` at `target` in memory while a flush is planned; `undo` gets what
 /// restores it, should the flush fail.
 template <class X>
@@ -1054,6 +1064,20 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
                                    (obj.*LT::fk).reset();
                                    return std::function<void()>([&obj, old] { obj.*LT::fk = old; });
                                  }});
+        } else {
+          // The key cannot be NULL: as an object removed from its owner's collection, it is
+          // deleted when that collection deletes orphans, and refused otherwise.
+          constexpr std::size_t owner = back_reference<Target, link_kind::one_to_many, LT::fk>();
+          if constexpr (orphans_deleted<Target, owner>()) {
+            if (self->state() == object_state::persistent) {
+              plan.orphans.push_back({self, true, {}, {}, {}});
+            }
+          } else {
+            throw_error<programming_error>(
+                "tabula: " + link_name<T, J>() + " was reset, and its foreign key cannot be "
+                "NULL. Assign another object, remove the " + std::string(reflect::type_name<T>()) +
+                " from the session, or declare delete_orphan() on the collection that holds it");
+          }
         }
       }
       constexpr std::size_t back_one = back_reference<Target, link_kind::one_to_one, LT::fk>();
