@@ -20,18 +20,26 @@ namespace {
 /// returns that order. The order is computed over the distinct tables, not the entries.
 detail::table_order order_batches(std::vector<detail::tracked_base*>& entries,
                                   bool referencing_first) {
+  // A flush touches few tables, and runs of one table's objects are common: the position of
+  // a table is found by a scan from the last one found, and entries are placed by a stable
+  // bucket pass (one per table) rather than a sort.
   std::vector<const table_info*> tables;
-  std::unordered_set<const table_info*> seen;
+  auto index_of = [&tables, last = std::size_t{0}](const table_info* t) mutable {
+    if (last < tables.size() && tables[last] == t) return last;
+    const auto it = std::find(tables.begin(), tables.end(), t);
+    last = static_cast<std::size_t>(it - tables.begin());
+    return last;
+  };
   for (const auto* e : entries) {
-    if (seen.insert(&e->table()).second) tables.push_back(&e->table());
+    if (index_of(&e->table()) == tables.size()) tables.push_back(&e->table());
   }
-  auto order = detail::order_by_dependencies(std::move(tables), detail::on_cycle::defer_nullable);
+  auto order = detail::order_by_dependencies(tables, detail::on_cycle::defer_nullable);
   if (referencing_first) std::reverse(order.tables.begin(), order.tables.end());
-  std::unordered_map<const table_info*, std::size_t> position;
-  for (const auto* t : order.tables) position.emplace(t, position.size());
-  std::stable_sort(entries.begin(), entries.end(), [&](const auto* a, const auto* b) {
-    return position.at(&a->table()) < position.at(&b->table());
-  });
+  tables = order.tables;
+  std::vector<std::vector<detail::tracked_base*>> buckets(tables.size());
+  for (auto* e : entries) buckets[index_of(&e->table())].push_back(e);
+  entries.clear();
+  for (const auto& bucket : buckets) entries.insert(entries.end(), bucket.begin(), bucket.end());
   return order;
 }
 
@@ -108,7 +116,8 @@ void session::expunge_tracked(detail::tracked_base* entry) {
   entry->set_state(detail::object_state::detached);
 }
 
-detail::tracked_base* session::linked_entry(const void* obj, std::string_view relationship) const {
+detail::tracked_base* session::linked_entry(const void* obj,
+                                            std::string (*relationship)()) const {
   auto it = by_address_.find(obj);
   if (it != by_address_.end()) {
     const auto state = it->second->state();
@@ -117,7 +126,7 @@ detail::tracked_base* session::linked_entry(const void* obj, std::string_view re
     return live ? it->second : nullptr;
   }
   detail::throw_error<programming_error>(
-      "tabula: " + std::string(relationship) +
+      "tabula: " + relationship() +
       " holds an object the session does not track. Link objects of the session (from "
       "add, get or a query), or give the relationship a new object with add(T{...})");
 }
@@ -199,6 +208,7 @@ void session::plan_links(detail::link_plan& plan) {
     e->adopt_links(*this);
     e->plan_links(*this, plan);
   }
+  if (plan.orphans.empty()) return;
   // An object unlinked from one owner and linked to another in the same flush moves.
   std::unordered_set<const detail::tracked_base*> relinked;
   for (const auto& copy : plan.copies) {
@@ -294,9 +304,23 @@ void session::flush() {
 
   // Foreign keys copied along relationships: a pending object's just before its batch is
   // inserted (the objects it refers to are inserted before it), the others' after the inserts.
-  std::unordered_multimap<const detail::tracked_base*, const detail::link_plan::key_copy*>
-      copies_of;
-  for (const auto& copy : plan.copies) copies_of.emplace(copy.dependent, &copy);
+  // Each object's copies, in plan order, chained through the entries: `first_copy` on the
+  // dependent, `next` on each copy (no lookup structure to build); unchained after the flush.
+  constexpr std::size_t none = detail::link_plan::no_copy;
+  for (std::size_t i = plan.copies.size(); i-- > 0;) {
+    auto& copy = plan.copies[i];
+    copy.next = copy.dependent->first_copy;
+    copy.dependent->first_copy = i;
+  }
+  const auto unchain = [&plan] {
+    for (auto& copy : plan.copies) copy.dependent->first_copy = none;
+  };
+  const auto any_copy = [&](const detail::tracked_base* e, auto&& pred) {
+    for (std::size_t i = e->first_copy; i != none; i = plan.copies[i].next) {
+      if (pred(plan.copies[i])) return true;
+    }
+    return false;
+  };
 
   // A failed flush leaves the database as it was before the flush: a flush that begins the
   // session's transaction rolls it back; a later one runs inside a savepoint.
@@ -317,9 +341,9 @@ void session::flush() {
       written_.push_back(e);
     };
     const auto apply_copies = [&](const detail::tracked_base* e, bool clearing) {
-      auto [first, last] = copies_of.equal_range(e);
-      for (auto it = first; it != last; ++it) {
-        if ((it->second->parent == nullptr) == clearing) undo.push_back(it->second->apply());
+      for (std::size_t i = e->first_copy; i != none; i = plan.copies[i].next) {
+        const auto& copy = plan.copies[i];
+        if ((copy.parent == nullptr) == clearing) undo.push_back(copy.apply());
       }
     };
     // Keys set to NULL (objects unlinked) first: a new link of the same object wins.
@@ -332,13 +356,22 @@ void session::flush() {
       undo.push_back(batch.front()->flush_inserts(c, batch, insert_order->deferred_fields(t)));
       for (auto* e : batch) {
         written_.push_back(e);
-        const std::string id = e->identity();
-        identity_map_[identity_key{&e->table(), id}] = e;
-        undo.emplace_back([this, e, id] { identity_map_.erase(identity_key{&e->table(), id}); });
+        identity_map_[identity_key{&e->table(), e->identity()}] = e;
       }
+      // Run before the keys are reset (undo runs backwards): the identities are the same.
+      undo.emplace_back([this, inserted = std::vector(batch.begin(), batch.end())] {
+        for (auto* e : inserted) identity_map_.erase(identity_key{&e->table(), e->identity()});
+      });
     };
     for_each_batch(inserts, [&](std::span<detail::tracked_base* const> batch) {
-      if (copies_of.empty()) {
+      // Only objects that refer to objects of their own table need waves.
+      const table_info* table = &batch.front()->table();
+      const bool refers_to_own_table = std::any_of(batch.begin(), batch.end(), [&](auto* e) {
+        return any_copy(e, [&](const detail::link_plan::key_copy& k) {
+          return k.parent != nullptr && &k.parent->table() == table;
+        });
+      });
+      if (!refers_to_own_table) {
         insert_batch(batch);
         return;
       }
@@ -349,9 +382,8 @@ void session::flush() {
       for (bool changed = true, guard = false; changed && !guard;) {
         changed = false;
         for (auto* e : batch) {
-          auto [first, last] = copies_of.equal_range(e);
-          for (auto it = first; it != last; ++it) {
-            auto p = wave.find(it->second->parent);
+          for (std::size_t i = e->first_copy; i != none; i = plan.copies[i].next) {
+            auto p = wave.find(plan.copies[i].parent);
             if (p != wave.end() && wave[e] <= p->second) {
               wave[e] = p->second + 1;
               changed = true;
@@ -426,7 +458,9 @@ void session::flush() {
     if (!deletes.empty()) release_deleted(undo);
     if (step) step->commit();
     inserts_pending_ = false;
+    unchain();
   } catch (...) {
+    unchain();
     // Undo the flush in memory and in the database, then let the error propagate unchanged.
     for (auto it = undo.rbegin(); it != undo.rend(); ++it) (*it)();
     bool lost = !step;  // a flush that began the transaction ends it
@@ -546,15 +580,17 @@ void session::drop_unlinked_adopted() {
   if (std::none_of(objects_.begin(), objects_.end(), adopted_pending)) return;
   for (bool dropped = true; dropped;) {
     dropped = false;
-    std::vector<const void*> linked;
+    std::vector<const void*> held;
     for (const auto& entry : objects_) {
       const auto state = entry->state();
       if (state != object_state::pending && state != object_state::persistent) continue;
-      if (entry->has_links()) entry->linked_objects(linked);
+      if (entry->has_links()) entry->linked_objects(held);
     }
-    const std::unordered_set<const void*> held(linked.begin(), linked.end());
+    std::sort(held.begin(), held.end(), std::less<const void*>());
     for (const auto& entry : objects_) {
-      if (adopted_pending(entry) && !held.contains(entry->address())) {
+      if (adopted_pending(entry) &&
+          !std::binary_search(held.begin(), held.end(), entry->address(),
+                              std::less<const void*>())) {
         entry->set_state(object_state::detached);
         dropped = true;
       }

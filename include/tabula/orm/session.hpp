@@ -48,11 +48,15 @@ class tracked_base;
 /// from the objects they refer to once those have keys, association rows to delete, and what
 /// to do when the flush succeeds or fails.
 struct link_plan {
+  /// The end of a chain of copies (`tracked_base::first_copy`, `key_copy::next`).
+  static constexpr std::size_t no_copy = static_cast<std::size_t>(-1);
   struct key_copy {
     tracked_base* dependent;
     tracked_base* parent;
     /// Sets the dependent's foreign key from the parent's key; returns what undoes it.
     std::function<std::function<void()>()> apply;
+    /// The dependent's next copy while a flush writes (set by the flush).
+    std::size_t next = no_copy;
   };
   std::vector<key_copy> copies;
   /// An object removed from a one-to-many collection: deleted, or its key set to NULL
@@ -174,6 +178,8 @@ class tracked_base {
   virtual void linked_objects(std::vector<const void*>& out) const = 0;
   /// Whether the session took the object in from a relationship (cascade save).
   bool adopted = false;
+  /// While a flush writes: the index of the object's first key copy in its plan.
+  std::size_t first_copy = link_plan::no_copy;
   /// Takes into the session the new objects the relationships hold (cascade save).
   virtual void adopt_links(session& s) = 0;
   /// Adds to `plan` what the flush does along the object's relationships.
@@ -739,7 +745,8 @@ class session {
   /// The tracked entry of an object a relationship refers to: nullptr when the object was
   /// removed or expunged (the relationship does not keep it), and `programming_error` when
   /// the session never knew it.
-  detail::tracked_base* linked_entry(const void* obj, std::string_view relationship) const;
+  /// `relationship` names it for the message ("Experiment::metrics"), built only then.
+  detail::tracked_base* linked_entry(const void* obj, std::string (*relationship)()) const;
 
   template <class T, class P, class... Path>
   void load_path(std::vector<T*> objs, P member, Path... rest);
@@ -991,12 +998,8 @@ constexpr bool orphans_deleted() {
 template <class X>
 void repoint(one<X>& ref, X* target, std::vector<std::function<void()>>& undo) {
   X* const old = link_access::target(ref);
-  const link_state state = link_access::state(ref);
   link_access::point(ref, target);
-  undo.emplace_back([&ref, old, state] {
-    link_access::point(ref, old);
-    link_access::set_state(ref, state);
-  });
+  undo.emplace_back([&ref, old] { link_access::point(ref, old); });
 }
 
 /// Adds `item` to a loaded collection that does not hold it, as `repoint` does.
@@ -1047,10 +1050,12 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
         target = s.template tracked_with_key<Target, LT::referenced>(obj.*LT::fk);
         repoint(link, target, plan.undo);
         if (target == nullptr && !is_null_key(obj.*LT::fk)) {
+          plan.undo.emplace_back(
+              [&link, state = link_access::state(link)] { link_access::set_state(link, state); });
           link_access::set_state(link, link_state::unloaded);
         }
       } else if (target != nullptr) {
-        tracked_base* parent = s.linked_entry(target, link_name<T, J>());
+        tracked_base* parent = s.linked_entry(target, &link_name<T, J>);
         if (parent != nullptr && (parent->state() == object_state::pending ||
                                   !holds_key<LT::fk, LT::referenced>(obj, *target))) {
           plan.copies.push_back({self, parent, [&obj, target] {
@@ -1124,7 +1129,7 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
           before != nullptr ? held(*before) : std::span<Target* const>();
       std::vector<Target*> reset_since;  // held still, but their reference was reset
       for (Target* child : items) {
-        tracked_base* dependent = s.linked_entry(child, link_name<T, J>());
+        tracked_base* dependent = s.linked_entry(child, &link_name<T, J>);
         if (dependent == nullptr) continue;
         if constexpr (back < reflect::non_column_count<Target>) {
           auto& ref = reflect::get_non_column<back>(*child);
@@ -1239,7 +1244,7 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
       if (was == items) return;
       for (Target* target : items) {
         if (std::find(was.begin(), was.end(), target) != was.end()) continue;
-        tracked_base* target_entry = s.linked_entry(target, link_name<T, J>());
+        tracked_base* target_entry = s.linked_entry(target, &link_name<T, J>);
         if (target_entry == nullptr) continue;
         tracked<A>* row = s.add_association(A{});
         A& a = row->object();
