@@ -29,6 +29,7 @@
 
 #include "tabula/ast/ast.hpp"
 #include "tabula/reflect/reflect.hpp"
+#include "tabula/schema/defaults.hpp"
 #include "tabula/schema/options.hpp"
 #include "tabula/schema/relationship.hpp"
 #include "tabula/schema/type_traits.hpp"
@@ -42,8 +43,23 @@ struct table_info {
   ast::table_def def;
   /// The field indexes of the primary key, in key order.
   std::vector<std::size_t> key_fields;
-  /// The field of a single integer primary key, whose value the database generates.
+  /// The field of a single integer primary key, whose value the database generates (an
+  /// identity, the rowid, or a sequence): left out of an INSERT when 0, and read back.
   std::optional<std::size_t> generated_field;
+  /// Where a single-column key's value comes from (`schema<T>`'s key strategy).
+  key_source key = key_source::assigned;
+  /// The sequence of `key_source::sequence`.
+  std::string key_sequence;
+  /// Fields with a server default: left out of an INSERT when they hold their empty value,
+  /// and read back from the database (at most 63).
+  std::vector<std::size_t> server_default_fields;
+  /// A field an UPDATE sets by itself: to `sql` (the database evaluates it, and the value is
+  /// read back), or, when `sql` is empty, to what a function of the program returns.
+  struct on_update_column {
+    std::size_t field = 0;
+    std::optional<ast::expr> sql;
+  };
+  std::vector<on_update_column> on_update;
   /// The C++ name of the model, for messages.
   std::string model_name;
 };
@@ -90,6 +106,12 @@ constexpr auto options_of() {
 }
 template <class T>
 using options_type = decltype(options_of<T>());
+
+/// Whether an option of model `T` is of a kind `Trait<O>::value` accepts.
+template <class T, template <class> class Trait>
+inline constexpr bool any_option = []<class... Os>(const option_list<Os...>*) {
+  return (Trait<Os>::value || ...);
+}(static_cast<const options_type<T>*>(nullptr));
 
 template <class O>
 inline constexpr bool is_primary_key_option_v = false;
@@ -154,6 +176,8 @@ consteval bool is_integer_key_type() {
 inline constexpr std::size_t max_identifier_bytes = 63;
 
 // Non-template work, in src/schema.cpp.
+/// The name of a sequence as the string literal `nextval` takes: `'"name"'`.
+std::string quoted_sequence(std::string_view name);
 void check_model_names(const model_names& names, std::string_view model);
 /// Throws `programming_error` when the table's name is longer than `limit` bytes (0: no
 /// limit): the database would cut it to a name another table may have.
@@ -213,6 +237,13 @@ class table_builder {
   void foreign_key(std::span<const std::size_t> fields, const model_names& referenced,
                    std::span<const std::size_t> referenced_fields, ast::fk_action on_delete,
                    ast::fk_action on_update, std::string_view name);
+  /// DEFAULT of field `field`: a literal, or SQL per dialect (`sql_expression`).
+  void server_default(std::size_t field, ast::value literal);
+  void server_default(std::size_t field, const sql_expression& sql);
+  /// Field `field` set at every UPDATE: by a function of the program (`sql` null) or by SQL.
+  void on_update(std::size_t field, const sql_expression* sql);
+  /// The key strategy of field `field` (`sequence`: the sequence's name).
+  void key_strategy(std::size_t field, key_source source, std::string_view sequence);
   /// Completes the table (the key is field `id_field` when no primary_key option set it) and
   /// hands it over; it lives for the rest of the program.
   const table_info& finish(std::size_t id_field);
@@ -222,6 +253,7 @@ class table_builder {
   const model_names* names_;
   std::vector<bool> integer_;
   std::size_t checks_ = 0;
+  std::optional<std::pair<std::size_t, key_source>> key_strategy_;
 };
 
 template <class T>
@@ -264,6 +296,18 @@ std::array<std::size_t, sizeof...(Ms)> field_indexes(const column_set<T, Ms...>&
   return indexes;
 }
 
+/// A value as `type_traits` stores it, as a literal of the DDL.
+template <class S>
+ast::value sql_literal(const S& v) {
+  if constexpr (std::is_convertible_v<const S&, std::string_view>) {
+    return ast::value(std::string(std::string_view(v)));
+  } else if constexpr (std::is_same_v<S, std::span<const std::byte>>) {
+    return ast::value(blob(v.begin(), v.end()));
+  } else {
+    return ast::value(v);
+  }
+}
+
 /// Applies one option of `schema<T>::options` to the table being built.
 struct option_applier {
   table_builder& table;
@@ -289,6 +333,36 @@ struct option_applier {
   void operator()(const check_option& option) const { table.check(option.name, option.condition); }
   template <class T, class M, class... Ks>
   void operator()(const relationship_option<T, M, Ks...>&) const {}  // no part of the table
+  template <class T, class M, class V>
+  void operator()(const default_value_option<T, M, V>&) const {}  // applied at insert
+  template <class T, class M, class V>
+  void operator()(const server_default_option<T, M, V>& option) const {
+    if constexpr (std::is_same_v<V, sql_expression>) {
+      table.server_default(reflect::field_index(option.member), option.value);
+    } else {
+      const M value(option.value);
+      if constexpr (is_optional_v<M>) {
+        table.server_default(reflect::field_index(option.member),
+                             value ? sql_literal(type_traits<typename M::value_type>::to_sql(*value))
+                                   : ast::value(ast::null_t{}));
+      } else {
+        table.server_default(reflect::field_index(option.member),
+                             sql_literal(type_traits<M>::to_sql(value)));
+      }
+    }
+  }
+  template <class T, class M, class V>
+  void operator()(const on_update_option<T, M, V>& option) const {
+    if constexpr (std::is_same_v<V, sql_expression>) {
+      table.on_update(reflect::field_index(option.member), &option.value);
+    } else {
+      table.on_update(reflect::field_index(option.member), nullptr);
+    }
+  }
+  template <class T, class M, class F>
+  void operator()(const key_strategy_option<T, M, F>& option) const {
+    table.key_strategy(reflect::field_index(option.member), option.source, option.sequence);
+  }
   template <class Local, class Referenced>
   void operator()(const foreign_key_option<Local, Referenced>& option) const {
     table.foreign_key(field_indexes(option.columns), names_of<typename Referenced::model_type>(),
