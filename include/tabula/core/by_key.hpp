@@ -68,7 +68,7 @@ void apply_on_update_values(T& obj) {
     options_of<T>().for_each([&](const auto& option) {
       using O = std::remove_cvref_t<decltype(option)>;
       if constexpr (is_on_update_option<O>::value) {
-        if constexpr (!std::is_same_v<decltype(option.value), const sql_expression>) {
+        if constexpr (!std::is_same_v<std::remove_cvref_t<decltype(option.value)>, sql_expression>) {
         auto& field = obj.*(option.member);
           field = dml::client_value<std::remove_cvref_t<decltype(field)>>(option.value);
         }
