@@ -56,13 +56,23 @@ std::vector<std::size_t> returned_fields(const table_info& t, bool with_generate
 }
 
 ast::statement insert_statement(const table_info& t, bool with_generated, std::size_t rows,
-                                bool return_key, std::uint64_t omitted) {
+                                bool return_key, std::uint64_t omitted, bool return_defaults) {
   std::uint32_t param = 0;
   ast::insert ins = dml::values_insert(t, with_generated, rows, param, omitted);
-  for (std::size_t f : returned_fields(t, with_generated, omitted, !return_key)) {
+  for (std::size_t f : returned_fields(t, with_generated, return_defaults ? omitted : 0,
+                                       !return_key)) {
     ins.returning.push_back({ast::column_ref{{}, t.def.columns[f].name}, {}});
   }
   return ins;
+}
+
+ast::statement select_fields_by_key_statement(const table_info& t,
+                                              std::span<const std::size_t> fields) {
+  ast::select s;
+  for (std::size_t f : fields) s.columns.push_back({column_of(t, f), {}});
+  s.from = ast::table_ref{t.def.name, {}};
+  s.where = key_condition(t, 0);
+  return s;
 }
 
 ast::statement select_by_key_statement(const table_info& t) {

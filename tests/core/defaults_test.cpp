@@ -84,14 +84,18 @@ TEST_CASE("insert fills client defaults and reads server defaults back") {
   {
     tabula::test::sql_log log(db());
     db().insert(j);
-    REQUIRE(log.statements.size() == 1);
-    const std::string expected =
+    // PostgreSQL: RETURNING; SQLite: a SELECT by key, cheaper there than RETURNING.
+    const std::vector<std::string> expected =
         tabula::test::backend() == "sqlite"
-            ? R"(INSERT INTO "job" ("name", "status", "token", "revision", "touched") VALUES )"
-              R"((?1, ?2, ?3, ?4, ?5) RETURNING "id", "priority", "created", "queue")"
-            : R"(INSERT INTO "job" ("name", "status", "token", "revision", "touched") VALUES )"
-              R"(($1, $2, $3, $4, $5) RETURNING "id", "priority", "created", "queue")";
-    CHECK(log.statements.front() == expected);
+            ? std::vector<std::string>{
+                  R"(INSERT INTO "job" ("name", "status", "token", "revision", "touched") )"
+                  R"(VALUES (?1, ?2, ?3, ?4, ?5))",
+                  R"(SELECT "job"."priority", "job"."created", "job"."queue" FROM "job" )"
+                  R"(WHERE "job"."id" = ?1)"}
+            : std::vector<std::string>{
+                  R"(INSERT INTO "job" ("name", "status", "token", "revision", "touched") )"
+                  R"(VALUES ($1, $2, $3, $4, $5) RETURNING "id", "priority", "created", "queue")"};
+    CHECK(log.statements == expected);
   }
   check_defaulted(j);
 

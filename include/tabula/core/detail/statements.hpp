@@ -24,12 +24,17 @@ namespace tabula::detail {
                                                        std::uint64_t omitted, bool key_by_driver);
 
 /// INSERT INTO t (fields...) VALUES (...) x rows, with RETURNING what the database filled:
-/// the generated key when `return_key` (and the key is generated, not given), and the
-/// server-default columns `omitted` leaves out. Parameters are numbered row by row, field by
-/// field.
+/// the generated key when `return_key` (and the key is generated, not given), and, with
+/// `return_defaults`, the server-default columns `omitted` leaves out. Parameters are numbered
+/// row by row, field by field.
 [[nodiscard]] ast::statement insert_statement(const table_info& t, bool with_generated,
                                               std::size_t rows, bool return_key,
-                                              std::uint64_t omitted = 0);
+                                              std::uint64_t omitted = 0,
+                                              bool return_defaults = true);
+/// SELECT the columns of `fields` FROM t WHERE key = ?: what SQLite reads back after an INSERT
+/// (cheaper there than RETURNING).
+[[nodiscard]] ast::statement select_fields_by_key_statement(const table_info& t,
+                                                            std::span<const std::size_t> fields);
 /// SELECT every column FROM t WHERE key = ?.
 [[nodiscard]] ast::statement select_by_key_statement(const table_info& t);
 /// SELECT every column FROM t.
