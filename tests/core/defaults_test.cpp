@@ -49,6 +49,26 @@ struct tabula::schema<job> {
 
 namespace {
 
+/// The per-dialect spellings of docs/models.md.
+struct stamp {
+  std::int64_t id = 0;
+  std::int64_t born = 0;
+  tabula::blob salt{};
+};
+
+}  // namespace
+
+template <>
+struct tabula::schema<stamp> {
+  static constexpr auto options = tabula::options(
+      tabula::server_default(&stamp::born, tabula::sql_expr("unixepoch()").postgresql(
+                                               "extract(epoch from now())::bigint")),
+      tabula::server_default(&stamp::salt, tabula::sql_expr("randomblob(16)").postgresql(
+                                               "uuid_send(gen_random_uuid())")));
+};
+
+namespace {
+
 tabula::engine& db() {
   static tabula::engine e(tabula::test::database_url());
   return e;
@@ -247,4 +267,17 @@ TEST_CASE("a failed flush empties the server-default fields it read back") {
   clash.id = 1000;
   s.commit();
   check_defaulted(fresh);
+}
+
+TEST_CASE("server defaults spelled per database") {
+  db().drop_all<stamp>();
+  db().create_all<stamp>();
+  std::vector<stamp> rows(3);
+  db().insert_many(rows);
+  for (const stamp& r : rows) {
+    CHECK(r.born > 1700000000);
+    CHECK(r.salt.size() == 16);
+    CHECK(db().get<stamp>(r.id)->salt == r.salt);
+  }
+  CHECK(rows[0].salt != rows[1].salt);
 }
