@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -252,8 +253,13 @@ struct bulk_insert {
     if (c.raw().prefers_single_row_writes() || (read_back && d.capabilities().last_insert_id)) {
       auto st = chunk.omitted == 0 ? c.prepare(single_insert_sql<M>(c, t, chunk.with_key))
                                    : prepare_with_defaults<M>(c, t, shape, 1, true, WriteKeys);
+      // SQLite reads the server defaults back with one SELECT, prepared once for the chunk.
+      std::optional<statement_ref> reread;
+      if (WriteKeys && chunk.omitted != 0 && d.capabilities().last_insert_id) {
+        reread.emplace(prepare_reread<M>(c, t, chunk.omitted));
+      }
       for (std::size_t i = 0; i < chunk.count; ++i) {
-        insert_row(c, *st, *rows[i], t, shape);
+        insert_row(c, *st, *rows[i], t, shape, reread ? &**reread : nullptr);
         st->reset();
       }
       return;
@@ -329,21 +335,29 @@ struct bulk_insert {
 
   /// Reads the server-default columns `omitted` left to the database from the row with
   /// `obj`'s key into `obj`.
-  template <class C, class T>
-  static void reread_defaults(C& c, T& obj, const table_info& t, std::uint64_t omitted) {
-    const auto fields = returned_fields(t, true, omitted, true);
+  /// `st`: the SELECT of `prepare_reread`.
+  template <class T>
+  static void reread_defaults(driver::statement& st, T& obj, const table_info& t,
+                              std::uint64_t omitted) {
+    statement_binder b{st};
+    bind_key_of(b, obj, t);
+    if (!st.step()) dml::throw_unmatched_keys(t, "the row inserted was not found by its key");
+    read_fields_at(st, obj, returned_fields(t, true, omitted, true));
+    step_to_end(st);
+    st.reset();
+  }
+  /// The SELECT by key of the server-default columns `omitted` left to the database.
+  template <class T, class C>
+  static statement_ref prepare_reread(C& c, const table_info& t, std::uint64_t omitted) {
     shape_key key;
     key.words[0] = omitted;
     key.size = 1;
     const dialect& d = c.sql_dialect();
-    const auto make = [&] { return select_fields_by_key_statement(t, fields); };
+    const auto make = [&] {
+      return select_fields_by_key_statement(t, returned_fields(t, true, omitted, true));
+    };
     const compiled_sql* sql = cached_sql<reread_defaults_key<T>>(d, key, make);
-    auto st = sql != nullptr ? c.prepare(*sql) : c.prepare(d.compile(make()).text);
-    statement_binder b{*st};
-    bind_key_of(b, obj, t);
-    if (!st->step()) dml::throw_unmatched_keys(t, "the row inserted was not found by its key");
-    read_fields_at(*st, obj, fields);
-    step_to_end(*st);
+    return sql != nullptr ? c.prepare(*sql) : c.prepare(d.compile(make()).text);
   }
 
   /// Runs the single-row INSERT of `shape` for `obj` and, unless `obj` is const, writes what
@@ -351,7 +365,7 @@ struct bulk_insert {
   /// server defaults left out (RETURNING on PostgreSQL, a SELECT by key on SQLite).
   template <class C, class T>
   static void insert_row(C& c, driver::statement& st, T& obj, const table_info& t,
-                         const dml::insert_shape& shape) {
+                         const dml::insert_shape& shape, driver::statement* reread = nullptr) {
     statement_binder b{st};
     dml::bind_model_row(b, obj, t, shape.with_key, shape.omitted);
     if (shape.omitted != 0 && !c.sql_dialect().capabilities().last_insert_id) {
@@ -370,7 +384,12 @@ struct bulk_insert {
         if (!shape.with_key && t.generated_field) {
           set_generated_key(t, obj, c.raw().last_insert_id());
         }
-        reread_defaults(c, obj, t, shape.omitted);
+        if (reread != nullptr) {
+          reread_defaults(*reread, obj, t, shape.omitted);
+        } else {
+          reread_defaults(*prepare_reread<std::remove_const_t<T>>(c, t, shape.omitted), obj, t,
+                          shape.omitted);
+        }
       }
       return;
     }
