@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <string>
 
-#include "tabula/core/bulk_insert.hpp"
 #include "tabula/query/detail/insert_plan.hpp"
 
 namespace tabula::detail {

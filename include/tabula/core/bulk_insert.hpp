@@ -40,11 +40,6 @@ struct insert_defaults_key {};
 template <class T>
 struct reread_defaults_key {};
 
-/// A NOT NULL violation of an INSERT that left the generated key to a database that has no
-/// default for it (declared generated, but the table's key has no identity or default).
-bool key_not_generated(const table_info& t, const not_null_violation& e);
-[[noreturn]] void throw_key_not_generated(const table_info& t, const not_null_violation& e);
-
 struct bulk_insert {
   /// Calls `f(part)` for each SQL statement `s` runs as: `s` itself, or — for a statement that
   /// plans several (an INSERT of more rows than one statement carries) — each part, inside one

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tabula/ast/ast.hpp"
+#include "tabula/error.hpp"
 #include "tabula/schema/table.hpp"
 
 namespace tabula::detail {
@@ -55,6 +56,12 @@ namespace tabula::detail {
 [[nodiscard]] ast::statement delete_by_key_statement(const table_info& t);
 /// DELETE FROM t WHERE key IN (?, ... `count` of them), for a single-column key.
 [[nodiscard]] ast::statement delete_by_keys_statement(const table_info& t, std::size_t count);
+/// Whether `e`, from an INSERT that left the generated key to the database, says the key got
+/// no value: the key is declared generated, but the table has no identity or default for it.
+[[nodiscard]] bool key_not_generated(const table_info& t, const not_null_violation& e);
+/// Throws `not_null_violation` naming the key column and the key strategies that fit.
+[[noreturn]] void throw_key_not_generated(const table_info& t, const not_null_violation& e);
+
 /// CREATE TABLE followed by its CREATE INDEX statements.
 [[nodiscard]] std::vector<ast::statement> create_statements(const table_info& t);
 /// DROP TABLE IF EXISTS t.
