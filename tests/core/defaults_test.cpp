@@ -173,6 +173,20 @@ TEST_CASE("insert_many with skip_keys: the database still applies its defaults")
   }
 }
 
+TEST_CASE("insert of a const object: the row gets the defaults, the object stays") {
+  fresh_schema();
+  const job c{.name = "const"};
+  db().insert(c);
+  CHECK(c.status.empty());
+  CHECK(c.priority == 0);
+  const auto stored = db().query<job>().all();
+  REQUIRE(stored.size() == 1);
+  CHECK(stored[0].status == "queued");
+  CHECK(stored[0].token.starts_with("tok-"));
+  CHECK(stored[0].priority == 5);
+  CHECK(stored[0].queue == std::optional<std::string>("main"));
+}
+
 TEST_CASE("update_row sets on-update values, and the object holds them") {
   fresh_schema();
   job j{.name = "train"};
