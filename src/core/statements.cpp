@@ -90,7 +90,7 @@ ast::statement select_all_statement(const table_info& t) {
 }
 
 ast::statement update_by_key_statement(const table_info& t, std::span<const std::size_t> fields,
-                                       bool on_update) {
+                                       bool on_update, bool returning) {
   ast::update u;
   u.table = ast::table_ref{t.def.name, {}};
   std::uint32_t param = 0;
@@ -100,7 +100,7 @@ ast::statement update_by_key_statement(const table_info& t, std::span<const std:
       if (!column.sql) continue;
       const std::string& name = t.def.columns[column.field].name;
       u.set.push_back({name, *column.sql});
-      u.returning.push_back({ast::column_ref{{}, name}, {}});
+      if (returning) u.returning.push_back({ast::column_ref{{}, name}, {}});
     }
   }
   u.where = key_condition(t, param);

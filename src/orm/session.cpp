@@ -230,8 +230,10 @@ const compiled_sql& session::update_sql(const table_info& t, std::span<const std
   auto it = update_cache_.find(key);
   if (it == update_cache_.end()) {
     it = update_cache_
-             .emplace(std::move(key), conn().sql_dialect().compile(
-                                          detail::update_by_key_statement(t, fields, on_update)))
+             .emplace(std::move(key),
+                      conn().sql_dialect().compile(detail::update_by_key_statement(
+                          t, fields, on_update,
+                          on_update && detail::reads_back_by_returning(conn().sql_dialect()))))
              .first;
   }
   return it->second;

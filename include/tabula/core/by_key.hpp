@@ -28,6 +28,9 @@ namespace tabula::detail {
 enum class builtin : std::uint8_t { insert, insert_with_key, get, update, remove };
 template <class T, builtin Op>
 struct builtin_key {};
+/// Cache key of the SELECT reading back what the on-update SQL of `T` wrote.
+template <class T>
+struct reread_key {};
 /// Cache key of a full-size chunk of `remove_many`.
 template <class T>
 struct remove_chunk_key {};
@@ -120,12 +123,13 @@ struct by_key {
     } else {
       const table_info& t = table_of<M>();
       if constexpr (has_on_update<M>) apply_on_update_values(obj);
+      const bool returning = reads_back_by_returning(c.sql_dialect());
       const compiled_sql& sql = cached_sql<builtin_key<M, builtin::update>>(c.sql_dialect(), [&] {
         std::vector<std::size_t> fields;
         for (std::size_t i = 0; i < t.def.columns.size(); ++i) {
           if (!is_key_field(t, i)) fields.push_back(i);
         }
-        return update_by_key_statement(t, update_fields(t, fields), true);
+        return update_by_key_statement(t, update_fields(t, fields), true, returning);
       });
       auto st = c.prepare(sql);
       statement_binder b{*st};
@@ -139,14 +143,31 @@ struct by_key {
         }
       });
       bind_key_of(b, obj, t);
-      if (sql_fields.empty()) return step_to_end(*st) > 0;
-      const bool found = st->step();
-      if (found) {
-        if constexpr (!std::is_const_v<T>) read_fields_at(*st, obj, sql_fields);
+      if (sql_fields.empty() || std::is_const_v<T>) return step_to_end(*st) > 0;
+      if (!returning) {
+        const bool found = step_to_end(*st) > 0;
+        if (found) reread_fields(c, obj, t, sql_fields);
+        return found;
       }
+      const bool found = st->step();
+      if (found) read_fields_at(*st, obj, sql_fields);
       step_to_end(*st);
       return found;
     }
+  }
+
+  /// Reads the columns of `fields` (always the same for `T`: its on-update SQL columns) of the
+  /// row with `obj`'s key into `obj`: what SQLite reads back after an UPDATE (see
+  /// `reads_back_by_returning`).
+  template <class C, class T>
+  static void reread_fields(C& c, T& obj, const table_info& t,
+                            std::span<const std::size_t> fields) {
+    auto st = c.prepare(cached_sql<reread_key<T>>(
+        c.sql_dialect(), [&] { return select_fields_by_key_statement(t, fields); }));
+    statement_binder b{*st};
+    bind_key_of(b, obj, t);
+    if (st->step()) read_fields_at(*st, obj, fields);
+    step_to_end(*st);
   }
 
   template <class C, class T>

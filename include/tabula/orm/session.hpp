@@ -522,11 +522,11 @@ class tracked final : public tracked_base {
       if (std::ranges::find(fields, decltype(i)::value) != fields.end()) b(field);
     });
     bind_key_of(b, *flushed_, table());  // the row as the database knows it
-    if (read_back) {
-      const auto returned = on_update_sql_fields(table());
-      if (!returned.empty() && st->step()) read_fields_at(*st, row, returned);
-    }
+    const auto returned = read_back ? on_update_sql_fields(table()) : std::vector<std::size_t>{};
+    const bool returning = reads_back_by_returning(c.sql_dialect());
+    if (!returned.empty() && returning && st->step()) read_fields_at(*st, row, returned);
     step_to_end(*st);
+    if (!returned.empty() && !returning) by_key::reread_fields(c, row, table(), returned);
     auto previous = std::exchange(flushed_, std::move(row));
     keep_committed(previous);
     return [this, previous = std::move(previous)]() mutable { flushed_ = std::move(previous); };

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tabula/ast/ast.hpp"
+#include "tabula/dialect/dialect.hpp"
 #include "tabula/error.hpp"
 #include "tabula/schema/table.hpp"
 
@@ -41,11 +42,18 @@ namespace tabula::detail {
 /// SELECT every column FROM t.
 [[nodiscard]] ast::statement select_all_statement(const table_info& t);
 /// UPDATE t SET fields... WHERE key = ?; parameters: the fields, then the key. With
-/// `on_update`, the columns whose on-update value is SQL are set to it too, and returned (in
-/// the order of `on_update_sql_fields`).
+/// `on_update`, the columns whose on-update value is SQL are set to it too, and, with
+/// `returning`, returned (in the order of `on_update_sql_fields`).
 [[nodiscard]] ast::statement update_by_key_statement(const table_info& t,
                                                      std::span<const std::size_t> fields,
-                                                     bool on_update = false);
+                                                     bool on_update = false,
+                                                     bool returning = true);
+/// Whether `d` reads back what a statement's SQL wrote with RETURNING. SQLite reads it with a
+/// SELECT by key instead, which costs it less than a third of RETURNING (the databases that
+/// report generated keys without RETURNING: `dialect_capabilities::last_insert_id`).
+[[nodiscard]] inline bool reads_back_by_returning(const dialect& d) noexcept {
+  return !d.capabilities().last_insert_id;
+}
 /// The fields an UPDATE of the `changed` fields binds, in field order: those, and the fields a
 /// function sets at every UPDATE (`on_update(&T::m, f)`), but not those set by SQL.
 [[nodiscard]] std::vector<std::size_t> update_fields(const table_info& t,
