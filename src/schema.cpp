@@ -245,15 +245,101 @@ void table_builder::foreign_key(std::span<const std::size_t> fields, const model
   info_->def.foreign_keys.push_back(std::move(fk));
 }
 
+namespace {
+
+/// `sql` with its spellings for each dialect, as an `ast::raw` (a `?` in it is no parameter).
+ast::expr raw_sql(const sql_expression& sql) {
+  ast::expr e = raw_condition(sql.text);
+  auto& r = std::get<ast::raw>(e.node);
+  const auto spelled = [&](std::string_view dialect, std::string_view text) {
+    r.by_dialect.emplace_back(std::string(dialect),
+                              std::get<ast::raw>(raw_condition(text).node).sql);
+  };
+  if (sql.sqlite_given) spelled("sqlite", sql.sqlite_text);
+  if (sql.postgresql_given) spelled("postgresql", sql.postgresql_text);
+  return e;
+}
+
+}  // namespace
+
+std::string quoted_sequence(std::string_view name) {
+  std::string text = "'\"";
+  for (const char c : name) {
+    text.push_back(c);
+    if (c == '"') text.push_back('"');
+    if (c == '\'') text.push_back('\'');
+  }
+  text += "\"'";
+  return text;
+}
+
+void table_builder::server_default(std::size_t field, ast::value literal) {
+  info_->def.columns.at(field).default_value = ast::expr(ast::literal{std::move(literal)});
+  info_->server_default_fields.push_back(field);
+}
+
+void table_builder::server_default(std::size_t field, const sql_expression& sql) {
+  info_->def.columns.at(field).default_value = raw_sql(sql);
+  info_->server_default_fields.push_back(field);
+}
+
+void table_builder::on_update(std::size_t field, const sql_expression* sql) {
+  table_info::on_update_column column{field, std::nullopt};
+  if (sql != nullptr) column.sql = raw_sql(*sql);
+  info_->on_update.push_back(std::move(column));
+}
+
+void table_builder::key_strategy(std::size_t field, key_source source, std::string_view sequence) {
+  if (key_strategy_) {
+    throw_error<programming_error>(fmt::format(
+        "tabula: model `{}` declares its key strategy twice. Keep one of generated_key, "
+        "assigned_key, client_key and sequence_key.",
+        info_->model_name));
+  }
+  key_strategy_.emplace(field, source);
+  info_->key_sequence = std::string(sequence);
+}
+
 const table_info& table_builder::finish(std::size_t id_field) {
   table_info& info = *info_;
   if (info.key_fields.empty()) info.key_fields.push_back(id_field);
   for (std::size_t field : info.key_fields) {
     info.def.primary_key.push_back(info.def.columns.at(field).name);
   }
-  if (info.key_fields.size() == 1 && integer_.at(info.key_fields.front())) {
+  const bool single = info.key_fields.size() == 1;
+  if (key_strategy_ && !(single && key_strategy_->first == info.key_fields.front())) {
+    throw_error<programming_error>(fmt::format(
+        "tabula: the key strategy of model `{}` names column \"{}\", which is not the model's "
+        "single-column primary key. Name the key field, or declare no strategy for a "
+        "composite key.",
+        info.model_name, info.def.columns.at(key_strategy_->first).name));
+  }
+  info.key = key_strategy_                                   ? key_strategy_->second
+             : single && integer_.at(info.key_fields.front()) ? key_source::database
+                                                             : key_source::assigned;
+  if (info.server_default_fields.size() > 63) {
+    throw_error<programming_error>(fmt::format(
+        "tabula: model `{}` has {} columns with a server default; at most 63 are supported.",
+        info.model_name, info.server_default_fields.size()));
+  }
+  for (std::size_t f : info.server_default_fields) {
+    if (single && f == info.key_fields.front() && info.key != key_source::assigned) {
+      throw_error<programming_error>(fmt::format(
+          "tabula: the key column \"{}\" of model `{}` has a server default and a key strategy "
+          "that fills it too. Declare tabula::assigned_key(...) with the server default.",
+          info.def.columns.at(f).name, info.model_name));
+    }
+  }
+  if (info.key == key_source::database) {
     info.generated_field = info.key_fields.front();
     info.def.columns[info.key_fields.front()].generated = true;
+  } else if (info.key == key_source::sequence) {
+    // PostgreSQL: the sequence as the column's default too, so that rows written by others (and
+    // COPY) get keys; SQLite: an INTEGER key in PRIMARY KEY (...) is the rowid, as a NULL shows.
+    info.generated_field = info.key_fields.front();
+    ast::raw next{"", {}, {}};
+    next.by_dialect.emplace_back("postgresql", "nextval(" + quoted_sequence(info.key_sequence) + ")");
+    info.def.columns[info.key_fields.front()].default_value = ast::expr(std::move(next));
   }
   return *info_.release();  // from here on it belongs to table_of<T>(), for the program's life
 }

@@ -7,6 +7,7 @@
 #include "tabula/error.hpp"                 // IWYU pragma: export
 #include "tabula/reflect/reflect.hpp"       // IWYU pragma: export
 #include "tabula/schema/options.hpp"        // IWYU pragma: export
+#include "tabula/schema/defaults.hpp"       // IWYU pragma: export
 #include "tabula/schema/table.hpp"          // IWYU pragma: export
 #include "tabula/schema/type_traits.hpp"    // IWYU pragma: export
 #include "tabula/query/expression.hpp"      // IWYU pragma: export

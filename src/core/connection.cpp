@@ -121,6 +121,10 @@ void connection::create_tables(const std::vector<const table_info*>& tables) {
   const dialect& d = sql_dialect();
   detail::check_schema_names(tables, d.capabilities().max_identifier_bytes);
   for (const table_info* t : tables) {
+    if (t->key == key_source::sequence && d.name() == "postgresql") {
+      // The key's sequence, which the column's DEFAULT names: before the table.
+      execute("CREATE SEQUENCE IF NOT EXISTS " + d.quote_identifier(t->key_sequence));
+    }
     for (const auto& stmt : detail::create_statements(*t)) execute(d.compile(stmt).text);
     for (const ast::index_def& index : t->def.indexes) check_index_table(index);
   }

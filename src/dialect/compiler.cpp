@@ -455,14 +455,21 @@ void sql_compiler::write_node(sql_writer& w, const ast::cast& n) const {
   w.put(')');
 }
 
+std::string_view sql_compiler::raw_text(const ast::raw& n) const {
+  for (const auto& [dialect_name, text] : n.by_dialect) {
+    if (dialect_name == name()) return text;
+  }
+  return n.sql;
+}
+
 void sql_compiler::write_node(sql_writer& w, const ast::raw& n) const {
-  const std::string_view sql = n.sql;
+  const std::string_view sql = raw_text(n);
   const lexical_rules& lexical = capabilities().lexical;
   const std::size_t marks = count_placeholders(sql, lexical);
   if (marks != n.args.size()) {
     fail("raw SQL", fmt::format("'{}' has {} '?' but {} argument(s) were given. Pass one argument "
                                 "per '?', and write '?\?' for a literal '?'.",
-                                n.sql, marks, n.args.size()));
+                                sql, marks, n.args.size()));
   }
   std::size_t next = 0;
   std::size_t copied = 0;  // sql[copied, i) is still to be written as it is
@@ -942,7 +949,9 @@ void sql_compiler::write_column_def(sql_writer& w, const ast::column_def& c,
   }
   write_type(w.text, c.type);
   if (!c.nullable) w.put(" NOT NULL");
-  if (c.default_value) {
+  const auto* raw_default = c.default_value ? std::get_if<ast::raw>(&c.default_value->node) : nullptr;
+  if (c.default_value && (raw_default == nullptr || !raw_text(*raw_default).empty())) {
+    // A default spelled for other databases only (empty here) is no default on this one.
     w.put(" DEFAULT ");
     write_default(w, *c.default_value);
   }

@@ -126,6 +126,8 @@ class sql_compiler : public dialect {
   void write_node(sql_writer& w, const ast::case_when& n) const;
   void write_node(sql_writer& w, const ast::cast& n) const;
   void write_node(sql_writer& w, const ast::raw& n) const;
+  /// The SQL of `n` on this dialect: its spelling for this dialect, else `n.sql`.
+  [[nodiscard]] std::string_view raw_text(const ast::raw& n) const;
   void write_node(sql_writer& w, const ast::window& n) const;
   void write_node(sql_writer& w, const ast::excluded& n) const;
   void write_expr_list(sql_writer& w, const ast::expr_list& list) const;

@@ -242,14 +242,18 @@ void session::autoflush() {
   if (autoflush_) flush();
 }
 
-const compiled_sql& session::update_sql(const table_info& t, std::span<const std::size_t> fields) {
+const compiled_sql& session::update_sql(const table_info& t, std::span<const std::size_t> fields,
+                                        bool on_update) {
   std::string key = t.def.name;
   for (std::size_t f : fields) key += "," + std::to_string(f);
+  if (on_update) key += ",u";
   auto it = update_cache_.find(key);
   if (it == update_cache_.end()) {
     it = update_cache_
              .emplace(std::move(key),
-                      conn().sql_dialect().compile(detail::update_by_key_statement(t, fields)))
+                      conn().sql_dialect().compile(detail::update_by_key_statement(
+                          t, fields, on_update,
+                          on_update && detail::reads_back_by_returning(conn().sql_dialect()))))
              .first;
   }
   return it->second;
@@ -337,7 +341,14 @@ void session::flush() {
     }
     connection& c = conn();
     const auto write_update = [&](detail::tracked_base* e, std::span<const std::size_t> fields) {
-      undo.push_back(e->flush_update(c, fields, update_sql(e->table(), fields)));
+      // Columns with an on-update value are set at every UPDATE of a changed object.
+      const table_info& t = e->table();
+      if (t.on_update.empty()) {
+        undo.push_back(e->flush_update(c, fields, update_sql(t, fields, false)));
+      } else {
+        const auto set = detail::update_fields(t, fields);
+        undo.push_back(e->flush_update(c, set, update_sql(t, set, true)));
+      }
       written_.push_back(e);
     };
     const auto apply_copies = [&](const detail::tracked_base* e, bool clearing) {

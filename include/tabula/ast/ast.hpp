@@ -187,6 +187,9 @@ struct cast {
 struct raw {
   std::string sql;
   expr_list args;
+  /// Other spellings of `sql` for particular dialects, as {dialect name, SQL}: the dialect
+  /// named ("sqlite", "postgresql") prints its own instead of `sql`.
+  std::vector<std::pair<std::string, std::string>> by_dialect{};
 };
 
 enum class nulls_order : std::uint8_t { default_, first, last };

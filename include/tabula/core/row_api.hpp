@@ -137,6 +137,12 @@ class row_api {
 
   /// UPDATE every column of the row with `obj`'s primary key from `obj`. Returns false when
   /// no row has that key. (`update<T>()` is the statement builder: UPDATE ... SET ... WHERE.)
+  /// Columns with an on-update value (`tabula::on_update`) get it, and `obj` holds it after.
+  template <class T>
+  bool update_row(T& obj) {
+    return self().with_connection([&](auto& c) { return impl<by_key, T>::update_row(c, obj); });
+  }
+  /// UPDATE as above, from a const object: the on-update values are written to the row only.
   template <class T>
   bool update_row(const T& obj) {
     return self().with_connection([&](auto& c) { return impl<by_key, T>::update_row(c, obj); });

@@ -392,6 +392,14 @@ class tracked final : public tracked_base {
                                       std::span<const std::size_t> deferred) override {
     std::vector<std::optional<T>> previous;
     previous.reserve(batch.size());
+    // The server-default columns each object leaves to the database: emptied again on undo.
+    std::vector<std::uint64_t> omitted;
+    if (!table().server_default_fields.empty()) {
+      omitted.reserve(batch.size());
+      for (tracked_base* e : batch) {
+        omitted.push_back(dml::omitted_defaults(static_cast<tracked<T>*>(e)->object_, table()));
+      }
+    }
     {
       const held_back held(batch, deferred);
       if (batch.size() == 1) {
@@ -407,19 +415,34 @@ class tracked final : public tracked_base {
       }
     }
     return [batch = std::vector<tracked_base*>(batch.begin(), batch.end()),
-            previous = std::move(previous)]() mutable {
+            previous = std::move(previous), omitted = std::move(omitted)]() mutable {
       for (std::size_t i = 0; i < batch.size(); ++i) {
         auto* t = static_cast<tracked<T>*>(batch[i]);
         t->flushed_ = std::move(previous[i]);
         t->set_state(object_state::pending);
         t->reset_generated_key();
+        if (!omitted.empty()) t->reset_server_defaults(omitted[i]);
       }
     };
   }
 
   std::function<void()> flush_update(connection& c, std::span<const std::size_t> fields,
                                      const compiled_sql& sql) override {
-    return write_fields(c, fields, sql, object_);
+    if constexpr (has_on_update<T>) {
+      // The on-update values: functions' into the object first, SQL's read back after.
+      apply_on_update_values(object_);
+      auto undo = write_fields(c, fields, sql, object_, true);
+      reflect::for_each_field(object_, [&](auto& field, auto i) {
+        for (const auto& column : table().on_update) {
+          if (column.sql && column.field == decltype(i)::value) {
+            field = reflect::get<decltype(i)::value>(*flushed_);
+          }
+        }
+      });
+      return undo;
+    } else {
+      return write_fields(c, fields, sql, object_);
+    }
   }
 
   std::function<void()> flush_unlink(connection& c, std::span<const std::size_t> fields,
@@ -499,6 +522,19 @@ class tracked final : public tracked_base {
     reset_generated_key();
   }
 
+  /// The server-default fields of `omitted` (bit j: `server_default_fields[j]`) go back to
+  /// their empty value: the database's values were not kept.
+  void reset_server_defaults(std::uint64_t omitted) {
+    const auto& fields = table().server_default_fields;
+    for (std::size_t j = 0; j < fields.size(); ++j) {
+      if (((omitted >> j) & 1U) == 0) continue;
+      with_field(object_, fields[j], [](auto& f) {
+        using F = std::remove_cvref_t<decltype(f)>;
+        if constexpr (std::is_default_constructible_v<F>) f = F{};
+      });
+    }
+  }
+
   /// A generated key goes back to the value it had when the object was added.
   void reset_generated_key() {
     if (!table().generated_field) return;
@@ -510,15 +546,20 @@ class tracked final : public tracked_base {
 
   /// UPDATE of `fields` of the row (found by its key as the database knows it) to their
   /// values in `row`, which becomes the row as flushed.
+  /// With `read_back`, the columns the UPDATE's RETURNING gives are read into `row`.
   std::function<void()> write_fields(connection& c, std::span<const std::size_t> fields,
-                                     const compiled_sql& sql, T row) {
+                                     const compiled_sql& sql, T row, bool read_back = false) {
     auto st = c.prepare(sql.text);
     statement_binder b{*st};
     reflect::for_each_field(row, [&](const auto& field, auto i) {
       if (std::ranges::find(fields, decltype(i)::value) != fields.end()) b(field);
     });
     bind_key_of(b, *flushed_, table());  // the row as the database knows it
+    const auto returned = read_back ? on_update_sql_fields(table()) : std::vector<std::size_t>{};
+    const bool returning = reads_back_by_returning(c.sql_dialect());
+    if (!returned.empty() && returning && st->step()) read_fields_at(*st, row, returned);
     step_to_end(*st);
+    if (!returned.empty() && !returning) by_key::reread_fields(c, row, table(), returned);
     auto previous = std::exchange(flushed_, std::move(row));
     keep_committed(previous);
     return [this, previous = std::move(previous)]() mutable { flushed_ = std::move(previous); };
@@ -869,7 +910,8 @@ class session {
   /// it wrote returns to the database's state (`tracked_base::undo_writes`), and the session
   /// gives its connection back.
   void abandon_transaction() noexcept;
-  const compiled_sql& update_sql(const table_info& t, std::span<const std::size_t> fields);
+  const compiled_sql& update_sql(const table_info& t, std::span<const std::size_t> fields,
+                                 bool on_update = false);
   /// Pending objects a relationship brought in, and that no relationship holds any more (a
   /// collection restored by a rollback, a reference replaced), leave the session.
   void drop_unlinked_adopted();
