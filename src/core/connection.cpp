@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <exception>
 #include <string>
 
 #include "tabula/core/connection.hpp"
@@ -36,13 +37,23 @@ statement_ref::~statement_ref() {
 
 // ----- transaction
 
-transaction::~transaction() {
+transaction::~transaction() noexcept(false) {
   if (conn_ == nullptr) return;
+  if (commit_on_exit_ && std::uncaught_exceptions() <= exceptions_) {
+    commit();  // a failure has rolled back; it propagates, as from an explicit commit()
+    return;
+  }
   try {
     rollback();
   } catch (const error&) {
     // Destructors must not throw; a connection that cannot roll back is dropped by the pool.
   }
+}
+
+transaction transaction::commit_on_exit() && {
+  commit_on_exit_ = true;
+  exceptions_ = std::uncaught_exceptions();
+  return std::move(*this);
 }
 
 void transaction::commit() {
@@ -115,6 +126,26 @@ transaction connection::begin() {
   std::string name = "tabula_sp_" + std::to_string(++savepoint_depth_);
   conn_->savepoint(name);
   return transaction(conn_.get(), std::move(name));
+}
+
+transaction connection::begin(const transaction_options& options) {
+  if (options.is_default()) return begin();
+  if (conn_->in_transaction()) {
+    detail::throw_error<programming_error>(
+        "tabula: transaction options are chosen when a transaction begins, and one is open "
+        "already. Pass them to the outermost begin()");
+  }
+  conn_->begin(options);
+  return transaction(conn_.get(), {});
+}
+
+transaction connection::begin_nested() {
+  if (!conn_->in_transaction()) {
+    detail::throw_error<programming_error>(
+        "tabula: begin_nested() needs an open transaction to set a savepoint in. Call begin() "
+        "first");
+  }
+  return begin();
 }
 
 void connection::create_tables(const std::vector<const table_info*>& tables) {

@@ -13,6 +13,17 @@
 
 namespace tabula {
 
+namespace detail {
+void throw_stale(std::string sql, std::string_view verb, const std::string& object) {
+  throw_error<stale_data_error>(
+      "tabula: the " + std::string(verb) + " of " + object +
+          " found no row: another transaction changed its version or deleted it since this "
+          "session read it. The flush was undone; reload the object (session::refresh) and "
+          "apply the change again",
+      std::move(sql));
+}
+}  // namespace detail
+
 namespace {
 
 /// Orders `entries` table by table in foreign-key order — referenced tables first, or
@@ -222,17 +233,52 @@ void session::autoflush() {
   if (autoflush_) flush();
 }
 
+namespace {
+/// `cond AND "table"."column" = $param`.
+void and_equals(std::optional<ast::expr>& cond, const table_info& t, std::size_t field,
+                std::uint32_t param) {
+  ast::expr eq = ast::binary{ast::binary_op::eq,
+                             ast::expr{ast::column_ref{t.def.name, t.def.columns[field].name}},
+                             ast::expr{ast::param{param}}};
+  cond = ast::expr(ast::binary{ast::binary_op::and_, std::move(*cond), std::move(eq)});
+}
+}  // namespace
+
 const compiled_sql& session::update_sql(const table_info& t, std::span<const std::size_t> fields) {
   std::string key = t.def.name;
   for (std::size_t f : fields) key += "," + std::to_string(f);
   auto it = update_cache_.find(key);
   if (it == update_cache_.end()) {
-    it = update_cache_
-             .emplace(std::move(key),
-                      conn().sql_dialect().compile(detail::update_by_key_statement(t, fields)))
-             .first;
+    ast::statement st = detail::update_by_key_statement(t, fields);
+    if (t.version_field) {  // ... AND "version" = the version read
+      and_equals(std::get<ast::update>(st).where, t, *t.version_field,
+                 static_cast<std::uint32_t>(fields.size() + t.key_fields.size()));
+    }
+    it = update_cache_.emplace(std::move(key), conn().sql_dialect().compile(st)).first;
   }
   return it->second;
+}
+
+const compiled_sql* session::versioned_delete_sql(const table_info& t) {
+  if (!t.version_field) return nullptr;
+  const std::string key = "DELETE " + t.def.name;
+  auto it = update_cache_.find(key);
+  if (it == update_cache_.end()) {
+    ast::statement st = detail::delete_by_key_statement(t);
+    and_equals(std::get<ast::delete_>(st).where, t, *t.version_field,
+               static_cast<std::uint32_t>(t.key_fields.size()));
+    it = update_cache_.emplace(key, conn().sql_dialect().compile(st)).first;
+  }
+  return &it->second;
+}
+
+std::vector<std::size_t> session::with_version(const table_info& t,
+                                               std::vector<std::size_t> fields) {
+  if (t.version_field && std::find(fields.begin(), fields.end(), *t.version_field) == fields.end()) {
+    fields.insert(std::upper_bound(fields.begin(), fields.end(), *t.version_field),
+                  *t.version_field);
+  }
+  return fields;
 }
 
 void session::flush() {
@@ -254,7 +300,7 @@ void session::flush() {
           inserts.push_back(entry.get());
           break;
         case object_state::persistent:
-          if (entry->is_dirty()) updates.push_back(entry.get());
+          if (!entry->expired && entry->is_dirty()) updates.push_back(entry.get());
           break;
         case object_state::deleted:
           deletes.push_back(entry.get());
@@ -302,7 +348,8 @@ void session::flush() {
       begin_transaction();
     }
     connection& c = conn();
-    const auto write_update = [&](detail::tracked_base* e, std::span<const std::size_t> fields) {
+    const auto write_update = [&](detail::tracked_base* e, std::vector<std::size_t> changed) {
+      const auto fields = with_version(e->table(), std::move(changed));
       undo.push_back(e->flush_update(c, fields, update_sql(e->table(), fields)));
       written_.push_back(e);
     };
@@ -396,11 +443,12 @@ void session::flush() {
     for (auto* e : deletes) {
       const auto fields = delete_order->deferred_fields(e->table());
       if (fields.empty() || !e->holds_values(fields)) continue;
-      undo.push_back(e->flush_unlink(c, fields, update_sql(e->table(), fields)));
+      const auto written = with_version(e->table(), {fields.begin(), fields.end()});
+      undo.push_back(e->flush_unlink(c, written, update_sql(e->table(), written)));
       written_.push_back(e);
     }
     for_each_batch(deletes, [&](std::span<detail::tracked_base* const> batch) {
-      batch.front()->flush_deletes(c, batch);
+      batch.front()->flush_deletes(c, batch, versioned_delete_sql(batch.front()->table()));
       for (auto* e : batch) {
         written_.push_back(e);
         const std::string id = e->identity();
@@ -442,14 +490,14 @@ void session::flush() {
   }
 }
 
-void session::begin_transaction() {
+void session::begin_transaction(const transaction_options& options) {
   try {
-    tx_.emplace(conn().begin());
+    tx_.emplace(conn().begin(options));
   } catch (const connection_lost&) {
     // The connection broke while the session held it between transactions. Nothing of the
     // session's was running on it: a fresh connection takes its place.
     conn_.reset();
-    tx_.emplace(conn().begin());
+    tx_.emplace(conn().begin(options));
   }
 }
 
@@ -551,7 +599,207 @@ void session::drop_unlinked_adopted() {
   }
 }
 
+// ----- transaction scopes
+
+session_transaction::session_transaction(session& s, std::uint64_t id, bool nested)
+    : s_(&s), id_(id), nested_(nested), exceptions_(std::uncaught_exceptions()) {}
+
+session_transaction::~session_transaction() noexcept(false) {
+  if (s_ == nullptr) return;
+  session* s = std::exchange(s_, nullptr);
+  if (std::uncaught_exceptions() > exceptions_) {
+    try {
+      s->end_scope(id_, nested_, false);
+    } catch (const error&) {
+      // The exception leaving the scope is the one to report; a transaction that cannot
+      // roll back has been given up by the session (its connection goes back to the pool).
+    }
+    return;
+  }
+  s->end_scope(id_, nested_, true);
+}
+
+void session_transaction::commit() {
+  if (s_ == nullptr) detail::throw_error<programming_error>("tabula: the scope has ended already");
+  std::exchange(s_, nullptr)->end_scope(id_, nested_, true);
+}
+
+void session_transaction::rollback() {
+  if (s_ == nullptr) detail::throw_error<programming_error>("tabula: the scope has ended already");
+  std::exchange(s_, nullptr)->end_scope(id_, nested_, false);
+}
+
+bool session_transaction::active() const noexcept {
+  return s_ != nullptr && s_->scope_open(id_, nested_);
+}
+
+session_transaction session::begin(const transaction_options& options) {
+  if (in_transaction()) {
+    detail::throw_error<programming_error>(
+        "tabula: session::begin() while the session's transaction is open. Use begin_nested() "
+        "for a savepoint inside it, or end it with commit() or rollback() first");
+  }
+  begin_transaction(options);
+  tx_scope_ = ++scope_ids_;
+  return {*this, tx_scope_, false};
+}
+
+session_transaction session::begin_nested() {
+  flush();  // what came before belongs to the enclosing transaction
+  if (!in_transaction()) begin_transaction();
+  savepoint_frame frame{++scope_ids_, conn().begin_nested(), objects_.size(), {}};
+  frame.saved.reserve(objects_.size());
+  for (const auto& entry : objects_) {
+    frame.saved.push_back(entry->state() == detail::object_state::detached ? nullptr
+                                                                           : entry->save());
+  }
+  frames_.push_back(std::move(frame));
+  return {*this, frames_.back().id, true};
+}
+
+bool session::scope_open(std::uint64_t id, bool nested) const noexcept {
+  if (!nested) return in_transaction() && tx_scope_ == id;
+  return std::any_of(frames_.begin(), frames_.end(), [&](const auto& f) { return f.id == id; });
+}
+
+void session::end_scope(std::uint64_t id, bool nested, bool commit) {
+  if (!scope_open(id, nested)) return;  // ended by the session, or by an enclosing scope
+  if (!nested) {
+    if (commit) {
+      this->commit();
+    } else {
+      rollback();
+    }
+    return;
+  }
+  if (!commit) {
+    while (!frames_.empty() && frames_.back().id != id) rollback_savepoint();  // inner ones
+    if (!frames_.empty()) rollback_savepoint();
+    return;
+  }
+  if (frames_.back().id != id) {
+    detail::throw_error<programming_error>(
+        "tabula: a savepoint scope was committed while a scope begun inside it is still open. "
+        "End the inner scope first");
+  }
+  try {
+    flush();  // what the scope changed is written inside its savepoint
+    frames_.back().sp.commit();  // RELEASE SAVEPOINT
+  } catch (...) {
+    // A failed flush has undone itself; the rest of the scope's work is undone here (unless
+    // the transaction was lost with it, and the session has given it up already).
+    if (scope_open(id, true)) rollback_savepoint();
+    throw;
+  }
+  frames_.pop_back();
+}
+
+void session::unmap(detail::tracked_base* e) {
+  auto it = identity_map_.find(identity_key{&e->table(), e->identity()});
+  if (it != identity_map_.end() && it->second == e) identity_map_.erase(it);
+}
+
+void session::rollback_savepoint() {
+  using detail::object_state;
+  savepoint_frame& f = frames_.back();
+  if (f.sp.active()) {
+    try {
+      f.sp.rollback();  // ROLLBACK TO SAVEPOINT, RELEASE SAVEPOINT
+    } catch (const error&) {
+      // The transaction around the savepoint is lost with it (the connection broke):
+      // every object returns to what the database holds.
+      abandon_transaction();
+      throw;
+    }
+  }
+  const auto mapped = [](const detail::tracked_base* e) {
+    return e->state() == object_state::persistent || e->state() == object_state::deleted;
+  };
+  // Objects added inside the savepoint leave the session; first, so that an object of the
+  // same key from before gets its place in the identity map back. Objects loaded inside it
+  // stay, with their values as loaded.
+  std::unordered_set<const detail::tracked_base*> added;
+  for (std::size_t i = f.first_new; i < objects_.size(); ++i) {
+    detail::tracked_base* e = objects_[i].get();
+    if (e->state() == object_state::detached) continue;
+    if (mapped(e)) unmap(e);
+    if (e->was_committed()) {  // loaded: its row as read is what the database holds again
+      e->restore_committed();
+      continue;
+    }
+    e->set_state(object_state::detached);
+    added.insert(e);
+  }
+  for (std::size_t i = f.first_new; i < objects_.size(); ++i) {
+    detail::tracked_base* e = objects_[i].get();
+    if (mapped(e)) identity_map_[identity_key{&e->table(), e->identity()}] = e;
+  }
+  for (std::size_t i = 0; i < f.first_new; ++i) {
+    if (!f.saved[i]) continue;
+    detail::tracked_base* e = objects_[i].get();
+    if (mapped(e)) unmap(e);
+    e->restore(*f.saved[i]);
+    if (mapped(e)) identity_map_[identity_key{&e->table(), e->identity()}] = e;
+  }
+  std::erase_if(written_, [&](const auto* e) { return added.contains(e); });
+  inserts_pending_ = true;
+  frames_.pop_back();
+}
+
+// ----- refresh, expire, merge
+
+void session::refresh_tracked(detail::tracked_base* entry) {
+  using detail::object_state;
+  if (entry->state() != object_state::persistent && entry->state() != object_state::deleted) {
+    detail::throw_error<programming_error>(
+        "tabula: refresh() reads an object's row, and this " + entry->table().model_name +
+        " has none (it is pending, or its row was deleted by this session). Flush it first");
+  }
+  if (!entry->reload(conn())) {
+    detail::throw_error<stale_data_error>("tabula: refresh() of " + entry->describe() +
+                                          " found no row: it was deleted since it was read");
+  }
+  if (!in_transaction()) entry->mark_committed();
+}
+
+void session::expire_tracked(detail::tracked_base* entry) {
+  using detail::object_state;
+  if (entry->state() != object_state::persistent && entry->state() != object_state::deleted) {
+    detail::throw_error<programming_error>(
+        "tabula: expire() marks an object to be read again from its row, and this " +
+        entry->table().model_name + " has none (it is pending, or its row was deleted)");
+  }
+  entry->expired = true;
+}
+
+void session::expire_all() {
+  using detail::object_state;
+  for (const auto& entry : objects_) {
+    if (entry->state() == object_state::persistent || entry->state() == object_state::deleted) {
+      entry->expired = true;
+    }
+  }
+}
+
+bool session::reload_expired(detail::tracked_base* entry) {
+  if (entry->reload(conn())) {
+    if (!in_transaction()) entry->mark_committed();
+    return true;
+  }
+  unmap(entry);  // the row is gone: so is the object, from the session
+  entry->set_state(detail::object_state::detached);
+  return false;
+}
+
+void session::not_mergeable(const detail::tracked_base& entry) {
+  detail::throw_error<programming_error>(
+      "tabula: merge() of " + entry.describe() +
+      ", which this session has marked for deletion. Flush or roll back the deletion first");
+}
+
 void session::end_transaction() {
+  frames_.clear();  // while the connection is held: no savepoint is left in the database
+  tx_scope_ = 0;
   written_.clear();
   tx_.reset();
   conn_.reset();  // back to the pool

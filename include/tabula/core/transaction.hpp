@@ -13,14 +13,26 @@ namespace tabula {
 class connection;
 
 /// A transaction (or, when begun inside another, a savepoint). Rolled back on destruction
-/// unless committed.
+/// unless committed — or, after `commit_on_exit()`, committed when its scope ends normally and
+/// rolled back when it ends by an exception.
 class transaction {
  public:
   transaction(transaction&& other) noexcept
-      : conn_(std::exchange(other.conn_, nullptr)), savepoint_(std::move(other.savepoint_)) {}
+      : conn_(std::exchange(other.conn_, nullptr)),
+        savepoint_(std::move(other.savepoint_)),
+        commit_on_exit_(other.commit_on_exit_),
+        exceptions_(other.exceptions_) {}
   transaction& operator=(transaction&&) = delete;
   transaction(const transaction&) = delete;
-  ~transaction();
+  /// Rolls back — or commits, after `commit_on_exit()` when no exception is leaving the
+  /// scope; a failed commit then throws from here (and has rolled back).
+  ~transaction() noexcept(false);
+
+  /// Makes the guard commit (or release its savepoint) when its scope ends normally, as a
+  /// `with conn.begin():` block does in Python:
+  ///
+  ///     { auto tx = conn.begin().commit_on_exit(); conn.insert(a); }   // COMMIT here
+  [[nodiscard]] transaction commit_on_exit() &&;
 
   /// COMMIT (or RELEASE SAVEPOINT). When it fails the transaction is rolled back and ended
   /// all the same, and the error propagates: a failed COMMIT never leaves work behind for a
@@ -31,6 +43,8 @@ class transaction {
   void rollback();
   /// False once committed or rolled back.
   [[nodiscard]] bool active() const noexcept { return conn_ != nullptr; }
+  /// True for a savepoint inside an enclosing transaction.
+  [[nodiscard]] bool nested() const noexcept { return !savepoint_.empty(); }
 
  private:
   friend class connection;
@@ -39,6 +53,8 @@ class transaction {
   void rollback_quietly() noexcept;
   driver::connection* conn_;
   std::string savepoint_;  ///< empty for a top-level transaction
+  bool commit_on_exit_ = false;
+  int exceptions_ = 0;  ///< std::uncaught_exceptions() when commit_on_exit() was called
 };
 
 }  // namespace tabula

@@ -57,6 +57,38 @@ class connection final : public driver::connection {
     execute("BEGIN");
   }
 
+  void begin(const driver::transaction_options& options) override {
+    if (options.is_default()) {
+      begin();
+      return;
+    }
+    std::string sql = "BEGIN";
+    switch (options.isolation) {
+      case driver::isolation_level::database_default: break;
+      case driver::isolation_level::read_committed: sql += " ISOLATION LEVEL READ COMMITTED"; break;
+      case driver::isolation_level::repeatable_read: sql += " ISOLATION LEVEL REPEATABLE READ"; break;
+      case driver::isolation_level::serializable: sql += " ISOLATION LEVEL SERIALIZABLE"; break;
+    }
+    if (options.read_only) sql += " READ ONLY";
+    drain_input();
+    check_connected(sql);
+    if (status() != PQTRANS_IDLE) {
+      throw_error<programming_error>(
+          "begin() inside a transaction: a transaction is already open; use savepoint() to nest",
+          sql);
+    }
+    execute(sql);
+    if (options.statement_timeout.count() > 0) {
+      try {
+        execute("SET LOCAL statement_timeout = " +
+                std::to_string(options.statement_timeout.count()));
+      } catch (const error&) {
+        rollback();
+        throw;
+      }
+    }
+  }
+
   void commit() override {
     // A backend that was terminated while the transaction was open has already sent its last
     // words and closed the socket: read them first, so that this case is a certain failure

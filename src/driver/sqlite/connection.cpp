@@ -64,9 +64,41 @@ class connection final : public driver::connection {
       case driver::begin_mode::exclusive: execute("BEGIN EXCLUSIVE"); break;
     }
   }
+  void begin(const driver::transaction_options& options) override {
+    if (options.statement_timeout.count() > 0) {
+      throw_error<not_supported_error>(
+          "tabula: SQLite has no statement timeout. Leave transaction_options::statement_timeout "
+          "at 0 on SQLite (engine_options::sqlite_busy_timeout bounds the wait for locks)",
+          "BEGIN");
+    }
+    const auto mode = begin_mode_;
+    if (options.sqlite_begin) begin_mode_ = *options.sqlite_begin;
+    try {
+      begin();
+    } catch (...) {
+      begin_mode_ = mode;
+      throw;
+    }
+    begin_mode_ = mode;
+    if (options.read_only) {
+      try {
+        execute("PRAGMA query_only = 1");
+      } catch (...) {
+        execute("ROLLBACK");
+        throw;
+      }
+      query_only_ = true;
+    }
+  }
   void set_begin_mode(driver::begin_mode mode) override { begin_mode_ = mode; }
-  void commit() override { execute("COMMIT"); }
-  void rollback() override { execute("ROLLBACK"); }
+  void commit() override {
+    execute("COMMIT");
+    end_query_only();
+  }
+  void rollback() override {
+    execute("ROLLBACK");
+    end_query_only();
+  }
   void savepoint(std::string_view name) override { execute("SAVEPOINT " + quote_identifier(name)); }
   void release_savepoint(std::string_view name) override {
     execute("RELEASE SAVEPOINT " + quote_identifier(name));
@@ -120,8 +152,16 @@ class connection final : public driver::connection {
     return st;
   }
 
+  /// A read-only transaction ended: the connection writes again.
+  void end_query_only() {
+    if (!query_only_) return;
+    query_only_ = false;
+    execute("PRAGMA query_only = 0");
+  }
+
   std::shared_ptr<handle> db_;
   statement_cache<statement> cache_;
+  bool query_only_ = false;
   bool in_memory_;
   driver::begin_mode begin_mode_ = driver::begin_mode::deferred;
 };
