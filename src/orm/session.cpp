@@ -98,9 +98,25 @@ detail::tracked_base* session::require_tracked(const void* obj) const {
 }
 
 void session::track_persistent(std::unique_ptr<detail::tracked_base> entry) {
-  identity_map_[identity_key{&entry->table(), entry->identity()}] = entry.get();
-  by_address_.emplace(entry->address(), entry.get());
+  detail::tracked_base* e = entry.get();
+  identity_map_[identity_key{&e->table(), e->identity()}] = e;
+  by_address_.emplace(e->address(), e);
   objects_.push_back(std::move(entry));
+  if (e->has_hooks()) e->run_hook(detail::model_hook::after_load);
+}
+
+void session::notify(session_event event) {
+  for (std::size_t i = 0; i < listeners_.size(); ++i) {  // a listener may add listeners
+    if (listeners_[i].event == event) listeners_[i].call(*this);
+  }
+}
+
+bool session::has_changes() const {
+  using detail::object_state;
+  return std::any_of(objects_.begin(), objects_.end(), [](const auto& e) {
+    return e->state() == object_state::pending || e->state() == object_state::deleted ||
+           (e->state() == object_state::persistent && !e->expired && e->is_dirty());
+  });
 }
 
 void session::remove_tracked(detail::tracked_base* entry) {
@@ -289,6 +305,7 @@ void session::flush() {
   std::vector<detail::tracked_base*> updates;  // persistent objects changed before the flush
   std::optional<detail::table_order> insert_order;
   std::optional<detail::table_order> delete_order;
+  if (!listeners_.empty() && has_changes()) notify(session_event::before_flush);
   // Objects taken in along a relationship that no relationship holds any more (replaced, or
   // removed from a collection before their first flush) leave the session unwritten.
   drop_unlinked_adopted();
@@ -366,7 +383,14 @@ void session::flush() {
     const auto insert_batch = [&](std::span<detail::tracked_base* const> batch) {
       const auto& t = batch.front()->table();
       for (auto* e : batch) apply_copies(e, false);
+      const bool hooks = batch.front()->has_hooks();
+      if (hooks) {
+        for (auto* e : batch) e->run_hook(detail::model_hook::before_insert);
+      }
       undo.push_back(batch.front()->flush_inserts(c, batch, insert_order->deferred_fields(t)));
+      if (hooks) {
+        for (auto* e : batch) e->run_hook(detail::model_hook::after_insert);
+      }
       for (auto* e : batch) {
         written_.push_back(e);
         const std::string id = e->identity();
@@ -429,6 +453,7 @@ void session::flush() {
     }
     for (detail::tracked_base* e : updates) {
       if (e->state() != object_state::persistent || !e->is_dirty()) continue;
+      if (e->has_hooks()) e->run_hook(detail::model_hook::before_update);
       auto changed = e->changed_fields();
       for (std::size_t f : e->table().key_fields) {
         if (std::find(changed.begin(), changed.end(), f) != changed.end()) {
@@ -438,6 +463,7 @@ void session::flush() {
         }
       }
       write_update(e, changed);
+      if (e->has_hooks()) e->run_hook(detail::model_hook::after_update);
     }
     for (const auto& remove_row : plan.association_deletes) remove_row(c);
     for (auto* e : deletes) {
@@ -448,7 +474,14 @@ void session::flush() {
       written_.push_back(e);
     }
     for_each_batch(deletes, [&](std::span<detail::tracked_base* const> batch) {
+      const bool hooks = batch.front()->has_hooks();
+      if (hooks) {
+        for (auto* e : batch) e->run_hook(detail::model_hook::before_delete);
+      }
       batch.front()->flush_deletes(c, batch, versioned_delete_sql(batch.front()->table()));
+      if (hooks) {
+        for (auto* e : batch) e->run_hook(detail::model_hook::after_delete);
+      }
       for (auto* e : batch) {
         written_.push_back(e);
         const std::string id = e->identity();
@@ -461,6 +494,7 @@ void session::flush() {
       }
     });
     follow_delete_actions(deletes, undo);
+    notify(session_event::after_flush);
     if (step) step->commit();
     inserts_pending_ = false;
   } catch (...) {
@@ -522,6 +556,7 @@ void session::commit() {
     }
   }
   end_transaction();
+  notify(session_event::after_commit);
 }
 
 void session::abandon_transaction() noexcept {
@@ -573,6 +608,7 @@ void session::rollback() {
   drop_unlinked_adopted();
   end_transaction();
   if (failure) std::rethrow_exception(failure);
+  notify(session_event::after_rollback);
 }
 
 void session::drop_unlinked_adopted() {

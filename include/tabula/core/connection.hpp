@@ -139,10 +139,8 @@ class connection : public detail::row_api<connection>,
   friend class detail::row_api;
   friend struct detail::bulk_insert;
 
-  /// Reports SQL that does not go through `prepare` (a bulk load) to the echo hook.
-  void report(std::string_view sql) {
-    if (pool_->echo) pool_->echo(sql);
-  }
+  /// Reports SQL that does not go through `prepare` (a bulk load) to the statement hook.
+  void report(std::string_view sql);
   connection(std::shared_ptr<detail::pool> pool, detail::pool::lease l)
       : pool_(std::move(pool)),
         conn_(std::move(l.conn)),

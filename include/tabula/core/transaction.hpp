@@ -11,6 +11,9 @@
 namespace tabula {
 
 class connection;
+namespace detail {
+struct statement_observer;
+}
 
 /// A transaction (or, when begun inside another, a savepoint). Rolled back on destruction
 /// unless committed — or, after `commit_on_exit()`, committed when its scope ends normally and
@@ -19,6 +22,7 @@ class transaction {
  public:
   transaction(transaction&& other) noexcept
       : conn_(std::exchange(other.conn_, nullptr)),
+        observer_(other.observer_),
         savepoint_(std::move(other.savepoint_)),
         commit_on_exit_(other.commit_on_exit_),
         exceptions_(other.exceptions_) {}
@@ -48,10 +52,12 @@ class transaction {
 
  private:
   friend class connection;
-  transaction(driver::connection* conn, std::string savepoint)
-      : conn_(conn), savepoint_(std::move(savepoint)) {}
+  transaction(driver::connection* conn, const detail::statement_observer& observer,
+              std::string savepoint)
+      : conn_(conn), observer_(&observer), savepoint_(std::move(savepoint)) {}
   void rollback_quietly() noexcept;
   driver::connection* conn_;
+  const detail::statement_observer* observer_;
   std::string savepoint_;  ///< empty for a top-level transaction
   bool commit_on_exit_ = false;
   int exceptions_ = 0;  ///< std::uncaught_exceptions() when commit_on_exit() was called

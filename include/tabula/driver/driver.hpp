@@ -185,6 +185,10 @@ class connection {
   virtual void begin() = 0;
   /// BEGIN with the choices of `options` (see `transaction_options`).
   virtual void begin(const transaction_options& options);
+  /// The SQL `begin(options)` runs, as reported to statement hooks.
+  [[nodiscard]] virtual std::string begin_sql(const transaction_options& /*options*/) const {
+    return "BEGIN";
+  }
   /// How later `begin()` calls start their transaction (see `begin_mode`).
   virtual void set_begin_mode(begin_mode /*mode*/) {}
   virtual void commit() = 0;

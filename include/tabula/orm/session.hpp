@@ -79,6 +79,56 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan);
 template <class T>
 bool same_links(const T& a, const T& b);
 
+/// The model hooks `schema<T>` may declare, in the order a flush runs them.
+enum class model_hook : std::uint8_t {
+  before_insert,
+  after_insert,
+  before_update,
+  after_update,
+  before_delete,
+  after_delete,
+  after_load,
+};
+
+/// Calls `schema<T>::<hook>(obj)` when the schema declares that hook.
+template <class T>
+void run_model_hook(model_hook hook, T& obj) {
+  using S = schema<T>;
+  switch (hook) {
+    case model_hook::before_insert:
+      if constexpr (requires { S::before_insert(obj); }) S::before_insert(obj);
+      break;
+    case model_hook::after_insert:
+      if constexpr (requires { S::after_insert(obj); }) S::after_insert(obj);
+      break;
+    case model_hook::before_update:
+      if constexpr (requires { S::before_update(obj); }) S::before_update(obj);
+      break;
+    case model_hook::after_update:
+      if constexpr (requires { S::after_update(obj); }) S::after_update(obj);
+      break;
+    case model_hook::before_delete:
+      if constexpr (requires { S::before_delete(obj); }) S::before_delete(obj);
+      break;
+    case model_hook::after_delete:
+      if constexpr (requires { S::after_delete(obj); }) S::after_delete(obj);
+      break;
+    case model_hook::after_load:
+      if constexpr (requires { S::after_load(obj); }) S::after_load(obj);
+      break;
+  }
+}
+
+/// Whether `schema<T>` declares any model hook.
+template <class T>
+constexpr bool has_model_hooks() {
+  using S = schema<T>;
+  return requires(T& obj) { S::before_insert(obj); } || requires(T& obj) { S::after_insert(obj); } ||
+         requires(T& obj) { S::before_update(obj); } || requires(T& obj) { S::after_update(obj); } ||
+         requires(T& obj) { S::before_delete(obj); } || requires(T& obj) { S::after_delete(obj); } ||
+         requires(T& obj) { S::after_load(obj); };
+}
+
 enum class object_state : std::uint8_t {
   pending,     ///< added, not yet inserted
   persistent,  ///< has a row
@@ -186,6 +236,11 @@ class tracked_base {
   /// The database set the nullable `fields` of the row to NULL (ON DELETE SET NULL): the
   /// object and the row as flushed follow. Returns what undoes it.
   virtual std::function<void()> cleared_by_database(std::span<const std::size_t> fields) = 0;
+
+  /// Runs the model's hook `hook` (declared in `schema<T>`) on the object.
+  virtual void run_hook(model_hook hook) = 0;
+  /// Whether the model declares hooks.
+  [[nodiscard]] virtual bool has_hooks() const noexcept = 0;
 
   /// Whether the model has relationship members.
   [[nodiscard]] virtual bool has_links() const noexcept = 0;
@@ -322,6 +377,11 @@ class tracked final : public tracked_base {
       undo_row();
     };
   }
+
+  void run_hook(model_hook hook) override {
+    if constexpr (has_model_hooks<T>()) run_model_hook(hook, object_);
+  }
+  [[nodiscard]] bool has_hooks() const noexcept override { return has_model_hooks<T>(); }
 
   [[nodiscard]] bool has_links() const noexcept override {
     return reflect::non_column_count<T> > 0;
@@ -752,6 +812,14 @@ class tracked final : public tracked_base {
 
 }  // namespace detail
 
+/// Moments of a session's work a program can listen to (`session::on`).
+enum class session_event : std::uint8_t {
+  before_flush,    ///< a flush with work to do is about to plan it (objects may still be added)
+  after_flush,     ///< a flush wrote everything, inside the transaction
+  after_commit,    ///< COMMIT succeeded
+  after_rollback,  ///< `rollback()` ended the transaction and restored the objects
+};
+
 /// The scope `session::begin()` and `session::begin_nested()` return: a transaction of the
 /// session (or a savepoint inside it) that commits — or releases the savepoint — when the
 /// scope ends normally, and rolls back when it ends by an exception or on `rollback()`.
@@ -1073,6 +1141,14 @@ class session {
   /// The connection the session works on (acquired from the pool on first use).
   [[nodiscard]] connection& conn();
 
+  /// Calls `listener(session&)` at `event` from now on, after the listeners added before it.
+  /// A listener that throws at `before_flush` or `after_flush` fails the flush, which is
+  /// undone; at `after_commit` or `after_rollback` the transaction has ended already and the
+  /// exception propagates from `commit()` / `rollback()`.
+  void on(session_event event, std::function<void(session&)> listener) {
+    listeners_.push_back({event, std::move(listener)});
+  }
+
   /// Whether flush() runs before the session reads from the database (default true).
   void set_autoflush(bool on) noexcept { autoflush_ = on; }
 
@@ -1153,6 +1229,16 @@ class session {
     std::size_t first_new;  ///< objects_ from here were added inside the savepoint
     std::vector<std::unique_ptr<detail::tracked_base::saved>> saved;  ///< of objects_[i]
   };
+
+  /// Calls the listeners of `event`.
+  void notify(session_event event);
+  /// Whether a flush has anything to write (objects pending, deleted or changed).
+  [[nodiscard]] bool has_changes() const;
+  struct listener_entry {
+    session_event event;
+    std::function<void(session&)> call;
+  };
+  std::vector<listener_entry> listeners_;
 
   engine* engine_;
   std::optional<connection> conn_;

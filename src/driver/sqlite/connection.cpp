@@ -57,12 +57,19 @@ class connection final : public driver::connection {
     }
   }
 
-  void begin() override {
-    switch (begin_mode_) {
-      case driver::begin_mode::deferred: execute("BEGIN"); break;
-      case driver::begin_mode::immediate: execute("BEGIN IMMEDIATE"); break;
-      case driver::begin_mode::exclusive: execute("BEGIN EXCLUSIVE"); break;
+  void begin() override { execute(begin_text(begin_mode_)); }
+  static const char* begin_text(driver::begin_mode mode) {
+    switch (mode) {
+      case driver::begin_mode::deferred: return "BEGIN";
+      case driver::begin_mode::immediate: return "BEGIN IMMEDIATE";
+      case driver::begin_mode::exclusive: return "BEGIN EXCLUSIVE";
     }
+    return "BEGIN";
+  }
+  [[nodiscard]] std::string begin_sql(const driver::transaction_options& options) const override {
+    std::string sql = begin_text(options.sqlite_begin.value_or(begin_mode_));
+    if (options.read_only) sql += "; PRAGMA query_only = 1";
+    return sql;
   }
   void begin(const driver::transaction_options& options) override {
     if (options.statement_timeout.count() > 0) {
