@@ -14,6 +14,12 @@
 namespace tabula {
 
 namespace detail {
+bool cascades_to_itself(const table_info& t) noexcept {
+  return std::any_of(t.def.foreign_keys.begin(), t.def.foreign_keys.end(), [&](const auto& fk) {
+    return fk.ref_table == t.def.name && fk.on_delete == ast::fk_action::cascade;
+  });
+}
+
 void throw_stale(std::string sql, std::string_view verb, const std::string& object) {
   throw_error<stale_data_error>(
       "tabula: the " + std::string(verb) + " of " + object +

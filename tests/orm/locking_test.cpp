@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -17,6 +18,12 @@ using tabula::col;
 using namespace fx;
 
 namespace {
+
+/// A tree whose rows go with their parent (ON DELETE CASCADE).
+struct category {
+  std::int64_t id = 0;
+  std::optional<std::int64_t> parent_id{};
+};
 
 struct run {
   std::int64_t id = 0;
@@ -53,10 +60,17 @@ struct tabula::schema<run> {
   static constexpr auto options = tabula::options(tabula::version_column(&run::version));
 };
 
+template <>
+struct tabula::schema<category> {
+  static constexpr auto table = "categories";
+  static constexpr auto options = tabula::options(
+      tabula::foreign_key(&category::parent_id, &category::id).on_delete_cascade());
+};
+
 namespace {
 void fresh_schema() {
-  db().drop_all<author, book, run>();
-  db().create_all<author, book, run>();
+  db().drop_all<author, book, run, category>();
+  db().create_all<author, book, run, category>();
 }
 /// The first pending run no other transaction has locked, locked (the job-queue claim).
 run* claim_next(tabula::session& s) {
@@ -182,6 +196,19 @@ TEST_CASE("an UPDATE or DELETE of a row deleted behind the session's back is rep
   s.expunge(c);
   s.commit();
   CHECK_FALSE(db().get<author>(d.id).has_value());
+}
+
+TEST_CASE("a row deleted with its parent in the same flush (a cascading tree) is not stale") {
+  fresh_schema();
+  tabula::session s(db());
+  category& parent = s.add(category{});
+  s.flush();
+  category& child = s.add(category{.parent_id = parent.id});
+  s.commit();
+  s.remove(parent);  // deleted first: the database deletes the child's row with it
+  s.remove(child);
+  s.commit();
+  CHECK(db().all<category>().empty());
 }
 
 TEST_CASE("row locks: FOR UPDATE SKIP LOCKED lets workers each claim a different run") {
