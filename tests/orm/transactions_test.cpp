@@ -338,6 +338,17 @@ TEST_CASE("transaction options: isolation level, read-only, statement timeout") 
     tx.commit();
   }
   CHECK(names_in_db() == std::vector<std::string>{"in serializable", "writes again"});
+  // A read-only transaction the database ended by itself (SQLite rolls back on some errors):
+  // the connection writes again all the same, in autocommit too.
+  {
+    auto tx = conn.begin({.read_only = true});
+    conn.raw().execute("ROLLBACK");
+  }
+  {
+    author d = make("after read-only");
+    conn.insert(d);
+    conn.remove(d);
+  }
 
   if (pg) {
     auto tx = conn.begin({.statement_timeout = std::chrono::milliseconds(50)});

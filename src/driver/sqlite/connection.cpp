@@ -41,6 +41,7 @@ class connection final : public driver::connection {
 
   using driver::connection::prepare;
   std::shared_ptr<driver::statement> prepare(std::string_view sql, std::uint64_t id) override {
+    if (query_only_) settle_query_only();
     return cache_.get(sql, id, [this](std::string_view text, bool cached) {
       return prepare_new(text, cached);
     });
@@ -57,7 +58,10 @@ class connection final : public driver::connection {
     }
   }
 
-  void begin() override { execute(begin_text(begin_mode_)); }
+  void begin() override {
+    if (query_only_) settle_query_only();
+    execute(begin_text(begin_mode_));
+  }
   static const char* begin_text(driver::begin_mode mode) {
     switch (mode) {
       case driver::begin_mode::deferred: return "BEGIN";
@@ -159,6 +163,11 @@ class connection final : public driver::connection {
     return st;
   }
 
+  /// A read-only transaction that SQLite ended by itself (it rolls back on some errors, and
+  /// no ROLLBACK of tabula's runs then) leaves `query_only` set: cleared before the next use.
+  void settle_query_only() {
+    if (sqlite3_get_autocommit(db_->get()) != 0) end_query_only();
+  }
   /// A read-only transaction ended: the connection writes again.
   void end_query_only() {
     if (!query_only_) return;
