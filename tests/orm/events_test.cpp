@@ -293,3 +293,28 @@ TEST_CASE("session listeners: before and after flush, after commit and rollback"
   s.rollback();
   CHECK(seen == std::vector<std::string>{"before_flush", "after_flush", "after_rollback"});
 }
+
+TEST_CASE("a rolled-back savepoint restores a collection changed inside it") {
+  fresh_schema();
+  tabula::session s(db());
+  board b{.name = "b"};
+  b.notes.add(note{.text = "kept"});
+  board& bb = s.add(std::move(b));
+  s.commit();
+  auto tx = s.begin();
+  {
+    auto sp = s.begin_nested();
+    note& extra = bb.notes.add(note{.text = "extra"});
+    s.flush();
+    CHECK(extra.id != 0);
+    CHECK(bb.notes.size() == 2);
+    sp.rollback();
+    CHECK_FALSE(s.contains(extra));
+  }
+  CHECK(bb.notes.size() == 1);
+  tx.commit();
+  CHECK(db().all<note>().size() == 1);
+  // The board is unchanged: the next commit writes nothing.
+  s.commit();
+  CHECK(db().all<note>().size() == 1);
+}
