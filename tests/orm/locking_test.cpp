@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <latch>
 #include <optional>
 #include <string>
 #include <thread>
@@ -153,6 +154,42 @@ TEST_CASE("two sessions update one versioned object: one wins, the other gets st
   second.remove(*c);
   CHECK_THROWS_AS(second.commit(), tabula::stale_data_error);
   CHECK(db().get<run>(seed.id).has_value());
+}
+
+TEST_CASE("two threads commit the same versioned object at once: exactly one wins") {
+  fresh_schema();
+  run seed{.status = "pending"};
+  db().insert(seed);
+  std::latch both_read(2);
+  std::atomic<int> won{0};
+  std::atomic<int> stale{0};
+  std::atomic<int> other{0};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < 2; ++w) {
+    threads.emplace_back([&, w] {
+      tabula::session s(db());
+      run* r = s.get<run>(seed.id);
+      r->status = "claimed by " + std::to_string(w);
+      both_read.arrive_and_wait();  // both hold version 0 before either writes
+      try {
+        s.commit();
+        ++won;
+      } catch (const tabula::stale_data_error&) {
+        ++stale;
+        s.rollback();  // the session stays usable
+        s.add(run{.status = "retried by " + std::to_string(w)});
+        s.commit();
+      } catch (const tabula::error&) {
+        ++other;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(won == 1);
+  CHECK(stale == 1);
+  CHECK(other == 0);
+  CHECK(db().get<run>(seed.id)->version == 1);
+  CHECK(db().all<run>().size() == 2);
 }
 
 TEST_CASE("an UPDATE or DELETE of a row deleted behind the session's back is reported") {
