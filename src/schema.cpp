@@ -197,6 +197,8 @@ void table_builder::add_column(ast::sql_type type, bool nullable, bool integer) 
   integer_.push_back(integer);
 }
 
+void table_builder::version(std::size_t field) { info_->version_field = field; }
+
 void table_builder::primary_key(std::span<const std::size_t> fields) {
   info_->key_fields.assign(fields.begin(), fields.end());
 }

@@ -25,4 +25,5 @@
 #include "tabula/core/executor.hpp"         // IWYU pragma: export
 #include "tabula/query/executable.hpp"      // IWYU pragma: export
 #include "tabula/core/load.hpp"             // IWYU pragma: export
+#include "tabula/core/retry.hpp"            // IWYU pragma: export
 #include "tabula/orm/session.hpp"           // IWYU pragma: export

@@ -1,9 +1,11 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <exception>
 #include <string>
 
 #include "tabula/core/connection.hpp"
+#include "tabula/core/detail/observe.hpp"
 #include "tabula/core/engine.hpp"
 
 namespace tabula {
@@ -36,8 +38,12 @@ statement_ref::~statement_ref() {
 
 // ----- transaction
 
-transaction::~transaction() {
+transaction::~transaction() noexcept(false) {
   if (conn_ == nullptr) return;
+  if (commit_on_exit_ && std::uncaught_exceptions() <= exceptions_) {
+    commit();  // a failure has rolled back; it propagates, as from an explicit commit()
+    return;
+  }
   try {
     rollback();
   } catch (const error&) {
@@ -45,13 +51,20 @@ transaction::~transaction() {
   }
 }
 
+transaction transaction::commit_on_exit() && {
+  commit_on_exit_ = true;
+  exceptions_ = std::uncaught_exceptions();
+  return std::move(*this);
+}
+
 void transaction::commit() {
   if (conn_ == nullptr) detail::throw_error<programming_error>("tabula: transaction already ended");
   try {
     if (savepoint_.empty()) {
-      conn_->commit();
+      detail::observe(*observer_, "COMMIT", true, [&] { conn_->commit(); });
     } else {
-      conn_->release_savepoint(savepoint_);
+      detail::observe(*observer_, "RELEASE SAVEPOINT \"" + savepoint_ + "\"", true,
+                      [&] { conn_->release_savepoint(savepoint_); });
     }
   } catch (const error&) {
     // A COMMIT that failed ends the transaction all the same: SQLite keeps it open after a
@@ -70,10 +83,12 @@ void transaction::rollback() {
   // has a transaction the database ended itself (SQLite does on some errors).
   if (!c->is_alive() || !c->in_transaction()) return;
   if (savepoint_.empty()) {
-    c->rollback();
+    detail::observe(*observer_, "ROLLBACK", true, [&] { c->rollback(); });
   } else {
-    c->rollback_to_savepoint(savepoint_);
-    c->release_savepoint(savepoint_);
+    detail::observe(*observer_, "ROLLBACK TO SAVEPOINT \"" + savepoint_ + "\"", true,
+                    [&] { c->rollback_to_savepoint(savepoint_); });
+    detail::observe(*observer_, "RELEASE SAVEPOINT \"" + savepoint_ + "\"", true,
+                    [&] { c->release_savepoint(savepoint_); });
   }
 }
 
@@ -93,28 +108,58 @@ connection::~connection() {
 }
 
 void connection::execute(std::string_view sql) {
-  if (pool_->echo) pool_->echo(sql);
-  conn_->execute(sql);
+  detail::observe(pool_->observer, sql, false, [&] { conn_->execute(sql); });
+}
+
+void connection::report(std::string_view sql) {
+  if (!pool_->observer.hook) return;
+  statement_event e;
+  e.sql = sql;
+  pool_->observer.hook(e);
 }
 
 statement_ref connection::prepare(const std::string& sql) {
-  if (pool_->echo) pool_->echo(sql);
-  return statement_ref(conn_->prepare(sql, 0));
+  if (!pool_->observer.hook) return statement_ref(conn_->prepare(sql, 0));
+  return statement_ref(
+      detail::observe_prepare(pool_->observer, sql, [&] { return conn_->prepare(sql, 0); }));
 }
 
 statement_ref connection::prepare(const compiled_sql& sql) {
-  if (pool_->echo) pool_->echo(sql.text);
-  return statement_ref(conn_->prepare(sql.text, sql.cache_id));
+  if (!pool_->observer.hook) return statement_ref(conn_->prepare(sql.text, sql.cache_id));
+  return statement_ref(detail::observe_prepare(
+      pool_->observer, sql.text, [&] { return conn_->prepare(sql.text, sql.cache_id); }));
 }
 
 transaction connection::begin() {
   if (!conn_->in_transaction()) {
-    conn_->begin();
-    return transaction(conn_.get(), {});
+    detail::observe(pool_->observer, conn_->begin_sql({}), true, [&] { conn_->begin(); });
+    return transaction(conn_.get(), pool_->observer, {});
   }
   std::string name = "tabula_sp_" + std::to_string(++savepoint_depth_);
-  conn_->savepoint(name);
-  return transaction(conn_.get(), std::move(name));
+  detail::observe(pool_->observer, "SAVEPOINT \"" + name + "\"", true,
+                  [&] { conn_->savepoint(name); });
+  return transaction(conn_.get(), pool_->observer, std::move(name));
+}
+
+transaction connection::begin(const transaction_options& options) {
+  if (options.is_default()) return begin();
+  if (conn_->in_transaction()) {
+    detail::throw_error<programming_error>(
+        "tabula: transaction options are chosen when a transaction begins, and one is open "
+        "already. Pass them to the outermost begin()");
+  }
+  detail::observe(pool_->observer, conn_->begin_sql(options), true,
+                  [&] { conn_->begin(options); });
+  return transaction(conn_.get(), pool_->observer, {});
+}
+
+transaction connection::begin_nested() {
+  if (!conn_->in_transaction()) {
+    detail::throw_error<programming_error>(
+        "tabula: begin_nested() needs an open transaction to set a savepoint in. Call begin() "
+        "first");
+  }
+  return begin();
 }
 
 void connection::create_tables(const std::vector<const table_info*>& tables) {
@@ -161,5 +206,28 @@ engine::engine(std::string_view url, engine_options options)
     : pool_(std::make_shared<detail::pool>(driver::parse_url(url), std::move(options))) {}
 
 connection engine::connect() { return connection(pool_, pool_->acquire()); }
+
+void engine::set_echo(std::function<void(std::string_view)> log, echo_options options) {
+  if (!log) {
+    pool_->observer = {};
+    return;
+  }
+  pool_->observer = detail::statement_observer{
+      [log = std::move(log), options](const statement_event& e) {
+        log(detail::echo_line(e, options));
+      },
+      options.parameters || options.timings, options.parameters, options.redact_parameters,
+      options.transactions};
+}
+
+void engine::set_statement_hook(std::function<void(const statement_event&)> hook,
+                                statement_hook_options options) {
+  if (!hook) {
+    pool_->observer = {};
+    return;
+  }
+  pool_->observer =
+      detail::statement_observer{std::move(hook), true, true, options.redact_parameters, true};
+}
 
 }  // namespace tabula

@@ -676,6 +676,21 @@ void sql_compiler::write_select(sql_writer& w, const ast::select& s, bool force_
     w.put(" OFFSET ");
     write_expr(w, *s.offset);
   }
+  if (s.lock) write_row_lock(w, *s.lock);
+}
+
+void sql_compiler::write_row_lock(sql_writer& w, const ast::row_lock& lock) const {
+  if (!rules_.row_locks) {
+    throw_error<not_supported_error>(fmt::format(
+        "tabula: {} has no row locks, and for_update() / for_share() cannot be compiled for it. "
+        "It locks the whole database, not rows: a transaction begun IMMEDIATE "
+        "(engine_options::sqlite_begin, the default) holds the write lock from BEGIN, so the "
+        "rows it reads cannot change until it ends. Leave the row lock out on {}",
+        name(), name()));
+  }
+  w.put(lock.mode == ast::row_lock::strength::update ? " FOR UPDATE" : " FOR SHARE");
+  if (lock.wait == ast::row_lock::waiting::nowait) w.put(" NOWAIT");
+  if (lock.wait == ast::row_lock::waiting::skip_locked) w.put(" SKIP LOCKED");
 }
 
 void sql_compiler::write_compound_operand(sql_writer& w, const ast::select& s,

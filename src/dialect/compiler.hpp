@@ -43,6 +43,8 @@ struct syntax_rules {
   bool derived_table_needs_alias = true;
   /// `DROP TABLE ... CASCADE` exists.
   bool drop_cascade = true;
+  /// `SELECT ... FOR UPDATE / FOR SHARE [NOWAIT | SKIP LOCKED]` exists.
+  bool row_locks = true;
   /// From this slot on, a placeholder that takes the next number in sequence is printed bare,
   /// `?`, which the database numbers the same way (SQLite: one more than the largest so far).
   /// SQLite looks each numbered `?N` up with a linear scan when it compiles a statement, so a
@@ -137,6 +139,7 @@ class sql_compiler : public dialect {
   // queries
   void write_select(sql_writer& w, const ast::select& s, bool force_where = false) const;
   void write_select_core(sql_writer& w, const ast::select& s, bool force_where) const;
+  void write_row_lock(sql_writer& w, const ast::row_lock& lock) const;
   void write_compound_operand(sql_writer& w, const ast::select& s, bool force_where) const;
   void write_with(sql_writer& w, const std::vector<ast::cte>& with, bool recursive) const;
   void write_from_item(sql_writer& w, const ast::from_item& item) const;

@@ -20,6 +20,7 @@ class sqlite_compiler final : public sql_compiler {
             .upsert_update_needs_target = false,
             .derived_table_needs_alias = false,
             .drop_cascade = false,
+            .row_locks = false,
             .bare_placeholders_from = 32,
         }) {}
 

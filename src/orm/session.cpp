@@ -13,6 +13,23 @@
 
 namespace tabula {
 
+namespace detail {
+bool cascades_to_itself(const table_info& t) noexcept {
+  return std::any_of(t.def.foreign_keys.begin(), t.def.foreign_keys.end(), [&](const auto& fk) {
+    return fk.ref_table == t.def.name && fk.on_delete == ast::fk_action::cascade;
+  });
+}
+
+void throw_stale(std::string sql, std::string_view verb, const std::string& object) {
+  throw_error<stale_data_error>(
+      "tabula: the " + std::string(verb) + " of " + object +
+          " found no row: another transaction changed its version or deleted it since this "
+          "session read it. The flush was undone; reload the object (session::refresh) and "
+          "apply the change again",
+      std::move(sql));
+}
+}  // namespace detail
+
 namespace {
 
 /// Orders `entries` table by table in foreign-key order — referenced tables first, or
@@ -95,9 +112,25 @@ detail::tracked_base* session::require_tracked(const void* obj) const {
 }
 
 void session::track_persistent(std::unique_ptr<detail::tracked_base> entry) {
-  identity_map_[identity_key{&entry->table(), entry->identity()}] = entry.get();
-  by_address_.emplace(entry->address(), entry.get());
+  detail::tracked_base* e = entry.get();
+  identity_map_[identity_key{&e->table(), e->identity()}] = e;
+  by_address_.emplace(e->address(), e);
   objects_.push_back(std::move(entry));
+  if (e->has_hooks()) e->run_hook(detail::model_hook::after_load);
+}
+
+void session::notify(session_event event) {
+  for (std::size_t i = 0; i < listeners_.size(); ++i) {  // a listener may add listeners
+    if (listeners_[i].event == event) listeners_[i].call(*this);
+  }
+}
+
+bool session::has_changes() const {
+  using detail::object_state;
+  return std::any_of(objects_.begin(), objects_.end(), [](const auto& e) {
+    return e->state() == object_state::pending || e->state() == object_state::deleted ||
+           (e->state() == object_state::persistent && !e->expired && e->is_dirty());
+  });
 }
 
 void session::remove_tracked(detail::tracked_base* entry) {
@@ -242,6 +275,17 @@ void session::autoflush() {
   if (autoflush_) flush();
 }
 
+namespace {
+/// `cond AND "table"."column" = $param`.
+void and_equals(std::optional<ast::expr>& cond, const table_info& t, std::size_t field,
+                std::uint32_t param) {
+  ast::expr eq = ast::binary{ast::binary_op::eq,
+                             ast::expr{ast::column_ref{t.def.name, t.def.columns[field].name}},
+                             ast::expr{ast::param{param}}};
+  cond = ast::expr(ast::binary{ast::binary_op::and_, std::move(*cond), std::move(eq)});
+}
+}  // namespace
+
 const compiled_sql& session::update_sql(const table_info& t, std::span<const std::size_t> fields,
                                         bool on_update) {
   std::string key = t.def.name;
@@ -249,14 +293,37 @@ const compiled_sql& session::update_sql(const table_info& t, std::span<const std
   if (on_update) key += ",u";
   auto it = update_cache_.find(key);
   if (it == update_cache_.end()) {
-    it = update_cache_
-             .emplace(std::move(key),
-                      conn().sql_dialect().compile(detail::update_by_key_statement(
-                          t, fields, on_update,
-                          on_update && detail::reads_back_by_returning(conn().sql_dialect()))))
-             .first;
+    ast::statement st = detail::update_by_key_statement(
+        t, fields, on_update, on_update && detail::reads_back_by_returning(conn().sql_dialect()));
+    if (t.version_field) {  // ... AND "version" = the version read
+      and_equals(std::get<ast::update>(st).where, t, *t.version_field,
+                 static_cast<std::uint32_t>(fields.size() + t.key_fields.size()));
+    }
+    it = update_cache_.emplace(std::move(key), conn().sql_dialect().compile(st)).first;
   }
   return it->second;
+}
+
+const compiled_sql* session::versioned_delete_sql(const table_info& t) {
+  if (!t.version_field) return nullptr;
+  const std::string key = "DELETE " + t.def.name;
+  auto it = update_cache_.find(key);
+  if (it == update_cache_.end()) {
+    ast::statement st = detail::delete_by_key_statement(t);
+    and_equals(std::get<ast::delete_>(st).where, t, *t.version_field,
+               static_cast<std::uint32_t>(t.key_fields.size()));
+    it = update_cache_.emplace(key, conn().sql_dialect().compile(st)).first;
+  }
+  return &it->second;
+}
+
+std::vector<std::size_t> session::with_version(const table_info& t,
+                                               std::vector<std::size_t> fields) {
+  if (t.version_field && std::find(fields.begin(), fields.end(), *t.version_field) == fields.end()) {
+    fields.insert(std::upper_bound(fields.begin(), fields.end(), *t.version_field),
+                  *t.version_field);
+  }
+  return fields;
 }
 
 void session::flush() {
@@ -267,6 +334,7 @@ void session::flush() {
   std::vector<detail::tracked_base*> updates;  // persistent objects changed before the flush
   std::optional<detail::table_order> insert_order;
   std::optional<detail::table_order> delete_order;
+  if (!listeners_.empty() && has_changes()) notify(session_event::before_flush);
   // Objects taken in along a relationship that no relationship holds any more (replaced, or
   // removed from a collection before their first flush) leave the session unwritten.
   drop_unlinked_adopted();
@@ -278,7 +346,7 @@ void session::flush() {
           inserts.push_back(entry.get());
           break;
         case object_state::persistent:
-          if (entry->is_dirty()) updates.push_back(entry.get());
+          if (!entry->expired && entry->is_dirty()) updates.push_back(entry.get());
           break;
         case object_state::deleted:
           deletes.push_back(entry.get());
@@ -340,13 +408,15 @@ void session::flush() {
       begin_transaction();
     }
     connection& c = conn();
-    const auto write_update = [&](detail::tracked_base* e, std::span<const std::size_t> fields) {
-      // Columns with an on-update value are set at every UPDATE of a changed object.
+    const auto write_update = [&](detail::tracked_base* e, std::vector<std::size_t> changed) {
+      // Columns with an on-update value are set at every UPDATE of a changed object; a
+      // versioned model's version goes up with it.
       const table_info& t = e->table();
       if (t.on_update.empty()) {
+        const auto fields = with_version(t, std::move(changed));
         undo.push_back(e->flush_update(c, fields, update_sql(t, fields, false)));
       } else {
-        const auto set = detail::update_fields(t, fields);
+        const auto set = with_version(t, detail::update_fields(t, changed));
         undo.push_back(e->flush_update(c, set, update_sql(t, set, true)));
       }
       written_.push_back(e);
@@ -364,7 +434,14 @@ void session::flush() {
     const auto insert_batch = [&](std::span<detail::tracked_base* const> batch) {
       const auto& t = batch.front()->table();
       for (auto* e : batch) apply_copies(e, false);
+      const bool hooks = batch.front()->has_hooks();
+      if (hooks) {
+        for (auto* e : batch) e->run_hook(detail::model_hook::before_insert);
+      }
       undo.push_back(batch.front()->flush_inserts(c, batch, insert_order->deferred_fields(t)));
+      if (hooks) {
+        for (auto* e : batch) e->run_hook(detail::model_hook::after_insert);
+      }
       for (auto* e : batch) {
         written_.push_back(e);
         identity_map_[identity_key{&e->table(), e->identity()}] = e;
@@ -435,6 +512,7 @@ void session::flush() {
     }
     for (detail::tracked_base* e : updates) {
       if (e->state() != object_state::persistent || !e->is_dirty()) continue;
+      if (e->has_hooks()) e->run_hook(detail::model_hook::before_update);
       auto changed = e->changed_fields();
       for (std::size_t f : e->table().key_fields) {
         if (std::find(changed.begin(), changed.end(), f) != changed.end()) {
@@ -444,16 +522,25 @@ void session::flush() {
         }
       }
       write_update(e, changed);
+      if (e->has_hooks()) e->run_hook(detail::model_hook::after_update);
     }
     for (const auto& remove_row : plan.association_deletes) remove_row(c);
     for (auto* e : deletes) {
       const auto fields = delete_order->deferred_fields(e->table());
       if (fields.empty() || !e->holds_values(fields)) continue;
-      undo.push_back(e->flush_unlink(c, fields, update_sql(e->table(), fields)));
+      const auto written = with_version(e->table(), {fields.begin(), fields.end()});
+      undo.push_back(e->flush_unlink(c, written, update_sql(e->table(), written)));
       written_.push_back(e);
     }
     for_each_batch(deletes, [&](std::span<detail::tracked_base* const> batch) {
-      batch.front()->flush_deletes(c, batch);
+      const bool hooks = batch.front()->has_hooks();
+      if (hooks) {
+        for (auto* e : batch) e->run_hook(detail::model_hook::before_delete);
+      }
+      batch.front()->flush_deletes(c, batch, versioned_delete_sql(batch.front()->table()));
+      if (hooks) {
+        for (auto* e : batch) e->run_hook(detail::model_hook::after_delete);
+      }
       for (auto* e : batch) {
         written_.push_back(e);
         const std::string id = e->identity();
@@ -467,6 +554,7 @@ void session::flush() {
     });
     follow_delete_actions(deletes, undo);
     if (!deletes.empty()) release_deleted(undo);
+    notify(session_event::after_flush);
     if (step) step->commit();
     inserts_pending_ = false;
     unchain();
@@ -498,14 +586,14 @@ void session::flush() {
   }
 }
 
-void session::begin_transaction() {
+void session::begin_transaction(const transaction_options& options) {
   try {
-    tx_.emplace(conn().begin());
+    tx_.emplace(conn().begin(options));
   } catch (const connection_lost&) {
     // The connection broke while the session held it between transactions. Nothing of the
     // session's was running on it: a fresh connection takes its place.
     conn_.reset();
-    tx_.emplace(conn().begin());
+    tx_.emplace(conn().begin(options));
   }
 }
 
@@ -530,6 +618,7 @@ void session::commit() {
     }
   }
   end_transaction();
+  notify(session_event::after_commit);
 }
 
 void session::abandon_transaction() noexcept {
@@ -581,6 +670,7 @@ void session::rollback() {
   drop_unlinked_adopted();
   end_transaction();
   if (failure) std::rethrow_exception(failure);
+  notify(session_event::after_rollback);
 }
 
 void session::drop_unlinked_adopted() {
@@ -609,7 +699,207 @@ void session::drop_unlinked_adopted() {
   }
 }
 
+// ----- transaction scopes
+
+session_transaction::session_transaction(session& s, std::uint64_t id, bool nested)
+    : s_(&s), id_(id), nested_(nested), exceptions_(std::uncaught_exceptions()) {}
+
+session_transaction::~session_transaction() noexcept(false) {
+  if (s_ == nullptr) return;
+  session* s = std::exchange(s_, nullptr);
+  if (std::uncaught_exceptions() > exceptions_) {
+    try {
+      s->end_scope(id_, nested_, false);
+    } catch (const error&) {
+      // The exception leaving the scope is the one to report; a transaction that cannot
+      // roll back has been given up by the session (its connection goes back to the pool).
+    }
+    return;
+  }
+  s->end_scope(id_, nested_, true);
+}
+
+void session_transaction::commit() {
+  if (s_ == nullptr) detail::throw_error<programming_error>("tabula: the scope has ended already");
+  std::exchange(s_, nullptr)->end_scope(id_, nested_, true);
+}
+
+void session_transaction::rollback() {
+  if (s_ == nullptr) detail::throw_error<programming_error>("tabula: the scope has ended already");
+  std::exchange(s_, nullptr)->end_scope(id_, nested_, false);
+}
+
+bool session_transaction::active() const noexcept {
+  return s_ != nullptr && s_->scope_open(id_, nested_);
+}
+
+session_transaction session::begin(const transaction_options& options) {
+  if (in_transaction()) {
+    detail::throw_error<programming_error>(
+        "tabula: session::begin() while the session's transaction is open. Use begin_nested() "
+        "for a savepoint inside it, or end it with commit() or rollback() first");
+  }
+  begin_transaction(options);
+  tx_scope_ = ++scope_ids_;
+  return {*this, tx_scope_, false};
+}
+
+session_transaction session::begin_nested() {
+  flush();  // what came before belongs to the enclosing transaction
+  if (!in_transaction()) begin_transaction();
+  savepoint_frame frame{++scope_ids_, conn().begin_nested(), objects_.size(), {}};
+  frame.saved.reserve(objects_.size());
+  for (const auto& entry : objects_) {
+    frame.saved.push_back(entry->state() == detail::object_state::detached ? nullptr
+                                                                           : entry->save());
+  }
+  frames_.push_back(std::move(frame));
+  return {*this, frames_.back().id, true};
+}
+
+bool session::scope_open(std::uint64_t id, bool nested) const noexcept {
+  if (!nested) return in_transaction() && tx_scope_ == id;
+  return std::any_of(frames_.begin(), frames_.end(), [&](const auto& f) { return f.id == id; });
+}
+
+void session::end_scope(std::uint64_t id, bool nested, bool commit) {
+  if (!scope_open(id, nested)) return;  // ended by the session, or by an enclosing scope
+  if (!nested) {
+    if (commit) {
+      this->commit();
+    } else {
+      rollback();
+    }
+    return;
+  }
+  if (!commit) {
+    while (!frames_.empty() && frames_.back().id != id) rollback_savepoint();  // inner ones
+    if (!frames_.empty()) rollback_savepoint();
+    return;
+  }
+  if (frames_.back().id != id) {
+    detail::throw_error<programming_error>(
+        "tabula: a savepoint scope was committed while a scope begun inside it is still open. "
+        "End the inner scope first");
+  }
+  try {
+    flush();  // what the scope changed is written inside its savepoint
+    frames_.back().sp.commit();  // RELEASE SAVEPOINT
+  } catch (...) {
+    // A failed flush has undone itself; the rest of the scope's work is undone here (unless
+    // the transaction was lost with it, and the session has given it up already).
+    if (scope_open(id, true)) rollback_savepoint();
+    throw;
+  }
+  frames_.pop_back();
+}
+
+void session::unmap(detail::tracked_base* e) {
+  auto it = identity_map_.find(identity_key{&e->table(), e->identity()});
+  if (it != identity_map_.end() && it->second == e) identity_map_.erase(it);
+}
+
+void session::rollback_savepoint() {
+  using detail::object_state;
+  savepoint_frame& f = frames_.back();
+  if (f.sp.active()) {
+    try {
+      f.sp.rollback();  // ROLLBACK TO SAVEPOINT, RELEASE SAVEPOINT
+    } catch (const error&) {
+      // The transaction around the savepoint is lost with it (the connection broke):
+      // every object returns to what the database holds.
+      abandon_transaction();
+      throw;
+    }
+  }
+  const auto mapped = [](const detail::tracked_base* e) {
+    return e->state() == object_state::persistent || e->state() == object_state::deleted;
+  };
+  // Objects added inside the savepoint leave the session; first, so that an object of the
+  // same key from before gets its place in the identity map back. Objects loaded inside it
+  // stay, with their values as loaded.
+  std::unordered_set<const detail::tracked_base*> added;
+  for (std::size_t i = f.first_new; i < objects_.size(); ++i) {
+    detail::tracked_base* e = objects_[i].get();
+    if (e->state() == object_state::detached) continue;
+    if (mapped(e)) unmap(e);
+    if (e->was_committed()) {  // loaded: its row as read is what the database holds again
+      e->restore_committed();
+      continue;
+    }
+    e->set_state(object_state::detached);
+    added.insert(e);
+  }
+  for (std::size_t i = f.first_new; i < objects_.size(); ++i) {
+    detail::tracked_base* e = objects_[i].get();
+    if (mapped(e)) identity_map_[identity_key{&e->table(), e->identity()}] = e;
+  }
+  for (std::size_t i = 0; i < f.first_new; ++i) {
+    if (!f.saved[i]) continue;
+    detail::tracked_base* e = objects_[i].get();
+    if (mapped(e)) unmap(e);
+    e->restore(*f.saved[i]);
+    if (mapped(e)) identity_map_[identity_key{&e->table(), e->identity()}] = e;
+  }
+  std::erase_if(written_, [&](const auto* e) { return added.contains(e); });
+  inserts_pending_ = true;
+  frames_.pop_back();
+}
+
+// ----- refresh, expire, merge
+
+void session::refresh_tracked(detail::tracked_base* entry) {
+  using detail::object_state;
+  if (entry->state() != object_state::persistent && entry->state() != object_state::deleted) {
+    detail::throw_error<programming_error>(
+        "tabula: refresh() reads an object's row, and this " + entry->table().model_name +
+        " has none (it is pending, or its row was deleted by this session). Flush it first");
+  }
+  if (!entry->reload(conn())) {
+    detail::throw_error<stale_data_error>("tabula: refresh() of " + entry->describe() +
+                                          " found no row: it was deleted since it was read");
+  }
+  if (!in_transaction()) entry->mark_committed();
+}
+
+void session::expire_tracked(detail::tracked_base* entry) {
+  using detail::object_state;
+  if (entry->state() != object_state::persistent && entry->state() != object_state::deleted) {
+    detail::throw_error<programming_error>(
+        "tabula: expire() marks an object to be read again from its row, and this " +
+        entry->table().model_name + " has none (it is pending, or its row was deleted)");
+  }
+  entry->expired = true;
+}
+
+void session::expire_all() {
+  using detail::object_state;
+  for (const auto& entry : objects_) {
+    if (entry->state() == object_state::persistent || entry->state() == object_state::deleted) {
+      entry->expired = true;
+    }
+  }
+}
+
+bool session::reload_expired(detail::tracked_base* entry) {
+  if (entry->reload(conn())) {
+    if (!in_transaction()) entry->mark_committed();
+    return true;
+  }
+  unmap(entry);  // the row is gone: so is the object, from the session
+  entry->set_state(detail::object_state::detached);
+  return false;
+}
+
+void session::not_mergeable(const detail::tracked_base& entry) {
+  detail::throw_error<programming_error>(
+      "tabula: merge() of " + entry.describe() +
+      ", which this session has marked for deletion. Flush or roll back the deletion first");
+}
+
 void session::end_transaction() {
+  frames_.clear();  // while the connection is held: no savepoint is left in the database
+  tx_scope_ = 0;
   written_.clear();
   tx_.reset();
   conn_.reset();  // back to the pool

@@ -300,6 +300,14 @@ struct compound_part {
 
 /// A SELECT, possibly compound. `order_by`, `limit` and `offset` apply to the whole compound
 /// when `compound` is not empty.
+/// `FOR UPDATE` / `FOR SHARE` at the end of a SELECT, with `NOWAIT` or `SKIP LOCKED`.
+struct row_lock {
+  enum class strength : std::uint8_t { update, share };
+  enum class waiting : std::uint8_t { wait, nowait, skip_locked };
+  strength mode = strength::update;
+  waiting wait = waiting::wait;
+};
+
 struct select {
   std::vector<cte> with;
   bool recursive = false;  ///< WITH RECURSIVE
@@ -314,6 +322,7 @@ struct select {
   std::vector<order_item> order_by;
   std::optional<expr> limit;
   std::optional<expr> offset;
+  std::optional<row_lock> lock;
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -243,6 +243,26 @@ constexpr auto column_name(P member, std::string_view name) {
   return column_name_option<detail::class_of<P>, detail::member_of<P>>{{}, member, name};
 }
 
+/// `version_column(&T::m)`: the integer column the session's optimistic locking counts in.
+template <class T, class M>
+struct version_column_option : detail::option_tag {
+  using model_type = T;
+  M T::*member;
+};
+
+/// Declares the field counting the versions of a row (optimistic locking, SQLAlchemy's
+/// `version_id_col`): every UPDATE the session writes sets it one higher and finds the row by
+/// its key and the version it read; an UPDATE or DELETE that finds no row throws
+/// `stale_data_error`. `tabula::version_column(&Run::version)`.
+template <detail::data_member_pointer P>
+constexpr auto version_column(P member) {
+  using M = detail::member_of<P>;
+  static_assert(std::is_integral_v<M> && !std::is_same_v<M, bool>,
+                "tabula: version_column takes an integer field (std::int64_t or std::int32_t, "
+                "not std::optional). Declare the version field as an integer.");
+  return version_column_option<detail::class_of<P>, M>{{}, member};
+}
+
 /// `check("condition")`: a CHECK constraint, in SQL written as is into CREATE TABLE.
 struct check_option : detail::option_tag {
   using model_type = void;  ///< not tied to a model's members

@@ -61,6 +61,8 @@ struct table_info {
     std::optional<ast::expr> sql;
   };
   std::vector<on_update_column> on_update;
+  /// The field of `version_column(...)`, counted up by every UPDATE the session writes.
+  std::optional<std::size_t> version_field;
   /// The C++ name of the model, for messages.
   std::string model_name;
 };
@@ -235,6 +237,7 @@ class table_builder {
   void index(std::span<const std::size_t> fields, bool unique, std::string_view name);
   void max_length(std::size_t field, std::uint32_t length);
   void check(std::string_view name, std::string_view condition);
+  void version(std::size_t field);
   void foreign_key(std::span<const std::size_t> fields, const model_names& referenced,
                    std::span<const std::size_t> referenced_fields, ast::fk_action on_delete,
                    ast::fk_action on_update, std::string_view name);
@@ -332,6 +335,10 @@ struct option_applier {
   template <class T, class M>
   void operator()(const column_name_option<T, M>&) const {}  // applied by make_model_names
   void operator()(const check_option& option) const { table.check(option.name, option.condition); }
+  template <class T, class M>
+  void operator()(const version_column_option<T, M>& option) const {
+    table.version(reflect::field_index(option.member));
+  }
   template <class T, class M, class... Ks>
   void operator()(const relationship_option<T, M, Ks...>&) const {}  // no part of the table
   template <class T, class M, class V>
