@@ -23,7 +23,7 @@ std::size_t values_columns(const table_info& t, bool with_key) {
 ast::insert values_insert(const table_info& t, bool with_key, std::size_t rows,
                           std::uint32_t& next_param) {
   ast::insert ins;
-  ins.table = ast::table_ref{t.def.name, {}};
+  ins.table = table_ref_of(t);
   ins.columns.reserve(values_columns(t, with_key));
   for (std::size_t i = 0; i < t.def.columns.size(); ++i) {
     if (with_key || t.generated_field != i) ins.columns.push_back(t.def.columns[i].name);

@@ -1,5 +1,7 @@
 #include "tabula/orm/session.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <exception>
 #include <functional>
@@ -13,7 +15,25 @@
 
 namespace tabula {
 
+namespace detail {
+void throw_read_only_write(const table_info& t, std::string_view what) {
+  throw_error<programming_error>(fmt::format(
+      "tabula: the session would {} of `{}`, which is declared read-only "
+      "(tabula::schema<{}>::read_only), so it writes nothing. Undo the change, or expunge() "
+      "the object before the flush.",
+      what, t.model_name, t.model_name));
+}
+}  // namespace detail
+
 namespace {
+
+/// Tells apart tables of one name in two schemas.
+std::string table_key(std::string_view schema, std::string_view name) {
+  std::string key(schema);
+  key.push_back('\0');
+  key.append(name);
+  return key;
+}
 
 /// Orders `entries` table by table in foreign-key order — referenced tables first, or
 /// referencing tables first for deletes — each table's entries in the order given, and
@@ -149,7 +169,9 @@ void session::follow_delete_actions(std::vector<detail::tracked_base*> deleted,
   while (!deleted.empty()) {
     // The deleted rows by table.
     std::unordered_map<std::string, std::vector<detail::tracked_base*>> by_table;
-    for (auto* e : deleted) by_table[e->table().def.name].push_back(e);
+    for (auto* e : deleted) {
+      by_table[table_key(e->table().def.schema, e->table().def.name)].push_back(e);
+    }
     deleted.clear();
     for (const auto& entry : objects_) {
       detail::tracked_base* x = entry.get();
@@ -158,7 +180,7 @@ void session::follow_delete_actions(std::vector<detail::tracked_base*> deleted,
         if (fk.on_delete != ast::fk_action::cascade && fk.on_delete != ast::fk_action::set_null) {
           continue;
         }
-        auto parents = by_table.find(fk.ref_table);
+        auto parents = by_table.find(table_key(fk.ref_schema, fk.ref_table));
         if (parents == by_table.end()) continue;
         const auto local = fields_of(x->table(), fk.columns);
         const auto key = key_of(*x, local);
@@ -223,7 +245,7 @@ void session::autoflush() {
 }
 
 const compiled_sql& session::update_sql(const table_info& t, std::span<const std::size_t> fields) {
-  std::string key = t.def.name;
+  std::string key = table_key(t.def.schema, t.def.name);
   for (std::size_t f : fields) key += "," + std::to_string(f);
   auto it = update_cache_.find(key);
   if (it == update_cache_.end()) {

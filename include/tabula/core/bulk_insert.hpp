@@ -121,7 +121,7 @@ struct bulk_insert {
       while (end < rows.size() && with_key(end) == key) ++end;
       std::vector<std::string> columns;
       for (std::size_t f : insert_fields(t, key)) columns.push_back(t.def.columns[f].name);
-      auto writer = c.raw().bulk_load(t.def.name, columns);
+      auto writer = c.raw().bulk_load(t.def.schema, t.def.name, columns);
       if (!writer) return false;  // never after a first load: the answer is per driver
       c.report(writer->sql());
       for (std::size_t i = first; i < end; ++i) {

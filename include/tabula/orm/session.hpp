@@ -44,6 +44,10 @@ namespace detail {
 
 class tracked_base;
 
+/// Throws `programming_error`: a flush would write a row of the read-only model of `t` (an
+/// object of it changed, or one reached the session through a relationship).
+[[noreturn]] void throw_read_only_write(const table_info& t, std::string_view what);
+
 /// What one flush does along relationships, planned before it writes: foreign keys to copy
 /// from the objects they refer to once those have keys, association rows to delete, and what
 /// to do when the flush succeeds or fails.
@@ -361,7 +365,9 @@ class tracked final : public tracked_base {
     previous.reserve(batch.size());
     {
       const held_back held(batch, deferred);
-      if (batch.size() == 1) {
+      if constexpr (read_only_model<T>()) {
+        throw_read_only_write(table(), "insert a new object");
+      } else if (batch.size() == 1) {
         c.insert(object_);
       } else {
         c.insert_many(objects_of<&tracked::object_of>{batch});
@@ -386,11 +392,13 @@ class tracked final : public tracked_base {
 
   std::function<void()> flush_update(connection& c, std::span<const std::size_t> fields,
                                      const compiled_sql& sql) override {
+    if constexpr (read_only_model<T>()) throw_read_only_write(table(), "update a changed object");
     return write_fields(c, fields, sql, object_);
   }
 
   std::function<void()> flush_unlink(connection& c, std::span<const std::size_t> fields,
                                      const compiled_sql& sql) override {
+    if constexpr (read_only_model<T>()) throw_read_only_write(table(), "update a row");
     T row = *flushed_;
     clear_fields(row, fields);
     return write_fields(c, fields, sql, std::move(row));
@@ -409,7 +417,9 @@ class tracked final : public tracked_base {
   }
 
   void flush_deletes(connection& c, std::span<tracked_base* const> batch) override {
-    if (batch.size() == 1) {
+    if constexpr (read_only_model<T>()) {
+      throw_read_only_write(table(), "delete a row");
+    } else if (batch.size() == 1) {
       c.remove(*flushed_);
     } else {
       c.remove_many(objects_of<&tracked::flushed_of>{batch});  // the rows as the database knows them
@@ -604,6 +614,7 @@ class session {
                   "(s.add(Model{...})) or std::move(m), and change the object through the "
                   "reference add() returns.");
     using M = std::remove_cvref_t<T>;
+    static_assert(detail::writable<M>);
     auto entry =
         std::make_unique<detail::tracked<M>>(std::move(obj), detail::object_state::pending);
     M& ref = entry->object();
@@ -761,6 +772,7 @@ class session {
   /// Marks a tracked object for deletion at the next flush (a pending one is simply dropped).
   template <class T>
   void remove(T& obj) {
+    static_assert(detail::writable<T>);
     remove_tracked(require_tracked(&obj));
   }
   /// Stops tracking `obj`: later changes to it are not written. The object stays valid.
