@@ -68,7 +68,8 @@ std::string spell_name(std::string_view name, name_case spelling) {
     case name_case::upper:
       out.reserve(name.size());
       for (char c : name) {
-        const bool change = spelling == name_case::lower ? reflect::is_upper(c) : reflect::is_lower(c);
+        const bool change =
+            spelling == name_case::lower ? reflect::is_upper(c) : reflect::is_lower(c);
         out.push_back(change ? static_cast<char>(c ^ 0x20) : c);  // ASCII: the case bit
       }
       return out;

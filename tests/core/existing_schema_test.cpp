@@ -50,6 +50,11 @@ struct PlaylistTrack {
   std::int64_t playlist_id = 0;
   std::int64_t track_id = 0;
 };
+struct Invoice {  // TIMESTAMP and NUMERIC columns read as text and double
+  std::int64_t invoice_id = 0;
+  std::string invoice_date{};
+  double total = 0;
+};
 struct EmployeeDirectory {  // a view
   std::int64_t employee_id = 0;
   std::string full_name{};
@@ -58,7 +63,7 @@ struct EmployeeDirectory {  // a view
 
 // What every table of the store shares, and what the catalog's tables add.
 struct store_tables {
-  static constexpr auto naming = tabula::naming::pascal_case;
+  static constexpr auto naming = tabula::naming_policy::pascal_case;
 };
 struct catalog_tables : store_tables {
   static constexpr auto schema_name = "catalog";
@@ -97,10 +102,14 @@ struct tabula::schema<Playlist> : store_tables {
 };
 template <>
 struct tabula::schema<PlaylistTrack> : store_tables {
-  static constexpr auto options = tabula::options(
-      tabula::primary_key(&PlaylistTrack::playlist_id, &PlaylistTrack::track_id),
-      tabula::foreign_key(&PlaylistTrack::playlist_id, &Playlist::playlist_id),
-      tabula::foreign_key(&PlaylistTrack::track_id, &Track::track_id));
+  static constexpr auto options =
+      tabula::options(tabula::primary_key(&PlaylistTrack::playlist_id, &PlaylistTrack::track_id),
+                      tabula::foreign_key(&PlaylistTrack::playlist_id, &Playlist::playlist_id),
+                      tabula::foreign_key(&PlaylistTrack::track_id, &Track::track_id));
+};
+template <>
+struct tabula::schema<Invoice> : store_tables {
+  static constexpr auto options = tabula::options(tabula::primary_key(&Invoice::invoice_id));
 };
 template <>
 struct tabula::schema<EmployeeDirectory> : store_tables {
@@ -167,6 +176,8 @@ void create_store() {
       "CREATE TABLE \"PlaylistTrack\" (\"PlaylistId\" INTEGER NOT NULL REFERENCES "
       "\"Playlist\" (\"PlaylistId\"), \"TrackId\" INTEGER NOT NULL REFERENCES \"Track\" "
       "(\"TrackId\"), PRIMARY KEY (\"PlaylistId\", \"TrackId\"))");
+  db().execute("CREATE TABLE \"Invoice\" (\"InvoiceId\" " + key +
+               ", \"InvoiceDate\" TIMESTAMP NOT NULL, \"Total\" NUMERIC(10,2) NOT NULL)");
   db().execute(
       "CREATE VIEW \"EmployeeDirectory\" AS SELECT e.\"EmployeeId\", e.\"FirstName\" || ' ' || "
       "e.\"LastName\" AS \"FullName\", m.\"LastName\" AS \"ManagerName\" FROM \"Employee\" e "
@@ -184,6 +195,8 @@ void create_store() {
       "INSERT INTO \"Employee\" (\"LastName\", \"FirstName\", \"ReportsTo\") VALUES "
       "('Adams', 'Andrew', NULL), ('Edwards', 'Nancy', 1)");
   db().execute("INSERT INTO \"Playlist\" (\"Name\") VALUES ('Music')");
+  db().execute(
+      "INSERT INTO \"Invoice\" (\"InvoiceDate\", \"Total\") VALUES ('2009-01-01 00:00:00', 1.98)");
   db().execute("INSERT INTO \"PlaylistTrack\" VALUES (1, 1), (1, 3)");
 }
 
@@ -263,7 +276,8 @@ TEST_CASE("writing through the engine: insert, insert_many, update_row, remove, 
   db().insert(artist);  // a generated key read back from "catalog"."Artist"
   CHECK(artist.artist_id > 2);
   CHECK(count_sql("SELECT COUNT(*) FROM \"catalog\".\"Artist\" WHERE \"Name\" = 'Aerosmith' AND "
-                  "\"ArtistId\" = " + std::to_string(artist.artist_id)) == 1);
+                  "\"ArtistId\" = " +
+                  std::to_string(artist.artist_id)) == 1);
 
   std::vector<Album> albums{{.title = "Big Ones", .artist_id = artist.artist_id},
                             {.title = "Pump", .artist_id = artist.artist_id}};
@@ -290,11 +304,9 @@ TEST_CASE("writing through the engine: insert, insert_many, update_row, remove, 
                   "'Pump (Remastered)'") == 1);
 
   CHECK(db().remove(track));
-  CHECK(db().delete_from<Album>().where(col(&Album::artist_id) == artist.artist_id).execute() ==
-        4);
+  CHECK(db().delete_from<Album>().where(col(&Album::artist_id) == artist.artist_id).execute() == 4);
   CHECK(db().remove(artist));
-  CHECK(count_sql("SELECT COUNT(*) FROM \"catalog\".\"Artist\" WHERE \"Name\" = 'Aerosmith'") ==
-        0);
+  CHECK(count_sql("SELECT COUNT(*) FROM \"catalog\".\"Artist\" WHERE \"Name\" = 'Aerosmith'") == 0);
   CHECK(count_sql("SELECT COUNT(*) FROM \"Track\" WHERE \"TrackName\" = 'Amazing'") == 0);
 }
 
@@ -304,11 +316,13 @@ TEST_CASE("writing through a session: a self-reference, a composite key, both sc
   auto s = db().session();
   Staff& boss = s.add(Staff{.last_name = "Mitchell", .first_name = "Michael"});
   s.commit();
-  Staff& clerk = s.add(Staff{.last_name = "King", .first_name = "Robert", .reports_to = boss.employee_id});
+  Staff& clerk =
+      s.add(Staff{.last_name = "King", .first_name = "Robert", .reports_to = boss.employee_id});
   Artist& artist = s.add(Artist{.name = "Alanis Morissette"});
   s.commit();
   CHECK(count_sql("SELECT COUNT(*) FROM \"Employee\" WHERE \"LastName\" = 'King' AND "
-                  "\"ReportsTo\" = " + std::to_string(boss.employee_id)) == 1);
+                  "\"ReportsTo\" = " +
+                  std::to_string(boss.employee_id)) == 1);
   CHECK(count_sql("SELECT COUNT(*) FROM \"catalog\".\"Artist\" WHERE \"ArtistId\" = " +
                   std::to_string(artist.artist_id)) == 1);
 
@@ -337,6 +351,20 @@ TEST_CASE("writing through a session: a self-reference, a composite key, both sc
   CHECK(count_sql("SELECT COUNT(*) FROM \"Employee\" WHERE \"LastName\" IN ('King', "
                   "'Mitchell')") == 0);
   CHECK(count_sql("SELECT COUNT(*) FROM \"catalog\".\"Artist\" WHERE \"Name\" = 'Alanis'") == 0);
+}
+
+TEST_CASE("TIMESTAMP read and written as text, NUMERIC as double") {
+  create_store();
+  const auto first = db().get<Invoice>(1);
+  REQUIRE(first.has_value());
+  CHECK(first->invoice_date == "2009-01-01 00:00:00");
+  CHECK(first->total == Approx(1.98));
+  Invoice added{.invoice_date = "2024-05-01 10:30:00", .total = 13.86};
+  db().insert(added);
+  CHECK(count_sql("SELECT COUNT(*) FROM \"Invoice\" WHERE \"InvoiceDate\" = '2024-05-01 "
+                  "10:30:00' AND \"Total\" = 13.86") == 1);
+  CHECK(db().get<Invoice>(added.invoice_id)->invoice_date == "2024-05-01 10:30:00");
+  CHECK(db().remove(added));
 }
 
 TEST_CASE("a changed object of a read-only model is refused at the flush, not written") {

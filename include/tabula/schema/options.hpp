@@ -29,8 +29,8 @@ namespace tabula {
 ///
 /// - `static constexpr auto table = "name";` the table name (default: the struct's name in
 ///   snake_case, or as `naming` says);
-/// - `static constexpr auto naming = tabula::naming::pascal_case;` how table and column names
-///   are made from the C++ names (see `tabula::naming`); an explicit `table` or
+/// - `static constexpr auto naming = tabula::naming_policy::pascal_case;` how table and column
+///   names are made from the C++ names (see `tabula::naming_policy`); an explicit `table` or
 ///   `tabula::column_name` wins over it;
 /// - `static constexpr auto schema_name = "sales";` the PostgreSQL schema holding the table
 ///   (on SQLite: the name of an attached database);
@@ -59,37 +59,41 @@ enum class name_case : std::uint8_t {
   upper,        ///< the C++ name in upper case: `INVOICELINE`, `UNIT_PRICE`
 };
 
-/// A naming policy: `static constexpr auto naming = tabula::naming::pascal_case;` in
-/// `tabula::schema<T>`, or `tabula::naming{.tables = ..., .columns = ...}` for different
+/// A naming policy: `static constexpr auto naming = tabula::naming_policy::pascal_case;` in
+/// `tabula::schema<T>`, or `tabula::naming_policy{.tables = ..., .columns = ...}` for different
 /// spellings of tables and columns. Without one, tables are named in snake_case and columns as
-/// the fields are declared (`naming::standard`). Constraint and index names are made from the
-/// names the policy gives.
-struct naming {
+/// the fields are declared (`naming_policy::standard`). Constraint and index names are made from
+/// the names the policy gives.
+struct naming_policy {
   name_case tables = name_case::snake_case;
   name_case columns = name_case::as_declared;
 
   /// Tables in snake_case, columns as declared: what a model without a policy gets.
-  static const naming standard;
+  static const naming_policy standard;
   /// Tables and columns as declared in C++.
-  static const naming as_declared;
+  static const naming_policy as_declared;
   /// Tables and columns in snake_case.
-  static const naming snake_case;
+  static const naming_policy snake_case;
   /// Tables and columns in PascalCase.
-  static const naming pascal_case;
+  static const naming_policy pascal_case;
   /// Tables and columns in camelCase.
-  static const naming camel_case;
+  static const naming_policy camel_case;
   /// Tables and columns in lower case: what PostgreSQL makes of names written without quotes.
-  static const naming lower;
+  static const naming_policy lower;
   /// Tables and columns in upper case.
-  static const naming upper;
+  static const naming_policy upper;
 };
-inline constexpr naming naming::standard{};
-inline constexpr naming naming::as_declared{name_case::as_declared, name_case::as_declared};
-inline constexpr naming naming::snake_case{name_case::snake_case, name_case::snake_case};
-inline constexpr naming naming::pascal_case{name_case::pascal_case, name_case::pascal_case};
-inline constexpr naming naming::camel_case{name_case::camel_case, name_case::camel_case};
-inline constexpr naming naming::lower{name_case::lower, name_case::lower};
-inline constexpr naming naming::upper{name_case::upper, name_case::upper};
+inline constexpr naming_policy naming_policy::standard{};
+inline constexpr naming_policy naming_policy::as_declared{name_case::as_declared,
+                                                         name_case::as_declared};
+inline constexpr naming_policy naming_policy::snake_case{name_case::snake_case,
+                                                        name_case::snake_case};
+inline constexpr naming_policy naming_policy::pascal_case{name_case::pascal_case,
+                                                         name_case::pascal_case};
+inline constexpr naming_policy naming_policy::camel_case{name_case::camel_case,
+                                                        name_case::camel_case};
+inline constexpr naming_policy naming_policy::lower{name_case::lower, name_case::lower};
+inline constexpr naming_policy naming_policy::upper{name_case::upper, name_case::upper};
 
 namespace detail {
 

@@ -91,7 +91,7 @@ concept has_schema_options = requires {
 };
 template <class T>
 concept has_schema_naming = requires {
-  { schema<T>::naming } -> std::convertible_to<naming>;
+  { schema<T>::naming } -> std::convertible_to<naming_policy>;
 };
 template <class T>
 concept has_schema_name = requires {
@@ -267,15 +267,17 @@ class table_builder {
 
 template <class T>
 model_names make_model_names() {
-  constexpr naming policy = [] {
+  constexpr naming_policy policy = [] {
     if constexpr (has_schema_naming<T>) {
-      return naming(schema<T>::naming);
+      return naming_policy(schema<T>::naming);
     } else {
-      return naming::standard;
+      return naming_policy::standard;
     }
   }();
   model_names names;
-  if constexpr (has_schema_name<T>) names.schema = std::string(std::string_view(schema<T>::schema_name));
+  if constexpr (has_schema_name<T>) {
+    names.schema = std::string(std::string_view(schema<T>::schema_name));
+  }
   if constexpr (has_schema_table<T>) {
     if constexpr (has_constant_table<T>) {
       static_assert(std::string_view(schema<T>::table).size() <= max_identifier_bytes,
