@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <optional>
@@ -273,7 +274,14 @@ TEST_CASE("writing through the engine: insert, insert_many, update_row, remove, 
   create_store();
   using tabula::col;
   Artist artist{.name = "Aerosmith"};
+  std::vector<std::string> statements;
+  db().set_echo([&](std::string_view sql) { statements.emplace_back(sql); });
   db().insert(artist);  // a generated key read back from "catalog"."Artist"
+  db().set_echo({});
+  REQUIRE(statements.size() == 1);
+  CHECK(statements[0] == (on_sqlite()
+                              ? R"(INSERT INTO "catalog"."Artist" ("Name") VALUES (?1))"
+                              : R"(INSERT INTO "catalog"."Artist" ("Name") VALUES ($1) RETURNING "ArtistId")"));
   CHECK(artist.artist_id > 2);
   CHECK(count_sql("SELECT COUNT(*) FROM \"catalog\".\"Artist\" WHERE \"Name\" = 'Aerosmith' AND "
                   "\"ArtistId\" = " +
@@ -285,7 +293,15 @@ TEST_CASE("writing through the engine: insert, insert_many, update_row, remove, 
   CHECK(albums[1].album_id > albums[0].album_id);
   const std::vector<Album> more{{.title = "Permanent Vacation", .artist_id = artist.artist_id},
                                 {.title = "Get a Grip", .artist_id = artist.artist_id}};
-  db().insert_many(more, tabula::skip_keys);  // COPY into "catalog"."Album" on PostgreSQL
+  statements.clear();
+  db().set_echo([&](std::string_view sql) { statements.emplace_back(sql); });
+  db().insert_many(more, tabula::skip_keys);
+  db().set_echo({});
+  if (!on_sqlite()) {
+    CHECK(std::find(statements.begin(), statements.end(),
+                    R"(COPY "catalog"."Album" ("Title", "ArtistId") FROM STDIN)") !=
+          statements.end());
+  }
   CHECK(count_sql("SELECT COUNT(*) FROM \"catalog\".\"Album\" WHERE \"ArtistId\" = " +
                   std::to_string(artist.artist_id)) == 4);
 
