@@ -21,6 +21,7 @@
 #include <charconv>
 #include <cstdint>
 #include <cstring>
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -74,8 +75,8 @@ class connection {
     expect(r, PGRES_COMMAND_OK, sql);
   }
 
-  std::string check() const {
-    result r(PQexec(conn_, bench::check_sql));
+  std::string check(const char* sql = bench::check_sql) const {
+    result r(PQexec(conn_, sql));
     expect(r, PGRES_TUPLES_OK, "check");
     return std::string(PQgetvalue(r.get(), 0, 0)) + ":" + PQgetvalue(r.get(), 0, 1) + ":" +
            PQgetvalue(r.get(), 0, 2);
@@ -166,6 +167,14 @@ template <int N>
 result exec_prepared(const connection& c, const char* name, const params<N>& p) {
   return result(PQexecPrepared(c.get(), name, N, p.values, p.lengths, p.formats, 1));
 }
+
+void read_post(const PGresult* r, int row, Post& p, int first = 0) {
+  p.id = get_int8(r, row, first);
+  p.user_id = get_int8(r, row, first + 1);
+  get_text(r, row, first + 2, p.title);
+  get_text(r, row, first + 3, p.body);
+}
+
 
 // COPY text format escapes: backslash, and the delimiter/row characters.
 void append_copy_text(std::string& buf, const std::string& s) {
@@ -511,13 +520,94 @@ int main(int argc, char** argv) {
           get_text(r.get(), i, 9, p.body);
         }
       });
-      bench::checksum sum;
-      for (const auto& up : out) {
-        bench::add_user(sum, up.user);
-        for (const Post& p : up.posts)
-          sum.add_unordered(static_cast<std::uint64_t>(p.id) + p.title.size() + p.body.size());
-      }
-      check = sum.str();
+      check = bench::users_with_posts_check(out);
+      break;
+    }
+    case bench::op::o10: {
+      // What selectin loading does: the users, then their posts by IN lists of user ids.
+      fill(c, cfg.rows, cfg.posts_per_user);
+      bench::grouping g;
+      m = bench::measure([&] {
+        result users(PQexecParams(c.get(), select_user_sql, 0, nullptr,
+                                  nullptr, nullptr, nullptr, 1));
+        connection::expect(users, PGRES_TUPLES_OK, "users");
+        for (int i = 0, n = PQntuples(users.get()); i < n; ++i)
+          read_user(users.get(), i, g.owner(get_int8(users.get(), i, 0)).user);
+        auto p = std::make_unique<params<static_cast<int>(bench::in_chunk)>>();
+        std::vector<Oid> types(bench::in_chunk, int8_oid);
+        std::string sql;
+        for (std::size_t first = 0; first < g.result.size(); first += bench::in_chunk) {
+          const std::size_t count = std::min(bench::in_chunk, g.result.size() - first);
+          sql = "SELECT id, user_id, title, body FROM posts WHERE user_id IN (";
+          for (std::size_t i = 0; i < count; ++i) {
+            sql += (i == 0 ? "$" : ", $") + std::to_string(i + 1);
+            p->int8(static_cast<int>(i), g.result[first + i].user.id);
+          }
+          sql += ")";
+          result r(PQexecParams(c.get(), sql.c_str(), static_cast<int>(count), types.data(),
+                                p->values, p->lengths, p->formats, 1));
+          connection::expect(r, PGRES_TUPLES_OK, "posts");
+          for (int i = 0, n = PQntuples(r.get()); i < n; ++i) {
+            Post post;
+            read_post(r.get(), i, post);
+            g.owner(post.user_id).posts.push_back(std::move(post));
+          }
+        }
+      });
+      check = bench::users_with_posts_check(g.result);
+      break;
+    }
+    case bench::op::o11: {
+      // What joined loading does: one LEFT JOIN, rows grouped by the user's key.
+      fill(c, cfg.rows, cfg.posts_per_user);
+      bench::grouping g;
+      m = bench::measure([&] {
+        result r(PQexecParams(c.get(),
+                              "SELECT u.id, u.name, u.email, u.age, u.score, u.created, "
+                              "p.id, p.user_id, p.title, p.body "
+                              "FROM users u LEFT JOIN posts p ON p.user_id = u.id",
+                              0, nullptr, nullptr, nullptr, nullptr, 1));
+        connection::expect(r, PGRES_TUPLES_OK, "join");
+        for (int i = 0, n = PQntuples(r.get()); i < n; ++i) {
+          bench::UserWithPosts& up = g.owner(get_int8(r.get(), i, 0));
+          if (up.posts.empty()) read_user(r.get(), i, up.user);
+          if (PQgetisnull(r.get(), i, 6) == 0) read_post(r.get(), i, up.posts.emplace_back(), 6);
+        }
+      });
+      check = bench::users_with_posts_check(g.result);
+      break;
+    }
+    case bench::op::o12: {
+      // A graph: each user, then its posts with the user's generated key copied in; prepared
+      // single-row INSERTs with RETURNING in one transaction.
+      std::vector<User> users = bench::make_users(cfg.n);
+      std::vector<Post> posts = bench::make_graph_posts(cfg.n, cfg.posts_per_user);
+      m = bench::measure([&] {
+        c.prepare("ins", std::string(insert_user_sql) + " RETURNING id", user_types);
+        c.prepare("post", "INSERT INTO posts (user_id, title, body) VALUES ($1, $2, $3) RETURNING id",
+                  {int8_oid, text_oid, text_oid});
+        c.exec("BEGIN");
+        params<5> pu;
+        for (User& u : users) {
+          pu.user(u);
+          result r = exec_prepared(c, "ins", pu);
+          connection::expect(r, PGRES_TUPLES_OK, "insert");
+          u.id = get_int8(r.get(), 0, 0);
+        }
+        params<3> pp;
+        for (std::size_t k = 0; k < posts.size(); ++k) {
+          Post& post = posts[k];
+          post.user_id = users[k / cfg.posts_per_user].id;
+          pp.int8(0, post.user_id);
+          pp.text(1, post.title);
+          pp.text(2, post.body);
+          result r = exec_prepared(c, "post", pp);
+          connection::expect(r, PGRES_TUPLES_OK, "insert post");
+          post.id = get_int8(r.get(), 0, 0);
+        }
+        c.exec("COMMIT");
+      });
+      check = c.check(bench::graph_check_sql);
       break;
     }
     case bench::op::o9: {

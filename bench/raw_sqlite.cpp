@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <utility>
@@ -105,8 +106,8 @@ class database {
     }
   }
 
-  std::string check() const {
-    statement s(db_, bench::check_sql);
+  std::string check(const char* sql = bench::check_sql) const {
+    statement s(db_, sql);
     if (!s.row()) die(db_, "check");
     std::string out;
     for (int c = 0; c < 3; ++c) {
@@ -142,6 +143,15 @@ void read_user(const statement& s, User& u, int first = 0) {
   u.score = sqlite3_column_double(st, first + 4);
   s.text(first + 5, u.created);
 }
+
+void read_post(const statement& s, Post& p, int first = 0) {
+  sqlite3_stmt* st = s.get();
+  p.id = sqlite3_column_int64(st, first);
+  p.user_id = sqlite3_column_int64(st, first + 1);
+  s.text(first + 2, p.title);
+  s.text(first + 3, p.body);
+}
+
 
 void insert_each(const database& db, std::vector<User>& users) {
   statement s(db.get(), insert_user_sql);
@@ -331,13 +341,74 @@ int main(int argc, char** argv) {
           s.text(9, p.body);
         }
       });
-      bench::checksum sum;
-      for (const auto& up : result) {
-        bench::add_user(sum, up.user);
-        for (const Post& p : up.posts)
-          sum.add_unordered(static_cast<std::uint64_t>(p.id) + p.title.size() + p.body.size());
-      }
-      check = sum.str();
+      check = bench::users_with_posts_check(result);
+      break;
+    }
+    case bench::op::o10: {
+      // What selectin loading does: the users, then their posts by IN lists of user ids.
+      fill(db, cfg.rows, cfg.posts_per_user);
+      bench::grouping g;
+      m = bench::measure([&] {
+        statement users(db.get(), select_user_sql);
+        while (users.row()) read_user(users, g.owner(sqlite3_column_int64(users.get(), 0)).user);
+        const auto sql_for = [](std::size_t count) {
+          std::string sql = "SELECT id, user_id, title, body FROM posts WHERE user_id IN (";
+          for (std::size_t i = 0; i < count; ++i) sql += i == 0 ? "?" : ", ?";
+          return sql + ")";
+        };
+        for (std::size_t first = 0; first < g.result.size(); first += bench::in_chunk) {
+          const std::size_t count = std::min(bench::in_chunk, g.result.size() - first);
+          statement posts(db.get(), sql_for(count));
+          for (std::size_t i = 0; i < count; ++i)
+            posts.bind(static_cast<int>(i + 1), g.result[first + i].user.id);
+          while (posts.row()) {
+            Post p;
+            read_post(posts, p);
+            g.owner(p.user_id).posts.push_back(std::move(p));
+          }
+        }
+      });
+      check = bench::users_with_posts_check(g.result);
+      break;
+    }
+    case bench::op::o11: {
+      // What joined loading does: one LEFT JOIN, rows grouped by the user's key.
+      fill(db, cfg.rows, cfg.posts_per_user);
+      bench::grouping g;
+      m = bench::measure([&] {
+        statement s(db.get(),
+                    "SELECT u.id, u.name, u.email, u.age, u.score, u.created, "
+                    "p.id, p.user_id, p.title, p.body "
+                    "FROM users u LEFT JOIN posts p ON p.user_id = u.id");
+        while (s.row()) {
+          bench::UserWithPosts& up = g.owner(sqlite3_column_int64(s.get(), 0));
+          if (up.posts.empty()) read_user(s, up.user);
+          if (sqlite3_column_type(s.get(), 6) != SQLITE_NULL) read_post(s, up.posts.emplace_back(), 6);
+        }
+      });
+      check = bench::users_with_posts_check(g.result);
+      break;
+    }
+    case bench::op::o12: {
+      // A graph: each user, then its posts with the user's generated key copied in.
+      std::vector<User> users = bench::make_users(cfg.n);
+      std::vector<Post> posts = bench::make_graph_posts(cfg.n, cfg.posts_per_user);
+      m = bench::measure([&] {
+        db.exec("BEGIN");
+        insert_each(db, users);
+        statement s(db.get(), "INSERT INTO posts (user_id, title, body) VALUES (?, ?, ?)");
+        for (std::size_t k = 0; k < posts.size(); ++k) {
+          Post& p = posts[k];
+          p.user_id = users[k / cfg.posts_per_user].id;
+          s.bind(1, p.user_id);
+          s.bind(2, p.title);
+          s.bind(3, p.body);
+          s.run();
+          p.id = sqlite3_last_insert_rowid(db.get());
+        }
+        db.exec("COMMIT");
+      });
+      check = db.check(bench::graph_check_sql);
       break;
     }
     case bench::op::o9: {

@@ -35,7 +35,7 @@ ROOT = os.path.dirname(HERE)
 SA_PYTHON = "/usr/bin/python3"
 UNSUPPORTED = 3
 
-OPS = ["O1", "O2", "O3", "O4", "O5", "O6", "O7", "O8", "O9"]
+OPS = ["O1", "O2", "O3", "O4", "O5", "O6", "O7", "O8", "O9", "O10", "O11", "O12"]
 OP_TEXT = {
     "O1": "single insert + commit (autocommit), ×n",
     "O2": "n single-row inserts in one transaction, id read back",
@@ -46,6 +46,12 @@ OP_TEXT = {
     "O7": "delete by primary key, ×n, one transaction",
     "O8": "users with their posts through a join (n users × 10 posts)",
     "O9": "filtered, ordered `limit 10` query, ×n",
+    "O10": "users with their posts through a relationship, selectin: users, then posts "
+           "`WHERE user_id IN (...)` (n users × 10 posts)",
+    "O11": "users with their posts through a relationship, joined: one LEFT JOIN grouped by "
+           "user (n users × 10 posts)",
+    "O12": "a graph saved in one commit: n new users × 10 new posts, each post given its "
+           "user's generated key",
 }
 BACKENDS = ["memory", "file", "postgres"]
 BACKEND_TEXT = {
@@ -62,16 +68,19 @@ SIZES = {
         "O1": (50000, 0, 20), "O2": (100000, 0, 20), "O3": (200000, 0, 10),
         "O4": (100000, 100000, 20), "O5": (200000, 200000, 10), "O6": (100000, 100000, 20),
         "O7": (100000, 100000, 20), "O8": (10000, 10000, 10), "O9": (20000, 10000, 20),
+        "O10": (10000, 10000, 10), "O11": (10000, 10000, 10), "O12": (10000, 0, 10),
     },
     "file": {
         "O1": (3000, 0, 5), "O2": (100000, 0, 20), "O3": (200000, 0, 10),
         "O4": (100000, 100000, 20), "O5": (200000, 200000, 10), "O6": (100000, 100000, 20),
         "O7": (100000, 100000, 20), "O8": (10000, 10000, 10), "O9": (20000, 10000, 20),
+        "O10": (10000, 10000, 10), "O11": (10000, 10000, 10), "O12": (10000, 0, 10),
     },
     "postgres": {
         "O1": (3000, 0, 5), "O2": (10000, 0, 5), "O3": (100000, 0, 5),
         "O4": (10000, 20000, 5), "O5": (100000, 100000, 5), "O6": (10000, 20000, 5),
         "O7": (10000, 20000, 5), "O8": (5000, 5000, 5), "O9": (5000, 10000, 5),
+        "O10": (5000, 5000, 5), "O11": (5000, 5000, 5), "O12": (2000, 0, 5),
     },
 }
 for _b in SIZES.values():
@@ -83,7 +92,10 @@ RAW_VARIANTS = {"memory": ["prepared", "values"], "file": ["prepared", "values"]
 SYSTEMS = ["raw", "tabula", "tabula_session", "soci", "sqlalchemy_core", "sqlalchemy_orm"]
 SYSTEM_TEXT = {"raw": "raw", "tabula": "tabula", "tabula_session": "tabula session", "soci": "SOCI",
                "sqlalchemy_core": "SQLAlchemy Core", "sqlalchemy_orm": "SQLAlchemy ORM"}
-CALLGRIND_SYSTEMS = ["raw", "tabula"]
+CALLGRIND_SYSTEMS = ["raw", "tabula", "tabula_session"]
+# The session's instructions are counted where it is what is measured: loading and saving
+# through relationships.
+SESSION_CALLGRIND_OPS = ["O10", "O11", "O12"]
 
 
 def sh(cmd):
@@ -162,7 +174,7 @@ class Runner:
         n = max(1, int(n * self.args.scale))
         rows = max(1, int(rows * self.args.scale))
         if system.startswith("sqlalchemy") or system == "tabula_session":
-            if op in ("O3", "O5", "O8"):
+            if op in ("O3", "O5", "O8", "O10", "O11"):
                 n = rows = max(1, n // div)
             else:
                 n = max(1, n // div)
@@ -227,7 +239,8 @@ class Runner:
         for backend in self.args.backends:
             for op in self.args.ops:
                 for system, variant in self.cases(backend, op):
-                    if system not in CALLGRIND_SYSTEMS:
+                    if system not in CALLGRIND_SYSTEMS or (
+                            system == "tabula_session" and op not in SESSION_CALLGRIND_OPS):
                         continue
                     if self.results.get((backend, op, system, variant)) == "unsupported":
                         continue
@@ -570,8 +583,12 @@ def write_report(args, runner, summary, compile_rows, machine, started, finished
              "O1 `add` + `commit` per object; O2 `add` of every object, one `commit`; O4 "
              "`get<User>(key)`; O5 `query<User>().all()`; O6/O7 objects loaded into the session "
              "before the clock, changed or `remove`d, one `commit`; O8 two tracked queries "
-             "(users, then posts) grouped by hand, since the session has no relationship "
-             "loading; O9 the filtered query through the session. O3 has no session API (bulk "
+             "(users, then posts) grouped by hand; O9 the filtered query through the session; "
+             "O10 `s.query<User>().all()` and `s.load(users, &User::posts)` (SQLAlchemy: "
+             "`selectinload`); O11 `s.joined(&User::posts)` (`joinedload`); O12 users built "
+             "with their posts in `many<Post>` before the clock, then `add` of each user and one "
+             "`commit` (`add_all` + `commit`). The tabula column of O10 is the core's "
+             "`tabula::load` into plain values; O11 and O12 are the session's only. O3 has no session API (bulk "
              "loading is the core's `insert_many`, in the tabula column): n/a. Its flushes "
              "compare every tracked object with its snapshot, so its cost per unit grows with "
              "the objects a session holds; see docs/session.md.")
@@ -642,7 +659,7 @@ def write_report(args, runner, summary, compile_rows, machine, started, finished
         L.append("Peak RSS (MiB) and instructions per unit:")
         L.append("")
         head = ["op"] + ["%s RSS" % SYSTEM_TEXT[s] for s in SYSTEMS] + \
-               ["instr. raw", "instr. tabula", "tabula/raw"]
+               ["instr. raw", "instr. tabula", "tabula/raw", "instr. session", "session/raw"]
         L.append("| " + " | ".join(head) + " |")
         L.append("|" + "---|" * len(head))
         for op in args.ops:
@@ -660,6 +677,9 @@ def write_report(args, runner, summary, compile_rows, machine, started, finished
             row.append("%.0f" % ir_raw if ir_raw else "—")
             row.append("%.0f" % ir_tab if ir_tab else "—")
             row.append("**%.2f×**" % (ir_tab / ir_raw) if ir_raw and ir_tab else "—")
+            ir_ses = runner.callgrind.get((backend, op, "tabula_session", ""))
+            row.append("%.0f" % ir_ses if ir_ses else "—")
+            row.append("**%.2f×**" % (ir_ses / ir_raw) if ir_raw and ir_ses else "—")
             L.append("| " + " | ".join(row) + " |")
         L.append("")
     if compile_rows:

@@ -283,6 +283,10 @@ int main(int argc, char** argv) {
         result_check = sum.str();
         break;
       }
+      case bench::op::o10:
+      case bench::op::o11:
+      case bench::op::o12:
+        bench::unsupported("SOCI has no relationships");
       case bench::op::o9: {
         fill(sql, cfg.rows, 0);
         bench::checksum sum;

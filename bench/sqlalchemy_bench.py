@@ -15,7 +15,7 @@ import time
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Session, declarative_base, joinedload, relationship
+from sqlalchemy.orm import Session, declarative_base, joinedload, relationship, selectinload
 
 MASK = (1 << 64) - 1
 
@@ -40,6 +40,8 @@ SCHEMA = {
 }
 CHECK_SQL = ("SELECT count(*), coalesce(sum(age), 0), "
              "coalesce(sum(length(name) + length(email) + length(created)), 0) FROM users")
+GRAPH_CHECK_SQL = ("SELECT count(*), coalesce(sum(user_id * length(title)), 0), "
+                   "count(DISTINCT user_id) FROM posts")
 
 Base = declarative_base()
 
@@ -171,9 +173,9 @@ def fill(conn, rows, posts_per_user):
         conn.exec_driver_sql("ANALYZE")
 
 
-def check(conn):
+def check(conn, sql=CHECK_SQL):
     with conn.begin():
-        return ":".join(str(v) for v in conn.exec_driver_sql(CHECK_SQL).one())
+        return ":".join(str(v) for v in conn.exec_driver_sql(sql).one())
 
 
 def updated_users(rows):
@@ -312,8 +314,22 @@ def run_orm(args, conn):
         return elapsed, check(conn)
     if op in ("O4", "O5", "O6", "O7", "O9"):
         fill(conn, rows, 0)
-    if op == "O8":
+    if op in ("O8", "O10", "O11"):
         fill(conn, rows, args.posts_per_user)
+    if op == "O12":
+        users = []
+        for i in range(1, n + 1):
+            u = User(**make_user(i))
+            u.posts = [Post(title=p["title"], body=p["body"])
+                       for p in (make_post(i, j) for j in range(args.posts_per_user))]
+            users.append(u)
+        session = Session(bind=conn, future=True, expire_on_commit=False)
+        t = time.perf_counter()
+        session.add_all(users)
+        session.commit()
+        elapsed = time.perf_counter() - t
+        session.close()
+        return elapsed, check(conn, GRAPH_CHECK_SQL)
     session = Session(bind=conn, future=True, expire_on_commit=False)
     c = Checksum()
     if op == "O4":
@@ -358,6 +374,17 @@ def run_orm(args, conn):
             c.add_user(u.id, u.name, u.email, u.age, u.score, u.created)
             for p in u.posts:
                 c.add_post(p.id, p.title, p.body)
+        return elapsed, str(c)
+    if op in ("O10", "O11"):
+        loader = selectinload if op == "O10" else joinedload
+        t = time.perf_counter()
+        result = session.execute(sa.select(User).options(loader(User.posts))).unique().scalars().all()
+        elapsed = time.perf_counter() - t
+        for u in result:
+            c.add_user(u.id, u.name, u.email, u.age, u.score, u.created)
+            for p in u.posts:
+                c.add_post(p.id, p.title, p.body)
+        session.commit()
         return elapsed, str(c)
     if op == "O9":
         t = time.perf_counter()

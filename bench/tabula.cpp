@@ -28,7 +28,57 @@ struct tabula::schema<Post> {
                                                   tabula::index(&Post::user_id));
 };
 
+/// The same tables as models with relationships, for the operations that load and save
+/// through them (O10-O12).
+struct GraphPost;
+struct GraphUser {
+  std::int64_t id = 0;
+  std::string name;
+  std::string email;
+  std::int32_t age = 0;
+  double score = 0;
+  std::string created;
+  tabula::many<GraphPost> posts{};
+};
+struct GraphPost {
+  std::int64_t id = 0;
+  std::int64_t user_id = 0;
+  std::string title;
+  std::string body;
+  tabula::one<GraphUser> user{};
+};
+template <>
+struct tabula::schema<GraphUser> {
+  static constexpr auto table = "users";
+};
+template <>
+struct tabula::schema<GraphPost> {
+  static constexpr auto table = "posts";
+  static constexpr auto options =
+      tabula::options(tabula::foreign_key(&GraphPost::user_id, &GraphUser::id));
+};
+
 namespace {
+
+User plain(const GraphUser& u) {
+  return User{u.id, u.name, u.email, u.age, u.score, u.created};
+}
+Post plain(const GraphPost& p) { return Post{p.id, p.user_id, p.title, p.body}; }
+
+const GraphUser& deref(const GraphUser& u) { return u; }
+const GraphUser& deref(const GraphUser* u) { return *u; }
+
+/// The check of O10/O11: the users and the posts their relationships hold.
+template <class Users>
+std::string graph_check(const Users& users) {
+  bench::checksum sum;
+  for (const auto& u : users) {
+    const GraphUser& user = deref(u);  // a pointer (session) or a value (core)
+    bench::add_user(sum, plain(user));
+    for (const GraphPost& p : user.posts) bench::add_post(sum, plain(p));
+  }
+  return sum.str();
+}
 
 std::string url_of(const bench::config& cfg) {
   switch (cfg.where) {
@@ -45,8 +95,8 @@ std::string url_of(const bench::config& cfg) {
   return {};
 }
 
-std::string check(tabula::connection& conn) {
-  auto st = conn.raw().prepare(bench::check_sql);
+std::string check(tabula::connection& conn, const char* sql = bench::check_sql) {
+  auto st = conn.raw().prepare(sql);
   if (!st->step()) bench::fail("check: no row");
   std::string out = std::to_string(st->get_int64(0)) + ":" + std::to_string(st->get_int64(1)) +
                     ":" + std::to_string(st->get_int64(2));
@@ -188,6 +238,48 @@ bool run_session(const bench::config& cfg, tabula::engine& db, tabula::connectio
                             post->body.size());
       }
       result_check = sum.str();
+      return true;
+    }
+    case bench::op::o10:
+    case bench::op::o11: {
+      fill(*conn, cfg.rows, cfg.posts_per_user);
+      hand_over();
+      auto s = db.session();
+      std::vector<GraphUser*> users;
+      m = bench::measure([&] {
+        if (cfg.operation == bench::op::o10) {
+          users = s.query<GraphUser>().all();  // selectin: 2 statements
+          s.load(users, &GraphUser::posts);
+        } else {
+          users = s.joined(&GraphUser::posts);  // joined: 1 statement
+        }
+      });
+      result_check = graph_check(users);
+      return true;
+    }
+    case bench::op::o12: {
+      // The graph is built before the clock, as the raw driver's rows are; the session adds
+      // it, orders the inserts and copies each user's generated key into its posts.
+      std::vector<GraphUser> users;
+      users.reserve(cfg.n);
+      for (User& u : bench::make_users(cfg.n)) {
+        GraphUser& g = users.emplace_back(GraphUser{.id = 0, .name = std::move(u.name),
+                                                    .email = std::move(u.email), .age = u.age,
+                                                    .score = u.score,
+                                                    .created = std::move(u.created)});
+        for (std::size_t j = 0; j < cfg.posts_per_user; ++j) {
+          Post p = bench::make_post(static_cast<std::int64_t>(users.size()), j);
+          g.posts.add(GraphPost{.title = std::move(p.title), .body = std::move(p.body)});
+        }
+      }
+      hand_over();
+      auto s = db.session();
+      m = bench::measure([&] {
+        for (GraphUser& u : users) s.add(std::move(u));
+        s.commit();
+      });
+      conn.emplace(db.connect());
+      result_check = check(*conn, bench::graph_check_sql);
       return true;
     }
     case bench::op::o9: {
@@ -336,6 +428,20 @@ int main(int argc, char** argv) {
         result_check = sum.str();
         break;
       }
+      case bench::op::o10: {
+        // The core loads relationships into plain values, with the same SELECTs as selectin.
+        fill(conn, cfg.rows, cfg.posts_per_user);
+        std::vector<GraphUser> users;
+        m = bench::measure([&] {
+          users = conn.query<GraphUser>().all();
+          tabula::load(conn, users, &GraphUser::posts);
+        });
+        result_check = graph_check(users);
+        break;
+      }
+      case bench::op::o11:
+      case bench::op::o12:
+        bench::unsupported("tabula core: joined loading and graph saves are the session's");
       case bench::op::o9: {
         fill(conn, cfg.rows, 0);
         bench::checksum sum;

@@ -5,6 +5,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -20,7 +21,7 @@ namespace {
 
 [[noreturn]] void usage(std::string_view why) {
   std::fprintf(stderr,
-               "%.*s\nusage: DRIVER --op O1..O9 --backend memory|file|postgres --n N "
+               "%.*s\nusage: DRIVER --op O1..O12 --backend memory|file|postgres --n N "
                "[--rows M] [--posts-per-user P] [--variant V] [--dir D] "
                "[--pg-host H --pg-port P]\n",
                static_cast<int>(why.size()), why.data());
@@ -87,7 +88,7 @@ std::string config::pg_conninfo() const {
 }
 
 std::string config::op_name() const {
-  return {'O', static_cast<char>('1' + static_cast<int>(operation))};
+  return "O" + std::to_string(static_cast<int>(operation) + 1);
 }
 
 std::string config::backend_name() const {
@@ -108,9 +109,13 @@ config parse_args(int argc, char** argv) {
     const char* value = argv[++i];
     if (flag == "--op") {
       const std::string_view v = value;
-      if (v.size() != 2 || (v[0] != 'O' && v[0] != 'o') || v[1] < '1' || v[1] > '9')
-        usage("--op takes O1..O9");
-      cfg.operation = static_cast<op>(v[1] - '1');
+      int number = 0;
+      if (v.size() >= 2 && (v[0] == 'O' || v[0] == 'o')) {
+        const auto [end, ec] = std::from_chars(v.data() + 1, v.data() + v.size(), number);
+        if (ec != std::errc() || end != v.data() + v.size()) number = 0;
+      }
+      if (number < 1 || number > 12) usage("--op takes O1..O12");
+      cfg.operation = static_cast<op>(number - 1);
       have_op = true;
     } else if (flag == "--backend") {
       const std::string_view v = value;
@@ -169,6 +174,15 @@ Post make_post(std::int64_t user_id, std::size_t j) {
   return p;
 }
 
+std::vector<Post> make_graph_posts(std::size_t users, std::size_t per_user) {
+  std::vector<Post> posts;
+  posts.reserve(users * per_user);
+  for (std::size_t i = 1; i <= users; ++i)
+    for (std::size_t j = 0; j < per_user; ++j)
+      posts.push_back(make_post(static_cast<std::int64_t>(i), j));
+  return posts;
+}
+
 std::vector<User> make_users(std::size_t count) {
   std::vector<User> users;
   users.reserve(count);
@@ -223,6 +237,19 @@ measurement measure(const std::function<void()>& body) {
   }
   m.seconds = std::chrono::duration<double>(stop - start).count();
   return m;
+}
+
+void add_post(checksum& c, const Post& p) {
+  c.add_unordered(static_cast<std::uint64_t>(p.id) + p.title.size() + p.body.size());
+}
+
+std::string users_with_posts_check(const std::vector<UserWithPosts>& result) {
+  checksum sum;
+  for (const UserWithPosts& up : result) {
+    add_user(sum, up.user);
+    for (const Post& p : up.posts) add_post(sum, p);
+  }
+  return sum.str();
 }
 
 std::string checksum::str() const { return std::to_string(count) + ":" + std::to_string(sum); }

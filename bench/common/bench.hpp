@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace bench {
@@ -45,8 +46,19 @@ struct UserWithPosts {
   std::vector<Post> posts;
 };
 
+/// O10/O11's result, grouped by hand: the user of each post found through a hash map.
+struct grouping {
+  std::vector<UserWithPosts> result;
+  std::unordered_map<std::int64_t, std::size_t> at;
+  UserWithPosts& owner(std::int64_t id) {
+    const auto [it, fresh] = at.try_emplace(id, result.size());
+    if (fresh) result.emplace_back();
+    return result[it->second];
+  }
+};
+
 /// The operations of the benchmark (see docs/performance.md for what each one does).
-enum class op { o1, o2, o3, o4, o5, o6, o7, o8, o9 };
+enum class op { o1, o2, o3, o4, o5, o6, o7, o8, o9, o10, o11, o12 };
 
 /// Where the data lives.
 enum class backend { memory, file, postgres };
@@ -57,7 +69,7 @@ struct config {
   backend where = backend::memory;
   std::size_t n = 0;        ///< how many times the operation's unit is done
   std::size_t rows = 0;     ///< how many users the table holds before a read/update/delete op
-  std::size_t posts_per_user = 10;  ///< O8 only
+  std::size_t posts_per_user = 10;  ///< O8, O10-O12 only
   std::string variant;      ///< a driver's alternative implementation (e.g. "copy")
   std::string dir;          ///< folder for the SQLite file
   std::string pg_host;      ///< unix socket folder of the PostgreSQL server
@@ -80,6 +92,9 @@ struct config {
 [[nodiscard]] User make_user(std::size_t i);
 /// The j-th post (0-based) of user `user_id`.
 [[nodiscard]] Post make_post(std::int64_t user_id, std::size_t j);
+/// O12's posts: `per_user` posts of each of users 1..users, in that order (their user_id is
+/// the user's position until the user's key is known).
+[[nodiscard]] std::vector<Post> make_graph_posts(std::size_t users, std::size_t per_user);
 /// Users 1..count, ids left 0.
 [[nodiscard]] std::vector<User> make_users(std::size_t count);
 /// The same users with ids 1..count, as stored after a fill; their age and score changed the
@@ -110,6 +125,17 @@ inline constexpr const char* check_sql =
     "SELECT count(*), coalesce(sum(age), 0), "
     "coalesce(sum(length(name) + length(email) + length(created)), 0) FROM users";
 
+/// The check of a graph write (O12): posts, their owners weighted by the title (which names
+/// the user's position, its key in a fresh table: a post under the wrong user changes the
+/// sum), distinct owners.
+inline constexpr const char* graph_check_sql =
+    "SELECT count(*), coalesce(sum(user_id * length(title)), 0), count(DISTINCT user_id) "
+    "FROM posts";
+
+/// The user ids of one selectin step of O10: a `WHERE user_id IN (...)` lists at most this
+/// many, as the ORM's relationship loading does on both databases.
+inline constexpr std::size_t in_chunk = 5000;
+
 /// Measured cost of one timed region.
 struct measurement {
   double seconds = 0;
@@ -133,6 +159,10 @@ struct checksum {
 
 /// Checksum of a user's fields that O4, O5 and O9 read; order-insensitive.
 void add_user(checksum& c, const User& u);
+/// Checksum of a post read with its user (O8, O10, O11); order-insensitive.
+void add_post(checksum& c, const Post& p);
+/// The check of O8, O10 and O11: every user and every post, in any order.
+[[nodiscard]] std::string users_with_posts_check(const std::vector<UserWithPosts>& result);
 
 /// Prints the result line: {"system":..,"variant":..,"backend":..,"op":..,"n":..,"rows":..,
 /// "seconds":..,"instructions":..,"maxrss_kib":..,"check":..}.

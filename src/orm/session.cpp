@@ -240,6 +240,16 @@ void session::plan_links(detail::link_plan& plan) {
   }
 }
 
+void session::release_deleted(std::vector<std::function<void()>>& undo) {
+  std::unordered_set<const void*> gone;
+  for (const auto& entry : objects_) {
+    if (entry->state() == detail::object_state::removed) gone.insert(entry->address());
+  }
+  for (const auto& entry : objects_) {
+    if (entry->has_links()) entry->release_deleted(gone, undo);
+  }
+}
+
 void session::autoflush() {
   if (autoflush_) flush();
 }
@@ -435,6 +445,7 @@ void session::flush() {
       }
     });
     follow_delete_actions(deletes, undo);
+    if (!deletes.empty()) release_deleted(undo);
     if (step) step->commit();
     inserts_pending_ = false;
   } catch (...) {

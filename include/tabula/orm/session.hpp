@@ -182,6 +182,10 @@ class tracked_base {
   virtual void adopt_links(session& s) = 0;
   /// Adds to `plan` what the flush does along the object's relationships.
   virtual void plan_links(session& s, link_plan& plan) = 0;
+  /// Takes the objects whose rows a flush deleted (`gone`, by address) out of the loaded
+  /// collections; `undo` gets what puts them back.
+  virtual void release_deleted(const std::unordered_set<const void*>& gone,
+                               std::vector<std::function<void()>>& undo) = 0;
 
   /// INSERT of this object and the others in `batch` (all of this object's type, this one
   /// first), in order: one statement per row for a single object, else through
@@ -305,6 +309,27 @@ class tracked final : public tracked_base {
   void adopt_links(session& s) override {
     if constexpr (reflect::non_column_count < T >> 0) detail::adopt_links(s, object_);
   }
+  void release_deleted(const std::unordered_set<const void*>& gone,
+                       std::vector<std::function<void()>>& undo) override {
+    const auto deleted = [&](const void* x) { return gone.contains(x); };
+    const auto release = [&](auto& list) {
+      if (std::none_of(list.begin(), list.end(), deleted)) return;
+      undo.emplace_back([&list, kept = list]() mutable { list = std::move(kept); });
+      std::erase_if(list, deleted);
+    };
+    reflect::for_each_non_column(object_, [&](auto& link, auto j) {
+      using L = std::remove_cvref_t<decltype(link)>;
+      if constexpr (!is_one_v<L>) {
+        if (link_access::state(link) == link_state::unloaded) return;
+        release(link_access::items(link));
+        // The row as flushed no longer holds it either: no change for the next flush to write.
+        if (flushed_) {
+          keep_committed(flushed_);
+          release(link_access::items(reflect::get_non_column<decltype(j)::value>(*flushed_)));
+        }
+      }
+    });
+  }
   void plan_links(session& s, link_plan& plan) override {
     if constexpr (reflect::non_column_count < T >> 0) {
       detail::plan_links(s, object_, flushed_ ? &*flushed_ : nullptr, plan);
@@ -332,6 +357,8 @@ class tracked final : public tracked_base {
     };
   }
   [[nodiscard]] const void* address() const noexcept override { return &object_; }
+  /// The object as last read or written; nullptr while pending.
+  [[nodiscard]] const T* flushed_object() const noexcept { return flushed_ ? &*flushed_ : nullptr; }
 
   [[nodiscard]] std::string identity() const override { return identity_of(object_); }
 
@@ -817,6 +844,24 @@ class session {
   };
 
   detail::tracked_base* find(const table_info& t, const std::string& id) const;
+  /// The persistent object of the session whose key `Ref` (the whole key of `Target`) is
+  /// `value`; nullptr when there is none, or the value is NULL.
+  template <class Target, auto Ref, class V>
+  Target* tracked_with_key(const V& value) const {
+    if constexpr (is_optional_v<V>) {
+      return value ? tracked_with_key<Target, Ref>(*value) : nullptr;
+    } else {
+      const table_info& t = table_of<Target>();
+      if (t.key_fields.size() != 1 || t.key_fields[0] != reflect::field_index_of<Ref>) {
+        return nullptr;
+      }
+      std::string id;
+      detail::append_identity(id, value);
+      detail::tracked_base* e = find(t, id);
+      if (e == nullptr || e->state() != detail::object_state::persistent) return nullptr;
+      return &static_cast<detail::tracked<Target>*>(e)->object();
+    }
+  }
   detail::tracked_base* lookup(const void* obj) const;
   detail::tracked_base* require_tracked(const void* obj) const;
   void track_persistent(std::unique_ptr<detail::tracked_base> entry);
@@ -838,6 +883,8 @@ class session {
   /// NULL in the objects too, so that the session holds no row the database no longer has.
   void follow_delete_actions(std::vector<detail::tracked_base*> deleted,
                              std::vector<std::function<void()>>& undo);
+  /// The objects whose rows the flush deleted leave the loaded collections that held them.
+  void release_deleted(std::vector<std::function<void()>>& undo);
   /// Plans what the flush does along relationships, taking new objects they hold into the
   /// session (see `link_plan`).
   void plan_links(detail::link_plan& plan);
@@ -886,6 +933,16 @@ bool holds_key(const D& dep, const P& parent) {
   }
 }
 
+/// Whether a foreign key value is NULL.
+template <class V>
+bool is_null_key(const V& v) {
+  if constexpr (is_optional_v<V>) {
+    return !v.has_value();
+  } else {
+    return false;
+  }
+}
+
 template <class T>
 bool same_links(const T& a, const T& b) {
   bool same = true;
@@ -920,6 +977,60 @@ std::string link_name() {
          "::" + std::string(reflect::non_column_name<T, J>());
 }
 
+/// Whether `child`, held by a collection before the last flush and still, had its foreign key
+/// `Fk` changed since: the key decides where it belongs, not the collection.
+template <auto Fk, class C>
+bool key_moved_away(tracked_base* entry, const C& child, std::span<C* const> held_before) {
+  if (std::find(held_before.begin(), held_before.end(), &child) == held_before.end()) {
+    return false;
+  }
+  const C* was = static_cast<tracked<C>*>(entry)->flushed_object();
+  return was != nullptr && !same_value(child.*Fk, (*was).*Fk);
+}
+
+/// Whether relationship `J` of `T` exists and deletes its orphans.
+template <class T, std::size_t J>
+constexpr bool orphans_deleted() {
+  if constexpr (J < reflect::non_column_count<T>) {
+    return link_traits<T, J>::delete_orphan;
+  } else {
+    return false;
+  }
+}
+
+/// Points the reference `ref` at `target` in memory while a flush is planned; `undo` gets what
+/// restores it, should the flush fail.
+template <class X>
+void repoint(one<X>& ref, X* target, std::vector<std::function<void()>>& undo) {
+  X* const old = link_access::target(ref);
+  const link_state state = link_access::state(ref);
+  link_access::point(ref, target);
+  undo.emplace_back([&ref, old, state] {
+    link_access::point(ref, old);
+    link_access::set_state(ref, state);
+  });
+}
+
+/// Adds `item` to a loaded collection that does not hold it, as `repoint` does.
+template <class X>
+void hold(std::vector<X*>& list, X* item, std::vector<std::function<void()>>& undo) {
+  if (std::find(list.begin(), list.end(), item) != list.end()) return;
+  list.push_back(item);
+  undo.emplace_back([&list, item] { std::erase(list, item); });
+}
+
+/// Removes `item` from a loaded collection, as `repoint` does; it comes back at its place.
+template <class X>
+void release(std::vector<X*>& list, X* item, std::vector<std::function<void()>>& undo) {
+  const auto it = std::find(list.begin(), list.end(), item);
+  if (it == list.end()) return;
+  const auto at = it - list.begin();
+  list.erase(it);
+  undo.emplace_back([&list, item, at] {
+    list.insert(list.begin() + std::min<std::ptrdiff_t>(at, std::ssize(list)), item);
+  });
+}
+
 template <class T>
 void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
   tracked_base* self = s.lookup(&obj);
@@ -939,7 +1050,18 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
     if constexpr (LT::kind == link_kind::many_to_one) {
       Target* target = link_access::target(link);
       Target* was = before != nullptr ? link_access::target(*before) : nullptr;
-      if (target != nullptr) {
+      // The key field changed since the last flush and the reference did not: the key
+      // decides, and the reference follows it — to the object of the session with that key,
+      // or, when the session has none, to "not loaded".
+      const bool key_decides =
+          before != nullptr && target == was && !same_value(obj.*LT::fk, (*flushed).*LT::fk);
+      if (key_decides) {
+        target = s.template tracked_with_key<Target, LT::referenced>(obj.*LT::fk);
+        repoint(link, target, plan.undo);
+        if (target == nullptr && !is_null_key(obj.*LT::fk)) {
+          link_access::set_state(link, link_state::unloaded);
+        }
+      } else if (target != nullptr) {
         tracked_base* parent = s.linked_entry(target, link_name<T, J>());
         if (parent != nullptr && (parent->state() == object_state::pending ||
                                   !holds_key<LT::fk, LT::referenced>(obj, *target))) {
@@ -954,17 +1076,31 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
                                    (obj.*LT::fk).reset();
                                    return std::function<void()>([&obj, old] { obj.*LT::fk = old; });
                                  }});
+        } else {
+          // The key cannot be NULL: as an object removed from its owner's collection, it is
+          // deleted when that collection deletes orphans, and refused otherwise.
+          constexpr std::size_t owner = back_reference<Target, link_kind::one_to_many, LT::fk>();
+          if constexpr (orphans_deleted<Target, owner>()) {
+            if (self->state() == object_state::persistent) {
+              plan.orphans.push_back({self, true, {}, {}, {}});
+            }
+          } else {
+            throw_error<programming_error>(
+                "tabula: " + link_name<T, J>() + " was reset, and its foreign key cannot be "
+                "NULL. Assign another object, remove the " + std::string(reflect::type_name<T>()) +
+                " from the session, or declare delete_orphan() on the collection that holds it");
+          }
         }
       }
       constexpr std::size_t back_one = back_reference<Target, link_kind::one_to_one, LT::fk>();
       if constexpr (back_one < reflect::non_column_count<Target>) {
         if (target != nullptr && target != was) {
           auto& other = reflect::get_non_column<back_one>(*target);
-          if (link_access::state(other) != link_state::unloaded) link_access::point(other, &obj);
+          if (link_access::state(other) != link_state::unloaded) repoint(other, &obj, plan.undo);
         }
         if (was != nullptr && was != target) {
           auto& other = reflect::get_non_column<back_one>(*was);
-          if (link_access::target(other) == &obj) link_access::point(other, static_cast<T*>(nullptr));
+          if (link_access::target(other) == &obj) repoint(other, static_cast<T*>(nullptr), plan.undo);
         }
       }
       constexpr std::size_t back = back_reference<Target, link_kind::one_to_many, LT::fk>();
@@ -973,13 +1109,13 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
           auto& other = reflect::get_non_column<back>(*target);
           if (link_access::state(other) != link_state::unloaded) {
             auto& list = link_access::items(other);
-            if (std::find(list.begin(), list.end(), &obj) == list.end()) list.push_back(&obj);
+            hold(list, &obj, plan.undo);
           }
         }
         if (was != nullptr && was != target) {
           auto& other = reflect::get_non_column<back>(*was);
           if (link_access::state(other) != link_state::unloaded) {
-            std::erase(link_access::items(other), &obj);
+            release(link_access::items(other), &obj, plan.undo);
           }
         }
       }
@@ -996,18 +1132,48 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
       };
       const std::span<Target* const> items = held(link);
       constexpr std::size_t back = back_reference<Target, link_kind::many_to_one, LT::fk>();
+      const std::span<Target* const> held_before =
+          before != nullptr ? held(*before) : std::span<Target* const>();
       for (Target* child : items) {
         tracked_base* dependent = s.linked_entry(child, link_name<T, J>());
         if (dependent == nullptr) continue;
         if constexpr (back < reflect::non_column_count<Target>) {
           auto& ref = reflect::get_non_column<back>(*child);
-          if (link_access::state(ref) != link_state::unloaded &&
-              link_access::target(ref) == nullptr) {
-            link_access::point(ref, &obj);
+          T* const points = link_access::target(ref);
+          if (link_access::state(ref) == link_state::unloaded || points == &obj) {
+          } else if (points == nullptr) {
+            repoint(ref, &obj, plan.undo);
+          } else if (std::find(held_before.begin(), held_before.end(), child) ==
+                     held_before.end()) {
+            // Added to this collection while its reference names another owner: the side
+            // changed since the last flush decides; both changed is a contradiction.
+            const Target* child_was = static_cast<tracked<Target>*>(dependent)->flushed_object();
+            if (child_was == nullptr ||
+                link_access::target(reflect::get_non_column<back>(*child_was)) != points) {
+              throw_error<programming_error>(
+                  "tabula: a " + std::string(reflect::type_name<Target>()) + " was added to " +
+                  link_name<T, J>() + " while its " + link_name<Target, back>() +
+                  " was set to another object. Change one side only: assign the reference, or "
+                  "move the object between the collections");
+            }
+            repoint(ref, &obj, plan.undo);
+            auto& left = reflect::get_non_column<J>(*points);
+            if constexpr (is_one_v<std::remove_cvref_t<decltype(left)>>) {
+              if (link_access::target(left) == child) {
+                repoint(left, static_cast<Target*>(nullptr), plan.undo);
+              }
+            } else if (link_access::state(left) != link_state::unloaded) {
+              release(link_access::items(left), child, plan.undo);
+            }
+            plan.on_success.emplace_back([&s, dep = static_cast<tracked<Target>*>(dependent)] {
+              dep->template flush_link<back>();
+              s.written_.push_back(dep);
+            });
           }
         }
         if (self->state() == object_state::pending ||
-            !holds_key<LT::fk, LT::referenced>(*child, obj)) {
+            (!holds_key<LT::fk, LT::referenced>(*child, obj) &&
+             !key_moved_away<LT::fk>(dependent, *child, held_before))) {
           plan.copies.push_back({dependent, self, [&obj, child] {
                                    return copy_key<LT::fk, LT::referenced>(*child, obj);
                                  }});

@@ -185,9 +185,13 @@ class many {
     items_.push_back(staged_.back().get());
     return *items_.back();
   }
-  /// Links `obj`, an object of the session (or one staged in another relationship).
+  /// Links `obj`, an object of the session (or one staged in another relationship). An object
+  /// the collection holds already is not added a second time.
   T& add(T& obj) {
     require_loaded();
+    for (T* held : items_) {
+      if (held == &obj) return obj;
+    }
     items_.push_back(&obj);
     return obj;
   }
