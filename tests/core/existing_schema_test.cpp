@@ -56,6 +56,10 @@ struct Invoice {  // TIMESTAMP and NUMERIC columns read as text and double
   std::string invoice_date{};
   double total = 0;
 };
+struct MediaType {  // created by create_all, in the second schema
+  std::int64_t media_type_id = 0;
+  std::string name{};
+};
 struct EmployeeDirectory {  // a view
   std::int64_t employee_id = 0;
   std::string full_name{};
@@ -111,6 +115,12 @@ struct tabula::schema<PlaylistTrack> : store_tables {
 template <>
 struct tabula::schema<Invoice> : store_tables {
   static constexpr auto options = tabula::options(tabula::primary_key(&Invoice::invoice_id));
+};
+template <>
+struct tabula::schema<MediaType> : catalog_tables {
+  static constexpr auto options =
+      tabula::options(tabula::primary_key(&MediaType::media_type_id),
+                      tabula::index(&MediaType::name), tabula::unique(&MediaType::name));
 };
 template <>
 struct tabula::schema<EmployeeDirectory> : store_tables {
@@ -396,4 +406,24 @@ TEST_CASE("a changed object of a read-only model is refused at the flush, not wr
   s.commit();  // the session stays usable
   CHECK(count_sql("SELECT COUNT(*) FROM \"EmployeeDirectory\" WHERE \"FullName\" = '" + before +
                   "'") == 1);
+}
+
+TEST_CASE("create_all and drop_all of a model in the second schema, with its index") {
+  create_store();
+  const std::string catalog_index =
+      on_sqlite() ? "SELECT COUNT(*) FROM \"catalog\".sqlite_master WHERE type = 'index' AND "
+                    "name = 'ix_MediaType_Name'"
+                  : "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = 'catalog' AND indexname = "
+                    "'ix_MediaType_Name'";
+  db().create_all<MediaType>();
+  CHECK(count_sql(catalog_index) == 1);
+  MediaType mp3{.name = "MPEG audio file"};
+  db().insert(mp3);
+  CHECK(count_sql("SELECT COUNT(*) FROM \"catalog\".\"MediaType\" WHERE \"Name\" = "
+                  "'MPEG audio file'") == 1);
+  MediaType again{.name = "MPEG audio file"};
+  CHECK_THROWS_AS(db().insert(again), tabula::unique_violation);
+  db().create_all<MediaType>();  // IF NOT EXISTS: the index found under its own table
+  db().drop_all<MediaType>();
+  CHECK(count_sql(catalog_index) == 0);
 }
