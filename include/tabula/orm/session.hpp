@@ -1130,10 +1130,11 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
           return link_access::items(l);
         }
       };
-      const std::span<Target* const> items = held(link);
+      std::span<Target* const> items = held(link);
       constexpr std::size_t back = back_reference<Target, link_kind::many_to_one, LT::fk>();
       const std::span<Target* const> held_before =
           before != nullptr ? held(*before) : std::span<Target* const>();
+      std::vector<Target*> reset_since;  // held still, but their reference was reset
       for (Target* child : items) {
         tracked_base* dependent = s.linked_entry(child, link_name<T, J>());
         if (dependent == nullptr) continue;
@@ -1142,6 +1143,15 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
           T* const points = link_access::target(ref);
           if (link_access::state(ref) == link_state::unloaded || points == &obj) {
           } else if (points == nullptr) {
+            const Target* child_was = static_cast<tracked<Target>*>(dependent)->flushed_object();
+            if (child_was != nullptr &&
+                link_access::target(reflect::get_non_column<back>(*child_was)) == &obj &&
+                std::find(held_before.begin(), held_before.end(), child) != held_before.end()) {
+              // Reset since the last flush, while the collection did not change: the
+              // reference decides, and the object leaves the collection.
+              reset_since.push_back(child);
+              continue;
+            }
             repoint(ref, &obj, plan.undo);
           } else if (std::find(held_before.begin(), held_before.end(), child) ==
                      held_before.end()) {
@@ -1179,6 +1189,14 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
                                  }});
         }
       }
+      for (Target* child : reset_since) {
+        if constexpr (is_one_v<std::remove_cvref_t<decltype(link)>>) {
+          repoint(link, static_cast<Target*>(nullptr), plan.undo);
+        } else {
+          release(link_access::items(link), child, plan.undo);
+        }
+      }
+      if (!reset_since.empty()) items = held(link);
       if (before == nullptr) return;
       const std::span<Target* const> was = held(*before);
       if (std::ranges::equal(was, items)) return;
