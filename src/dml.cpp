@@ -39,7 +39,7 @@ std::size_t values_columns(const table_info& t, bool with_key, std::uint64_t omi
 ast::insert values_insert(const table_info& t, bool with_key, std::size_t rows,
                           std::uint32_t& next_param, std::uint64_t omitted) {
   ast::insert ins;
-  ins.table = ast::table_ref{t.def.name, {}};
+  ins.table = table_ref_of(t);
   ins.columns.reserve(t.def.columns.size());
   // A sequence key not given: nextval on PostgreSQL; on SQLite a NULL makes the rowid.
   const bool next_value = !with_key && t.key == key_source::sequence;

@@ -13,6 +13,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -55,6 +56,41 @@ std::string to_snake_case(std::string_view name) {
 }  // namespace tabula::reflect
 
 namespace tabula::detail {
+
+std::string spell_name(std::string_view name, name_case spelling) {
+  std::string out;
+  switch (spelling) {
+    case name_case::as_declared:
+      return std::string(name);
+    case name_case::snake_case:
+      return reflect::to_snake_case(name);
+    case name_case::lower:
+    case name_case::upper:
+      out.reserve(name.size());
+      for (char c : name) {
+        const bool change =
+            spelling == name_case::lower ? reflect::is_upper(c) : reflect::is_lower(c);
+        out.push_back(change ? static_cast<char>(c ^ 0x20) : c);  // ASCII: the case bit
+      }
+      return out;
+    case name_case::pascal_case:
+    case name_case::camel_case: {
+      const std::string words = reflect::to_snake_case(name);
+      out.reserve(words.size());
+      bool word_start = spelling == name_case::pascal_case;
+      for (char c : words) {
+        if (c == '_') {
+          word_start = true;
+          continue;
+        }
+        out.push_back(word_start && reflect::is_lower(c) ? static_cast<char>(c - 'a' + 'A') : c);
+        word_start = false;
+      }
+      return out;
+    }
+  }
+  return std::string(name);
+}
 
 void throw_out_of_range(std::int64_t value, std::string_view cpp_type) {
   throw_error<conversion_error>(fmt::format(
@@ -178,10 +214,13 @@ std::vector<std::string> names_of_fields(const model_names& names,
 
 }  // namespace
 
-table_builder::table_builder(std::string_view model_name, const model_names& names)
+table_builder::table_builder(std::string_view model_name, const model_names& names,
+                             bool read_only)
     : info_(std::make_unique<table_info>()), names_(&names) {
   info_->model_name = std::string(model_name);
+  info_->read_only = read_only;
   info_->def.name = names.table;
+  info_->def.schema = names.schema;
   info_->def.columns.reserve(names.columns.size());
   integer_.reserve(names.columns.size());
 }
@@ -214,6 +253,7 @@ void table_builder::unique(std::span<const std::size_t> fields, std::string_view
 void table_builder::index(std::span<const std::size_t> fields, bool unique, std::string_view name) {
   ast::index_def index;
   index.table = info_->def.name;
+  index.schema = info_->def.schema;
   index.columns = names_of_fields(*names_, fields);
   index.unique = unique;
   index.name =
@@ -240,6 +280,7 @@ void table_builder::foreign_key(std::span<const std::size_t> fields, const model
   ast::foreign_key_def fk;
   fk.columns = names_of_fields(*names_, fields);
   fk.ref_table = referenced.table;
+  fk.ref_schema = referenced.schema;
   fk.ref_columns = names_of_fields(referenced, referenced_fields);
   fk.on_delete = on_delete;
   fk.on_update = on_update;
@@ -370,9 +411,9 @@ std::size_t field_of_column(const table_info& t, std::string_view column) {
 
 /// The references of each table to the other tables of the set.
 std::vector<std::vector<reference>> references_among(const std::vector<const table_info*>& tables) {
-  auto index_of = [&](std::string_view name) -> std::optional<std::size_t> {
+  auto index_of = [&](const ast::foreign_key_def& fk) -> std::optional<std::size_t> {
     for (std::size_t i = 0; i < tables.size(); ++i) {
-      if (tables[i]->def.name == name) return i;
+      if (tables[i]->def.name == fk.ref_table && tables[i]->def.schema == fk.ref_schema) return i;
     }
     return std::nullopt;
   };
@@ -380,7 +421,7 @@ std::vector<std::vector<reference>> references_among(const std::vector<const tab
   for (std::size_t i = 0; i < tables.size(); ++i) {
     const table_info& t = *tables[i];
     for (const ast::foreign_key_def& fk : t.def.foreign_keys) {
-      const auto target = index_of(fk.ref_table);
+      const auto target = index_of(fk);
       if (!target || *target == i) continue;
       auto ref = std::find_if(refs[i].begin(), refs[i].end(),
                               [&](const reference& r) { return r.target == *target; });
@@ -505,6 +546,7 @@ void check_length(const table_info& t, std::string_view what, std::string_view n
 struct named_object {
   std::string_view name;
   std::string what;
+  std::string_view schema;  ///< names need only differ within a schema
 };
 
 std::string columns_text(const std::vector<std::string>& columns) {
@@ -513,10 +555,13 @@ std::string columns_text(const std::vector<std::string>& columns) {
 
 void check_distinct(std::vector<named_object>& objects, std::string_view scope) {
   std::stable_sort(objects.begin(), objects.end(),
-                   [](const named_object& a, const named_object& b) { return a.name < b.name; });
+                   [](const named_object& a, const named_object& b) {
+                     return std::tie(a.schema, a.name) < std::tie(b.schema, b.name);
+                   });
   const auto same = std::adjacent_find(
-      objects.begin(), objects.end(),
-      [](const named_object& a, const named_object& b) { return a.name == b.name; });
+      objects.begin(), objects.end(), [](const named_object& a, const named_object& b) {
+        return a.schema == b.schema && a.name == b.name;
+      });
   if (same == objects.end()) return;
   throw_error<programming_error>(fmt::format(
       "tabula: {} and {} are both named \"{}\", and {}: the database would create only one. "
@@ -545,7 +590,7 @@ void check_schema_names(std::span<const table_info* const> tables,
   for (const table_info* t : tables) {
     const ast::table_def& def = t->def;
     check_table_name(*t, limit);
-    schema_wide.push_back({def.name, fmt::format("the table \"{}\"", def.name)});
+    schema_wide.push_back({def.name, fmt::format("the table \"{}\"", def.name), def.schema});
     for (const ast::column_def& c : def.columns) {
       check_length(*t, "column name", c.name,
                    fmt::format("Rename the column with tabula::column_name(&{}::field, \"...\") "
@@ -556,7 +601,8 @@ void check_schema_names(std::span<const table_info* const> tables,
     std::vector<named_object> in_table;
     const auto add = [&](std::string_view kind, const std::string& name, std::string_view which) {
       check_length(*t, kind, name, rename_constraint, limit);
-      in_table.push_back({name, fmt::format("the {} {} of table \"{}\"", kind, which, def.name)});
+      in_table.push_back(
+          {name, fmt::format("the {} {} of table \"{}\"", kind, which, def.name), def.schema});
     };
     for (const ast::unique_def& u : def.uniques) {
       add("UNIQUE constraint", u.name, columns_text(u.columns));
@@ -570,8 +616,10 @@ void check_schema_names(std::span<const table_info* const> tables,
     }
     for (const ast::index_def& ix : def.indexes) {
       check_length(*t, "index", ix.name, rename_constraint, limit);
-      schema_wide.push_back({ix.name, fmt::format("the index {} of table \"{}\"",
-                                                  columns_text(ix.columns), def.name)});
+      schema_wide.push_back(
+          {ix.name,
+           fmt::format("the index {} of table \"{}\"", columns_text(ix.columns), def.name),
+           def.schema});
     }
     check_distinct(in_table, "constraint names must differ within a table");
   }

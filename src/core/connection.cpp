@@ -162,8 +162,21 @@ transaction connection::begin_nested() {
   return begin();
 }
 
-void connection::create_tables(const std::vector<const table_info*>& tables) {
-  const dialect& d = sql_dialect();
+namespace {
+/// The tables create_all and drop_all manage: read-only models (views, tables of other
+/// programs) exist already and are left alone.
+std::vector<const table_info*> owned_tables(const std::vector<const table_info*>& tables) {
+  std::vector<const table_info*> owned;
+  for (const table_info* t : tables) {
+    if (!t->read_only) owned.push_back(t);
+  }
+  return owned;
+}
+}  // namespace
+
+void connection::create_tables(const std::vector<const table_info*>& all) {
+  const tabula::dialect& d = sql_dialect();
+  const auto tables = owned_tables(all);
   detail::check_schema_names(tables, d.capabilities().max_identifier_bytes);
   for (const table_info* t : tables) {
     if (t->key == key_source::sequence && d.name() == "postgresql") {
@@ -175,8 +188,9 @@ void connection::create_tables(const std::vector<const table_info*>& tables) {
   }
 }
 
-void connection::drop_tables(const std::vector<const table_info*>& tables) {
-  const dialect& d = sql_dialect();
+void connection::drop_tables(const std::vector<const table_info*>& all) {
+  const tabula::dialect& d = sql_dialect();
+  const auto tables = owned_tables(all);
   for (const table_info* t : tables) {
     detail::check_table_name(*t, d.capabilities().max_identifier_bytes);
   }
@@ -186,7 +200,7 @@ void connection::drop_tables(const std::vector<const table_info*>& tables) {
 }
 
 void connection::check_index_table(const ast::index_def& index) {
-  auto st = prepare(std::string(sql_dialect().capabilities().index_table_sql));
+  auto st = prepare(sql_dialect().index_table_sql(index.schema));
   st->bind(0, std::string_view(index.name));
   std::string owner;
   const bool found = st->step();

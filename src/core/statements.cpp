@@ -69,7 +69,7 @@ ast::statement select_fields_by_key_statement(const table_info& t,
                                               std::span<const std::size_t> fields) {
   ast::select s;
   for (std::size_t f : fields) s.columns.push_back({column_of(t, f), {}});
-  s.from = ast::table_ref{t.def.name, {}};
+  s.from = table_ref_of(t);
   s.where = key_condition(t, 0);
   return s;
 }
@@ -77,7 +77,7 @@ ast::statement select_fields_by_key_statement(const table_info& t,
 ast::statement select_by_key_statement(const table_info& t) {
   ast::select s;
   s.columns = all_columns(t);
-  s.from = ast::table_ref{t.def.name, {}};
+  s.from = table_ref_of(t);
   s.where = key_condition(t, 0);
   return s;
 }
@@ -85,14 +85,14 @@ ast::statement select_by_key_statement(const table_info& t) {
 ast::statement select_all_statement(const table_info& t) {
   ast::select s;
   s.columns = all_columns(t);
-  s.from = ast::table_ref{t.def.name, {}};
+  s.from = table_ref_of(t);
   return s;
 }
 
 ast::statement update_by_key_statement(const table_info& t, std::span<const std::size_t> fields,
                                        bool on_update, bool returning) {
   ast::update u;
-  u.table = ast::table_ref{t.def.name, {}};
+  u.table = table_ref_of(t);
   std::uint32_t param = 0;
   for (std::size_t f : fields) u.set.push_back({t.def.columns[f].name, ast::param{param++}});
   if (on_update) {
@@ -130,7 +130,7 @@ std::vector<std::size_t> on_update_sql_fields(const table_info& t) {
 
 ast::statement delete_by_key_statement(const table_info& t) {
   ast::delete_ d;
-  d.table = ast::table_ref{t.def.name, {}};
+  d.table = table_ref_of(t);
   d.where = key_condition(t, 0);
   return d;
 }
@@ -140,7 +140,7 @@ ast::statement delete_by_keys_statement(const table_info& t, std::size_t count) 
   in.items.reserve(count);
   for (std::size_t i = 0; i < count; ++i) in.items.emplace_back(ast::param{static_cast<std::uint32_t>(i)});
   ast::delete_ d;
-  d.table = ast::table_ref{t.def.name, {}};
+  d.table = table_ref_of(t);
   d.where = ast::expr(std::move(in));
   return d;
 }
@@ -153,7 +153,7 @@ std::vector<ast::statement> create_statements(const table_info& t) {
 }
 
 ast::statement drop_statement(const table_info& t) {
-  return ast::drop_table{t.def.name, true, false};
+  return ast::drop_table{t.def.name, true, false, t.def.schema};
 }
 
 bool key_not_generated(const table_info& t, const not_null_violation& e) {

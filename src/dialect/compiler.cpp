@@ -604,8 +604,17 @@ void sql_compiler::write_with(sql_writer& w, const std::vector<ast::cte>& with,
   w.put(' ');
 }
 
+void sql_compiler::write_qualified(sql_writer& w, std::string_view schema,
+                                   std::string_view name) const {
+  if (!schema.empty()) {
+    write_identifier(w.text, schema);
+    w.put('.');
+  }
+  write_identifier(w.text, name);
+}
+
 void sql_compiler::write_table_ref(sql_writer& w, const ast::table_ref& t) const {
-  write_identifier(w.text, t.name);
+  write_qualified(w, t.schema, t.name);
   if (!t.alias.empty()) {
     w.put(" AS ");
     write_identifier(w.text, t.alias);
@@ -1000,7 +1009,7 @@ void sql_compiler::write_create_table(sql_writer& w, const ast::create_table& s)
   }
 
   w.put(s.if_not_exists ? "CREATE TABLE IF NOT EXISTS " : "CREATE TABLE ");
-  write_identifier(w.text, t.name);
+  write_qualified(w, t.schema, t.name);
   w.put(" (");
   for (std::size_t i = 0; i < t.columns.size(); ++i) {
     if (i != 0) w.put(", ");
@@ -1029,7 +1038,18 @@ void sql_compiler::write_create_table(sql_writer& w, const ast::create_table& s)
     w.put("FOREIGN KEY (");
     write_identifier_list(w.text, fk.columns);
     w.put(") REFERENCES ");
-    write_identifier(w.text, fk.ref_table);
+    if (rules_.schemas_are_databases) {
+      // The referenced table is always looked up in the referencing table's database.
+      if (fk.ref_schema != t.schema) {
+        fail("a FOREIGN KEY",
+             fmt::format("table \"{}\" cannot reference \"{}\" of another attached database "
+                         "(\"{}\"). Keep both tables in one database, or leave the key out.",
+                         t.name, fk.ref_table, fk.ref_schema.empty() ? "main" : fk.ref_schema));
+      }
+      write_identifier(w.text, fk.ref_table);
+    } else {
+      write_qualified(w, fk.ref_schema, fk.ref_table);
+    }
     if (!fk.ref_columns.empty()) {
       w.put(" (");
       write_identifier_list(w.text, fk.ref_columns);
@@ -1053,7 +1073,7 @@ void sql_compiler::write_type_constraints(sql_writer& /*w*/, const ast::table_de
 
 void sql_compiler::write_drop_table(sql_writer& w, const ast::drop_table& s) const {
   w.put(s.if_exists ? "DROP TABLE IF EXISTS " : "DROP TABLE ");
-  write_identifier(w.text, s.name);
+  write_qualified(w, s.schema, s.name);
   if (s.cascade && rules_.drop_cascade) w.put(" CASCADE");
 }
 
@@ -1062,9 +1082,15 @@ void sql_compiler::write_create_index(sql_writer& w, const ast::create_index& s)
   if (ix.columns.empty()) fail("a CREATE INDEX", "the index names no column.");
   w.put(ix.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
   if (s.if_not_exists) w.put("IF NOT EXISTS ");
-  write_identifier(w.text, ix.name);
-  w.put(" ON ");
-  write_identifier(w.text, ix.table);
+  if (rules_.schemas_are_databases) {
+    write_qualified(w, ix.schema, ix.name);
+    w.put(" ON ");
+    write_identifier(w.text, ix.table);
+  } else {
+    write_identifier(w.text, ix.name);
+    w.put(" ON ");
+    write_qualified(w, ix.schema, ix.table);
+  }
   w.put(" (");
   write_identifier_list(w.text, ix.columns);
   w.put(')');
@@ -1072,7 +1098,7 @@ void sql_compiler::write_create_index(sql_writer& w, const ast::create_index& s)
 
 void sql_compiler::write_drop_index(sql_writer& w, const ast::drop_index& s) const {
   w.put(s.if_exists ? "DROP INDEX IF EXISTS " : "DROP INDEX ");
-  write_identifier(w.text, s.name);
+  write_qualified(w, s.schema, s.name);
 }
 
 }  // namespace tabula::detail

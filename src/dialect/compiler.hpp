@@ -45,6 +45,10 @@ struct syntax_rules {
   bool drop_cascade = true;
   /// `SELECT ... FOR UPDATE / FOR SHARE [NOWAIT | SKIP LOCKED]` exists.
   bool row_locks = true;
+  /// Schemas are attached databases (SQLite): an index is named `"schema"."index"` on an
+  /// unqualified table, and a foreign key cannot reference a table of another schema. When
+  /// false (PostgreSQL), an index takes its table's schema and references cross schemas.
+  bool schemas_are_databases = false;
   /// From this slot on, a placeholder that takes the next number in sequence is printed bare,
   /// `?`, which the database numbers the same way (SQLite: one more than the largest so far).
   /// SQLite looks each numbered `?N` up with a linear scan when it compiles a statement, so a
@@ -144,6 +148,8 @@ class sql_compiler : public dialect {
   void write_with(sql_writer& w, const std::vector<ast::cte>& with, bool recursive) const;
   void write_from_item(sql_writer& w, const ast::from_item& item) const;
   void write_table_ref(sql_writer& w, const ast::table_ref& t) const;
+  /// `"schema"."name"`, or `"name"` when `schema` is empty.
+  void write_qualified(sql_writer& w, std::string_view schema, std::string_view name) const;
   void write_select_items(sql_writer& w, const std::vector<ast::select_item>& items) const;
   void write_identifier_list(std::string& out, const std::vector<std::string>& names) const;
   void write_assignments(sql_writer& w, const std::vector<ast::assignment>& set) const;

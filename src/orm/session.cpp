@@ -1,5 +1,7 @@
 #include "tabula/orm/session.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <exception>
 #include <functional>
@@ -28,9 +30,25 @@ void throw_stale(std::string sql, std::string_view verb, const std::string& obje
           "apply the change again",
       std::move(sql));
 }
+
+void throw_read_only_write(const table_info& t, std::string_view what) {
+  throw_error<programming_error>(fmt::format(
+      "tabula: the session would {} of `{}`, which is declared read-only "
+      "(tabula::schema<{}>::read_only), so it writes nothing. Undo the change, or expunge() "
+      "the object before the flush.",
+      what, t.model_name, t.model_name));
+}
 }  // namespace detail
 
 namespace {
+
+/// Tells apart tables of one name in two schemas.
+std::string table_key(std::string_view schema, std::string_view name) {
+  std::string key(schema);
+  key.push_back('\0');
+  key.append(name);
+  return key;
+}
 
 /// Orders `entries` table by table in foreign-key order — referenced tables first, or
 /// referencing tables first for deletes — each table's entries in the order given, and
@@ -191,7 +209,9 @@ void session::follow_delete_actions(std::vector<detail::tracked_base*> deleted,
   while (!deleted.empty()) {
     // The deleted rows by table.
     std::unordered_map<std::string, std::vector<detail::tracked_base*>> by_table;
-    for (auto* e : deleted) by_table[e->table().def.name].push_back(e);
+    for (auto* e : deleted) {
+      by_table[table_key(e->table().def.schema, e->table().def.name)].push_back(e);
+    }
     deleted.clear();
     for (const auto& entry : objects_) {
       detail::tracked_base* x = entry.get();
@@ -200,7 +220,7 @@ void session::follow_delete_actions(std::vector<detail::tracked_base*> deleted,
         if (fk.on_delete != ast::fk_action::cascade && fk.on_delete != ast::fk_action::set_null) {
           continue;
         }
-        auto parents = by_table.find(fk.ref_table);
+        auto parents = by_table.find(table_key(fk.ref_schema, fk.ref_table));
         if (parents == by_table.end()) continue;
         const auto local = fields_of(x->table(), fk.columns);
         const auto key = key_of(*x, local);
@@ -288,7 +308,7 @@ void and_equals(std::optional<ast::expr>& cond, const table_info& t, std::size_t
 
 const compiled_sql& session::update_sql(const table_info& t, std::span<const std::size_t> fields,
                                         bool on_update) {
-  std::string key = t.def.name;
+  std::string key = table_key(t.def.schema, t.def.name);
   for (std::size_t f : fields) key += "," + std::to_string(f);
   if (on_update) key += ",u";
   auto it = update_cache_.find(key);
@@ -306,7 +326,7 @@ const compiled_sql& session::update_sql(const table_info& t, std::span<const std
 
 const compiled_sql* session::versioned_delete_sql(const table_info& t) {
   if (!t.version_field) return nullptr;
-  const std::string key = "DELETE " + t.def.name;
+  const std::string key = "DELETE " + table_key(t.def.schema, t.def.name);
   auto it = update_cache_.find(key);
   if (it == update_cache_.end()) {
     ast::statement st = detail::delete_by_key_statement(t);

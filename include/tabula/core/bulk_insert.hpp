@@ -198,7 +198,7 @@ struct bulk_insert {
         columns.push_back(t.def.columns[f].name);
       }
       if (columns.empty()) return false;
-      auto writer = c.raw().bulk_load(t.def.name, columns);
+      auto writer = c.raw().bulk_load(t.def.schema, t.def.name, columns);
       if (!writer) return false;  // never after a first load: the answer is per driver
       c.report(writer->sql());
       for (std::size_t i = first; i < end; ++i) {

@@ -52,7 +52,13 @@ class connection : public detail::row_api<connection>,
   ~connection();
 
   /// The dialect statements are compiled for.
-  [[nodiscard]] const dialect& sql_dialect() const noexcept { return pool_->sql_dialect(); }
+  [[nodiscard]] const tabula::dialect& sql_dialect() const noexcept {
+    return pool_->sql_dialect();
+  }
+  /// The database this connection is connected to: `dialect().name()` is "sqlite" or
+  /// "postgresql"; `dialect().capabilities()` says what it can do (RETURNING, COPY, savepoints,
+  /// the most parameters one statement binds, the longest name it keeps...).
+  [[nodiscard]] const tabula::dialect& dialect() const noexcept { return sql_dialect(); }
   /// The driver connection, for what the typed API does not cover.
   [[nodiscard]] driver::connection& raw() noexcept { return *conn_; }
 

@@ -56,7 +56,13 @@ class engine : public detail::row_api<engine>,
   }
 
   /// The dialect this engine compiles statements for.
-  [[nodiscard]] const dialect& sql_dialect() const noexcept { return pool_->sql_dialect(); }
+  [[nodiscard]] const tabula::dialect& sql_dialect() const noexcept {
+    return pool_->sql_dialect();
+  }
+  /// The database this engine is connected to: `dialect().name()` is "sqlite" or
+  /// "postgresql"; `dialect().capabilities()` says what it can do (RETURNING, COPY, savepoints,
+  /// the most parameters one statement binds, the longest name it keeps...).
+  [[nodiscard]] const tabula::dialect& dialect() const noexcept { return sql_dialect(); }
   /// "sqlite" or "postgresql".
   [[nodiscard]] std::string_view backend() const noexcept { return sql_dialect().name(); }
 

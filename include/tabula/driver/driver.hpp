@@ -171,12 +171,19 @@ class connection {
                                                           std::uint64_t id) = 0;
   [[nodiscard]] std::shared_ptr<statement> prepare(std::string_view sql) { return prepare(sql, 0); }
 
-  /// A writer loading rows into `columns` of `table` (names as in the schema, unquoted) through
-  /// the bulk-load path; nullptr when the database has none worth using (SQLite, where
-  /// multi-row INSERT statements are as fast).
+  /// A writer loading rows into `columns` of `table` of `schema` (names as in the schema,
+  /// unquoted; an empty schema: the table is not qualified) through the bulk-load path; nullptr
+  /// when the database has none worth using (SQLite, where multi-row INSERT statements are as
+  /// fast).
   [[nodiscard]] virtual std::unique_ptr<bulk_writer> bulk_load(
-      std::string_view /*table*/, std::span<const std::string> /*columns*/) {
+      std::string_view /*schema*/, std::string_view /*table*/,
+      std::span<const std::string> /*columns*/) {
     return nullptr;
+  }
+  /// `bulk_load` into a table not qualified by a schema.
+  [[nodiscard]] std::unique_ptr<bulk_writer> bulk_load(std::string_view table,
+                                                       std::span<const std::string> columns) {
+    return bulk_load({}, table, columns);
   }
 
   /// Runs SQL without parameters or results (may hold several statements on SQLite only).

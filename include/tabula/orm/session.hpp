@@ -44,6 +44,10 @@ namespace detail {
 
 class tracked_base;
 
+/// Throws `programming_error`: a flush would write a row of the read-only model of `t` (an
+/// object of it changed, or one reached the session through a relationship).
+[[noreturn]] void throw_read_only_write(const table_info& t, std::string_view what);
+
 /// What one flush does along relationships, planned before it writes: foreign keys to copy
 /// from the objects they refer to once those have keys, association rows to delete, and what
 /// to do when the flush succeeds or fails.
@@ -545,7 +549,9 @@ class tracked final : public tracked_base {
     }
     {
       const held_back held(batch, deferred);
-      if (batch.size() == 1) {
+      if constexpr (read_only_model<T>()) {
+        throw_read_only_write(table(), "insert a new object");
+      } else if (batch.size() == 1) {
         c.insert(object_);
       } else {
         c.insert_many(objects_of<&tracked::object_of>{batch});
@@ -571,7 +577,9 @@ class tracked final : public tracked_base {
 
   std::function<void()> flush_update(connection& c, std::span<const std::size_t> fields,
                                      const compiled_sql& sql) override {
-    if constexpr (has_on_update<T>) {
+    if constexpr (read_only_model<T>()) {
+      throw_read_only_write(table(), "update a changed object");
+    } else if constexpr (has_on_update<T>) {
       // The on-update values: functions' into the object first, SQL's read back after.
       apply_on_update_values(object_);
       auto undo = write_fields(c, fields, sql, object_, true);
@@ -590,6 +598,7 @@ class tracked final : public tracked_base {
 
   std::function<void()> flush_unlink(connection& c, std::span<const std::size_t> fields,
                                      const compiled_sql& sql) override {
+    if constexpr (read_only_model<T>()) throw_read_only_write(table(), "update a row");
     T row = *flushed_;
     clear_fields(row, fields);
     return write_fields(c, fields, sql, std::move(row));
@@ -609,7 +618,9 @@ class tracked final : public tracked_base {
 
   void flush_deletes(connection& c, std::span<tracked_base* const> batch,
                      const compiled_sql* versioned) override {
-    if (versioned != nullptr) {
+    if constexpr (read_only_model<T>()) {
+      throw_read_only_write(table(), "delete a row");
+    } else if (versioned != nullptr) {
       for (tracked_base* e : batch) {
         auto* t = static_cast<tracked*>(e);
         auto st = c.prepare(*versioned);
@@ -979,6 +990,7 @@ class session {
                   "(s.add(Model{...})) or std::move(m), and change the object through the "
                   "reference add() returns.");
     using M = std::remove_cvref_t<T>;
+    static_assert(detail::writable<M>);
     auto entry =
         std::make_unique<detail::tracked<M>>(std::move(obj), detail::object_state::pending);
     M& ref = entry->object();
@@ -1143,6 +1155,7 @@ class session {
   /// Marks a tracked object for deletion at the next flush (a pending one is simply dropped).
   template <class T>
   void remove(T& obj) {
+    static_assert(detail::writable<T>);
     remove_tracked(require_tracked(&obj));
   }
   /// Stops tracking `obj`: later changes to it are not written. The object stays valid.

@@ -39,9 +39,10 @@ class connection final : public driver::connection {
     return cache_.get(sql, id, [this](std::string_view text, bool) { return prepare_new(text); });
   }
 
-  std::unique_ptr<driver::bulk_writer> bulk_load(std::string_view table,
+  using driver::connection::bulk_load;
+  std::unique_ptr<driver::bulk_writer> bulk_load(std::string_view schema, std::string_view table,
                                                  std::span<const std::string> columns) override {
-    return start_copy(conn_, table, columns);
+    return start_copy(conn_, schema, table, columns);
   }
 
   void execute(std::string_view sql) override { exec_simple(conn_->get(), sql); }
