@@ -43,6 +43,7 @@ struct Experiment {
   double learning_rate = 0;
   std::int32_t epochs = 0;
   RunStatus status = RunStatus::running;
+  std::string created_at{};  // left empty: the database's DEFAULT (CURRENT_TIMESTAMP) fills it
   tabula::one<Model> model{};                       // through model_id
   tabula::many<Metric> metrics{};                   // through Metric::experiment_id
   tabula::many<Hyperparameter> hyperparameters{};  // through Hyperparameter::experiment_id
@@ -76,7 +77,8 @@ struct tabula::schema<Experiment> {
   static constexpr auto table = "experiments";
   static constexpr auto options = tabula::options(
       tabula::foreign_key(&Experiment::model_id, &Model::id).on_delete_cascade(),
-      tabula::index(&Experiment::model_id), tabula::check("epochs > 0"));
+      tabula::index(&Experiment::model_id), tabula::check("epochs > 0"),
+      tabula::server_default(&Experiment::created_at, tabula::sql_expr("CURRENT_TIMESTAMP")));
 };
 template <>
 struct tabula::schema<Metric> {
@@ -141,6 +143,7 @@ int main(int argc, char** argv) {
     };
     // Each run with its hyperparameters and metrics, as one graph: the session inserts the
     // runs, then the metrics and hyperparameters, copying each run's new id into them.
+    const Experiment* latest = nullptr;
     for (const auto& p : plan) {
       Experiment run{.dataset = p.dataset, .learning_rate = p.lr, .epochs = p.epochs,
                      .status = RunStatus::finished, .model = *p.model};
@@ -148,9 +151,11 @@ int main(int argc, char** argv) {
       run.hyperparameters.add(Hyperparameter{.name = "epochs", .value = std::to_string(p.epochs)});
       run.metrics.add(Metric{.name = "accuracy", .value = p.accuracy});
       run.metrics.add(Metric{.name = "loss", .value = p.loss});
-      s.add(std::move(run));
+      latest = &s.add(std::move(run));
     }
     s.commit();  // one INSERT per table, no flush in between
+    // The runs hold what the database filled in: their ids and their created_at.
+    std::cout << "run #" << latest->id << " logged at " << latest->created_at << "\n";
     bert.description = "BERT, fine-tuned";  // change tracking: only "description" is updated
     s.commit();
 

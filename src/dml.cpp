@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <bit>
 #include <string>
 
 #include "tabula/query/detail/insert_plan.hpp"
@@ -16,17 +17,38 @@ std::vector<ast::select_item> returning_columns(const table_info& t) {
   return items;
 }
 
-std::size_t values_columns(const table_info& t, bool with_key) {
-  return t.def.columns.size() - (t.generated_field && !with_key ? 1 : 0);
+namespace {
+bool omits_default(const table_info& t, std::size_t f, std::uint64_t omitted) {
+  for (std::size_t j = 0; j < t.server_default_fields.size(); ++j) {
+    if (t.server_default_fields[j] == f) return ((omitted >> j) & 1U) != 0;
+  }
+  return false;
+}
+}  // namespace
+
+bool binds_field(const table_info& t, std::size_t f, bool with_key, std::uint64_t omitted) {
+  if (!with_key && t.generated_field == f) return false;
+  return omitted == 0 || !omits_default(t, f, omitted);
+}
+
+std::size_t values_columns(const table_info& t, bool with_key, std::uint64_t omitted) {
+  return t.def.columns.size() - (t.generated_field && !with_key ? 1 : 0) -
+         static_cast<std::size_t>(std::popcount(omitted));
 }
 
 ast::insert values_insert(const table_info& t, bool with_key, std::size_t rows,
-                          std::uint32_t& next_param) {
+                          std::uint32_t& next_param, std::uint64_t omitted) {
   ast::insert ins;
-  ins.table = ast::table_ref{t.def.name, {}};
-  ins.columns.reserve(values_columns(t, with_key));
+  ins.table = table_ref_of(t);
+  ins.columns.reserve(t.def.columns.size());
+  // A sequence key not given: nextval on PostgreSQL; on SQLite a NULL makes the rowid.
+  const bool next_value = !with_key && t.key == key_source::sequence;
+  std::size_t key_column = 0;
   for (std::size_t i = 0; i < t.def.columns.size(); ++i) {
-    if (with_key || t.generated_field != i) ins.columns.push_back(t.def.columns[i].name);
+    if (next_value && t.generated_field == i) key_column = ins.columns.size();
+    if (binds_field(t, i, with_key, omitted) || (next_value && t.generated_field == i)) {
+      ins.columns.push_back(t.def.columns[i].name);
+    }
   }
   if (ins.columns.empty()) {
     // SQL has no VALUES row of no values; DEFAULT VALUES (no rows in the tree) is one row.
@@ -39,7 +61,16 @@ ast::insert values_insert(const table_info& t, bool with_key, std::size_t rows,
   for (std::size_t r = 0; r < rows; ++r) {
     ast::expr_list row;
     row.reserve(ins.columns.size());
-    for (std::size_t c = 0; c < ins.columns.size(); ++c) row.emplace_back(ast::param{next_param++});
+    for (std::size_t c = 0; c < ins.columns.size(); ++c) {
+      if (next_value && c == key_column) {
+        ast::raw next{"NULL", {}, {}};
+        next.by_dialect.emplace_back("postgresql",
+                                     "nextval(" + quoted_sequence(t.key_sequence) + ")");
+        row.emplace_back(std::move(next));
+      } else {
+        row.emplace_back(ast::param{next_param++});
+      }
+    }
     ins.rows.push_back(std::move(row));
   }
   return ins;

@@ -13,6 +13,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -55,6 +56,41 @@ std::string to_snake_case(std::string_view name) {
 }  // namespace tabula::reflect
 
 namespace tabula::detail {
+
+std::string spell_name(std::string_view name, name_case spelling) {
+  std::string out;
+  switch (spelling) {
+    case name_case::as_declared:
+      return std::string(name);
+    case name_case::snake_case:
+      return reflect::to_snake_case(name);
+    case name_case::lower:
+    case name_case::upper:
+      out.reserve(name.size());
+      for (char c : name) {
+        const bool change =
+            spelling == name_case::lower ? reflect::is_upper(c) : reflect::is_lower(c);
+        out.push_back(change ? static_cast<char>(c ^ 0x20) : c);  // ASCII: the case bit
+      }
+      return out;
+    case name_case::pascal_case:
+    case name_case::camel_case: {
+      const std::string words = reflect::to_snake_case(name);
+      out.reserve(words.size());
+      bool word_start = spelling == name_case::pascal_case;
+      for (char c : words) {
+        if (c == '_') {
+          word_start = true;
+          continue;
+        }
+        out.push_back(word_start && reflect::is_lower(c) ? static_cast<char>(c - 'a' + 'A') : c);
+        word_start = false;
+      }
+      return out;
+    }
+  }
+  return std::string(name);
+}
 
 void throw_out_of_range(std::int64_t value, std::string_view cpp_type) {
   throw_error<conversion_error>(fmt::format(
@@ -178,10 +214,13 @@ std::vector<std::string> names_of_fields(const model_names& names,
 
 }  // namespace
 
-table_builder::table_builder(std::string_view model_name, const model_names& names)
+table_builder::table_builder(std::string_view model_name, const model_names& names,
+                             bool read_only)
     : info_(std::make_unique<table_info>()), names_(&names) {
   info_->model_name = std::string(model_name);
+  info_->read_only = read_only;
   info_->def.name = names.table;
+  info_->def.schema = names.schema;
   info_->def.columns.reserve(names.columns.size());
   integer_.reserve(names.columns.size());
 }
@@ -196,6 +235,8 @@ void table_builder::add_column(ast::sql_type type, bool nullable, bool integer) 
   info_->def.columns.push_back(std::move(column));
   integer_.push_back(integer);
 }
+
+void table_builder::version(std::size_t field) { info_->version_field = field; }
 
 void table_builder::primary_key(std::span<const std::size_t> fields) {
   info_->key_fields.assign(fields.begin(), fields.end());
@@ -212,6 +253,7 @@ void table_builder::unique(std::span<const std::size_t> fields, std::string_view
 void table_builder::index(std::span<const std::size_t> fields, bool unique, std::string_view name) {
   ast::index_def index;
   index.table = info_->def.name;
+  index.schema = info_->def.schema;
   index.columns = names_of_fields(*names_, fields);
   index.unique = unique;
   index.name =
@@ -247,11 +289,67 @@ void table_builder::foreign_key(std::span<const std::size_t> fields, const model
   ast::foreign_key_def fk;
   fk.columns = names_of_fields(*names_, fields);
   fk.ref_table = referenced.table;
+  fk.ref_schema = referenced.schema;
   fk.ref_columns = names_of_fields(referenced, referenced_fields);
   fk.on_delete = on_delete;
   fk.on_update = on_update;
   fk.name = name.empty() ? constraint_name("fk", info_->def.name, fk.columns) : std::string(name);
   info_->def.foreign_keys.push_back(std::move(fk));
+}
+
+namespace {
+
+/// `sql` with its spellings for each dialect, as an `ast::raw` (a `?` in it is no parameter).
+ast::expr raw_sql(const sql_expression& sql) {
+  ast::expr e = raw_condition(sql.text);
+  auto& r = std::get<ast::raw>(e.node);
+  const auto spelled = [&](std::string_view dialect, std::string_view text) {
+    r.by_dialect.emplace_back(std::string(dialect),
+                              std::get<ast::raw>(raw_condition(text).node).sql);
+  };
+  if (sql.sqlite_given) spelled("sqlite", sql.sqlite_text);
+  if (sql.postgresql_given) spelled("postgresql", sql.postgresql_text);
+  return e;
+}
+
+}  // namespace
+
+std::string quoted_sequence(std::string_view name) {
+  std::string text = "'\"";
+  for (const char c : name) {
+    text.push_back(c);
+    if (c == '"') text.push_back('"');
+    if (c == '\'') text.push_back('\'');
+  }
+  text += "\"'";
+  return text;
+}
+
+void table_builder::server_default(std::size_t field, ast::value literal) {
+  info_->def.columns.at(field).default_value = ast::expr(ast::literal{std::move(literal)});
+  info_->server_default_fields.push_back(field);
+}
+
+void table_builder::server_default(std::size_t field, const sql_expression& sql) {
+  info_->def.columns.at(field).default_value = raw_sql(sql);
+  info_->server_default_fields.push_back(field);
+}
+
+void table_builder::on_update(std::size_t field, const sql_expression* sql) {
+  table_info::on_update_column column{field, std::nullopt};
+  if (sql != nullptr) column.sql = raw_sql(*sql);
+  info_->on_update.push_back(std::move(column));
+}
+
+void table_builder::key_strategy(std::size_t field, key_source source, std::string_view sequence) {
+  if (key_strategy_) {
+    throw_error<programming_error>(fmt::format(
+        "tabula: model `{}` declares its key strategy twice. Keep one of generated_key, "
+        "assigned_key, client_key and sequence_key.",
+        info_->model_name));
+  }
+  key_strategy_.emplace(field, source);
+  info_->key_sequence = std::string(sequence);
 }
 
 const table_info& table_builder::finish(std::size_t id_field) {
@@ -261,9 +359,40 @@ const table_info& table_builder::finish(std::size_t id_field) {
   for (std::size_t field : info.key_fields) {
     info.def.primary_key.push_back(info.def.columns.at(field).name);
   }
-  if (info.key_fields.size() == 1 && integer_.at(info.key_fields.front())) {
+  const bool single = info.key_fields.size() == 1;
+  if (key_strategy_ && !(single && key_strategy_->first == info.key_fields.front())) {
+    throw_error<programming_error>(fmt::format(
+        "tabula: the key strategy of model `{}` names column \"{}\", which is not the model's "
+        "single-column primary key. Name the key field, or declare no strategy for a "
+        "composite key.",
+        info.model_name, info.def.columns.at(key_strategy_->first).name));
+  }
+  info.key = key_strategy_                                   ? key_strategy_->second
+             : single && integer_.at(info.key_fields.front()) ? key_source::database
+                                                             : key_source::assigned;
+  if (info.server_default_fields.size() > 63) {
+    throw_error<programming_error>(fmt::format(
+        "tabula: model `{}` has {} columns with a server default; at most 63 are supported.",
+        info.model_name, info.server_default_fields.size()));
+  }
+  for (std::size_t f : info.server_default_fields) {
+    if (single && f == info.key_fields.front() && info.key != key_source::assigned) {
+      throw_error<programming_error>(fmt::format(
+          "tabula: the key column \"{}\" of model `{}` has a server default and a key strategy "
+          "that fills it too. Declare tabula::assigned_key(...) with the server default.",
+          info.def.columns.at(f).name, info.model_name));
+    }
+  }
+  if (info.key == key_source::database) {
     info.generated_field = info.key_fields.front();
     info.def.columns[info.key_fields.front()].generated = true;
+  } else if (info.key == key_source::sequence) {
+    // PostgreSQL: the sequence as the column's default too, so that rows written by others (and
+    // COPY) get keys; SQLite: an INTEGER key in PRIMARY KEY (...) is the rowid, as a NULL shows.
+    info.generated_field = info.key_fields.front();
+    ast::raw next{"", {}, {}};
+    next.by_dialect.emplace_back("postgresql", "nextval(" + quoted_sequence(info.key_sequence) + ")");
+    info.def.columns[info.key_fields.front()].default_value = ast::expr(std::move(next));
   }
   return *info_.release();  // from here on it belongs to table_of<T>(), for the program's life
 }
@@ -292,9 +421,9 @@ std::size_t field_of_column(const table_info& t, std::string_view column) {
 
 /// The references of each table to the other tables of the set.
 std::vector<std::vector<reference>> references_among(const std::vector<const table_info*>& tables) {
-  auto index_of = [&](std::string_view name) -> std::optional<std::size_t> {
+  auto index_of = [&](const ast::foreign_key_def& fk) -> std::optional<std::size_t> {
     for (std::size_t i = 0; i < tables.size(); ++i) {
-      if (tables[i]->def.name == name) return i;
+      if (tables[i]->def.name == fk.ref_table && tables[i]->def.schema == fk.ref_schema) return i;
     }
     return std::nullopt;
   };
@@ -302,7 +431,7 @@ std::vector<std::vector<reference>> references_among(const std::vector<const tab
   for (std::size_t i = 0; i < tables.size(); ++i) {
     const table_info& t = *tables[i];
     for (const ast::foreign_key_def& fk : t.def.foreign_keys) {
-      const auto target = index_of(fk.ref_table);
+      const auto target = index_of(fk);
       if (!target || *target == i) continue;
       auto ref = std::find_if(refs[i].begin(), refs[i].end(),
                               [&](const reference& r) { return r.target == *target; });
@@ -427,6 +556,7 @@ void check_length(const table_info& t, std::string_view what, std::string_view n
 struct named_object {
   std::string_view name;
   std::string what;
+  std::string_view schema;  ///< names need only differ within a schema
 };
 
 std::string columns_text(const std::vector<std::string>& columns) {
@@ -435,10 +565,13 @@ std::string columns_text(const std::vector<std::string>& columns) {
 
 void check_distinct(std::vector<named_object>& objects, std::string_view scope) {
   std::stable_sort(objects.begin(), objects.end(),
-                   [](const named_object& a, const named_object& b) { return a.name < b.name; });
+                   [](const named_object& a, const named_object& b) {
+                     return std::tie(a.schema, a.name) < std::tie(b.schema, b.name);
+                   });
   const auto same = std::adjacent_find(
-      objects.begin(), objects.end(),
-      [](const named_object& a, const named_object& b) { return a.name == b.name; });
+      objects.begin(), objects.end(), [](const named_object& a, const named_object& b) {
+        return a.schema == b.schema && a.name == b.name;
+      });
   if (same == objects.end()) return;
   throw_error<programming_error>(fmt::format(
       "tabula: {} and {} are both named \"{}\", and {}: the database would create only one. "
@@ -467,7 +600,7 @@ void check_schema_names(std::span<const table_info* const> tables,
   for (const table_info* t : tables) {
     const ast::table_def& def = t->def;
     check_table_name(*t, limit);
-    schema_wide.push_back({def.name, fmt::format("the table \"{}\"", def.name)});
+    schema_wide.push_back({def.name, fmt::format("the table \"{}\"", def.name), def.schema});
     for (const ast::column_def& c : def.columns) {
       check_length(*t, "column name", c.name,
                    fmt::format("Rename the column with tabula::column_name(&{}::field, \"...\") "
@@ -478,7 +611,8 @@ void check_schema_names(std::span<const table_info* const> tables,
     std::vector<named_object> in_table;
     const auto add = [&](std::string_view kind, const std::string& name, std::string_view which) {
       check_length(*t, kind, name, rename_constraint, limit);
-      in_table.push_back({name, fmt::format("the {} {} of table \"{}\"", kind, which, def.name)});
+      in_table.push_back(
+          {name, fmt::format("the {} {} of table \"{}\"", kind, which, def.name), def.schema});
     };
     for (const ast::unique_def& u : def.uniques) {
       add("UNIQUE constraint", u.name, columns_text(u.columns));
@@ -492,8 +626,10 @@ void check_schema_names(std::span<const table_info* const> tables,
     }
     for (const ast::index_def& ix : def.indexes) {
       check_length(*t, "index", ix.name, rename_constraint, limit);
-      schema_wide.push_back({ix.name, fmt::format("the index {} of table \"{}\"",
-                                                  columns_text(ix.columns), def.name)});
+      schema_wide.push_back(
+          {ix.name,
+           fmt::format("the index {} of table \"{}\"", columns_text(ix.columns), def.name),
+           def.schema});
     }
     check_distinct(in_table, "constraint names must differ within a table");
   }

@@ -81,6 +81,12 @@ class pool_timeout_error : public operational_error {
 class transaction_error : public error {
   using error::error;
 };
+/// An UPDATE or DELETE the session wrote found no row: another transaction changed the row's
+/// version (`version_column`) or deleted the row since the session read it. The flush is
+/// undone; reload the object (`session::refresh`) and apply the change again.
+class stale_data_error : public error {
+  using error::error;
+};
 /// The statement is wrong: syntax error, missing table or column, wrong number of parameters,
 /// or an API used out of order (e.g. `commit()` with no transaction).
 class programming_error : public error {

@@ -7,6 +7,7 @@
 #include "tabula/error.hpp"                 // IWYU pragma: export
 #include "tabula/reflect/reflect.hpp"       // IWYU pragma: export
 #include "tabula/schema/options.hpp"        // IWYU pragma: export
+#include "tabula/schema/defaults.hpp"       // IWYU pragma: export
 #include "tabula/schema/table.hpp"          // IWYU pragma: export
 #include "tabula/schema/type_traits.hpp"    // IWYU pragma: export
 #include "tabula/query/expression.hpp"      // IWYU pragma: export
@@ -26,4 +27,5 @@
 #include "tabula/core/executor.hpp"         // IWYU pragma: export
 #include "tabula/query/executable.hpp"      // IWYU pragma: export
 #include "tabula/core/load.hpp"             // IWYU pragma: export
+#include "tabula/core/retry.hpp"            // IWYU pragma: export
 #include "tabula/orm/session.hpp"           // IWYU pragma: export

@@ -1,9 +1,11 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <exception>
 #include <string>
 
 #include "tabula/core/connection.hpp"
+#include "tabula/core/detail/observe.hpp"
 #include "tabula/core/engine.hpp"
 #include "tabula/core/inspect.hpp"
 
@@ -37,8 +39,12 @@ statement_ref::~statement_ref() {
 
 // ----- transaction
 
-transaction::~transaction() {
+transaction::~transaction() noexcept(false) {
   if (conn_ == nullptr) return;
+  if (commit_on_exit_ && std::uncaught_exceptions() <= exceptions_) {
+    commit();  // a failure has rolled back; it propagates, as from an explicit commit()
+    return;
+  }
   try {
     rollback();
   } catch (const error&) {
@@ -46,13 +52,20 @@ transaction::~transaction() {
   }
 }
 
+transaction transaction::commit_on_exit() && {
+  commit_on_exit_ = true;
+  exceptions_ = std::uncaught_exceptions();
+  return std::move(*this);
+}
+
 void transaction::commit() {
   if (conn_ == nullptr) detail::throw_error<programming_error>("tabula: transaction already ended");
   try {
     if (savepoint_.empty()) {
-      conn_->commit();
+      detail::observe(*observer_, "COMMIT", true, [&] { conn_->commit(); });
     } else {
-      conn_->release_savepoint(savepoint_);
+      detail::observe(*observer_, "RELEASE SAVEPOINT \"" + savepoint_ + "\"", true,
+                      [&] { conn_->release_savepoint(savepoint_); });
     }
   } catch (const error&) {
     // A COMMIT that failed ends the transaction all the same: SQLite keeps it open after a
@@ -71,10 +84,12 @@ void transaction::rollback() {
   // has a transaction the database ended itself (SQLite does on some errors).
   if (!c->is_alive() || !c->in_transaction()) return;
   if (savepoint_.empty()) {
-    c->rollback();
+    detail::observe(*observer_, "ROLLBACK", true, [&] { c->rollback(); });
   } else {
-    c->rollback_to_savepoint(savepoint_);
-    c->release_savepoint(savepoint_);
+    detail::observe(*observer_, "ROLLBACK TO SAVEPOINT \"" + savepoint_ + "\"", true,
+                    [&] { c->rollback_to_savepoint(savepoint_); });
+    detail::observe(*observer_, "RELEASE SAVEPOINT \"" + savepoint_ + "\"", true,
+                    [&] { c->release_savepoint(savepoint_); });
   }
 }
 
@@ -94,43 +109,91 @@ connection::~connection() {
 }
 
 void connection::execute(std::string_view sql) {
-  if (pool_->echo) pool_->echo(sql);
-  conn_->execute(sql);
+  detail::observe(pool_->observer, sql, false, [&] { conn_->execute(sql); });
+}
+
+void connection::report(std::string_view sql) {
+  if (!pool_->observer.hook) return;
+  statement_event e;
+  e.sql = sql;
+  pool_->observer.hook(e);
 }
 
 statement_ref connection::prepare(const std::string& sql) {
-  if (pool_->echo) pool_->echo(sql);
-  return statement_ref(conn_->prepare(sql, 0));
+  if (!pool_->observer.hook) return statement_ref(conn_->prepare(sql, 0));
+  return statement_ref(
+      detail::observe_prepare(pool_->observer, sql, [&] { return conn_->prepare(sql, 0); }));
 }
 
 statement_ref connection::prepare(const compiled_sql& sql) {
-  if (pool_->echo) pool_->echo(sql.text);
-  return statement_ref(conn_->prepare(sql.text, sql.cache_id));
+  if (!pool_->observer.hook) return statement_ref(conn_->prepare(sql.text, sql.cache_id));
+  return statement_ref(detail::observe_prepare(
+      pool_->observer, sql.text, [&] { return conn_->prepare(sql.text, sql.cache_id); }));
 }
 
 transaction connection::begin() {
   if (!conn_->in_transaction()) {
-    conn_->begin();
-    return transaction(conn_.get(), {});
+    detail::observe(pool_->observer, conn_->begin_sql({}), true, [&] { conn_->begin(); });
+    return transaction(conn_.get(), pool_->observer, {});
   }
   std::string name = "tabula_sp_" + std::to_string(++savepoint_depth_);
-  conn_->savepoint(name);
-  return transaction(conn_.get(), std::move(name));
+  detail::observe(pool_->observer, "SAVEPOINT \"" + name + "\"", true,
+                  [&] { conn_->savepoint(name); });
+  return transaction(conn_.get(), pool_->observer, std::move(name));
 }
 
-void connection::create_tables(const std::vector<const table_info*>& tables,
+transaction connection::begin(const transaction_options& options) {
+  if (options.is_default()) return begin();
+  if (conn_->in_transaction()) {
+    detail::throw_error<programming_error>(
+        "tabula: transaction options are chosen when a transaction begins, and one is open "
+        "already. Pass them to the outermost begin()");
+  }
+  detail::observe(pool_->observer, conn_->begin_sql(options), true,
+                  [&] { conn_->begin(options); });
+  return transaction(conn_.get(), pool_->observer, {});
+}
+
+transaction connection::begin_nested() {
+  if (!conn_->in_transaction()) {
+    detail::throw_error<programming_error>(
+        "tabula: begin_nested() needs an open transaction to set a savepoint in. Call begin() "
+        "first");
+  }
+  return begin();
+}
+
+namespace {
+/// The tables create_all and drop_all manage: read-only models (views, tables of other
+/// programs) exist already and are left alone.
+std::vector<const table_info*> owned_tables(const std::vector<const table_info*>& tables) {
+  std::vector<const table_info*> owned;
+  for (const table_info* t : tables) {
+    if (!t->read_only) owned.push_back(t);
+  }
+  return owned;
+}
+}  // namespace
+
+void connection::create_tables(const std::vector<const table_info*>& all,
                                existing_tables mode) {
-  const dialect& d = sql_dialect();
+  const tabula::dialect& d = sql_dialect();
+  const auto tables = owned_tables(all);
   detail::check_schema_names(tables, d.capabilities().max_identifier_bytes);
   if (mode == existing_tables::fail_on_drift) detail::check_no_drift(*this, tables);
   for (const table_info* t : tables) {
+    if (t->key == key_source::sequence && d.name() == "postgresql") {
+      // The key's sequence, which the column's DEFAULT names: before the table.
+      execute("CREATE SEQUENCE IF NOT EXISTS " + d.quote_identifier(t->key_sequence));
+    }
     for (const auto& stmt : detail::create_statements(*t)) execute(d.compile(stmt).text);
     for (const ast::index_def& index : t->def.indexes) check_index_table(index);
   }
 }
 
-void connection::drop_tables(const std::vector<const table_info*>& tables) {
-  const dialect& d = sql_dialect();
+void connection::drop_tables(const std::vector<const table_info*>& all) {
+  const tabula::dialect& d = sql_dialect();
+  const auto tables = owned_tables(all);
   for (const table_info* t : tables) {
     detail::check_table_name(*t, d.capabilities().max_identifier_bytes);
   }
@@ -140,7 +203,7 @@ void connection::drop_tables(const std::vector<const table_info*>& tables) {
 }
 
 void connection::check_index_table(const ast::index_def& index) {
-  auto st = prepare(std::string(sql_dialect().capabilities().index_table_sql));
+  auto st = prepare(sql_dialect().index_table_sql(index.schema));
   st->bind(0, std::string_view(index.name));
   std::string owner;
   const bool found = st->step();
@@ -160,5 +223,28 @@ engine::engine(std::string_view url, engine_options options)
     : pool_(std::make_shared<detail::pool>(driver::parse_url(url), std::move(options))) {}
 
 connection engine::connect() { return connection(pool_, pool_->acquire()); }
+
+void engine::set_echo(std::function<void(std::string_view)> log, echo_options options) {
+  if (!log) {
+    pool_->observer = {};
+    return;
+  }
+  pool_->observer = detail::statement_observer{
+      [log = std::move(log), options](const statement_event& e) {
+        log(detail::echo_line(e, options));
+      },
+      options.parameters || options.timings, options.parameters, options.redact_parameters,
+      options.transactions};
+}
+
+void engine::set_statement_hook(std::function<void(const statement_event&)> hook,
+                                statement_hook_options options) {
+  if (!hook) {
+    pool_->observer = {};
+    return;
+  }
+  pool_->observer =
+      detail::statement_observer{std::move(hook), true, true, options.redact_parameters, true};
+}
 
 }  // namespace tabula

@@ -455,14 +455,21 @@ void sql_compiler::write_node(sql_writer& w, const ast::cast& n) const {
   w.put(')');
 }
 
+std::string_view sql_compiler::raw_text(const ast::raw& n) const {
+  for (const auto& [dialect_name, text] : n.by_dialect) {
+    if (dialect_name == name()) return text;
+  }
+  return n.sql;
+}
+
 void sql_compiler::write_node(sql_writer& w, const ast::raw& n) const {
-  const std::string_view sql = n.sql;
+  const std::string_view sql = raw_text(n);
   const lexical_rules& lexical = capabilities().lexical;
   const std::size_t marks = count_placeholders(sql, lexical);
   if (marks != n.args.size()) {
     fail("raw SQL", fmt::format("'{}' has {} '?' but {} argument(s) were given. Pass one argument "
                                 "per '?', and write '?\?' for a literal '?'.",
-                                n.sql, marks, n.args.size()));
+                                sql, marks, n.args.size()));
   }
   std::size_t next = 0;
   std::size_t copied = 0;  // sql[copied, i) is still to be written as it is
@@ -597,8 +604,17 @@ void sql_compiler::write_with(sql_writer& w, const std::vector<ast::cte>& with,
   w.put(' ');
 }
 
+void sql_compiler::write_qualified(sql_writer& w, std::string_view schema,
+                                   std::string_view name) const {
+  if (!schema.empty()) {
+    write_identifier(w.text, schema);
+    w.put('.');
+  }
+  write_identifier(w.text, name);
+}
+
 void sql_compiler::write_table_ref(sql_writer& w, const ast::table_ref& t) const {
-  write_identifier(w.text, t.name);
+  write_qualified(w, t.schema, t.name);
   if (!t.alias.empty()) {
     w.put(" AS ");
     write_identifier(w.text, t.alias);
@@ -669,6 +685,21 @@ void sql_compiler::write_select(sql_writer& w, const ast::select& s, bool force_
     w.put(" OFFSET ");
     write_expr(w, *s.offset);
   }
+  if (s.lock) write_row_lock(w, *s.lock);
+}
+
+void sql_compiler::write_row_lock(sql_writer& w, const ast::row_lock& lock) const {
+  if (!rules_.row_locks) {
+    throw_error<not_supported_error>(fmt::format(
+        "tabula: {} has no row locks, and for_update() / for_share() cannot be compiled for it. "
+        "It locks the whole database, not rows: a transaction begun IMMEDIATE "
+        "(engine_options::sqlite_begin, the default) holds the write lock from BEGIN, so the "
+        "rows it reads cannot change until it ends. Leave the row lock out on {}",
+        name(), name()));
+  }
+  w.put(lock.mode == ast::row_lock::strength::update ? " FOR UPDATE" : " FOR SHARE");
+  if (lock.wait == ast::row_lock::waiting::nowait) w.put(" NOWAIT");
+  if (lock.wait == ast::row_lock::waiting::skip_locked) w.put(" SKIP LOCKED");
 }
 
 void sql_compiler::write_compound_operand(sql_writer& w, const ast::select& s,
@@ -942,7 +973,9 @@ void sql_compiler::write_column_def(sql_writer& w, const ast::column_def& c,
   }
   write_type(w.text, c.type);
   if (!c.nullable) w.put(" NOT NULL");
-  if (c.default_value) {
+  const auto* raw_default = c.default_value ? std::get_if<ast::raw>(&c.default_value->node) : nullptr;
+  if (c.default_value && (raw_default == nullptr || !raw_text(*raw_default).empty())) {
+    // A default spelled for other databases only (empty here) is no default on this one.
     w.put(" DEFAULT ");
     write_default(w, *c.default_value);
   }
@@ -976,7 +1009,7 @@ void sql_compiler::write_create_table(sql_writer& w, const ast::create_table& s)
   }
 
   w.put(s.if_not_exists ? "CREATE TABLE IF NOT EXISTS " : "CREATE TABLE ");
-  write_identifier(w.text, t.name);
+  write_qualified(w, t.schema, t.name);
   w.put(" (");
   for (std::size_t i = 0; i < t.columns.size(); ++i) {
     if (i != 0) w.put(", ");
@@ -1005,7 +1038,18 @@ void sql_compiler::write_create_table(sql_writer& w, const ast::create_table& s)
     w.put("FOREIGN KEY (");
     write_identifier_list(w.text, fk.columns);
     w.put(") REFERENCES ");
-    write_identifier(w.text, fk.ref_table);
+    if (rules_.schemas_are_databases) {
+      // The referenced table is always looked up in the referencing table's database.
+      if (fk.ref_schema != t.schema) {
+        fail("a FOREIGN KEY",
+             fmt::format("table \"{}\" cannot reference \"{}\" of another attached database "
+                         "(\"{}\"). Keep both tables in one database, or leave the key out.",
+                         t.name, fk.ref_table, fk.ref_schema.empty() ? "main" : fk.ref_schema));
+      }
+      write_identifier(w.text, fk.ref_table);
+    } else {
+      write_qualified(w, fk.ref_schema, fk.ref_table);
+    }
     if (!fk.ref_columns.empty()) {
       w.put(" (");
       write_identifier_list(w.text, fk.ref_columns);
@@ -1029,7 +1073,7 @@ void sql_compiler::write_type_constraints(sql_writer& /*w*/, const ast::table_de
 
 void sql_compiler::write_drop_table(sql_writer& w, const ast::drop_table& s) const {
   w.put(s.if_exists ? "DROP TABLE IF EXISTS " : "DROP TABLE ");
-  write_identifier(w.text, s.name);
+  write_qualified(w, s.schema, s.name);
   if (s.cascade && rules_.drop_cascade) w.put(" CASCADE");
 }
 
@@ -1038,9 +1082,15 @@ void sql_compiler::write_create_index(sql_writer& w, const ast::create_index& s)
   if (ix.columns.empty()) fail("a CREATE INDEX", "the index names no column.");
   w.put(ix.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
   if (s.if_not_exists) w.put("IF NOT EXISTS ");
-  write_identifier(w.text, ix.name);
-  w.put(" ON ");
-  write_identifier(w.text, ix.table);
+  if (rules_.schemas_are_databases) {
+    write_qualified(w, ix.schema, ix.name);
+    w.put(" ON ");
+    write_identifier(w.text, ix.table);
+  } else {
+    write_identifier(w.text, ix.name);
+    w.put(" ON ");
+    write_qualified(w, ix.schema, ix.table);
+  }
   w.put(" (");
   write_identifier_list(w.text, ix.columns);
   w.put(')');
@@ -1048,7 +1098,7 @@ void sql_compiler::write_create_index(sql_writer& w, const ast::create_index& s)
 
 void sql_compiler::write_drop_index(sql_writer& w, const ast::drop_index& s) const {
   w.put(s.if_exists ? "DROP INDEX IF EXISTS " : "DROP INDEX ");
-  write_identifier(w.text, s.name);
+  write_qualified(w, s.schema, s.name);
 }
 
 }  // namespace tabula::detail

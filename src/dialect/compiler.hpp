@@ -43,6 +43,12 @@ struct syntax_rules {
   bool derived_table_needs_alias = true;
   /// `DROP TABLE ... CASCADE` exists.
   bool drop_cascade = true;
+  /// `SELECT ... FOR UPDATE / FOR SHARE [NOWAIT | SKIP LOCKED]` exists.
+  bool row_locks = true;
+  /// Schemas are attached databases (SQLite): an index is named `"schema"."index"` on an
+  /// unqualified table, and a foreign key cannot reference a table of another schema. When
+  /// false (PostgreSQL), an index takes its table's schema and references cross schemas.
+  bool schemas_are_databases = false;
   /// From this slot on, a placeholder that takes the next number in sequence is printed bare,
   /// `?`, which the database numbers the same way (SQLite: one more than the largest so far).
   /// SQLite looks each numbered `?N` up with a linear scan when it compiles a statement, so a
@@ -126,6 +132,8 @@ class sql_compiler : public dialect {
   void write_node(sql_writer& w, const ast::case_when& n) const;
   void write_node(sql_writer& w, const ast::cast& n) const;
   void write_node(sql_writer& w, const ast::raw& n) const;
+  /// The SQL of `n` on this dialect: its spelling for this dialect, else `n.sql`.
+  [[nodiscard]] std::string_view raw_text(const ast::raw& n) const;
   void write_node(sql_writer& w, const ast::window& n) const;
   void write_node(sql_writer& w, const ast::excluded& n) const;
   void write_expr_list(sql_writer& w, const ast::expr_list& list) const;
@@ -135,10 +143,13 @@ class sql_compiler : public dialect {
   // queries
   void write_select(sql_writer& w, const ast::select& s, bool force_where = false) const;
   void write_select_core(sql_writer& w, const ast::select& s, bool force_where) const;
+  void write_row_lock(sql_writer& w, const ast::row_lock& lock) const;
   void write_compound_operand(sql_writer& w, const ast::select& s, bool force_where) const;
   void write_with(sql_writer& w, const std::vector<ast::cte>& with, bool recursive) const;
   void write_from_item(sql_writer& w, const ast::from_item& item) const;
   void write_table_ref(sql_writer& w, const ast::table_ref& t) const;
+  /// `"schema"."name"`, or `"name"` when `schema` is empty.
+  void write_qualified(sql_writer& w, std::string_view schema, std::string_view name) const;
   void write_select_items(sql_writer& w, const std::vector<ast::select_item>& items) const;
   void write_identifier_list(std::string& out, const std::vector<std::string>& names) const;
   void write_assignments(sql_writer& w, const std::vector<ast::assignment>& set) const;

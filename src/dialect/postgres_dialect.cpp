@@ -28,11 +28,18 @@ class postgres_compiler final : public sql_compiler {
         .max_params = 7499,
         .lexical = {.escape_strings = true, .dollar_quotes = true, .nested_comments = true},
         .max_identifier_bytes = 63,  // NAMEDATALEN - 1
-        // Unqualified CREATE statements create in current_schema().
-        .index_table_sql = "SELECT tablename FROM pg_indexes WHERE schemaname = current_schema() "
-                           "AND indexname = $1",
+        .copy = true,
+        .savepoints = true,
+        .schemas = true,
     };
     return caps;
+  }
+
+  [[nodiscard]] std::string index_table_sql(std::string_view schema) const override {
+    // Unqualified CREATE statements create in current_schema().
+    return "SELECT tablename FROM pg_indexes WHERE schemaname = " +
+           (schema.empty() ? std::string("current_schema()") : literal(std::string(schema))) +
+           " AND indexname = $1";
   }
 
  protected:

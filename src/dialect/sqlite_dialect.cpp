@@ -20,6 +20,8 @@ class sqlite_compiler final : public sql_compiler {
             .upsert_update_needs_target = false,
             .derived_table_needs_alias = false,
             .drop_cascade = false,
+            .row_locks = false,
+            .schemas_are_databases = true,
             .bare_placeholders_from = 32,
         }) {}
 
@@ -38,9 +40,17 @@ class sqlite_compiler final : public sql_compiler {
                     .backtick_identifiers = true,
                     .named_parameters = true},
         .max_identifier_bytes = 0,  // SQLite keeps names of any length
-        .index_table_sql = "SELECT tbl_name FROM sqlite_master WHERE type = 'index' AND name = ?1",
+        .copy = false,
+        .savepoints = true,
+        .schemas = true,  // attached databases
     };
     return caps;
+  }
+
+  [[nodiscard]] std::string index_table_sql(std::string_view schema) const override {
+    std::string sql = "SELECT tbl_name FROM ";
+    if (!schema.empty()) sql += quote_identifier(schema) + ".";
+    return sql + "sqlite_master WHERE type = 'index' AND name = ?1";
   }
 
  protected:

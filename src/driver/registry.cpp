@@ -13,6 +13,14 @@
 #include "tabula/error.hpp"
 
 namespace tabula::driver {
+
+void connection::begin(const transaction_options& options) {
+  if (!options.is_default()) {
+    detail::throw_error<not_supported_error>(
+        "tabula: this driver does not choose isolation, read-only or timeouts per transaction");
+  }
+  begin();
+}
 namespace {
 
 struct registry {

@@ -463,7 +463,10 @@ schema_diff diff_schema(inspector& db, std::span<const table_info* const> models
   };
   std::vector<std::string> claimed;  // database tables some model maps (or was renamed from)
   for (const table_info* t : models) {
-    if (ignored(t->def.name)) continue;
+    // Views and tables of other programs (read-only models) are not the models' to change;
+    // a table in another schema than the inspected one is compared by a diff of that schema.
+    if (ignored(t->def.name) || t->read_only) continue;
+    if (!t->def.schema.empty() && t->def.schema != db.schema()) continue;
     schema_diff::table_pair pair;
     pair.to = expected_table(*t, d);
     pair.to->schema = db.schema();

@@ -1,5 +1,7 @@
 #include "tabula/orm/session.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <exception>
 #include <functional>
@@ -13,25 +15,66 @@
 
 namespace tabula {
 
+namespace detail {
+bool cascades_to_itself(const table_info& t) noexcept {
+  return std::any_of(t.def.foreign_keys.begin(), t.def.foreign_keys.end(), [&](const auto& fk) {
+    return fk.ref_table == t.def.name && fk.on_delete == ast::fk_action::cascade;
+  });
+}
+
+void throw_stale(std::string sql, std::string_view verb, const std::string& object) {
+  throw_error<stale_data_error>(
+      "tabula: the " + std::string(verb) + " of " + object +
+          " found no row: another transaction changed its version or deleted it since this "
+          "session read it. The flush was undone; reload the object (session::refresh) and "
+          "apply the change again",
+      std::move(sql));
+}
+
+void throw_read_only_write(const table_info& t, std::string_view what) {
+  throw_error<programming_error>(fmt::format(
+      "tabula: the session would {} of `{}`, which is declared read-only "
+      "(tabula::schema<{}>::read_only), so it writes nothing. Undo the change, or expunge() "
+      "the object before the flush.",
+      what, t.model_name, t.model_name));
+}
+}  // namespace detail
+
 namespace {
+
+/// Tells apart tables of one name in two schemas.
+std::string table_key(std::string_view schema, std::string_view name) {
+  std::string key(schema);
+  key.push_back('\0');
+  key.append(name);
+  return key;
+}
 
 /// Orders `entries` table by table in foreign-key order — referenced tables first, or
 /// referencing tables first for deletes — each table's entries in the order given, and
 /// returns that order. The order is computed over the distinct tables, not the entries.
 detail::table_order order_batches(std::vector<detail::tracked_base*>& entries,
                                   bool referencing_first) {
+  // A flush touches few tables, and runs of one table's objects are common: the position of
+  // a table is found by a scan from the last one found, and entries are placed by a stable
+  // bucket pass (one per table) rather than a sort.
   std::vector<const table_info*> tables;
-  std::unordered_set<const table_info*> seen;
+  auto index_of = [&tables, last = std::size_t{0}](const table_info* t) mutable {
+    if (last < tables.size() && tables[last] == t) return last;
+    const auto it = std::find(tables.begin(), tables.end(), t);
+    last = static_cast<std::size_t>(it - tables.begin());
+    return last;
+  };
   for (const auto* e : entries) {
-    if (seen.insert(&e->table()).second) tables.push_back(&e->table());
+    if (index_of(&e->table()) == tables.size()) tables.push_back(&e->table());
   }
-  auto order = detail::order_by_dependencies(std::move(tables), detail::on_cycle::defer_nullable);
+  auto order = detail::order_by_dependencies(tables, detail::on_cycle::defer_nullable);
   if (referencing_first) std::reverse(order.tables.begin(), order.tables.end());
-  std::unordered_map<const table_info*, std::size_t> position;
-  for (const auto* t : order.tables) position.emplace(t, position.size());
-  std::stable_sort(entries.begin(), entries.end(), [&](const auto* a, const auto* b) {
-    return position.at(&a->table()) < position.at(&b->table());
-  });
+  tables = order.tables;
+  std::vector<std::vector<detail::tracked_base*>> buckets(tables.size());
+  for (auto* e : entries) buckets[index_of(&e->table())].push_back(e);
+  entries.clear();
+  for (const auto& bucket : buckets) entries.insert(entries.end(), bucket.begin(), bucket.end());
   return order;
 }
 
@@ -87,9 +130,25 @@ detail::tracked_base* session::require_tracked(const void* obj) const {
 }
 
 void session::track_persistent(std::unique_ptr<detail::tracked_base> entry) {
-  identity_map_[identity_key{&entry->table(), entry->identity()}] = entry.get();
-  by_address_.emplace(entry->address(), entry.get());
+  detail::tracked_base* e = entry.get();
+  identity_map_[identity_key{&e->table(), e->identity()}] = e;
+  by_address_.emplace(e->address(), e);
   objects_.push_back(std::move(entry));
+  if (e->has_hooks()) e->run_hook(detail::model_hook::after_load);
+}
+
+void session::notify(session_event event) {
+  for (std::size_t i = 0; i < listeners_.size(); ++i) {  // a listener may add listeners
+    if (listeners_[i].event == event) listeners_[i].call(*this);
+  }
+}
+
+bool session::has_changes() const {
+  using detail::object_state;
+  return std::any_of(objects_.begin(), objects_.end(), [](const auto& e) {
+    return e->state() == object_state::pending || e->state() == object_state::deleted ||
+           (e->state() == object_state::persistent && !e->expired && e->is_dirty());
+  });
 }
 
 void session::remove_tracked(detail::tracked_base* entry) {
@@ -108,7 +167,8 @@ void session::expunge_tracked(detail::tracked_base* entry) {
   entry->set_state(detail::object_state::detached);
 }
 
-detail::tracked_base* session::linked_entry(const void* obj, std::string_view relationship) const {
+detail::tracked_base* session::linked_entry(const void* obj,
+                                            std::string (*relationship)()) const {
   auto it = by_address_.find(obj);
   if (it != by_address_.end()) {
     const auto state = it->second->state();
@@ -117,7 +177,7 @@ detail::tracked_base* session::linked_entry(const void* obj, std::string_view re
     return live ? it->second : nullptr;
   }
   detail::throw_error<programming_error>(
-      "tabula: " + std::string(relationship) +
+      "tabula: " + relationship() +
       " holds an object the session does not track. Link objects of the session (from "
       "add, get or a query), or give the relationship a new object with add(T{...})");
 }
@@ -149,7 +209,9 @@ void session::follow_delete_actions(std::vector<detail::tracked_base*> deleted,
   while (!deleted.empty()) {
     // The deleted rows by table.
     std::unordered_map<std::string, std::vector<detail::tracked_base*>> by_table;
-    for (auto* e : deleted) by_table[e->table().def.name].push_back(e);
+    for (auto* e : deleted) {
+      by_table[table_key(e->table().def.schema, e->table().def.name)].push_back(e);
+    }
     deleted.clear();
     for (const auto& entry : objects_) {
       detail::tracked_base* x = entry.get();
@@ -158,7 +220,7 @@ void session::follow_delete_actions(std::vector<detail::tracked_base*> deleted,
         if (fk.on_delete != ast::fk_action::cascade && fk.on_delete != ast::fk_action::set_null) {
           continue;
         }
-        auto parents = by_table.find(fk.ref_table);
+        auto parents = by_table.find(table_key(fk.ref_schema, fk.ref_table));
         if (parents == by_table.end()) continue;
         const auto local = fields_of(x->table(), fk.columns);
         const auto key = key_of(*x, local);
@@ -199,6 +261,7 @@ void session::plan_links(detail::link_plan& plan) {
     e->adopt_links(*this);
     e->plan_links(*this, plan);
   }
+  if (plan.orphans.empty()) return;
   // An object unlinked from one owner and linked to another in the same flush moves.
   std::unordered_set<const detail::tracked_base*> relinked;
   for (const auto& copy : plan.copies) {
@@ -218,21 +281,69 @@ void session::plan_links(detail::link_plan& plan) {
   }
 }
 
+void session::release_deleted(std::vector<std::function<void()>>& undo) {
+  std::unordered_set<const void*> gone;
+  for (const auto& entry : objects_) {
+    if (entry->state() == detail::object_state::removed) gone.insert(entry->address());
+  }
+  for (const auto& entry : objects_) {
+    if (entry->has_links()) entry->release_deleted(gone, undo);
+  }
+}
+
 void session::autoflush() {
   if (autoflush_) flush();
 }
 
-const compiled_sql& session::update_sql(const table_info& t, std::span<const std::size_t> fields) {
-  std::string key = t.def.name;
+namespace {
+/// `cond AND "table"."column" = $param`.
+void and_equals(std::optional<ast::expr>& cond, const table_info& t, std::size_t field,
+                std::uint32_t param) {
+  ast::expr eq = ast::binary{ast::binary_op::eq,
+                             ast::expr{ast::column_ref{t.def.name, t.def.columns[field].name}},
+                             ast::expr{ast::param{param}}};
+  cond = ast::expr(ast::binary{ast::binary_op::and_, std::move(*cond), std::move(eq)});
+}
+}  // namespace
+
+const compiled_sql& session::update_sql(const table_info& t, std::span<const std::size_t> fields,
+                                        bool on_update) {
+  std::string key = table_key(t.def.schema, t.def.name);
   for (std::size_t f : fields) key += "," + std::to_string(f);
+  if (on_update) key += ",u";
   auto it = update_cache_.find(key);
   if (it == update_cache_.end()) {
-    it = update_cache_
-             .emplace(std::move(key),
-                      conn().sql_dialect().compile(detail::update_by_key_statement(t, fields)))
-             .first;
+    ast::statement st = detail::update_by_key_statement(
+        t, fields, on_update, on_update && detail::reads_back_by_returning(conn().sql_dialect()));
+    if (t.version_field) {  // ... AND "version" = the version read
+      and_equals(std::get<ast::update>(st).where, t, *t.version_field,
+                 static_cast<std::uint32_t>(fields.size() + t.key_fields.size()));
+    }
+    it = update_cache_.emplace(std::move(key), conn().sql_dialect().compile(st)).first;
   }
   return it->second;
+}
+
+const compiled_sql* session::versioned_delete_sql(const table_info& t) {
+  if (!t.version_field) return nullptr;
+  const std::string key = "DELETE " + table_key(t.def.schema, t.def.name);
+  auto it = update_cache_.find(key);
+  if (it == update_cache_.end()) {
+    ast::statement st = detail::delete_by_key_statement(t);
+    and_equals(std::get<ast::delete_>(st).where, t, *t.version_field,
+               static_cast<std::uint32_t>(t.key_fields.size()));
+    it = update_cache_.emplace(key, conn().sql_dialect().compile(st)).first;
+  }
+  return &it->second;
+}
+
+std::vector<std::size_t> session::with_version(const table_info& t,
+                                               std::vector<std::size_t> fields) {
+  if (t.version_field && std::find(fields.begin(), fields.end(), *t.version_field) == fields.end()) {
+    fields.insert(std::upper_bound(fields.begin(), fields.end(), *t.version_field),
+                  *t.version_field);
+  }
+  return fields;
 }
 
 void session::flush() {
@@ -243,6 +354,7 @@ void session::flush() {
   std::vector<detail::tracked_base*> updates;  // persistent objects changed before the flush
   std::optional<detail::table_order> insert_order;
   std::optional<detail::table_order> delete_order;
+  if (!listeners_.empty() && has_changes()) notify(session_event::before_flush);
   // Objects taken in along a relationship that no relationship holds any more (replaced, or
   // removed from a collection before their first flush) leave the session unwritten.
   drop_unlinked_adopted();
@@ -254,7 +366,7 @@ void session::flush() {
           inserts.push_back(entry.get());
           break;
         case object_state::persistent:
-          if (entry->is_dirty()) updates.push_back(entry.get());
+          if (!entry->expired && entry->is_dirty()) updates.push_back(entry.get());
           break;
         case object_state::deleted:
           deletes.push_back(entry.get());
@@ -284,9 +396,23 @@ void session::flush() {
 
   // Foreign keys copied along relationships: a pending object's just before its batch is
   // inserted (the objects it refers to are inserted before it), the others' after the inserts.
-  std::unordered_multimap<const detail::tracked_base*, const detail::link_plan::key_copy*>
-      copies_of;
-  for (const auto& copy : plan.copies) copies_of.emplace(copy.dependent, &copy);
+  // Each object's copies, in plan order, chained through the entries: `first_copy` on the
+  // dependent, `next` on each copy (no lookup structure to build); unchained after the flush.
+  constexpr std::size_t none = detail::link_plan::no_copy;
+  for (std::size_t i = plan.copies.size(); i-- > 0;) {
+    auto& copy = plan.copies[i];
+    copy.next = copy.dependent->first_copy;
+    copy.dependent->first_copy = i;
+  }
+  const auto unchain = [&plan] {
+    for (auto& copy : plan.copies) copy.dependent->first_copy = none;
+  };
+  const auto any_copy = [&](const detail::tracked_base* e, auto&& pred) {
+    for (std::size_t i = e->first_copy; i != none; i = plan.copies[i].next) {
+      if (pred(plan.copies[i])) return true;
+    }
+    return false;
+  };
 
   // A failed flush leaves the database as it was before the flush: a flush that begins the
   // session's transaction rolls it back; a later one runs inside a savepoint.
@@ -302,14 +428,23 @@ void session::flush() {
       begin_transaction();
     }
     connection& c = conn();
-    const auto write_update = [&](detail::tracked_base* e, std::span<const std::size_t> fields) {
-      undo.push_back(e->flush_update(c, fields, update_sql(e->table(), fields)));
+    const auto write_update = [&](detail::tracked_base* e, std::vector<std::size_t> changed) {
+      // Columns with an on-update value are set at every UPDATE of a changed object; a
+      // versioned model's version goes up with it.
+      const table_info& t = e->table();
+      if (t.on_update.empty()) {
+        const auto fields = with_version(t, std::move(changed));
+        undo.push_back(e->flush_update(c, fields, update_sql(t, fields, false)));
+      } else {
+        const auto set = with_version(t, detail::update_fields(t, changed));
+        undo.push_back(e->flush_update(c, set, update_sql(t, set, true)));
+      }
       written_.push_back(e);
     };
     const auto apply_copies = [&](const detail::tracked_base* e, bool clearing) {
-      auto [first, last] = copies_of.equal_range(e);
-      for (auto it = first; it != last; ++it) {
-        if ((it->second->parent == nullptr) == clearing) undo.push_back(it->second->apply());
+      for (std::size_t i = e->first_copy; i != none; i = plan.copies[i].next) {
+        const auto& copy = plan.copies[i];
+        if ((copy.parent == nullptr) == clearing) undo.push_back(copy.apply());
       }
     };
     // Keys set to NULL (objects unlinked) first: a new link of the same object wins.
@@ -319,16 +454,32 @@ void session::flush() {
     const auto insert_batch = [&](std::span<detail::tracked_base* const> batch) {
       const auto& t = batch.front()->table();
       for (auto* e : batch) apply_copies(e, false);
+      const bool hooks = batch.front()->has_hooks();
+      if (hooks) {
+        for (auto* e : batch) e->run_hook(detail::model_hook::before_insert);
+      }
       undo.push_back(batch.front()->flush_inserts(c, batch, insert_order->deferred_fields(t)));
+      if (hooks) {
+        for (auto* e : batch) e->run_hook(detail::model_hook::after_insert);
+      }
       for (auto* e : batch) {
         written_.push_back(e);
-        const std::string id = e->identity();
-        identity_map_[identity_key{&e->table(), id}] = e;
-        undo.emplace_back([this, e, id] { identity_map_.erase(identity_key{&e->table(), id}); });
+        identity_map_[identity_key{&e->table(), e->identity()}] = e;
       }
+      // Run before the keys are reset (undo runs backwards): the identities are the same.
+      undo.emplace_back([this, inserted = std::vector(batch.begin(), batch.end())] {
+        for (auto* e : inserted) identity_map_.erase(identity_key{&e->table(), e->identity()});
+      });
     };
     for_each_batch(inserts, [&](std::span<detail::tracked_base* const> batch) {
-      if (copies_of.empty()) {
+      // Only objects that refer to objects of their own table need waves.
+      const table_info* table = &batch.front()->table();
+      const bool refers_to_own_table = std::any_of(batch.begin(), batch.end(), [&](auto* e) {
+        return any_copy(e, [&](const detail::link_plan::key_copy& k) {
+          return k.parent != nullptr && &k.parent->table() == table;
+        });
+      });
+      if (!refers_to_own_table) {
         insert_batch(batch);
         return;
       }
@@ -339,9 +490,8 @@ void session::flush() {
       for (bool changed = true, guard = false; changed && !guard;) {
         changed = false;
         for (auto* e : batch) {
-          auto [first, last] = copies_of.equal_range(e);
-          for (auto it = first; it != last; ++it) {
-            auto p = wave.find(it->second->parent);
+          for (std::size_t i = e->first_copy; i != none; i = plan.copies[i].next) {
+            auto p = wave.find(plan.copies[i].parent);
             if (p != wave.end() && wave[e] <= p->second) {
               wave[e] = p->second + 1;
               changed = true;
@@ -382,6 +532,7 @@ void session::flush() {
     }
     for (detail::tracked_base* e : updates) {
       if (e->state() != object_state::persistent || !e->is_dirty()) continue;
+      if (e->has_hooks()) e->run_hook(detail::model_hook::before_update);
       auto changed = e->changed_fields();
       for (std::size_t f : e->table().key_fields) {
         if (std::find(changed.begin(), changed.end(), f) != changed.end()) {
@@ -391,16 +542,25 @@ void session::flush() {
         }
       }
       write_update(e, changed);
+      if (e->has_hooks()) e->run_hook(detail::model_hook::after_update);
     }
     for (const auto& remove_row : plan.association_deletes) remove_row(c);
     for (auto* e : deletes) {
       const auto fields = delete_order->deferred_fields(e->table());
       if (fields.empty() || !e->holds_values(fields)) continue;
-      undo.push_back(e->flush_unlink(c, fields, update_sql(e->table(), fields)));
+      const auto written = with_version(e->table(), {fields.begin(), fields.end()});
+      undo.push_back(e->flush_unlink(c, written, update_sql(e->table(), written)));
       written_.push_back(e);
     }
     for_each_batch(deletes, [&](std::span<detail::tracked_base* const> batch) {
-      batch.front()->flush_deletes(c, batch);
+      const bool hooks = batch.front()->has_hooks();
+      if (hooks) {
+        for (auto* e : batch) e->run_hook(detail::model_hook::before_delete);
+      }
+      batch.front()->flush_deletes(c, batch, versioned_delete_sql(batch.front()->table()));
+      if (hooks) {
+        for (auto* e : batch) e->run_hook(detail::model_hook::after_delete);
+      }
       for (auto* e : batch) {
         written_.push_back(e);
         const std::string id = e->identity();
@@ -413,9 +573,13 @@ void session::flush() {
       }
     });
     follow_delete_actions(deletes, undo);
+    if (!deletes.empty()) release_deleted(undo);
+    notify(session_event::after_flush);
     if (step) step->commit();
     inserts_pending_ = false;
+    unchain();
   } catch (...) {
+    unchain();
     // Undo the flush in memory and in the database, then let the error propagate unchanged.
     for (auto it = undo.rbegin(); it != undo.rend(); ++it) (*it)();
     bool lost = !step;  // a flush that began the transaction ends it
@@ -442,14 +606,14 @@ void session::flush() {
   }
 }
 
-void session::begin_transaction() {
+void session::begin_transaction(const transaction_options& options) {
   try {
-    tx_.emplace(conn().begin());
+    tx_.emplace(conn().begin(options));
   } catch (const connection_lost&) {
     // The connection broke while the session held it between transactions. Nothing of the
     // session's was running on it: a fresh connection takes its place.
     conn_.reset();
-    tx_.emplace(conn().begin());
+    tx_.emplace(conn().begin(options));
   }
 }
 
@@ -474,6 +638,7 @@ void session::commit() {
     }
   }
   end_transaction();
+  notify(session_event::after_commit);
 }
 
 void session::abandon_transaction() noexcept {
@@ -525,6 +690,7 @@ void session::rollback() {
   drop_unlinked_adopted();
   end_transaction();
   if (failure) std::rethrow_exception(failure);
+  notify(session_event::after_rollback);
 }
 
 void session::drop_unlinked_adopted() {
@@ -535,15 +701,17 @@ void session::drop_unlinked_adopted() {
   if (std::none_of(objects_.begin(), objects_.end(), adopted_pending)) return;
   for (bool dropped = true; dropped;) {
     dropped = false;
-    std::vector<const void*> linked;
+    std::vector<const void*> held;
     for (const auto& entry : objects_) {
       const auto state = entry->state();
       if (state != object_state::pending && state != object_state::persistent) continue;
-      if (entry->has_links()) entry->linked_objects(linked);
+      if (entry->has_links()) entry->linked_objects(held);
     }
-    const std::unordered_set<const void*> held(linked.begin(), linked.end());
+    std::sort(held.begin(), held.end(), std::less<const void*>());
     for (const auto& entry : objects_) {
-      if (adopted_pending(entry) && !held.contains(entry->address())) {
+      if (adopted_pending(entry) &&
+          !std::binary_search(held.begin(), held.end(), entry->address(),
+                              std::less<const void*>())) {
         entry->set_state(object_state::detached);
         dropped = true;
       }
@@ -551,7 +719,207 @@ void session::drop_unlinked_adopted() {
   }
 }
 
+// ----- transaction scopes
+
+session_transaction::session_transaction(session& s, std::uint64_t id, bool nested)
+    : s_(&s), id_(id), nested_(nested), exceptions_(std::uncaught_exceptions()) {}
+
+session_transaction::~session_transaction() noexcept(false) {
+  if (s_ == nullptr) return;
+  session* s = std::exchange(s_, nullptr);
+  if (std::uncaught_exceptions() > exceptions_) {
+    try {
+      s->end_scope(id_, nested_, false);
+    } catch (const error&) {
+      // The exception leaving the scope is the one to report; a transaction that cannot
+      // roll back has been given up by the session (its connection goes back to the pool).
+    }
+    return;
+  }
+  s->end_scope(id_, nested_, true);
+}
+
+void session_transaction::commit() {
+  if (s_ == nullptr) detail::throw_error<programming_error>("tabula: the scope has ended already");
+  std::exchange(s_, nullptr)->end_scope(id_, nested_, true);
+}
+
+void session_transaction::rollback() {
+  if (s_ == nullptr) detail::throw_error<programming_error>("tabula: the scope has ended already");
+  std::exchange(s_, nullptr)->end_scope(id_, nested_, false);
+}
+
+bool session_transaction::active() const noexcept {
+  return s_ != nullptr && s_->scope_open(id_, nested_);
+}
+
+session_transaction session::begin(const transaction_options& options) {
+  if (in_transaction()) {
+    detail::throw_error<programming_error>(
+        "tabula: session::begin() while the session's transaction is open. Use begin_nested() "
+        "for a savepoint inside it, or end it with commit() or rollback() first");
+  }
+  begin_transaction(options);
+  tx_scope_ = ++scope_ids_;
+  return {*this, tx_scope_, false};
+}
+
+session_transaction session::begin_nested() {
+  flush();  // what came before belongs to the enclosing transaction
+  if (!in_transaction()) begin_transaction();
+  savepoint_frame frame{++scope_ids_, conn().begin_nested(), objects_.size(), {}};
+  frame.saved.reserve(objects_.size());
+  for (const auto& entry : objects_) {
+    frame.saved.push_back(entry->state() == detail::object_state::detached ? nullptr
+                                                                           : entry->save());
+  }
+  frames_.push_back(std::move(frame));
+  return {*this, frames_.back().id, true};
+}
+
+bool session::scope_open(std::uint64_t id, bool nested) const noexcept {
+  if (!nested) return in_transaction() && tx_scope_ == id;
+  return std::any_of(frames_.begin(), frames_.end(), [&](const auto& f) { return f.id == id; });
+}
+
+void session::end_scope(std::uint64_t id, bool nested, bool commit) {
+  if (!scope_open(id, nested)) return;  // ended by the session, or by an enclosing scope
+  if (!nested) {
+    if (commit) {
+      this->commit();
+    } else {
+      rollback();
+    }
+    return;
+  }
+  if (!commit) {
+    while (!frames_.empty() && frames_.back().id != id) rollback_savepoint();  // inner ones
+    if (!frames_.empty()) rollback_savepoint();
+    return;
+  }
+  if (frames_.back().id != id) {
+    detail::throw_error<programming_error>(
+        "tabula: a savepoint scope was committed while a scope begun inside it is still open. "
+        "End the inner scope first");
+  }
+  try {
+    flush();  // what the scope changed is written inside its savepoint
+    frames_.back().sp.commit();  // RELEASE SAVEPOINT
+  } catch (...) {
+    // A failed flush has undone itself; the rest of the scope's work is undone here (unless
+    // the transaction was lost with it, and the session has given it up already).
+    if (scope_open(id, true)) rollback_savepoint();
+    throw;
+  }
+  frames_.pop_back();
+}
+
+void session::unmap(detail::tracked_base* e) {
+  auto it = identity_map_.find(identity_key{&e->table(), e->identity()});
+  if (it != identity_map_.end() && it->second == e) identity_map_.erase(it);
+}
+
+void session::rollback_savepoint() {
+  using detail::object_state;
+  savepoint_frame& f = frames_.back();
+  if (f.sp.active()) {
+    try {
+      f.sp.rollback();  // ROLLBACK TO SAVEPOINT, RELEASE SAVEPOINT
+    } catch (const error&) {
+      // The transaction around the savepoint is lost with it (the connection broke):
+      // every object returns to what the database holds.
+      abandon_transaction();
+      throw;
+    }
+  }
+  const auto mapped = [](const detail::tracked_base* e) {
+    return e->state() == object_state::persistent || e->state() == object_state::deleted;
+  };
+  // Objects added inside the savepoint leave the session; first, so that an object of the
+  // same key from before gets its place in the identity map back. Objects loaded inside it
+  // stay, with their values as loaded.
+  std::unordered_set<const detail::tracked_base*> added;
+  for (std::size_t i = f.first_new; i < objects_.size(); ++i) {
+    detail::tracked_base* e = objects_[i].get();
+    if (e->state() == object_state::detached) continue;
+    if (mapped(e)) unmap(e);
+    if (e->was_committed()) {  // loaded: its row as read is what the database holds again
+      e->restore_committed();
+      continue;
+    }
+    e->set_state(object_state::detached);
+    added.insert(e);
+  }
+  for (std::size_t i = f.first_new; i < objects_.size(); ++i) {
+    detail::tracked_base* e = objects_[i].get();
+    if (mapped(e)) identity_map_[identity_key{&e->table(), e->identity()}] = e;
+  }
+  for (std::size_t i = 0; i < f.first_new; ++i) {
+    if (!f.saved[i]) continue;
+    detail::tracked_base* e = objects_[i].get();
+    if (mapped(e)) unmap(e);
+    e->restore(*f.saved[i]);
+    if (mapped(e)) identity_map_[identity_key{&e->table(), e->identity()}] = e;
+  }
+  std::erase_if(written_, [&](const auto* e) { return added.contains(e); });
+  inserts_pending_ = true;
+  frames_.pop_back();
+}
+
+// ----- refresh, expire, merge
+
+void session::refresh_tracked(detail::tracked_base* entry) {
+  using detail::object_state;
+  if (entry->state() != object_state::persistent && entry->state() != object_state::deleted) {
+    detail::throw_error<programming_error>(
+        "tabula: refresh() reads an object's row, and this " + entry->table().model_name +
+        " has none (it is pending, or its row was deleted by this session). Flush it first");
+  }
+  if (!entry->reload(conn())) {
+    detail::throw_error<stale_data_error>("tabula: refresh() of " + entry->describe() +
+                                          " found no row: it was deleted since it was read");
+  }
+  if (!in_transaction()) entry->mark_committed();
+}
+
+void session::expire_tracked(detail::tracked_base* entry) {
+  using detail::object_state;
+  if (entry->state() != object_state::persistent && entry->state() != object_state::deleted) {
+    detail::throw_error<programming_error>(
+        "tabula: expire() marks an object to be read again from its row, and this " +
+        entry->table().model_name + " has none (it is pending, or its row was deleted)");
+  }
+  entry->expired = true;
+}
+
+void session::expire_all() {
+  using detail::object_state;
+  for (const auto& entry : objects_) {
+    if (entry->state() == object_state::persistent || entry->state() == object_state::deleted) {
+      entry->expired = true;
+    }
+  }
+}
+
+bool session::reload_expired(detail::tracked_base* entry) {
+  if (entry->reload(conn())) {
+    if (!in_transaction()) entry->mark_committed();
+    return true;
+  }
+  unmap(entry);  // the row is gone: so is the object, from the session
+  entry->set_state(detail::object_state::detached);
+  return false;
+}
+
+void session::not_mergeable(const detail::tracked_base& entry) {
+  detail::throw_error<programming_error>(
+      "tabula: merge() of " + entry.describe() +
+      ", which this session has marked for deletion. Flush or roll back the deletion first");
+}
+
 void session::end_transaction() {
+  frames_.clear();  // while the connection is held: no savepoint is left in the database
+  tx_scope_ = 0;
   written_.clear();
   tx_.reset();
   conn_.reset();  // back to the pool

@@ -12,3 +12,6 @@ tabula_add_test(core_float_values_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/float_
 tabula_add_test(core_key_only_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/key_only_test.cpp)
 tabula_add_test(core_inspect_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/inspect_test.cpp)
 tabula_add_test(core_reflected_table_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/reflected_table_test.cpp)
+tabula_add_test(core_defaults_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/defaults_test.cpp)
+tabula_add_test(core_key_strategy_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/key_strategy_test.cpp)
+tabula_add_test(core_existing_schema_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/existing_schema_test.cpp)

@@ -199,6 +199,16 @@ void grow(Model& m, int experiments, int metrics, int params) {
   }
 }
 
+/// A model "a" with `experiments` experiments of `metrics` metrics each, added to `s` and
+/// committed.
+Model& saved_model(tabula::session& s, int experiments, int metrics) {
+  Model m{.name = "a"};
+  grow(m, experiments, metrics, 0);
+  Model& a = s.add(std::move(m));
+  s.commit();
+  return a;
+}
+
 }  // namespace
 
 TEST_CASE("relationship members are not columns, and may name types declared later") {
@@ -696,10 +706,7 @@ TEST_CASE("back-references: each side of a pair knows the other after load and a
 TEST_CASE("moving an object between loaded collections: the side changed decides, and stays") {
   fresh_schema();
   auto s = db().session();
-  Model m{.name = "a"};
-  grow(m, 2, 2, 0);
-  Model& a = s.add(std::move(m));
-  s.commit();
+  Model& a = saved_model(s, 2, 2);
   Experiment& from = a.experiments[0];
   Experiment& to = a.experiments[1];
   Metric& moved = from.metrics[0];
@@ -765,13 +772,100 @@ TEST_CASE("moving an object between loaded collections: the side changed decides
   CHECK(other.experiment_id == from.id);
 }
 
+TEST_CASE("a failed flush leaves references and collections as the program left them") {
+  fresh_schema();
+  auto s = db().session();
+  Model& a = saved_model(s, 2, 2);
+  Experiment& from = a.experiments[0];
+  Experiment& to = a.experiments[1];
+  Metric& moved = from.metrics[0];
+  CHECK(from.metrics.remove(moved));
+  to.metrics.add(moved);
+  to.metrics.add(Metric{.name = "bad", .value = -1});  // violates the CHECK on metrics
+  CHECK_THROWS_AS(s.commit(), tabula::check_violation);
+  // The flush had pointed the reference at the new owner: undone with the flush.
+  CHECK(moved.experiment.get() == &from);
+  CHECK(moved.experiment_id == from.id);
+  CHECK(from.metrics.size() == 1);
+  CHECK(to.metrics.size() == 4);
+  CHECK(db().get<Metric>(moved.id)->experiment_id == from.id);
+
+  // Fixed, the same change is written.
+  to.metrics[3].value = 1;
+  s.commit();
+  CHECK(moved.experiment.get() == &to);
+  CHECK(db().get<Metric>(moved.id)->experiment_id == to.id);
+  CHECK(db().query<Metric>().where(col(&Metric::experiment_id) == to.id).count() == 4);
+}
+
+TEST_CASE("an object whose row a flush deletes leaves the loaded collections that held it") {
+  fresh_schema();
+  auto s = db().session();
+  Tag& nlp = s.add(Tag{.tag_name = "NLP"});
+  Tag& cv = s.add(Tag{.tag_name = "vision"});
+  Model m{.name = "a"};
+  grow(m, 2, 3, 0);
+  m.experiments[0].tags.add(nlp);
+  m.experiments[0].tags.add(cv);
+  m.experiments[1].tags.add(nlp);
+  Model& a = s.add(std::move(m));
+  s.commit();
+  Experiment& e = a.experiments[0];
+  Metric& gone = e.metrics[1];
+  s.remove(gone);
+  s.remove(nlp);  // its association rows go by ON DELETE CASCADE
+  s.commit();
+  CHECK(e.metrics.size() == 2);
+  CHECK(std::ranges::none_of(e.metrics, [&](const Metric& x) { return &x == &gone; }));
+  REQUIRE(e.tags.size() == 1);
+  CHECK(&e.tags[0] == &cv);
+  CHECK(a.experiments[1].tags.empty());
+  {
+    sql_log log;
+    s.commit();  // nothing left to write for the collections
+    CHECK(log.data_statements() == 0);
+  }
+  CHECK(db().query<ExperimentTag>().count() == 1);
+
+  // Undone by a failed flush: the collection holds the object again.
+  Metric& second = e.metrics[0];
+  s.remove(second);
+  e.metrics.add(Metric{.name = "bad", .value = -1});  // violates the CHECK on metrics
+  CHECK_THROWS_AS(s.commit(), tabula::check_violation);
+  CHECK(std::ranges::count_if(e.metrics, [&](const Metric& x) { return &x == &second; }) == 1);
+  // rollback() brings the deleted object back into the session and the collection.
+  s.rollback();
+  CHECK(s.contains(second));
+  CHECK(std::ranges::count_if(e.metrics, [&](const Metric& x) { return &x == &second; }) == 1);
+}
+
+TEST_CASE("reset() of a reference whose key cannot be NULL: an orphan, or refused") {
+  fresh_schema();
+  auto s = db().session();
+  Model& a = saved_model(s, 1, 2);
+  Experiment& e = a.experiments[0];
+  Metric& dropped = e.metrics[0];
+  const std::int64_t dropped_id = dropped.id;
+  // Metric::experiment_id cannot be NULL; Experiment::metrics deletes orphans.
+  dropped.experiment.reset();
+  s.commit();
+  CHECK_FALSE(db().get<Metric>(dropped_id).has_value());
+  CHECK(e.metrics.size() == 1);
+
+  // Experiment::model_id cannot be NULL, and Model::experiments keeps orphans: refused.
+  e.model.reset();
+  CHECK_THROWS_WITH(s.commit(), Catch::Contains("Experiment::model was reset"));
+  CHECK(db().get<Experiment>(e.id)->model_id == a.id);
+  Model& b = s.add(Model{.name = "b"});
+  e.model = b;
+  s.commit();
+  CHECK(db().get<Experiment>(e.id)->model_id == b.id);
+}
+
 TEST_CASE("rollback drops a new child the restored collection no longer holds") {
   fresh_schema();
   auto s = db().session();
-  Model m{.name = "a"};
-  grow(m, 1, 1, 0);
-  Model& a = s.add(std::move(m));
-  s.commit();
+  Model& a = saved_model(s, 1, 1);
   Experiment& e = a.experiments[0];
   Metric& added = e.metrics.add(Metric{.name = "new", .value = 2});
   s.flush();

@@ -1,3 +1,6 @@
 tabula_add_test(orm_session_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/session_test.cpp)
 tabula_add_test(orm_session_faults_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/session_faults_test.cpp)
 tabula_add_test(orm_relationships_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/relationships_test.cpp)
+tabula_add_test(orm_transactions_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/transactions_test.cpp)
+tabula_add_test(orm_locking_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/locking_test.cpp)
+tabula_add_test(orm_events_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/events_test.cpp)

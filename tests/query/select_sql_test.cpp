@@ -357,3 +357,18 @@ TEST_CASE("which items repeat is a part of the statement's shape, and costs noth
   CHECK(shape_of(same).size == 2);   // which items repeat, and the select item's member
   CHECK(shape_of(other).size == 3);  // ... and the ORDER BY term's, which is not a repeat
 }
+
+TEST_CASE("row locks: FOR UPDATE / FOR SHARE with NOWAIT or SKIP LOCKED; refused on SQLite") {
+  const auto base = t::select(col(&ml_model::id)).from<ml_model>().limit(1);
+  CHECK(postgres_sql(base.for_update()) ==
+        R"(SELECT "models"."id" FROM "models" LIMIT 1 FOR UPDATE)");
+  CHECK(postgres_sql(base.for_update().nowait()) ==
+        R"(SELECT "models"."id" FROM "models" LIMIT 1 FOR UPDATE NOWAIT)");
+  CHECK(postgres_sql(base.for_update().skip_locked()) ==
+        R"(SELECT "models"."id" FROM "models" LIMIT 1 FOR UPDATE SKIP LOCKED)");
+  CHECK(postgres_sql(base.for_share()) == R"(SELECT "models"."id" FROM "models" LIMIT 1 FOR SHARE)");
+  CHECK(postgres_sql(base.for_share().skip_locked()) ==
+        R"(SELECT "models"."id" FROM "models" LIMIT 1 FOR SHARE SKIP LOCKED)");
+  CHECK_THROWS_AS(sqlite_sql(base.for_update()), tabula::not_supported_error);
+  CHECK(sqlite_sql(base) == R"(SELECT "models"."id" FROM "models" LIMIT 1)");
+}

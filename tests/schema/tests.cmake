@@ -1,2 +1,4 @@
 tabula_add_test(type_traits_test DRY ${CMAKE_CURRENT_LIST_DIR}/type_traits_test.cpp)
 tabula_add_test(table_test DRY ${CMAKE_CURRENT_LIST_DIR}/table_test.cpp)
+tabula_add_test(schema_defaults_test DRY ${CMAKE_CURRENT_LIST_DIR}/defaults_test.cpp)
+tabula_add_test(schema_naming_test DRY ${CMAKE_CURRENT_LIST_DIR}/naming_test.cpp)

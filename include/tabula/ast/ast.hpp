@@ -187,6 +187,9 @@ struct cast {
 struct raw {
   std::string sql;
   expr_list args;
+  /// Other spellings of `sql` for particular dialects, as {dialect name, SQL}: the dialect
+  /// named ("sqlite", "postgresql") prints its own instead of `sql`.
+  std::vector<std::pair<std::string, std::string>> by_dialect{};
 };
 
 enum class nulls_order : std::uint8_t { default_, first, last };
@@ -263,10 +266,11 @@ struct select_item {
   std::string alias;
 };
 
-/// A table in FROM or JOIN, or the name of a CTE: `"name" [AS "alias"]`.
+/// A table in FROM or JOIN, or the name of a CTE: `["schema".]"name" [AS "alias"]`.
 struct table_ref {
   std::string name;
   std::string alias;
+  std::string schema{};  ///< empty: not qualified (the database's default schema, or a CTE)
 };
 /// A derived table: `(SELECT ...) AS "alias"`.
 struct derived_table {
@@ -297,6 +301,14 @@ struct compound_part {
 
 /// A SELECT, possibly compound. `order_by`, `limit` and `offset` apply to the whole compound
 /// when `compound` is not empty.
+/// `FOR UPDATE` / `FOR SHARE` at the end of a SELECT, with `NOWAIT` or `SKIP LOCKED`.
+struct row_lock {
+  enum class strength : std::uint8_t { update, share };
+  enum class waiting : std::uint8_t { wait, nowait, skip_locked };
+  strength mode = strength::update;
+  waiting wait = waiting::wait;
+};
+
 struct select {
   std::vector<cte> with;
   bool recursive = false;  ///< WITH RECURSIVE
@@ -311,6 +323,7 @@ struct select {
   std::vector<order_item> order_by;
   std::optional<expr> limit;
   std::optional<expr> offset;
+  std::optional<row_lock> lock;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -382,6 +395,7 @@ struct foreign_key_def {
   std::vector<std::string> ref_columns;
   fk_action on_delete = fk_action::no_action;
   fk_action on_update = fk_action::no_action;
+  std::string ref_schema{};  ///< the referenced table's schema; empty: not qualified
 };
 
 struct unique_def {
@@ -399,6 +413,7 @@ struct index_def {
   std::string table;
   std::vector<std::string> columns;
   bool unique = false;
+  std::string schema{};  ///< the table's schema (the index is made in it); empty: not qualified
 };
 
 /// Everything tabula knows of a table: what `table_of<T>()` returns for a model.
@@ -410,6 +425,7 @@ struct table_def {
   std::vector<unique_def> uniques;
   std::vector<check_def> checks;
   std::vector<index_def> indexes;
+  std::string schema{};  ///< empty: not qualified (the database's default schema)
 };
 
 /// CREATE TABLE [IF NOT EXISTS] with columns, keys and constraints (indexes are separate
@@ -422,6 +438,7 @@ struct drop_table {
   std::string name;
   bool if_exists = true;
   bool cascade = false;  ///< PostgreSQL only; ignored by SQLite
+  std::string schema{};  ///< empty: not qualified
 };
 struct create_index {
   index_def index;
@@ -430,6 +447,7 @@ struct create_index {
 struct drop_index {
   std::string name;
   bool if_exists = true;
+  std::string schema{};  ///< empty: not qualified
 };
 
 /// Any statement a dialect compiles.

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,9 @@ namespace tabula::detail {
 enum class builtin : std::uint8_t { insert, insert_with_key, get, update, remove };
 template <class T, builtin Op>
 struct builtin_key {};
+/// Cache key of the SELECT reading back what the on-update SQL of `T` wrote.
+template <class T>
+struct reread_key {};
 /// Cache key of a full-size chunk of `remove_many`.
 template <class T>
 struct remove_chunk_key {};
@@ -37,6 +41,43 @@ void with_field(T& obj, std::size_t index, F&& f) {
   reflect::for_each_field(obj, [&](auto& field, auto i) {
     if (decltype(i)::value == index) f(field);
   });
+}
+
+/// Reads the current row's columns into the `fields` of `obj`: column p into field `fields[p]`.
+template <class T>
+void read_fields_at(const driver::statement& st, T& obj, std::span<const std::size_t> fields) {
+  reflect::for_each_field(obj, [&](auto& field, auto i) {
+    for (std::size_t p = 0; p < fields.size(); ++p) {
+      if (fields[p] == decltype(i)::value) {
+        field = read_value<std::remove_cvref_t<decltype(field)>>(st, static_cast<int>(p));
+      }
+    }
+  });
+}
+
+template <class O>
+struct is_on_update_option : std::false_type {};
+template <class T, class M, class V>
+struct is_on_update_option<on_update_option<T, M, V>> : std::true_type {};
+
+/// Whether model `T` has fields set at every UPDATE, by a function or by SQL.
+template <class T>
+inline constexpr bool has_on_update = any_option<T, is_on_update_option>;
+
+/// Sets the fields of `obj` that `on_update(&T::m, f)` names to `f()`.
+template <class T>
+void apply_on_update_values(T& obj) {
+  if constexpr (has_on_update<T>) {
+    options_of<T>().for_each([&](const auto& option) {
+      using O = std::remove_cvref_t<decltype(option)>;
+      if constexpr (is_on_update_option<O>::value) {
+        if constexpr (!std::is_same_v<std::remove_cvref_t<decltype(option.value)>, sql_expression>) {
+        auto& field = obj.*(option.member);
+          field = dml::client_value<std::remove_cvref_t<decltype(field)>>(option.value);
+        }
+      }
+    });
+  }
 }
 
 template <class T, class... K>
@@ -71,23 +112,62 @@ struct by_key {
     return out;
   }
 
+  /// UPDATE of every column of the row with `obj`'s key; the on-update values are set (and,
+  /// unless `obj` is const, written into it).
   template <class C, class T>
-  static bool update_row(C& c, const T& obj) {
-    const table_info& t = table_of<T>();
-    const compiled_sql& sql = cached_sql<builtin_key<T, builtin::update>>(c.sql_dialect(), [&] {
-      std::vector<std::size_t> fields;
-      for (std::size_t i = 0; i < t.def.columns.size(); ++i) {
-        if (!is_key_field(t, i)) fields.push_back(i);
+  static bool update_row(C& c, T& obj) {
+    using M = std::remove_const_t<T>;
+    if constexpr (has_on_update<M> && std::is_const_v<T>) {
+      M copy = obj;  // the values bound must live until the statement runs
+      return update_row(c, copy);
+    } else {
+      const table_info& t = table_of<M>();
+      if constexpr (has_on_update<M>) apply_on_update_values(obj);
+      const bool returning = reads_back_by_returning(c.sql_dialect());
+      const compiled_sql& sql = cached_sql<builtin_key<M, builtin::update>>(c.sql_dialect(), [&] {
+        std::vector<std::size_t> fields;
+        for (std::size_t i = 0; i < t.def.columns.size(); ++i) {
+          if (!is_key_field(t, i)) fields.push_back(i);
+        }
+        return update_by_key_statement(t, update_fields(t, fields), true, returning);
+      });
+      auto st = c.prepare(sql);
+      statement_binder b{*st};
+      const std::vector<std::size_t> sql_fields =
+          has_on_update<M> ? on_update_sql_fields(t) : std::vector<std::size_t>{};
+      reflect::for_each_field(obj, [&](const auto& field, auto i) {
+        constexpr std::size_t f = decltype(i)::value;
+        if (!is_key_field(t, f) && std::find(sql_fields.begin(), sql_fields.end(), f) ==
+                                       sql_fields.end()) {
+          b(field);
+        }
+      });
+      bind_key_of(b, obj, t);
+      if (sql_fields.empty() || std::is_const_v<T>) return step_to_end(*st) > 0;
+      if (!returning) {
+        const bool found = step_to_end(*st) > 0;
+        if (found) reread_fields(c, obj, t, sql_fields);
+        return found;
       }
-      return update_by_key_statement(t, fields);
-    });
-    auto st = c.prepare(sql);
+      const bool found = st->step();
+      if (found) read_fields_at(*st, obj, sql_fields);
+      step_to_end(*st);
+      return found;
+    }
+  }
+
+  /// Reads the columns of `fields` (always the same for `T`: its on-update SQL columns) of the
+  /// row with `obj`'s key into `obj`: what SQLite reads back after an UPDATE (see
+  /// `reads_back_by_returning`).
+  template <class C, class T>
+  static void reread_fields(C& c, T& obj, const table_info& t,
+                            std::span<const std::size_t> fields) {
+    auto st = c.prepare(cached_sql<reread_key<T>>(
+        c.sql_dialect(), [&] { return select_fields_by_key_statement(t, fields); }));
     statement_binder b{*st};
-    reflect::for_each_field(obj, [&](const auto& field, auto i) {
-      if (!is_key_field(t, decltype(i)::value)) b(field);
-    });
     bind_key_of(b, obj, t);
-    return step_to_end(*st) > 0;
+    if (st->step()) read_fields_at(*st, obj, fields);
+    step_to_end(*st);
   }
 
   template <class C, class T>

@@ -52,15 +52,29 @@ class connection : public detail::row_api<connection>,
   ~connection();
 
   /// The dialect statements are compiled for.
-  [[nodiscard]] const dialect& sql_dialect() const noexcept { return pool_->sql_dialect(); }
+  [[nodiscard]] const tabula::dialect& sql_dialect() const noexcept {
+    return pool_->sql_dialect();
+  }
+  /// The database this connection is connected to: `dialect().name()` is "sqlite" or
+  /// "postgresql"; `dialect().capabilities()` says what it can do (RETURNING, COPY, savepoints,
+  /// the most parameters one statement binds, the longest name it keeps...).
+  [[nodiscard]] const tabula::dialect& dialect() const noexcept { return sql_dialect(); }
   /// The driver connection, for what the typed API does not cover.
   [[nodiscard]] driver::connection& raw() noexcept { return *conn_; }
 
   /// Runs SQL text that takes no parameters and returns no rows (DDL, PRAGMA, SET).
   void execute(std::string_view sql);
 
-  /// BEGIN; or, inside a transaction, a SAVEPOINT. Rolled back unless committed.
+  /// BEGIN; or, inside a transaction, a SAVEPOINT. Rolled back unless committed (or, after
+  /// `.commit_on_exit()`, unless the scope ends by an exception).
   [[nodiscard]] transaction begin();
+  /// BEGIN with the choices of `options` — isolation level, read-only, statement timeout,
+  /// SQLite's begin mode — for this transaction. `programming_error` inside a transaction:
+  /// they are chosen when it begins.
+  [[nodiscard]] transaction begin(const transaction_options& options);
+  /// SAVEPOINT inside the open transaction; `programming_error` when none is open. A
+  /// savepoint rolled back undoes what ran since it, and the transaction goes on.
+  [[nodiscard]] transaction begin_nested();
   /// True while a transaction is open on this connection.
   [[nodiscard]] bool in_transaction() const { return conn_->in_transaction(); }
 
@@ -131,10 +145,8 @@ class connection : public detail::row_api<connection>,
   friend class detail::row_api;
   friend struct detail::bulk_insert;
 
-  /// Reports SQL that does not go through `prepare` (a bulk load) to the echo hook.
-  void report(std::string_view sql) {
-    if (pool_->echo) pool_->echo(sql);
-  }
+  /// Reports SQL that does not go through `prepare` (a bulk load) to the statement hook.
+  void report(std::string_view sql);
   connection(std::shared_ptr<detail::pool> pool, detail::pool::lease l)
       : pool_(std::move(pool)),
         conn_(std::move(l.conn)),

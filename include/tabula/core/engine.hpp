@@ -67,13 +67,27 @@ class engine : public detail::row_api<engine>,
   [[nodiscard]] reflected_table reflect(std::string_view table, std::string schema = {});
 
   /// The dialect this engine compiles statements for.
-  [[nodiscard]] const dialect& sql_dialect() const noexcept { return pool_->sql_dialect(); }
+  [[nodiscard]] const tabula::dialect& sql_dialect() const noexcept {
+    return pool_->sql_dialect();
+  }
+  /// The database this engine is connected to: `dialect().name()` is "sqlite" or
+  /// "postgresql"; `dialect().capabilities()` says what it can do (RETURNING, COPY, savepoints,
+  /// the most parameters one statement binds, the longest name it keeps...).
+  [[nodiscard]] const tabula::dialect& dialect() const noexcept { return sql_dialect(); }
   /// "sqlite" or "postgresql".
   [[nodiscard]] std::string_view backend() const noexcept { return sql_dialect().name(); }
 
-  /// Calls `log(sql)` with the text of every statement prepared from now on (SQL echo);
-  /// an empty function turns echo off.
-  void set_echo(std::function<void(std::string_view)> log) { pool_->echo = std::move(log); }
+  /// Calls `log(line)` for every statement run from now on (SQL echo): its text, and as
+  /// `options` ask its bound values, duration and rows, and BEGIN / COMMIT / SAVEPOINT
+  /// statements. An empty function turns echo off. Echo is one user of the statement hook:
+  /// setting either replaces the other. Set it before threads use the engine.
+  void set_echo(std::function<void(std::string_view)> log, echo_options options = {});
+  /// Calls `hook(event)` when each statement run from now on has ended — SQL, bound values
+  /// (redacted as `options` ask), duration, rows, error — BEGIN, COMMIT, ROLLBACK and
+  /// SAVEPOINT statements included. An empty function removes it. Replaces echo. The hook runs
+  /// on the thread that ran the statement; it must not throw.
+  void set_statement_hook(std::function<void(const statement_event&)> hook,
+                          statement_hook_options options = {});
 
   /// Runs SQL text that takes no parameters and returns no rows.
   void execute(std::string_view sql) { connect().execute(sql); }

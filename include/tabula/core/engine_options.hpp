@@ -13,6 +13,8 @@ namespace tabula {
 
 /// How SQLite transactions begin: `tabula::begin_mode::immediate` (see `driver::begin_mode`).
 using driver::begin_mode;
+using driver::isolation_level;
+using driver::transaction_options;
 
 /// Settings of an engine beyond its URL. The pool's settings follow SQLAlchemy's QueuePool.
 struct engine_options {

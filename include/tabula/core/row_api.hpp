@@ -54,7 +54,9 @@ class row_api {
  public:
   // ----- schema
 
-  /// CREATE TABLE IF NOT EXISTS (and indexes) for each model, referenced tables first. Throws
+  /// CREATE TABLE IF NOT EXISTS (and indexes) for each model, referenced tables first; a
+  /// read-only model (`schema<T>::read_only`) is skipped: it names a view or table that exists
+  /// already. Throws
   /// `programming_error` before any DDL for a name the database would cut (over 63 bytes on
   /// PostgreSQL) or that two tables, indexes or constraints share, and after a CREATE INDEX IF
   /// NOT EXISTS that found the name taken by another table's index.
@@ -71,7 +73,8 @@ class row_api {
     const auto tables = dependency_order<Ts...>();
     self().with_connection([&](auto& c) { c.create_tables(tables, mode); });
   }
-  /// DROP TABLE IF EXISTS for each model, referencing tables first. Throws `programming_error`
+  /// DROP TABLE IF EXISTS for each model but read-only ones, referencing tables first. Throws
+  /// `programming_error`
   /// before any DDL for a table name the database would cut to another table's.
   template <class... Ts>
   void drop_all() {
@@ -86,6 +89,7 @@ class row_api {
   /// as given. Returns `obj`.
   template <class T>
   T& insert(T& obj) {
+    static_assert(writable<T>);
     return self().with_connection(
         [&](auto& c) -> T& { return impl<bulk_insert, T>::one(c, obj); });
   }
@@ -151,20 +155,29 @@ class row_api {
 
   /// UPDATE every column of the row with `obj`'s primary key from `obj`. Returns false when
   /// no row has that key. (`update<T>()` is the statement builder: UPDATE ... SET ... WHERE.)
+  /// Columns with an on-update value (`tabula::on_update`) get it, and `obj` holds it after.
+  template <class T>
+  bool update_row(T& obj) {
+    return self().with_connection([&](auto& c) { return impl<by_key, T>::update_row(c, obj); });
+  }
+  /// UPDATE as above, from a const object: the on-update values are written to the row only.
   template <class T>
   bool update_row(const T& obj) {
+    static_assert(writable<T>);
     return self().with_connection([&](auto& c) { return impl<by_key, T>::update_row(c, obj); });
   }
 
   /// DELETE the row with `obj`'s primary key. Returns false when no row has that key.
   template <class T>
   bool remove(const T& obj) {
+    static_assert(writable<T>);
     return self().with_connection([&](auto& c) { return impl<by_key, T>::remove(c, obj); });
   }
   /// DELETE the row of `T` with this primary key. Returns false when there was none.
   template <class T, class... K>
     requires(sizeof...(K) > 0 && !(std::is_same_v<K, T> && ...))
   bool remove_by_key(const K&... key) {
+    static_assert(writable<T>);
     return self().with_connection(
         [&](auto& c) { return impl<by_key, T>::template remove_by_key<T>(c, key...); });
   }
@@ -177,6 +190,7 @@ class row_api {
   template <std::ranges::input_range R>
   std::int64_t remove_many(R&& range) {
     using T = std::remove_cvref_t<std::ranges::range_reference_t<R>>;
+    static_assert(writable<T>);
     std::vector<const T*> rows;
     if constexpr (std::ranges::sized_range<R>) rows.reserve(std::ranges::size(range));
     for (const T& obj : range) rows.push_back(std::addressof(obj));
@@ -198,6 +212,7 @@ class row_api {
     // Rows whose keys are not written back are seen as const all the way down.
     using M = std::remove_cvref_t<std::ranges::range_reference_t<R>>;
     using T = std::conditional_t<WriteKeys, M, const M>;
+    static_assert(writable<M>);
     static_assert(std::is_lvalue_reference_v<std::ranges::range_reference_t<R>>,
                   "tabula: insert_many() needs a range of models it can refer to, such as a "
                   "std::vector<T>.");

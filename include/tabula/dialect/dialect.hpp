@@ -42,9 +42,13 @@ struct dialect_capabilities {
   /// The longest name the database keeps, in bytes (0: no limit). PostgreSQL cuts a longer
   /// name to 63 bytes without a word, so longer names are refused before they reach it.
   std::size_t max_identifier_bytes = 0;
-  /// A query of one parameter, an index name, whose one row holds the name of the table the
-  /// index of that name belongs to (no row: no such index).
-  std::string_view index_table_sql{};
+  /// `COPY ... FROM STDIN`: rows whose keys are not read back are bulk-loaded (PostgreSQL).
+  bool copy = false;
+  /// SAVEPOINT / RELEASE / ROLLBACK TO: nested transactions.
+  bool savepoints = true;
+  /// Tables in named schemas: PostgreSQL's schemas, SQLite's attached databases (a foreign key
+  /// references a table of its own database only).
+  bool schemas = true;
 };
 
 class dialect {
@@ -67,6 +71,9 @@ class dialect {
   [[nodiscard]] virtual std::string literal(const ast::value& v) const = 0;
   /// The column type used in CREATE TABLE.
   [[nodiscard]] virtual std::string type_name(const ast::sql_type& type) const = 0;
+  /// A query of one parameter, an index name, whose one row holds the name of the table the
+  /// index of that name in `schema` (empty: the default schema) belongs to (no row: no index).
+  [[nodiscard]] virtual std::string index_table_sql(std::string_view schema) const = 0;
 };
 
 /// The SQLite dialect (one shared, stateless instance).

@@ -5,9 +5,11 @@
 /// everything about models and queries lives above it. Implementations live in `src/driver/`
 /// and are the only code that includes a vendor header.
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -115,6 +117,38 @@ class bulk_writer {
 /// PostgreSQL locks rows, not databases, and ignores it.
 enum class begin_mode : std::uint8_t { deferred, immediate, exclusive };
 
+/// The isolation level of a transaction. `database_default` leaves the server's setting
+/// (PostgreSQL: read committed). SQLite runs every transaction serializable — stricter than
+/// any level asked for, which the SQL standard allows — and accepts them all.
+enum class isolation_level : std::uint8_t {
+  database_default,
+  read_committed,
+  repeatable_read,
+  serializable
+};
+
+/// What a program chooses for one transaction (`connection::begin(options)`,
+/// `session::begin(options)`).
+struct transaction_options {
+  isolation_level isolation = isolation_level::database_default;
+  /// The transaction cannot write: PostgreSQL `READ ONLY`; SQLite `PRAGMA query_only` while
+  /// it runs. A write fails with the database's error.
+  bool read_only = false;
+  /// Each statement of the transaction is cancelled after this long (PostgreSQL
+  /// `SET LOCAL statement_timeout`, SQLSTATE 57014); 0: the connection's setting. SQLite has no
+  /// statement timeout and refuses a non-zero one with `not_supported_error`.
+  std::chrono::milliseconds statement_timeout{0};
+  /// SQLite: how this transaction begins (`BEGIN DEFERRED / IMMEDIATE / EXCLUSIVE`), instead
+  /// of the engine's `sqlite_begin`. PostgreSQL ignores it.
+  std::optional<begin_mode> sqlite_begin{};
+
+  /// Whether every choice is left as it is.
+  [[nodiscard]] bool is_default() const noexcept {
+    return isolation == isolation_level::database_default && !read_only &&
+           statement_timeout.count() == 0 && !sqlite_begin;
+  }
+};
+
 /// One open connection to a database.
 class connection {
  public:
@@ -137,18 +171,31 @@ class connection {
                                                           std::uint64_t id) = 0;
   [[nodiscard]] std::shared_ptr<statement> prepare(std::string_view sql) { return prepare(sql, 0); }
 
-  /// A writer loading rows into `columns` of `table` (names as in the schema, unquoted) through
-  /// the bulk-load path; nullptr when the database has none worth using (SQLite, where
-  /// multi-row INSERT statements are as fast).
+  /// A writer loading rows into `columns` of `table` of `schema` (names as in the schema,
+  /// unquoted; an empty schema: the table is not qualified) through the bulk-load path; nullptr
+  /// when the database has none worth using (SQLite, where multi-row INSERT statements are as
+  /// fast).
   [[nodiscard]] virtual std::unique_ptr<bulk_writer> bulk_load(
-      std::string_view /*table*/, std::span<const std::string> /*columns*/) {
+      std::string_view /*schema*/, std::string_view /*table*/,
+      std::span<const std::string> /*columns*/) {
     return nullptr;
+  }
+  /// `bulk_load` into a table not qualified by a schema.
+  [[nodiscard]] std::unique_ptr<bulk_writer> bulk_load(std::string_view table,
+                                                       std::span<const std::string> columns) {
+    return bulk_load({}, table, columns);
   }
 
   /// Runs SQL without parameters or results (may hold several statements on SQLite only).
   virtual void execute(std::string_view sql) = 0;
 
   virtual void begin() = 0;
+  /// BEGIN with the choices of `options` (see `transaction_options`).
+  virtual void begin(const transaction_options& options);
+  /// The SQL `begin(options)` runs, as reported to statement hooks.
+  [[nodiscard]] virtual std::string begin_sql(const transaction_options& /*options*/) const {
+    return "BEGIN";
+  }
   /// How later `begin()` calls start their transaction (see `begin_mode`).
   virtual void set_begin_mode(begin_mode /*mode*/) {}
   virtual void commit() = 0;

@@ -44,15 +44,23 @@ namespace detail {
 
 class tracked_base;
 
+/// Throws `programming_error`: a flush would write a row of the read-only model of `t` (an
+/// object of it changed, or one reached the session through a relationship).
+[[noreturn]] void throw_read_only_write(const table_info& t, std::string_view what);
+
 /// What one flush does along relationships, planned before it writes: foreign keys to copy
 /// from the objects they refer to once those have keys, association rows to delete, and what
 /// to do when the flush succeeds or fails.
 struct link_plan {
+  /// The end of a chain of copies (`tracked_base::first_copy`, `key_copy::next`).
+  static constexpr std::size_t no_copy = static_cast<std::size_t>(-1);
   struct key_copy {
     tracked_base* dependent;
     tracked_base* parent;
     /// Sets the dependent's foreign key from the parent's key; returns what undoes it.
     std::function<std::function<void()>()> apply;
+    /// The dependent's next copy while a flush writes (set by the flush).
+    std::size_t next = no_copy;
   };
   std::vector<key_copy> copies;
   /// An object removed from a one-to-many collection: deleted, or its key set to NULL
@@ -78,6 +86,56 @@ template <class T>
 void plan_links(session& s, T& obj, const T* flushed, link_plan& plan);
 template <class T>
 bool same_links(const T& a, const T& b);
+
+/// The model hooks `schema<T>` may declare, in the order a flush runs them.
+enum class model_hook : std::uint8_t {
+  before_insert,
+  after_insert,
+  before_update,
+  after_update,
+  before_delete,
+  after_delete,
+  after_load,
+};
+
+/// Calls `schema<T>::<hook>(obj)` when the schema declares that hook.
+template <class T>
+void run_model_hook(model_hook hook, T& obj) {
+  using S = schema<T>;
+  switch (hook) {
+    case model_hook::before_insert:
+      if constexpr (requires { S::before_insert(obj); }) S::before_insert(obj);
+      break;
+    case model_hook::after_insert:
+      if constexpr (requires { S::after_insert(obj); }) S::after_insert(obj);
+      break;
+    case model_hook::before_update:
+      if constexpr (requires { S::before_update(obj); }) S::before_update(obj);
+      break;
+    case model_hook::after_update:
+      if constexpr (requires { S::after_update(obj); }) S::after_update(obj);
+      break;
+    case model_hook::before_delete:
+      if constexpr (requires { S::before_delete(obj); }) S::before_delete(obj);
+      break;
+    case model_hook::after_delete:
+      if constexpr (requires { S::after_delete(obj); }) S::after_delete(obj);
+      break;
+    case model_hook::after_load:
+      if constexpr (requires { S::after_load(obj); }) S::after_load(obj);
+      break;
+  }
+}
+
+/// Whether `schema<T>` declares any model hook.
+template <class T>
+constexpr bool has_model_hooks() {
+  using S = schema<T>;
+  return requires(T& obj) { S::before_insert(obj); } || requires(T& obj) { S::after_insert(obj); } ||
+         requires(T& obj) { S::before_update(obj); } || requires(T& obj) { S::after_update(obj); } ||
+         requires(T& obj) { S::before_delete(obj); } || requires(T& obj) { S::after_delete(obj); } ||
+         requires(T& obj) { S::after_load(obj); };
+}
 
 enum class object_state : std::uint8_t {
   pending,     ///< added, not yet inserted
@@ -141,6 +199,28 @@ bool same_value(const V& a, const V& b) {
   }
 }
 
+/// A key value as text, for messages.
+template <class V>
+std::string value_text(const V& v) {
+  if constexpr (is_optional_v<V>) {
+    return v ? value_text(*v) : std::string("NULL");
+  } else if constexpr (std::is_same_v<V, bool>) {
+    return v ? "true" : "false";
+  } else if constexpr (std::is_integral_v<V>) {
+    return std::to_string(v);
+  } else if constexpr (std::is_convertible_v<const V&, std::string_view>) {
+    return "'" + std::string(std::string_view(v)) + "'";
+  } else {
+    return "(" + std::string(reflect::type_name<V>()) + ")";
+  }
+}
+
+/// Whether `t` has a foreign key to itself with ON DELETE CASCADE.
+[[nodiscard]] bool cascades_to_itself(const table_info& t) noexcept;
+
+/// Throws `stale_data_error`: the `verb` of `object` found no row.
+[[noreturn]] void throw_stale(std::string sql, std::string_view verb, const std::string& object);
+
 /// What the session knows about one object, independent of its type.
 class tracked_base {
  public:
@@ -168,16 +248,33 @@ class tracked_base {
   /// object and the row as flushed follow. Returns what undoes it.
   virtual std::function<void()> cleared_by_database(std::span<const std::size_t> fields) = 0;
 
+  /// Runs the model's hook `hook` (declared in `schema<T>`) on the object.
+  virtual void run_hook(model_hook hook) = 0;
+  /// Whether the model declares hooks.
+  [[nodiscard]] virtual bool has_hooks() const noexcept = 0;
+
   /// Whether the model has relationship members.
   [[nodiscard]] virtual bool has_links() const noexcept = 0;
   /// Appends the addresses of the objects the relationships hold.
   virtual void linked_objects(std::vector<const void*>& out) const = 0;
   /// Whether the session took the object in from a relationship (cascade save).
   bool adopted = false;
+  /// While a flush writes: the index of the object's first key copy in its plan.
+  std::size_t first_copy = link_plan::no_copy;
+  /// Whether the object is to be read again from its row (`session::expire`) by the next
+  /// `get` or query that reaches it; meanwhile a flush writes no change of it.
+  bool expired = false;
+  /// Reads the object's row now and sets its column fields (and the row as read) from it;
+  /// false, and the object unchanged, when the row is gone.
+  virtual bool reload(connection& c) = 0;
   /// Takes into the session the new objects the relationships hold (cascade save).
   virtual void adopt_links(session& s) = 0;
   /// Adds to `plan` what the flush does along the object's relationships.
   virtual void plan_links(session& s, link_plan& plan) = 0;
+  /// Takes the objects whose rows a flush deleted (`gone`, by address) out of the loaded
+  /// collections; `undo` gets what puts them back.
+  virtual void release_deleted(const std::unordered_set<const void*>& gone,
+                               std::vector<std::function<void()>>& undo) = 0;
 
   /// INSERT of this object and the others in `batch` (all of this object's type, this one
   /// first), in order: one statement per row for a single object, else through
@@ -198,8 +295,21 @@ class tracked_base {
   [[nodiscard]] virtual bool holds_values(std::span<const std::size_t> fields) const = 0;
   /// DELETE of this object's row and those of the others in `batch` (all of this object's
   /// type, this one first): one statement for a single object, else through
-  /// `connection::remove_many`.
-  virtual void flush_deletes(connection& c, std::span<tracked_base* const> batch) = 0;
+  /// `connection::remove_many`; for a versioned model, one `versioned` statement (DELETE by
+  /// key and version) per object. `stale_data_error` when a row is not found.
+  virtual void flush_deletes(connection& c, std::span<tracked_base* const> batch,
+                             const compiled_sql* versioned) = 0;
+  /// The object's key as text, for messages: `Run with id = 42`.
+  [[nodiscard]] virtual std::string describe() const = 0;
+
+  /// The object as it is now — state, fields and the row as last read or written — for a
+  /// savepoint to return to (`restore`).
+  struct saved {
+    virtual ~saved() = default;
+  };
+  [[nodiscard]] virtual std::unique_ptr<saved> save() const = 0;
+  /// Returns to `s` (from this object's `save()`).
+  virtual void restore(const saved& s) = 0;
 
   /// The transaction committed: remember the state to return to on a later rollback.
   virtual void mark_committed() = 0;
@@ -285,6 +395,11 @@ class tracked final : public tracked_base {
     };
   }
 
+  void run_hook(model_hook hook) override {
+    if constexpr (has_model_hooks<T>()) run_model_hook(hook, object_);
+  }
+  [[nodiscard]] bool has_hooks() const noexcept override { return has_model_hooks<T>(); }
+
   [[nodiscard]] bool has_links() const noexcept override {
     return reflect::non_column_count<T> > 0;
   }
@@ -300,6 +415,27 @@ class tracked final : public tracked_base {
   }
   void adopt_links(session& s) override {
     if constexpr (reflect::non_column_count < T >> 0) detail::adopt_links(s, object_);
+  }
+  void release_deleted(const std::unordered_set<const void*>& gone,
+                       std::vector<std::function<void()>>& undo) override {
+    const auto deleted = [&](const void* x) { return gone.contains(x); };
+    const auto release = [&](auto& list) {
+      if (std::none_of(list.begin(), list.end(), deleted)) return;
+      undo.emplace_back([&list, kept = list]() mutable { list = std::move(kept); });
+      std::erase_if(list, deleted);
+    };
+    reflect::for_each_non_column(object_, [&](auto& link, auto j) {
+      using L = std::remove_cvref_t<decltype(link)>;
+      if constexpr (!is_one_v<L>) {
+        if (link_access::state(link) == link_state::unloaded) return;
+        release(link_access::items(link));
+        // The row as flushed no longer holds it either: no change for the next flush to write.
+        if (flushed_) {
+          keep_committed(flushed_);
+          release(link_access::items(reflect::get_non_column<decltype(j)::value>(*flushed_)));
+        }
+      }
+    });
   }
   void plan_links(session& s, link_plan& plan) override {
     if constexpr (reflect::non_column_count < T >> 0) {
@@ -331,6 +467,45 @@ class tracked final : public tracked_base {
   /// The object as last read or written; nullptr while pending.
   [[nodiscard]] const T* flushed_object() const noexcept { return flushed_ ? &*flushed_ : nullptr; }
 
+  bool reload(connection& c) override {
+    auto row = read_row(c, flushed_ ? *flushed_ : object_);
+    if (!row) return false;
+    apply_row(std::move(*row));
+    return true;
+  }
+  /// `row` was read from the database: the column fields of the object and of the row as
+  /// read take its values (relationships stay as they are).
+  void apply_row(T&& row) {
+    if (flushed_) {
+      keep_committed(flushed_);
+      copy_columns(*flushed_, row);
+    }
+    copy_columns(object_, row);
+    if (!flushed_) flushed_ = object_;
+    expired = false;
+  }
+  /// Sets the column fields of `to` from `from`.
+  static void copy_columns(T& to, const T& from) {
+    reflect::for_each_field(to, [&](auto& field, auto i) {
+      field = reflect::get<decltype(i)::value>(from);
+    });
+  }
+  /// The row with the key of `key_source`, read now.
+  static std::optional<T> read_row(connection& c, const T& key_source) {
+    const table_info& t = table_of<T>();
+    const compiled_sql& sql = cached_sql<builtin_key<T, builtin::get>>(
+        c.sql_dialect(), [&] { return select_by_key_statement(t); });
+    auto st = c.prepare(sql);
+    statement_binder b{*st};
+    bind_key_of(b, key_source, t);
+    std::optional<T> out;
+    if (st->step()) {
+      positional_reader<T> read;
+      out.emplace(current_row<decltype(read)>{read, *st});
+    }
+    return out;
+  }
+
   [[nodiscard]] std::string identity() const override { return identity_of(object_); }
 
   static std::string identity_of(const T& obj) {
@@ -342,9 +517,12 @@ class tracked final : public tracked_base {
   }
 
   [[nodiscard]] bool is_dirty() const override {
-    if (!flushed_) return false;
+    return flushed_ && !same_row(object_, *flushed_);
+  }
+  /// Whether every column field of `a` and `b` holds the same value.
+  static bool same_row(const T& a, const T& b) {
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
-      return (!same_value(reflect::get<I>(object_), reflect::get<I>(*flushed_)) || ...);
+      return (same_value(reflect::get<I>(a), reflect::get<I>(b)) && ...);
     }(std::make_index_sequence<reflect::field_count<T>>{});
   }
 
@@ -361,9 +539,19 @@ class tracked final : public tracked_base {
                                       std::span<const std::size_t> deferred) override {
     std::vector<std::optional<T>> previous;
     previous.reserve(batch.size());
+    // The server-default columns each object leaves to the database: emptied again on undo.
+    std::vector<std::uint64_t> omitted;
+    if (!table().server_default_fields.empty()) {
+      omitted.reserve(batch.size());
+      for (tracked_base* e : batch) {
+        omitted.push_back(dml::omitted_defaults(static_cast<tracked<T>*>(e)->object_, table()));
+      }
+    }
     {
       const held_back held(batch, deferred);
-      if (batch.size() == 1) {
+      if constexpr (read_only_model<T>()) {
+        throw_read_only_write(table(), "insert a new object");
+      } else if (batch.size() == 1) {
         c.insert(object_);
       } else {
         c.insert_many(objects_of<&tracked::object_of>{batch});
@@ -376,23 +564,41 @@ class tracked final : public tracked_base {
       }
     }
     return [batch = std::vector<tracked_base*>(batch.begin(), batch.end()),
-            previous = std::move(previous)]() mutable {
+            previous = std::move(previous), omitted = std::move(omitted)]() mutable {
       for (std::size_t i = 0; i < batch.size(); ++i) {
         auto* t = static_cast<tracked<T>*>(batch[i]);
         t->flushed_ = std::move(previous[i]);
         t->set_state(object_state::pending);
         t->reset_generated_key();
+        if (!omitted.empty()) t->reset_server_defaults(omitted[i]);
       }
     };
   }
 
   std::function<void()> flush_update(connection& c, std::span<const std::size_t> fields,
                                      const compiled_sql& sql) override {
-    return write_fields(c, fields, sql, object_);
+    if constexpr (read_only_model<T>()) {
+      throw_read_only_write(table(), "update a changed object");
+    } else if constexpr (has_on_update<T>) {
+      // The on-update values: functions' into the object first, SQL's read back after.
+      apply_on_update_values(object_);
+      auto undo = write_fields(c, fields, sql, object_, true);
+      reflect::for_each_field(object_, [&](auto& field, auto i) {
+        for (const auto& column : table().on_update) {
+          if (column.sql && column.field == decltype(i)::value) {
+            field = reflect::get<decltype(i)::value>(*flushed_);
+          }
+        }
+      });
+      return undo;
+    } else {
+      return write_fields(c, fields, sql, object_);
+    }
   }
 
   std::function<void()> flush_unlink(connection& c, std::span<const std::size_t> fields,
                                      const compiled_sql& sql) override {
+    if constexpr (read_only_model<T>()) throw_read_only_write(table(), "update a row");
     T row = *flushed_;
     clear_fields(row, fields);
     return write_fields(c, fields, sql, std::move(row));
@@ -410,11 +616,71 @@ class tracked final : public tracked_base {
     return holds;
   }
 
-  void flush_deletes(connection& c, std::span<tracked_base* const> batch) override {
-    if (batch.size() == 1) {
-      c.remove(*flushed_);
+  void flush_deletes(connection& c, std::span<tracked_base* const> batch,
+                     const compiled_sql* versioned) override {
+    if constexpr (read_only_model<T>()) {
+      throw_read_only_write(table(), "delete a row");
+    } else if (versioned != nullptr) {
+      for (tracked_base* e : batch) {
+        auto* t = static_cast<tracked*>(e);
+        auto st = c.prepare(*versioned);
+        statement_binder b{*st};
+        bind_key_of(b, *t->flushed_, table());
+        with_field(*t->flushed_, *table().version_field, [&](const auto& v) { b(v); });
+        if (step_to_end(*st) == 0) throw_stale(versioned->text, "DELETE", t->describe());
+      }
+    } else if (batch.size() == 1) {
+      if (!c.remove(*flushed_) && !cascades_to_itself(table())) {
+        throw_stale(std::string(), "DELETE", describe());
+      }
     } else {
-      c.remove_many(objects_of<&tracked::flushed_of>{batch});  // the rows as the database knows them
+      // the rows as the database knows them
+      const auto removed = c.remove_many(objects_of<&tracked::flushed_of>{batch});
+      // A row of a table whose foreign key to itself cascades may have been deleted with its
+      // parent, earlier in the same batch: a row missing is then no sign of another writer.
+      if (removed != static_cast<std::int64_t>(batch.size()) && !cascades_to_itself(table())) {
+        std::string which;
+        for (std::size_t i = 0; i < batch.size() && i < 10; ++i) {
+          which += (i == 0 ? "" : "; ") + batch[i]->describe();
+        }
+        throw_stale(std::string(), "DELETE",
+                    std::to_string(static_cast<std::int64_t>(batch.size()) - removed) + " of " +
+                        std::to_string(batch.size()) + " rows (" + which +
+                        (batch.size() > 10 ? "; ..." : "") + ")");
+      }
+    }
+  }
+
+  [[nodiscard]] std::string describe() const override {
+    std::string out = table().model_name + " with ";
+    const T& row = flushed_ ? *flushed_ : object_;
+    bool first = true;
+    for (std::size_t f : table().key_fields) {
+      out += (first ? "" : ", ") + table().def.columns[f].name + " = ";
+      first = false;
+      with_field(row, f, [&](const auto& v) { out += value_text(v); });
+    }
+    return out;
+  }
+
+  struct saved_state final : saved {
+    saved_state(object_state st, const T& obj, const std::optional<T>& row)
+        : state(st), object(obj), flushed(row) {}
+    object_state state;
+    T object;
+    std::optional<T> flushed;
+  };
+  [[nodiscard]] std::unique_ptr<saved> save() const override {
+    return std::make_unique<saved_state>(state(), object_, flushed_);
+  }
+  void restore(const saved& s) override {
+    const auto& x = static_cast<const saved_state&>(s);
+    set_state(x.state);
+    if (!same_row(object_, x.object) || !same_links(object_, x.object)) object_ = x.object;
+    // The committed state keeps its own copy when the savepoint's writes replaced it.
+    if (x.flushed.has_value() != flushed_.has_value() ||
+        (flushed_ && (!same_row(*flushed_, *x.flushed) || !same_links(*flushed_, *x.flushed)))) {
+      flushed_ = x.flushed;
     }
   }
 
@@ -468,6 +734,19 @@ class tracked final : public tracked_base {
     reset_generated_key();
   }
 
+  /// The server-default fields of `omitted` (bit j: `server_default_fields[j]`) go back to
+  /// their empty value: the database's values were not kept.
+  void reset_server_defaults(std::uint64_t omitted) {
+    const auto& fields = table().server_default_fields;
+    for (std::size_t j = 0; j < fields.size(); ++j) {
+      if (((omitted >> j) & 1U) == 0) continue;
+      with_field(object_, fields[j], [](auto& f) {
+        using F = std::remove_cvref_t<decltype(f)>;
+        if constexpr (std::is_default_constructible_v<F>) f = F{};
+      });
+    }
+  }
+
   /// A generated key goes back to the value it had when the object was added.
   void reset_generated_key() {
     if (!table().generated_field) return;
@@ -478,19 +757,68 @@ class tracked final : public tracked_base {
   }
 
   /// UPDATE of `fields` of the row (found by its key as the database knows it) to their
-  /// values in `row`, which becomes the row as flushed.
+  /// values in `row`, which becomes the row as flushed. A versioned model's version goes one
+  /// up, in the row and the object (`fields` holds it), and the row is found by its version
+  /// too. `stale_data_error` when no row is found. With `read_back`, the columns the UPDATE's
+  /// RETURNING gives (on-update SQL values) are read into `row`.
   std::function<void()> write_fields(connection& c, std::span<const std::size_t> fields,
-                                     const compiled_sql& sql, T row) {
-    auto st = c.prepare(sql.text);
-    statement_binder b{*st};
-    reflect::for_each_field(row, [&](const auto& field, auto i) {
-      if (std::ranges::find(fields, decltype(i)::value) != fields.end()) b(field);
-    });
-    bind_key_of(b, *flushed_, table());  // the row as the database knows it
-    step_to_end(*st);
+                                     const compiled_sql& sql, T row, bool read_back = false) {
+    std::function<void()> undo_version = [] {};
+    if (table().version_field) {
+      const std::int64_t old_version = version_of(object_);
+      set_version(row, version_of(*flushed_) + 1);
+      set_version(object_, version_of(*flushed_) + 1);
+      undo_version = [this, old_version] { set_version(object_, old_version); };
+    }
+    try {
+      auto st = c.prepare(sql.text);
+      statement_binder b{*st};
+      reflect::for_each_field(row, [&](const auto& field, auto i) {
+        if (std::ranges::find(fields, decltype(i)::value) != fields.end()) b(field);
+      });
+      bind_key_of(b, *flushed_, table());  // the row as the database knows it
+      if (table().version_field) {
+        with_field(*flushed_, *table().version_field, [&](const auto& v) { b(v); });
+      }
+      const auto returned =
+          read_back ? on_update_sql_fields(table()) : std::vector<std::size_t>{};
+      const bool returning = !returned.empty() && reads_back_by_returning(c.sql_dialect());
+      bool matched = false;
+      if (returning) {
+        matched = st->step();
+        if (matched) read_fields_at(*st, row, returned);
+        step_to_end(*st);
+      } else {
+        matched = step_to_end(*st) != 0;
+      }
+      if (!matched) throw_stale(sql.text, "UPDATE", describe());
+      if (!returned.empty() && !returning) by_key::reread_fields(c, row, table(), returned);
+    } catch (...) {
+      undo_version();
+      throw;
+    }
     auto previous = std::exchange(flushed_, std::move(row));
     keep_committed(previous);
-    return [this, previous = std::move(previous)]() mutable { flushed_ = std::move(previous); };
+    return [this, previous = std::move(previous), undo_version = std::move(undo_version)]() mutable {
+      flushed_ = std::move(previous);
+      undo_version();
+    };
+  }
+
+  std::int64_t version_of(const T& row) const {
+    std::int64_t v = 0;
+    with_field(row, *table().version_field, [&](const auto& f) {
+      if constexpr (std::is_integral_v<std::remove_cvref_t<decltype(f)>>) {
+        v = static_cast<std::int64_t>(f);
+      }
+    });
+    return v;
+  }
+  void set_version(T& row, std::int64_t v) const {
+    with_field(row, *table().version_field, [&](auto& f) {
+      using F = std::remove_cvref_t<decltype(f)>;
+      if constexpr (std::is_integral_v<F>) f = static_cast<F>(v);
+    });
   }
 
   /// Sets the nullable `fields` of `row` to NULL.
@@ -582,6 +910,62 @@ class tracked final : public tracked_base {
 
 }  // namespace detail
 
+/// Moments of a session's work a program can listen to (`session::on`).
+enum class session_event : std::uint8_t {
+  before_flush,    ///< a flush with work to do is about to plan it (objects may still be added)
+  after_flush,     ///< a flush wrote everything, inside the transaction
+  after_commit,    ///< COMMIT succeeded
+  after_rollback,  ///< `rollback()` ended the transaction and restored the objects
+};
+
+/// The scope `session::begin()` and `session::begin_nested()` return: a transaction of the
+/// session (or a savepoint inside it) that commits — or releases the savepoint — when the
+/// scope ends normally, and rolls back when it ends by an exception or on `rollback()`.
+///
+///     {
+///       auto tx = s.begin();                 // BEGIN
+///       s.add(Model{.name = "BERT"});
+///       {
+///         auto sp = s.begin_nested();        // flush, SAVEPOINT
+///         m.accuracy = 0.5;
+///         throw_something();                 // ROLLBACK TO SAVEPOINT: m.accuracy as before
+///       }
+///     }                                      // flush, COMMIT
+class session_transaction {
+ public:
+  session_transaction(session_transaction&& other) noexcept
+      : s_(std::exchange(other.s_, nullptr)),
+        id_(other.id_),
+        nested_(other.nested_),
+        exceptions_(other.exceptions_) {}
+  session_transaction& operator=(session_transaction&&) = delete;
+  session_transaction(const session_transaction&) = delete;
+  session_transaction& operator=(const session_transaction&) = delete;
+  /// Commits (flush, COMMIT or RELEASE SAVEPOINT) when no exception is leaving the scope —
+  /// a failure then propagates from here — and rolls back otherwise.
+  ~session_transaction() noexcept(false);
+
+  /// Flush, then COMMIT (a savepoint: RELEASE SAVEPOINT). A failure rolls the scope back
+  /// and propagates.
+  void commit();
+  /// ROLLBACK (a savepoint: ROLLBACK TO SAVEPOINT), returning the session's objects to their
+  /// state when the scope began.
+  void rollback();
+  /// False once the scope was committed or rolled back — by itself, or by the session
+  /// (`session::commit()` and `rollback()` end every scope open in the session).
+  [[nodiscard]] bool active() const noexcept;
+  /// True for a savepoint (`begin_nested()`).
+  [[nodiscard]] bool nested() const noexcept { return nested_; }
+
+ private:
+  friend class session;
+  session_transaction(session& s, std::uint64_t id, bool nested);
+  session* s_;
+  std::uint64_t id_;
+  bool nested_;
+  int exceptions_;  ///< std::uncaught_exceptions() when the scope began
+};
+
 /// A unit of work over an engine. Not thread-safe: one session per thread.
 class session {
  public:
@@ -606,6 +990,7 @@ class session {
                   "(s.add(Model{...})) or std::move(m), and change the object through the "
                   "reference add() returns.");
     using M = std::remove_cvref_t<T>;
+    static_assert(detail::writable<M>);
     auto entry =
         std::make_unique<detail::tracked<M>>(std::move(obj), detail::object_state::pending);
     M& ref = entry->object();
@@ -655,6 +1040,7 @@ class session {
     if (inserts_pending_) autoflush();  // first: the object may be one of them
     if (auto* known = find(table_of<T>(), id)) {
       if (known->state() != detail::object_state::persistent) return nullptr;
+      if (known->expired && !reload_expired(known)) return nullptr;
       return &static_cast<detail::tracked<T>*>(known)->object();
     }
     auto row = conn().get<T>(key...);
@@ -714,7 +1100,8 @@ class session {
   /// The tracked entry of an object a relationship refers to: nullptr when the object was
   /// removed or expunged (the relationship does not keep it), and `programming_error` when
   /// the session never knew it.
-  detail::tracked_base* linked_entry(const void* obj, std::string_view relationship) const;
+  /// `relationship` names it for the message ("Experiment::metrics"), built only then.
+  detail::tracked_base* linked_entry(const void* obj, std::string (*relationship)()) const;
 
   template <class T, class P, class... Path>
   void load_path(std::vector<T*> objs, P member, Path... rest);
@@ -747,7 +1134,12 @@ class session {
     const std::string id = detail::tracked<T>::identity_of(row);
     if (auto* known = find(table_of<T>(), id)) {
       if (known->state() != detail::object_state::persistent) return nullptr;
-      return &static_cast<detail::tracked<T>*>(known)->object();
+      auto* typed = static_cast<detail::tracked<T>*>(known);
+      if (known->expired) {
+        typed->apply_row(std::move(row));
+        if (!in_transaction()) known->mark_committed();
+      }
+      return &typed->object();
     }
     auto entry =
         std::make_unique<detail::tracked<T>>(std::move(row), detail::object_state::persistent);
@@ -763,6 +1155,7 @@ class session {
   /// Marks a tracked object for deletion at the next flush (a pending one is simply dropped).
   template <class T>
   void remove(T& obj) {
+    static_assert(detail::writable<T>);
     remove_tracked(require_tracked(&obj));
   }
   /// Stops tracking `obj`: later changes to it are not written. The object stays valid.
@@ -776,6 +1169,53 @@ class session {
     return lookup(&obj) != nullptr;
   }
 
+  /// Reads the row of `obj` (persistent, or marked for deletion) now: its column fields take
+  /// the database's values, changes not flushed are dropped; relationships stay loaded as
+  /// they are. `stale_data_error` when the row is gone; `programming_error` for an object with
+  /// no row (pending).
+  template <class T>
+  void refresh(T& obj) {
+    refresh_tracked(require_tracked(&obj));
+  }
+  /// Marks `obj` to be read again from its row: the next `get` of its key or query returning
+  /// its row sets its fields from the database (a plain struct cannot notice a field being
+  /// read, so nothing happens before that). Meanwhile a flush writes none of its changes.
+  template <class T>
+  void expire(T& obj) {
+    expire_tracked(require_tracked(&obj));
+  }
+  /// `expire` for every persistent object of the session.
+  void expire_all();
+
+  /// Copies the column fields of `obj` — an object this session does not track, e.g. one
+  /// received from elsewhere — onto the session's object with its key, which is loaded first
+  /// when the session does not hold it; returns that object (changed: the next flush writes
+  /// the differences). When no row has the key, or the key is a generated key not yet set,
+  /// a copy of `obj` is added as pending. Relationships of `obj` are not copied.
+  /// `programming_error` when the session's object of that key is marked for deletion.
+  template <class T>
+  T& merge(const T& obj) {
+    if (inserts_pending_) autoflush();
+    auto* known = find(table_of<T>(), detail::tracked<T>::identity_of(obj));
+    if (known == nullptr && has_key_value(obj)) {
+      if (auto row = detail::tracked<T>::read_row(conn(), obj)) {
+        auto entry =
+            std::make_unique<detail::tracked<T>>(std::move(*row), detail::object_state::persistent);
+        known = entry.get();
+        track_persistent(std::move(entry));
+      }
+    }
+    if (known == nullptr) {
+      T copy = obj;
+      return add(std::move(copy));
+    }
+    if (known->state() != detail::object_state::persistent) not_mergeable(*known);
+    auto* typed = static_cast<detail::tracked<T>*>(known);
+    if (known->expired && !reload_expired(known)) return merge(obj);  // its row went away
+    detail::tracked<T>::copy_columns(typed->object(), obj);
+    return typed->object();
+  }
+
   /// Writes pending changes inside the session's transaction (begun if needed). On error the
   /// flush is undone — database and objects — and the exception propagates; the session
   /// stays usable.
@@ -786,10 +1226,29 @@ class session {
   /// inserted since then become pending again.
   void rollback();
 
+  /// BEGIN now, as a scope that commits when it ends normally (see `session_transaction`);
+  /// `programming_error` when the session's transaction is open already (use
+  /// `begin_nested()`). Without it the session begins its transaction at its first flush.
+  [[nodiscard]] session_transaction begin(const transaction_options& options = {});
+  /// Flushes, then sets a SAVEPOINT (beginning the transaction first when none is open), as a
+  /// scope that releases it when it ends normally. Rolled back, the savepoint undoes its
+  /// statements and returns the objects added, changed or removed inside it — and only those —
+  /// to their state at `begin_nested()`; objects added inside leave the session. The
+  /// enclosing transaction goes on.
+  [[nodiscard]] session_transaction begin_nested();
+
   /// True while the session holds an open transaction.
   [[nodiscard]] bool in_transaction() const noexcept { return tx_.has_value() && tx_->active(); }
   /// The connection the session works on (acquired from the pool on first use).
   [[nodiscard]] connection& conn();
+
+  /// Calls `listener(session&)` at `event` from now on, after the listeners added before it.
+  /// A listener that throws at `before_flush` or `after_flush` fails the flush, which is
+  /// undone; at `after_commit` or `after_rollback` the transaction has ended already and the
+  /// exception propagates from `commit()` / `rollback()`.
+  void on(session_event event, std::function<void(session&)> listener) {
+    listeners_.push_back({event, std::move(listener)});
+  }
 
   /// Whether flush() runs before the session reads from the database (default true).
   void set_autoflush(bool on) noexcept { autoflush_ = on; }
@@ -831,13 +1290,38 @@ class session {
   void remove_tracked(detail::tracked_base* entry);
   void expunge_tracked(detail::tracked_base* entry);
   void end_transaction();
+  void refresh_tracked(detail::tracked_base* entry);
+  void expire_tracked(detail::tracked_base* entry);
+  /// Reads an expired object again; false (and the object detached) when its row is gone.
+  bool reload_expired(detail::tracked_base* entry);
+  [[noreturn]] static void not_mergeable(const detail::tracked_base& entry);
+  /// False when `obj`'s key is a generated key still unset (0): no row can have it.
+  template <class T>
+  static bool has_key_value(const T& obj) {
+    const table_info& t = table_of<T>();
+    bool set = true;
+    if (t.generated_field) {
+      detail::with_field(obj, *t.generated_field, [&](const auto& f) {
+        if constexpr (std::is_integral_v<std::remove_cvref_t<decltype(f)>>) set = f != 0;
+      });
+    }
+    return set;
+  }
   /// Begins the session's transaction, on a fresh connection when the one it held broke.
-  void begin_transaction();
+  void begin_transaction(const transaction_options& options = {});
   /// The open transaction is lost (its COMMIT failed, or its connection broke): every object
   /// it wrote returns to the database's state (`tracked_base::undo_writes`), and the session
   /// gives its connection back.
   void abandon_transaction() noexcept;
-  const compiled_sql& update_sql(const table_info& t, std::span<const std::size_t> fields);
+  /// UPDATE by key of `fields` (by key and version, for a versioned model); with `on_update`,
+  /// setting the on-update columns too.
+  const compiled_sql& update_sql(const table_info& t, std::span<const std::size_t> fields,
+                                 bool on_update = false);
+  /// DELETE by key and version; nullptr for a model without a version column.
+  const compiled_sql* versioned_delete_sql(const table_info& t);
+  /// `fields` with the version field (ordered), for a versioned model.
+  static std::vector<std::size_t> with_version(const table_info& t,
+                                               std::vector<std::size_t> fields);
   /// Pending objects a relationship brought in, and that no relationship holds any more (a
   /// collection restored by a rollback, a reference replaced), leave the session.
   void drop_unlinked_adopted();
@@ -846,13 +1330,45 @@ class session {
   /// NULL in the objects too, so that the session holds no row the database no longer has.
   void follow_delete_actions(std::vector<detail::tracked_base*> deleted,
                              std::vector<std::function<void()>>& undo);
+  /// The objects whose rows the flush deleted leave the loaded collections that held them.
+  void release_deleted(std::vector<std::function<void()>>& undo);
   /// Plans what the flush does along relationships, taking new objects they hold into the
   /// session (see `link_plan`).
   void plan_links(detail::link_plan& plan);
 
+  friend class session_transaction;
+  /// Ends the scope `id` (nested: the savepoint of that id) if it is still open.
+  void end_scope(std::uint64_t id, bool nested, bool commit);
+  [[nodiscard]] bool scope_open(std::uint64_t id, bool nested) const noexcept;
+  /// ROLLBACK TO the innermost savepoint, and its objects back to their state at it.
+  void rollback_savepoint();
+  /// Removes `e` from the identity map, when the map holds it.
+  void unmap(detail::tracked_base* e);
+
+  /// A savepoint of `begin_nested()`, with what its rollback returns the objects to.
+  struct savepoint_frame {
+    std::uint64_t id;
+    transaction sp;
+    std::size_t first_new;  ///< objects_ from here were added inside the savepoint
+    std::vector<std::unique_ptr<detail::tracked_base::saved>> saved;  ///< of objects_[i]
+  };
+
+  /// Calls the listeners of `event`.
+  void notify(session_event event);
+  /// Whether a flush has anything to write (objects pending, deleted or changed).
+  [[nodiscard]] bool has_changes() const;
+  struct listener_entry {
+    session_event event;
+    std::function<void(session&)> call;
+  };
+  std::vector<listener_entry> listeners_;
+
   engine* engine_;
   std::optional<connection> conn_;
   std::optional<transaction> tx_;
+  std::vector<savepoint_frame> frames_;  ///< open savepoints, innermost last
+  std::uint64_t scope_ids_ = 0;
+  std::uint64_t tx_scope_ = 0;  ///< the id of the `begin()` scope of the open transaction
   std::vector<std::unique_ptr<detail::tracked_base>> objects_;
   /// Every tracked object by its address (objects live as long as the session).
   std::unordered_map<const void*, detail::tracked_base*> by_address_;
@@ -949,6 +1465,45 @@ bool key_moved_away(tracked_base* entry, const C& child, std::span<C* const> hel
   return was != nullptr && !same_value(child.*Fk, (*was).*Fk);
 }
 
+/// Whether relationship `J` of `T` exists and deletes its orphans.
+template <class T, std::size_t J>
+constexpr bool orphans_deleted() {
+  if constexpr (J < reflect::non_column_count<T>) {
+    return link_traits<T, J>::delete_orphan;
+  } else {
+    return false;
+  }
+}
+
+/// Points the reference `ref` at `target` in memory while a flush is planned; `undo` gets what
+/// restores it, should the flush fail.
+template <class X>
+void repoint(one<X>& ref, X* target, std::vector<std::function<void()>>& undo) {
+  X* const old = link_access::target(ref);
+  link_access::point(ref, target);
+  undo.emplace_back([&ref, old] { link_access::point(ref, old); });
+}
+
+/// Adds `item` to a loaded collection that does not hold it, as `repoint` does.
+template <class X>
+void hold(std::vector<X*>& list, X* item, std::vector<std::function<void()>>& undo) {
+  if (std::find(list.begin(), list.end(), item) != list.end()) return;
+  list.push_back(item);
+  undo.emplace_back([&list, item] { std::erase(list, item); });
+}
+
+/// Removes `item` from a loaded collection, as `repoint` does; it comes back at its place.
+template <class X>
+void release(std::vector<X*>& list, X* item, std::vector<std::function<void()>>& undo) {
+  const auto it = std::find(list.begin(), list.end(), item);
+  if (it == list.end()) return;
+  const auto at = it - list.begin();
+  list.erase(it);
+  undo.emplace_back([&list, item, at] {
+    list.insert(list.begin() + std::min<std::ptrdiff_t>(at, std::ssize(list)), item);
+  });
+}
+
 template <class T>
 void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
   tracked_base* self = s.lookup(&obj);
@@ -975,12 +1530,14 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
           before != nullptr && target == was && !same_value(obj.*LT::fk, (*flushed).*LT::fk);
       if (key_decides) {
         target = s.template tracked_with_key<Target, LT::referenced>(obj.*LT::fk);
-        link_access::point(link, target);
+        repoint(link, target, plan.undo);
         if (target == nullptr && !is_null_key(obj.*LT::fk)) {
+          plan.undo.emplace_back(
+              [&link, state = link_access::state(link)] { link_access::set_state(link, state); });
           link_access::set_state(link, link_state::unloaded);
         }
       } else if (target != nullptr) {
-        tracked_base* parent = s.linked_entry(target, link_name<T, J>());
+        tracked_base* parent = s.linked_entry(target, &link_name<T, J>);
         if (parent != nullptr && (parent->state() == object_state::pending ||
                                   !holds_key<LT::fk, LT::referenced>(obj, *target))) {
           plan.copies.push_back({self, parent, [&obj, target] {
@@ -994,17 +1551,31 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
                                    (obj.*LT::fk).reset();
                                    return std::function<void()>([&obj, old] { obj.*LT::fk = old; });
                                  }});
+        } else {
+          // The key cannot be NULL: as an object removed from its owner's collection, it is
+          // deleted when that collection deletes orphans, and refused otherwise.
+          constexpr std::size_t owner = back_reference<Target, link_kind::one_to_many, LT::fk>();
+          if constexpr (orphans_deleted<Target, owner>()) {
+            if (self->state() == object_state::persistent) {
+              plan.orphans.push_back({self, true, {}, {}, {}});
+            }
+          } else {
+            throw_error<programming_error>(
+                "tabula: " + link_name<T, J>() + " was reset, and its foreign key cannot be "
+                "NULL. Assign another object, remove the " + std::string(reflect::type_name<T>()) +
+                " from the session, or declare delete_orphan() on the collection that holds it");
+          }
         }
       }
       constexpr std::size_t back_one = back_reference<Target, link_kind::one_to_one, LT::fk>();
       if constexpr (back_one < reflect::non_column_count<Target>) {
         if (target != nullptr && target != was) {
           auto& other = reflect::get_non_column<back_one>(*target);
-          if (link_access::state(other) != link_state::unloaded) link_access::point(other, &obj);
+          if (link_access::state(other) != link_state::unloaded) repoint(other, &obj, plan.undo);
         }
         if (was != nullptr && was != target) {
           auto& other = reflect::get_non_column<back_one>(*was);
-          if (link_access::target(other) == &obj) link_access::point(other, static_cast<T*>(nullptr));
+          if (link_access::target(other) == &obj) repoint(other, static_cast<T*>(nullptr), plan.undo);
         }
       }
       constexpr std::size_t back = back_reference<Target, link_kind::one_to_many, LT::fk>();
@@ -1013,13 +1584,13 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
           auto& other = reflect::get_non_column<back>(*target);
           if (link_access::state(other) != link_state::unloaded) {
             auto& list = link_access::items(other);
-            if (std::find(list.begin(), list.end(), &obj) == list.end()) list.push_back(&obj);
+            hold(list, &obj, plan.undo);
           }
         }
         if (was != nullptr && was != target) {
           auto& other = reflect::get_non_column<back>(*was);
           if (link_access::state(other) != link_state::unloaded) {
-            std::erase(link_access::items(other), &obj);
+            release(link_access::items(other), &obj, plan.undo);
           }
         }
       }
@@ -1034,19 +1605,29 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
           return link_access::items(l);
         }
       };
-      const std::span<Target* const> items = held(link);
+      std::span<Target* const> items = held(link);
       constexpr std::size_t back = back_reference<Target, link_kind::many_to_one, LT::fk>();
       const std::span<Target* const> held_before =
           before != nullptr ? held(*before) : std::span<Target* const>();
+      std::vector<Target*> reset_since;  // held still, but their reference was reset
       for (Target* child : items) {
-        tracked_base* dependent = s.linked_entry(child, link_name<T, J>());
+        tracked_base* dependent = s.linked_entry(child, &link_name<T, J>);
         if (dependent == nullptr) continue;
         if constexpr (back < reflect::non_column_count<Target>) {
           auto& ref = reflect::get_non_column<back>(*child);
           T* const points = link_access::target(ref);
           if (link_access::state(ref) == link_state::unloaded || points == &obj) {
           } else if (points == nullptr) {
-            link_access::point(ref, &obj);
+            const Target* child_was = static_cast<tracked<Target>*>(dependent)->flushed_object();
+            if (child_was != nullptr &&
+                link_access::target(reflect::get_non_column<back>(*child_was)) == &obj &&
+                std::find(held_before.begin(), held_before.end(), child) != held_before.end()) {
+              // Reset since the last flush, while the collection did not change: the
+              // reference decides, and the object leaves the collection.
+              reset_since.push_back(child);
+              continue;
+            }
+            repoint(ref, &obj, plan.undo);
           } else if (std::find(held_before.begin(), held_before.end(), child) ==
                      held_before.end()) {
             // Added to this collection while its reference names another owner: the side
@@ -1060,14 +1641,14 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
                   " was set to another object. Change one side only: assign the reference, or "
                   "move the object between the collections");
             }
-            link_access::point(ref, &obj);
+            repoint(ref, &obj, plan.undo);
             auto& left = reflect::get_non_column<J>(*points);
             if constexpr (is_one_v<std::remove_cvref_t<decltype(left)>>) {
               if (link_access::target(left) == child) {
-                link_access::point(left, static_cast<Target*>(nullptr));
+                repoint(left, static_cast<Target*>(nullptr), plan.undo);
               }
             } else if (link_access::state(left) != link_state::unloaded) {
-              std::erase(link_access::items(left), child);
+              release(link_access::items(left), child, plan.undo);
             }
             plan.on_success.emplace_back([&s, dep = static_cast<tracked<Target>*>(dependent)] {
               dep->template flush_link<back>();
@@ -1083,6 +1664,14 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
                                  }});
         }
       }
+      for (Target* child : reset_since) {
+        if constexpr (is_one_v<std::remove_cvref_t<decltype(link)>>) {
+          repoint(link, static_cast<Target*>(nullptr), plan.undo);
+        } else {
+          release(link_access::items(link), child, plan.undo);
+        }
+      }
+      if (!reset_since.empty()) items = held(link);
       if (before == nullptr) return;
       const std::span<Target* const> was = held(*before);
       if (std::ranges::equal(was, items)) return;
@@ -1137,7 +1726,7 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
       if (was == items) return;
       for (Target* target : items) {
         if (std::find(was.begin(), was.end(), target) != was.end()) continue;
-        tracked_base* target_entry = s.linked_entry(target, link_name<T, J>());
+        tracked_base* target_entry = s.linked_entry(target, &link_name<T, J>);
         if (target_entry == nullptr) continue;
         tracked<A>* row = s.add_association(A{});
         A& a = row->object();

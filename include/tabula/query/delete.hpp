@@ -37,6 +37,7 @@ class delete_statement
   friend base;
   friend where_base;
   friend returning_base;
+  static_assert(detail::writable<Model>);
   template <class, class, class, class, bool>
   friend class delete_statement;
 
@@ -56,7 +57,7 @@ class delete_statement
     check_runnable();
     detail::lower_context ctx;
     ast::delete_ d;
-    d.table = ast::table_ref{std::string(table_name<Model>()), {}};
+    d.table = detail::table_ref_of(table_of<Model>());
     d.where = this->lower_where(ctx);
     this->returning_.lower_into(d.returning, ctx);
     return d;

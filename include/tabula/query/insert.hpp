@@ -177,6 +177,7 @@ class insert_into_statement
   friend class insert_into_statement;
   template <class, bool, bool>
   friend struct detail::dml::insert_values_part;
+  static_assert(detail::writable<Model>);
 
  public:
   using model_type = Model;
@@ -442,7 +443,7 @@ class insert_into_statement
     detail::lower_context ctx;
     ast::statement selected = values_.select.lower();
     ast::insert ins;
-    ins.table = ast::table_ref{std::string(table_name<Model>()), {}};
+    ins.table = detail::table_ref_of(table_of<Model>());
     if constexpr (std::tuple_size_v<decltype(values_.columns)> == 0) {
       for (const auto& c : table_of<Model>().def.columns) ins.columns.push_back(c.name);
     } else {

@@ -126,9 +126,13 @@ std::string relation_qualifier() {
 template <class R>
 ast::table_ref relation_table() {
   if constexpr (is_alias_v<R>) {
-    return {std::string(table_name<typename R::row_type>()), std::string(relation_kind<R>::name)};
-  } else {
+    ast::table_ref ref = table_ref_of(table_of<typename R::row_type>());
+    ref.alias = std::string(relation_kind<R>::name);
+    return ref;
+  } else if constexpr (is_query_table_v<R>) {
     return {relation_qualifier<R>(), {}};
+  } else {
+    return table_ref_of(table_of<R>());
   }
 }
 

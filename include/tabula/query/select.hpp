@@ -286,6 +286,21 @@ struct offset_clause {
   }
 };
 
+/// FOR UPDATE / FOR SHARE, and how to treat rows another transaction has locked.
+template <ast::row_lock::strength M, ast::row_lock::waiting W>
+struct lock_clause {
+  using models = type_list<>;
+  static constexpr bool fixed_shape = true;
+  static constexpr ast::row_lock::strength mode = M;
+  void lower_into(ast::select& s, lower_context& /*ctx*/) const { s.lock = ast::row_lock{M, W}; }
+  template <class Binder>
+  void bind(Binder& /*b*/) const {}
+};
+template <class P>
+inline constexpr bool is_lock_clause_v = false;
+template <ast::row_lock::strength M, ast::row_lock::waiting W>
+inline constexpr bool is_lock_clause_v<lock_clause<M, W>> = true;
+
 /// An ORDER BY term: orderings as given, anything else ascending.
 template <class T>
 auto as_ordering(T t) {
@@ -313,6 +328,7 @@ inline constexpr std::size_t having_at = 7;
 inline constexpr std::size_t order_at = 8;
 inline constexpr std::size_t limit_at = 9;
 inline constexpr std::size_t offset_at = 10;
+inline constexpr std::size_t lock_at = 11;
 
 /// Clause `I` of a select, of type `P`: one slot of a `clause_pack`.
 template <std::size_t I, class P>
@@ -345,7 +361,8 @@ P clause_type(const clause_slot<I, P>&);  // declared only: the type of clause I
 template <class... Items>
 using initial_parts =
     clause_pack<cte_list<>, distinct_flag<false>, select_list<Items...>, no_from, join_list<>,
-                no_clause, group_list<>, no_clause, order_list<false>, no_clause, no_clause>;
+                no_clause, group_list<>, no_clause, order_list<false>, no_clause, no_clause,
+                no_clause>;
 
 template <class Spec>
 struct parts_of {
@@ -694,6 +711,30 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
     return rebuild<detail::offset_at>(detail::offset_clause{n});
   }
 
+  /// FOR UPDATE: the rows read are locked against other transactions' writes and locks until
+  /// the transaction ends (PostgreSQL; SQLite, which locks the whole database instead, refuses
+  /// it with `not_supported_error`). Refine with `nowait()` or `skip_locked()`.
+  [[nodiscard]] auto for_update() const {
+    return rebuild<detail::lock_at>(detail::lock_clause<ast::row_lock::strength::update,
+                                                        ast::row_lock::waiting::wait>{});
+  }
+  /// FOR SHARE: the rows read cannot be changed by other transactions until this one ends;
+  /// others may share the lock.
+  [[nodiscard]] auto for_share() const {
+    return rebuild<detail::lock_at>(detail::lock_clause<ast::row_lock::strength::share,
+                                                        ast::row_lock::waiting::wait>{});
+  }
+  /// NOWAIT: a row another transaction has locked fails the statement at once
+  /// (`operational_error`, SQLSTATE 55P03) instead of waiting.
+  [[nodiscard]] auto nowait() const {
+    return with_lock_wait<ast::row_lock::waiting::nowait>();
+  }
+  /// SKIP LOCKED: rows another transaction has locked are left out (a job queue: each worker
+  /// claims a different row).
+  [[nodiscard]] auto skip_locked() const {
+    return with_lock_wait<ast::row_lock::waiting::skip_locked>();
+  }
+
   /// WITH: common table expressions defined by `cte<Row, "name">::as(query)`, read through
   /// `from<cte>()` or a join. WITH RECURSIVE when one of them reads itself.
   template <class... Defs>
@@ -749,6 +790,19 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
   }
 
  private:
+  template <ast::row_lock::waiting W>
+  auto with_lock_wait() const {
+    using lock = part<detail::lock_at>;
+    static_assert(detail::is_lock_clause_v<lock>,
+                  "tabula: nowait() and skip_locked() refine a row lock. Call for_update() or "
+                  "for_share() before them.");
+    if constexpr (detail::is_lock_clause_v<lock>) {
+      return rebuild<detail::lock_at>(detail::lock_clause<lock::mode, W>{});
+    } else {
+      return *this;
+    }
+  }
+
   template <std::size_t I, class V>
   auto rebuild(V v) const {
     auto parts = detail::replace_part<I>(parts_, std::move(v));
@@ -883,7 +937,7 @@ auto make_select_list(Source* source, Items... items) {
       source, parts{cte_list<>{}, distinct_flag<false>{},
                     select_list<Items...>{std::make_tuple(std::move(items)...)}, no_from{},
                     join_list<>{}, no_clause{}, group_list<>{}, no_clause{}, order_list<false>{},
-                    no_clause{}, no_clause{}});
+                    no_clause{}, no_clause{}, no_clause{}});
 }
 }  // namespace detail
 

@@ -43,6 +43,7 @@ class update_statement
   friend returning_base;
   template <class, class, class, class, class, bool>
   friend class update_statement;
+  static_assert(detail::writable<Model>);
 
  public:
   using model_type = Model;
@@ -73,7 +74,7 @@ class update_statement
     check_runnable();
     detail::lower_context ctx;
     ast::update u;
-    u.table = ast::table_ref{std::string(table_name<Model>()), {}};
+    u.table = detail::table_ref_of(table_of<Model>());
     u.set = detail::dml::lower_all<ast::assignment>(sets_, ctx);
     u.where = this->lower_where(ctx);
     this->returning_.lower_into(u.returning, ctx);

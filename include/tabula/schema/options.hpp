@@ -25,14 +25,75 @@
 namespace tabula {
 
 /// The configuration of model `T`; the primary template configures nothing. A specialization
-/// may declare either member or both:
+/// may declare any of these members:
 ///
 /// - `static constexpr auto table = "name";` the table name (default: the struct's name in
-///   snake_case);
+///   snake_case, or as `naming` says);
+/// - `static constexpr auto naming = tabula::naming_policy::pascal_case;` how table and column
+///   names are made from the C++ names (see `tabula::naming_policy`); an explicit `table` or
+///   `tabula::column_name` wins over it;
+/// - `static constexpr auto schema_name = "sales";` the PostgreSQL schema holding the table
+///   (on SQLite: the name of an attached database);
+/// - `static constexpr bool read_only = true;` the model is read, never written: a view, or
+///   a table another program owns. Writes fail to compile; `create_all` and `drop_all` skip it;
 /// - `static constexpr auto options = tabula::options(...);` keys, constraints, indexes,
 ///   column names and lengths.
+///
+/// Settings shared by a set of models live in a struct the specializations derive from:
+/// `struct store_tables { static constexpr auto naming = ...; };` and
+/// `template <> struct tabula::schema<Album> : store_tables {};`.
 template <class T>
 struct schema {};
+
+/// How a table or column name is spelled from the C++ name (the struct's name for a table, the
+/// field's name for a column). Words are found as `snake_case` finds them: at `_` and other
+/// characters that are not letters or digits, before a capital following a lower-case letter or
+/// a digit, and before the last capital of a run of capitals followed by a lower-case letter
+/// (`HTTPServer` is `http` and `server`).
+enum class name_case : std::uint8_t {
+  as_declared,  ///< the C++ name unchanged: `InvoiceLine`, `unit_price`
+  snake_case,   ///< `invoice_line`, `unit_price`
+  pascal_case,  ///< `InvoiceLine`, `UnitPrice`
+  camel_case,   ///< `invoiceLine`, `unitPrice`
+  lower,        ///< the C++ name in lower case, words not separated: `invoiceline`, `unit_price`
+  upper,        ///< the C++ name in upper case: `INVOICELINE`, `UNIT_PRICE`
+};
+
+/// A naming policy: `static constexpr auto naming = tabula::naming_policy::pascal_case;` in
+/// `tabula::schema<T>`, or `tabula::naming_policy{.tables = ..., .columns = ...}` for different
+/// spellings of tables and columns. Without one, tables are named in snake_case and columns as
+/// the fields are declared (`naming_policy::standard`). Constraint and index names are made from
+/// the names the policy gives.
+struct naming_policy {
+  name_case tables = name_case::snake_case;
+  name_case columns = name_case::as_declared;
+
+  /// Tables in snake_case, columns as declared: what a model without a policy gets.
+  static const naming_policy standard;
+  /// Tables and columns as declared in C++.
+  static const naming_policy as_declared;
+  /// Tables and columns in snake_case.
+  static const naming_policy snake_case;
+  /// Tables and columns in PascalCase.
+  static const naming_policy pascal_case;
+  /// Tables and columns in camelCase.
+  static const naming_policy camel_case;
+  /// Tables and columns in lower case: what PostgreSQL makes of names written without quotes.
+  static const naming_policy lower;
+  /// Tables and columns in upper case.
+  static const naming_policy upper;
+};
+inline constexpr naming_policy naming_policy::standard{};
+inline constexpr naming_policy naming_policy::as_declared{name_case::as_declared,
+                                                         name_case::as_declared};
+inline constexpr naming_policy naming_policy::snake_case{name_case::snake_case,
+                                                        name_case::snake_case};
+inline constexpr naming_policy naming_policy::pascal_case{name_case::pascal_case,
+                                                         name_case::pascal_case};
+inline constexpr naming_policy naming_policy::camel_case{name_case::camel_case,
+                                                        name_case::camel_case};
+inline constexpr naming_policy naming_policy::lower{name_case::lower, name_case::lower};
+inline constexpr naming_policy naming_policy::upper{name_case::upper, name_case::upper};
 
 namespace detail {
 
@@ -241,6 +302,26 @@ struct column_name_option : detail::option_tag {
 template <detail::data_member_pointer P>
 constexpr auto column_name(P member, std::string_view name) {
   return column_name_option<detail::class_of<P>, detail::member_of<P>>{{}, member, name};
+}
+
+/// `version_column(&T::m)`: the integer column the session's optimistic locking counts in.
+template <class T, class M>
+struct version_column_option : detail::option_tag {
+  using model_type = T;
+  M T::*member;
+};
+
+/// Declares the field counting the versions of a row (optimistic locking, SQLAlchemy's
+/// `version_id_col`): every UPDATE the session writes sets it one higher and finds the row by
+/// its key and the version it read; an UPDATE or DELETE that finds no row throws
+/// `stale_data_error`. `tabula::version_column(&Run::version)`.
+template <detail::data_member_pointer P>
+constexpr auto version_column(P member) {
+  using M = detail::member_of<P>;
+  static_assert(std::is_integral_v<M> && !std::is_same_v<M, bool>,
+                "tabula: version_column takes an integer field (std::int64_t or std::int32_t, "
+                "not std::optional). Declare the version field as an integer.");
+  return version_column_option<detail::class_of<P>, M>{{}, member};
 }
 
 /// `renamed_from("old")`: the table's earlier name, for the schema diff (migrate/diff.hpp): a

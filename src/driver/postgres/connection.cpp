@@ -39,9 +39,10 @@ class connection final : public driver::connection {
     return cache_.get(sql, id, [this](std::string_view text, bool) { return prepare_new(text); });
   }
 
-  std::unique_ptr<driver::bulk_writer> bulk_load(std::string_view table,
+  using driver::connection::bulk_load;
+  std::unique_ptr<driver::bulk_writer> bulk_load(std::string_view schema, std::string_view table,
                                                  std::span<const std::string> columns) override {
-    return start_copy(conn_, table, columns);
+    return start_copy(conn_, schema, table, columns);
   }
 
   void execute(std::string_view sql) override { exec_simple(conn_->get(), sql); }
@@ -55,6 +56,49 @@ class connection final : public driver::connection {
           "BEGIN");
     }
     execute("BEGIN");
+  }
+
+  void begin(const driver::transaction_options& options) override {
+    if (options.is_default()) {
+      begin();
+      return;
+    }
+    const std::string sql = begin_statement(options);
+    drain_input();
+    check_connected(sql);
+    if (status() != PQTRANS_IDLE) {
+      throw_error<programming_error>(
+          "begin() inside a transaction: a transaction is already open; use savepoint() to nest",
+          sql);
+    }
+    execute(sql);
+    if (options.statement_timeout.count() > 0) {
+      try {
+        execute(timeout_statement(options));
+      } catch (const error&) {
+        rollback();
+        throw;
+      }
+    }
+  }
+
+  [[nodiscard]] std::string begin_sql(const driver::transaction_options& options) const override {
+    if (options.statement_timeout.count() == 0) return begin_statement(options);
+    return begin_statement(options) + "; " + timeout_statement(options);
+  }
+  static std::string begin_statement(const driver::transaction_options& options) {
+    std::string sql = "BEGIN";
+    switch (options.isolation) {
+      case driver::isolation_level::database_default: break;
+      case driver::isolation_level::read_committed: sql += " ISOLATION LEVEL READ COMMITTED"; break;
+      case driver::isolation_level::repeatable_read: sql += " ISOLATION LEVEL REPEATABLE READ"; break;
+      case driver::isolation_level::serializable: sql += " ISOLATION LEVEL SERIALIZABLE"; break;
+    }
+    if (options.read_only) sql += " READ ONLY";
+    return sql;
+  }
+  static std::string timeout_statement(const driver::transaction_options& options) {
+    return "SET LOCAL statement_timeout = " + std::to_string(options.statement_timeout.count());
   }
 
   void commit() override {

@@ -205,9 +205,11 @@ class copy_writer final : public driver::bulk_writer {
 }  // namespace
 
 std::unique_ptr<driver::bulk_writer> start_copy(const std::shared_ptr<handle>& conn,
-                                                std::string_view table,
+                                                std::string_view schema, std::string_view table,
                                                 std::span<const std::string> columns) {
-  std::string sql = "COPY " + quote_identifier(table) + " (";
+  std::string sql = "COPY ";
+  if (!schema.empty()) sql += quote_identifier(schema) + ".";
+  sql += quote_identifier(table) + " (";
   for (std::size_t i = 0; i < columns.size(); ++i) {
     if (i != 0) sql += ", ";
     sql += quote_identifier(columns[i]);

@@ -67,7 +67,9 @@ void throw_result_error(PGconn* conn, const PGresult* result, std::string_view s
   if (sqlstate == "23514" || sqlstate == "22001") raise<check_violation>(sqlstate, message, sql);
   if (cls == "23") raise<integrity_error>(sqlstate, message, sql);
   if (sqlstate == "40001" || sqlstate == "40P01") raise<transaction_error>(sqlstate, message, sql);
-  if (cls == "53" || cls == "57") raise<operational_error>(sqlstate, message, sql);
+  if (cls == "53" || cls == "57" || sqlstate == "55P03") {  // 55P03: a lock NOWAIT did not get
+    raise<operational_error>(sqlstate, message, sql);
+  }
   if (cls == "42") raise<programming_error>(sqlstate, message, sql);
   if (cls == "22") raise<conversion_error>(sqlstate, message, sql);
   raise<programming_error>(sqlstate, message, sql);

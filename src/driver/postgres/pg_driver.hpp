@@ -65,9 +65,10 @@ class handle {
 /// Runs SQL without parameters (simple query protocol) and checks the result.
 void exec_simple(PGconn* conn, std::string_view sql);
 
-/// Starts `COPY "table" ("column", ...) FROM STDIN` (text format) and returns the writer that
-/// feeds it; throws the typed error when the server refuses the statement.
+/// Starts `COPY ["schema".]"table" ("column", ...) FROM STDIN` (text format) and returns the
+/// writer that feeds it; throws the typed error when the server refuses the statement.
 [[nodiscard]] std::unique_ptr<driver::bulk_writer> start_copy(const std::shared_ptr<handle>& conn,
+                                                              std::string_view schema,
                                                               std::string_view table,
                                                               std::span<const std::string> columns);
 

@@ -41,6 +41,7 @@ class connection final : public driver::connection {
 
   using driver::connection::prepare;
   std::shared_ptr<driver::statement> prepare(std::string_view sql, std::uint64_t id) override {
+    if (query_only_) settle_query_only();
     return cache_.get(sql, id, [this](std::string_view text, bool cached) {
       return prepare_new(text, cached);
     });
@@ -58,15 +59,57 @@ class connection final : public driver::connection {
   }
 
   void begin() override {
-    switch (begin_mode_) {
-      case driver::begin_mode::deferred: execute("BEGIN"); break;
-      case driver::begin_mode::immediate: execute("BEGIN IMMEDIATE"); break;
-      case driver::begin_mode::exclusive: execute("BEGIN EXCLUSIVE"); break;
+    if (query_only_) settle_query_only();
+    execute(begin_text(begin_mode_));
+  }
+  static const char* begin_text(driver::begin_mode mode) {
+    switch (mode) {
+      case driver::begin_mode::deferred: return "BEGIN";
+      case driver::begin_mode::immediate: return "BEGIN IMMEDIATE";
+      case driver::begin_mode::exclusive: return "BEGIN EXCLUSIVE";
+    }
+    return "BEGIN";
+  }
+  [[nodiscard]] std::string begin_sql(const driver::transaction_options& options) const override {
+    std::string sql = begin_text(options.sqlite_begin.value_or(begin_mode_));
+    if (options.read_only) sql += "; PRAGMA query_only = 1";
+    return sql;
+  }
+  void begin(const driver::transaction_options& options) override {
+    if (options.statement_timeout.count() > 0) {
+      throw_error<not_supported_error>(
+          "tabula: SQLite has no statement timeout. Leave transaction_options::statement_timeout "
+          "at 0 on SQLite (engine_options::sqlite_busy_timeout bounds the wait for locks)",
+          "BEGIN");
+    }
+    const auto mode = begin_mode_;
+    if (options.sqlite_begin) begin_mode_ = *options.sqlite_begin;
+    try {
+      begin();
+    } catch (...) {
+      begin_mode_ = mode;
+      throw;
+    }
+    begin_mode_ = mode;
+    if (options.read_only) {
+      try {
+        execute("PRAGMA query_only = 1");
+      } catch (...) {
+        execute("ROLLBACK");
+        throw;
+      }
+      query_only_ = true;
     }
   }
   void set_begin_mode(driver::begin_mode mode) override { begin_mode_ = mode; }
-  void commit() override { execute("COMMIT"); }
-  void rollback() override { execute("ROLLBACK"); }
+  void commit() override {
+    execute("COMMIT");
+    end_query_only();
+  }
+  void rollback() override {
+    execute("ROLLBACK");
+    end_query_only();
+  }
   void savepoint(std::string_view name) override { execute("SAVEPOINT " + quote_identifier(name)); }
   void release_savepoint(std::string_view name) override {
     execute("RELEASE SAVEPOINT " + quote_identifier(name));
@@ -120,8 +163,21 @@ class connection final : public driver::connection {
     return st;
   }
 
+  /// A read-only transaction that SQLite ended by itself (it rolls back on some errors, and
+  /// no ROLLBACK of tabula's runs then) leaves `query_only` set: cleared before the next use.
+  void settle_query_only() {
+    if (sqlite3_get_autocommit(db_->get()) != 0) end_query_only();
+  }
+  /// A read-only transaction ended: the connection writes again.
+  void end_query_only() {
+    if (!query_only_) return;
+    query_only_ = false;
+    execute("PRAGMA query_only = 0");
+  }
+
   std::shared_ptr<handle> db_;
   statement_cache<statement> cache_;
+  bool query_only_ = false;
   bool in_memory_;
   driver::begin_mode begin_mode_ = driver::begin_mode::deferred;
 };

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "tabula/core/engine_options.hpp"
+#include "tabula/core/events.hpp"
 #include "tabula/dialect/dialect.hpp"
 #include "tabula/driver/driver.hpp"
 #include "tabula/driver/url.hpp"
@@ -53,8 +54,8 @@ class pool {
   [[nodiscard]] const dialect& sql_dialect() const noexcept { return *dialect_; }
   [[nodiscard]] const driver::url& url() const noexcept { return url_; }
 
-  /// Called with the SQL of every statement executed, when set.
-  std::function<void(std::string_view)> echo;
+  /// Where the statements of the pool's connections are reported (echo, statement hook).
+  statement_observer observer;
 
  private:
   struct idle_entry {

@@ -7,6 +7,7 @@
 /// back. Shared by the typed INSERT (query/insert.hpp) and core's bulk writes.
 
 #include <algorithm>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -33,28 +34,43 @@ constexpr std::size_t rows_per_insert(std::uint32_t max_params, std::size_t colu
   return std::clamp<std::size_t>(room / columns, 1, max_rows_per_insert);
 }
 
+/// What a row gives and what the database fills: whether it gives the generated key, and
+/// which server-default columns it leaves to the database (bit j: `server_default_fields[j]`).
+struct insert_shape {
+  bool with_key = false;
+  std::uint64_t omitted = 0;
+  friend bool operator==(const insert_shape&, const insert_shape&) = default;
+};
+
 /// One SQL statement of a multi-row INSERT: rows [first, first + count) of the value list,
-/// all of one shape (the generated key given or not), `full` when it has as many rows as a
-/// statement takes.
+/// all of one shape (the generated key given or not, server defaults left out), `full` when it
+/// has as many rows as a statement takes.
 struct insert_chunk {
   std::size_t first = 0;
   std::size_t count = 0;
   bool with_key = false;
   bool full = false;
+  std::uint64_t omitted = 0;
 };
 
-/// Splits `n` rows into chunks: consecutive rows of the same shape (`with_key(i)`), at most
-/// `rows_for(with_key)` rows each. Calls `on_chunk(insert_chunk)` in row order.
-template <class WithKey, class RowsFor, class OnChunk>
-void for_each_insert_chunk(std::size_t n, WithKey&& with_key, RowsFor&& rows_for,
+/// Splits `n` rows into chunks: consecutive rows of the same shape (`shape_of(i)`: whether the
+/// row gives the generated key, or an `insert_shape`), at most `rows_for(shape)` rows each.
+/// Calls `on_chunk(insert_chunk)` in row order.
+template <class ShapeOf, class RowsFor, class OnChunk>
+void for_each_insert_chunk(std::size_t n, ShapeOf&& shape_of, RowsFor&& rows_for,
                            OnChunk&& on_chunk) {
   std::size_t first = 0;
   while (first < n) {
-    const bool key = with_key(first);
-    const std::size_t limit = rows_for(key);
+    const auto shape = shape_of(first);
+    const std::size_t limit = rows_for(shape);
     std::size_t end = first + 1;
-    while (end < n && end - first < limit && with_key(end) == key) ++end;
-    on_chunk(insert_chunk{first, end - first, key, end - first == limit});
+    while (end < n && end - first < limit && shape_of(end) == shape) ++end;
+    if constexpr (std::is_same_v<std::remove_const_t<decltype(shape)>, insert_shape>) {
+      on_chunk(insert_chunk{first, end - first, shape.with_key, end - first == limit,
+                            shape.omitted});
+    } else {
+      on_chunk(insert_chunk{first, end - first, shape, end - first == limit});
+    }
     first = end;
   }
 }
@@ -74,23 +90,109 @@ bool gives_generated_key(const T& obj, const table_info& t) {
   return given;
 }
 
-/// Binds every field of `obj` but the generated key (unless `with_key`), in field order.
-template <class Binder, class T>
-void bind_model_row(Binder& b, const T& obj, const table_info& t, bool with_key) {
+/// Whether field `f` is a column of `values_insert`'s rows bound from the object.
+bool binds_field(const table_info& t, std::size_t f, bool with_key, std::uint64_t omitted);
+
+/// Whether a field holds its type's empty value (`F{}`: 0, an empty string, `std::nullopt`):
+/// the field gives no value, and a default (client or server) fills it at insert.
+template <class F>
+bool holds_no_value(const F& v) {
+  if constexpr (is_optional_v<F>) {
+    return !v.has_value();
+  } else if constexpr (std::is_default_constructible_v<F> && std::equality_comparable<F>) {
+    return v == F{};
+  } else {
+    return false;
+  }
+}
+
+/// The server-default columns `obj` leaves to the database: bit j for
+/// `t.server_default_fields[j]` when that field holds no value.
+template <class T>
+std::uint64_t omitted_defaults(const T& obj, const table_info& t) {
+  if (t.server_default_fields.empty()) return 0;
+  std::uint64_t mask = 0;
   reflect::for_each_field(obj, [&](const auto& field, auto i) {
-    if (with_key || t.generated_field != decltype(i)::value) b(field);
+    for (std::size_t j = 0; j < t.server_default_fields.size(); ++j) {
+      if (t.server_default_fields[j] == decltype(i)::value && holds_no_value(field)) {
+        mask |= std::uint64_t{1} << j;
+      }
+    }
+  });
+  return mask;
+}
+
+/// `default_value(...)` and `client_key(...)`: values tabula makes at insert.
+template <class O>
+struct is_client_value_option : std::false_type {};
+template <class T, class M, class V>
+struct is_client_value_option<default_value_option<T, M, V>> : std::true_type {};
+template <class T, class M, class F>
+struct is_client_value_option<key_strategy_option<T, M, F>>
+    : std::bool_constant<!std::is_same_v<F, std::nullptr_t>> {};
+
+/// Whether model `T` declares values tabula makes at insert.
+template <class T>
+inline constexpr bool has_client_values = any_option<T, is_client_value_option>;
+
+/// `v`, or `v()` for a function.
+template <class M, class V>
+M client_value(const V& v) {
+  if constexpr (std::is_invocable_v<const V&>) {
+    return static_cast<M>(v());
+  } else {
+    return M(v);
+  }
+}
+
+/// Fills the fields of `obj` that hold no value and have a `default_value` or a `client_key`.
+template <class T>
+void apply_client_values(T& obj) {
+  if constexpr (has_client_values<T>) {
+    options_of<T>().for_each([&](const auto& option) {
+      using O = std::remove_cvref_t<decltype(option)>;
+      if constexpr (is_client_value_option<O>::value) {
+        auto& field = obj.*(option.member);
+        using M = std::remove_cvref_t<decltype(field)>;
+        if (!holds_no_value(field)) return;
+        if constexpr (requires { option.make; }) {
+          field = client_value<M>(option.make);
+        } else {
+          field = client_value<M>(option.value);
+        }
+      }
+    });
+  }
+}
+
+/// Binds every field of `obj` but the generated key (unless `with_key`) and the omitted
+/// server-default fields, in field order.
+template <class Binder, class T>
+void bind_model_row(Binder& b, const T& obj, const table_info& t, bool with_key,
+                    std::uint64_t omitted = 0) {
+  if (omitted == 0) {
+    reflect::for_each_field(obj, [&](const auto& field, auto i) {
+      if (with_key || t.generated_field != decltype(i)::value) b(field);
+    });
+    return;
+  }
+  reflect::for_each_field(obj, [&](const auto& field, auto i) {
+    if (binds_field(t, decltype(i)::value, with_key, omitted)) b(field);
   });
 }
 
 /// `INSERT INTO t (columns) VALUES (...) x rows`: every column but the generated key (unless
-/// `with_key`), parameters numbered from `next_param` row by row (declared in src/dml.cpp).
-/// A table whose one column is the generated key gets `INSERT INTO t DEFAULT VALUES`, of one
-/// row (throws `programming_error` for more).
+/// `with_key`) and the server-default columns whose bits `omitted` holds (bit j:
+/// `t.server_default_fields[j]`), parameters numbered from `next_param` row by row (declared
+/// in src/dml.cpp). A sequence key not given is written `nextval('name')` (NULL, the rowid, on
+/// SQLite). A table whose one column is the generated key gets `INSERT INTO t DEFAULT VALUES`,
+/// of one row (throws `programming_error` for more).
 ast::insert values_insert(const table_info& t, bool with_key, std::size_t rows,
-                          std::uint32_t& next_param);
+                          std::uint32_t& next_param, std::uint64_t omitted = 0);
 
-/// How many columns a row of `values_insert` has.
-std::size_t values_columns(const table_info& t, bool with_key);
+/// How many parameters a row of `values_insert` has.
+std::size_t values_columns(const table_info& t, bool with_key, std::uint64_t omitted = 0);
+
 
 [[noreturn]] void throw_values_need_statements(const table_info& t, std::string_view why);
 /// Generated keys read back from a multi-row INSERT that cannot be matched to its rows.

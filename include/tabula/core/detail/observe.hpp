@@ -1,0 +1,25 @@
+#pragma once
+/// \file observe.hpp
+/// Reporting statements to the engine's observer (`engine::set_echo`,
+/// `engine::set_statement_hook`): compiled once in src/core/events.cpp.
+
+#include <functional>
+#include <memory>
+#include <string_view>
+
+#include "tabula/core/events.hpp"
+#include "tabula/driver/driver.hpp"
+
+namespace tabula::detail {
+
+/// The statement `prepare()` returns for `sql`, reporting its runs to `o` (which has a hook):
+/// reported now (echo at the start of a run), or wrapped to report each run when it ends.
+[[nodiscard]] std::shared_ptr<driver::statement> observe_prepare(
+    const statement_observer& o, std::string_view sql,
+    const std::function<std::shared_ptr<driver::statement>()>& prepare);
+/// Runs `run`, which executes `sql` (a statement without parameters), reporting it to `o`.
+/// `transaction_control`: BEGIN, COMMIT, ROLLBACK, SAVEPOINT — reported only when asked.
+void observe(const statement_observer& o, std::string_view sql, bool transaction_control,
+             const std::function<void()>& run);
+
+}  // namespace tabula::detail
