@@ -511,6 +511,18 @@ schema_diff diff_schema(inspector& db, std::span<const table_info* const> models
 
 namespace {
 
+/// A literal: a number, a string, NULL, TRUE or FALSE (what SQLite's ADD COLUMN accepts).
+bool constant_default(std::string_view sql) {
+  const std::string d = normalized_default(sql);
+  if (d.empty()) return false;
+  if (d == "NULL" || d == "TRUE" || d == "FALSE") return true;
+  if (d.front() == '\'' && d.back() == '\'' && d.size() >= 2) return true;
+  return std::all_of(d.begin(), d.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '-' ||
+           c == '+' || c == 'E';
+  });
+}
+
 bool sqlite_needs_rebuild(const std::vector<operation>& ops, const table_schema& to) {
   for (const operation& op : ops) {
     switch (op.kind) {
@@ -523,6 +535,8 @@ bool sqlite_needs_rebuild(const std::vector<operation>& ops, const table_schema&
         // ALTER TABLE ADD COLUMN takes a nullable column, or one with a default.
         const column_info* c = to.column(op.name);
         if (c == nullptr || c->identity || (!c->nullable && !c->default_sql)) return true;
+        // ... whose default is a constant (not CURRENT_TIMESTAMP nor an expression).
+        if (c->default_sql && !constant_default(*c->default_sql)) return true;
         if (c->type && c->type->kind == ast::type_kind::text && c->type->length > 0) return true;
         break;
       }

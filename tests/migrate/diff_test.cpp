@@ -164,3 +164,68 @@ TEST_CASE("every column type, key shape, foreign key action, index and check rea
   CHECK(p.primary_key == std::vector<std::string>{"code", "part"});
   db.drop_all<roundtrip::every_type, roundtrip::parent>();
 }
+
+namespace defaults_v1 {
+struct job {
+  std::int64_t id = 0;
+  std::string name;
+};
+}  // namespace defaults_v1
+namespace defaults_v2 {
+struct job {
+  std::int64_t id = 0;
+  std::string name;
+  std::int32_t priority = 0;    // added, with a server default
+  std::string queue;            // added, with a server default
+  std::optional<double> weight;  // added, with a server default
+  std::string created;          // added, DEFAULT CURRENT_TIMESTAMP
+};
+}  // namespace defaults_v2
+template <>
+struct tabula::schema<defaults_v1::job> {
+  static constexpr auto table = "jobs";
+};
+template <>
+struct tabula::schema<defaults_v2::job> {
+  using T = defaults_v2::job;
+  static constexpr auto table = "jobs";
+  static constexpr auto options = tabula::options(
+      tabula::server_default(&T::priority, 5), tabula::server_default(&T::queue, "main"),
+      tabula::server_default(&T::weight, 1.5),
+      tabula::server_default(&T::created, tabula::sql_expr("CURRENT_TIMESTAMP")));
+};
+
+TEST_CASE("server defaults compare equal after create_all, and columns added with one fill rows",
+          "[diff]") {
+  tabula::engine db(tabula::test::database_url());
+  db.execute("DROP TABLE IF EXISTS jobs");
+  db.create_all<defaults_v2::job>();
+  {
+    const auto d = tabula::migrate::check_schema<defaults_v2::job>(db);
+    INFO(d.summary());
+    CHECK(d.empty());
+  }
+  db.execute("DROP TABLE jobs");
+  db.create_all<defaults_v1::job>();
+  db.execute("INSERT INTO jobs (name) VALUES ('old')");
+  const auto d = tabula::migrate::check_schema<defaults_v2::job>(db);
+  INFO(d.summary());
+  CHECK(d.operations.size() == 4);
+  CHECK(has_op(d, op_kind::add_column, "jobs", "priority"));
+  run_sql(db, tabula::migrate::render(d).upgrade);
+  CHECK(tabula::migrate::check_schema<defaults_v2::job>(db).empty());
+  using row = std::tuple<std::string, std::int32_t, std::string, std::optional<double>>;
+  CHECK(db.sql<row>("SELECT name, priority, queue, weight FROM jobs").all() ==
+        std::vector<row>{{"old", 5, "main", 1.5}});
+  // A default changed in the model is an alter_column of the default.
+  db.execute(db.backend() == "sqlite" ? "DROP TABLE jobs" : "ALTER TABLE jobs ALTER COLUMN priority SET DEFAULT 7");
+  if (db.backend() == "postgresql") {
+    const auto changed = tabula::migrate::check_schema<defaults_v2::job>(db);
+    REQUIRE(changed.operations.size() == 1);
+    CHECK(changed.operations[0].kind == op_kind::alter_column);
+    CHECK(changed.operations[0].changes.default_value);
+    run_sql(db, tabula::migrate::render(changed).upgrade);
+    CHECK(tabula::migrate::check_schema<defaults_v2::job>(db).empty());
+  }
+  db.execute("DROP TABLE IF EXISTS jobs");
+}
