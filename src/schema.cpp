@@ -273,6 +273,15 @@ void table_builder::check(std::string_view name, std::string_view condition) {
       raw_condition(condition)});
 }
 
+void table_builder::renamed_from(std::string_view old_table) {
+  info_->renamed_from = std::string(old_table);
+}
+
+void table_builder::renamed_from(std::size_t field, std::string_view old_column) {
+  info_->column_renamed_from.resize(names_->columns.size());
+  info_->column_renamed_from.at(field) = std::string(old_column);
+}
+
 void table_builder::foreign_key(std::span<const std::size_t> fields, const model_names& referenced,
                                 std::span<const std::size_t> referenced_fields,
                                 ast::fk_action on_delete, ast::fk_action on_update,
@@ -346,6 +355,7 @@ void table_builder::key_strategy(std::size_t field, key_source source, std::stri
 const table_info& table_builder::finish(std::size_t id_field) {
   table_info& info = *info_;
   if (info.key_fields.empty()) info.key_fields.push_back(id_field);
+  info.column_renamed_from.resize(info.def.columns.size());
   for (std::size_t field : info.key_fields) {
     info.def.primary_key.push_back(info.def.columns.at(field).name);
   }

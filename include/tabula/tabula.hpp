@@ -22,6 +22,8 @@
 #include "tabula/dialect/dialect.hpp"       // IWYU pragma: export
 #include "tabula/core/connection.hpp"       // IWYU pragma: export
 #include "tabula/core/engine.hpp"           // IWYU pragma: export
+#include "tabula/core/inspect.hpp"          // IWYU pragma: export
+#include "tabula/core/reflected_table.hpp"  // IWYU pragma: export
 #include "tabula/core/executor.hpp"         // IWYU pragma: export
 #include "tabula/query/executable.hpp"      // IWYU pragma: export
 #include "tabula/core/load.hpp"             // IWYU pragma: export

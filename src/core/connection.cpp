@@ -7,6 +7,7 @@
 #include "tabula/core/connection.hpp"
 #include "tabula/core/detail/observe.hpp"
 #include "tabula/core/engine.hpp"
+#include "tabula/core/inspect.hpp"
 
 namespace tabula {
 
@@ -174,10 +175,12 @@ std::vector<const table_info*> owned_tables(const std::vector<const table_info*>
 }
 }  // namespace
 
-void connection::create_tables(const std::vector<const table_info*>& all) {
+void connection::create_tables(const std::vector<const table_info*>& all,
+                               existing_tables mode) {
   const tabula::dialect& d = sql_dialect();
   const auto tables = owned_tables(all);
   detail::check_schema_names(tables, d.capabilities().max_identifier_bytes);
+  if (mode == existing_tables::fail_on_drift) detail::check_no_drift(*this, tables);
   for (const table_info* t : tables) {
     if (t->key == key_source::sequence && d.name() == "postgresql") {
       // The key's sequence, which the column's DEFAULT names: before the table.

@@ -153,7 +153,8 @@ class connection : public detail::row_api<connection>,
         opened_(l.opened),
         generation_(l.generation) {}
 
-  void create_tables(const std::vector<const table_info*>& tables);
+  void create_tables(const std::vector<const table_info*>& tables,
+                     existing_tables mode = existing_tables::keep);
   void drop_tables(const std::vector<const table_info*>& tables);
   /// Throws unless the index named `index.name` belongs to `index.table`: CREATE INDEX IF NOT
   /// EXISTS does nothing when the name is taken, and the index would silently be missing.

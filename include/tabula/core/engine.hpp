@@ -31,6 +31,9 @@
 
 namespace tabula {
 
+class inspector;
+class reflected_table;
+
 class engine : public detail::row_api<engine>,
                public detail::select_api<engine>,
                public detail::dml_api<engine>,
@@ -54,6 +57,14 @@ class engine : public detail::row_api<engine>,
   [[nodiscard]] auto session() {
     return make_session(static_cast<Engine&>(*this));
   }
+
+  /// An inspector reading this database's schema through a pooled connection (held until the
+  /// inspector is destroyed). `schema`: the PostgreSQL schema (empty: the first schema of the
+  /// search_path) or the SQLite database (empty: `main`). Include <tabula/core/inspect.hpp>.
+  [[nodiscard]] inspector inspect(std::string schema = {});
+  /// The table `table` as the database describes it, to read and write its rows without a
+  /// model struct. Include <tabula/core/reflected_table.hpp>.
+  [[nodiscard]] reflected_table reflect(std::string_view table, std::string schema = {});
 
   /// The dialect this engine compiles statements for.
   [[nodiscard]] const tabula::dialect& sql_dialect() const noexcept {

@@ -35,6 +35,12 @@ struct skip_keys_t {
 };
 inline constexpr skip_keys_t skip_keys{};
 
+/// What `create_all` does with a table the database has already.
+enum class existing_tables : std::uint8_t {
+  keep,           ///< CREATE TABLE IF NOT EXISTS: the table is kept as it is
+  fail_on_drift,  ///< throw `schema_drift_error` when it differs from its model
+};
+
 namespace detail {
 
 /// The by-key operations on one connection (`C` is `tabula::connection`, a template
@@ -56,8 +62,16 @@ class row_api {
   /// NOT EXISTS that found the name taken by another table's index.
   template <class... Ts>
   void create_all() {
+    create_all<Ts...>(existing_tables::keep);
+  }
+  /// `create_all` that, with `existing_tables::fail_on_drift`, first compares each table the
+  /// database has already with its model (columns with type, nullability and default; keys,
+  /// foreign keys, UNIQUE constraints, indexes, CHECKs) and throws `schema_drift_error`
+  /// listing the differences, before any DDL, instead of keeping an outdated table.
+  template <class... Ts>
+  void create_all(existing_tables mode) {
     const auto tables = dependency_order<Ts...>();
-    self().with_connection([&](auto& c) { c.create_tables(tables); });
+    self().with_connection([&](auto& c) { c.create_tables(tables, mode); });
   }
   /// DROP TABLE IF EXISTS for each model but read-only ones, referencing tables first. Throws
   /// `programming_error`

@@ -324,6 +324,29 @@ constexpr auto version_column(P member) {
   return version_column_option<detail::class_of<P>, M>{{}, member};
 }
 
+/// `renamed_from("old")`: the table's earlier name, for the schema diff (migrate/diff.hpp): a
+/// database table of that name is renamed, not dropped while a new one is created.
+struct renamed_table_option : detail::option_tag {
+  using model_type = void;  ///< the model's table as a whole
+  std::string_view old_name;
+};
+/// `renamed_from(&T::m, "old")`: the column's earlier name, for the schema diff.
+template <class T, class M>
+struct renamed_column_option : detail::option_tag {
+  using model_type = T;
+  M T::*member;
+  std::string_view old_name;
+};
+
+/// Declares the table's earlier name: a schema diff renames the table of that name instead of
+/// dropping it and creating this one. Renames are never guessed.
+constexpr renamed_table_option renamed_from(std::string_view old_name) { return {{}, old_name}; }
+/// Declares a column's earlier name: `tabula::renamed_from(&Model::title, "name")`.
+template <detail::data_member_pointer P>
+constexpr auto renamed_from(P member, std::string_view old_name) {
+  return renamed_column_option<detail::class_of<P>, detail::member_of<P>>{{}, member, old_name};
+}
+
 /// `check("condition")`: a CHECK constraint, in SQL written as is into CREATE TABLE.
 struct check_option : detail::option_tag {
   using model_type = void;  ///< not tied to a model's members

@@ -66,6 +66,11 @@ struct table_info {
   std::optional<std::size_t> version_field;
   /// The C++ name of the model, for messages.
   std::string model_name;
+  /// The table's earlier name, declared with `tabula::renamed_from("old")` (empty: none).
+  std::string renamed_from;
+  /// Per column (as `def.columns`), its earlier name from `tabula::renamed_from(&T::m, "old")`
+  /// (empty: none).
+  std::vector<std::string> column_renamed_from;
   /// `schema<T>::read_only`: tabula reads the table (or view) and never writes it.
   bool read_only = false;
 };
@@ -278,6 +283,8 @@ class table_builder {
   void index(std::span<const std::size_t> fields, bool unique, std::string_view name);
   void max_length(std::size_t field, std::uint32_t length);
   void check(std::string_view name, std::string_view condition);
+  void renamed_from(std::string_view old_table);
+  void renamed_from(std::size_t field, std::string_view old_column);
   void version(std::size_t field);
   void foreign_key(std::span<const std::size_t> fields, const model_names& referenced,
                    std::span<const std::size_t> referenced_fields, ast::fk_action on_delete,
@@ -391,6 +398,11 @@ struct option_applier {
   template <class T, class M>
   void operator()(const version_column_option<T, M>& option) const {
     table.version(reflect::field_index(option.member));
+  }
+  void operator()(const renamed_table_option& option) const { table.renamed_from(option.old_name); }
+  template <class T, class M>
+  void operator()(const renamed_column_option<T, M>& option) const {
+    table.renamed_from(reflect::field_index(option.member), option.old_name);
   }
   template <class T, class M, class... Ks>
   void operator()(const relationship_option<T, M, Ks...>&) const {}  // no part of the table
