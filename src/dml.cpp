@@ -59,4 +59,11 @@ void throw_unmatched_keys(const table_info& t, std::string_view why) {
       t.def.name, why));
 }
 
+void throw_conversion_for_column(const table_info& t, std::size_t field,
+                                 const conversion_error& e) {
+  throw_error<conversion_error>(
+      fmt::format("column \"{}\" of \"{}\": {}", t.def.columns[field].name, t.def.name, e.what()),
+      e.sql(), e.code(), e.driver_message());
+}
+
 }  // namespace tabula::detail::dml

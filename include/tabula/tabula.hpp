@@ -9,6 +9,7 @@
 #include "tabula/schema/options.hpp"        // IWYU pragma: export
 #include "tabula/schema/table.hpp"          // IWYU pragma: export
 #include "tabula/schema/type_traits.hpp"    // IWYU pragma: export
+#include "tabula/types/time.hpp"            // IWYU pragma: export
 #include "tabula/query/expression.hpp"      // IWYU pragma: export
 #include "tabula/query/like_between_in.hpp" // IWYU pragma: export
 #include "tabula/query/functions.hpp"       // IWYU pragma: export

@@ -17,6 +17,12 @@ void throw_null_in_non_optional(const driver::statement& st, int col, std::strin
       std::string(st.sql()));
 }
 
+void throw_conversion_in_column(const driver::statement& st, int col, const conversion_error& e) {
+  throw_error<conversion_error>(
+      fmt::format("column {} (\"{}\"): {} In: {}", col, st.column_name(col), e.what(), st.sql()),
+      std::string(st.sql()), e.code(), e.driver_message());
+}
+
 std::uint64_t next_sql_cache_id() noexcept {
   static std::atomic<std::uint64_t> last{0};
   return last.fetch_add(1, std::memory_order_relaxed) + 1;

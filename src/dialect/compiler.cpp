@@ -210,6 +210,8 @@ void sql_compiler::write_value(std::string& out, const ast::value& v) const {
           if (text.find_first_of(".e") == std::string_view::npos) out.append(".0");
         } else if constexpr (std::is_same_v<T, std::string>) {
           write_string(out, x);
+        } else if constexpr (std::is_same_v<T, typed_value>) {
+          write_typed(out, x);
         } else {
           static_assert(
               std::is_same_v<T, blob>,

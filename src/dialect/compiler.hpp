@@ -74,6 +74,8 @@ class sql_compiler : public dialect {
   virtual void write_bool(std::string& out, bool v) const = 0;
   /// Appends a blob literal.
   virtual void write_blob(std::string& out, const blob& v) const = 0;
+  /// Appends a time, UUID or decimal literal in the dialect's storage for it.
+  virtual void write_typed(std::string& out, const typed_value& v) const = 0;
   /// Appends an infinite or NaN double (finite ones are printed by the base).
   virtual void write_non_finite(std::string& out, double v) const = 0;
   /// Appends the type name used by CREATE TABLE and CAST.

@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "../driver/typed_text.hpp"
 #include "compiler.hpp"
 
 namespace tabula {
@@ -55,6 +56,21 @@ class postgres_compiler final : public sql_compiler {
     out.append("'::bytea");
   }
 
+  void write_typed(std::string& out, const typed_value& v) const override {
+    typed_text_buffer buf;
+    const auto text = typed_text(v, typed_style::postgres, buf);
+    if (!text) fail("this time literal", "it is outside PostgreSQL's range");
+    static constexpr std::string_view types[] = {"TIMESTAMPTZ", "DATE", "TIME",
+                                                 "INTERVAL",    "UUID", ""};
+    if (v.kind == typed_kind::decimal) {
+      out.append(*text);
+      return;
+    }
+    out.append(types[static_cast<int>(v.kind)]);
+    out.push_back(' ');
+    write_string(out, *text);
+  }
+
   void write_non_finite(std::string& out, double v) const override {
     out.append(std::isnan(v) ? "CAST('NaN' AS DOUBLE PRECISION)"
                : v > 0       ? "CAST('Infinity' AS DOUBLE PRECISION)"
@@ -95,6 +111,31 @@ class postgres_compiler final : public sql_compiler {
         return;
       case ast::type_kind::timestamp:
         out.append("TIMESTAMP");
+        return;
+      case ast::type_kind::timestamptz:
+        out.append("TIMESTAMPTZ");
+        return;
+      case ast::type_kind::date:
+        out.append("DATE");
+        return;
+      case ast::type_kind::time:
+        out.append("TIME");
+        return;
+      case ast::type_kind::interval:
+        out.append("INTERVAL");
+        return;
+      case ast::type_kind::uuid:
+        out.append("UUID");
+        return;
+      case ast::type_kind::json:
+        out.append("JSONB");
+        return;
+      case ast::type_kind::decimal:
+        out.append("NUMERIC(");
+        write_integer(out, type.length);
+        out.append(", ");
+        write_integer(out, type.scale);
+        out.push_back(')');
         return;
     }
     fail("a type", "the type kind is unknown.");

@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "../driver/typed_text.hpp"
 #include "compiler.hpp"
 
 namespace tabula {
@@ -63,6 +64,30 @@ class sqlite_compiler final : public sql_compiler {
     out.push_back('\'');
   }
 
+  void write_typed(std::string& out, const typed_value& v) const override {
+    switch (v.kind) {
+      case typed_kind::interval:
+      case typed_kind::decimal:
+        write_integer(out, v.value);
+        return;
+      case typed_kind::uuid: {
+        unsigned char bytes[16];
+        uuid_bytes(v, bytes);
+        blob b(16);
+        for (std::size_t i = 0; i < 16; ++i) b[i] = std::byte{bytes[i]};
+        write_blob(out, b);
+        return;
+      }
+      default: {
+        typed_text_buffer buf;
+        const auto text = typed_text(v, typed_style::sqlite, buf);
+        if (!text) fail("this time literal", "SQLite's date functions read years 0001 to 9999 only");
+        write_string(out, *text);
+        return;
+      }
+    }
+  }
+
   void write_non_finite(std::string& out, double v) const override {
     // SQLite reads an out-of-range literal as infinity; it has no NaN (it stores NULL).
     if (std::isnan(v)) fail("a NaN literal", "SQLite has no NaN. Use NULL.");
@@ -84,9 +109,18 @@ class sqlite_compiler final : public sql_compiler {
         return;
       case ast::type_kind::text:
       case ast::type_kind::timestamp:
+      case ast::type_kind::timestamptz:
+      case ast::type_kind::date:
+      case ast::type_kind::time:
+      case ast::type_kind::json:
         out.append("TEXT");
         return;
+      case ast::type_kind::interval:
+      case ast::type_kind::decimal:
+        out.append("INTEGER");
+        return;
       case ast::type_kind::blob:
+      case ast::type_kind::uuid:
         out.append("BLOB");
         return;
     }

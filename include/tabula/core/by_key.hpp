@@ -84,7 +84,7 @@ struct by_key {
     auto st = c.prepare(sql);
     statement_binder b{*st};
     reflect::for_each_field(obj, [&](const auto& field, auto i) {
-      if (!is_key_field(t, decltype(i)::value)) b(field);
+      if (!is_key_field(t, decltype(i)::value)) dml::bind_field(b, field, t, i);
     });
     bind_key_of(b, obj, t);
     return step_to_end(*st) > 0;

@@ -13,6 +13,7 @@
 #include <type_traits>
 
 #include "tabula/ast/ast.hpp"
+#include "tabula/error.hpp"
 #include "tabula/reflect/reflect.hpp"
 #include "tabula/schema/table.hpp"
 
@@ -74,11 +75,27 @@ bool gives_generated_key(const T& obj, const table_info& t) {
   return given;
 }
 
+/// Rethrows a `conversion_error` raised binding field `field` of a row of `t` with the column's
+/// name (declared in src/dml.cpp).
+[[noreturn]] void throw_conversion_for_column(const table_info& t, std::size_t field,
+                                              const conversion_error& e);
+
+/// Binds `v`, the value of field `field` of a row of `t`: a value the column cannot take is a
+/// `conversion_error` that names the column.
+template <class Binder, class V>
+void bind_field(Binder& b, const V& v, const table_info& t, std::size_t field) {
+  try {
+    b(v);
+  } catch (const conversion_error& e) {
+    throw_conversion_for_column(t, field, e);
+  }
+}
+
 /// Binds every field of `obj` but the generated key (unless `with_key`), in field order.
 template <class Binder, class T>
 void bind_model_row(Binder& b, const T& obj, const table_info& t, bool with_key) {
   reflect::for_each_field(obj, [&](const auto& field, auto i) {
-    if (with_key || t.generated_field != decltype(i)::value) b(field);
+    if (with_key || t.generated_field != decltype(i)::value) bind_field(b, field, t, i);
   });
 }
 
