@@ -145,7 +145,10 @@ class postgres_compiler final : public sql_compiler {
     return negated ? "IS NOT DISTINCT FROM" : "IS DISTINCT FROM";
   }
 
+  [[nodiscard]] bool json_text_needs_cast() const noexcept override { return true; }
+
   bool write_dialect_function(sql_writer& w, const ast::function& f) const override {
+    if (write_time_function(w, f)) return true;
     if (is_function(f, "length")) {
       // The SQL-standard name for the number of characters of a string.
       write_call(w, "char_length", f);
@@ -158,6 +161,48 @@ class postgres_compiler final : public sql_compiler {
       w.put(" AS numeric), ");
       write_expr(w, f.args[1]);
       w.put(')');
+      return true;
+    }
+    return false;
+  }
+
+  // Times are TIMESTAMPTZ; truncation and fields are taken in UTC, whatever the session's
+  // TimeZone.
+  bool write_time_function(sql_writer& w, const ast::function& f) const {
+    if (is_function(f, "tabula_now")) {
+      w.put("now()");
+      return true;
+    }
+    const bool add = is_function(f, "tabula_time_add");
+    if (add || is_function(f, "tabula_time_sub")) {
+      if (f.args.size() != 2) fail(f.name, "it takes a time and a duration");
+      w.put('(');
+      write_operand(w, f.args[0]);
+      w.put(add ? " + CAST(" : " - CAST(");
+      write_expr(w, f.args[1]);
+      w.put(" AS INTERVAL))");
+      return true;
+    }
+    if (is_function(f, "tabula_time_trunc")) {
+      static constexpr std::string_view units[] = {"year", "month",  "day",
+                                                   "hour", "minute", "second"};
+      const auto unit = unit_argument(f);
+      if (unit > 5) fail(f.name, "the unit is not one of time_unit's");
+      w.put("date_trunc('");
+      w.put(units[static_cast<std::size_t>(unit)]);
+      w.put("', ");
+      write_expr(w, f.args[1]);
+      w.put(", 'UTC')");
+      return true;
+    }
+    if (is_function(f, "tabula_time_part")) {
+      static constexpr std::string_view fields[] = {"YEAR", "MONTH",  "DAY", "HOUR",
+                                                    "MINUTE", "SECOND", "DOW", "DOY"};
+      w.put("CAST(floor(EXTRACT(");
+      w.put(fields[static_cast<std::size_t>(unit_argument(f))]);
+      w.put(" FROM ");
+      write_operand(w, f.args[1]);
+      w.put(" AT TIME ZONE 'UTC')) AS BIGINT)");
       return true;
     }
     return false;

@@ -10,6 +10,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <tabula/tabula.hpp>
@@ -262,5 +263,96 @@ TEST_CASE("SQLite's date functions read the stored text; PostgreSQL stores nativ
                                 "FROM event")
               .one() == "2024-02-29 13:14:15.123456");
     CHECK(db().sql<std::string>("SELECT span::text FROM event").one() == "00:01:30");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time in queries
+
+TEST_CASE("now() and a time moved by a duration select rows as in C++") {
+  fresh_schema();
+  const auto t = floor<microseconds>(system_clock::now());
+  event a{.at = t - 3h, .day = year{2024} / 1 / 1, .clock = {}, .span = 2h, .maybe = {}};
+  event b{.at = t - days(10), .day = year{2024} / 1 / 1, .clock = {}, .span = 0us, .maybe = {}};
+  db().insert(a);
+  db().insert(b);
+  CHECK(db().query<event>().where(col(&event::at) > tabula::now() - days(7)).count() == 1);
+  CHECK(db().query<event>().where(col(&event::at) < tabula::now() - days(7)).count() == 1);
+  CHECK(db().query<event>().where(col(&event::at) + col(&event::span) > tabula::now() - 2h).count() ==
+        1);
+  const auto server_now = std::get<0>(*db().select(tabula::now(), col(&event::id)).first());
+  CHECK(server_now >= t - 1min);
+  CHECK(server_now <= floor<microseconds>(system_clock::now()) + 1min);
+}
+
+TEST_CASE("time arithmetic, truncation and fields are exact, before 1970 included") {
+  fresh_schema();
+  auto rows = random_events(150);
+  auto edges = edge_events();
+  // Keep a margin of a day inside years 1..9999, where both databases compute.
+  for (auto& e : edges) {
+    if (e.at < first_instant + days(2)) e.at = first_instant + days(2) + 1us;
+    if (e.at > last_instant - days(2)) e.at = last_instant - days(2) - 1us;
+  }
+  rows.insert(rows.end(), edges.begin(), edges.end());
+  for (auto& e : rows) {
+    e.at = std::clamp(e.at, first_instant + days(2), last_instant - days(2));
+    e.span = microseconds(e.span.count() % 86'400'000'000);  // within a day either way
+  }
+  db().insert_many(rows);
+
+  const auto shifted = db().select(col(&event::id), col(&event::at) + col(&event::span),
+                                   col(&event::at) - microseconds(1'000'001))
+                           .order_by(col(&event::id))
+                           .all();
+  REQUIRE(shifted.size() == rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    CHECK(std::get<1>(shifted[i]) == rows[i].at + rows[i].span);
+    CHECK(std::get<2>(shifted[i]) == rows[i].at - microseconds(1'000'001));
+  }
+
+  using tabula::time_unit;
+  using tabula::time_field;
+  const auto cut = db().select(tabula::trunc(time_unit::year, col(&event::at)),
+                               tabula::trunc(time_unit::month, col(&event::at)),
+                               tabula::trunc(time_unit::day, col(&event::at)),
+                               tabula::trunc(time_unit::hour, col(&event::at)),
+                               tabula::trunc(time_unit::minute, col(&event::at)),
+                               tabula::trunc(time_unit::second, col(&event::at)))
+                       .order_by(col(&event::id))
+                       .all();
+  const auto fields = db().select(tabula::extract(time_field::year, col(&event::at)),
+                                  tabula::extract(time_field::month, col(&event::at)),
+                                  tabula::extract(time_field::day, col(&event::at)),
+                                  tabula::extract(time_field::hour, col(&event::at)),
+                                  tabula::extract(time_field::minute, col(&event::at)),
+                                  tabula::extract(time_field::second, col(&event::at)),
+                                  tabula::extract(time_field::day_of_week, col(&event::at)),
+                                  tabula::extract(time_field::day_of_year, col(&event::at)))
+                          .order_by(col(&event::id))
+                          .all();
+  REQUIRE(cut.size() == rows.size());
+  REQUIRE(fields.size() == rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto t = rows[i].at;
+    const auto day = floor<days>(t);
+    const year_month_day ymd(day);
+    const hh_mm_ss hms(t - day);
+    INFO("row " << i << ": " << static_cast<int>(ymd.year()) << "-" << static_cast<unsigned>(ymd.month())
+                << "-" << static_cast<unsigned>(ymd.day()) << " + " << (t - day).count() << "us");
+    CHECK(std::get<0>(cut[i]) == sys_days(ymd.year() / 1 / 1));
+    CHECK(std::get<1>(cut[i]) == sys_days(ymd.year() / ymd.month() / 1));
+    CHECK(std::get<2>(cut[i]) == day);
+    CHECK(std::get<3>(cut[i]) == floor<hours>(t));
+    CHECK(std::get<4>(cut[i]) == floor<minutes>(t));
+    CHECK(std::get<5>(cut[i]) == floor<seconds>(t));
+    CHECK(std::get<0>(fields[i]) == static_cast<std::int64_t>(static_cast<int>(ymd.year())));
+    CHECK(std::get<1>(fields[i]) == static_cast<std::int64_t>(static_cast<unsigned>(ymd.month())));
+    CHECK(std::get<2>(fields[i]) == static_cast<std::int64_t>(static_cast<unsigned>(ymd.day())));
+    CHECK(std::get<3>(fields[i]) == hms.hours().count());
+    CHECK(std::get<4>(fields[i]) == hms.minutes().count());
+    CHECK(std::get<5>(fields[i]) == hms.seconds().count());
+    CHECK(std::get<6>(fields[i]) == static_cast<std::int64_t>(weekday(day).c_encoding()));
+    CHECK(std::get<7>(fields[i]) == (day - sys_days(ymd.year() / 1 / 1)).count() + 1);
   }
 }

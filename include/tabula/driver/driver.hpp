@@ -47,6 +47,9 @@ class statement {
   /// `conversion_error` for a value outside the database's range (e.g. a year after 9999 on
   /// SQLite).
   virtual void bind(int index, const typed_value& v) = 0;
+  /// Binds text that the driver copies before returning, so it may be a temporary (JSON
+  /// serialized for this binding).
+  virtual void bind_copied(int index, std::string_view v) = 0;
 
   /// Executes the statement on the first call after binding and moves to the next row.
   /// Returns false when there is no further row. Throws a `tabula::error` subclass carrying the
@@ -112,6 +115,7 @@ class bulk_writer {
   virtual void bind(int column, std::string_view v) = 0;
   virtual void bind(int column, blob_view v) = 0;
   virtual void bind(int column, const typed_value& v) = 0;
+  void bind_copied(int column, std::string_view v) { bind(column, v); }  // copied when bound
   /// Ends the current row; every column must have been bound.
   virtual void end_row() = 0;
   /// Ends the load and returns the number of rows the database stored. Throws a

@@ -41,8 +41,8 @@ namespace tabula {
 /// specialization has no SQL mapping. A specialization provides
 ///
 /// ```cpp
-/// // bool, std::int64_t, double, std::string_view, std::span<const std::byte> or
-/// // tabula::typed_value:
+/// // bool, std::int64_t, double, std::string_view, std::span<const std::byte>,
+/// // tabula::typed_value, or std::string (text made by to_sql, which the driver copies):
 /// using sql_value = ...;
 /// static constexpr ast::sql_type sql_type{...};  // the column type in CREATE TABLE
 /// static sql_value to_sql(const T& v);           // may throw conversion_error
@@ -50,7 +50,9 @@ namespace tabula {
 /// ```
 ///
 /// A `std::string_view` or `std::span` returned by `to_sql` may refer into `v` (or to static
-/// storage), so it is used while `v` lives; `from_sql` copies what it keeps. `Enable` allows
+/// storage), so it is used while `v` lives; `from_sql` copies what it keeps. A type whose text
+/// is made by `to_sql` (JSON serialized from a document) returns a `std::string`, which the
+/// driver copies when bound; its `from_sql` takes the stored text as a `std::string_view`. `Enable` allows
 /// partial specializations constrained with `std::enable_if_t`.
 template <class T, class Enable = void>
 struct type_traits;
@@ -60,7 +62,7 @@ template <class V>
 inline constexpr bool is_sql_value_v =
     std::is_same_v<V, bool> || std::is_same_v<V, std::int64_t> || std::is_same_v<V, double> ||
     std::is_same_v<V, std::string_view> || std::is_same_v<V, std::span<const std::byte>> ||
-    std::is_same_v<V, typed_value>;
+    std::is_same_v<V, typed_value> || std::is_same_v<V, std::string>;
 }  // namespace detail
 
 namespace detail {

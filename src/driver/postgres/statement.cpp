@@ -344,6 +344,16 @@ void statement::bind(int index, std::string_view v) {
   }
 }
 
+// Copied into the parameter's own buffer (its capacity kept from one binding to the next) and
+// sent as text, which every type's input reads.
+void statement::bind_copied(int index, std::string_view v) {
+  const auto i = prepare_bind(index);
+  if (param_kinds_[i] == param_kind::bytea) {
+    throw_bad_param(i, fmt::format("a text of {} bytes", v.size()), "text is not bytea");
+  }
+  set_text(i, v);
+}
+
 void statement::bind(int index, driver::blob_view v) {
   const auto i = prepare_bind(index);
   if (param_kinds_[i] != param_kind::bytea && param_kinds_[i] != param_kind::text) {

@@ -54,6 +54,7 @@ class statement final : public driver::statement {
   void bind(int index, std::string_view v) override;
   void bind(int index, driver::blob_view v) override;
   void bind(int index, const typed_value& v) override;
+  void bind_copied(int index, std::string_view v) override;
 
   bool step() override;
   void reset() override;

@@ -113,6 +113,12 @@ void statement::bind(int index, driver::blob_view v) {
   }
 }
 
+void statement::bind_copied(int index, std::string_view v) {
+  prepare_bind(index);
+  check_bind(index, sqlite3_bind_text64(stmt_, index + 1, non_null(v.data()), v.size(),
+                                        SQLITE_TRANSIENT, SQLITE_UTF8));
+}
+
 // Times as fixed-width ISO-8601 text, intervals as integer microseconds, UUIDs as 16-byte
 // blobs, decimals as integers scaled by 10^scale. Text and blob are made on the stack and
 // copied by SQLite (into the statement's own memory, reused from one binding to the next).

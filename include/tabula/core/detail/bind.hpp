@@ -37,7 +37,11 @@ void bind_value(Target& st, int index, const V& v) {
   } else if constexpr (std::is_same_v<V, typed_value>) {
     st.bind(index, v);
   } else if constexpr (sql_mappable<V>) {
-    st.bind(index, type_traits<V>::to_sql(v));
+    if constexpr (std::is_same_v<typename type_traits<V>::sql_value, std::string>) {
+      st.bind_copied(index, type_traits<V>::to_sql(v));  // text made now: the driver copies it
+    } else {
+      st.bind(index, type_traits<V>::to_sql(v));
+    }
   } else if constexpr (std::is_convertible_v<const V&, std::string_view>) {
     st.bind(index, std::string_view(v));
   } else {
@@ -65,14 +69,14 @@ using statement_binder = value_binder<driver::statement>;
 
 /// The column's value as the storage type `S` a `type_traits` reads.
 template <class S, class Traits>
-S read_sql_value(const driver::statement& st, int col) {
+auto read_sql_value(const driver::statement& st, int col) {
   if constexpr (std::is_same_v<S, bool>) {
     return st.get_bool(col);
   } else if constexpr (std::is_same_v<S, std::int64_t>) {
     return st.get_int64(col);
   } else if constexpr (std::is_same_v<S, double>) {
     return st.get_double(col);
-  } else if constexpr (std::is_same_v<S, std::string_view>) {
+  } else if constexpr (std::is_same_v<S, std::string_view> || std::is_same_v<S, std::string>) {
     return st.get_text(col);
   } else if constexpr (std::is_same_v<S, typed_value>) {
     return st.get_typed(col, typed_kind_of(Traits::sql_type.kind), Traits::sql_type.scale);
@@ -92,7 +96,7 @@ F read_value(const driver::statement& st, int col) {
   } else {
     using traits = type_traits<F>;
     using S = typename traits::sql_value;
-    const S s = [&] {
+    const auto s = [&] {
       try {
         return read_sql_value<S, traits>(st, col);
       } catch (const conversion_error&) {
