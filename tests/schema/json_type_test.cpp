@@ -111,11 +111,14 @@ TEST_CASE("random JSON documents round-trip equal, unicode and deep nesting incl
   rows.push_back({0, "empty object", json::object(), json::array()});
   rows.push_back({0, "deep", deep(200), json(nullptr)});
   for (std::size_t i = 0; i < 20; ++i) db().insert(rows[i]);
-  db().insert_many(std::vector<run>(rows.begin() + 20, rows.end()));
+  db().insert_many(std::vector<run>(rows.begin() + 20, rows.begin() + 120));
+  // Keys not read back: COPY on PostgreSQL, the text escaped for its format.
+  for (std::size_t i = 120; i < rows.size(); ++i) rows[i].id = static_cast<std::int64_t>(i + 1000);
+  db().insert_many(std::vector<run>(rows.begin() + 120, rows.end()), tabula::skip_keys);
   const auto back = db().query<run>().order_by(col(&run::id)).all();
   REQUIRE(back.size() == rows.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    rows[i].id = back[i].id;
+    if (i < 120) rows[i].id = back[i].id;
     CHECK(back[i].params == rows[i].params);
     CHECK(back[i] == rows[i]);
   }

@@ -263,6 +263,16 @@ TEST_CASE("SQLite's date functions read the stored text; PostgreSQL stores nativ
                                 "FROM event")
               .one() == "2024-02-29 13:14:15.123456");
     CHECK(db().sql<std::string>("SELECT span::text FROM event").one() == "00:01:30");
+    // An interval read as text (from its binary form) reads as PostgreSQL prints it.
+    for (const char* iv : {"-1 year -2 mons 3 days -04:05:06.5", "1 year 1 mon 1 day 00:00:00.000001",
+                           "-1 days", "0", "27 hours", "-00:00:01",
+                           "-2 days 03:00:00", "1 mon -1 days"}) {
+      CHECK(db().sql<std::string>("SELECT CAST(? AS INTERVAL)", std::string(iv)).one() ==
+            db().sql<std::string>("SELECT CAST(CAST(? AS INTERVAL) AS TEXT)", std::string(iv)).one());
+    }
+    // An interval with months has no fixed length: refused, naming the column.
+    CHECK_THROWS_WITH(db().sql<microseconds>("SELECT interval '1 mon' AS span").one(),
+                      Catch::Contains("\"span\""));
   }
 }
 

@@ -57,8 +57,7 @@ concept json_path_key =
     std::is_convertible_v<const std::remove_cvref_t<K>&, std::string_view>;
 
 template <class E>
-constexpr bool is_json_expr =
-    type_traits<bare_t<expression_value_t<as_expr_t<E>>>>::sql_type.kind == ast::type_kind::json;
+constexpr bool is_json_expr = kind_of_operand<E>(ast::type_kind::text) == ast::type_kind::json;
 
 /// What `json_get` and `json_has` share: a document `E` and the keys of a path, lowered as
 /// the AST function `Name(lead..., doc, keys...)` and bound in that order.

@@ -38,12 +38,10 @@ enum class time_field : std::uint8_t {
 namespace detail {
 template <class E>
 constexpr bool is_time_point_expr =
-    type_traits<bare_t<expression_value_t<as_expr_t<E>>>>::sql_type.kind ==
-    ast::type_kind::timestamptz;
+    kind_of_operand<E>(ast::type_kind::text) == ast::type_kind::timestamptz;
 template <class E>
 constexpr bool is_duration_expr =
-    type_traits<bare_t<expression_value_t<as_expr_t<E>>>>::sql_type.kind ==
-    ast::type_kind::interval;
+    kind_of_operand<E>(ast::type_kind::text) == ast::type_kind::interval;
 
 template <class A, class B>
 concept time_shift_operands = operand_pair<A, B> && is_time_point_expr<A> && is_duration_expr<B>;

@@ -226,16 +226,19 @@ void format_timestamp(std::int64_t usecs, std::string& out) {
   if (bc) out += " BC";
 }
 
-// As PostgreSQL prints an interval in its default style: "1 year 2 mons 3 days 04:05:06.5".
+// As PostgreSQL prints an interval in its default style: "1 year 2 mons 3 days 04:05:06.5";
+// a part after a negative one gets an explicit "+" (EncodeInterval in PostgreSQL's datetime.c).
 void format_interval(std::string_view d, std::string& out) {
   const auto usecs = static_cast<std::int64_t>(get_be(d, 0, 8));
   const auto days = static_cast<std::int32_t>(static_cast<std::uint32_t>(get_be(d, 8, 4)));
   const auto months = static_cast<std::int32_t>(static_cast<std::uint32_t>(get_be(d, 12, 4)));
   out.clear();
+  bool before_negative = false;
   const auto part = [&](std::int64_t n, std::string_view unit) {
     if (n == 0) return;
-    if (!out.empty()) out += ' ';
-    fmt::format_to(std::back_inserter(out), "{} {}{}", n, unit, n == 1 || n == -1 ? "" : "s");
+    fmt::format_to(std::back_inserter(out), "{}{}{} {}{}", out.empty() ? "" : " ",
+                   before_negative && n > 0 ? "+" : "", n, unit, n == 1 ? "" : "s");
+    before_negative = n < 0;
   };
   part(months / 12, "year");
   part(months % 12, "mon");
@@ -244,7 +247,11 @@ void format_interval(std::string_view d, std::string& out) {
     if (!out.empty()) out += ' ';
     const std::uint64_t mag =
         usecs < 0 ? 0 - static_cast<std::uint64_t>(usecs) : static_cast<std::uint64_t>(usecs);
-    if (usecs < 0) out += '-';
+    if (usecs < 0) {
+      out += '-';
+    } else if (before_negative) {
+      out += '+';
+    }
     const std::uint64_t secs = mag / 1'000'000;
     fmt::format_to(std::back_inserter(out), "{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60,
                    secs % 60);
