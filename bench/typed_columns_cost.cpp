@@ -65,15 +65,30 @@ std::int64_t tabula_loop(tabula::connection& conn, std::vector<event_row>& rows)
 
 // ---- the same by hand
 
+// Writes `v` as exactly `width` decimal digits.
+char* put_digits(char* out, long long v, int width) {
+  for (int i = width - 1; i >= 0; --i, v /= 10) out[i] = static_cast<char>('0' + v % 10);
+  return out + width;
+}
+
 void format_timestamp(sys_time<microseconds> t, char* out) {  // 26 characters
   const auto day = floor<days>(t);
   const year_month_day ymd(day);
   const auto us = (t - day).count();
   const auto s = us / 1'000'000;
-  std::snprintf(out, 27, "%04d-%02u-%02u %02lld:%02lld:%02lld.%06lld", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<long long>(s / 3600), static_cast<long long>(s / 60 % 60),
-                static_cast<long long>(s % 60), static_cast<long long>(us % 1'000'000));
+  out = put_digits(out, static_cast<int>(ymd.year()), 4);
+  *out++ = '-';
+  out = put_digits(out, static_cast<unsigned>(ymd.month()), 2);
+  *out++ = '-';
+  out = put_digits(out, static_cast<unsigned>(ymd.day()), 2);
+  *out++ = ' ';
+  out = put_digits(out, s / 3600, 2);
+  *out++ = ':';
+  out = put_digits(out, s / 60 % 60, 2);
+  *out++ = ':';
+  out = put_digits(out, s % 60, 2);
+  *out++ = '.';
+  put_digits(out, us % 1'000'000, 6);
 }
 
 sys_time<microseconds> parse_timestamp(const char* p) {

@@ -40,6 +40,13 @@ struct text_out {
   void put(fmt::format_string<Args...> f, Args&&... args) {
     n += fmt::format_to_n(buf.data() + n, buf.size() - n, f, std::forward<Args>(args)...).size;
   }
+  void put(char c) { buf[n++] = c; }
+  // `v` (>= 0) as exactly `width` digits: the fixed-width fields of dates and times, written
+  // by hand because they are written once per value bound.
+  void digits(std::uint64_t v, std::size_t width) {
+    for (std::size_t i = width; i-- > 0; v /= 10) buf[n + i] = static_cast<char>('0' + v % 10);
+    n += width;
+  }
   [[nodiscard]] std::string_view view() const { return {buf.data(), n}; }
 };
 
@@ -56,13 +63,30 @@ bool put_date(text_out& out, std::int64_t days, typed_style style, bool& bc) {
   civil_from_days(days, y, m, d);
   bc = y <= 0;
   if (style == typed_style::sqlite && (y < 1 || y > 9999)) return false;
-  out.put("{:04}-{:02}-{:02}", bc ? 1 - y : y, m, d);
+  const auto year = static_cast<std::uint64_t>(bc ? 1 - y : y);
+  if (year > 9999) {
+    out.put("{}", year);  // PostgreSQL reads years of more than 4 digits
+  } else {
+    out.digits(year, 4);
+  }
+  out.put('-');
+  out.digits(m, 2);
+  out.put('-');
+  out.digits(d, 2);
   return true;
 }
 
+// "HH:MM:SS.ffffff" of microseconds since midnight.
 void put_time(text_out& out, std::int64_t usecs) {
-  const std::int64_t s = usecs / usecs_per_second;
-  out.put("{:02}:{:02}:{:02}.{:06}", s / 3600, s / 60 % 60, s % 60, usecs % usecs_per_second);
+  const auto u = static_cast<std::uint64_t>(usecs);
+  const std::uint64_t s = u / 1'000'000;
+  out.digits(s / 3600, 2);
+  out.put(':');
+  out.digits(s / 60 % 60, 2);
+  out.put(':');
+  out.digits(s % 60, 2);
+  out.put('.');
+  out.digits(u % 1'000'000, 6);
 }
 
 void put_decimal(text_out& out, std::int64_t v, unsigned scale) {
@@ -308,7 +332,7 @@ std::optional<std::string_view> typed_text(const typed_value& v, typed_style sty
     case typed_kind::timestamp: {
       const std::int64_t days = floor_div(v.value, usecs_per_day);
       if (!put_date(out, days, style, bc)) return std::nullopt;
-      out.put(" ");
+      out.put(' ');
       put_time(out, v.value - days * usecs_per_day);
       if (style == typed_style::postgres) out.put("+00{}", bc ? " BC" : "");
       return out.view();
