@@ -12,6 +12,7 @@
 #include "tabula/types/time.hpp"            // IWYU pragma: export
 #include "tabula/types/uuid.hpp"            // IWYU pragma: export
 #include "tabula/types/decimal.hpp"         // IWYU pragma: export
+#include "tabula/types/array.hpp"           // IWYU pragma: export
 #include "tabula/query/expression.hpp"      // IWYU pragma: export
 #include "tabula/query/like_between_in.hpp" // IWYU pragma: export
 #include "tabula/query/functions.hpp"       // IWYU pragma: export
@@ -23,6 +24,7 @@
 #include "tabula/query/json.hpp"            // IWYU pragma: export
 #include "tabula/query/time.hpp"            // IWYU pragma: export
 #include "tabula/query/decimal.hpp"         // IWYU pragma: export
+#include "tabula/query/array.hpp"           // IWYU pragma: export
 #include "tabula/query/text_statement.hpp"  // IWYU pragma: export
 #include "tabula/dialect/dialect.hpp"       // IWYU pragma: export
 #include "tabula/core/connection.hpp"       // IWYU pragma: export

@@ -130,6 +130,10 @@ class postgres_compiler final : public sql_compiler {
       case ast::type_kind::json:
         out.append("JSONB");
         return;
+      case ast::type_kind::array:
+        write_type(out, ast::sql_type{type.element});
+        out.append("[]");
+        return;
       case ast::type_kind::decimal:
         out.append("NUMERIC(");
         write_integer(out, type.length);
@@ -148,7 +152,7 @@ class postgres_compiler final : public sql_compiler {
   [[nodiscard]] bool json_text_needs_cast() const noexcept override { return true; }
 
   bool write_dialect_function(sql_writer& w, const ast::function& f) const override {
-    if (write_time_function(w, f)) return true;
+    if (write_time_function(w, f) || write_array_function(w, f)) return true;
     if (is_function(f, "length")) {
       // The SQL-standard name for the number of characters of a string.
       write_call(w, "char_length", f);
@@ -168,6 +172,26 @@ class postgres_compiler final : public sql_compiler {
 
   // Times are TIMESTAMPTZ; truncation and fields are taken in UTC, whatever the session's
   // TimeZone.
+  // array_contains(a, b): a @> b; array_overlaps(a, b): a && b; in_array(x, a): x = ANY(a).
+  bool write_array_function(sql_writer& w, const ast::function& f) const {
+    const bool contains = is_function(f, "array_contains");
+    const bool overlaps = is_function(f, "array_overlaps");
+    const bool in = is_function(f, "in_array");
+    if (!contains && !overlaps && !in) return false;
+    if (f.args.size() != 2) fail(f.name, "it takes two operands");
+    w.put('(');
+    write_operand(w, f.args[0]);
+    w.put(contains ? " @> " : overlaps ? " && " : " = ANY(");
+    if (in) {
+      write_expr(w, f.args[1]);
+      w.put(')');
+    } else {
+      write_operand(w, f.args[1]);
+    }
+    w.put(')');
+    return true;
+  }
+
   bool write_time_function(sql_writer& w, const ast::function& f) const {
     if (is_function(f, "tabula_now")) {
       w.put("now()");

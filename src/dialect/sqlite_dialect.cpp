@@ -123,6 +123,10 @@ class sqlite_compiler final : public sql_compiler {
       case ast::type_kind::uuid:
         out.append("BLOB");
         return;
+      case ast::type_kind::array:
+        fail("an array column (std::vector<T>)",
+             "SQLite has no array type. Keep the values in a table of their own, or in an "
+             "nlohmann::json column, or use PostgreSQL");
     }
     fail("a type", "the type kind is unknown.");
   }
@@ -139,6 +143,10 @@ class sqlite_compiler final : public sql_compiler {
   // read the text up to the second: SQLite rounds a time to the millisecond first, so
   // 23:59:59.9999 would count as the next day.
   bool write_dialect_function(sql_writer& w, const ast::function& f) const override {
+    if (is_function(f, "array_contains") || is_function(f, "array_overlaps") ||
+        is_function(f, "in_array")) {
+      fail("an array operator", "SQLite has no array type (arrays are PostgreSQL columns)");
+    }
     if (is_function(f, "tabula_now")) {
       w.put("(strftime('%Y-%m-%d %H:%M:%f', 'now') || '000')");
       return true;

@@ -150,3 +150,30 @@ TEST_CASE("decimals: NUMERIC(P, S) or integer units; arithmetic typed with its s
   STATIC_REQUIRE(!tabula::detail::decimal_sum_operands<decltype(amount), tabula::decimal<10, 3>>);
   STATIC_REQUIRE(!tabula::arithmetic<decltype(amount), double>);
 }
+
+namespace {
+struct listed {
+  std::int64_t id = 0;
+  std::vector<std::string> tags;
+  std::vector<double> weights;
+};
+}  // namespace
+
+TEST_CASE("arrays: T[] and @>, &&, ANY on PostgreSQL; refused on SQLite") {
+  const auto ddl = tabula::postgres_dialect()
+                       .compile(tabula::ast::create_table{tabula::table_of<listed>().def, true})
+                       .text;
+  CHECK_THAT(ddl, Catch::Contains(R"("tags" TEXT[] NOT NULL, "weights" DOUBLE PRECISION[] NOT NULL)"));
+  CHECK_THROWS_AS(tabula::sqlite_dialect().compile(
+                      tabula::ast::create_table{tabula::table_of<listed>().def, true}),
+                  tabula::programming_error);
+  const std::vector<std::string> probe{"a"};
+  const auto pg = [](const auto& e) { return expression_sql(tabula::postgres_dialect(), e); };
+  CHECK(pg(tabula::array_contains(col(&listed::tags), probe)) == R"(("listed"."tags" @> $1))");
+  CHECK(pg(tabula::array_overlaps(col(&listed::tags), probe)) == R"(("listed"."tags" && $1))");
+  CHECK(pg(tabula::in_array(std::string("a"), col(&listed::tags))) == R"(($1 = ANY("listed"."tags")))");
+  CHECK_THROWS_AS(expression_sql(tabula::sqlite_dialect(), tabula::array_contains(col(&listed::tags), probe)),
+                  tabula::programming_error);
+  // The element type is checked: a number is not looked for in a text array.
+  STATIC_REQUIRE(std::is_same_v<tabula::type_traits<std::vector<std::string>>::sql_value, std::string>);
+}
