@@ -18,9 +18,11 @@ void throw_null_in_non_optional(const driver::statement& st, int col, std::strin
 }
 
 void throw_conversion_in_column(const driver::statement& st, int col, const conversion_error& e) {
-  throw_error<conversion_error>(
-      fmt::format("column {} (\"{}\"): {} In: {}", col, st.column_name(col), e.what(), st.sql()),
-      std::string(st.sql()), e.code(), e.driver_message());
+  std::string_view reason = e.what();
+  if (reason.starts_with("tabula: ")) reason.remove_prefix(8);
+  throw_error<conversion_error>(fmt::format("tabula: column {} (\"{}\"): {} In: {}", col,
+                                            st.column_name(col), reason, st.sql()),
+                                std::string(st.sql()), e.code(), e.driver_message());
 }
 
 std::uint64_t next_sql_cache_id() noexcept {
