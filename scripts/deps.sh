@@ -8,7 +8,8 @@
 #            (Boost, fmt, SQLite, libpq)
 #   example  what scripts/example.sh needs (= build: the PostgreSQL driver is part of the build,
 #            so libpq-dev is needed, but no server)
-#   test     build + Catch2 + the PostgreSQL server the behaviour tests start
+#   test     build + Catch2 + the PostgreSQL server the behaviour tests start + nlohmann/json
+#            (the JSON column tests)
 #   clang    clang++, for the second compiler CI builds with
 #   all      everything above
 #
@@ -18,7 +19,8 @@
 set -euo pipefail
 
 build_pkgs=(g++ cmake ninja-build libboost1.81-dev libfmt-dev libsqlite3-dev libpq-dev)
-test_pkgs=("${build_pkgs[@]}" catch2 postgresql)
+# nlohmann-json3-dev: <tabula/types/json.hpp> maps nlohmann::json; its tests need it.
+test_pkgs=("${build_pkgs[@]}" catch2 postgresql nlohmann-json3-dev)
 clang_pkgs=(clang)
 
 usage() {

@@ -90,4 +90,15 @@ void throw_unmatched_keys(const table_info& t, std::string_view why) {
       t.def.name, why));
 }
 
+void throw_conversion_for_column(const table_info& t, std::size_t field,
+                                 const conversion_error& e) {
+  // "tabula: column "c" of "t": <the reason>", the reason without its own "tabula: ".
+  std::string_view reason = e.what();
+  if (reason.starts_with("tabula: ")) reason.remove_prefix(8);
+  throw_error<conversion_error>(
+      fmt::format("tabula: column \"{}\" of \"{}\": {}", t.def.columns[field].name, t.def.name,
+                  reason),
+      e.sql(), e.code(), e.driver_message());
+}
+
 }  // namespace tabula::detail::dml

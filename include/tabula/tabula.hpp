@@ -10,6 +10,10 @@
 #include "tabula/schema/defaults.hpp"       // IWYU pragma: export
 #include "tabula/schema/table.hpp"          // IWYU pragma: export
 #include "tabula/schema/type_traits.hpp"    // IWYU pragma: export
+#include "tabula/types/time.hpp"            // IWYU pragma: export
+#include "tabula/types/uuid.hpp"            // IWYU pragma: export
+#include "tabula/types/decimal.hpp"         // IWYU pragma: export
+#include "tabula/types/array.hpp"           // IWYU pragma: export
 #include "tabula/query/expression.hpp"      // IWYU pragma: export
 #include "tabula/query/like_between_in.hpp" // IWYU pragma: export
 #include "tabula/query/functions.hpp"       // IWYU pragma: export
@@ -18,6 +22,10 @@
 #include "tabula/query/select.hpp"          // IWYU pragma: export
 #include "tabula/query/relationship.hpp"    // IWYU pragma: export
 #include "tabula/query/filter.hpp"          // IWYU pragma: export
+#include "tabula/query/json.hpp"            // IWYU pragma: export
+#include "tabula/query/time.hpp"            // IWYU pragma: export
+#include "tabula/query/decimal.hpp"         // IWYU pragma: export
+#include "tabula/query/array.hpp"           // IWYU pragma: export
 #include "tabula/query/text_statement.hpp"  // IWYU pragma: export
 #include "tabula/dialect/dialect.hpp"       // IWYU pragma: export
 #include "tabula/core/connection.hpp"       // IWYU pragma: export

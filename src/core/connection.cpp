@@ -20,6 +20,14 @@ void throw_null_in_non_optional(const driver::statement& st, int col, std::strin
       std::string(st.sql()));
 }
 
+void throw_conversion_in_column(const driver::statement& st, int col, const conversion_error& e) {
+  std::string_view reason = e.what();
+  if (reason.starts_with("tabula: ")) reason.remove_prefix(8);
+  throw_error<conversion_error>(fmt::format("tabula: column {} (\"{}\"): {} In: {}", col,
+                                            st.column_name(col), reason, st.sql()),
+                                std::string(st.sql()), e.code(), e.driver_message());
+}
+
 std::uint64_t next_sql_cache_id() noexcept {
   static std::atomic<std::uint64_t> last{0};
   return last.fetch_add(1, std::memory_order_relaxed) + 1;

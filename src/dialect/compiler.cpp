@@ -210,6 +210,8 @@ void sql_compiler::write_value(std::string& out, const ast::value& v) const {
           if (text.find_first_of(".e") == std::string_view::npos) out.append(".0");
         } else if constexpr (std::is_same_v<T, std::string>) {
           write_string(out, x);
+        } else if constexpr (std::is_same_v<T, typed_value>) {
+          write_typed(out, x);
         } else {
           static_assert(
               std::is_same_v<T, blob>,
@@ -411,7 +413,7 @@ void sql_compiler::write_node(sql_writer& w, const ast::function& n) const {
         "a function call",
         fmt::format("'{}' is not a function name. Use letters, digits, '_' and '.' only.", n.name));
   }
-  if (write_dialect_function(w, n)) return;
+  if (write_json_function(w, n) || write_dialect_function(w, n)) return;
   if (is_current_keyword(n)) {
     // SQL spells these as keywords, without parentheses.
     if (!n.args.empty() || n.star || n.distinct) {
@@ -421,6 +423,50 @@ void sql_compiler::write_node(sql_writer& w, const ast::function& n) const {
     return;
   }
   write_call(w, n.name, n);
+}
+
+// json_get(kind, doc, keys...): `(doc -> k1 ... ->> kn)`, cast to the type of `kind` where
+// `->>` yields text; json_has(doc, keys...): `((doc -> k1 ... -> kn) IS NOT NULL)`. Both
+// databases spell the operators alike (SQLite since 3.38).
+bool sql_compiler::write_json_function(sql_writer& w, const ast::function& f) const {
+  const bool get = is_function(f, "json_get");
+  if (!get && !is_function(f, "json_has")) return false;
+  const std::size_t doc = get ? 1 : 0;
+  if (f.args.size() < doc + 2 || f.distinct || f.star) {
+    fail("a JSON path", "it needs a document and at least one key");
+  }
+  ast::sql_type target{ast::type_kind::json};
+  if (get) {
+    const auto* kind = std::get_if<ast::literal>(&f.args[0].node);
+    const auto* k = kind != nullptr ? std::get_if<std::int64_t>(&kind->v) : nullptr;
+    if (k == nullptr) fail("json_get", "its first argument is the result's type kind");
+    target.kind = static_cast<ast::type_kind>(*k);
+  }
+  const bool as_json = !get || target.kind == ast::type_kind::json;
+  const bool cast = !as_json && target.kind != ast::type_kind::text && json_text_needs_cast();
+  if (cast) w.put("CAST(");
+  w.put(get ? "(" : "((");
+  write_operand(w, f.args[doc]);
+  for (std::size_t i = doc + 1; i < f.args.size(); ++i) {
+    w.put(i + 1 == f.args.size() && !as_json ? " ->> " : " -> ");
+    write_operand(w, f.args[i]);
+  }
+  w.put(get ? ")" : ") IS NOT NULL)");
+  if (cast) {
+    w.put(" AS ");
+    write_type(w.text, target);
+    w.put(')');
+  }
+  return true;
+}
+
+std::int64_t sql_compiler::unit_argument(const ast::function& f) const {
+  const auto* lit = f.args.size() == 2 ? std::get_if<ast::literal>(&f.args[0].node) : nullptr;
+  const auto* unit = lit != nullptr ? std::get_if<std::int64_t>(&lit->v) : nullptr;
+  if (unit == nullptr || *unit < 0 || *unit > 7) {
+    fail(f.name, "it takes a unit or field (a literal) and a time");
+  }
+  return *unit;
 }
 
 bool sql_compiler::write_dialect_function(sql_writer& /*w*/, const ast::function& /*f*/) const {

@@ -80,6 +80,8 @@ class sql_compiler : public dialect {
   virtual void write_bool(std::string& out, bool v) const = 0;
   /// Appends a blob literal.
   virtual void write_blob(std::string& out, const blob& v) const = 0;
+  /// Appends a time, UUID or decimal literal in the dialect's storage for it.
+  virtual void write_typed(std::string& out, const typed_value& v) const = 0;
   /// Appends an infinite or NaN double (finite ones are printed by the base).
   virtual void write_non_finite(std::string& out, double v) const = 0;
   /// Appends the type name used by CREATE TABLE and CAST.
@@ -89,6 +91,9 @@ class sql_compiler : public dialect {
   /// Writes a function the dialect spells its own way; returns false to let the base print
   /// the portable form.
   virtual bool write_dialect_function(sql_writer& w, const ast::function& f) const;
+  /// Whether `->>` yields text that is cast to the wanted type (PostgreSQL), rather than the
+  /// member's own SQL type (SQLite).
+  [[nodiscard]] virtual bool json_text_needs_cast() const noexcept { return false; }
   /// Writes a generated single-column integer primary key, without NOT NULL or DEFAULT.
   virtual void write_generated_key(sql_writer& w, const ast::column_def& c) const = 0;
   /// Appends table constraints the dialect needs for a column's type (SQLite enforces
@@ -113,6 +118,13 @@ class sql_compiler : public dialect {
 
  private:
   void write_statement(sql_writer& w, const ast::statement& stmt) const;
+  bool write_json_function(sql_writer& w, const ast::function& f) const;
+
+ protected:
+  /// The integer of a `tabula_time_*` function's unit or field argument (a literal).
+  [[nodiscard]] std::int64_t unit_argument(const ast::function& f) const;
+
+ private:
   void write_value(std::string& out, const ast::value& v) const;
 
   // expressions

@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "../driver/typed_text.hpp"
 #include "compiler.hpp"
 
 namespace tabula {
@@ -62,6 +63,21 @@ class postgres_compiler final : public sql_compiler {
     out.append("'::bytea");
   }
 
+  void write_typed(std::string& out, const typed_value& v) const override {
+    typed_text_buffer buf;
+    const auto text = typed_text(v, typed_style::postgres, buf);
+    if (!text) fail("this time literal", "it is outside PostgreSQL's range");
+    static constexpr std::string_view types[] = {"TIMESTAMPTZ", "DATE", "TIME",
+                                                 "INTERVAL",    "UUID", ""};
+    if (v.kind == typed_kind::decimal) {
+      out.append(*text);
+      return;
+    }
+    out.append(types[static_cast<int>(v.kind)]);
+    out.push_back(' ');
+    write_string(out, *text);
+  }
+
   void write_non_finite(std::string& out, double v) const override {
     out.append(std::isnan(v) ? "CAST('NaN' AS DOUBLE PRECISION)"
                : v > 0       ? "CAST('Infinity' AS DOUBLE PRECISION)"
@@ -103,6 +119,35 @@ class postgres_compiler final : public sql_compiler {
       case ast::type_kind::timestamp:
         out.append("TIMESTAMP");
         return;
+      case ast::type_kind::timestamptz:
+        out.append("TIMESTAMPTZ");
+        return;
+      case ast::type_kind::date:
+        out.append("DATE");
+        return;
+      case ast::type_kind::time:
+        out.append("TIME");
+        return;
+      case ast::type_kind::interval:
+        out.append("INTERVAL");
+        return;
+      case ast::type_kind::uuid:
+        out.append("UUID");
+        return;
+      case ast::type_kind::json:
+        out.append("JSONB");
+        return;
+      case ast::type_kind::array:
+        write_type(out, ast::sql_type{type.element});
+        out.append("[]");
+        return;
+      case ast::type_kind::decimal:
+        out.append("NUMERIC(");
+        write_integer(out, type.length);
+        out.append(", ");
+        write_integer(out, type.scale);
+        out.push_back(')');
+        return;
     }
     fail("a type", "the type kind is unknown.");
   }
@@ -111,7 +156,10 @@ class postgres_compiler final : public sql_compiler {
     return negated ? "IS NOT DISTINCT FROM" : "IS DISTINCT FROM";
   }
 
+  [[nodiscard]] bool json_text_needs_cast() const noexcept override { return true; }
+
   bool write_dialect_function(sql_writer& w, const ast::function& f) const override {
+    if (write_time_function(w, f) || write_array_function(w, f)) return true;
     if (is_function(f, "length")) {
       // The SQL-standard name for the number of characters of a string.
       write_call(w, "char_length", f);
@@ -124,6 +172,68 @@ class postgres_compiler final : public sql_compiler {
       w.put(" AS numeric), ");
       write_expr(w, f.args[1]);
       w.put(')');
+      return true;
+    }
+    return false;
+  }
+
+  // Times are TIMESTAMPTZ; truncation and fields are taken in UTC, whatever the session's
+  // TimeZone.
+  // array_contains(a, b): a @> b; array_overlaps(a, b): a && b; in_array(x, a): x = ANY(a).
+  bool write_array_function(sql_writer& w, const ast::function& f) const {
+    const bool contains = is_function(f, "array_contains");
+    const bool overlaps = is_function(f, "array_overlaps");
+    const bool in = is_function(f, "in_array");
+    if (!contains && !overlaps && !in) return false;
+    if (f.args.size() != 2) fail(f.name, "it takes two operands");
+    w.put('(');
+    write_operand(w, f.args[0]);
+    w.put(contains ? " @> " : overlaps ? " && " : " = ANY(");
+    if (in) {
+      write_expr(w, f.args[1]);
+      w.put(')');
+    } else {
+      write_operand(w, f.args[1]);
+    }
+    w.put(')');
+    return true;
+  }
+
+  bool write_time_function(sql_writer& w, const ast::function& f) const {
+    if (is_function(f, "tabula_now")) {
+      w.put("now()");
+      return true;
+    }
+    const bool add = is_function(f, "tabula_time_add");
+    if (add || is_function(f, "tabula_time_sub")) {
+      if (f.args.size() != 2) fail(f.name, "it takes a time and a duration");
+      w.put('(');
+      write_operand(w, f.args[0]);
+      w.put(add ? " + CAST(" : " - CAST(");
+      write_expr(w, f.args[1]);
+      w.put(" AS INTERVAL))");
+      return true;
+    }
+    if (is_function(f, "tabula_time_trunc")) {
+      static constexpr std::string_view units[] = {"year", "month",  "day",
+                                                   "hour", "minute", "second"};
+      const auto unit = unit_argument(f);
+      if (unit > 5) fail(f.name, "the unit is not one of time_unit's");
+      w.put("date_trunc('");
+      w.put(units[static_cast<std::size_t>(unit)]);
+      w.put("', ");
+      write_expr(w, f.args[1]);
+      w.put(", 'UTC')");
+      return true;
+    }
+    if (is_function(f, "tabula_time_part")) {
+      static constexpr std::string_view fields[] = {"YEAR", "MONTH",  "DAY", "HOUR",
+                                                    "MINUTE", "SECOND", "DOW", "DOY"};
+      w.put("CAST(floor(EXTRACT(");
+      w.put(fields[static_cast<std::size_t>(unit_argument(f))]);
+      w.put(" FROM ");
+      write_operand(w, f.args[1]);
+      w.put(" AT TIME ZONE 'UTC')) AS BIGINT)");
       return true;
     }
     return false;

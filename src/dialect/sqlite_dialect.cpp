@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "../driver/typed_text.hpp"
 #include "compiler.hpp"
 
 namespace tabula {
@@ -73,6 +74,30 @@ class sqlite_compiler final : public sql_compiler {
     out.push_back('\'');
   }
 
+  void write_typed(std::string& out, const typed_value& v) const override {
+    switch (v.kind) {
+      case typed_kind::interval:
+      case typed_kind::decimal:
+        write_integer(out, v.value);
+        return;
+      case typed_kind::uuid: {
+        unsigned char bytes[16];
+        uuid_bytes(v, bytes);
+        blob b(16);
+        for (std::size_t i = 0; i < 16; ++i) b[i] = std::byte{bytes[i]};
+        write_blob(out, b);
+        return;
+      }
+      default: {
+        typed_text_buffer buf;
+        const auto text = typed_text(v, typed_style::sqlite, buf);
+        if (!text) fail("this time literal", "SQLite's date functions read years 0001 to 9999 only");
+        write_string(out, *text);
+        return;
+      }
+    }
+  }
+
   void write_non_finite(std::string& out, double v) const override {
     // SQLite reads an out-of-range literal as infinity; it has no NaN (it stores NULL).
     if (std::isnan(v)) fail("a NaN literal", "SQLite has no NaN. Use NULL.");
@@ -94,17 +119,96 @@ class sqlite_compiler final : public sql_compiler {
         return;
       case ast::type_kind::text:
       case ast::type_kind::timestamp:
+      case ast::type_kind::timestamptz:
+      case ast::type_kind::date:
+      case ast::type_kind::time:
+      case ast::type_kind::json:
         out.append("TEXT");
         return;
+      case ast::type_kind::interval:
+      case ast::type_kind::decimal:
+        out.append("INTEGER");
+        return;
       case ast::type_kind::blob:
+      case ast::type_kind::uuid:
         out.append("BLOB");
         return;
+      case ast::type_kind::array:
+        fail("an array column (std::vector<T>)",
+             "SQLite has no array type. Keep the values in a table of their own, or in an "
+             "nlohmann::json column, or use PostgreSQL");
     }
     fail("a type", "the type kind is unknown.");
   }
 
   [[nodiscard]] std::string_view distinct_from_op(bool negated) const override {
     return negated ? "IS" : "IS NOT";
+  }
+
+  // Times are text 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC). Results keep that form, so they compare
+  // with columns and read back as times. A time moved by a duration is computed in integer
+  // microseconds (SQLite's date modifiers keep milliseconds only): T = the time's Unix
+  // seconds * 10^6 + its microseconds +/- the duration, written back as text with the
+  // seconds floored (so times before 1970 keep a positive fraction). Truncation and fields
+  // read the text up to the second: SQLite rounds a time to the millisecond first, so
+  // 23:59:59.9999 would count as the next day.
+  bool write_dialect_function(sql_writer& w, const ast::function& f) const override {
+    if (is_function(f, "array_contains") || is_function(f, "array_overlaps") ||
+        is_function(f, "in_array")) {
+      fail("an array operator", "SQLite has no array type (arrays are PostgreSQL columns)");
+    }
+    if (is_function(f, "tabula_now")) {
+      w.put("(strftime('%Y-%m-%d %H:%M:%f', 'now') || '000')");
+      return true;
+    }
+    const bool add = is_function(f, "tabula_time_add");
+    if (add || is_function(f, "tabula_time_sub")) {
+      if (f.args.size() != 2) fail(f.name, "it takes a time and a duration");
+      const auto micros = [&] {
+        w.put("(unixepoch(substr(");
+        write_expr(w, f.args[0]);
+        w.put(", 1, 19)) * 1000000 + CAST(substr(");
+        write_expr(w, f.args[0]);
+        w.put(", 21, 6) AS INTEGER)");
+        w.put(add ? " + " : " - ");
+        write_operand(w, f.args[1]);
+        w.put(')');
+      };
+      w.put("(strftime('%Y-%m-%d %H:%M:%S', ");
+      micros();
+      w.put(" / 1000000 - (");
+      micros();
+      w.put(" % 1000000 < 0), 'unixepoch') || printf('.%06d', (");
+      micros();
+      w.put(" % 1000000 + 1000000) % 1000000))");
+      return true;
+    }
+    if (is_function(f, "tabula_time_trunc")) {
+      static constexpr std::string_view formats[][2] = {
+          {"%Y", "-01-01 00:00:00.000000"},     {"%Y-%m", "-01 00:00:00.000000"},
+          {"%Y-%m-%d", " 00:00:00.000000"},     {"%Y-%m-%d %H", ":00:00.000000"},
+          {"%Y-%m-%d %H:%M", ":00.000000"},     {"%Y-%m-%d %H:%M:%S", ".000000"}};
+      const auto unit = unit_argument(f);
+      if (unit > 5) fail(f.name, "the unit is not one of time_unit's");
+      w.put("(strftime('");
+      w.put(formats[static_cast<std::size_t>(unit)][0]);
+      w.put("', substr(");
+      write_expr(w, f.args[1]);
+      w.put(", 1, 19)) || '");
+      w.put(formats[static_cast<std::size_t>(unit)][1]);
+      w.put("')");
+      return true;
+    }
+    if (is_function(f, "tabula_time_part")) {
+      static constexpr std::string_view fields[] = {"%Y", "%m", "%d", "%H", "%M", "%S", "%w", "%j"};
+      w.put("CAST(strftime('");
+      w.put(fields[static_cast<std::size_t>(unit_argument(f))]);
+      w.put("', substr(");
+      write_expr(w, f.args[1]);
+      w.put(", 1, 19)) AS INTEGER)");
+      return true;
+    }
+    return false;
   }
 
   void write_generated_key(sql_writer& w, const ast::column_def& /*c*/) const override {
@@ -114,6 +218,19 @@ class sqlite_compiler final : public sql_compiler {
 
   void write_type_constraints(sql_writer& w, const ast::table_def& t) const override {
     for (const ast::column_def& c : t.columns) {
+      if (c.type.kind == ast::type_kind::json) {
+        w.put(", CONSTRAINT ");
+        write_identifier(w.text, "ck_" + t.name + "_" + c.name + "_json");
+        w.put(" CHECK (");
+        if (c.nullable) {  // json_valid(NULL) is 0
+          write_identifier(w.text, c.name);
+          w.put(" IS NULL OR ");
+        }
+        w.put("json_valid(");
+        write_identifier(w.text, c.name);
+        w.put("))");
+        continue;
+      }
       if (c.type.kind != ast::type_kind::text || c.type.length == 0) continue;
       w.put(", CONSTRAINT ");
       write_identifier(w.text, "ck_" + t.name + "_" + c.name + "_length");

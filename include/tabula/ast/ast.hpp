@@ -59,11 +59,21 @@ enum class type_kind : std::uint8_t {
   text,  ///< TEXT, or VARCHAR(length) when length > 0
   blob,
   timestamp,  ///< used by CAST and current_timestamp; stored as text on SQLite
+  timestamptz,  ///< TIMESTAMPTZ; SQLite: TEXT 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC)
+  date,         ///< DATE; SQLite: TEXT 'YYYY-MM-DD'
+  time,         ///< TIME; SQLite: TEXT 'HH:MM:SS.ffffff'
+  interval,     ///< INTERVAL; SQLite: INTEGER microseconds
+  uuid,         ///< UUID; SQLite: BLOB of 16 bytes
+  json,         ///< JSONB; SQLite: TEXT with a json_valid CHECK
+  decimal,      ///< NUMERIC(length, scale); SQLite: INTEGER scaled by 10^scale
+  array,        ///< element[] (PostgreSQL only)
 };
 
 struct sql_type {
   type_kind kind = type_kind::text;
-  std::uint32_t length = 0;  ///< maximum length for text; 0 = unbounded
+  std::uint32_t length = 0;  ///< maximum length for text, precision for decimal; 0 = unbounded
+  std::uint8_t scale = 0;    ///< decimal: digits after the point
+  type_kind element = type_kind::text;  ///< array: the elements' type
   friend bool operator==(const sql_type&, const sql_type&) = default;
 };
 

@@ -3,6 +3,7 @@
 /// A runtime SQL value: what a bound parameter or an inline literal holds when its C++ type
 /// is not known at compile time (conditions composed at run time, DDL literals, raw SQL).
 
+#include <compare>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -14,6 +15,30 @@ namespace tabula {
 /// A binary large object as stored in a model: `std::vector<std::byte>`.
 using blob = std::vector<std::byte>;
 
+/// What a `typed_value` holds. Each driver stores each kind in its database's own type (see
+/// docs/models.md).
+enum class typed_kind : std::uint8_t {
+  timestamp,    ///< microseconds since 1970-01-01 00:00:00 UTC
+  date,         ///< days since 1970-01-01
+  time_of_day,  ///< microseconds since midnight, in [0, 86400000000)
+  interval,     ///< microseconds (negative for a span backwards)
+  uuid,         ///< 128 bits: the first 8 bytes (big-endian) in `value`, the last 8 in `low`
+  decimal,      ///< `value / 10^scale`
+};
+
+/// A value whose storage differs between databases (a time, a UUID, a decimal): one integer
+/// (two for a UUID) with its meaning, which each driver encodes in its own format — binary
+/// TIMESTAMPTZ/DATE/TIME/INTERVAL/UUID/NUMERIC on PostgreSQL, fixed-width ISO-8601 text,
+/// integers and 16-byte blobs on SQLite. Trivially copyable: binding one allocates nothing.
+struct typed_value {
+  typed_kind kind = typed_kind::timestamp;
+  std::uint8_t scale = 0;  ///< decimal: digits after the point
+  std::int64_t value = 0;
+  std::uint64_t low = 0;  ///< uuid: the last 8 bytes
+  friend bool operator==(const typed_value&, const typed_value&) = default;
+  friend auto operator<=>(const typed_value&, const typed_value&) = default;
+};
+
 namespace ast {
 
 /// SQL NULL.
@@ -22,8 +47,9 @@ struct null_t {
 };
 
 /// One runtime SQL value. The alternatives are the storage classes every driver binds and
-/// reads natively; `type_traits<T>` maps each C++ type onto one of them.
-using value = std::variant<null_t, bool, std::int64_t, double, std::string, blob>;
+/// reads natively, and `typed_value`, which each driver encodes in its own way;
+/// `type_traits<T>` maps each C++ type onto one of them.
+using value = std::variant<null_t, bool, std::int64_t, double, std::string, blob, typed_value>;
 
 }  // namespace ast
 }  // namespace tabula

@@ -139,7 +139,7 @@ struct by_key {
         constexpr std::size_t f = decltype(i)::value;
         if (!is_key_field(t, f) && std::find(sql_fields.begin(), sql_fields.end(), f) ==
                                        sql_fields.end()) {
-          b(field);
+          dml::bind_field(b, field, t, f);
         }
       });
       bind_key_of(b, obj, t);

@@ -35,6 +35,8 @@ std::string load_key(const V& v) {
     return std::string(reinterpret_cast<const char*>(&n), sizeof n);  // NOLINT: byte view
   } else if constexpr (std::is_convertible_v<const V&, std::string_view>) {
     return std::string(std::string_view(v));
+  } else if constexpr (std::is_same_v<V, typed_value>) {
+    return load_key(v.value) + load_key(static_cast<std::int64_t>(v.low));
   } else {
     return load_key(type_traits<V>::to_sql(v));
   }

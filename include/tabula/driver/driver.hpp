@@ -1,7 +1,8 @@
 #pragma once
 /// \file driver.hpp
 /// The runtime contract between tabula and a database client library. A driver knows only SQL
-/// text and values of the six storage classes (NULL, bool, 64-bit integer, double, text, blob);
+/// text and values of the six storage classes (NULL, bool, 64-bit integer, double, text, blob)
+/// and `typed_value`s (times, UUIDs, decimals), which it stores in its database's own types;
 /// everything about models and queries lives above it. Implementations live in `src/driver/`
 /// and are the only code that includes a vendor header.
 
@@ -14,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "tabula/ast/value.hpp"
 #include "tabula/driver/url.hpp"
 
 namespace tabula::driver {
@@ -43,6 +45,13 @@ class statement {
   virtual void bind(int index, double v) = 0;
   virtual void bind(int index, std::string_view v) = 0;
   virtual void bind(int index, blob_view v) = 0;
+  /// Binds a time, UUID or decimal in the database's own format for it. Throws
+  /// `conversion_error` for a value outside the database's range (e.g. a year after 9999 on
+  /// SQLite).
+  virtual void bind(int index, const typed_value& v) = 0;
+  /// Binds text that the driver copies before returning, so it may be a temporary (JSON
+  /// serialized for this binding).
+  virtual void bind_copied(int index, std::string_view v) = 0;
 
   /// Executes the statement on the first call after binding and moves to the next row.
   /// Returns false when there is no further row. Throws a `tabula::error` subclass carrying the
@@ -67,6 +76,11 @@ class statement {
   [[nodiscard]] virtual double get_double(int col) const = 0;
   [[nodiscard]] virtual std::string_view get_text(int col) const = 0;
   [[nodiscard]] virtual blob_view get_blob(int col) const = 0;
+  /// Reads a `typed_value` of `kind` (with `scale` digits after the point for a decimal);
+  /// `conversion_error` naming the column when the stored value is not one exactly (text that
+  /// is no time, a decimal with more digits after the point than `scale`, ...).
+  [[nodiscard]] virtual typed_value get_typed(int col, typed_kind kind,
+                                              std::uint8_t scale) const = 0;
 
   /// Rows inserted, updated or deleted by the last execution.
   [[nodiscard]] virtual std::int64_t affected_rows() const = 0;
@@ -102,6 +116,8 @@ class bulk_writer {
   virtual void bind(int column, double v) = 0;
   virtual void bind(int column, std::string_view v) = 0;
   virtual void bind(int column, blob_view v) = 0;
+  virtual void bind(int column, const typed_value& v) = 0;
+  void bind_copied(int column, std::string_view v) { bind(column, v); }  // copied when bound
   /// Ends the current row; every column must have been bound.
   virtual void end_row() = 0;
   /// Ends the load and returns the number of rows the database stored. Throws a

@@ -170,6 +170,9 @@ void append_identity(std::string& out, const V& v) {
                     std::string_view(reinterpret_cast<const char*>(v.data()), v.size()));  // NOLINT
   } else if constexpr (std::is_enum_v<V>) {
     append_identity(out, static_cast<std::underlying_type_t<V>>(v));
+  } else if constexpr (std::is_same_v<V, typed_value>) {
+    append_identity(out, v.value);
+    append_identity(out, static_cast<std::int64_t>(v.low));
   } else {
     append_identity(out, type_traits<V>::to_sql(v));
   }
@@ -774,7 +777,9 @@ class tracked final : public tracked_base {
       auto st = c.prepare(sql.text);
       statement_binder b{*st};
       reflect::for_each_field(row, [&](const auto& field, auto i) {
-        if (std::ranges::find(fields, decltype(i)::value) != fields.end()) b(field);
+        if (std::ranges::find(fields, decltype(i)::value) != fields.end()) {
+          dml::bind_field(b, field, table(), i);
+        }
       });
       bind_key_of(b, *flushed_, table());  // the row as the database knows it
       if (table().version_field) {

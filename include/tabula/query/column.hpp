@@ -122,6 +122,18 @@ constexpr auto as_expr(X&& x) {
 }
 template <class X>
 using as_expr_t = decltype(as_expr(std::declval<X>()));
+
+/// The column type kind of what operand `X` yields, or `fallback` when that has no SQL mapping:
+/// lets a constraint ask "is this a time?" of any operand without a hard error.
+template <class X>
+constexpr ast::type_kind kind_of_operand(ast::type_kind fallback) {
+  using U = bare_t<expression_value_t<as_expr_t<X>>>;
+  if constexpr (sql_mappable<U>) {
+    return type_traits<U>::sql_type.kind;
+  } else {
+    return fallback;
+  }
+}
 }  // namespace detail
 
 // ---------------------------------------------------------------------------------------------

@@ -15,6 +15,9 @@
 /// | `tabula::blob` (`std::vector<std::byte>`)  | blob        | `std::span<const std::byte>` |
 /// | enumerations                               | as their underlying integer type          ||
 ///
+/// Times, UUIDs and decimals (`tabula/types/*.hpp`) are stored as a `tabula::typed_value`,
+/// which each driver encodes in its database's own type.
+///
 /// `std::optional<T>` is not a mapping of its own: it makes the column nullable and maps `T`.
 /// No conversion loses information silently: out-of-range values throw `conversion_error`.
 
@@ -38,7 +41,8 @@ namespace tabula {
 /// specialization has no SQL mapping. A specialization provides
 ///
 /// ```cpp
-/// // bool, std::int64_t, double, std::string_view or std::span<const std::byte>:
+/// // bool, std::int64_t, double, std::string_view, std::span<const std::byte>,
+/// // tabula::typed_value, or std::string (text made by to_sql, which the driver copies):
 /// using sql_value = ...;
 /// static constexpr ast::sql_type sql_type{...};  // the column type in CREATE TABLE
 /// static sql_value to_sql(const T& v);           // may throw conversion_error
@@ -46,7 +50,9 @@ namespace tabula {
 /// ```
 ///
 /// A `std::string_view` or `std::span` returned by `to_sql` may refer into `v` (or to static
-/// storage), so it is used while `v` lives; `from_sql` copies what it keeps. `Enable` allows
+/// storage), so it is used while `v` lives; `from_sql` copies what it keeps. A type whose text
+/// is made by `to_sql` (JSON serialized from a document) returns a `std::string`, which the
+/// driver copies when bound; its `from_sql` takes the stored text as a `std::string_view`. `Enable` allows
 /// partial specializations constrained with `std::enable_if_t`.
 template <class T, class Enable = void>
 struct type_traits;
@@ -55,10 +61,29 @@ namespace detail {
 template <class V>
 inline constexpr bool is_sql_value_v =
     std::is_same_v<V, bool> || std::is_same_v<V, std::int64_t> || std::is_same_v<V, double> ||
-    std::is_same_v<V, std::string_view> || std::is_same_v<V, std::span<const std::byte>>;
+    std::is_same_v<V, std::string_view> || std::is_same_v<V, std::span<const std::byte>> ||
+    std::is_same_v<V, typed_value> || std::is_same_v<V, std::string>;
 }  // namespace detail
 
 namespace detail {
+/// What a `typed_value` read from a column of type `k` holds (timestamps for TIMESTAMPTZ, ...).
+constexpr typed_kind typed_kind_of(ast::type_kind k) noexcept {
+  switch (k) {
+    case ast::type_kind::date:
+      return typed_kind::date;
+    case ast::type_kind::time:
+      return typed_kind::time_of_day;
+    case ast::type_kind::interval:
+      return typed_kind::interval;
+    case ast::type_kind::uuid:
+      return typed_kind::uuid;
+    case ast::type_kind::decimal:
+      return typed_kind::decimal;
+    default:
+      return typed_kind::timestamp;
+  }
+}
+
 template <class T>
 concept has_sql_value = requires {
   typename type_traits<T>::sql_value;

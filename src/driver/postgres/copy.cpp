@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "../driver_text.hpp"
+#include "../typed_text.hpp"
 #include "pg_driver.hpp"
 #include "tabula/error.hpp"
 
@@ -55,6 +56,19 @@ class copy_writer final : public driver::bulk_writer {
     start_value(column);
     format_float(v, scratch_);
     buffer_ += scratch_;
+  }
+
+  // The text every typed column reads (times in UTC with "+00").
+  void bind(int column, const typed_value& v) override {
+    typed_text_buffer buf;
+    const auto text = typed_text(v, typed_style::postgres, buf);
+    if (!text) {
+      throw_error<conversion_error>(
+          fmt::format("column {} cannot take {}: it has no text form in: {}", column,
+                      describe_typed(v), sql_),
+          sql_);
+    }
+    bind(column, *text);
   }
 
   void bind(int column, std::string_view v) override {

@@ -105,6 +105,8 @@ class statement final : public driver::statement {
   void bind(int index, double v) override;
   void bind(int index, std::string_view v) override;
   void bind(int index, driver::blob_view v) override;
+  void bind(int index, const typed_value& v) override;
+  void bind_copied(int index, std::string_view v) override;
 
   bool step() override;
   void reset() override;
@@ -118,6 +120,7 @@ class statement final : public driver::statement {
   [[nodiscard]] double get_double(int col) const override;
   [[nodiscard]] std::string_view get_text(int col) const override;
   [[nodiscard]] driver::blob_view get_blob(int col) const override;
+  [[nodiscard]] typed_value get_typed(int col, typed_kind kind, std::uint8_t scale) const override;
 
   [[nodiscard]] std::int64_t affected_rows() const override { return affected_; }
   [[nodiscard]] std::int64_t known_row_count() const override {
@@ -162,6 +165,7 @@ class statement final : public driver::statement {
   [[nodiscard]] std::int64_t int64_of_cell(int col) const;
   [[nodiscard]] double double_of_cell(int col) const;
   [[nodiscard]] std::string_view text_of_cell(int col) const;
+  [[nodiscard]] bool bind_typed_binary(std::size_t i, const typed_value& v);
   [[noreturn]] void throw_not_convertible(int col, std::string_view target) const;
 
   std::shared_ptr<handle> conn_;
@@ -174,7 +178,7 @@ class statement final : public driver::statement {
   std::vector<const char*> values_;
   std::vector<int> lengths_;
   std::vector<int> formats_;
-  std::vector<std::array<char, 8>> binary_;
+  std::vector<std::array<char, 16>> binary_;
   std::vector<std::string> text_;
 
   std::vector<std::string> column_names_;

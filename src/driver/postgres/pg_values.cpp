@@ -12,12 +12,11 @@
 #include <limits>
 
 #include "../driver_text.hpp"
+#include "../typed_text.hpp"
 
 namespace tabula::detail::pg {
 namespace {
 
-constexpr std::int64_t usecs_per_day = 86'400'000'000;
-constexpr std::int64_t days_1970_to_2000 = 10'957;
 
 /// The big-endian integer of 2, 4 or 8 bytes at `offset`.
 std::uint64_t get_be(std::string_view d, std::size_t offset, std::size_t bytes) noexcept {
@@ -179,19 +178,6 @@ std::optional<std::int64_t> exact_int64(double v) {
   return std::nullopt;
 }
 
-// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's civil_from_days).
-void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0);
-}
-
 // "YYYY-MM-DD"; returns whether the year is before 1 AD, which PostgreSQL writes as "... BC".
 bool format_date(std::int64_t days_since_2000, std::string& out) {
   std::int64_t y = 0;
@@ -238,6 +224,46 @@ void format_timestamp(std::int64_t usecs, std::string& out) {
   out += ' ';
   format_time_of_day(time, out);
   if (bc) out += " BC";
+}
+
+// As PostgreSQL prints an interval in its default style: "1 year 2 mons 3 days 04:05:06.5";
+// a part after a negative one gets an explicit "+" (EncodeInterval in PostgreSQL's datetime.c).
+void format_interval(std::string_view d, std::string& out) {
+  const auto usecs = static_cast<std::int64_t>(get_be(d, 0, 8));
+  const auto days = static_cast<std::int32_t>(static_cast<std::uint32_t>(get_be(d, 8, 4)));
+  const auto months = static_cast<std::int32_t>(static_cast<std::uint32_t>(get_be(d, 12, 4)));
+  out.clear();
+  bool before_negative = false;
+  const auto part = [&](std::int64_t n, std::string_view unit) {
+    if (n == 0) return;
+    fmt::format_to(std::back_inserter(out), "{}{}{} {}{}", out.empty() ? "" : " ",
+                   before_negative && n > 0 ? "+" : "", n, unit, n == 1 ? "" : "s");
+    before_negative = n < 0;
+  };
+  part(months / 12, "year");
+  part(months % 12, "mon");
+  part(days, "day");
+  if (usecs != 0 || out.empty()) {
+    if (!out.empty()) out += ' ';
+    const std::uint64_t mag =
+        usecs < 0 ? 0 - static_cast<std::uint64_t>(usecs) : static_cast<std::uint64_t>(usecs);
+    if (usecs < 0) {
+      out += '-';
+    } else if (before_negative) {
+      out += '+';
+    }
+    const std::uint64_t secs = mag / 1'000'000;
+    fmt::format_to(std::back_inserter(out), "{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60,
+                   secs % 60);
+    if (auto fraction = mag % 1'000'000; fraction != 0) {
+      int width = 6;
+      while (fraction % 10 == 0) {
+        fraction /= 10;
+        --width;
+      }
+      fmt::format_to(std::back_inserter(out), ".{:0{}}", fraction, width);
+    }
+  }
 }
 
 void format_uuid(std::string_view d, std::string& out) {
@@ -308,6 +334,12 @@ std::optional<std::string_view> binary_text(const cell& c, std::string& scratch)
         return scratch;
       }
       break;
+    case interval_oid:
+      if (d.size() == 16) {
+        format_interval(d, scratch);
+        return scratch;
+      }
+      break;
     default:
       break;
   }
@@ -355,6 +387,7 @@ bool reads_binary(unsigned oid) noexcept {
     case numeric_oid:
     case uuid_oid:
     case jsonb_oid:
+    case interval_oid:
       return true;
     default:
       return is_text_type(oid);
@@ -401,6 +434,8 @@ std::string type_name(unsigned oid) {
       return "timestamp";
     case timestamptz_oid:
       return "timestamp with time zone";
+    case interval_oid:
+      return "interval";
     case numeric_oid:
       return "numeric";
     case uuid_oid:
@@ -482,6 +517,67 @@ std::optional<driver::blob_view> to_blob(const cell& c, std::string& scratch) {
   }
   if (is_text_type(c.type)) return as_blob(c.data);
   return std::nullopt;
+}
+
+namespace {
+
+std::optional<typed_value> binary_typed(const cell& c, typed_kind kind, std::uint8_t scale,
+                                        std::string& scratch) {
+  const auto& d = c.data;
+  std::int64_t out = 0;
+  switch (kind) {
+    case typed_kind::timestamp:
+      if ((c.type != timestamptz_oid && c.type != timestamp_oid) || d.size() != 8) break;
+      if (__builtin_add_overflow(static_cast<std::int64_t>(get_be(d, 0, 8)), usecs_1970_to_2000,
+                                 &out)) {
+        break;  // infinity, or beyond what 64 bits of microseconds since 1970 hold
+      }
+      return typed_value{kind, 0, out, 0};
+    case typed_kind::date: {
+      if (c.type != date_oid || d.size() != 4) break;
+      const auto days = static_cast<std::int32_t>(static_cast<std::uint32_t>(get_be(d, 0, 4)));
+      if (days == std::numeric_limits<std::int32_t>::max() ||
+          days == std::numeric_limits<std::int32_t>::min()) {
+        break;  // infinity
+      }
+      return typed_value{kind, 0, days + days_1970_to_2000, 0};
+    }
+    case typed_kind::time_of_day:
+      if (c.type != time_oid || d.size() != 8) break;
+      return typed_value{kind, 0, static_cast<std::int64_t>(get_be(d, 0, 8)), 0};
+    case typed_kind::interval: {
+      if (c.type != interval_oid || d.size() != 16) break;
+      const auto days = static_cast<std::int32_t>(static_cast<std::uint32_t>(get_be(d, 8, 4)));
+      const auto months = static_cast<std::int32_t>(static_cast<std::uint32_t>(get_be(d, 12, 4)));
+      if (months != 0 ||  // a month has no fixed length
+          __builtin_mul_overflow(static_cast<std::int64_t>(days), usecs_per_day, &out) ||
+          __builtin_add_overflow(out, static_cast<std::int64_t>(get_be(d, 0, 8)), &out)) {
+        break;
+      }
+      return typed_value{kind, 0, out, 0};
+    }
+    case typed_kind::uuid:
+      if (c.type != uuid_oid || d.size() != 16) break;
+      return uuid_from_bytes(reinterpret_cast<const unsigned char*>(d.data()));
+    case typed_kind::decimal:
+      if (c.type == numeric_oid) {
+        if (!numeric_text(d, scratch)) break;
+        return parse_typed(scratch, kind, scale);
+      }
+      if (auto i = binary_integer(c)) {
+        return parse_typed(fmt::format("{}", *i), kind, scale);
+      }
+      break;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<typed_value> to_typed(const cell& c, typed_kind kind, std::uint8_t scale,
+                                    std::string& scratch) {
+  if (c.binary && !is_text_type(c.type)) return binary_typed(c, kind, scale, scratch);
+  return parse_typed(c.data, kind, scale);  // PostgreSQL's text output, or text holding one
 }
 
 void put_be16(char* out, std::uint16_t v) noexcept {

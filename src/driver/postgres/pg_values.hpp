@@ -34,6 +34,7 @@ enum type_oid : unsigned {
   time_oid = 1083,
   timestamp_oid = 1114,
   timestamptz_oid = 1184,
+  interval_oid = 1186,
   numeric_oid = 1700,
   uuid_oid = 2950,
   jsonb_oid = 3802,
@@ -67,6 +68,15 @@ struct cell {
 [[nodiscard]] std::optional<double> to_double(const cell& c);
 [[nodiscard]] std::optional<std::string_view> to_text(const cell& c, std::string& scratch);
 [[nodiscard]] std::optional<driver::blob_view> to_blob(const cell& c, std::string& scratch);
+/// A time, UUID or decimal of `kind` from its binary form (TIMESTAMPTZ, DATE, TIME, INTERVAL,
+/// UUID, NUMERIC) or from text; nothing when the value is not one exactly (infinity, an
+/// interval with months, more digits than `scale`, ...).
+[[nodiscard]] std::optional<typed_value> to_typed(const cell& c, typed_kind kind,
+                                                  std::uint8_t scale, std::string& scratch);
+
+/// Microseconds from 1970-01-01 to PostgreSQL's epoch, 2000-01-01.
+inline constexpr std::int64_t usecs_1970_to_2000 = 946'684'800'000'000;
+inline constexpr std::int64_t days_1970_to_2000 = 10'957;
 
 /// The big-endian integer in the first 2, 4 or 8 bytes of `p`.
 [[nodiscard]] inline std::uint16_t load_be16(const char* p) noexcept {

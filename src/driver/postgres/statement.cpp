@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "../driver_text.hpp"
+#include "../typed_text.hpp"
 #include "pg_driver.hpp"
 #include "pg_values.hpp"
 #include "tabula/error.hpp"
@@ -343,6 +344,16 @@ void statement::bind(int index, std::string_view v) {
   }
 }
 
+// Copied into the parameter's own buffer (its capacity kept from one binding to the next) and
+// sent as text, which every type's input reads.
+void statement::bind_copied(int index, std::string_view v) {
+  const auto i = prepare_bind(index);
+  if (param_kinds_[i] == param_kind::bytea) {
+    throw_bad_param(i, fmt::format("a text of {} bytes", v.size()), "text is not bytea");
+  }
+  set_text(i, v);
+}
+
 void statement::bind(int index, driver::blob_view v) {
   const auto i = prepare_bind(index);
   if (param_kinds_[i] != param_kind::bytea && param_kinds_[i] != param_kind::text) {
@@ -350,6 +361,77 @@ void statement::bind(int index, driver::blob_view v) {
                     fmt::format("bytes are not {}", type_name(param_types_[i])));
   }
   set_view(i, std::string_view(reinterpret_cast<const char*>(v.data()), v.size()));
+}
+
+// PostgreSQL's limits (src/include/datatype/timestamp.h): timestamps from 4714-11-24 BC up to
+// 294277-01-01, dates from 4714-11-24 BC, in microseconds / days since 2000-01-01.
+constexpr std::int64_t min_timestamp_2000 = -211'813'488'000'000'000;
+constexpr std::int64_t end_timestamp_2000 = 9'223'371'331'200'000'000;
+constexpr std::int64_t min_date_2000 = -2'451'545;
+constexpr std::int64_t end_date_2000 = 2'145'031'949;
+
+// A time, interval or UUID in its binary form when the parameter has that type; false
+// for any other parameter type (then the value goes as text, which the server parses).
+bool statement::bind_typed_binary(std::size_t i, const typed_value& v) {
+  const unsigned type = param_types_[i];
+  auto& b = binary_[i];
+  const auto out_of_range = [&] {
+    throw_bad_param(i, describe_typed(v), fmt::format("out of range for {}", type_name(type)));
+  };
+  switch (v.kind) {
+    case typed_kind::timestamp: {
+      if (type != timestamptz_oid && type != timestamp_oid) return false;
+      std::int64_t since_2000 = 0;
+      if (__builtin_sub_overflow(v.value, usecs_1970_to_2000, &since_2000) ||
+          since_2000 < min_timestamp_2000 || since_2000 >= end_timestamp_2000) {
+        out_of_range();
+      }
+      put_be64(b.data(), static_cast<std::uint64_t>(since_2000));
+      set_binary(i, 8);
+      return true;
+    }
+    case typed_kind::date: {
+      if (type != date_oid) return false;
+      std::int64_t since_2000 = 0;
+      if (__builtin_sub_overflow(v.value, days_1970_to_2000, &since_2000) ||
+          since_2000 < min_date_2000 || since_2000 >= end_date_2000) {
+        out_of_range();
+      }
+      put_be32(b.data(), static_cast<std::uint32_t>(since_2000));
+      set_binary(i, 4);
+      return true;
+    }
+    case typed_kind::time_of_day:
+      if (type != time_oid) return false;
+      if (v.value < 0 || v.value >= usecs_per_day) out_of_range();
+      put_be64(b.data(), static_cast<std::uint64_t>(v.value));
+      set_binary(i, 8);
+      return true;
+    case typed_kind::interval:  // microseconds, days, months
+      if (type != interval_oid) return false;
+      put_be64(b.data(), static_cast<std::uint64_t>(v.value));
+      put_be32(b.data() + 8, 0);
+      put_be32(b.data() + 12, 0);
+      set_binary(i, 16);
+      return true;
+    case typed_kind::uuid:
+      if (type != uuid_oid) return false;
+      uuid_bytes(v, reinterpret_cast<unsigned char*>(b.data()));
+      set_binary(i, 16);
+      return true;
+    case typed_kind::decimal:  // NUMERIC's input reads the decimal text exactly
+      return false;
+  }
+  return false;
+}
+
+void statement::bind(int index, const typed_value& v) {
+  const auto i = prepare_bind(index);
+  if (bind_typed_binary(i, v)) return;
+  typed_text_buffer buf;
+  const auto text = typed_text(v, typed_style::postgres, buf);
+  if (!text) throw_bad_param(i, describe_typed(v), "it has no text form");
+  set_text(i, *text);
 }
 
 // ---- execution
@@ -624,6 +706,18 @@ driver::blob_view statement::get_blob(int col) const {
   constexpr std::string_view target = "a blob";
   const cell c = cell_of(col, target);
   if (auto v = to_blob(c, scratch_[static_cast<std::size_t>(col)])) return *v;
+  throw_not_convertible(col, target);
+}
+
+typed_value statement::get_typed(int col, typed_kind kind, std::uint8_t scale) const {
+  static constexpr std::string_view targets[] = {
+      "a timestamp",          "a date",
+      "a time of day",        "an interval of fixed length (no months)",
+      "a UUID",               "a decimal without loss of digits"};
+  const auto target = targets[static_cast<int>(kind)];
+  if (auto v = to_typed(cell_of(col, target), kind, scale, scratch_[static_cast<std::size_t>(col)])) {
+    return *v;
+  }
   throw_not_convertible(col, target);
 }
 

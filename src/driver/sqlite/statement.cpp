@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "../driver_text.hpp"
+#include "../typed_text.hpp"
 #include "sqlite_driver.hpp"
 #include "tabula/error.hpp"
 
@@ -112,6 +113,46 @@ void statement::bind(int index, driver::blob_view v) {
   }
 }
 
+void statement::bind_copied(int index, std::string_view v) {
+  prepare_bind(index);
+  check_bind(index, sqlite3_bind_text64(stmt_, index + 1, non_null(v.data()), v.size(),
+                                        SQLITE_TRANSIENT, SQLITE_UTF8));
+}
+
+// Times as fixed-width ISO-8601 text, intervals as integer microseconds, UUIDs as 16-byte
+// blobs, decimals as integers scaled by 10^scale. Text and blob are made on the stack and
+// copied by SQLite (into the statement's own memory, reused from one binding to the next).
+void statement::bind(int index, const typed_value& v) {
+  prepare_bind(index);
+  switch (v.kind) {
+    case typed_kind::interval:
+    case typed_kind::decimal:
+      check_bind(index, sqlite3_bind_int64(stmt_, index + 1, v.value));
+      return;
+    case typed_kind::uuid: {
+      unsigned char bytes[16];
+      uuid_bytes(v, bytes);
+      check_bind(index, sqlite3_bind_blob64(stmt_, index + 1, bytes, sizeof bytes, SQLITE_TRANSIENT));
+      return;
+    }
+    default: {
+      typed_text_buffer buf;
+      const auto text = typed_text(v, typed_style::sqlite, buf);
+      if (!text) [[unlikely]] {
+        throw_error<conversion_error>(
+            fmt::format("tabula: parameter {} is {}, outside what SQLite stores: times of years "
+                        "0001 to 9999 (the range of SQLite's date functions), times of day in "
+                        "[00:00, 24:00). Keep values in that range. In: {}",
+                        index, describe_typed(v), sql_),
+            sql_);
+      }
+      check_bind(index, sqlite3_bind_text64(stmt_, index + 1, text->data(), text->size(),
+                                            SQLITE_TRANSIENT, SQLITE_UTF8));
+      return;
+    }
+  }
+}
+
 bool statement::step() {
   switch (state_) {
     case state::done:  // SQLite would start over; the contract is "false until reset()"
@@ -203,6 +244,8 @@ void statement::throw_not_convertible(int col, sqlite3_value* v, std::string_vie
     value = fmt::format(" {}", sqlite3_value_int64(v));
   } else if (type == SQLITE_FLOAT) {
     value = fmt::format(" {}", sqlite3_value_double(v));
+  } else if (type == SQLITE_TEXT && sqlite3_value_bytes(v) <= 64) {
+    value = fmt::format(" '{}'", reinterpret_cast<const char*>(sqlite3_value_text(v)));
   }
   throw_error<conversion_error>(
       fmt::format("column {} (\"{}\") holds {}{}, which cannot be read as {} in: {}", col,
@@ -286,6 +329,28 @@ driver::blob_view statement::get_blob(int col) const {
     return {static_cast<const std::byte*>(p), size};
   }
   throw_not_convertible(col, v, "a blob");
+}
+
+typed_value statement::get_typed(int col, typed_kind kind, std::uint8_t scale) const {
+  sqlite3_value* v = column(col);
+  const int type = sqlite3_value_type(v);
+  std::optional<typed_value> out;
+  if (type == SQLITE_INTEGER && (kind == typed_kind::interval || kind == typed_kind::decimal)) {
+    return typed_value{kind, scale, sqlite3_value_int64(v), 0};
+  }
+  if (type == SQLITE_BLOB && kind == typed_kind::uuid && sqlite3_value_bytes(v) == 16) {
+    return uuid_from_bytes(static_cast<const unsigned char*>(sqlite3_value_blob(v)));
+  }
+  if (type == SQLITE_TEXT) {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
+    out = parse_typed({non_null(p), static_cast<std::size_t>(sqlite3_value_bytes(v))}, kind, scale);
+  }
+  if (out) return *out;
+  static constexpr std::string_view targets[] = {
+      "a timestamp ('YYYY-MM-DD HH:MM:SS[.ffffff]')", "a date ('YYYY-MM-DD')",
+      "a time of day ('HH:MM:SS[.ffffff]')", "an interval (integer microseconds)",
+      "a UUID (a 16-byte blob)", "a decimal without loss of digits"};
+  throw_not_convertible(col, v, targets[static_cast<int>(kind)]);
 }
 
 }  // namespace tabula::detail::sqlite

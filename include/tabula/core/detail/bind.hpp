@@ -34,8 +34,14 @@ void bind_value(Target& st, int index, const V& v) {
     }
   } else if constexpr (std::is_same_v<V, std::nullopt_t>) {
     st.bind_null(index);
+  } else if constexpr (std::is_same_v<V, typed_value>) {
+    st.bind(index, v);
   } else if constexpr (sql_mappable<V>) {
-    st.bind(index, type_traits<V>::to_sql(v));
+    if constexpr (std::is_same_v<typename type_traits<V>::sql_value, std::string>) {
+      st.bind_copied(index, type_traits<V>::to_sql(v));  // text made now: the driver copies it
+    } else {
+      st.bind(index, type_traits<V>::to_sql(v));
+    }
   } else if constexpr (std::is_convertible_v<const V&, std::string_view>) {
     st.bind(index, std::string_view(v));
   } else {
@@ -57,8 +63,31 @@ struct value_binder {
 };
 using statement_binder = value_binder<driver::statement>;
 
+/// Rethrows a `conversion_error` from a type's `from_sql` with the column that was read.
+[[noreturn]] void throw_conversion_in_column(const driver::statement& st, int col,
+                                             const conversion_error& e);
+
+/// The column's value as the storage type `S` a `type_traits` reads.
+template <class S, class Traits>
+auto read_sql_value(const driver::statement& st, int col) {
+  if constexpr (std::is_same_v<S, bool>) {
+    return st.get_bool(col);
+  } else if constexpr (std::is_same_v<S, std::int64_t>) {
+    return st.get_int64(col);
+  } else if constexpr (std::is_same_v<S, double>) {
+    return st.get_double(col);
+  } else if constexpr (std::is_same_v<S, std::string_view> || std::is_same_v<S, std::string>) {
+    return st.get_text(col);
+  } else if constexpr (std::is_same_v<S, typed_value>) {
+    return st.get_typed(col, typed_kind_of(Traits::sql_type.kind), Traits::sql_type.scale);
+  } else {
+    return st.get_blob(col);
+  }
+}
+
 /// Reads column `col` of the current row as `F`. The driver's getters refuse NULL with a
-/// `conversion_error`; only then is the column asked whether it is NULL, to say so plainly.
+/// `conversion_error`; only then is the column asked whether it is NULL, to say so plainly. A
+/// value the type's `from_sql` refuses is reported with the column's name.
 template <class F>
 F read_value(const driver::statement& st, int col) {
   if constexpr (is_optional_v<F>) {
@@ -67,21 +96,18 @@ F read_value(const driver::statement& st, int col) {
   } else {
     using traits = type_traits<F>;
     using S = typename traits::sql_value;
-    try {
-      if constexpr (std::is_same_v<S, bool>) {
-        return traits::from_sql(st.get_bool(col));
-      } else if constexpr (std::is_same_v<S, std::int64_t>) {
-        return traits::from_sql(st.get_int64(col));
-      } else if constexpr (std::is_same_v<S, double>) {
-        return traits::from_sql(st.get_double(col));
-      } else if constexpr (std::is_same_v<S, std::string_view>) {
-        return traits::from_sql(st.get_text(col));
-      } else {
-        return traits::from_sql(st.get_blob(col));
+    const auto s = [&] {
+      try {
+        return read_sql_value<S, traits>(st, col);
+      } catch (const conversion_error&) {
+        if (st.is_null(col)) throw_null_in_non_optional(st, col, reflect::type_name<F>());
+        throw;
       }
-    } catch (const conversion_error&) {
-      if (st.is_null(col)) throw_null_in_non_optional(st, col, reflect::type_name<F>());
-      throw;
+    }();
+    try {
+      return traits::from_sql(s);
+    } catch (const conversion_error& e) {
+      throw_conversion_in_column(st, col, e);
     }
   }
 }

@@ -14,6 +14,7 @@
 #include <type_traits>
 
 #include "tabula/ast/ast.hpp"
+#include "tabula/error.hpp"
 #include "tabula/reflect/reflect.hpp"
 #include "tabula/schema/table.hpp"
 
@@ -165,6 +166,22 @@ void apply_client_values(T& obj) {
   }
 }
 
+/// Rethrows a `conversion_error` raised binding field `field` of a row of `t` with the column's
+/// name (declared in src/dml.cpp).
+[[noreturn]] void throw_conversion_for_column(const table_info& t, std::size_t field,
+                                              const conversion_error& e);
+
+/// Binds `v`, the value of field `field` of a row of `t`: a value the column cannot take is a
+/// `conversion_error` that names the column.
+template <class Binder, class V>
+void bind_field(Binder& b, const V& v, const table_info& t, std::size_t field) {
+  try {
+    b(v);
+  } catch (const conversion_error& e) {
+    throw_conversion_for_column(t, field, e);
+  }
+}
+
 /// Binds every field of `obj` but the generated key (unless `with_key`) and the omitted
 /// server-default fields, in field order.
 template <class Binder, class T>
@@ -172,12 +189,12 @@ void bind_model_row(Binder& b, const T& obj, const table_info& t, bool with_key,
                     std::uint64_t omitted = 0) {
   if (omitted == 0) {
     reflect::for_each_field(obj, [&](const auto& field, auto i) {
-      if (with_key || t.generated_field != decltype(i)::value) b(field);
+      if (with_key || t.generated_field != decltype(i)::value) bind_field(b, field, t, i);
     });
     return;
   }
   reflect::for_each_field(obj, [&](const auto& field, auto i) {
-    if (binds_field(t, decltype(i)::value, with_key, omitted)) b(field);
+    if (binds_field(t, decltype(i)::value, with_key, omitted)) bind_field(b, field, t, i);
   });
 }
 

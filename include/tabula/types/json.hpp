@@ -1,0 +1,84 @@
+#pragma once
+/// \file json.hpp
+/// `nlohmann::json` as a column: `JSONB` on PostgreSQL, `TEXT` with a `json_valid` CHECK on
+/// SQLite. Not part of `<tabula/tabula.hpp>`: include this header where a model has a JSON
+/// field (it brings nlohmann/json, Debian's `nlohmann-json3-dev`).
+///
+/// Written as compact JSON text; read back by parsing the stored text, so a value reads back
+/// equal (`==`) to what was written: objects compare by their members, whatever order the
+/// database keeps them in (JSONB sorts keys), and numbers keep their value (doubles are written
+/// in the shortest form that reads back as the same double).
+///
+/// Refused with `conversion_error`, before anything is written: NaN and infinity (JSON has no
+/// spelling for them; nlohmann would write `null`), strings that are not UTF-8, and strings
+/// holding a NUL character (PostgreSQL's JSONB cannot store `\u0000`). Reading text that is no
+/// JSON is a `conversion_error` naming the column.
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tabula/schema/type_traits.hpp"
+
+namespace tabula {
+
+namespace detail {
+/// Throws `conversion_error`: "tabula: the JSON value cannot be stored: <why>."
+[[noreturn]] void throw_json_error(std::string_view why);
+
+/// Walks `j` without recursion (deep documents are fine) and refuses what JSON text or JSONB
+/// cannot hold.
+inline void check_storable_json(const nlohmann::json& j) {
+  std::vector<const nlohmann::json*> todo{&j};
+  while (!todo.empty()) {
+    const nlohmann::json* v = todo.back();
+    todo.pop_back();
+    if (v->is_number_float() && !std::isfinite(v->get<double>())) {
+      throw_json_error("it holds NaN or infinity, which JSON text cannot spell. Store null, a "
+                       "string, or a finite number instead");
+    }
+    const auto check_text = [](std::string_view s) {
+      if (s.find('\0') != std::string_view::npos) {
+        throw_json_error("a string or key holds a NUL character, which PostgreSQL's JSONB cannot "
+                         "store. Remove it, or store the bytes in a blob column");
+      }
+    };
+    if (v->is_string()) check_text(v->get_ref<const std::string&>());
+    if (v->is_object()) {
+      for (auto it = v->begin(); it != v->end(); ++it) {
+        check_text(it.key());
+        todo.push_back(&it.value());
+      }
+    } else if (v->is_array()) {
+      for (const auto& e : *v) todo.push_back(&e);
+    }
+  }
+}
+}  // namespace detail
+
+/// `nlohmann::json` as JSONB (PostgreSQL) / TEXT CHECK (json_valid(...)) (SQLite).
+template <>
+struct type_traits<nlohmann::json> {
+  using sql_value = std::string;  // owned text: the driver copies it when bound
+  static constexpr ast::sql_type sql_type{ast::type_kind::json};
+  static std::string to_sql(const nlohmann::json& j) {
+    detail::check_storable_json(j);
+    try {
+      return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
+    } catch (const nlohmann::json::type_error& e) {  // invalid UTF-8
+      detail::throw_json_error(e.what());
+    }
+  }
+  static nlohmann::json from_sql(std::string_view text) {
+    try {
+      return nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error& e) {
+      detail::throw_json_error(e.what());
+    }
+  }
+};
+
+}  // namespace tabula
