@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tabula/error.hpp"
+#include "../driver/typed_text.hpp"
 
 namespace tabula::detail {
 namespace {
@@ -40,14 +41,7 @@ class observed_statement final : public driver::statement {
     inner_->bind(index, v);
   }
   void bind(int index, std::string_view v) override {
-    record(index, [&] {
-      std::string out = "'";
-      for (char c : v) {
-        out.push_back(c);
-        if (c == '\'') out.push_back('\'');
-      }
-      return out + "'";
-    });
+    record(index, [&] { return quoted(v); });
     inner_->bind(index, v);
   }
   void bind(int index, driver::blob_view v) override {
@@ -57,6 +51,19 @@ class observed_statement final : public driver::statement {
       return out + "'";
     });
     inner_->bind(index, v);
+  }
+
+  void bind(int index, const typed_value& v) override {
+    record(index, [&] {
+      typed_text_buffer buf;
+      const auto text = typed_text(v, typed_style::postgres, buf);
+      return text ? "'" + std::string(*text) + "'" : describe_typed(v);
+    });
+    inner_->bind(index, v);
+  }
+  void bind_copied(int index, std::string_view v) override {
+    record(index, [&] { return quoted(v); });
+    inner_->bind_copied(index, v);
   }
 
   bool step() override {
@@ -98,12 +105,26 @@ class observed_statement final : public driver::statement {
   [[nodiscard]] driver::blob_view get_blob(int col) const override {
     return inner_->get_blob(col);
   }
+  [[nodiscard]] typed_value get_typed(int col, typed_kind kind,
+                                      std::uint8_t scale) const override {
+    return inner_->get_typed(col, kind, scale);
+  }
   [[nodiscard]] std::int64_t affected_rows() const override { return inner_->affected_rows(); }
   [[nodiscard]] std::int64_t known_row_count() const override {
     return inner_->known_row_count();
   }
 
  private:
+  /// `v` as an SQL string literal.
+  static std::string quoted(std::string_view v) {
+    std::string out = "'";
+    for (char c : v) {
+      out.push_back(c);
+      if (c == '\'') out.push_back('\'');
+    }
+    return out + "'";
+  }
+
   template <class Text>
   void record(int index, Text&& text) {
     if (!observer_.parameters || index < 0) return;

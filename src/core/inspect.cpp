@@ -144,6 +144,26 @@ std::optional<ast::sql_type> postgres_type(std::string_view formatted) {
     t.kind = ast::type_kind::blob;
   } else if (formatted == "timestamp without time zone") {
     t.kind = ast::type_kind::timestamp;
+  } else if (formatted == "timestamp with time zone") {
+    t.kind = ast::type_kind::timestamptz;
+  } else if (formatted == "date") {
+    t.kind = ast::type_kind::date;
+  } else if (formatted == "time without time zone") {
+    t.kind = ast::type_kind::time;
+  } else if (formatted == "interval") {
+    t.kind = ast::type_kind::interval;
+  } else if (formatted == "uuid") {
+    t.kind = ast::type_kind::uuid;
+  } else if (formatted == "jsonb") {
+    t.kind = ast::type_kind::json;
+  } else if (formatted.rfind("numeric(", 0) == 0) {  // numeric(precision,scale)
+    t.kind = ast::type_kind::decimal;
+    const std::string digits(formatted.substr(8));
+    char* end = nullptr;
+    t.length = static_cast<std::uint32_t>(std::strtoul(digits.c_str(), &end, 10));
+    if (end != nullptr && *end == ',') {
+      t.scale = static_cast<std::uint8_t>(std::strtoul(end + 1, nullptr, 10));
+    }
   } else {
     return std::nullopt;
   }

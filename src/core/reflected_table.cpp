@@ -45,8 +45,22 @@ ast::value read_cell(const driver::statement& st, int col, const column_info& c)
       const auto b = st.get_blob(col);
       return blob(b.begin(), b.end());
     }
+    case ast::type_kind::timestamptz:
+      return st.get_typed(col, typed_kind::timestamp, 0);
+    case ast::type_kind::date:
+      return st.get_typed(col, typed_kind::date, 0);
+    case ast::type_kind::time:
+      return st.get_typed(col, typed_kind::time_of_day, 0);
+    case ast::type_kind::interval:
+      return st.get_typed(col, typed_kind::interval, 0);
+    case ast::type_kind::uuid:
+      return st.get_typed(col, typed_kind::uuid, 0);
+    case ast::type_kind::decimal:
+      return st.get_typed(col, typed_kind::decimal, c.type->scale);
     case ast::type_kind::text:
     case ast::type_kind::timestamp:
+    case ast::type_kind::json:
+    case ast::type_kind::array:
       break;
   }
   return std::string(st.get_text(col));

@@ -860,6 +860,22 @@ TEST_CASE("reset() of a reference whose key cannot be NULL: an orphan, or refuse
   e.model = b;
   s.commit();
   CHECK(db().get<Experiment>(e.id)->model_id == b.id);
+
+  // Moved in (by its reference), then reset: refused as for an object that was always there.
+  e.model.reset();
+  CHECK_THROWS_WITH(s.commit(), Catch::Contains("Experiment::model was reset"));
+  e.model = a;
+  s.commit();
+  CHECK(db().get<Experiment>(e.id)->model_id == a.id);
+
+  // The reference and the key field changed to different owners: refused.
+  e.model = b;
+  e.model_id = a.id;
+  CHECK_THROWS_AS(s.commit(), tabula::programming_error);
+  CHECK(db().get<Experiment>(e.id)->model_id == a.id);
+  e.model_id = b.id;  // now both name b
+  s.commit();
+  CHECK(db().get<Experiment>(e.id)->model_id == b.id);
 }
 
 TEST_CASE("rollback drops a new child the restored collection no longer holds") {

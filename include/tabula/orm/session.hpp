@@ -1542,6 +1542,13 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
           link_access::set_state(link, link_state::unloaded);
         }
       } else if (target != nullptr) {
+        if (before != nullptr && target != was &&
+            !same_value(obj.*LT::fk, (*flushed).*LT::fk) &&
+            !holds_key<LT::fk, LT::referenced>(obj, *target)) {
+          throw_error<programming_error>(
+              "tabula: " + link_name<T, J>() + " and its foreign key field were both changed, "
+              "to different objects. Change one side only: assign the reference, or the key");
+        }
         tracked_base* parent = s.linked_entry(target, &link_name<T, J>);
         if (parent != nullptr && (parent->state() == object_state::pending ||
                                   !holds_key<LT::fk, LT::referenced>(obj, *target))) {
@@ -1585,17 +1592,28 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
       }
       constexpr std::size_t back = back_reference<Target, link_kind::one_to_many, LT::fk>();
       if constexpr (back < reflect::non_column_count<Target>) {
+        // The owners' collections follow, and hold it as written once the flush succeeds.
+        const auto settle_owner = [&](Target* owner) {
+          if (auto* e = s.lookup(owner); e != nullptr && e->state() == object_state::persistent) {
+            plan.on_success.emplace_back([&s, t = static_cast<tracked<Target>*>(e)] {
+              t->template flush_link<back>();
+              s.written_.push_back(t);
+            });
+          }
+        };
         if (target != nullptr && target != was) {
           auto& other = reflect::get_non_column<back>(*target);
           if (link_access::state(other) != link_state::unloaded) {
             auto& list = link_access::items(other);
             hold(list, &obj, plan.undo);
+            settle_owner(target);
           }
         }
         if (was != nullptr && was != target) {
           auto& other = reflect::get_non_column<back>(*was);
           if (link_access::state(other) != link_state::unloaded) {
             release(link_access::items(other), &obj, plan.undo);
+            settle_owner(was);
           }
         }
       }
