@@ -26,7 +26,22 @@ namespace {
 }
 
 /// How a column is read back: natively for the types tabula maps, as text otherwise.
-bool read_as_text(const column_info& c) { return !c.type.has_value(); }
+bool read_as_text(const column_info& c) {
+  if (!c.type) return true;
+  switch (c.type->kind) {
+    case ast::type_kind::timestamptz:
+    case ast::type_kind::date:
+    case ast::type_kind::time:
+    case ast::type_kind::interval:
+    case ast::type_kind::uuid:
+    case ast::type_kind::json:
+    case ast::type_kind::decimal:
+    case ast::type_kind::array:
+      return true;  // values of their own kind: read as the database prints them
+    default:
+      return false;
+  }
+}
 
 ast::value read_cell(const driver::statement& st, int col, const column_info& c) {
   if (st.is_null(col)) return ast::null_t{};
@@ -45,20 +60,14 @@ ast::value read_cell(const driver::statement& st, int col, const column_info& c)
       const auto b = st.get_blob(col);
       return blob(b.begin(), b.end());
     }
-    case ast::type_kind::timestamptz:
-      return st.get_typed(col, typed_kind::timestamp, 0);
-    case ast::type_kind::date:
-      return st.get_typed(col, typed_kind::date, 0);
-    case ast::type_kind::time:
-      return st.get_typed(col, typed_kind::time_of_day, 0);
-    case ast::type_kind::interval:
-      return st.get_typed(col, typed_kind::interval, 0);
-    case ast::type_kind::uuid:
-      return st.get_typed(col, typed_kind::uuid, 0);
-    case ast::type_kind::decimal:
-      return st.get_typed(col, typed_kind::decimal, c.type->scale);
     case ast::type_kind::text:
     case ast::type_kind::timestamp:
+    case ast::type_kind::timestamptz:
+    case ast::type_kind::date:
+    case ast::type_kind::time:
+    case ast::type_kind::interval:
+    case ast::type_kind::uuid:
+    case ast::type_kind::decimal:
     case ast::type_kind::json:
     case ast::type_kind::array:
       break;
