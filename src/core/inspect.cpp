@@ -404,10 +404,26 @@ struct sqlite_reader {
     read_foreign_keys(t, declared);
     read_indexes(t, declared);
     // The length CHECK tabula writes for a bounded text column is its type's length.
+    // So is the json_valid CHECK of a JSON column: its type is JSON.
     for (check_info& ck : declared.checks) {
-      if (!fold_length_check(t, ck)) t.checks.push_back(std::move(ck));
+      if (!fold_length_check(t, ck) && !fold_json_check(t, ck)) t.checks.push_back(std::move(ck));
     }
     return t;
+  }
+
+  static bool fold_json_check(table_schema& t, const check_info& ck) {
+    for (column_info& col : t.columns) {
+      if (!col.type || col.type->kind != ast::type_kind::text) continue;
+      if (ck.name != "ck_" + t.name + "_" + col.name + "_json") continue;
+      const std::string quoted = "\"" + col.name + "\"";
+      if (ck.condition != "json_valid(" + quoted + ")" &&
+          ck.condition != quoted + " IS NULL OR json_valid(" + quoted + ")") {
+        continue;
+      }
+      col.type->kind = ast::type_kind::json;
+      return true;
+    }
+    return false;
   }
 
   static bool fold_length_check(table_schema& t, const check_info& ck) {

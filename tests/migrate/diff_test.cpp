@@ -17,6 +17,32 @@
 #include "migrate/models.hpp"
 #include "support/test_backend.hpp"
 
+#if __has_include(<nlohmann/json.hpp>)
+#include <chrono>
+
+#include <tabula/types/json.hpp>
+
+/// A column of each type of its own kind (time, UUID, decimal, JSON) and a server default.
+struct typed_run {
+  std::int64_t id = 0;
+  tabula::uuid token{};
+  std::chrono::sys_time<std::chrono::microseconds> started{};
+  std::optional<std::chrono::year_month_day> day{};
+  tabula::time_of_day at{};
+  std::chrono::microseconds took{};
+  tabula::decimal<10, 2> cost{};
+  nlohmann::json params{};
+  std::optional<nlohmann::json> extra{};
+  std::string created{};
+};
+template <>
+struct tabula::schema<typed_run> {
+  static constexpr auto table = "typed_runs";
+  static constexpr auto options = tabula::options(
+      tabula::server_default(&typed_run::created, tabula::sql_expr("CURRENT_TIMESTAMP")));
+};
+#endif
+
 namespace {
 
 using tabula::migrate::op_kind;
@@ -60,6 +86,18 @@ TEST_CASE("a database made by create_all has no drift", "[diff]") {
   CHECK_NOTHROW(strict());
   reset(db);
 }
+
+#if __has_include(<nlohmann/json.hpp>)
+TEST_CASE("columns of times, UUIDs, decimals and JSON made by create_all have no drift", "[diff]") {
+  tabula::engine db(tabula::test::database_url());
+  db.drop_all<typed_run>();
+  db.create_all<typed_run>();
+  const auto d = tabula::migrate::check_schema<typed_run>(db);
+  INFO(d.summary());
+  CHECK(d.empty());
+  db.drop_all<typed_run>();
+}
+#endif
 
 TEST_CASE("each kind of drift is an operation, and the SQL upgrades and downgrades", "[diff]") {
   tabula::engine db(tabula::test::database_url());

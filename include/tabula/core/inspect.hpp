@@ -12,7 +12,7 @@
 /// SQLite is read from `sqlite_schema`, the `pragma_table_info`, `pragma_foreign_key_list`,
 /// `pragma_index_list` and `pragma_index_info` table functions, and (for the names of
 /// constraints and the text of CHECKs, which no pragma reports) the CREATE TABLE text;
-/// PostgreSQL from `pg_catalog`. See docs/inspection.md.
+/// PostgreSQL from `pg_catalog`. See docs/inspect.md.
 
 #include <memory>
 #include <optional>

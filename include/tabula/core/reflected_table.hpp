@@ -11,7 +11,7 @@
 ///     }
 ///     users.insert(db, {{"name", "Ada"}, {"age", std::int64_t{36}}});
 ///
-/// See docs/inspection.md.
+/// See docs/inspect.md.
 
 #include <cstdint>
 #include <initializer_list>
