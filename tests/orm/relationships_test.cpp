@@ -869,8 +869,10 @@ TEST_CASE("reset() of a reference whose key cannot be NULL: an orphan, or refuse
   CHECK(db().get<Experiment>(e.id)->model_id == a.id);
 
   // The reference and the key field changed to different owners: refused.
+  Model& c = s.add(Model{.name = "c"});
+  s.commit();
   e.model = b;
-  e.model_id = a.id;
+  e.model_id = c.id;
   CHECK_THROWS_AS(s.commit(), tabula::programming_error);
   CHECK(db().get<Experiment>(e.id)->model_id == a.id);
   e.model_id = b.id;  // now both name b
