@@ -24,6 +24,8 @@
 #include "tabula/error.hpp"
 #include "tabula/migrate/codegen.hpp"
 
+#include "quote.hpp"
+
 namespace tabula::migrate {
 
 namespace {
@@ -394,34 +396,25 @@ std::string html(std::string_view s) {
   return out;
 }
 
-std::string dot_id(std::string_view s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  return out + "\"";
-}
-
 std::string graphviz(const std::vector<table_schema>& tables) {
   std::string out = "digraph schema {\n  rankdir=LR;\n  node [shape=plaintext, fontname=\"Helvetica\"];\n";
   for (const table_schema& t : tables) {
     out.append(fmt::format("  {} [label=<<table border=\"0\" cellborder=\"1\" cellspacing=\"0\">"
                            "<tr><td bgcolor=\"lightgrey\"><b>{}</b></td></tr>",
-                           dot_id(t.name), html(t.name)));
+                           detail::double_quoted(t.name), html(t.name)));
     for (const column_info& c : t.columns) {
       out.append(fmt::format("<tr><td port={} align=\"left\">{}{} <i>{}</i>{}</td></tr>",
-                             dot_id(c.name), in_key(t, c.name) ? "<u>" : "", html(c.name),
+                             detail::double_quoted(c.name), in_key(t, c.name) ? "<u>" : "", html(c.name),
                              html(c.sql_type), in_key(t, c.name) ? "</u>" : ""));
     }
     out.append("</table>>];\n");
   }
   for (const table_schema& t : tables) {
     for (const foreign_key_info& fk : t.foreign_keys) {
-      out.append(fmt::format("  {}:{} -> {}:{} [label={}{}];\n", dot_id(t.name),
-                             dot_id(fk.columns.front()), dot_id(fk.ref_table),
-                             dot_id(fk.ref_columns.empty() ? std::string() : fk.ref_columns.front()),
-                             dot_id(fk.name), optional_parent(t, fk) ? ", style=dashed" : ""));
+      out.append(fmt::format("  {}:{} -> {}:{} [label={}{}];\n", detail::double_quoted(t.name),
+                             detail::double_quoted(fk.columns.front()), detail::double_quoted(fk.ref_table),
+                             detail::double_quoted(fk.ref_columns.empty() ? std::string() : fk.ref_columns.front()),
+                             detail::double_quoted(fk.name), optional_parent(t, fk) ? ", style=dashed" : ""));
     }
   }
   return out + "}\n";

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "quote.hpp"
+
 namespace tabula::migrate {
 
 namespace {
@@ -99,15 +101,6 @@ std::string initializer(const column_info& c) {
   }
 }
 
-std::string quoted(std::string_view s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  return out + "\"";
-}
-
 std::string raw_string(std::string_view s) { return "R\"sql(" + std::string(s) + ")sql\""; }
 
 std::string_view action_method(ast::fk_action a) {
@@ -149,7 +142,7 @@ std::string options_of(const table_schema& t, const std::string& type, const nam
   for (const column_info& c : t.columns) {
     if (identifier(c.name) != c.name) {
       opts.push_back(fmt::format("tabula::column_name(&{}::{}, {})", type, identifier(c.name),
-                                 quoted(c.name)));
+                                 detail::double_quoted(c.name)));
     }
     if (c.type && c.type->kind == ast::type_kind::text && c.type->length > 0) {
       opts.push_back(fmt::format("tabula::max_length(&{}::{}, {})", type, identifier(c.name),
@@ -168,7 +161,7 @@ std::string options_of(const table_schema& t, const std::string& type, const nam
     std::vector<std::string> cols;
     for (const std::string& c : u.columns) cols.push_back(fmt::format("&{}::{}", type, identifier(c)));
     opts.push_back(fmt::format("tabula::unique({}){}", fmt::join(cols, ", "),
-                               u.name.empty() ? "" : ".named(" + quoted(u.name) + ")"));
+                               u.name.empty() ? "" : ".named(" + detail::double_quoted(u.name) + ")"));
   }
   for (const index_info& ix : t.indexes) {
     const bool plain = ix.predicate.empty() &&
@@ -183,7 +176,7 @@ std::string options_of(const table_schema& t, const std::string& type, const nam
     std::vector<std::string> cols;
     for (const std::string& c : ix.columns) cols.push_back(fmt::format("&{}::{}", type, identifier(c)));
     opts.push_back(fmt::format("tabula::{}({}).named({})", ix.unique ? "unique_index" : "index",
-                               fmt::join(cols, ", "), quoted(ix.name)));
+                               fmt::join(cols, ", "), detail::double_quoted(ix.name)));
   }
   for (const foreign_key_info& fk : t.foreign_keys) {
     const std::string ref = names.type_of(fk.ref_table);
@@ -196,12 +189,12 @@ std::string options_of(const table_schema& t, const std::string& type, const nam
                                 members(ref, fk.ref_columns));
     if (!action_method(fk.on_delete).empty()) o += fmt::format(".on_delete_{}()", action_method(fk.on_delete));
     if (!action_method(fk.on_update).empty()) o += fmt::format(".on_update_{}()", action_method(fk.on_update));
-    if (!fk.name.empty()) o += ".named(" + quoted(fk.name) + ")";
+    if (!fk.name.empty()) o += ".named(" + detail::double_quoted(fk.name) + ")";
     opts.push_back(std::move(o));
   }
   for (const check_info& c : t.checks) {
     opts.push_back(c.name.empty() ? fmt::format("tabula::check({})", raw_string(c.condition))
-                                  : fmt::format("tabula::check({}, {})", quoted(c.name),
+                                  : fmt::format("tabula::check({}, {})", detail::double_quoted(c.name),
                                                 raw_string(c.condition)));
   }
   return fmt::format("{}", fmt::join(opts, ",\n      "));
@@ -268,7 +261,7 @@ std::string generate_models(const std::vector<table_schema>& tables,
     const std::string opts = options_of(*t, type, names, notes);
     for (const std::string& n : notes) out += "// " + n + "\n";
     out += fmt::format("template <>\nstruct tabula::schema<{}> {{\n  static constexpr auto table = {};\n",
-                       type, quoted(t->name));
+                       type, detail::double_quoted(t->name));
     if (!opts.empty()) {
       out += fmt::format("  static constexpr auto options = tabula::options(\n      {});\n", opts);
     }

@@ -752,11 +752,7 @@ class tracked final : public tracked_base {
 
   /// A generated key goes back to the value it had when the object was added.
   void reset_generated_key() {
-    if (!table().generated_field) return;
-    with_field(object_, *table().generated_field, [&](auto& f) {
-      using F = std::remove_cvref_t<decltype(f)>;
-      if constexpr (std::is_integral_v<F>) f = static_cast<F>(key_at_add_);
-    });
+    if (table().generated_field) bulk_insert::set_generated_key(table(), object_, key_at_add_);
   }
 
   /// UPDATE of `fields` of the row (found by its key as the database knows it) to their
