@@ -449,13 +449,14 @@ struct json_value {
   enum kind_t { null, boolean, number, string, array, object } kind = null;
   bool b = false;
   std::string text;  ///< a string, or a number's text
-  std::vector<json_value> items;
-  std::vector<std::pair<std::string, json_value>> members;
+  std::string key;   ///< the member name, when this value is an object's member
+  std::vector<json_value> items;  ///< an array's elements, or an object's members in order
 
-  [[nodiscard]] const json_value& operator[](std::string_view key) const {
+  [[nodiscard]] const json_value& operator[](std::string_view name) const {
     static const json_value none;
-    for (const auto& [k, v] : members) {
-      if (k == key) return v;
+    if (kind != object) return none;
+    for (const json_value& member : items) {
+      if (member.key == name) return member;
     }
     return none;
   }
@@ -523,7 +524,8 @@ class json_parser {
       do {
         std::string key = string();
         expect(':');
-        v.members.emplace_back(std::move(key), value());
+        json_value& member = v.items.emplace_back(value());
+        member.key = std::move(key);
       } while (eat(','));
       expect('}');
     } else if (c == '[') {
