@@ -341,6 +341,7 @@ std::optional<std::string_view> binary_text(const cell& c, std::string& scratch)
       }
       break;
     default:
+      if (array_element_type(c.type) != 0 && array_binary_text(d, scratch)) return scratch;
       break;
   }
   return std::nullopt;
@@ -390,7 +391,7 @@ bool reads_binary(unsigned oid) noexcept {
     case interval_oid:
       return true;
     default:
-      return is_text_type(oid);
+      return is_text_type(oid) || array_element_type(oid) != 0;
   }
 }
 
@@ -443,6 +444,9 @@ std::string type_name(unsigned oid) {
     case jsonb_oid:
       return "jsonb";
     default:
+      if (const unsigned element = array_element_type(oid); element != 0) {
+        return type_name(element) + "[]";
+      }
       return fmt::format("type {}", oid);
   }
 }
