@@ -81,19 +81,6 @@ struct element_reader {
   }
 };
 
-std::string_view family_name(array_element want) {
-  switch (want) {
-    case array_element::boolean:
-      return "booleans";
-    case array_element::int64:
-      return "64-bit integers";
-    case array_element::float64:
-      return "doubles";
-    default:
-      return "text";
-  }
-}
-
 // Converts one element (binary or text, of type `element`) to `want` into the scratch vectors;
 // false when it does not convert exactly.
 bool push_element(const cell& e, array_element want, array_scratch& s) {
@@ -180,9 +167,8 @@ std::optional<std::string> read_binary_array(std::string_view d, array_element w
     if (!push_element(e, want, s)) {
       std::string scratch;
       const auto shown = to_text(e, scratch);
-      return fmt::format(
-          "an array of {} whose element {}{} is not one of {}", type_name(h->element), i,
-          shown && shown->size() <= 64 ? fmt::format(" ({})", *shown) : "", family_name(want));
+      return fmt::format("an array of {} (element {}{})", type_name(h->element), i,
+                         shown && shown->size() <= 64 ? fmt::format(": {}", *shown) : "");
     }
   }
   return std::nullopt;
@@ -261,8 +247,9 @@ std::optional<std::string> read_text_array(const cell& c, array_element want, ar
       return std::string("an array with a NULL element");
     }
     if (!push_element(cell{element, false, text}, want, s)) {
-      return fmt::format("an array whose element {} ({}) is not one of {}", index, text,
-                         family_name(want));
+      return fmt::format("an array of {} (element {}: {})",
+                         element != 0 ? type_name(element) : type_name(c.type), index,
+                         text.substr(0, 64));
     }
     if (i == end) return std::nullopt;
     if (t[i] != ',') return std::string("a malformed array");
@@ -493,6 +480,9 @@ bool array_binary_text(std::string_view d, std::string& out) {
     if (r.malformed) return false;
     if (r.null) {
       out += "NULL";
+    } else if (h->element == bool_oid) {  // boolout's t and f, where a scalar reads "true"
+      if (e.data.size() != 1) return false;
+      out += e.data[0] != 0 ? 't' : 'f';
     } else {
       const auto text = to_text(e, element);
       if (!text) return false;
