@@ -584,17 +584,4 @@ std::optional<typed_value> to_typed(const cell& c, typed_kind kind, std::uint8_t
   return parse_typed(c.data, kind, scale);  // PostgreSQL's text output, or text holding one
 }
 
-void put_be16(char* out, std::uint16_t v) noexcept {
-  out[0] = static_cast<char>(v >> 8);
-  out[1] = static_cast<char>(v);
-}
-
-void put_be32(char* out, std::uint32_t v) noexcept {
-  for (int i = 3; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xff);
-}
-
-void put_be64(char* out, std::uint64_t v) noexcept {
-  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xff);
-}
-
 }  // namespace tabula::detail::pg

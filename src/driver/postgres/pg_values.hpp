@@ -119,8 +119,8 @@ enum class array_encoding : std::uint8_t {
   bad_element,  ///< an element is out of the element type's range (described in `bad`)
 };
 /// Writes `v` into `out` as a binary array of `element`s (the parameter's element type).
-[[nodiscard]] array_encoding encode_array(const array_value& v, unsigned element,
-                                          std::string& out, std::string& bad);
+[[nodiscard]] array_encoding encode_array(const array_value& v, unsigned element, std::string& out,
+                                          std::string& bad);
 
 /// Microseconds from 1970-01-01 to PostgreSQL's epoch, 2000-01-01.
 inline constexpr std::int64_t usecs_1970_to_2000 = 946'684'800'000'000;
@@ -143,9 +143,19 @@ inline constexpr std::int64_t days_1970_to_2000 = 10'957;
   return std::endian::native == std::endian::big ? v : __builtin_bswap64(v);
 }
 
-/// Big-endian encodings of the binary parameter formats.
-void put_be16(char* out, std::uint16_t v) noexcept;
-void put_be32(char* out, std::uint32_t v) noexcept;
-void put_be64(char* out, std::uint64_t v) noexcept;
+/// Big-endian encodings of the binary parameter formats: inline, as an array of doubles
+/// writes one per element.
+inline void put_be16(char* out, std::uint16_t v) noexcept {
+  if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap16(v);
+  std::memcpy(out, &v, sizeof v);
+}
+inline void put_be32(char* out, std::uint32_t v) noexcept {
+  if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap32(v);
+  std::memcpy(out, &v, sizeof v);
+}
+inline void put_be64(char* out, std::uint64_t v) noexcept {
+  if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
+  std::memcpy(out, &v, sizeof v);
+}
 
 }  // namespace tabula::detail::pg
