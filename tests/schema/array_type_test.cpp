@@ -387,3 +387,16 @@ TEST_CASE("arrays on SQLite are refused in parameters and results", "[sqlite]") 
                     Catch::Contains("SQLite has no array type"));
   CHECK(db().sql<std::int64_t>("SELECT 1").one() == 1);  // the connection stays usable
 }
+
+TEST_CASE("a statement hook shows an array parameter as its array text", "[postgresql]") {
+  if (on_sqlite()) return;
+  std::vector<std::string> shown;
+  db().set_statement_hook([&](const tabula::statement_event& e) {
+    shown.assign(e.parameters.begin(), e.parameters.end());
+  });
+  CHECK(db().sql<std::int64_t>("SELECT cardinality(CAST(? AS text[]))",
+                               std::vector<std::string>{"a b", "it's"})
+            .one() == 2);
+  db().set_statement_hook({});
+  CHECK(shown == std::vector<std::string>{R"('{"a b","it''s"}')"});
+}
