@@ -38,8 +38,11 @@ constexpr array_element array_element_of() noexcept {
     return array_element::string;
   } else {
     constexpr int width = sizeof(T) == 1 ? 0 : sizeof(T) == 2 ? 1 : sizeof(T) == 4 ? 2 : 3;
-    return static_cast<array_element>(
-        static_cast<int>(std::is_signed_v<T> ? array_element::int8 : array_element::uint8) + width);
+    constexpr array_element signed_kinds[] = {array_element::int8, array_element::int16,
+                                              array_element::int32, array_element::int64};
+    constexpr array_element unsigned_kinds[] = {array_element::uint8, array_element::uint16,
+                                                array_element::uint32, array_element::uint64};
+    return std::is_signed_v<T> ? signed_kinds[width] : unsigned_kinds[width];
   }
 }
 
