@@ -128,6 +128,24 @@ TEST_CASE("array operators: containment, overlap, ANY", "[postgresql]") {
         std::count_if(rows.begin(), rows.end(), [](const tagged& t) {
           return std::find(t.counts.begin(), t.counts.end(), 0) != t.counts.end();
         }));
+  // Numbers: containment and overlap with the extremes of a 64-bit integer.
+  const std::vector<std::int64_t> extremes = {std::numeric_limits<std::int64_t>::min(),
+                                              std::numeric_limits<std::int64_t>::max()};
+  const auto holds = [](const std::vector<std::int64_t>& v, std::int64_t x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
+  };
+  const auto both_extremes = std::count_if(rows.begin(), rows.end(), [&](const tagged& t) {
+    return holds(t.counts, extremes[0]) && holds(t.counts, extremes[1]);
+  });
+  const auto an_extreme = std::count_if(rows.begin(), rows.end(), [&](const tagged& t) {
+    return holds(t.counts, extremes[0]) || holds(t.counts, extremes[1]);
+  });
+  CHECK(both_extremes > 0);
+  CHECK(an_extreme > both_extremes);
+  CHECK(db().query<tagged>().where(tabula::array_contains(col(&tagged::counts), extremes)).count() ==
+        both_extremes);
+  CHECK(db().query<tagged>().where(tabula::array_overlaps(col(&tagged::counts), extremes)).count() ==
+        an_extreme);
 }
 
 namespace {
