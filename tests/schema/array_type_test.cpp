@@ -331,6 +331,13 @@ TEST_CASE("arrays that cannot be read: NULL elements, more dimensions, out of ra
           "t_null", "NULL element");
   refused([] { return db().sql<row>("SELECT ARRAY[[1], [2]]::bigint[] AS t_grid, '10.0.0.1'::inet").one(); },
           "t_grid", "multidimensional");
+  // Text holding an array's text reads as the array, in a binary result and a text one alike;
+  // text that is none is refused.
+  CHECK(db().sql<ints>("SELECT '{1, -2}'::text").one() == ints{1, -2});
+  CHECK(db().sql<row>("SELECT '{3}'::text, '10.0.0.1'::inet").one() ==
+        row{ints{3}, "10.0.0.1"});
+  refused([] { return db().sql<ints>("SELECT 'three'::text AS word").one(); }, "word",
+          "a malformed array");
   // The connection stays usable.
   CHECK(db().sql<ints>("SELECT ARRAY[1, 2]::bigint[]").one() == ints{1, 2});
 }

@@ -200,7 +200,15 @@ std::optional<std::string> read_text_array(const cell& c, array_element want, ar
   if (t.size() < 2 || t.front() != '{' || t.back() != '}') {
     return std::string("a malformed array");
   }
-  const unsigned element = array_element_type(c.type);
+  // Elements of an array type without a reader here (or of text holding an array's text) are
+  // read as the text of the type asked for.
+  unsigned element = array_element_type(c.type);
+  if (element == 0) {
+    element = want == array_element::boolean ? bool_oid
+              : want == array_element::int64 ? int8_oid
+              : want == array_element::float64 ? float8_oid
+                                                 : text_oid;
+  }
   // Unescaped elements are written to `s.text`, which is never longer than the array's text,
   // so reserving that much keeps views into it valid while it fills.
   s.text.clear();
@@ -246,8 +254,7 @@ std::optional<std::string> read_text_array(const cell& c, array_element want, ar
       return std::string("an array with a NULL element");
     }
     if (!push_element(cell{element, false, text}, want, s)) {
-      return fmt::format("an array of {} (element {}: {})",
-                         element != 0 ? type_name(element) : type_name(c.type), index,
+      return fmt::format("an array of {} (element {}: {})", type_name(element), index,
                          text.substr(0, 64));
     }
     if (i == end) return std::nullopt;

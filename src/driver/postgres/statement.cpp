@@ -767,17 +767,19 @@ array_value statement::get_array(int col, array_element element) const {
                     static_cast<int>(element), sql_),
         sql_);
   }
-  // A binary cell of a type other than the arrays the driver reads is no array; a text one
-  // may be (of enums, dates, ...) and is parsed.
+  // A binary cell of a type other than the arrays the driver reads is no array. Text (of a
+  // text column in either format, or any value of a text result: arrays of enums, dates, ...)
+  // is parsed as PostgreSQL's array text.
   std::optional<std::string> failed;
   array_value out;
-  if (c.binary && array_element_type(c.type) == 0) {
+  if (c.binary && array_element_type(c.type) == 0 && !is_text_type(c.type)) {
     failed = fmt::format("a {} value", type_name(c.type));
   } else {
     if (arrays_.size() <= static_cast<std::size_t>(col)) {
       arrays_.resize(static_cast<std::size_t>(column_count()));
     }
-    failed = read_array(c, element, arrays_[static_cast<std::size_t>(col)], out);
+    const cell as_read{c.type, c.binary && !is_text_type(c.type), c.data};
+    failed = read_array(as_read, element, arrays_[static_cast<std::size_t>(col)], out);
     if (!failed) return out;
   }
   throw_error<conversion_error>(
