@@ -142,10 +142,12 @@ TEST_CASE("array operators: containment, overlap, ANY", "[postgresql]") {
   });
   CHECK(both_extremes > 0);
   CHECK(an_extreme > both_extremes);
-  CHECK(db().query<tagged>().where(tabula::array_contains(col(&tagged::counts), extremes)).count() ==
-        both_extremes);
-  CHECK(db().query<tagged>().where(tabula::array_overlaps(col(&tagged::counts), extremes)).count() ==
-        an_extreme);
+  CHECK(
+      db().query<tagged>().where(tabula::array_contains(col(&tagged::counts), extremes)).count() ==
+      both_extremes);
+  CHECK(
+      db().query<tagged>().where(tabula::array_overlaps(col(&tagged::counts), extremes)).count() ==
+      an_extreme);
 }
 
 namespace {
@@ -198,11 +200,23 @@ measured edge_row() {
   using dl = std::numeric_limits<double>;
   using fl = std::numeric_limits<float>;
   measured m;
-  m.values = {0.0,          -0.0,        dl::quiet_NaN(), dl::infinity(),  -dl::infinity(),
-              dl::max(),    dl::lowest(), dl::min(),      dl::denorm_min(), 0.1,
-              1.0 / 3.0,    -2.5e-300,    1e16,           123456789.125};
-  m.coarse = {0.0F, -0.0F, fl::quiet_NaN(), fl::infinity(), -fl::infinity(), fl::max(),
-              fl::denorm_min(), 0.1F};
+  m.values = {0.0,
+              -0.0,
+              dl::quiet_NaN(),
+              dl::infinity(),
+              -dl::infinity(),
+              dl::max(),
+              dl::lowest(),
+              dl::min(),
+              dl::denorm_min(),
+              0.1,
+              1.0 / 3.0,
+              -2.5e-300,
+              1e16,
+              123456789.125};
+  m.coarse = {
+      0.0F, -0.0F, fl::quiet_NaN(), fl::infinity(), -fl::infinity(), fl::max(), fl::denorm_min(),
+      0.1F};
   m.small = {std::numeric_limits<std::int16_t>::min(), -1, 0, 1,
              std::numeric_limits<std::int16_t>::max()};
   m.big = {0, 1, static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())};
@@ -310,32 +324,44 @@ TEST_CASE("arrays that cannot be read: NULL elements, more dimensions, out of ra
       (void)read();
       FAIL("read without error");
     } catch (const tabula::conversion_error& e) {
-      CHECK_THAT(e.what(), Catch::Contains(std::string(column)) && Catch::Contains(std::string(why)));
+      CHECK_THAT(e.what(),
+                 Catch::Contains(std::string(column)) && Catch::Contains(std::string(why)));
     }
   };
   refused([] { return db().sql<ints>("SELECT ARRAY[1, NULL]::bigint[] AS with_null").one(); },
           "with_null", "NULL element");
   refused([] { return db().sql<ints>("SELECT ARRAY[[1, 2], [3, 4]]::bigint[] AS grid").one(); },
           "grid", "2-dimensional");
-  refused([] { return db().sql<std::vector<std::string>>("SELECT ARRAY[1]::bigint[] AS nums").one(); },
-          "nums", "bigint");
+  refused(
+      [] { return db().sql<std::vector<std::string>>("SELECT ARRAY[1]::bigint[] AS nums").one(); },
+      "nums", "bigint");
   refused([] { return db().sql<ints>("SELECT 5::bigint AS scalar").one(); }, "scalar", "bigint");
-  refused([] { return db().sql<std::vector<std::int32_t>>("SELECT ARRAY[5000000000]::bigint[] AS wide")
-                       .one(); },
-          "wide", "does not fit in std::int32_t");
-  refused([] { return db().sql<std::vector<std::uint8_t>>("SELECT ARRAY[-1]::int2[] AS neg").one(); },
-          "neg", "does not fit in std::uint8_t");
+  refused(
+      [] {
+        return db()
+            .sql<std::vector<std::int32_t>>("SELECT ARRAY[5000000000]::bigint[] AS wide")
+            .one();
+      },
+      "wide", "does not fit in std::int32_t");
+  refused(
+      [] { return db().sql<std::vector<std::uint8_t>>("SELECT ARRAY[-1]::int2[] AS neg").one(); },
+      "neg", "does not fit in std::uint8_t");
   // In a result read as text (an inet column has no binary reader here), likewise.
   using row = std::tuple<ints, std::string>;
-  refused([] { return db().sql<row>("SELECT ARRAY[1, NULL]::bigint[] AS t_null, '10.0.0.1'::inet").one(); },
-          "t_null", "NULL element");
-  refused([] { return db().sql<row>("SELECT ARRAY[[1], [2]]::bigint[] AS t_grid, '10.0.0.1'::inet").one(); },
-          "t_grid", "multidimensional");
+  refused(
+      [] {
+        return db().sql<row>("SELECT ARRAY[1, NULL]::bigint[] AS t_null, '10.0.0.1'::inet").one();
+      },
+      "t_null", "NULL element");
+  refused(
+      [] {
+        return db().sql<row>("SELECT ARRAY[[1], [2]]::bigint[] AS t_grid, '10.0.0.1'::inet").one();
+      },
+      "t_grid", "multidimensional");
   // Text holding an array's text reads as the array, in a binary result and a text one alike;
   // text that is none is refused.
   CHECK(db().sql<ints>("SELECT '{1, -2}'::text").one() == ints{1, -2});
-  CHECK(db().sql<row>("SELECT '{3}'::text, '10.0.0.1'::inet").one() ==
-        row{ints{3}, "10.0.0.1"});
+  CHECK(db().sql<row>("SELECT '{3}'::text, '10.0.0.1'::inet").one() == row{ints{3}, "10.0.0.1"});
   refused([] { return db().sql<ints>("SELECT 'three'::text AS word").one(); }, "word",
           "a malformed array");
   // The connection stays usable.
@@ -345,8 +371,8 @@ TEST_CASE("arrays that cannot be read: NULL elements, more dimensions, out of ra
 TEST_CASE("arrays in results read as text, and arrays read as text", "[postgresql]") {
   if (on_sqlite()) return;
   // A column of a type only text shows makes the whole result text: arrays are parsed.
-  const std::vector<std::string> strings = {"", "a b", "NULL", "null", "q\"uote", "back\\slash",
-                                            "{}", ",", " pad ", "h\xC3\xA9"};
+  const std::vector<std::string> strings = {
+      "", "a b", "NULL", "null", "q\"uote", "back\\slash", "{}", ",", " pad ", "h\xC3\xA9"};
   CHECK(db().sql<std::tuple<std::vector<std::string>, std::string>>(
                 "SELECT CAST(? AS text[]), '10.0.0.1'::inet", strings)
             .one() == std::tuple{strings, std::string("10.0.0.1")});
@@ -359,11 +385,11 @@ TEST_CASE("arrays in results read as text, and arrays read as text", "[postgresq
                 "SELECT ARRAY[true, false]::bool[], '10.0.0.1'::inet")
             .one() == std::tuple{std::vector<bool>{true, false}, std::string("10.0.0.1")});
   // An array column read as text is PostgreSQL's own text of it.
-  for (const char* array : {"ARRAY['', 'a b', 'NULL', 'q\"uote', 'back\\slash', '{}', ' ']::text[]",
-                            "ARRAY[[1, 2], [3, NULL]]::int4[]", "'[0:1]={7,8}'::int8[]",
-                            "ARRAY[0.1, -0, 'NaN', '-Infinity', 1e300]::float8[]",
-                            "ARRAY[true, false]::bool[]", "'{}'::text[]",
-                            "ARRAY[1.50, -2]::numeric[]", "ARRAY[1.5]::float4[]"}) {
+  for (const char* array :
+       {"ARRAY['', 'a b', 'NULL', 'q\"uote', 'back\\slash', '{}', ' ']::text[]",
+        "ARRAY[[1, 2], [3, NULL]]::int4[]", "'[0:1]={7,8}'::int8[]",
+        "ARRAY[0.1, -0, 'NaN', '-Infinity', 1e300]::float8[]", "ARRAY[true, false]::bool[]",
+        "'{}'::text[]", "ARRAY[1.50, -2]::numeric[]", "ARRAY[1.5]::float4[]"}) {
     INFO(array);
     const std::string query = std::string("SELECT ") + array + ", (" + array + ")::text";
     const auto [as_text, server_text] = db().sql<std::tuple<std::string, std::string>>(query).one();
@@ -375,26 +401,28 @@ TEST_CASE("array parameters: binary when typed as an array, text otherwise", "[p
   if (on_sqlite()) return;
   const std::vector<std::int64_t> v = {1, -2, std::numeric_limits<std::int64_t>::min()};
   // Typed: each element range-checked like a scalar parameter.
-  CHECK(db().sql<std::vector<std::int64_t>>("SELECT CAST(? AS int2[])", std::vector<std::int64_t>{-1, 7})
+  CHECK(db().sql<std::vector<std::int64_t>>("SELECT CAST(? AS int2[])",
+                                            std::vector<std::int64_t>{-1, 7})
             .one() == std::vector<std::int64_t>{-1, 7});
   CHECK_THROWS_WITH(db().sql<std::vector<std::int64_t>>("SELECT CAST(? AS int2[])",
                                                         std::vector<std::int64_t>{1, 70000})
                         .one(),
                     Catch::Contains("element 1 (70000)") && Catch::Contains("smallint"));
-  CHECK_THROWS_AS(db().sql<std::vector<float>>("SELECT CAST(? AS real[])",
-                                               std::vector<std::int64_t>{16777217})
-                      .one(),
-                  tabula::conversion_error);
-  CHECK(db().sql<std::vector<double>>("SELECT CAST(? AS float8[])", std::vector<std::int32_t>{3, -4})
-            .one() == std::vector<double>{3, -4});
+  CHECK_THROWS_AS(
+      db().sql<std::vector<float>>("SELECT CAST(? AS real[])", std::vector<std::int64_t>{16777217})
+          .one(),
+      tabula::conversion_error);
+  CHECK(
+      db().sql<std::vector<double>>("SELECT CAST(? AS float8[])", std::vector<std::int32_t>{3, -4})
+          .one() == std::vector<double>{3, -4});
   CHECK(db().sql<std::vector<std::string>>("SELECT CAST(? AS varchar[])",
                                            std::vector<std::string>{"x, y", ""})
             .one() == std::vector<std::string>{"x, y", ""});
   // Not an array parameter: PostgreSQL's array text, which the server reads.
-  CHECK(db().sql<std::string>("SELECT CAST(? AS text)", v).one() ==
-        "{1,-2,-9223372036854775808}");
-  CHECK(db().sql<std::string>("SELECT CAST(? AS text)", std::vector<std::string>{"a\"b", "c\\d", ""})
-            .one() == R"({"a\"b","c\\d",""})");
+  CHECK(db().sql<std::string>("SELECT CAST(? AS text)", v).one() == "{1,-2,-9223372036854775808}");
+  CHECK(
+      db().sql<std::string>("SELECT CAST(? AS text)", std::vector<std::string>{"a\"b", "c\\d", ""})
+          .one() == R"({"a\"b","c\\d",""})");
   CHECK(db().sql<std::vector<double>>("SELECT CAST(CAST(? AS text) AS float8[])",
                                       std::vector<double>{-0.0, 0.1})
             .one()

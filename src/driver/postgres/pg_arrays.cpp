@@ -204,10 +204,10 @@ std::optional<std::string> read_text_array(const cell& c, array_element want, ar
   // read as the text of the type asked for.
   unsigned element = array_element_type(c.type);
   if (element == 0) {
-    element = want == array_element::boolean ? bool_oid
-              : want == array_element::int64 ? int8_oid
+    element = want == array_element::boolean   ? bool_oid
+              : want == array_element::int64   ? int8_oid
               : want == array_element::float64 ? float8_oid
-                                                 : text_oid;
+                                               : text_oid;
   }
   // Unescaped elements are written to `s.text`, which is never longer than the array's text,
   // so reserving that much keeps views into it valid while it fills.
