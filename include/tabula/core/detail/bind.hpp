@@ -104,6 +104,8 @@ auto read_sql_value(const driver::statement& st, int col) {
     return st.get_text(col);
   } else if constexpr (std::is_same_v<S, typed_value>) {
     return st.get_typed(col, typed_kind_of(Traits::sql_type.kind), Traits::sql_type.scale);
+  } else if constexpr (std::is_same_v<S, array_value>) {
+    return st.get_array(col, array_element_read_as(Traits::sql_type.element));
   } else {
     return st.get_blob(col);
   }
