@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <utility>
 
 #include "tabula/error.hpp"
@@ -27,15 +29,20 @@ bool is_private_memory(const driver::url& url) {
 
 }  // namespace
 
+struct pool::sync {
+  std::mutex mutex;
+  std::condition_variable freed;
+};
+
 pool::pool(driver::url url, engine_options options)
-    : url_(std::move(url)), options_(std::move(options)) {
+    : url_(std::move(url)), options_(std::move(options)), sync_(std::make_unique<sync>()) {
   const bool memory = is_private_memory(url_);
   if (memory) url_ = shared_memory_url(std::move(url_));
   generation_ = 1;
   lease first = open();
   dialect_ = &dialect_named(first.conn->dialect_name());
   if (memory) anchor_ = first.conn;  // the database lives as long as one connection to it
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(sync_->mutex);
   ++open_;
   idle_.push_back(idle_entry{std::move(first), clock::now()});
 }
@@ -54,7 +61,7 @@ pool::lease pool::open() {
     }
   }
   if (options_.on_connect) options_.on_connect(*l.conn);  // an exception drops the connection
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(sync_->mutex);
   l.generation = generation_;
   ++counters_.connects;
   return l;
@@ -63,7 +70,7 @@ pool::lease pool::open() {
 bool pool::usable(idle_entry& e, clock::time_point now) {
   bool ping = false;
   {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(sync_->mutex);
     if (e.l.generation < retire_before_) return false;
     if (options_.pool_recycle.count() > 0 && now - e.l.opened > options_.pool_recycle) {
       ++counters_.recycled;
@@ -75,7 +82,7 @@ bool pool::usable(idle_entry& e, clock::time_point now) {
   }
   if (!ping) return e.l.conn->is_alive();
   const bool alive = e.l.conn->ping();
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(sync_->mutex);
   if (alive) {
     e.l.generation = generation_;  // checked now: no longer a suspect
   } else {
@@ -87,15 +94,15 @@ bool pool::usable(idle_entry& e, clock::time_point now) {
 
 void pool::forget_one() noexcept {
   {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(sync_->mutex);
     --open_;
   }
-  freed_.notify_one();
+  sync_->freed.notify_one();
 }
 
 pool::lease pool::acquire() {
   const auto deadline = clock::now() + options_.pool_timeout;
-  std::unique_lock lock(mutex_);
+  std::unique_lock lock(sync_->mutex);
   bool waited = false;
   for (;;) {
     if (!idle_.empty()) {
@@ -122,7 +129,7 @@ pool::lease pool::acquire() {
       waited = true;
       ++counters_.waits;
     }
-    if (freed_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
+    if (sync_->freed.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
         open_ >= options_.pool_size + options_.max_overflow) {
       ++counters_.timeouts;
       const auto limit = options_.pool_size + options_.max_overflow;
@@ -153,7 +160,7 @@ void pool::release(lease l) noexcept {
   bool keep = alive && clean && options_.pooling && !l.conn->in_transaction();
   const auto now = clock::now();
   {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(sync_->mutex);
     if (!alive) {
       ++counters_.discarded;
       suspect_before_ = ++generation_;  // its contemporaries may be dead too
@@ -165,7 +172,7 @@ void pool::release(lease l) noexcept {
     keep = keep && l.generation >= retire_before_ && open_ <= options_.pool_size;
     if (keep) {
       idle_.push_back(idle_entry{std::move(l), now});
-      freed_.notify_one();
+      sync_->freed.notify_one();
       return;
     }
   }
@@ -176,17 +183,17 @@ void pool::release(lease l) noexcept {
 void pool::dispose() noexcept {
   std::vector<idle_entry> closing;
   {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(sync_->mutex);
     retire_before_ = ++generation_;
     closing.swap(idle_);
     open_ -= closing.size();
   }
   closing.clear();
-  freed_.notify_all();
+  sync_->freed.notify_all();
 }
 
 pool_status pool::status() const {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(sync_->mutex);
   pool_status s = counters_;
   s.open = open_;
   s.idle = idle_.size();

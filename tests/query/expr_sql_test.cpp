@@ -204,9 +204,10 @@ static_assert(decltype(t::sum(col(&item::qty))
 /// The shape an expression reports: what its SQL depends on beyond its type.
 template <class E>
 tabula::detail::shape_key shape_of(const E& e) {
-  tabula::detail::shape_probe probe;
+  tabula::detail::shape_key key;
+  tabula::detail::statement_binder probe{key};
   e.bind(probe);
-  return probe.key;
+  return key;
 }
 
 }  // namespace

@@ -339,9 +339,10 @@ TEST_CASE("CASE buckets, coalesce with a value, and a labelled DISTINCT item rep
 
 TEST_CASE("which items repeat is a part of the statement's shape, and costs nothing without repeats") {
   const auto shape_of = [](const auto& s) {
-    t::detail::shape_probe probe;
+    t::detail::shape_key key;
+    t::detail::statement_binder probe{key};
     s.bind(probe);
-    return probe.key;
+    return key;
   };
   const auto same = t::select(col(&run::epoch) * 1).order_by(col(&run::epoch) * 1);
   const auto other = t::select(col(&run::epoch) * 1).order_by(col(&run::epoch) * -1);

@@ -393,6 +393,13 @@ auto replace_part(const clause_pack_impl<std::index_sequence<J...>, Ps...>& t, V
       part_or(std::bool_constant<J == I>{}, clause<J>(t), &v)...);
 }
 
+/// True when no clause of a pack has SQL that depends on run-time values.
+template <class Pack>
+struct pack_fixed_shape;
+template <class Seq, class... Ps>
+struct pack_fixed_shape<clause_pack_impl<Seq, Ps...>>
+    : std::bool_constant<all_fixed_shape<Ps...>()> {};
+
 template <class Parts, std::size_t I>
 using part_t = decltype(clause_type<I>(std::declval<const Parts&>()));
 
@@ -522,9 +529,7 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
   /// The models read but not brought into scope here: outer models of a correlated subquery.
   using free_models = typename shape::free_models;
   /// True when the SQL depends only on this type, so it is compiled once per dialect.
-  static constexpr bool fixed_shape = []<std::size_t... I>(std::index_sequence<I...>) {
-    return detail::all_fixed_shape<part<I>...>();
-  }(std::make_index_sequence<parts_type::size>{});
+  static constexpr bool fixed_shape = detail::pack_fixed_shape<parts_type>::value;
 
   /// The rules a runnable select follows, each true when it holds (see the file comment).
   struct checks {
@@ -777,9 +782,20 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
     ast::select s;
     detail::repeats_lowering<typename repeatable::plan> rep;
     rep.mask = repeatable{parts_}.mask();
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (lower_part<I>(s, ctx, rep), ...);
-    }(std::make_index_sequence<parts_type::size>{});
+    detail::clause<detail::ctes_at>(parts_).lower_into(s, ctx);
+    detail::clause<detail::distinct_at>(parts_).lower_into(s, ctx);
+    detail::clause<detail::items_at>(parts_).template lower_into<0>(s, ctx, rep);
+    detail::clause<detail::from_at>(parts_).lower_into(s, ctx);
+    detail::clause<detail::joins_at>(parts_).lower_into(s, ctx);
+    detail::clause<detail::where_at>(parts_).lower_into(s, ctx);
+    detail::clause<detail::group_at>(parts_).template lower_into<repeatable::groups_from>(s, ctx,
+                                                                                          rep);
+    detail::clause<detail::having_at>(parts_).lower_into(s, ctx);
+    detail::clause<detail::order_at>(parts_).template lower_into<repeatable::orders_from>(s, ctx,
+                                                                                          rep);
+    detail::clause<detail::limit_at>(parts_).lower_into(s, ctx);
+    detail::clause<detail::offset_at>(parts_).lower_into(s, ctx);
+    detail::clause<detail::lock_at>(parts_).lower_into(s, ctx);
     if constexpr (shape::from_inferred) s.from = detail::relation_table<typename shape::from>();
     return s;
   }
@@ -790,9 +806,18 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
   void bind(Binder& b) const {
     const detail::repeats<typename repeatable::plan> rep{repeatable{parts_}.mask()};
     if constexpr (repeatable::plan::pairs > 0) detail::bind_shape(b, rep.mask);
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (bind_part<I>(b, rep), ...);
-    }(std::make_index_sequence<parts_type::size>{});
+    detail::clause<detail::ctes_at>(parts_).bind(b);
+    detail::clause<detail::distinct_at>(parts_).bind(b);
+    detail::clause<detail::items_at>(parts_).template bind<0>(b, rep);
+    detail::clause<detail::from_at>(parts_).bind(b);
+    detail::clause<detail::joins_at>(parts_).bind(b);
+    detail::clause<detail::where_at>(parts_).bind(b);
+    detail::clause<detail::group_at>(parts_).template bind<repeatable::groups_from>(b, rep);
+    detail::clause<detail::having_at>(parts_).bind(b);
+    detail::clause<detail::order_at>(parts_).template bind<repeatable::orders_from>(b, rep);
+    detail::clause<detail::limit_at>(parts_).bind(b);
+    detail::clause<detail::offset_at>(parts_).bind(b);
+    detail::clause<detail::lock_at>(parts_).bind(b);
   }
 
  private:
@@ -813,23 +838,6 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
   auto rebuild(V v) const {
     auto parts = detail::replace_part<I>(parts_, std::move(v));
     return with_parts<decltype(parts)>(this->source_, std::move(parts));
-  }
-
-  template <std::size_t I, class Repeats>
-  void lower_part(ast::select& s, detail::lower_context& ctx, Repeats& rep) const {
-    const auto& p = detail::clause<I>(parts_);
-    if constexpr (I == detail::items_at) p.template lower_into<0>(s, ctx, rep);
-    else if constexpr (I == detail::group_at) p.template lower_into<repeatable::groups_from>(s, ctx, rep);
-    else if constexpr (I == detail::order_at) p.template lower_into<repeatable::orders_from>(s, ctx, rep);
-    else p.lower_into(s, ctx);
-  }
-  template <std::size_t I, class Binder, class Repeats>
-  void bind_part(Binder& b, const Repeats& rep) const {
-    const auto& p = detail::clause<I>(parts_);
-    if constexpr (I == detail::items_at) p.template bind<0>(b, rep);
-    else if constexpr (I == detail::group_at) p.template bind<repeatable::groups_from>(b, rep);
-    else if constexpr (I == detail::order_at) p.template bind<repeatable::orders_from>(b, rep);
-    else p.bind(b);
   }
 
   template <ast::join_kind Kind, class Link>

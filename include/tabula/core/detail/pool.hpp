@@ -4,12 +4,10 @@
 /// connection's prepared statements survive from one operation to the next. Thread-safe.
 
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -73,8 +71,8 @@ class pool {
   const dialect* dialect_ = nullptr;
   std::shared_ptr<driver::connection> anchor_;  ///< keeps an in-memory database alive
 
-  mutable std::mutex mutex_;
-  std::condition_variable freed_;
+  struct sync;  ///< the mutex and the condition waiters wait on (pool.cpp)
+  std::unique_ptr<sync> sync_;
   std::vector<idle_entry> idle_;
   std::size_t open_ = 0;
   /// Connections opened at a generation below this are pinged at checkout: one of their
