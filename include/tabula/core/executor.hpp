@@ -216,6 +216,7 @@ struct run {
 
   template <class S>
   static std::int64_t execute(connection& c, const S& s) {
+    if (const auto inserted = bulk_insert::written_back(c, s)) return *inserted;
     std::int64_t n = 0;
     bulk_insert::each_part(c, s, [&](const auto& part) {
       auto st = c.start(part);
