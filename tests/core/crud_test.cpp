@@ -138,6 +138,9 @@ TEST_CASE("get, all, update and remove by primary key") {
   CHECK(db().get<author>(a.id) == a);
   author ghost{.id = 999999, .name = "x", .email = "x@x"};
   CHECK_FALSE(db().update_row(ghost));
+  const author fixed{.id = a.id, .name = "Ursula K. Le Guin", .email = a.email, .age = 89};
+  CHECK(db().update_row(fixed));  // a const object: written, nothing read back
+  CHECK(db().get<author>(a.id)->name == "Ursula K. Le Guin");
 
   CHECK(db().remove(b));
   CHECK_FALSE(db().get<author>(b.id).has_value());

@@ -143,16 +143,21 @@ struct by_key {
         }
       });
       bind_key_of(b, obj, t);
-      if (sql_fields.empty() || std::is_const_v<T>) return step_to_end(*st) > 0;
-      if (!returning) {
-        const bool found = step_to_end(*st) > 0;
-        if (found) reread_fields(c, obj, t, sql_fields);
+      // A const object (of a model without on-update values: see above) reads nothing back.
+      if constexpr (std::is_const_v<T>) {
+        return step_to_end(*st) > 0;
+      } else {
+        if (sql_fields.empty()) return step_to_end(*st) > 0;
+        if (!returning) {
+          const bool found = step_to_end(*st) > 0;
+          if (found) reread_fields(c, obj, t, sql_fields);
+          return found;
+        }
+        const bool found = st->step();
+        if (found) read_fields_at(*st, obj, sql_fields);
+        step_to_end(*st);
         return found;
       }
-      const bool found = st->step();
-      if (found) read_fields_at(*st, obj, sql_fields);
-      step_to_end(*st);
-      return found;
     }
   }
 
