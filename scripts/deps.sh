@@ -8,8 +8,8 @@
 #            (Boost, fmt, SQLite, libpq)
 #   example  what scripts/example.sh needs: build (the PostgreSQL driver is part of the build,
 #            so libpq-dev is needed, but no server) + nlohmann/json (the example's JSON column)
-#   test     build + Catch2 + the PostgreSQL server the behaviour tests start + nlohmann/json
-#            (the JSON column tests)
+#   test     example + Catch2 + RapidCheck (property tests) + the PostgreSQL server the
+#            behaviour tests start
 #   clang    clang++, for the second compiler CI builds with
 #   all      everything above
 #
@@ -22,7 +22,8 @@ build_pkgs=(g++ cmake ninja-build libboost1.81-dev libfmt-dev libsqlite3-dev lib
 # nlohmann-json3-dev: <tabula/types/json.hpp> maps nlohmann::json; the examples and the JSON
 # tests need it.
 example_pkgs=("${build_pkgs[@]}" nlohmann-json3-dev)
-test_pkgs=("${example_pkgs[@]}" catch2 postgresql)
+# librapidcheck-dev: the property-based tests (RapidCheck).
+test_pkgs=("${example_pkgs[@]}" catch2 librapidcheck-dev postgresql)
 clang_pkgs=(clang)
 
 usage() {
