@@ -71,13 +71,15 @@ inline void check_storable_json(const nlohmann::json& j) {
     } else {
       v = inline_todo[--inline_count];
     }
+    // The containers themselves (std::map, std::vector), not nlohmann's iterators, which
+    // switch on the value's type at every step.
     if (v->is_object()) {
-      for (auto it = v->begin(); it != v->end(); ++it) {
-        check_storable_text(it.key());
-        visit(it.value());
+      for (const auto& [key, member] : v->get_ref<const nlohmann::json::object_t&>()) {
+        check_storable_text(key);
+        visit(member);
       }
     } else {
-      for (const auto& e : *v) visit(e);
+      for (const auto& e : v->get_ref<const nlohmann::json::array_t&>()) visit(e);
     }
   }
 }
