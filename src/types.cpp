@@ -139,70 +139,12 @@ std::optional<std::int64_t> parse_decimal_units(std::string_view text, unsigned 
 
 namespace tabula::detail {
 
-void throw_array_error(std::string_view why) {
-  throw_error<conversion_error>(fmt::format("tabula: the array value cannot be read: {}.", why));
-}
-
-// Inside double quotes, a backslash escapes the next character (array_in in PostgreSQL).
-void append_array_text(std::string& out, std::string_view s) {
-  out += '"';
-  for (const char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
+void check_array_read(const array_value& v, array_element expected) {
+  if (v.element != expected || (v.data == nullptr && v.size != 0)) {
+    throw_error<conversion_error>(fmt::format(
+        "tabula: the driver read an array as elements of kind {} where kind {} was asked for",
+        static_cast<int>(v.element), static_cast<int>(expected)));
   }
-  out += '"';
-}
-
-void append_array_double(std::string& out, double v) {
-  if (std::isnan(v)) {
-    out += "NaN";
-  } else if (std::isinf(v)) {
-    out += v > 0 ? "Infinity" : "-Infinity";
-  } else {
-    fmt::format_to(std::back_inserter(out), "{}", v);
-  }
-}
-
-bool split_array_text(std::string_view text, std::vector<std::string>& out) {
-  out.clear();
-  if (text.size() < 2 || text.front() != '{' || text.back() != '}') return false;
-  std::size_t i = 1;
-  const std::size_t end = text.size() - 1;
-  if (i == end) return true;  // {}
-  while (i <= end) {
-    std::string element;
-    if (text[i] == '"') {
-      for (++i; i < end && text[i] != '"'; ++i) {
-        if (text[i] == '\\' && i + 1 < end) ++i;
-        element += text[i];
-      }
-      if (i >= end) return false;
-      ++i;  // closing quote
-    } else {
-      const std::size_t start = i;
-      while (i < end && text[i] != ',') {
-        if (text[i] == '{' || text[i] == '"') return false;  // nested arrays
-        ++i;
-      }
-      element.assign(text.substr(start, i - start));
-      if (element == "NULL") return false;
-    }
-    out.push_back(std::move(element));
-    if (i == end) return true;
-    if (text[i] != ',') return false;
-    ++i;
-  }
-  return false;
-}
-
-double parse_array_double(std::string_view s) {
-  if (s == "NaN") return std::numeric_limits<double>::quiet_NaN();
-  if (s == "Infinity") return std::numeric_limits<double>::infinity();
-  if (s == "-Infinity") return -std::numeric_limits<double>::infinity();
-  double v = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size()) throw_array_error("an element is not a number");
-  return v;
 }
 
 }  // namespace tabula::detail

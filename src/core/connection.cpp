@@ -32,6 +32,17 @@ std::uint64_t next_sql_cache_id() noexcept {
   static std::atomic<std::uint64_t> last{0};
   return last.fetch_add(1, std::memory_order_relaxed) + 1;
 }
+
+const compiled_sql* cached_sql(sql_cache_slot& slot, const dialect& d, const shape_key& shape,
+                               ast::statement (*make)(const void*), const void* arg) {
+  if (shape.overflow) return nullptr;
+  for (const auto& [owner, key, sql] : slot.entries) {
+    if (owner == &d && key == shape) return &sql;
+  }
+  if (slot.entries.size() >= 64) return nullptr;
+  slot.entries.emplace_back(&d, shape, with_cache_id(d.compile(make(arg))));
+  return &std::get<2>(slot.entries.back());
+}
 }  // namespace detail
 
 // ----- statement_ref
@@ -137,6 +148,21 @@ statement_ref connection::prepare(const compiled_sql& sql) {
   if (!pool_->observer.hook) return statement_ref(conn_->prepare(sql.text, sql.cache_id));
   return statement_ref(detail::observe_prepare(
       pool_->observer, sql.text, [&] { return conn_->prepare(sql.text, sql.cache_id); }));
+}
+
+statement_ref connection::start(const void* stmt, const detail::statement_ops& ops) {
+  const compiled_sql* cached = nullptr;
+  if (ops.cache != nullptr) {
+    detail::shape_key shape;
+    detail::statement_binder probe{shape};
+    ops.bind(stmt, probe);
+    cached = detail::cached_sql(ops.cache(), sql_dialect(), shape, ops.lower, stmt);
+  }
+  auto st = cached != nullptr ? prepare(*cached)
+                              : prepare(uncached_ = sql_dialect().compile(ops.lower(stmt)).text);
+  detail::statement_binder b{*st};
+  ops.bind(stmt, b);
+  return st;
 }
 
 transaction connection::begin() {

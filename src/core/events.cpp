@@ -61,6 +61,10 @@ class observed_statement final : public driver::statement {
     });
     inner_->bind(index, v);
   }
+  void bind(int index, const array_value& v) override {
+    record(index, [&] { return quoted(detail::array_text(v)); });
+    inner_->bind(index, v);
+  }
   void bind_copied(int index, std::string_view v) override {
     record(index, [&] { return quoted(v); });
     inner_->bind_copied(index, v);
@@ -108,6 +112,9 @@ class observed_statement final : public driver::statement {
   [[nodiscard]] typed_value get_typed(int col, typed_kind kind,
                                       std::uint8_t scale) const override {
     return inner_->get_typed(col, kind, scale);
+  }
+  [[nodiscard]] array_value get_array(int col, array_element element) const override {
+    return inner_->get_array(col, element);
   }
   [[nodiscard]] std::int64_t affected_rows() const override { return inner_->affected_rows(); }
   [[nodiscard]] std::int64_t known_row_count() const override {

@@ -43,3 +43,17 @@ void throw_many_rows(std::int64_t found) {
 }
 
 }  // namespace tabula::detail
+
+namespace tabula::detail {
+
+std::int64_t run::count_rows(statement_ref st) {
+  st->step();
+  return st->get_int64(0);
+}
+
+bool run::any_row(statement_ref st) {
+  st->step();
+  return st->get_bool(0);
+}
+
+}  // namespace tabula::detail

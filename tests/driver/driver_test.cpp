@@ -173,6 +173,77 @@ TEST_CASE("values of every storage class round-trip", "[driver]") {
   CHECK_FALSE(select->step());  // stays finished until reset
 }
 
+TEST_CASE("arrays: bound and read as array_value on PostgreSQL, refused on SQLite", "[driver]") {
+  auto c = open();
+  const std::vector<double> doubles = {-0.0, std::numeric_limits<double>::quiet_NaN(), 1e-310};
+  const std::vector<std::string> strings = {"", "a,b", "{\"}\\", "NULL"};
+  const std::int32_t small[] = {-5, 70000};
+  const std::vector<bool> bits = {true, false, true};
+  const bool flags[] = {false, true};
+  const auto view = [](tabula::array_element e, const void* data, std::size_t n) {
+    return tabula::array_value{e, data, n};
+  };
+  if (!on_postgres()) {
+    auto st = c->prepare("SELECT ?1");
+    CHECK_THROWS_AS(st->bind(0, view(tabula::array_element::float64, doubles.data(), 3)),
+                    tabula::programming_error);
+    auto read = c->prepare("SELECT '{1,2}'");
+    REQUIRE(read->step());
+    CHECK_THROWS_WITH(read->get_array(0, tabula::array_element::int64),
+                      Contains("SQLite has no array type"));
+    return;
+  }
+  auto st = c->prepare(
+      "SELECT $1::float8[], $2::text[], $3::int8[], $4::bool[], $5::bool[], 7::int8, 'x'::text, "
+      "'2024-02-29 12:00:00+00'::timestamptz, '{}'::int4[]");
+  st->bind(0, view(tabula::array_element::float64, doubles.data(), doubles.size()));
+  st->bind(1, view(tabula::array_element::string, strings.data(), strings.size()));
+  st->bind(2, view(tabula::array_element::int32, small, 2));
+  st->bind(3, view(tabula::array_element::bits, &bits, bits.size()));
+  st->bind(4, view(tabula::array_element::boolean, flags, 2));
+  REQUIRE(st->step());
+  const auto d = st->get_array(0, tabula::array_element::float64);
+  REQUIRE(d.element == tabula::array_element::float64);
+  REQUIRE(d.size == 3);
+  const auto* dp = static_cast<const double*>(d.data);
+  CHECK(std::signbit(dp[0]));
+  CHECK(std::isnan(dp[1]));
+  CHECK(dp[2] == 1e-310);
+  const auto t = st->get_array(1, tabula::array_element::string_view);
+  REQUIRE(t.element == tabula::array_element::string_view);
+  CHECK(std::vector<std::string>(static_cast<const std::string_view*>(t.data),
+                                 static_cast<const std::string_view*>(t.data) + t.size) == strings);
+  const auto i = st->get_array(2, tabula::array_element::int64);
+  REQUIRE(i.element == tabula::array_element::int64);
+  CHECK(std::vector<std::int64_t>(static_cast<const std::int64_t*>(i.data),
+                                  static_cast<const std::int64_t*>(i.data) + i.size) ==
+        std::vector<std::int64_t>{-5, 70000});
+  const auto b = st->get_array(3, tabula::array_element::boolean);
+  REQUIRE(b.element == tabula::array_element::uint8);
+  CHECK(std::vector<std::uint8_t>(static_cast<const std::uint8_t*>(b.data),
+                                  static_cast<const std::uint8_t*>(b.data) + b.size) ==
+        std::vector<std::uint8_t>{1, 0, 1});
+  CHECK(st->get_array(4, tabula::array_element::boolean).size == 2);
+  CHECK(st->get_int64(5) == 7);
+  CHECK(st->get_text(6) == "x");
+  CHECK(st->get_typed(7, tabula::typed_kind::timestamp, 0).value == 1'709'208'000'000'000);
+  CHECK(st->get_array(8, tabula::array_element::int64).size == 0);
+  CHECK(st->get_text(2) == "{-5,70000}");
+  CHECK_THROWS_AS(st->get_array(5, tabula::array_element::int64), tabula::conversion_error);
+  CHECK_THROWS_AS(st->get_array(0, tabula::array_element::int32), tabula::programming_error);
+  // An element the parameter's element type cannot hold, and one no database integer holds.
+  auto narrow = c->prepare("SELECT $1::int4[]");
+  CHECK_THROWS_WITH(narrow->bind(0, view(tabula::array_element::int64,
+                                         std::vector<std::int64_t>{1, 1LL << 40}.data(), 2)),
+                    Contains("element 1") && Contains("out of range for integer"));
+  const std::uint64_t huge[] = {1, std::uint64_t{1} << 63};
+  CHECK_THROWS_AS(narrow->bind(0, view(tabula::array_element::uint64, huge, 2)),
+                  tabula::conversion_error);
+  narrow->bind(0, view(tabula::array_element::uint64, huge, 1));
+  REQUIRE(narrow->step());
+  CHECK(narrow->get_text(0) == "{1}");
+}
+
 TEST_CASE("getters convert only without loss", "[driver]") {
   auto c = open();
   recreate(*c, "conv", "i BIGINT, s TEXT, x DOUBLE PRECISION, y DOUBLE PRECISION, z BIGINT");

@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <ranges>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -27,6 +27,7 @@
 #include "tabula/core/detail/bind.hpp"
 #include "tabula/core/detail/pool.hpp"
 #include "tabula/core/detail/sql_cache.hpp"
+#include "tabula/core/detail/statement_ops.hpp"
 #include "tabula/core/detail/statements.hpp"
 #include "tabula/dialect/dialect.hpp"
 #include "tabula/driver/driver.hpp"
@@ -92,31 +93,18 @@ class connection : public detail::row_api<connection>,
     return select_statement<connection, T>(this);
   }
 
-  /// Prepares a typed statement and binds its values: ready to step. `Key` names the shape
-  /// for the SQL cache (the statement type itself unless a wrapper changes the SQL).
-  template <class Key = void, class Statement, class Lower>
-  [[nodiscard]] statement_ref start(const Statement& stmt, Lower&& lower) {
-    using cache_key = std::conditional_t<std::is_void_v<Key>, Statement, Key>;
-    const compiled_sql* cached = nullptr;
-    if constexpr (Statement::fixed_shape) {
-      detail::shape_probe probe;
-      stmt.bind(probe);
-      cached = detail::cached_sql<cache_key>(sql_dialect(), probe.key, lower);
-    }
-    auto st = cached != nullptr ? prepare(*cached)
-                                : prepare(uncached_ = sql_dialect().compile(lower()).text);
-    detail::statement_binder b{*st};
-    stmt.bind(b);
-    return st;
-  }
+  /// Prepares a typed statement and binds its values: ready to step.
   template <class Statement>
   [[nodiscard]] statement_ref start(const Statement& stmt) {
     if constexpr (detail::text_statement<Statement>) {
       return detail::start_text(*this, stmt);  // hand-written SQL (raw_api.hpp)
     } else {
-      return start(stmt, [&] { return stmt.lower(); });
+      return start(&stmt, detail::statement_ops_of<Statement>);
     }
   }
+  /// The same through a statement's operations (statement_ops.hpp): the statement's SQL from
+  /// the SQL cache (compiled on first use per shape), prepared, its values bound.
+  [[nodiscard]] statement_ref start(const void* stmt, const detail::statement_ops& ops);
 
   /// Runs a typed statement and calls `on_row(const driver::statement&)` for each row; an
   /// `on_row` returning bool stops early by returning false.

@@ -22,11 +22,6 @@ namespace tabula {
 
 namespace detail {
 
-template <class S, class Kind>
-struct wrapped_key {};
-struct count_kind {};
-struct exists_kind {};
-
 /// `SELECT count(*) FROM (<query>) AS "counted"`.
 ast::statement count_statement(ast::statement query);
 /// `SELECT EXISTS (<query>)`.
@@ -116,21 +111,44 @@ template <class S>
 concept multi_part = requires(const S& s) { s.parts(std::uint32_t{}); };
 
 /// The terminal operations on one connection. Every source runs them through `executor`.
+/// Each starts its statement through `connection::start` and reads the rows with code that
+/// depends only on how they are read (`Reader`), shared by every statement of one row type.
 struct run {
+  /// Appends the rows of a started statement to `rows`.
+  template <class Reader>
+  static void read_into(statement_ref st, std::vector<typename Reader::row_type>& rows) {
+    Reader read;
+    while (st->step()) {
+      if (rows.empty()) {
+        if (const std::int64_t n = st->known_row_count(); n > 0) {
+          rows.reserve(static_cast<std::size_t>(n));
+        }
+      }
+      rows.emplace_back(current_row<Reader>{read, *st});
+    }
+  }
+  /// The first row of a started statement; with `Count`, also how many rows there were.
+  template <class Reader, bool Count>
+  static std::optional<typename Reader::row_type> read_first(statement_ref st, std::int64_t& n) {
+    std::optional<typename Reader::row_type> row;
+    Reader read;
+    while (st->step()) {
+      if (n++ == 0) row.emplace(current_row<Reader>{read, *st});
+      if constexpr (!Count) break;
+    }
+    return row;
+  }
+
   template <class S>
   static std::vector<typename S::row_type> all(connection& c, const S& s) {
     std::vector<typename S::row_type> rows;
-    bulk_insert::each_part(c, s, [&](const auto& part) {
-      row_reader_t<std::remove_cvref_t<decltype(part)>> read;
-      c.run(part, [&](const driver::statement& st) {
-        if (rows.empty()) {
-          if (const std::int64_t n = st.known_row_count(); n > 0) {
-            rows.reserve(static_cast<std::size_t>(n));
-          }
-        }
-        rows.emplace_back(current_row<decltype(read)>{read, st});
+    if constexpr (multi_part<S>) {
+      bulk_insert::each_part(c, s, [&](const auto& part) {
+        read_into<row_reader_t<std::remove_cvref_t<decltype(part)>>>(c.start(part), rows);
       });
-    });
+    } else {
+      read_into<row_reader_t<S>>(c.start(s), rows);
+    }
     return rows;
   }
 
@@ -142,10 +160,14 @@ struct run {
                   "the optional side of an outer join: e.g. select<User, Post>() with join, or "
                   "select<User, Post>() with left_join. Its rows are grouped under that model.");
     if constexpr (group_row<row>::value) {  // else only the message above
-      row_grouper<row> grouper(table_of<typename group_row<row>::parent>());
-      c.run(s, [&](const driver::statement& st) { grouper.add(st); });
-      return std::move(grouper).take();
+      return read_grouped<row>(c.start(s));
     }
+  }
+  template <class Row>
+  static auto read_grouped(statement_ref st) {
+    row_grouper<Row> grouper(table_of<typename group_row<Row>::parent>());
+    while (st->step()) grouper.add(*st);
+    return std::move(grouper).take();
   }
 
   template <class S>
@@ -154,13 +176,8 @@ struct run {
       auto rows = all(c, s);
       return rows.empty() ? std::nullopt : std::optional(std::move(rows.front()));
     } else {
-      std::optional<typename S::row_type> row;
-      row_reader_t<S> read;
-      c.run(s, [&](const driver::statement& st) {
-        row.emplace(current_row<decltype(read)>{read, st});
-        return false;
-      });
-      return row;
+      std::int64_t n = 0;
+      return read_first<row_reader_t<S>, false>(c.start(s), n);
     }
   }
 
@@ -171,12 +188,8 @@ struct run {
       if (rows.size() > 1) throw_many_rows(static_cast<std::int64_t>(rows.size()));
       return rows.empty() ? std::nullopt : std::optional(std::move(rows.front()));
     } else {
-      std::optional<typename S::row_type> row;
       std::int64_t n = 0;
-      row_reader_t<S> read;
-      c.run(s, [&](const driver::statement& st) {
-        if (n++ == 0) row.emplace(current_row<decltype(read)>{read, st});
-      });
+      auto row = read_first<row_reader_t<S>, true>(c.start(s), n);
       if (n > 1) throw_many_rows(n);
       return row;
     }
@@ -202,28 +215,30 @@ struct run {
 
   template <class S>
   static std::int64_t count(connection& c, const S& s) {
-    auto st = c.start<wrapped_key<S, count_kind>>(s, [&] { return count_statement(s.lower()); });
-    st->step();
-    return st->get_int64(0);
+    return count_rows(c.start(&s, statement_ops_of<S, &count_statement>));
   }
 
   template <class S>
   static bool exists(connection& c, const S& s) {
-    auto st = c.start<wrapped_key<S, exists_kind>>(s, [&] { return exists_statement(s.lower()); });
-    st->step();
-    return st->get_bool(0);
+    return any_row(c.start(&s, statement_ops_of<S, &exists_statement>));
   }
 
   template <class S>
   static std::int64_t execute(connection& c, const S& s) {
-    if (const auto inserted = bulk_insert::written_back(c, s)) return *inserted;
-    std::int64_t n = 0;
-    bulk_insert::each_part(c, s, [&](const auto& part) {
-      auto st = c.start(part);
-      n += detail::step_to_end(*st);
-    });
-    return n;
+    if constexpr (multi_part<S>) {
+      if (const auto inserted = bulk_insert::written_back(c, s)) return *inserted;
+      std::int64_t n = 0;
+      bulk_insert::each_part(c, s, [&](const auto& part) { n += step_to_end(*c.start(part)); });
+      return n;
+    } else {
+      return step_to_end(*c.start(s));
+    }
   }
+
+  /// The count a `count_statement` read.
+  static std::int64_t count_rows(statement_ref st);
+  /// What an `exists_statement` read.
+  static bool any_row(statement_ref st);
 };
 
 }  // namespace detail

@@ -19,7 +19,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <ranges>
+#include <iterator>
 #include <type_traits>
 #include <utility>
 #include <vector>

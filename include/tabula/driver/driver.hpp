@@ -1,8 +1,9 @@
 #pragma once
 /// \file driver.hpp
 /// The runtime contract between tabula and a database client library. A driver knows only SQL
-/// text and values of the six storage classes (NULL, bool, 64-bit integer, double, text, blob)
-/// and `typed_value`s (times, UUIDs, decimals), which it stores in its database's own types;
+/// text and values of the six storage classes (NULL, bool, 64-bit integer, double, text, blob),
+/// `typed_value`s (times, UUIDs, decimals) and `array_value`s, which it stores in its
+/// database's own types;
 /// everything about models and queries lives above it. Implementations live in `src/driver/`
 /// and are the only code that includes a vendor header.
 
@@ -16,6 +17,7 @@
 #include <string_view>
 
 #include "tabula/ast/value.hpp"
+#include "tabula/driver/array_value.hpp"
 #include "tabula/driver/url.hpp"
 
 namespace tabula::driver {
@@ -49,6 +51,12 @@ class statement {
   /// `conversion_error` for a value outside the database's range (e.g. a year after 9999 on
   /// SQLite).
   virtual void bind(int index, const typed_value& v) = 0;
+  /// Binds a one-dimensional array: on PostgreSQL in the binary array format when the
+  /// parameter's type is an array of a type the elements convert to exactly (`BIGINT[]` for
+  /// integers, ...), else as array text, which the server parses. Throws `conversion_error` for
+  /// an element the parameter's element type cannot hold, and `programming_error` on a
+  /// database without arrays (SQLite). The elements are copied before it returns.
+  virtual void bind(int index, const array_value& v) = 0;
   /// Binds text that the driver copies before returning, so it may be a temporary (JSON
   /// serialized for this binding).
   virtual void bind_copied(int index, std::string_view v) = 0;
@@ -81,6 +89,13 @@ class statement {
   /// is no time, a decimal with more digits after the point than `scale`, ...).
   [[nodiscard]] virtual typed_value get_typed(int col, typed_kind kind,
                                               std::uint8_t scale) const = 0;
+  /// Reads a one-dimensional array without NULL elements as `element`s: `boolean` (returned
+  /// as `uint8` elements, 0 or 1), `int64`, `float64` or `string_view`. The view stays valid
+  /// until the next `step()` or `reset()`. `conversion_error` naming the column for an array
+  /// of more dimensions, with a NULL element, or of elements that do not convert exactly (an
+  /// array of `numeric` read as integers, ...); `programming_error` on a database without
+  /// arrays (SQLite).
+  [[nodiscard]] virtual array_value get_array(int col, array_element element) const = 0;
 
   /// Rows inserted, updated or deleted by the last execution.
   [[nodiscard]] virtual std::int64_t affected_rows() const = 0;
@@ -117,6 +132,7 @@ class bulk_writer {
   virtual void bind(int column, std::string_view v) = 0;
   virtual void bind(int column, blob_view v) = 0;
   virtual void bind(int column, const typed_value& v) = 0;
+  virtual void bind(int column, const array_value& v) = 0;
   void bind_copied(int column, std::string_view v) { bind(column, v); }  // copied when bound
   /// Ends the current row; every column must have been bound.
   virtual void end_row() = 0;

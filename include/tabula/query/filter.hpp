@@ -94,6 +94,8 @@ ast::value to_ast_value(const V& v) {
       return ast::value(std::in_place_type<std::string>, s);
     } else if constexpr (std::is_same_v<S, std::span<const std::byte>>) {
       return ast::value(std::in_place_type<blob>, s.begin(), s.end());
+    } else if constexpr (std::is_same_v<S, array_value>) {
+      return ast::value(detail::array_text(s));  // the server reads the text as the array
     } else {
       return ast::value(std::in_place_type<S>, s);
     }

@@ -15,7 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <ranges>
+#include <iterator>
 #include <string>
 #include <tuple>
 #include <type_traits>

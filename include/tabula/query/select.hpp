@@ -375,16 +375,22 @@ struct parts_of<clause_pack_impl<Seq, Ps...>> {
 template <class Spec>
 using parts_of_t = typename parts_of<Spec>::type;
 
+/// A clause kept by `replace_part` (shared by every pack with this clause), or the one
+/// replacing it.
+template <class P>
+constexpr const P& part_or(std::false_type /*replaced*/, const P& p, const void* /*v*/) noexcept {
+  return p;
+}
+template <class P, class V>
+constexpr V&& part_or(std::true_type /*replaced*/, const P& /*p*/, V* v) noexcept {
+  return static_cast<V&&>(*v);
+}
+
 /// `t` with clause `I` replaced by `v`.
 template <std::size_t I, class V, std::size_t... J, class... Ps>
 auto replace_part(const clause_pack_impl<std::index_sequence<J...>, Ps...>& t, V v) {
-  return clause_pack<std::conditional_t<J == I, V, Ps>...>([&]<std::size_t K>() -> decltype(auto) {
-    if constexpr (K == I) {
-      return static_cast<V&&>(v);
-    } else {
-      return clause<K>(t);
-    }
-  }.template operator()<J>()...);
+  return clause_pack<std::conditional_t<J == I, V, Ps>...>(
+      part_or(std::bool_constant<J == I>{}, clause<J>(t), &v)...);
 }
 
 template <class Parts, std::size_t I>

@@ -367,6 +367,8 @@ ast::value sql_literal(const S& v) {
     return ast::value(std::string(std::string_view(v)));
   } else if constexpr (std::is_same_v<S, std::span<const std::byte>>) {
     return ast::value(blob(v.begin(), v.end()));
+  } else if constexpr (std::is_same_v<S, array_value>) {
+    return ast::value(detail::array_text(v));  // '{1,2}', which the server reads as the array
   } else {
     return ast::value(v);
   }

@@ -16,7 +16,8 @@
 /// | enumerations                               | as their underlying integer type          ||
 ///
 /// Times, UUIDs and decimals (`tabula/types/*.hpp`) are stored as a `tabula::typed_value`,
-/// which each driver encodes in its database's own type.
+/// which each driver encodes in its database's own type; arrays (`tabula/types/array.hpp`) as
+/// a `tabula::array_value`, a view of their elements.
 ///
 /// `std::optional<T>` is not a mapping of its own: it makes the column nullable and maps `T`.
 /// No conversion loses information silently: out-of-range values throw `conversion_error`.
@@ -33,6 +34,7 @@
 
 #include "tabula/ast/ast.hpp"
 #include "tabula/ast/value.hpp"
+#include "tabula/driver/array_value.hpp"
 #include "tabula/error.hpp"
 
 namespace tabula {
@@ -42,7 +44,8 @@ namespace tabula {
 ///
 /// ```cpp
 /// // bool, std::int64_t, double, std::string_view, std::span<const std::byte>,
-/// // tabula::typed_value, or std::string (text made by to_sql, which the driver copies):
+/// // tabula::typed_value, tabula::array_value, or std::string (text made by to_sql, which
+/// // the driver copies):
 /// using sql_value = ...;
 /// static constexpr ast::sql_type sql_type{...};  // the column type in CREATE TABLE
 /// static sql_value to_sql(const T& v);           // may throw conversion_error
@@ -62,7 +65,8 @@ template <class V>
 inline constexpr bool is_sql_value_v =
     std::is_same_v<V, bool> || std::is_same_v<V, std::int64_t> || std::is_same_v<V, double> ||
     std::is_same_v<V, std::string_view> || std::is_same_v<V, std::span<const std::byte>> ||
-    std::is_same_v<V, typed_value> || std::is_same_v<V, std::string>;
+    std::is_same_v<V, typed_value> || std::is_same_v<V, array_value> ||
+    std::is_same_v<V, std::string>;
 }  // namespace detail
 
 namespace detail {
@@ -81,6 +85,24 @@ constexpr typed_kind typed_kind_of(ast::type_kind k) noexcept {
       return typed_kind::decimal;
     default:
       return typed_kind::timestamp;
+  }
+}
+
+/// The elements a driver reads for an array of `element`s (`driver::statement::get_array`):
+/// `bool`, 64-bit integers, doubles or text.
+constexpr array_element array_element_read_as(ast::type_kind element) noexcept {
+  switch (element) {
+    case ast::type_kind::boolean:
+      return array_element::boolean;
+    case ast::type_kind::float32:
+    case ast::type_kind::float64:
+      return array_element::float64;
+    case ast::type_kind::int16:
+    case ast::type_kind::int32:
+    case ast::type_kind::int64:
+      return array_element::int64;
+    default:
+      return array_element::string_view;
   }
 }
 
@@ -288,7 +310,8 @@ struct type_traits<blob> {
 namespace detail {
 template <class V>
 inline constexpr bool is_view_value_v =
-    std::is_same_v<V, std::string_view> || std::is_same_v<V, std::span<const std::byte>>;
+    std::is_same_v<V, std::string_view> || std::is_same_v<V, std::span<const std::byte>> ||
+    std::is_same_v<V, array_value>;
 }  // namespace detail
 
 /// A base for mapping a type of your own onto a type tabula already maps, by writing only the

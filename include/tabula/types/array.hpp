@@ -1,18 +1,17 @@
 #pragma once
 /// \file array.hpp
-/// `std::vector<T>` of a scalar as a PostgreSQL array column (`BIGINT[]`, `TEXT[]`, ...).
+/// `std::vector<T>` of a scalar as a PostgreSQL array column (`BIGINT[]`, `TEXT[]`, ...),
+/// bound and read in PostgreSQL's binary array format.
 /// SQLite has no array type: creating such a table there, or using an array operator, is a
 /// `programming_error` (see docs/models.md).
 
-#include <charconv>
-#include <cmath>
 #include <cstdint>
-#include <limits>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <vector>
 
+#include "tabula/driver/array_value.hpp"
 #include "tabula/schema/type_traits.hpp"
 
 namespace tabula {
@@ -24,72 +23,73 @@ inline constexpr bool is_array_element_v =
     std::is_same_v<T, bool> || is_mapped_integer_v<T> || std::is_floating_point_v<T> ||
     std::is_same_v<T, std::string>;
 
-/// Throws `conversion_error`: "tabula: the array ... <why>".
-[[noreturn]] void throw_array_error(std::string_view why);
-/// Appends `s` as a quoted array element: `"a \"b\""`.
-void append_array_text(std::string& out, std::string_view s);
-/// Appends a double as PostgreSQL reads it back exactly (NaN, Infinity, shortest digits).
-void append_array_double(std::string& out, double v);
-/// The elements of PostgreSQL's text form of a one-dimensional array (`{1,2}`,
-/// `{"a b",c}`), unquoted; false when it is not one or holds NULL.
-[[nodiscard]] bool split_array_text(std::string_view text, std::vector<std::string>& out);
-[[nodiscard]] double parse_array_double(std::string_view s);
+/// The `array_element` naming `T`, a C++ element type.
+template <class T>
+constexpr array_element array_element_of() noexcept {
+  if constexpr (std::is_same_v<T, bool>) {
+    return array_element::bits;  // std::vector<bool> packs its bits
+  } else if constexpr (std::is_same_v<T, float>) {
+    return array_element::float32;
+  } else if constexpr (std::is_floating_point_v<T>) {
+    static_assert(std::is_same_v<T, double>,
+                  "tabula: array elements are float or double. Use std::vector<double>.");
+    return array_element::float64;
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    return array_element::string;
+  } else {
+    constexpr int width = sizeof(T) == 1 ? 0 : sizeof(T) == 2 ? 1 : sizeof(T) == 4 ? 2 : 3;
+    constexpr array_element signed_kinds[] = {array_element::int8, array_element::int16,
+                                              array_element::int32, array_element::int64};
+    constexpr array_element unsigned_kinds[] = {array_element::uint8, array_element::uint16,
+                                                array_element::uint32, array_element::uint64};
+    return std::is_signed_v<T> ? signed_kinds[width] : unsigned_kinds[width];
+  }
+}
+
+/// Throws `conversion_error` unless a driver read `v` as `expected` elements.
+void check_array_read(const array_value& v, array_element expected);
 }  // namespace detail
 
-/// `std::vector<T>` as `T[]` on PostgreSQL, written and read as PostgreSQL's array text. NULL
-/// elements are not supported (reading one is a `conversion_error`).
+/// `std::vector<T>` as `T[]` on PostgreSQL, bound and read in PostgreSQL's binary array format
+/// (elements exact: doubles bit for bit, strings byte for byte). NULL elements and arrays of
+/// more than one dimension are not supported (reading one is a `conversion_error`).
 template <class T>
 struct type_traits<std::vector<T>, std::enable_if_t<detail::is_array_element_v<T>>> {
-  using sql_value = std::string;  // made by to_sql: the driver copies it
+  using sql_value = array_value;  // a view of the vector's elements
   static constexpr ast::sql_type sql_type{ast::type_kind::array, 0, 0,
                                           type_traits<T>::sql_type.kind};
 
-  static std::string to_sql(const std::vector<T>& v) {
-    std::string out = "{";
-    for (std::size_t i = 0; i < v.size(); ++i) {
-      if (i > 0) out += ',';
-      if constexpr (std::is_same_v<T, bool>) {
-        out += v[i] ? 't' : 'f';
-      } else if constexpr (std::is_integral_v<T>) {
-        char buf[24];
-        out.append(buf, std::to_chars(buf, buf + sizeof buf, detail::integer_mapping_for<T>::to_sql(v[i])).ptr);
-      } else if constexpr (std::is_floating_point_v<T>) {
-        detail::append_array_double(out, static_cast<double>(v[i]));
-      } else {
-        detail::append_array_text(out, v[i]);
-      }
+  static array_value to_sql(const std::vector<T>& v) noexcept {
+    if constexpr (std::is_same_v<T, bool>) {
+      return {array_element::bits, &v, v.size()};
+    } else {
+      return {detail::array_element_of<T>(), v.data(), v.size()};
     }
-    out += '}';
-    return out;
   }
 
-  static std::vector<T> from_sql(std::string_view text) {
-    std::vector<std::string> parts;
-    if (!detail::split_array_text(text, parts)) {
-      detail::throw_array_error("text is not a one-dimensional array without NULL elements");
+  static std::vector<T> from_sql(array_value v) {
+    constexpr array_element read_as = detail::array_element_read_as(sql_type.element);
+    if constexpr (read_as == array_element::boolean) {
+      detail::check_array_read(v, array_element::uint8);
+      const auto* p = static_cast<const std::uint8_t*>(v.data);
+      return std::vector<T>(p, p + v.size);
+    } else if constexpr (std::is_same_v<T, double>) {
+      detail::check_array_read(v, array_element::float64);
+      const auto* p = static_cast<const double*>(v.data);
+      return std::vector<T>(p, p + v.size);
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      detail::check_array_read(v, array_element::string_view);
+      const auto* p = static_cast<const std::string_view*>(v.data);
+      return std::vector<T>(p, p + v.size);
+    } else {
+      using E = std::conditional_t<read_as == array_element::int64, std::int64_t, double>;
+      detail::check_array_read(v, read_as);
+      const auto* p = static_cast<const E*>(v.data);
+      std::vector<T> out;
+      out.reserve(v.size);
+      for (std::size_t i = 0; i < v.size; ++i) out.push_back(type_traits<T>::from_sql(p[i]));
+      return out;
     }
-    std::vector<T> out;
-    out.reserve(parts.size());
-    for (auto& p : parts) {
-      if constexpr (std::is_same_v<T, bool>) {
-        if (p != "t" && p != "f" && p != "true" && p != "false") {
-          detail::throw_array_error("an element is not a boolean");
-        }
-        out.push_back(p[0] == 't');
-      } else if constexpr (std::is_integral_v<T>) {
-        std::int64_t n = 0;
-        const auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), n);
-        if (ec != std::errc() || end != p.data() + p.size()) {
-          detail::throw_array_error("an element is not an integer");
-        }
-        out.push_back(type_traits<T>::from_sql(n));
-      } else if constexpr (std::is_floating_point_v<T>) {
-        out.push_back(type_traits<T>::from_sql(detail::parse_array_double(p)));
-      } else {
-        out.push_back(std::move(p));
-      }
-    }
-    return out;
   }
 };
 

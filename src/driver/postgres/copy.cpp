@@ -71,6 +71,13 @@ class copy_writer final : public driver::bulk_writer {
     bind(column, *text);
   }
 
+  // PostgreSQL's array text (every element exact), escaped for COPY like any text.
+  void bind(int column, const array_value& v) override {
+    array_text_.clear();
+    append_array_text(array_text_, v);
+    bind(column, std::string_view(array_text_));
+  }
+
   void bind(int column, std::string_view v) override {
     start_value(column);
     for (const char c : v) {
@@ -214,6 +221,7 @@ class copy_writer final : public driver::bulk_writer {
   bool open_ = true;
   std::string buffer_;
   std::string scratch_;
+  std::string array_text_;  // an array bound last, before it is escaped into the buffer
 };
 
 }  // namespace

@@ -106,6 +106,7 @@ class statement final : public driver::statement {
   void bind(int index, std::string_view v) override;
   void bind(int index, driver::blob_view v) override;
   void bind(int index, const typed_value& v) override;
+  void bind(int index, const array_value& v) override;
   void bind_copied(int index, std::string_view v) override;
 
   bool step() override;
@@ -121,6 +122,7 @@ class statement final : public driver::statement {
   [[nodiscard]] std::string_view get_text(int col) const override;
   [[nodiscard]] driver::blob_view get_blob(int col) const override;
   [[nodiscard]] typed_value get_typed(int col, typed_kind kind, std::uint8_t scale) const override;
+  [[nodiscard]] array_value get_array(int col, array_element element) const override;
 
   [[nodiscard]] std::int64_t affected_rows() const override { return affected_; }
   [[nodiscard]] std::int64_t known_row_count() const override {
@@ -193,6 +195,7 @@ class statement final : public driver::statement {
   int rows_ = 0;
   std::int64_t affected_ = 0;
   mutable std::vector<std::string> scratch_;  // per column: values converted to text or bytes
+  mutable std::vector<array_scratch> arrays_;  // per column read as an array: its elements
 };
 
 }  // namespace tabula::detail::pg

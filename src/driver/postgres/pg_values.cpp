@@ -341,6 +341,7 @@ std::optional<std::string_view> binary_text(const cell& c, std::string& scratch)
       }
       break;
     default:
+      if (array_element_type(c.type) != 0 && array_binary_text(d, scratch)) return scratch;
       break;
   }
   return std::nullopt;
@@ -390,7 +391,7 @@ bool reads_binary(unsigned oid) noexcept {
     case interval_oid:
       return true;
     default:
-      return is_text_type(oid);
+      return is_text_type(oid) || array_element_type(oid) != 0;
   }
 }
 
@@ -443,6 +444,9 @@ std::string type_name(unsigned oid) {
     case jsonb_oid:
       return "jsonb";
     default:
+      if (const unsigned element = array_element_type(oid); element != 0) {
+        return type_name(element) + "[]";
+      }
       return fmt::format("type {}", oid);
   }
 }
@@ -578,19 +582,6 @@ std::optional<typed_value> to_typed(const cell& c, typed_kind kind, std::uint8_t
                                     std::string& scratch) {
   if (c.binary && !is_text_type(c.type)) return binary_typed(c, kind, scale, scratch);
   return parse_typed(c.data, kind, scale);  // PostgreSQL's text output, or text holding one
-}
-
-void put_be16(char* out, std::uint16_t v) noexcept {
-  out[0] = static_cast<char>(v >> 8);
-  out[1] = static_cast<char>(v);
-}
-
-void put_be32(char* out, std::uint32_t v) noexcept {
-  for (int i = 3; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xff);
-}
-
-void put_be64(char* out, std::uint64_t v) noexcept {
-  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xff);
 }
 
 }  // namespace tabula::detail::pg

@@ -434,6 +434,36 @@ void statement::bind(int index, const typed_value& v) {
   set_text(i, *text);
 }
 
+// A binary array when the parameter is an array of a type the elements convert to exactly;
+// array text otherwise (an untyped parameter, an array of numeric, ...), which the server
+// parses.
+void statement::bind(int index, const array_value& v) {
+  const auto i = prepare_bind(index);
+  auto& out = text_[i];
+  out.clear();
+  std::string bad;
+  if (const unsigned element = array_element_type(param_types_[i]); element != 0) {
+    switch (encode_array(v, element, out, bad)) {
+      case array_encoding::done:
+        set_view(i, out);
+        return;
+      case array_encoding::bad_element:
+        throw_bad_param(i, fmt::format("an array of {} elements", v.size), bad);
+      case array_encoding::not_binary:
+        out.clear();
+        break;
+    }
+  }
+  if (param_kinds_[i] == param_kind::bytea) {
+    throw_bad_param(i, fmt::format("an array of {} elements", v.size), "an array is not bytes");
+  }
+  append_array_text(out, v);
+  if (out.find('\0') != std::string::npos) {
+    throw_bad_param(i, "an array", "an element contains a NUL character");
+  }
+  set_owned_text(i);
+}
+
 // ---- execution
 
 bool statement::step() {
@@ -719,6 +749,43 @@ typed_value statement::get_typed(int col, typed_kind kind, std::uint8_t scale) c
     return *v;
   }
   throw_not_convertible(col, target);
+}
+
+array_value statement::get_array(int col, array_element element) const {
+  static constexpr std::string_view targets[] = {"an array of booleans",
+                                                 "an array of 64-bit integers",
+                                                 "an array of doubles", "an array of text"};
+  const int which = element == array_element::boolean   ? 0
+                    : element == array_element::int64   ? 1
+                    : element == array_element::float64 ? 2
+                                                        : 3;
+  const cell c = cell_of(col, targets[which]);
+  if (which == 3 && element != array_element::string_view) {
+    throw_error<programming_error>(
+        fmt::format("get_array reads elements as boolean, int64, float64 or string_view, not "
+                    "kind {} in: {}",
+                    static_cast<int>(element), sql_),
+        sql_);
+  }
+  // A binary cell of a type other than the arrays the driver reads is no array. Text (of a
+  // text column in either format, or any value of a text result: arrays of enums, dates, ...)
+  // is parsed as PostgreSQL's array text.
+  std::optional<std::string> failed;
+  array_value out;
+  if (c.binary && array_element_type(c.type) == 0 && !is_text_type(c.type)) {
+    failed = fmt::format("a {} value", type_name(c.type));
+  } else {
+    if (arrays_.size() <= static_cast<std::size_t>(col)) {
+      arrays_.resize(static_cast<std::size_t>(column_count()));
+    }
+    const cell as_read{c.type, c.binary && !is_text_type(c.type), c.data};
+    failed = read_array(as_read, element, arrays_[static_cast<std::size_t>(col)], out);
+    if (!failed) return out;
+  }
+  throw_error<conversion_error>(
+      fmt::format("column {} (\"{}\") holds {}, which cannot be read as {} in: {}", col,
+                  column_name(col), *failed, targets[which], sql_),
+      sql_);
 }
 
 }  // namespace tabula::detail::pg

@@ -136,6 +136,15 @@ void statement::bind_copied(int index, std::string_view v) {
   bind_kept(index, v, true);
 }
 
+void statement::bind(int index, const array_value& /*v*/) {
+  prepare_bind(index);
+  throw_error<programming_error>(
+      fmt::format("parameter {} cannot take an array: SQLite has no array type (arrays are "
+                  "PostgreSQL columns) in: {}",
+                  index, sql_),
+      sql_);
+}
+
 // Times as fixed-width ISO-8601 text, intervals as integer microseconds, UUIDs as 16-byte
 // blobs, decimals as integers scaled by 10^scale. Text and blob are made on the stack and
 // copied into the parameter's own buffer (`keep`).
@@ -345,6 +354,18 @@ driver::blob_view statement::get_blob(int col) const {
     return {static_cast<const std::byte*>(p), size};
   }
   throw_not_convertible(col, v, "a blob");
+}
+
+// SQLite has no array type (the dialect refuses array columns and operators likewise): an
+// array in a parameter or read from a column is refused rather than stored in a form that
+// looks like an array to C++ but not to SQL.
+array_value statement::get_array(int col, array_element /*element*/) const {
+  (void)column(col);  // a current row and a column in range, or the error saying so
+  throw_error<programming_error>(
+      fmt::format("column {} cannot be read as an array: SQLite has no array type (arrays are "
+                  "PostgreSQL columns) in: {}",
+                  col, sql_),
+      sql_);
 }
 
 typed_value statement::get_typed(int col, typed_kind kind, std::uint8_t scale) const {

@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "tabula/core/detail/sql_cache.hpp"
 #include "tabula/driver/driver.hpp"
 #include "tabula/error.hpp"
 #include "tabula/reflect/reflect.hpp"
@@ -61,7 +62,30 @@ struct value_binder {
     bind_value(target, next++, v);
   }
 };
-using statement_binder = value_binder<driver::statement>;
+
+/// Binds a statement's values to its parameter slots from 0 — or, made over a `shape_key`,
+/// binds nothing and records the members the statement's columns name (`detail::bind_shape`):
+/// how the SQL cache finds a statement's SQL before it is prepared. One binder type for both
+/// traversals, so each expression's `bind` is compiled once.
+class statement_binder {
+ public:
+  explicit statement_binder(driver::statement& st) noexcept : st_(&st) {}
+  explicit statement_binder(shape_key& probe) noexcept : probe_(&probe) {}
+
+  template <class V>
+  void operator()(const V& v) {
+    if (st_ != nullptr) bind_value(*st_, next_++, v);
+  }
+  template <class M>
+  void shape(const M& member) noexcept {
+    if (probe_ != nullptr) probe_->add(member);
+  }
+
+ private:
+  driver::statement* st_ = nullptr;
+  shape_key* probe_ = nullptr;
+  int next_ = 0;
+};
 
 /// Rethrows a `conversion_error` from a type's `from_sql` with the column that was read.
 [[noreturn]] void throw_conversion_in_column(const driver::statement& st, int col,
@@ -80,6 +104,8 @@ auto read_sql_value(const driver::statement& st, int col) {
     return st.get_text(col);
   } else if constexpr (std::is_same_v<S, typed_value>) {
     return st.get_typed(col, typed_kind_of(Traits::sql_type.kind), Traits::sql_type.scale);
+  } else if constexpr (std::is_same_v<S, array_value>) {
+    return st.get_array(col, array_element_read_as(Traits::sql_type.element));
   } else {
     return st.get_blob(col);
   }

@@ -10,6 +10,7 @@
 #include <deque>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 
 #include "tabula/dialect/dialect.hpp"
@@ -52,40 +53,48 @@ struct shape_key {
   std::uint8_t size = 0;
   bool overflow = false;  ///< more columns than words: compile without caching
   friend bool operator==(const shape_key&, const shape_key&) = default;
-};
 
-/// A binder that binds nothing and records the members column leaves report through
-/// `detail::bind_shape` (the same traversal that binds values).
-struct shape_probe {
-  shape_key key;
-  template <class V>
-  void operator()(const V& /*value*/) const noexcept {}
+  /// Appends the bytes of a data member pointer.
   template <class M>
-  void shape(const M& member) noexcept {
+  void add(const M& member) noexcept {
     static_assert(sizeof(M) <= sizeof(std::uint64_t), "tabula: data member pointers fit a word");
-    if (key.size == key.words.size()) {
-      key.overflow = true;
+    if (size == words.size()) {
+      overflow = true;
       return;
     }
     std::uint64_t word = 0;
     std::memcpy(&word, &member, sizeof(M));
-    key.words[key.size++] = word;
+    words[size++] = word;
   }
 };
+
+/// The SQL one statement type compiled on this thread: an entry per dialect and shape.
+struct sql_cache_slot {
+  std::deque<std::tuple<const dialect*, shape_key, compiled_sql>> entries;
+};
+
+/// This thread's cache of statement type `Key`.
+template <class Key>
+sql_cache_slot& sql_cache_of() {
+  thread_local sql_cache_slot slot;
+  return slot;
+}
+
+/// The SQL in `slot` for `shape` on dialect `d`, compiled from `make(arg)` on first use;
+/// nullptr when the statement is not to be cached (too many columns, or too many shapes of
+/// one type).
+const compiled_sql* cached_sql(sql_cache_slot& slot, const dialect& d, const shape_key& shape,
+                               ast::statement (*make)(const void*), const void* arg);
 
 /// The SQL for statement type `Key` with column shape `shape` on dialect `d`, compiled on
 /// first use per thread; nullptr when the statement is not to be cached (too many columns,
 /// or too many shapes of one type).
 template <class Key, class Make>
 const compiled_sql* cached_sql(const dialect& d, const shape_key& shape, Make&& make) {
-  if (shape.overflow) return nullptr;
-  thread_local std::deque<std::tuple<const dialect*, shape_key, compiled_sql>> entries;
-  for (const auto& [owner, key, sql] : entries) {
-    if (owner == &d && key == shape) return &sql;
-  }
-  if (entries.size() >= 64) return nullptr;
-  entries.emplace_back(&d, shape, with_cache_id(d.compile(std::forward<Make>(make)())));
-  return &std::get<2>(entries.back());
+  using M = std::remove_reference_t<Make>;
+  return cached_sql(
+      sql_cache_of<Key>(), d, shape,
+      [](const void* m) -> ast::statement { return (*static_cast<const M*>(m))(); }, &make);
 }
 
 }  // namespace tabula::detail

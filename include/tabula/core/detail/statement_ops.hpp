@@ -1,0 +1,45 @@
+#pragma once
+/// \file statement_ops.hpp
+/// What running a typed statement needs of its type, as plain function pointers: its SQL
+/// cache, its AST and its values. A connection starts every typed statement through these
+/// (`connection::start`, compiled once in the library), so a statement type adds only its
+/// own `lower` and `bind` to the program, not a copy of the code that runs it.
+
+#include "tabula/ast/ast.hpp"
+#include "tabula/core/detail/bind.hpp"
+#include "tabula/core/detail/sql_cache.hpp"
+
+namespace tabula::detail {
+
+/// A typed statement's operations, over a `const void*` to the statement.
+struct statement_ops {
+  /// This thread's SQL cache of the statement type; null when its SQL depends on run-time
+  /// values (an IN list...) and is compiled anew each time.
+  sql_cache_slot& (*cache)() = nullptr;
+  /// The statement's AST, its parameters numbered from 0.
+  ast::statement (*lower)(const void* stmt) = nullptr;
+  /// Binds its values in parameter order (or probes its shape: `statement_binder`).
+  void (*bind)(const void* stmt, statement_binder& b) = nullptr;
+};
+
+template <class S, ast::statement (*Wrap)(ast::statement)>
+struct statement_thunks {
+  static ast::statement lower(const void* s) {
+    if constexpr (Wrap == nullptr) {
+      return static_cast<const S*>(s)->lower();
+    } else {
+      return Wrap(static_cast<const S*>(s)->lower());
+    }
+  }
+  static void bind(const void* s, statement_binder& b) { static_cast<const S*>(s)->bind(b); }
+  struct cache_key {};
+};
+
+/// The operations of statement type `S`; `Wrap` turns its AST into another statement's (the
+/// `count()` and `exists()` wrappers), cached apart from `S`'s own SQL.
+template <class S, ast::statement (*Wrap)(ast::statement) = nullptr>
+inline constexpr statement_ops statement_ops_of{
+    S::fixed_shape ? &sql_cache_of<typename statement_thunks<S, Wrap>::cache_key> : nullptr,
+    &statement_thunks<S, Wrap>::lower, &statement_thunks<S, Wrap>::bind};
+
+}  // namespace tabula::detail
