@@ -11,6 +11,11 @@
 //   "copy"        COPY users FROM STDIN, text format, sent in 64 KiB chunks
 //   "copy_binary" COPY ... WITH (FORMAT binary)
 //
+// O13 and O14 convert the typed columns by hand, as tabula sends and reads them: the timestamp
+// as TIMESTAMPTZ's binary form (microseconds since 2000-01-01, big-endian), the UUID as its 16
+// bytes, the JSON document dumped by nlohmann/json and sent as text (JSONB's input parses it),
+// read back in JSONB's binary form (a version byte, then the text) and parsed by nlohmann.
+//
 // O1, O2, O4, O6 and O7 are a loop of single statements whose result the program uses before it
 // issues the next (as a program that inserts, reads or changes one object at a time does): one
 // round trip each, on every system.
@@ -27,6 +32,7 @@
 #include <vector>
 
 #include "common/bench.hpp"
+#include "common/typed_rows.hpp"
 
 namespace {
 
@@ -37,6 +43,11 @@ constexpr Oid int4_oid = 23;
 constexpr Oid int8_oid = 20;
 constexpr Oid float8_oid = 701;
 constexpr Oid text_oid = 25;
+constexpr Oid timestamptz_oid = 1184;
+constexpr Oid uuid_oid = 2950;
+constexpr Oid jsonb_oid = 3802;
+// Microseconds from 1970-01-01 to 2000-01-01, PostgreSQL's epoch.
+constexpr std::int64_t usecs_1970_to_2000 = 946'684'800'000'000;
 
 struct result_deleter {
   void operator()(PGresult* r) const { PQclear(r); }
@@ -375,6 +386,48 @@ void insert_pipeline(const connection& c, const std::vector<User>& users) {
   if (PQexitPipelineMode(c.get()) != 1) c.die("exit pipeline mode");
 }
 
+// O13: one INSERT ... RETURNING id per event.
+void insert_events(const connection& c, std::vector<bench::Event>& events) {
+  c.prepare("ins_event",
+            "INSERT INTO events (created_at, key, params) VALUES ($1, $2, $3) RETURNING id",
+            {timestamptz_oid, uuid_oid, jsonb_oid});
+  params<3> p;
+  p.formats[2] = 0;  // the document as text
+  std::string doc;
+  for (bench::Event& e : events) {
+    p.int8(0, e.created_at.time_since_epoch().count() - usecs_1970_to_2000);
+    p.values[1] = reinterpret_cast<const char*>(e.key.data());
+    p.lengths[1] = 16;
+    doc = e.params.dump();
+    p.text(2, doc);
+    result r = exec_prepared(c, "ins_event", p);
+    connection::expect(r, PGRES_TUPLES_OK, "insert event");
+    e.id = get_int8(r.get(), 0, 0);
+  }
+}
+
+// O14: every event, converted back from the binary result.
+std::vector<bench::Event> read_events(const connection& c) {
+  result r(PQexecParams(c.get(), "SELECT id, created_at, key, params FROM events", 0, nullptr,
+                        nullptr, nullptr, nullptr, 1));
+  connection::expect(r, PGRES_TUPLES_OK, "select events");
+  const int rows = PQntuples(r.get());
+  std::vector<bench::Event> events(static_cast<std::size_t>(rows));
+  for (int i = 0; i < rows; ++i) {
+    bench::Event& e = events[static_cast<std::size_t>(i)];
+    e.id = get_int8(r.get(), i, 0);
+    e.created_at = std::chrono::sys_time<std::chrono::microseconds>(
+        std::chrono::microseconds(get_int8(r.get(), i, 1) + usecs_1970_to_2000));
+    if (PQgetlength(r.get(), i, 2) != 16) bench::fail("O14: a key is not 16 bytes");
+    std::memcpy(e.key.data(), PQgetvalue(r.get(), i, 2), 16);
+    const char* doc = PQgetvalue(r.get(), i, 3);
+    const int length = PQgetlength(r.get(), i, 3);
+    if (length < 1 || doc[0] != 1) bench::fail("O14: not JSONB version 1");
+    e.params = nlohmann::json::parse(doc + 1, doc + length);
+  }
+  return events;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -442,6 +495,30 @@ int main(int argc, char** argv) {
         }
       });
       check = sum.str();
+      break;
+    }
+    case bench::op::o13: {
+      c.exec(bench::events_schema_sql(cfg.where));
+      std::vector<bench::Event> events = bench::make_events(cfg.n);
+      m = bench::measure([&] {
+        c.exec("BEGIN");
+        insert_events(c, events);
+        c.exec("COMMIT");
+      });
+      check = bench::events_check(read_events(c));
+      break;
+    }
+    case bench::op::o14: {
+      c.exec(bench::events_schema_sql(cfg.where));
+      {
+        std::vector<bench::Event> stored = bench::make_events(cfg.rows);
+        c.exec("BEGIN");
+        insert_events(c, stored);
+        c.exec("COMMIT");
+      }
+      std::vector<bench::Event> events;
+      m = bench::measure([&] { events = read_events(c); });
+      check = bench::events_check(events);
       break;
     }
     case bench::op::o5: {

@@ -5,16 +5,22 @@
 //
 // Variants for O3 (bulk insert): "prepared" — one reused single-row INSERT in one transaction;
 // "values" — a reused multi-row INSERT ... VALUES (...), (...) of 100 rows per statement.
+//
+// O13 and O14 convert the typed columns by hand, as tabula stores them: the timestamp written
+// and parsed as 'YYYY-MM-DD HH:MM:SS.ffffff' text digit by digit, the UUID bound and read as a
+// 16-byte blob, the JSON document dumped and parsed by nlohmann/json.
 
 #include <sqlite3.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "common/bench.hpp"
+#include "common/typed_rows.hpp"
 
 namespace {
 
@@ -203,6 +209,41 @@ void insert_values(const database& db, const std::vector<User>& users, std::size
   }
 }
 
+// O13: each event inserted by one reused statement, its key read back.
+void insert_events(const database& db, std::vector<bench::Event>& events) {
+  statement s(db.get(), "INSERT INTO events (created_at, key, params) VALUES (?, ?, ?)");
+  sqlite3_stmt* st = s.get();
+  char ts[26];
+  std::string doc;
+  for (bench::Event& e : events) {
+    bench::format_iso_timestamp(e.created_at, ts);
+    doc = e.params.dump();
+    sqlite3_bind_text(st, 1, ts, 26, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, e.key.data(), 16, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, doc.data(), static_cast<int>(doc.size()), SQLITE_STATIC);
+    s.run();
+    e.id = sqlite3_last_insert_rowid(db.get());
+  }
+}
+
+// O14: every event, converted back.
+std::vector<bench::Event> read_events(const database& db) {
+  std::vector<bench::Event> events;
+  statement s(db.get(), "SELECT id, created_at, key, params FROM events");
+  sqlite3_stmt* st = s.get();
+  while (s.row()) {
+    bench::Event& e = events.emplace_back();
+    e.id = sqlite3_column_int64(st, 0);
+    e.created_at = bench::parse_iso_timestamp(
+        reinterpret_cast<const char*>(sqlite3_column_text(st, 1)));
+    if (sqlite3_column_bytes(st, 2) != 16) bench::fail("O14: a key is not 16 bytes");
+    std::memcpy(e.key.data(), sqlite3_column_blob(st, 2), 16);
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(st, 3));
+    e.params = nlohmann::json::parse(text, text + sqlite3_column_bytes(st, 3));
+  }
+  return events;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -275,6 +316,30 @@ int main(int argc, char** argv) {
         }
       });
       check = sum.str();
+      break;
+    }
+    case bench::op::o13: {
+      db.exec(bench::events_schema_sql(cfg.where));
+      std::vector<bench::Event> events = bench::make_events(cfg.n);
+      m = bench::measure([&] {
+        db.exec("BEGIN");
+        insert_events(db, events);
+        db.exec("COMMIT");
+      });
+      check = bench::events_check(read_events(db));
+      break;
+    }
+    case bench::op::o14: {
+      db.exec(bench::events_schema_sql(cfg.where));
+      {
+        std::vector<bench::Event> stored = bench::make_events(cfg.rows);
+        db.exec("BEGIN");
+        insert_events(db, stored);
+        db.exec("COMMIT");
+      }
+      std::vector<bench::Event> events;
+      m = bench::measure([&] { events = read_events(db); });
+      check = bench::events_check(events);
       break;
     }
     case bench::op::o5: {

@@ -287,6 +287,9 @@ int main(int argc, char** argv) {
       case bench::op::o11:
       case bench::op::o12:
         bench::unsupported("SOCI has no relationships");
+      case bench::op::o13:
+      case bench::op::o14:
+        bench::unsupported("SOCI: the typed-columns operations compare tabula with the C APIs");
       case bench::op::o9: {
         fill(sql, cfg.rows, 0);
         bench::checksum sum;

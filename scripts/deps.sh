@@ -6,10 +6,10 @@
 # Sets (default: all):
 #   build    compiler, CMake, Ninja and the libraries the library itself links
 #            (Boost, fmt, SQLite, libpq)
-#   example  what scripts/example.sh needs (= build: the PostgreSQL driver is part of the build,
-#            so libpq-dev is needed, but no server)
-#   test     build + Catch2 + the PostgreSQL server the behaviour tests start + nlohmann/json
-#            (the JSON column tests)
+#   example  what scripts/example.sh needs: build (the PostgreSQL driver is part of the build,
+#            so libpq-dev is needed, but no server) + nlohmann/json (the example's JSON column)
+#   test     example + Catch2 + RapidCheck (property tests) + the PostgreSQL server the
+#            behaviour tests start
 #   clang    clang++, for the second compiler CI builds with
 #   all      everything above
 #
@@ -19,8 +19,11 @@
 set -euo pipefail
 
 build_pkgs=(g++ cmake ninja-build libboost1.81-dev libfmt-dev libsqlite3-dev libpq-dev)
-# nlohmann-json3-dev: <tabula/types/json.hpp> maps nlohmann::json; its tests need it.
-test_pkgs=("${build_pkgs[@]}" catch2 postgresql nlohmann-json3-dev)
+# nlohmann-json3-dev: <tabula/types/json.hpp> maps nlohmann::json; the examples and the JSON
+# tests need it.
+example_pkgs=("${build_pkgs[@]}" nlohmann-json3-dev)
+# librapidcheck-dev: the property-based tests (RapidCheck).
+test_pkgs=("${example_pkgs[@]}" catch2 librapidcheck-dev postgresql)
 clang_pkgs=(clang)
 
 usage() {
@@ -31,7 +34,8 @@ wanted=()
 [[ $# -eq 0 ]] && set -- all
 for set_name in "$@"; do
   case "$set_name" in
-    build | example) wanted+=("${build_pkgs[@]}") ;;
+    build) wanted+=("${build_pkgs[@]}") ;;
+    example) wanted+=("${example_pkgs[@]}") ;;
     test) wanted+=("${test_pkgs[@]}") ;;
     clang) wanted+=("${clang_pkgs[@]}") ;;
     all) wanted+=("${test_pkgs[@]}" "${clang_pkgs[@]}") ;;

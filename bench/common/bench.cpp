@@ -21,7 +21,7 @@ namespace {
 
 [[noreturn]] void usage(std::string_view why) {
   std::fprintf(stderr,
-               "%.*s\nusage: DRIVER --op O1..O12 --backend memory|file|postgres --n N "
+               "%.*s\nusage: DRIVER --op O1..O14 --backend memory|file|postgres --n N "
                "[--rows M] [--posts-per-user P] [--variant V] [--dir D] "
                "[--pg-host H --pg-port P]\n",
                static_cast<int>(why.size()), why.data());
@@ -114,7 +114,7 @@ config parse_args(int argc, char** argv) {
         const auto [end, ec] = std::from_chars(v.data() + 1, v.data() + v.size(), number);
         if (ec != std::errc() || end != v.data() + v.size()) number = 0;
       }
-      if (number < 1 || number > 12) usage("--op takes O1..O12");
+      if (number < 1 || number > 14) usage("--op takes O1..O14");
       cfg.operation = static_cast<op>(number - 1);
       have_op = true;
     } else if (flag == "--backend") {

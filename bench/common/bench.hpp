@@ -57,8 +57,9 @@ struct grouping {
   }
 };
 
-/// The operations of the benchmark (see docs/performance.md for what each one does).
-enum class op { o1, o2, o3, o4, o5, o6, o7, o8, o9, o10, o11, o12 };
+/// The operations of the benchmark (see docs/performance.md for what each one does). O13 and
+/// O14 are O2 and O5 on the `events` table of typed columns (common/typed_rows.hpp).
+enum class op { o1, o2, o3, o4, o5, o6, o7, o8, o9, o10, o11, o12, o13, o14 };
 
 /// Where the data lives.
 enum class backend { memory, file, postgres };

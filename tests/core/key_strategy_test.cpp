@@ -208,6 +208,41 @@ TEST_CASE("a sequence key: nextval on PostgreSQL, the rowid on SQLite") {
   }
 }
 
+TEST_CASE("insert_into().values() follows the key strategies like insert_many") {
+  fresh_schema<label>();
+  label one{.name = "one"};
+  db().insert_into<label>().values(one).execute();
+  CHECK(one.id.starts_with("label-"));
+  CHECK(db().get<label>(one.id)->name == "one");
+  std::vector<label> two(2);
+  CHECK(db().insert_into<label>().values(two).execute() == 2);
+  CHECK(two[0].id.starts_with("label-"));
+  CHECK(two[0].id != two[1].id);
+  // Rows given as rvalues: the keys are made for the rows inserted.
+  CHECK(db().insert_into<label>().values(std::vector<label>(3)).execute() == 3);
+  CHECK(stored_keys<label>().size() == 6);
+  CHECK(stored_keys<label>().count("") == 0);
+
+  fresh_schema<ticket>();
+  ticket t{.title = "t"};
+  db().insert_into<ticket>().values(t).execute();
+  CHECK(t.id > 0);
+  std::vector<ticket> tickets(3);
+  tickets[1].id = 500;
+  {
+    tabula::test::sql_log log(db());
+    db().insert_into<ticket>().values(tickets).execute();
+    CHECK(log.count("INSERT") == 3);  // rows 0, 1, 2
+  }
+  CHECK(tickets[0].id > t.id);
+  CHECK(tickets[1].id == 500);
+  CHECK(tickets[2].id > tickets[0].id);
+  const auto [rid] =
+      db().insert_into<ticket>().values(ticket{.title = "r"}).returning(&ticket::id).one();
+  CHECK(rid > tickets[2].id);
+  CHECK(stored_keys<ticket>().size() == 5);
+}
+
 TEST_CASE("a key the database does not generate is reported at the first insert") {
   db().execute("DROP TABLE IF EXISTS legacy");
   db().execute("CREATE TABLE legacy (id INTEGER NOT NULL, name TEXT NOT NULL, PRIMARY KEY (id))");

@@ -203,7 +203,8 @@ TEST_CASE("insert_into().values(): one model, a range, RETURNING") {
   fresh_schema();
   counter one{0, "one", 1};
   CHECK(db().insert_into<counter>().values(one).execute() == 1);
-  CHECK(one.id == 0);  // values() does not write back: returning() reads keys
+  CHECK(one.id > 0);  // a modifiable object gets its key, as with insert()
+  CHECK(db().get<counter>(one.id)->label == "one");
 
   auto [id, n] = db().insert_into<counter>()
                      .values(counter{0, "two", 2})
@@ -239,8 +240,10 @@ TEST_CASE("insert_into on a connection: several statements run in one transactio
   CHECK_FALSE(conn.in_transaction());
   CHECK(conn.query<counter>().count() == 0);
   rows[2050].label = "unique";
+  CHECK(rows[0].id == 0);  // the keys read back before the failure are reset
   CHECK(conn.insert_into<counter>().values(rows).execute() == 2100);
   CHECK(conn.query<counter>().count() == 2100);
+  CHECK(conn.get<counter>(rows[2099].id)->label == rows[2099].label);
 }
 
 TEST_CASE("upsert: on_conflict do_nothing skips rows that exist") {

@@ -183,6 +183,22 @@ TEST_CASE("what JSON cannot hold is a conversion_error naming the column, nothin
   CHECK_THROWS_AS(db().insert(r), tabula::conversion_error);
   r.params = {{"text", "\xFF\xFE not utf-8"}};
   CHECK_THROWS_AS(db().insert(r), tabula::conversion_error);
+  // Found wherever it is: many containers open at once (more than the walk keeps on the
+  // stack), a NUL in a key, NaN in the last of them.
+  json wide = json::array();
+  for (int i = 0; i < 100; ++i) wide.push_back(json{{"i", i}, {"inner", json::array({i})}});
+  r.params = wide;
+  CHECK_NOTHROW(db().insert(r));
+  CHECK(db().get<run>(r.id)->params == wide);
+  db().remove(r);
+  r.id = 0;
+  wide[99]["inner"].push_back(std::numeric_limits<double>::quiet_NaN());
+  r.params = wide;
+  CHECK_THROWS_AS(db().insert(r), tabula::conversion_error);
+  wide[99]["inner"] = json::array();
+  wide[0][std::string("k\0ey", 4)] = 1;
+  r.params = wide;
+  CHECK_THROWS_AS(db().insert(r), tabula::conversion_error);
   r.params = json::object();
   r.meta = json{{std::string("\xC3"), 1}};
   CHECK_THROWS_WITH(db().insert(r), Catch::Contains("column \"meta\""));

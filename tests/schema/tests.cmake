@@ -4,6 +4,16 @@ tabula_add_test(schema_defaults_test DRY ${CMAKE_CURRENT_LIST_DIR}/defaults_test
 tabula_add_test(schema_naming_test DRY ${CMAKE_CURRENT_LIST_DIR}/naming_test.cpp)
 tabula_add_test(schema_time_types_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/time_types_test.cpp)
 tabula_add_test(schema_uuid_type_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/uuid_type_test.cpp)
+# Property-based round trips (RapidCheck, Debian librapidcheck-dev, installed by
+# scripts/deps.sh test); left out, with a note, when it is not installed.
+find_package(rapidcheck QUIET)
+if(TARGET rapidcheck)
+  tabula_add_test(schema_uuid_property_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/uuid_property_test.cpp)
+  target_link_libraries(schema_uuid_property_test PRIVATE rapidcheck)
+else()
+  message(STATUS "tabula tests: RapidCheck not found (librapidcheck-dev): the property tests are "
+                 "not built")
+endif()
 if(TARGET nlohmann_json::nlohmann_json)
   tabula_add_test(schema_json_type_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/json_type_test.cpp)
   target_link_libraries(schema_json_type_test PRIVATE nlohmann_json::nlohmann_json)

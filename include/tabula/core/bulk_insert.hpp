@@ -43,20 +43,39 @@ struct reread_defaults_key {};
 struct bulk_insert {
   /// Calls `f(part)` for each SQL statement `s` runs as: `s` itself, or — for a statement that
   /// plans several (an INSERT of more rows than one statement carries) — each part, inside one
-  /// transaction (a savepoint in an open one) so that all of them or none are written.
+  /// transaction (a savepoint in an open one) so that all of them or none are written. The
+  /// rows of an INSERT get their client values (`default_value`, `client_key`) first.
   template <class C, class S, class F>
   static void each_part(C& c, const S& s, F&& f) {
-    if constexpr (requires { s.parts(std::uint32_t{}); }) {
-      const auto plan = s.parts(c.sql_dialect().capabilities().max_params);
-      if (plan.size() == 1) {
-        s.with_part(plan.front(), f);
-      } else if (!plan.empty()) {
-        auto tx = c.begin();
-        for (const auto& part : plan) s.with_part(part, f);
-        tx.commit();
-      }
+    if constexpr (requires { requires S::makes_client_values; }) {
+      const S filled = s.with_client_values();
+      plan_parts(c, filled, f);
+    } else if constexpr (requires { s.parts(std::uint32_t{}); }) {
+      plan_parts(c, s, f);
     } else {
       f(s);
+    }
+  }
+
+  /// `execute()` of an INSERT of models the program gave as modifiable objects, without ON
+  /// CONFLICT or RETURNING: inserted as `insert` (one object) or `insert_many` (a range)
+  /// inserts them — client values filled in, server defaults left to the database and what it
+  /// generated written back — but always as INSERT statements (no bulk load: the program wrote
+  /// an INSERT). The number of rows inserted; nullopt for other statements.
+  template <class C, class S>
+  static std::optional<std::int64_t> written_back(C& c, const S& s) {
+    if constexpr (requires { requires S::writes_back; }) {
+      using M = typename S::model_type;
+      const std::vector<M*> objects = s.modifiable_rows();
+      if (objects.empty()) return std::nullopt;
+      if (objects.size() == 1) {
+        one(c, *objects.front());
+      } else {
+        rows<true, false>(c, table_of<M>(), objects);
+      }
+      return static_cast<std::int64_t>(objects.size());
+    } else {
+      return std::nullopt;
     }
   }
 
@@ -89,7 +108,8 @@ struct bulk_insert {
   /// INSERT of `rows`, in order, in one transaction; client defaults are filled in first. With
   /// `WriteKeys`, what the database generated (keys left at 0, server defaults left out) is
   /// written back into the rows (and reset when the INSERT fails).
-  template <bool WriteKeys, class C, class T>
+  /// `Load`: rows whose values are not read back may go through the driver's bulk load.
+  template <bool WriteKeys, bool Load = true, class C, class T>
   static void rows(C& c, const table_info& t, const std::vector<T*>& rows) {
     using M = std::remove_const_t<T>;
     if constexpr (dml::has_client_values<M>) {
@@ -101,12 +121,12 @@ struct bulk_insert {
         std::vector<M*> pointers;
         pointers.reserve(copies.size());
         for (M& copy : copies) pointers.push_back(&copy);
-        return insert_rows<false>(c, t, pointers);
+        return insert_rows<false, Load>(c, t, pointers);
       } else {
         for (T* row : rows) dml::apply_client_values(*row);
       }
     }
-    insert_rows<WriteKeys>(c, t, rows);
+    insert_rows<WriteKeys, Load>(c, t, rows);
   }
 
   /// Writes a generated key into `obj`'s generated field (an integer, by the schema's rules).
@@ -119,12 +139,25 @@ struct bulk_insert {
   }
 
  private:
+  /// Runs `f` on each part `s` plans (see `each_part`).
+  template <class C, class S, class F>
+  static void plan_parts(C& c, const S& s, F& f) {
+    const auto plan = s.parts(c.sql_dialect().capabilities().max_params);
+    if (plan.size() == 1) {
+      s.with_part(plan.front(), f);
+    } else if (!plan.empty()) {
+      auto tx = c.begin();
+      for (const auto& part : plan) s.with_part(part, f);
+      tx.commit();
+    }
+  }
+
   template <class T>
   static dml::insert_shape shape_of(const T& obj, const table_info& t) {
     return {dml::gives_generated_key(obj, t), dml::omitted_defaults(obj, t)};
   }
 
-  template <bool WriteKeys, class C, class T>
+  template <bool WriteKeys, bool Load, class C, class T>
   static void insert_rows(C& c, const table_info& t, const std::vector<T*>& rows) {
     constexpr bool write_keys = WriteKeys;
     const auto shape = [&](std::size_t i) { return shape_of(*rows[i], t); };
@@ -132,7 +165,7 @@ struct bulk_insert {
     std::vector<dml::insert_chunk> keyed;  // chunks whose values are written back
     auto tx = c.begin();
     try {
-      if (!(write_keys && reads_back) && load_in_bulk(c, t, rows, shape)) {
+      if (Load && !(write_keys && reads_back) && load_in_bulk(c, t, rows, shape)) {
         tx.commit();
         return;
       }

@@ -143,7 +143,8 @@ struct by_key {
         }
       });
       bind_key_of(b, obj, t);
-      if constexpr (!has_on_update<M>) {  // nothing to read back (a const object lands here)
+      // A const object (of a model without on-update values: see above) reads nothing back.
+      if constexpr (std::is_const_v<T>) {
         return step_to_end(*st) > 0;
       } else {
         if (sql_fields.empty()) return step_to_end(*st) > 0;

@@ -226,6 +226,7 @@ struct run {
   template <class S>
   static std::int64_t execute(connection& c, const S& s) {
     if constexpr (multi_part<S>) {
+      if (const auto inserted = bulk_insert::written_back(c, s)) return *inserted;
       std::int64_t n = 0;
       bulk_insert::each_part(c, s, [&](const auto& part) { n += step_to_end(*c.start(part)); });
       return n;

@@ -45,11 +45,13 @@ struct no_values {
   static constexpr bool fixed_shape = true;
 };
 
-/// One model, read when the statement runs (owned when given as an rvalue).
+/// One model, read when the statement runs (owned when given as an rvalue). `writable`: the
+/// program's own modifiable object, into which the values made at insert go.
 template <class Model>
 struct one_row {
   static constexpr bool fixed_shape = true;
   std::shared_ptr<const Model> row;
+  bool writable = false;
   [[nodiscard]] std::size_t size() const noexcept { return 1; }
   [[nodiscard]] const Model& operator[](std::size_t /*i*/) const noexcept { return *row; }
 };
@@ -61,6 +63,7 @@ struct row_list {
   static constexpr bool fixed_shape = false;
   std::shared_ptr<const std::vector<Model>> owned;
   std::shared_ptr<const std::vector<const Model*>> rows;
+  bool writable = false;  ///< the program's own modifiable objects
   [[nodiscard]] std::size_t size() const noexcept { return rows->size(); }
   [[nodiscard]] const Model& operator[](std::size_t i) const noexcept { return *(*rows)[i]; }
 };
@@ -69,8 +72,9 @@ template <class Model, class R>
 row_list<Model> make_row_list(R&& range) {
   auto rows = std::make_shared<std::vector<const Model*>>();
   std::shared_ptr<const std::vector<Model>> owned;
-  constexpr bool reference_rows = std::is_lvalue_reference_v<R> &&
-                                  std::is_lvalue_reference_v<std::ranges::range_reference_t<R>>;
+  using reference = std::ranges::range_reference_t<R>;
+  constexpr bool reference_rows =
+      std::is_lvalue_reference_v<R> && std::is_lvalue_reference_v<reference>;
   if constexpr (reference_rows) {
     if constexpr (std::ranges::sized_range<R>) rows->reserve(std::ranges::size(range));
     for (const Model& m : range) rows->push_back(std::addressof(m));
@@ -87,7 +91,49 @@ row_list<Model> make_row_list(R&& range) {
     for (const Model& m : copy) rows->push_back(std::addressof(m));
     owned = std::make_shared<const std::vector<Model>>(std::move(copy));
   }
-  return row_list<Model>{std::move(owned), std::move(rows)};
+  return row_list<Model>{std::move(owned), std::move(rows),
+                         reference_rows && !std::is_const_v<std::remove_reference_t<reference>>};
+}
+
+/// The rows of `v` with the values made at insert (`default_value`, `client_key`) filled in:
+/// into the program's objects when they are modifiable, else into copies `v` then owns.
+template <class Model>
+one_row<Model> with_client_values(const one_row<Model>& v) {
+  if (v.writable) {
+    apply_client_values(const_cast<Model&>(*v.row));  // the program's non-const object
+    return v;
+  }
+  auto copy = std::make_shared<Model>(*v.row);
+  apply_client_values(*copy);
+  return {std::move(copy), false};
+}
+template <class Model>
+row_list<Model> with_client_values(const row_list<Model>& v) {
+  if (v.writable) {
+    for (const Model* m : *v.rows) apply_client_values(const_cast<Model&>(*m));
+    return v;
+  }
+  std::vector<Model> copy;
+  copy.reserve(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) apply_client_values(copy.emplace_back(v[i]));
+  return make_row_list<Model>(std::move(copy));
+}
+
+/// The program's modifiable objects `v` holds, or none.
+template <class Values>
+auto modifiable_rows(const Values& v) {
+  using Model = std::remove_cvref_t<decltype(v[0])>;
+  std::vector<Model*> rows;
+  if (!v.writable) return rows;
+  rows.reserve(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) rows.push_back(const_cast<Model*>(&v[i]));
+  return rows;
+}
+
+/// What row `i` of `v` gives and leaves to the database.
+template <class Values>
+insert_shape shape_of_row(const Values& v, std::size_t i, const table_info& t) {
+  return {gives_generated_key(v[i], t), omitted_defaults(v[i], t)};
 }
 
 /// `INSERT ... SELECT`: the select and the columns it fills (empty: every column).
@@ -161,8 +207,12 @@ constexpr bool values_given = !std::is_same_v<Values, no_values>;
 /// `do_update(...)` [`where(...)`], and `returning(...)`. Finish with `execute()` or, with
 /// returning, `all()` / `one()` / ...
 ///
-/// A generated key (an integer `id`) left at 0 in a model is left out of the INSERT, so the
-/// database generates it; a key set to any other value is inserted as given.
+/// Rows of models are inserted as `insert` and `insert_many` insert them: a generated key (an
+/// integer `id`) left at 0 is left out of the INSERT, so the database generates it, and a key
+/// set to any other value is inserted as given; fields holding no value get their client
+/// default (`default_value`, `client_key`), and their server-default column is left out. Run
+/// with `execute()`, without `on_conflict` or `returning`, the INSERT writes what the database
+/// generated back into the program's modifiable objects, through the path `insert_many` takes.
 template <class Source, class Model, class Values = detail::dml::no_values,
           class Conflict = detail::dml::no_conflict, class Returning = detail::dml::no_returning>
 class insert_into_statement
@@ -190,6 +240,17 @@ class insert_into_statement
           : !detail::dml::values_given<Values>;
   /// Whether ON CONFLICT and RETURNING depend only on this type.
   static constexpr bool clauses_fixed_shape = Conflict::fixed_shape && Returning::fixed_shape;
+  /// Rows of models whose fields may get client values at insert (`with_client_values`).
+  static constexpr bool makes_client_values =
+      detail::dml::values_given<Values> && !detail::dml::is_select_rows<Values> &&
+      detail::dml::has_client_values<Model>;
+  /// Rows of models inserted as `insert_many` inserts them, what the database generated
+  /// written back into the program's objects (`modifiable_rows`): no ON CONFLICT (a row may be
+  /// skipped) and no RETURNING (the program reads what it asks for).
+  static constexpr bool writes_back =
+      detail::dml::values_given<Values> && !detail::dml::is_select_rows<Values> &&
+      std::is_same_v<Conflict, detail::dml::no_conflict> &&
+      std::is_same_v<Returning, detail::dml::no_returning>;
   /// A data-changing statement: no count(), exists() or grouped().
   static constexpr bool changes_data = true;
   /// One SQL statement of one shape: its rows can be streamed.
@@ -213,7 +274,9 @@ class insert_into_statement
     } else {
       p = std::make_shared<const Model>(std::move(row));
     }
-    return with_values(detail::dml::one_row<Model>{std::move(p)});
+    constexpr bool writable =
+        std::is_lvalue_reference_v<M> && !std::is_const_v<std::remove_reference_t<M>>;
+    return with_values(detail::dml::one_row<Model>{std::move(p), writable});
   }
 
   /// Every element of a range of `Model`s, in order. A range given as an lvalue is read when
@@ -331,8 +394,8 @@ class insert_into_statement
     } else if constexpr (!detail::dml::values_given<Values>) {
       return ast::insert{};
     } else {
-      const bool key = whole_list_shape();
-      return lower_rows(0, values_.size(), key);
+      const detail::dml::insert_shape shape = whole_list_shape();
+      return lower_rows(0, values_.size(), shape);
     }
   }
   /// Binds every value in the order `lower` numbered them.
@@ -345,36 +408,48 @@ class insert_into_statement
       conflict_.bind(b);
       this->returning_.bind(b);
     } else if constexpr (detail::dml::values_given<Values>) {
-      const bool with_key = whole_list_shape();
-      // Whether the generated key is written changes the column list: part of the shape.
-      detail::bind_shape(b, static_cast<std::uint64_t>(with_key));
-      bind_rows(0, values_.size(), with_key, b);
+      const detail::dml::insert_shape shape = whole_list_shape();
+      // Whether the generated key is written, and which server defaults are left out, change
+      // the column list: part of the shape.
+      detail::bind_shape(b, static_cast<std::uint64_t>(shape.with_key));
+      detail::bind_shape(b, shape.omitted);
+      bind_rows(0, values_.size(), shape, b);
     }
   }
 
   /// The SQL statements an INSERT of values runs as: chunks of the value list, each of one
-  /// key shape and at most as many rows as one statement carries under the database's
-  /// parameter limit. The executor runs them (core's `detail::bulk_insert`), in one
+  /// shape (the generated key given or not, server defaults left out) and at most as many rows
+  /// as one statement carries under the database's parameter limit. The executor runs them (core's `detail::bulk_insert`), in one
   /// transaction when there are several; this layer only plans and builds them.
   [[nodiscard]] std::vector<detail::dml::insert_chunk> parts(std::uint32_t max_params) const
       requires(detail::dml::values_given<Values> && !detail::dml::is_select_rows<Values>) {
     std::vector<detail::dml::insert_chunk> chunks;
     const table_info& t = table_of<Model>();
     if constexpr (detail::dml::is_one_row<Values>) {
-      chunks.push_back({0, 1, detail::dml::gives_generated_key(values_[0], t), true});
+      const detail::dml::insert_shape shape = detail::dml::shape_of_row(values_, 0, t);
+      chunks.push_back({0, 1, shape.with_key, true, shape.omitted});
     } else {
       const std::uint32_t other_params =
           detail::dml::bound_values_of(conflict_) + detail::dml::bound_values_of(this->returning_);
       detail::dml::for_each_insert_chunk(
-          values_.size(),
-          [&](std::size_t i) { return detail::dml::gives_generated_key(values_[i], t); },
-          [&](bool key) {
-            return detail::dml::rows_per_insert(max_params, detail::dml::values_columns(t, key),
-                                                other_params);
+          values_.size(), [&](std::size_t i) { return detail::dml::shape_of_row(values_, i, t); },
+          [&](const detail::dml::insert_shape& shape) {
+            return detail::dml::rows_per_insert(
+                max_params, detail::dml::values_columns(t, shape.with_key, shape.omitted),
+                other_params);
           },
           [&](const detail::dml::insert_chunk& c) { chunks.push_back(c); });
     }
     return chunks;
+  }
+  /// This statement with the values made at insert filled into its rows (see `one_row`).
+  [[nodiscard]] insert_into_statement with_client_values() const
+      requires makes_client_values {
+    return {this->source_, detail::dml::with_client_values(values_), conflict_, this->returning_};
+  }
+  /// The program's modifiable objects the rows are, or none (rows given as rvalues or const).
+  [[nodiscard]] std::vector<Model*> modifiable_rows() const requires writes_back {
+    return detail::dml::modifiable_rows(values_);
   }
   /// Calls `f(part)` with the statement of one of `parts()`.
   template <class F>
@@ -382,14 +457,17 @@ class insert_into_statement
     using detail::dml::insert_values_part;
     if (c.with_key) {
       if (c.full)
-        f(insert_values_part<insert_into_statement, true, true>{this, c.first, c.count});
+        f(insert_values_part<insert_into_statement, true, true>{this, c.first, c.count, c.omitted});
       else
-        f(insert_values_part<insert_into_statement, true, false>{this, c.first, c.count});
+        f(insert_values_part<insert_into_statement, true, false>{this, c.first, c.count,
+                                                                 c.omitted});
     } else {
       if (c.full)
-        f(insert_values_part<insert_into_statement, false, true>{this, c.first, c.count});
+        f(insert_values_part<insert_into_statement, false, true>{this, c.first, c.count,
+                                                                 c.omitted});
       else
-        f(insert_values_part<insert_into_statement, false, false>{this, c.first, c.count});
+        f(insert_values_part<insert_into_statement, false, false>{this, c.first, c.count,
+                                                                  c.omitted});
     }
   }
 
@@ -426,17 +504,17 @@ class insert_into_statement
   }
 
   /// The shape of a value list as one statement: all rows must agree.
-  bool whole_list_shape() const {
+  detail::dml::insert_shape whole_list_shape() const {
     const table_info& t = table_of<Model>();
     if (values_.size() == 0) detail::dml::throw_values_need_statements(t, "it has no rows");
-    const bool key = detail::dml::gives_generated_key(values_[0], t);
+    const detail::dml::insert_shape shape = detail::dml::shape_of_row(values_, 0, t);
     for (std::size_t i = 1; i < values_.size(); ++i) {
-      if (detail::dml::gives_generated_key(values_[i], t) != key) {
+      if (detail::dml::shape_of_row(values_, i, t) != shape) {
         detail::dml::throw_values_need_statements(
-            t, "some rows give the generated key and some do not");
+            t, "some rows give the generated key or a server-default column and some do not");
       }
     }
-    return key;
+    return shape;
   }
 
   ast::statement lower_select() const {
@@ -456,20 +534,22 @@ class insert_into_statement
     return ins;
   }
 
-  /// Rows [first, first + count) as one INSERT ... VALUES statement of shape `with_key`.
-  ast::statement lower_rows(std::size_t /*first*/, std::size_t count, bool with_key) const {
+  /// Rows [first, first + count) as one INSERT ... VALUES statement of shape `shape`.
+  ast::statement lower_rows(std::size_t /*first*/, std::size_t count,
+                            const detail::dml::insert_shape& shape) const {
     detail::lower_context ctx;
-    ast::insert ins =
-        detail::dml::values_insert(table_of<Model>(), with_key, count, ctx.next_param);
+    ast::insert ins = detail::dml::values_insert(table_of<Model>(), shape.with_key, count,
+                                                 ctx.next_param, shape.omitted);
     conflict_.lower_into(ins, ctx);
     this->returning_.lower_into(ins.returning, ctx);
     return ins;
   }
   template <class Binder>
-  void bind_rows(std::size_t first, std::size_t count, bool with_key, Binder& b) const {
+  void bind_rows(std::size_t first, std::size_t count, const detail::dml::insert_shape& shape,
+                 Binder& b) const {
     const table_info& t = table_of<Model>();
     for (std::size_t i = first; i < first + count; ++i) {
-      detail::dml::bind_model_row(b, values_[i], t, with_key);
+      detail::dml::bind_model_row(b, values_[i], t, shape.with_key, shape.omitted);
     }
     conflict_.bind(b);
     this->returning_.bind(b);
@@ -482,8 +562,9 @@ class insert_into_statement
 namespace detail::dml {
 
 /// One SQL statement of an INSERT of values: rows [first, first + count) of `Stmt`'s list, of
-/// the shape `WithKey`. Its own type per shape, so the SQL of a full-size chunk (`Full`) is
-/// cached like any statement's; a shorter chunk is compiled when it runs.
+/// the shape `WithKey` and the server-default columns `omitted` leaves out. Its own type per
+/// key shape, the omitted columns a word of its cache shape, so the SQL of a full-size chunk
+/// (`Full`) is cached like any statement's; a shorter chunk is compiled when it runs.
 template <class Stmt, bool WithKey, bool Full>
 struct insert_values_part {
   using row_type = typename Stmt::row_type;
@@ -492,11 +573,15 @@ struct insert_values_part {
   const Stmt* stmt;
   std::size_t first;
   std::size_t count;
+  std::uint64_t omitted = 0;
 
-  [[nodiscard]] ast::statement lower() const { return stmt->lower_rows(first, count, WithKey); }
+  [[nodiscard]] ast::statement lower() const {
+    return stmt->lower_rows(first, count, insert_shape{WithKey, omitted});
+  }
   template <class Binder>
   void bind(Binder& b) const {
-    stmt->bind_rows(first, count, WithKey, b);
+    detail::bind_shape(b, omitted);
+    stmt->bind_rows(first, count, insert_shape{WithKey, omitted}, b);
   }
 };
 

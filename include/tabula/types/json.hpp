@@ -29,31 +29,57 @@ namespace detail {
 /// Throws `conversion_error`: "tabula: the JSON value cannot be stored: <why>."
 [[noreturn]] void throw_json_error(std::string_view why);
 
+/// Refuses a string or key holding NUL, which JSONB cannot store.
+inline void check_storable_text(std::string_view s) {
+  if (s.find('\0') != std::string_view::npos) {
+    throw_json_error("a string or key holds a NUL character, which PostgreSQL's JSONB cannot "
+                     "store. Remove it, or store the bytes in a blob column");
+  }
+}
+/// Refuses a scalar JSON text or JSONB cannot hold: NaN, infinity, a string holding NUL.
+inline void check_storable_scalar(const nlohmann::json& v) {
+  if (v.is_number_float() && !std::isfinite(v.get<double>())) {
+    throw_json_error("it holds NaN or infinity, which JSON text cannot spell. Store null, a "
+                     "string, or a finite number instead");
+  }
+  if (v.is_string()) check_storable_text(v.get_ref<const std::string&>());
+}
+
 /// Walks `j` without recursion (deep documents are fine) and refuses what JSON text or JSONB
-/// cannot hold.
+/// cannot hold. The containers still to visit are kept on the stack, up to 32 at a time (a
+/// document of any shape up to that many open at once allocates nothing), then in a vector.
 inline void check_storable_json(const nlohmann::json& j) {
-  std::vector<const nlohmann::json*> todo{&j};
-  while (!todo.empty()) {
-    const nlohmann::json* v = todo.back();
-    todo.pop_back();
-    if (v->is_number_float() && !std::isfinite(v->get<double>())) {
-      throw_json_error("it holds NaN or infinity, which JSON text cannot spell. Store null, a "
-                       "string, or a finite number instead");
+  if (!j.is_structured()) return check_storable_scalar(j);
+  constexpr std::size_t inline_size = 32;
+  const nlohmann::json* inline_todo[inline_size];
+  std::size_t inline_count = 0;
+  std::vector<const nlohmann::json*> spilled;
+  const auto visit = [&](const nlohmann::json& v) {
+    if (!v.is_structured()) return check_storable_scalar(v);
+    if (inline_count < inline_size) {
+      inline_todo[inline_count++] = &v;
+    } else {
+      spilled.push_back(&v);
     }
-    const auto check_text = [](std::string_view s) {
-      if (s.find('\0') != std::string_view::npos) {
-        throw_json_error("a string or key holds a NUL character, which PostgreSQL's JSONB cannot "
-                         "store. Remove it, or store the bytes in a blob column");
-      }
-    };
-    if (v->is_string()) check_text(v->get_ref<const std::string&>());
+  };
+  visit(j);
+  while (inline_count > 0 || !spilled.empty()) {
+    const nlohmann::json* v = nullptr;
+    if (!spilled.empty()) {
+      v = spilled.back();
+      spilled.pop_back();
+    } else {
+      v = inline_todo[--inline_count];
+    }
+    // The containers themselves (std::map, std::vector), not nlohmann's iterators, which
+    // switch on the value's type at every step.
     if (v->is_object()) {
-      for (auto it = v->begin(); it != v->end(); ++it) {
-        check_text(it.key());
-        todo.push_back(&it.value());
+      for (const auto& [key, member] : v->get_ref<const nlohmann::json::object_t&>()) {
+        check_storable_text(key);
+        visit(member);
       }
-    } else if (v->is_array()) {
-      for (const auto& e : *v) todo.push_back(&e);
+    } else {
+      for (const auto& e : v->get_ref<const nlohmann::json::array_t&>()) visit(e);
     }
   }
 }

@@ -92,6 +92,12 @@ class statement final : public driver::statement {
   [[noreturn]] void throw_bind_error(int index, int rc);
   [[noreturn]] void throw_nan(int index) const;
   void clear_stale_bindings();
+  /// `v` copied into parameter `index`'s own buffer, which keeps its capacity from one binding
+  /// to the next, to be bound SQLITE_STATIC; an empty view for an index out of range (then the
+  /// value is bound SQLITE_TRANSIENT, and SQLite reports the index).
+  std::string_view keep(int index, std::string_view v);
+  /// Binds text or bytes made at bind time through `keep`.
+  void bind_kept(int index, std::string_view v, bool text);
   // The conversions a getter makes when the column's storage class is not the usual one for
   // the C++ type, or that throw; out of line, so the usual path stays a few instructions.
   [[nodiscard]] std::int64_t int64_from_other(int col, sqlite3_value* v) const;
@@ -119,6 +125,10 @@ class statement final : public driver::statement {
   int columns_ = 0;     // result columns of the current execution
   std::int64_t affected_ = 0;
   std::int64_t total_changes_before_ = 0;
+  // Values made at bind time (JSON text, times, UUIDs), one buffer a parameter: bound
+  // SQLITE_STATIC from here, since SQLite allocates and frees a SQLITE_TRANSIENT copy at every
+  // binding (rebinding a parameter releases its old value's memory).
+  std::vector<std::string> kept_;
   mutable std::vector<std::string> text_;  // numbers read as text, one buffer per column
 };
 

@@ -113,10 +113,27 @@ void statement::bind(int index, driver::blob_view v) {
   }
 }
 
+std::string_view statement::keep(int index, std::string_view v) {
+  if (index < 0 || index >= params_) return {};
+  if (kept_.size() < static_cast<std::size_t>(params_)) kept_.resize(static_cast<std::size_t>(params_));
+  std::string& slot = kept_[static_cast<std::size_t>(index)];
+  slot.assign(v.data(), v.size());
+  return slot;
+}
+
+void statement::bind_kept(int index, std::string_view v, bool text) {
+  const std::string_view kept = keep(index, v);
+  const bool is_kept = kept.data() != nullptr;
+  const char* data = is_kept ? kept.data() : non_null(v.data());
+  const auto destructor = is_kept ? SQLITE_STATIC : SQLITE_TRANSIENT;
+  check_bind(index, text ? sqlite3_bind_text64(stmt_, index + 1, data, v.size(), destructor,
+                                               SQLITE_UTF8)
+                         : sqlite3_bind_blob64(stmt_, index + 1, data, v.size(), destructor));
+}
+
 void statement::bind_copied(int index, std::string_view v) {
   prepare_bind(index);
-  check_bind(index, sqlite3_bind_text64(stmt_, index + 1, non_null(v.data()), v.size(),
-                                        SQLITE_TRANSIENT, SQLITE_UTF8));
+  bind_kept(index, v, true);
 }
 
 void statement::bind(int index, const array_value& /*v*/) {
@@ -130,7 +147,7 @@ void statement::bind(int index, const array_value& /*v*/) {
 
 // Times as fixed-width ISO-8601 text, intervals as integer microseconds, UUIDs as 16-byte
 // blobs, decimals as integers scaled by 10^scale. Text and blob are made on the stack and
-// copied by SQLite (into the statement's own memory, reused from one binding to the next).
+// copied into the parameter's own buffer (`keep`).
 void statement::bind(int index, const typed_value& v) {
   prepare_bind(index);
   switch (v.kind) {
@@ -141,7 +158,7 @@ void statement::bind(int index, const typed_value& v) {
     case typed_kind::uuid: {
       unsigned char bytes[16];
       uuid_bytes(v, bytes);
-      check_bind(index, sqlite3_bind_blob64(stmt_, index + 1, bytes, sizeof bytes, SQLITE_TRANSIENT));
+      bind_kept(index, std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes), false);
       return;
     }
     default: {
@@ -155,8 +172,7 @@ void statement::bind(int index, const typed_value& v) {
                         index, describe_typed(v), sql_),
             sql_);
       }
-      check_bind(index, sqlite3_bind_text64(stmt_, index + 1, text->data(), text->size(),
-                                            SQLITE_TRANSIENT, SQLITE_UTF8));
+      bind_kept(index, *text, true);
       return;
     }
   }
