@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <iterator>
+#include <ranges>
 #include <type_traits>
 #include <utility>
 #include <vector>

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <memory>
 #include <iterator>
+#include <ranges>
 #include <string>
 #include <tuple>
 #include <type_traits>

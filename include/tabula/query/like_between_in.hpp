@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <iterator>
+#include <ranges>
 #include <optional>
 #include <string>
 #include <string_view>
