@@ -69,6 +69,14 @@ class observed_statement final : public driver::statement {
     record(index, [&] { return quoted(v); });
     inner_->bind_copied(index, v);
   }
+  void bind_written(int index, driver::text_writer write, const void* value) override {
+    record(index, [&] {
+      std::string text;
+      write(value, text);
+      return quoted(text);
+    });
+    inner_->bind_written(index, write, value);
+  }
 
   bool step() override {
     if (!running_) {

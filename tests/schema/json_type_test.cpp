@@ -215,6 +215,13 @@ TEST_CASE("what JSON cannot hold is a conversion_error naming the column, nothin
   r.meta.reset();
   db().insert(r);  // still usable
   CHECK(db().all<run>().size() == 1);
+
+  // Text that only looks like what is refused is stored: a null, the word "nullable", a
+  // backslash followed by "u0000" (an escaped backslash, not a NUL).
+  run lookalike{0, "lookalike", {{"n", nullptr}, {"word", "nullable"}, {"path", "C:\\u0000"}},
+                json{{"x", 1.5}}};
+  db().insert(lookalike);
+  CHECK(db().get<run>(lookalike.id) == lookalike);
 }
 
 TEST_CASE("JSON storage: JSONB on PostgreSQL, TEXT with json_valid on SQLite") {
@@ -228,4 +235,19 @@ TEST_CASE("JSON storage: JSONB on PostgreSQL, TEXT with json_valid on SQLite") {
     db().insert(r);
     CHECK(db().sql<std::string>("SELECT pg_typeof(params)::text FROM run").one() == "jsonb");
   }
+}
+
+TEST_CASE("a statement hook shows a JSON parameter as its text") {
+  fresh_schema();
+  std::vector<std::string> shown;
+  db().set_statement_hook([&](const tabula::statement_event& e) {
+    if (e.sql.find("INSERT") != std::string_view::npos) {
+      shown.assign(e.parameters.begin(), e.parameters.end());
+    }
+  });
+  run r{0, "hooked", {{"it's", {1, 2}}}, std::nullopt};
+  db().insert(r);
+  db().set_statement_hook({});
+  CHECK(std::find(shown.begin(), shown.end(), R"('{"it''s":[1,2]}')") != shown.end());
+  CHECK(db().get<run>(r.id)->params == r.params);
 }

@@ -24,6 +24,9 @@ namespace tabula::driver {
 
 using blob_view = std::span<const std::byte>;
 
+/// Appends the text of the value `value` points to onto `out` (see `statement::bind_written`).
+using text_writer = void (*)(const void* value, std::string& out);
+
 /// A prepared statement. Obtained from `connection::prepare`, which caches statements by SQL
 /// text, so a statement prepared twice is parsed once.
 ///
@@ -60,6 +63,15 @@ class statement {
   /// Binds text that the driver copies before returning, so it may be a temporary (JSON
   /// serialized for this binding).
   virtual void bind_copied(int index, std::string_view v) = 0;
+  /// Binds text that `write(value, out)` appends to `out`: a buffer of the parameter's own,
+  /// empty when `write` is called, that keeps its capacity from one binding to the next. A
+  /// value serialized for this binding (a JSON document) is so written once, with no temporary
+  /// and no copy. An exception from `write` propagates and leaves the parameter unbound.
+  virtual void bind_written(int index, text_writer write, const void* value) {
+    std::string text;
+    write(value, text);
+    bind_copied(index, text);
+  }
 
   /// Executes the statement on the first call after binding and moves to the next row.
   /// Returns false when there is no further row. Throws a `tabula::error` subclass carrying the
@@ -134,6 +146,11 @@ class bulk_writer {
   virtual void bind(int column, const typed_value& v) = 0;
   virtual void bind(int column, const array_value& v) = 0;
   void bind_copied(int column, std::string_view v) { bind(column, v); }  // copied when bound
+  void bind_written(int column, text_writer write, const void* value) {
+    std::string text;
+    write(value, text);
+    bind(column, std::string_view(text));
+  }
   /// Ends the current row; every column must have been bound.
   virtual void end_row() = 0;
   /// Ends the load and returns the number of rows the database stored. Throws a

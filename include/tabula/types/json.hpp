@@ -83,6 +83,15 @@ inline void check_storable_json(const nlohmann::json& j) {
     }
   }
 }
+/// Refuses what `text`, the compact text of `j`, shows JSON text or JSONB cannot hold, walking
+/// `j` only when the text might: nlohmann writes NaN and infinity as `null` and a NUL as
+/// `\u0000`, so a text holding neither needs no walk (most documents: two scans of the text).
+inline void check_storable_json(const nlohmann::json& j, std::string_view text) {
+  if (text.find("null") != std::string_view::npos ||
+      text.find("\\u0000") != std::string_view::npos) {
+    check_storable_json(j);
+  }
+}
 }  // namespace detail
 
 /// `nlohmann::json` as JSONB (PostgreSQL) / TEXT CHECK (json_valid(...)) (SQLite).
@@ -91,12 +100,24 @@ struct type_traits<nlohmann::json> {
   using sql_value = std::string;  // owned text: the driver copies it when bound
   static constexpr ast::sql_type sql_type{ast::type_kind::json};
   static std::string to_sql(const nlohmann::json& j) {
-    detail::check_storable_json(j);
+    std::string text;
+    write_sql(j, text);
+    return text;
+  }
+  /// Appends the compact text of `j` to `out` (the driver's buffer for the parameter, which
+  /// keeps its capacity: no temporary string per document).
+  static void write_sql(const nlohmann::json& j, std::string& out) {
+    const std::size_t start = out.size();
     try {
-      return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
+      // What `j.dump()` does, into `out` instead of a new string.
+      nlohmann::detail::serializer<nlohmann::json> writer(
+          nlohmann::detail::output_adapter<char, std::string>(out), ' ',
+          nlohmann::json::error_handler_t::strict);
+      writer.dump(j, false, false, 0);
     } catch (const nlohmann::json::type_error& e) {  // invalid UTF-8
       detail::throw_json_error(e.what());
     }
+    detail::check_storable_json(j, std::string_view(out).substr(start));
   }
   static nlohmann::json from_sql(std::string_view text) {
     try {

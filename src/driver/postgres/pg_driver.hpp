@@ -108,6 +108,7 @@ class statement final : public driver::statement {
   void bind(int index, const typed_value& v) override;
   void bind(int index, const array_value& v) override;
   void bind_copied(int index, std::string_view v) override;
+  void bind_written(int index, driver::text_writer write, const void* value) override;
 
   bool step() override;
   void reset() override;
@@ -141,6 +142,8 @@ class statement final : public driver::statement {
   void set_view(std::size_t i, std::string_view bytes);
   void set_text(std::size_t i, std::string_view text);
   void set_owned_text(std::size_t i);
+  void refuse_text_for_bytea(std::size_t i, std::size_t length) const;
+  void refuse_nul(std::size_t i, std::string_view text) const;
   [[noreturn]] void throw_bad_param(std::size_t i, std::string_view value,
                                     std::string_view reason) const;
   // A current row (0 <= row_ < rows_, which only a result gives) and a column in range.

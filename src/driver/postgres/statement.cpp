@@ -175,11 +175,15 @@ void statement::set_view(std::size_t i, std::string_view bytes) {
 
 // Sent in the text format, which libpq reads up to a NUL: the value is copied with one.
 void statement::set_text(std::size_t i, std::string_view text) {
+  refuse_nul(i, text);
+  text_[i].assign(text);
+  set_owned_text(i);
+}
+
+void statement::refuse_nul(std::size_t i, std::string_view text) const {
   if (text.find('\0') != std::string_view::npos) {
     throw_bad_param(i, "a text", "it contains a NUL character");
   }
-  text_[i].assign(text);
-  set_owned_text(i);
 }
 
 // `text_[i]` (already written) in the text format.
@@ -348,10 +352,25 @@ void statement::bind(int index, std::string_view v) {
 // sent as text, which every type's input reads.
 void statement::bind_copied(int index, std::string_view v) {
   const auto i = prepare_bind(index);
-  if (param_kinds_[i] == param_kind::bytea) {
-    throw_bad_param(i, fmt::format("a text of {} bytes", v.size()), "text is not bytea");
-  }
+  refuse_text_for_bytea(i, v.size());
   set_text(i, v);
+}
+
+// Written straight into the parameter's own buffer and sent as text.
+void statement::bind_written(int index, driver::text_writer write, const void* value) {
+  const auto i = prepare_bind(index);
+  std::string& text = text_[i];
+  text.clear();
+  write(value, text);
+  refuse_text_for_bytea(i, text.size());
+  refuse_nul(i, text);
+  set_owned_text(i);
+}
+
+void statement::refuse_text_for_bytea(std::size_t i, std::size_t length) const {
+  if (param_kinds_[i] == param_kind::bytea) {
+    throw_bad_param(i, fmt::format("a text of {} bytes", length), "text is not bytea");
+  }
 }
 
 void statement::bind(int index, driver::blob_view v) {

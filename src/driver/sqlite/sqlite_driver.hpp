@@ -56,6 +56,7 @@ class statement final : public driver::statement {
   void bind(int index, const typed_value& v) override;
   void bind(int index, const array_value& v) override;
   void bind_copied(int index, std::string_view v) override;
+  void bind_written(int index, driver::text_writer write, const void* value) override;
 
   bool step() override;
   void reset() override;
@@ -96,6 +97,8 @@ class statement final : public driver::statement {
   /// to the next, to be bound SQLITE_STATIC; an empty view for an index out of range (then the
   /// value is bound SQLITE_TRANSIENT, and SQLite reports the index).
   std::string_view keep(int index, std::string_view v);
+  /// Parameter `index`'s own buffer; null for an index out of range.
+  std::string* kept_slot(int index);
   /// Binds text or bytes made at bind time through `keep`.
   void bind_kept(int index, std::string_view v, bool text);
   // The conversions a getter makes when the column's storage class is not the usual one for

@@ -113,12 +113,17 @@ void statement::bind(int index, driver::blob_view v) {
   }
 }
 
-std::string_view statement::keep(int index, std::string_view v) {
-  if (index < 0 || index >= params_) return {};
+std::string* statement::kept_slot(int index) {
+  if (index < 0 || index >= params_) return nullptr;
   if (kept_.size() < static_cast<std::size_t>(params_)) kept_.resize(static_cast<std::size_t>(params_));
-  std::string& slot = kept_[static_cast<std::size_t>(index)];
-  slot.assign(v.data(), v.size());
-  return slot;
+  return &kept_[static_cast<std::size_t>(index)];
+}
+
+std::string_view statement::keep(int index, std::string_view v) {
+  std::string* slot = kept_slot(index);
+  if (slot == nullptr) return {};
+  slot->assign(v.data(), v.size());
+  return *slot;
 }
 
 void statement::bind_kept(int index, std::string_view v, bool text) {
@@ -134,6 +139,19 @@ void statement::bind_kept(int index, std::string_view v, bool text) {
 void statement::bind_copied(int index, std::string_view v) {
   prepare_bind(index);
   bind_kept(index, v, true);
+}
+
+void statement::bind_written(int index, driver::text_writer write, const void* value) {
+  std::string* slot = kept_slot(index);
+  if (slot == nullptr) {  // SQLite reports the index
+    driver::statement::bind_written(index, write, value);
+    return;
+  }
+  prepare_bind(index);
+  slot->clear();
+  write(value, *slot);
+  check_bind(index, sqlite3_bind_text64(stmt_, index + 1, non_null(slot->data()), slot->size(),
+                                        SQLITE_STATIC, SQLITE_UTF8));
 }
 
 void statement::bind(int index, const array_value& /*v*/) {

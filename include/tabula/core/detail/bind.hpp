@@ -23,6 +23,19 @@ namespace tabula::detail {
 [[noreturn]] void throw_null_in_non_optional(const driver::statement& st, int col,
                                              std::string_view cpp_type);
 
+/// A type whose `type_traits` writes its text into a buffer the driver gives
+/// (`static void write_sql(const T&, std::string& out)`, appending to `out`) instead of
+/// returning a new string: bound with `bind_written`, with no temporary.
+template <class V>
+concept writes_sql_text = requires(const V& v, std::string& out) {
+  type_traits<V>::write_sql(v, out);
+};
+
+template <class V>
+void write_sql_text(const void* v, std::string& out) {
+  type_traits<V>::write_sql(*static_cast<const V*>(v), out);
+}
+
 /// Binds `v` to parameter slot `index` of `st`: a `driver::statement`, or a
 /// `driver::bulk_writer` (where the slot is the column).
 template <class Target, class V>
@@ -38,7 +51,9 @@ void bind_value(Target& st, int index, const V& v) {
   } else if constexpr (std::is_same_v<V, typed_value>) {
     st.bind(index, v);
   } else if constexpr (sql_mappable<V>) {
-    if constexpr (std::is_same_v<typename type_traits<V>::sql_value, std::string>) {
+    if constexpr (writes_sql_text<V>) {
+      st.bind_written(index, &write_sql_text<V>, &v);
+    } else if constexpr (std::is_same_v<typename type_traits<V>::sql_value, std::string>) {
       st.bind_copied(index, type_traits<V>::to_sql(v));  // text made now: the driver copies it
     } else {
       st.bind(index, type_traits<V>::to_sql(v));
