@@ -4,6 +4,7 @@
 
 #include "tabula/ast/ast.hpp"
 
+#include <type_traits>
 #include <utility>
 
 namespace tabula::ast {
@@ -26,6 +27,11 @@ expr::expr(cast n) : node(std::move(n)) {}
 expr::expr(raw n) : node(std::move(n)) {}
 expr::expr(window n) : node(std::move(n)) {}
 expr::expr(excluded n) : node(std::move(n)) {}
+
+// The moves are declared noexcept (so vectors of expressions move, not copy, when they grow);
+// every node kind must keep them so.
+static_assert(std::is_nothrow_move_constructible_v<expr::node_type> &&
+              std::is_nothrow_move_assignable_v<expr::node_type>);
 
 expr::expr(const expr& other) = default;
 expr::expr(expr&& other) noexcept = default;
