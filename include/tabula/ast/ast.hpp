@@ -246,25 +246,33 @@ struct expr {
                                  cast, raw, window, excluded>;
   node_type node;
 
-  // One implicit constructor per node kind (a constrained template would recurse).
-  expr(column_ref n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
-  expr(star n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
-  expr(param n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
-  expr(literal n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
-  expr(unary n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
-  expr(binary n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
-  expr(like n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
-  expr(in_list n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
-  expr(in_select n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
-  expr(between n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
-  expr(exists n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
-  expr(subquery n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
-  expr(function n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
-  expr(case_when n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
-  expr(cast n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
-  expr(raw n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
-  expr(window n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
-  expr(excluded n) : node(std::move(n)) {}  // NOLINT(google-explicit-constructor)
+  // One implicit constructor per node kind (a constrained template would recurse). These and
+  // the special members are compiled once in the library (src/ast/ast.cpp): defined here,
+  // they would instantiate the variant's constructors, assignments, destructor and visitation
+  // tables in every file that includes this header.
+  expr(column_ref n);  // NOLINT(google-explicit-constructor)
+  expr(star n);  // NOLINT(google-explicit-constructor)
+  expr(param n);  // NOLINT(google-explicit-constructor)
+  expr(literal n);  // NOLINT(google-explicit-constructor)
+  expr(unary n);  // NOLINT(google-explicit-constructor)
+  expr(binary n);  // NOLINT(google-explicit-constructor)
+  expr(like n);  // NOLINT(google-explicit-constructor)
+  expr(in_list n);  // NOLINT(google-explicit-constructor)
+  expr(in_select n);  // NOLINT(google-explicit-constructor)
+  expr(between n);  // NOLINT(google-explicit-constructor)
+  expr(exists n);  // NOLINT(google-explicit-constructor)
+  expr(subquery n);  // NOLINT(google-explicit-constructor)
+  expr(function n);  // NOLINT(google-explicit-constructor)
+  expr(case_when n);  // NOLINT(google-explicit-constructor)
+  expr(cast n);  // NOLINT(google-explicit-constructor)
+  expr(raw n);  // NOLINT(google-explicit-constructor)
+  expr(window n);  // NOLINT(google-explicit-constructor)
+  expr(excluded n);  // NOLINT(google-explicit-constructor)
+  expr(const expr& other);
+  expr(expr&& other) noexcept;
+  expr& operator=(const expr& other);
+  expr& operator=(expr&& other) noexcept;
+  ~expr();
 };
 
 // ---------------------------------------------------------------------------------------------
