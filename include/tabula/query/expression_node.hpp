@@ -32,6 +32,7 @@
 #include <utility>
 
 #include "tabula/ast/ast.hpp"
+#include "tabula/query/detail/bundle.hpp"
 #include "tabula/query/detail/type_list.hpp"
 
 namespace tabula {
