@@ -139,9 +139,13 @@ struct select_list {
   void lower_into(ast::select& s, lower_context& ctx, Repeats& rep) const {
     s.columns.reserve(sizeof...(Items));
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (rep.template lower<First + I>(
-           ctx, [&](lower_context& c) { lower_item(bundle_get<I>(items), s.columns, c); }),
-       ...);
+      if constexpr (Repeats::none) {
+        (lower_item(bundle_get<I>(items), s.columns, ctx), ...);
+      } else {
+        (rep.template lower<First + I>(
+             ctx, [&](lower_context& c) { lower_item(bundle_get<I>(items), s.columns, c); }),
+         ...);
+      }
     }(std::index_sequence_for<Items...>{});
   }
   template <std::size_t First, class Repeats, class Binder>
@@ -149,8 +153,11 @@ struct select_list {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (
           [&] {
-            if constexpr (!is_whole<bundle_element_t<I, bundle<Items...>>>::value) {
-              if (!rep.template repeated<First + I>()) bundle_get<I>(items).bind(b);
+            if constexpr (is_whole<bundle_element_t<I, bundle<Items...>>>::value) {
+            } else if constexpr (Repeats::none) {
+              bundle_get<I>(items).bind(b);
+            } else if (!rep.template repeated<First + I>()) {
+              bundle_get<I>(items).bind(b);
             }
           }(),
           ...);
@@ -193,15 +200,23 @@ struct group_list {
   template <std::size_t First, class Repeats>
   void lower_into(ast::select& s, lower_context& ctx, Repeats& rep) const {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (rep.template lower<First + I>(
-           ctx, [&](lower_context& c) { s.group_by.push_back(bundle_get<I>(exprs).lower(c)); }),
-       ...);
+      if constexpr (Repeats::none) {
+        (s.group_by.push_back(bundle_get<I>(exprs).lower(ctx)), ...);
+      } else {
+        (rep.template lower<First + I>(
+             ctx, [&](lower_context& c) { s.group_by.push_back(bundle_get<I>(exprs).lower(c)); }),
+         ...);
+      }
     }(std::index_sequence_for<Es...>{});
   }
   template <std::size_t First, class Repeats, class Binder>
   void bind(Binder& b, const Repeats& rep) const {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      ((rep.template repeated<First + I>() ? void() : bundle_get<I>(exprs).bind(b)), ...);
+      if constexpr (Repeats::none) {
+        (bundle_get<I>(exprs).bind(b), ...);
+      } else {
+        ((rep.template repeated<First + I>() ? void() : bundle_get<I>(exprs).bind(b)), ...);
+      }
     }(std::index_sequence_for<Es...>{});
   }
   template <class... More>
@@ -226,16 +241,24 @@ struct order_list {
   template <std::size_t First, class Repeats>
   void lower_into(ast::select& s, lower_context& ctx, Repeats& rep) const {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (rep.template lower<First + I>(
-           ctx, [&](lower_context& c) { s.order_by.push_back(lower_term(bundle_get<I>(terms), c)); }),
-       ...);
+      if constexpr (Repeats::none) {
+        (s.order_by.push_back(lower_term(bundle_get<I>(terms), ctx)), ...);
+      } else {
+        (rep.template lower<First + I>(
+             ctx, [&](lower_context& c) { s.order_by.push_back(lower_term(bundle_get<I>(terms), c)); }),
+         ...);
+      }
     }(std::index_sequence_for<Os...>{});
     if constexpr (OfCompound) unqualify_columns(s.order_by);
   }
   template <std::size_t First, class Repeats, class Binder>
   void bind(Binder& b, const Repeats& rep) const {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      ((rep.template repeated<First + I>() ? void() : bind_term(bundle_get<I>(terms), b)), ...);
+      if constexpr (Repeats::none) {
+        (bind_term(bundle_get<I>(terms), b), ...);
+      } else {
+        ((rep.template repeated<First + I>() ? void() : bind_term(bundle_get<I>(terms), b)), ...);
+      }
     }(std::index_sequence_for<Os...>{});
   }
   void lower_into(ast::select& s, lower_context& ctx) const {
@@ -756,7 +779,7 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
     assert_structure();
     ast::select s;
     detail::repeats_lowering<typename repeatable::plan> rep;
-    rep.mask = repeatable{parts_}.mask();
+    if constexpr (!decltype(rep)::none) rep.mask = repeatable{parts_}.mask();
     detail::bundle_get<detail::ctes_at>(parts_).lower_into(s, ctx);
     detail::bundle_get<detail::distinct_at>(parts_).lower_into(s, ctx);
     detail::bundle_get<detail::items_at>(parts_).template lower_into<0>(s, ctx, rep);
@@ -779,8 +802,11 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
   /// one binds nothing; which items do is a part of the SQL's shape (repeated_items.hpp).
   template <class Binder>
   void bind(Binder& b) const {
-    const detail::repeats<typename repeatable::plan> rep{repeatable{parts_}.mask()};
-    if constexpr (repeatable::plan::pairs > 0) detail::bind_shape(b, rep.mask);
+    detail::repeats<typename repeatable::plan> rep;
+    if constexpr (!decltype(rep)::none) {
+      rep.mask = repeatable{parts_}.mask();
+      detail::bind_shape(b, rep.mask);
+    }
     detail::bundle_get<detail::ctes_at>(parts_).bind(b);
     detail::bundle_get<detail::distinct_at>(parts_).bind(b);
     detail::bundle_get<detail::items_at>(parts_).template bind<0>(b, rep);
