@@ -116,13 +116,7 @@ class compound_statement
   /// ORDER BY of the whole compound: result columns (plain columns print unqualified).
   template <class... Terms>
   [[nodiscard]] auto order_by(Terms... terms) const {
-    auto added = std::tuple_cat(order_.terms, std::make_tuple(detail::as_ordering(std::move(terms))...));
-    auto order = std::apply(
-        [](auto&&... o) {
-          return detail::order_list<true, std::remove_cvref_t<decltype(o)>...>{
-              std::make_tuple(std::move(o)...)};
-        },
-        std::move(added));
+    auto order = order_.append(detail::as_ordering(std::move(terms))...);
     return compound_statement<Source, First, Rest, decltype(order), Limit, Offset>(
         this->source_, first_, rest_, std::move(order), limit_, offset_);
   }

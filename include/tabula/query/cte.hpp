@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "tabula/ast/ast.hpp"
+#include "tabula/query/detail/bundle.hpp"
 #include "tabula/query/expression.hpp"
 #include "tabula/query/relation.hpp"
 #include "tabula/query/subquery.hpp"
@@ -112,23 +113,19 @@ struct cte_list {
   using models = type_list<>;
   static constexpr bool fixed_shape = (Defs::fixed_shape && ...);
 
-  std::tuple<Defs...> defs;
+  bundle<Defs...> defs;
 
   void lower_into(ast::select& s, lower_context& ctx) const {
-    std::apply(
-        [&](const auto&... d) {
-          (s.with.push_back(d.lower_cte(ctx)), ...);
-        },
-        defs);
+    bundle_each(defs, [&](const auto& d) { s.with.push_back(d.lower_cte(ctx)); });
     s.recursive = (Defs::recursive || ...);
   }
   template <class Binder>
   void bind(Binder& b) const {
-    std::apply([&](const auto&... d) { (d.bind(b), ...); }, defs);
+    bundle_each(defs, [&](const auto& d) { d.bind(b); });
   }
   template <class... More>
   [[nodiscard]] cte_list<Defs..., More...> append(More... more) const {
-    return {std::tuple_cat(defs, std::make_tuple(std::move(more)...))};
+    return {bundle_append(defs, std::move(more)...)};
   }
 };
 

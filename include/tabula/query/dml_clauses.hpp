@@ -74,17 +74,17 @@ concept assignment_node = requires(const A& a, lower_context& ctx, counting_bind
   a.bind(b);
 };
 
-/// Lowers a tuple of parts that lower to `Out`, in order.
-template <class Out, class Tuple>
-std::vector<Out> lower_all(const Tuple& parts, lower_context& ctx) {
+/// Lowers a bundle of parts that lower to `Out`, in order.
+template <class Out, class Parts>
+std::vector<Out> lower_all(const Parts& parts, lower_context& ctx) {
   std::vector<Out> out;
-  out.reserve(std::tuple_size_v<Tuple>);
-  std::apply([&](const auto&... p) { (out.push_back(Out(p.lower(ctx))), ...); }, parts);
+  out.reserve(Parts::size);
+  bundle_each(parts, [&](const auto& p) { out.push_back(Out(p.lower(ctx))); });
   return out;
 }
-template <class Tuple, class Binder>
-void bind_all(const Tuple& parts, Binder& b) {
-  std::apply([&](const auto&... p) { (p.bind(b), ...); }, parts);
+template <class Parts, class Binder>
+void bind_all(const Parts& parts, Binder& b) {
+  bundle_each(parts, [&](const auto& p) { p.bind(b); });
 }
 
 /// Absent WHERE: lowers to nothing, binds nothing.
@@ -198,14 +198,10 @@ template <class... Es>
 struct returning_exprs {
   using row_type = std::tuple<typename Es::value_type...>;
   static constexpr bool fixed_shape = (Es::fixed_shape && ...);
-  std::tuple<Es...> exprs;
+  bundle<Es...> exprs;
   void lower_into(std::vector<ast::select_item>& items, lower_context& ctx) const {
     items.reserve(sizeof...(Es));
-    std::apply(
-        [&](const auto&... e) {
-          (items.push_back(ast::select_item{e.lower(ctx), {}}), ...);
-        },
-        exprs);
+    bundle_each(exprs, [&](const auto& e) { items.push_back(ast::select_item{e.lower(ctx), {}}); });
   }
   template <class Binder>
   void bind(Binder& b) const {
@@ -215,7 +211,7 @@ struct returning_exprs {
 
 template <class Model, class... Xs>
 auto make_returning(Xs... xs) {
-  return returning_exprs<as_expr_t<Xs>...>{{as_expr(std::move(xs))...}};
+  return returning_exprs<as_expr_t<Xs>...>{{{as_expr(std::move(xs))}...}};
 }
 
 template <class Returning>

@@ -32,6 +32,7 @@
 #include <utility>
 
 #include "tabula/ast/ast.hpp"
+#include "tabula/query/detail/bundle.hpp"
 #include "tabula/query/detail/type_list.hpp"
 
 namespace tabula {
@@ -92,15 +93,15 @@ struct constant_label {
   [[nodiscard]] static constexpr std::string_view view() noexcept { return Text.view(); }
 };
 
-/// `fixed_shape` of a node, of a tuple of nodes, or true for a part that has none.
+/// `fixed_shape` of a node, of a bundle of nodes, or true for a part that has none.
 template <class T>
 constexpr bool fixed_shape_of() {
   if constexpr (requires { T::fixed_shape; }) {
     return T::fixed_shape;
-  } else if constexpr (requires { std::tuple_size<T>::value; }) {
-    return []<std::size_t... I>(std::index_sequence<I...>) {
-      return (fixed_shape_of<std::tuple_element_t<I, T>>() && ...);
-    }(std::make_index_sequence<std::tuple_size_v<T>>{});
+  } else if constexpr (is_bundle_v<T>) {
+    return []<class Seq, class... Ts>(const bundle_impl<Seq, Ts...>*) {
+      return (fixed_shape_of<Ts>() && ...);
+    }(static_cast<const T*>(nullptr));
   } else {
     return true;
   }

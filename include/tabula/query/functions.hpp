@@ -60,17 +60,17 @@ struct function_call : detail::expression_base<function_call<Fn, Value, Args...>
   static constexpr bool contains_aggregate = is_aggregate || args_contain_aggregate;
   static constexpr bool contains_bare_column = !is_aggregate && args_contain_bare_column;
 
-  std::tuple<Args...> args;
+  detail::bundle<Args...> args;
 
   [[nodiscard]] ast::expr lower(detail::lower_context& ctx) const {
     ast::function f{std::string(Fn::name), {}, Fn::distinct, Fn::star};
     f.args.reserve(sizeof...(Args));
-    std::apply([&](const auto&... a) { (f.args.push_back(a.lower(ctx)), ...); }, args);
+    detail::bundle_each(args, [&](const auto& a) { f.args.push_back(a.lower(ctx)); });
     return f;
   }
   template <class Binder>
   void bind(Binder& b) const {
-    std::apply([&](const auto&... a) { (a.bind(b), ...); }, args);
+    detail::bundle_each(args, [&](const auto& a) { a.bind(b); });
   }
 
   /// This aggregate computed over a window: `sum(e).over(partition_by(...), order_by(...))`.
@@ -96,17 +96,17 @@ struct window_function {
   static constexpr bool args_contain_aggregate = detail::any_aggregate<Args...>;
   static constexpr bool args_contain_bare_column = detail::any_bare_column<Args...>;
 
-  std::tuple<Args...> args;
+  detail::bundle<Args...> args;
 
   [[nodiscard]] ast::expr lower(detail::lower_context& ctx) const {
     ast::function f{std::string(Fn::name), {}, false, false};
     f.args.reserve(sizeof...(Args));
-    std::apply([&](const auto&... a) { (f.args.push_back(a.lower(ctx)), ...); }, args);
+    detail::bundle_each(args, [&](const auto& a) { f.args.push_back(a.lower(ctx)); });
     return f;
   }
   template <class Binder>
   void bind(Binder& b) const {
-    std::apply([&](const auto&... a) { (a.bind(b), ...); }, args);
+    detail::bundle_each(args, [&](const auto& a) { a.bind(b); });
   }
 
   /// `f() OVER (...)`: `row_number().over(partition_by(...), order_by(...))`. `over()` with
@@ -120,11 +120,11 @@ struct window_function {
 namespace detail {
 template <class Fn, class Value, class... Args>
 constexpr auto call(Args&&... args) {
-  return function_call<Fn, Value, as_expr_t<Args>...>{{}, {as_expr(std::forward<Args>(args))...}};
+  return function_call<Fn, Value, as_expr_t<Args>...>{{}, {{as_expr(std::forward<Args>(args))}...}};
 }
 template <class Fn, class Value, class... Args>
 constexpr auto window_call(Args&&... args) {
-  return window_function<Fn, Value, as_expr_t<Args>...>{{as_expr(std::forward<Args>(args))...}};
+  return window_function<Fn, Value, as_expr_t<Args>...>{{{as_expr(std::forward<Args>(args))}...}};
 }
 
 template <class E>
@@ -268,7 +268,7 @@ struct case_expr : detail::expression_base<case_expr<Else, Branches...>> {
       detail::any_bare_column<typename Branches::condition_type...,
                               typename Branches::result_expr..., Else>;
 
-  std::tuple<Branches...> branches;
+  detail::bundle<Branches...> branches;
   Else otherwise_value;
 
   /// Adds `WHEN condition THEN result`.
@@ -280,8 +280,8 @@ struct case_expr : detail::expression_base<case_expr<Else, Branches...>> {
     using B = detail::when_branch<detail::as_expr_t<C>, detail::as_expr_t<V>>;
     return case_expr<Else, Branches..., B>{
         {},
-        std::tuple_cat(branches, std::tuple<B>{B{detail::as_expr(std::forward<C>(condition)),
-                                                 detail::as_expr(std::forward<V>(result))}}),
+        detail::bundle_append(branches, B{detail::as_expr(std::forward<C>(condition)),
+                                          detail::as_expr(std::forward<V>(result))}),
         otherwise_value};
   }
   /// Adds `ELSE result`: the value when no condition holds.
@@ -300,14 +300,11 @@ struct case_expr : detail::expression_base<case_expr<Else, Branches...>> {
     using typed = detail::typed_branches_t<typename Branches::result_expr..., Else>;
     ast::case_when n;
     n.whens.reserve(sizeof...(Branches));
-    std::apply(
-        [&](const auto&... b) {
-          // A braced list is evaluated in order: the condition's parameters come first.
-          (n.whens.push_back(std::pair<ast::expr, ast::expr>{
-               b.condition.lower(ctx), detail::lower_branch<typed>(b.result, ctx)}),
-           ...);
-        },
-        branches);
+    detail::bundle_each(branches, [&](const auto& br) {
+      // A braced list is evaluated in order: the condition's parameters come first.
+      n.whens.push_back(std::pair<ast::expr, ast::expr>{
+          br.condition.lower(ctx), detail::lower_branch<typed>(br.result, ctx)});
+    });
     if constexpr (!std::is_same_v<Else, detail::no_else>) {
       n.otherwise = ast::box<ast::expr>(detail::lower_branch<typed>(otherwise_value, ctx));
     }
@@ -315,8 +312,10 @@ struct case_expr : detail::expression_base<case_expr<Else, Branches...>> {
   }
   template <class Binder>
   void bind(Binder& b) const {
-    std::apply([&](const auto&... br) { ((br.condition.bind(b), br.result.bind(b)), ...); },
-               branches);
+    detail::bundle_each(branches, [&](const auto& br) {
+      br.condition.bind(b);
+      br.result.bind(b);
+    });
     otherwise_value.bind(b);
   }
 };
@@ -329,8 +328,8 @@ constexpr auto case_when(C&& condition, V&& result) {
   using B = detail::when_branch<detail::as_expr_t<C>, detail::as_expr_t<V>>;
   return case_expr<detail::no_else, B>{
       {},
-      std::tuple<B>{B{detail::as_expr(std::forward<C>(condition)),
-                      detail::as_expr(std::forward<V>(result))}},
+      detail::bundle<B>{{B{detail::as_expr(std::forward<C>(condition)),
+                           detail::as_expr(std::forward<V>(result))}}},
       {}};
 }
 
@@ -349,19 +348,19 @@ struct coalesce_expr : detail::expression_base<coalesce_expr<Es...>> {
   static constexpr bool contains_aggregate = detail::any_aggregate<Es...>;
   static constexpr bool contains_bare_column = detail::any_bare_column<Es...>;
 
-  std::tuple<Es...> args;
+  detail::bundle<Es...> args;
 
   [[nodiscard]] ast::expr lower(detail::lower_context& ctx) const {
     using typed = detail::typed_branches_t<Es...>;
     ast::function f{"coalesce", {}, false, false};
     f.args.reserve(sizeof...(Es));
-    std::apply([&](const auto&... a) { (f.args.push_back(detail::lower_branch<typed>(a, ctx)), ...); },
-               args);
+    detail::bundle_each(args,
+                        [&](const auto& a) { f.args.push_back(detail::lower_branch<typed>(a, ctx)); });
     return f;
   }
   template <class Binder>
   void bind(Binder& b) const {
-    std::apply([&](const auto&... a) { (a.bind(b), ...); }, args);
+    detail::bundle_each(args, [&](const auto& a) { a.bind(b); });
   }
 };
 
@@ -376,8 +375,8 @@ constexpr auto coalesce(A&& a, B&& b, Rest&&... rest) {
                 "Convert the odd one with tabula::cast<T>(e).");
   return coalesce_expr<detail::as_expr_t<A>, detail::as_expr_t<B>, detail::as_expr_t<Rest>...>{
       {},
-      {detail::as_expr(std::forward<A>(a)), detail::as_expr(std::forward<B>(b)),
-       detail::as_expr(std::forward<Rest>(rest))...}};
+      {{detail::as_expr(std::forward<A>(a))}, {detail::as_expr(std::forward<B>(b))},
+       {detail::as_expr(std::forward<Rest>(rest))}...}};
 }
 
 namespace detail {

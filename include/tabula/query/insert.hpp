@@ -142,7 +142,7 @@ template <class Select, class... Cols>
 struct select_rows {
   static constexpr bool fixed_shape = Select::fixed_shape;
   Select select;
-  std::tuple<Cols...> columns;
+  bundle<Cols...> columns;
 };
 
 template <class T>
@@ -326,7 +326,7 @@ class insert_into_statement
                     "into. Select values of each member's type, in order.");
     }
     return with_values(detail::dml::select_rows<Select, detail::as_expr_t<Ms>...>{
-        std::move(select), {col(members)...}});
+        std::move(select), {{col(members)}...}});
   }
 
   /// `ON CONFLICT (columns)`: follow with `do_nothing()` or `do_update(...)`. Without columns,
@@ -338,7 +338,7 @@ class insert_into_statement
     static_assert(((detail::data_member_pointer<Ms> && returnable<Model, Ms>)&&...),
                   "tabula: on_conflict() names the unique columns of the model being inserted. "
                   "Pass &T::member for each.");
-    return with_conflict(detail::dml::conflict_target<detail::as_expr_t<Ms>...>{{col(members)...}});
+    return with_conflict(detail::dml::conflict_target<detail::as_expr_t<Ms>...>{{{col(members)}...}});
   }
 
   /// `ON CONFLICT (...) DO NOTHING`: rows that would violate a unique constraint are skipped.
@@ -363,8 +363,8 @@ class insert_into_statement
     if constexpr (detail::dml::is_conflict_target<Conflict>) {
       using target_t = decltype(conflict_.target);
       return with_conflict(
-          detail::dml::conflict_do_update<target_t, std::tuple<As...>, detail::dml::no_filter>{
-              conflict_.target, {std::move(assignments)...}, {}});
+          detail::dml::conflict_do_update<target_t, detail::bundle<As...>, detail::dml::no_filter>{
+              conflict_.target, {{std::move(assignments)}...}, {}});
     }
   }
 
@@ -405,7 +405,7 @@ class insert_into_statement
     check_runnable();
     if constexpr (detail::dml::is_select_rows<Values>) {
       values_.select.bind(b);
-      std::apply([&](const auto&... c) { (c.bind(b), ...); }, values_.columns);  // shapes
+      detail::dml::bind_all(values_.columns, b);  // shapes
       conflict_.bind(b);
       this->returning_.bind(b);
     } else if constexpr (detail::dml::values_given<Values>) {
@@ -523,7 +523,7 @@ class insert_into_statement
     ast::statement selected = values_.select.lower();
     ast::insert ins;
     ins.table = detail::table_ref_of(table_of<Model>());
-    if constexpr (std::tuple_size_v<decltype(values_.columns)> == 0) {
+    if constexpr (decltype(values_.columns)::size == 0) {
       for (const auto& c : table_of<Model>().def.columns) ins.columns.push_back(c.name);
     } else {
       ins.columns = detail::dml::column_names(values_.columns);

@@ -14,6 +14,7 @@
 
 #include "tabula/ast/ast.hpp"
 #include "tabula/query/cte.hpp"
+#include "tabula/query/detail/bundle.hpp"
 #include "tabula/query/expression.hpp"
 #include "tabula/query/relation.hpp"
 
@@ -106,18 +107,18 @@ struct join_list {
   static constexpr bool fixed_shape = (Joins::fixed_shape && ...);
   static constexpr std::array<ast::join_kind, sizeof...(Joins)> kinds{Joins::kind...};
 
-  std::tuple<Joins...> joins;
+  bundle<Joins...> joins;
 
   void lower_into(ast::select& s, lower_context& ctx) const {
-    std::apply([&](const auto&... j) { (s.joins.push_back(j.lower(ctx)), ...); }, joins);
+    bundle_each(joins, [&](const auto& j) { s.joins.push_back(j.lower(ctx)); });
   }
   template <class Binder>
   void bind(Binder& b) const {
-    std::apply([&](const auto&... j) { (j.bind(b), ...); }, joins);
+    bundle_each(joins, [&](const auto& j) { j.bind(b); });
   }
   template <class Join>
   [[nodiscard]] join_list<Joins..., Join> append(Join j) const {
-    return {std::tuple_cat(joins, std::make_tuple(std::move(j)))};
+    return {bundle_append(joins, std::move(j))};
   }
 };
 

@@ -63,17 +63,17 @@ constexpr bool is_json_expr = kind_of_operand<E>(ast::type_kind::text) == ast::t
 /// the AST function `Name(lead..., doc, keys...)` and bound in that order.
 template <class Node, class E, class... Keys>
 struct json_path : single_operand<E, expression_base<Node>> {
-  std::tuple<json_key<Keys>...> keys;
+  bundle<json_key<Keys>...> keys;
 
   [[nodiscard]] ast::expr lower_path(lower_context& ctx, ast::function f) const {
     f.args.push_back(this->operand.lower(ctx));
-    std::apply([&](const auto&... k) { (f.args.push_back(k.lower(ctx)), ...); }, keys);
+    bundle_each(keys, [&](const auto& k) { f.args.push_back(k.lower(ctx)); });
     return f;
   }
   template <class Binder>
   void bind(Binder& b) const {
     this->operand.bind(b);
-    std::apply([&](const auto&... k) { (k.bind(b), ...); }, keys);
+    bundle_each(keys, [&](const auto& k) { k.bind(b); });
   }
 };
 
@@ -120,8 +120,8 @@ constexpr auto json_get(E&& doc, Keys&&... keys) {
   using X = detail::as_expr_t<E>;
   return detail::json_get_expr<T, X, std::remove_cvref_t<Keys>...>{
       {{{}, detail::as_expr(std::forward<E>(doc))},
-       {detail::json_key<std::remove_cvref_t<Keys>>{
-           typename detail::json_key<std::remove_cvref_t<Keys>>::stored(keys)}...}}};
+       {{detail::json_key<std::remove_cvref_t<Keys>>{
+           typename detail::json_key<std::remove_cvref_t<Keys>>::stored(keys)}}...}}};
 }
 
 /// Whether JSON expression `doc` has a member at `keys` (a member holding JSON `null` counts).
@@ -135,8 +135,8 @@ constexpr auto json_has(E&& doc, Keys&&... keys) {
   using X = detail::as_expr_t<E>;
   return detail::json_has_expr<X, std::remove_cvref_t<Keys>...>{
       {{{}, detail::as_expr(std::forward<E>(doc))},
-       {detail::json_key<std::remove_cvref_t<Keys>>{
-           typename detail::json_key<std::remove_cvref_t<Keys>>::stored(keys)}...}}};
+       {{detail::json_key<std::remove_cvref_t<Keys>>{
+           typename detail::json_key<std::remove_cvref_t<Keys>>::stored(keys)}}...}}};
 }
 
 }  // namespace tabula

@@ -47,7 +47,7 @@ struct raw_expr : detail::expression_base<raw_expr<T, Fragment, Args...>> {
   static constexpr bool contains_bare_column = detail::any_bare_column<Args...>;
 
   Fragment fragment;
-  std::tuple<Args...> args;
+  detail::bundle<Args...> args;
 
   /// The fragment, as written.
   [[nodiscard]] std::string_view sql() const noexcept { return fragment.view(); }
@@ -55,12 +55,12 @@ struct raw_expr : detail::expression_base<raw_expr<T, Fragment, Args...>> {
   [[nodiscard]] ast::expr lower(detail::lower_context& ctx) const {
     ast::raw r{std::string(fragment.view()), {}};
     r.args.reserve(sizeof...(Args));
-    std::apply([&](const auto&... a) { (r.args.push_back(a.lower(ctx)), ...); }, args);
+    detail::bundle_each(args, [&](const auto& a) { r.args.push_back(a.lower(ctx)); });
     return r;
   }
   template <class Binder>
   void bind(Binder& b) const {
-    std::apply([&](const auto&... a) { (a.bind(b), ...); }, args);
+    detail::bundle_each(args, [&](const auto& a) { a.bind(b); });
   }
 };
 
@@ -84,7 +84,7 @@ template <class T, class... Args>
   return raw_expr<T, detail::runtime_fragment, detail::as_expr_t<Args>...>{
       {},
       detail::runtime_fragment{std::string(fragment)},
-      {detail::as_expr(std::forward<Args>(args))...}};
+      {{detail::as_expr(std::forward<Args>(args))}...}};
 }
 
 /// `Fragment` (fixed at compile time) as an expression yielding `T`:
@@ -96,7 +96,7 @@ template <class T, detail::constant_text Fragment, class... Args>
                 "tabula: a raw fragment takes one argument per '?'. Pass as many arguments as "
                 "it has '?', and write '?\?' for a literal '?'.");
   return raw_expr<T, detail::constant_fragment<Fragment>, detail::as_expr_t<Args>...>{
-      {}, {}, {detail::as_expr(std::forward<Args>(args))...}};
+      {}, {}, {{detail::as_expr(std::forward<Args>(args))}...}};
 }
 
 }  // namespace tabula

@@ -289,6 +289,8 @@ std::uint64_t repeat_mask(const Items& items) {
 /// binds nothing.
 template <class Plan>
 struct repeats {
+  /// True when no item can repeat another (nearly every statement): lists skip this type.
+  static constexpr bool none = Plan::pairs == 0;
   std::uint64_t mask = 0;
 
   template <std::size_t I>
@@ -321,6 +323,7 @@ struct repeats_lowering : repeats<Plan> {
 
 /// Lists lowered outside a select's plan (a compound's ORDER BY): nothing repeats.
 struct no_repeats {
+  static constexpr bool none = true;
   template <std::size_t I>
   [[nodiscard]] static constexpr bool repeated() noexcept {
     return false;

@@ -31,6 +31,7 @@
 
 #include "tabula/ast/ast.hpp"
 #include "tabula/query/cte.hpp"
+#include "tabula/query/detail/bundle.hpp"
 #include "tabula/query/executable.hpp"
 #include "tabula/query/expression.hpp"
 #include "tabula/query/join.hpp"
@@ -131,16 +132,20 @@ struct select_list {
   static constexpr bool any_bare_column =
       ((bare_column_of<Items>() || is_whole<Items>::value) || ...);
 
-  std::tuple<Items...> items;
+  bundle<Items...> items;
 
   /// Lowers the items, the first being item `First` of `rep` (repeated_items.hpp).
   template <std::size_t First, class Repeats>
   void lower_into(ast::select& s, lower_context& ctx, Repeats& rep) const {
     s.columns.reserve(sizeof...(Items));
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (rep.template lower<First + I>(
-           ctx, [&](lower_context& c) { lower_item(std::get<I>(items), s.columns, c); }),
-       ...);
+      if constexpr (Repeats::none) {
+        (lower_item(bundle_get<I>(items), s.columns, ctx), ...);
+      } else {
+        (rep.template lower<First + I>(
+             ctx, [&](lower_context& c) { lower_item(bundle_get<I>(items), s.columns, c); }),
+         ...);
+      }
     }(std::index_sequence_for<Items...>{});
   }
   template <std::size_t First, class Repeats, class Binder>
@@ -148,8 +153,11 @@ struct select_list {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (
           [&] {
-            if constexpr (!is_whole<std::tuple_element_t<I, std::tuple<Items...>>>::value) {
-              if (!rep.template repeated<First + I>()) std::get<I>(items).bind(b);
+            if constexpr (is_whole<bundle_element_t<I, bundle<Items...>>>::value) {
+            } else if constexpr (Repeats::none) {
+              bundle_get<I>(items).bind(b);
+            } else if (!rep.template repeated<First + I>()) {
+              bundle_get<I>(items).bind(b);
             }
           }(),
           ...);
@@ -186,22 +194,34 @@ struct group_list {
   static constexpr std::size_t size = sizeof...(Es);
   using models = list_concat_many_t<type_list<>, typename Es::models...>;
   static constexpr bool fixed_shape = all_fixed_shape<Es...>();
-  std::tuple<Es...> exprs;
+  bundle<Es...> exprs;
 
   /// Lowers the terms, the first being item `First` of `rep` (repeated_items.hpp).
   template <std::size_t First, class Repeats>
   void lower_into(ast::select& s, lower_context& ctx, Repeats& rep) const {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (rep.template lower<First + I>(
-           ctx, [&](lower_context& c) { s.group_by.push_back(std::get<I>(exprs).lower(c)); }),
-       ...);
+      if constexpr (Repeats::none) {
+        (s.group_by.push_back(bundle_get<I>(exprs).lower(ctx)), ...);
+      } else {
+        (rep.template lower<First + I>(
+             ctx, [&](lower_context& c) { s.group_by.push_back(bundle_get<I>(exprs).lower(c)); }),
+         ...);
+      }
     }(std::index_sequence_for<Es...>{});
   }
   template <std::size_t First, class Repeats, class Binder>
   void bind(Binder& b, const Repeats& rep) const {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      ((rep.template repeated<First + I>() ? void() : std::get<I>(exprs).bind(b)), ...);
+      if constexpr (Repeats::none) {
+        (bundle_get<I>(exprs).bind(b), ...);
+      } else {
+        ((rep.template repeated<First + I>() ? void() : bundle_get<I>(exprs).bind(b)), ...);
+      }
     }(std::index_sequence_for<Es...>{});
+  }
+  template <class... More>
+  [[nodiscard]] group_list<Es..., More...> append(More... more) const {
+    return {bundle_append(exprs, std::move(more)...)};
   }
 };
 
@@ -213,23 +233,32 @@ void unqualify_columns(std::vector<ast::order_item>& items);
 template <bool OfCompound, class... Os>
 struct order_list {
   using models = list_concat_many_t<type_list<>, typename Os::models...>;
+  static constexpr std::size_t size = sizeof...(Os);
   static constexpr bool fixed_shape = all_fixed_shape<Os...>();
-  std::tuple<Os...> terms;
+  bundle<Os...> terms;
 
   /// Lowers the terms, the first being item `First` of `rep` (repeated_items.hpp).
   template <std::size_t First, class Repeats>
   void lower_into(ast::select& s, lower_context& ctx, Repeats& rep) const {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (rep.template lower<First + I>(
-           ctx, [&](lower_context& c) { s.order_by.push_back(lower_term(std::get<I>(terms), c)); }),
-       ...);
+      if constexpr (Repeats::none) {
+        (s.order_by.push_back(lower_term(bundle_get<I>(terms), ctx)), ...);
+      } else {
+        (rep.template lower<First + I>(
+             ctx, [&](lower_context& c) { s.order_by.push_back(lower_term(bundle_get<I>(terms), c)); }),
+         ...);
+      }
     }(std::index_sequence_for<Os...>{});
     if constexpr (OfCompound) unqualify_columns(s.order_by);
   }
   template <std::size_t First, class Repeats, class Binder>
   void bind(Binder& b, const Repeats& rep) const {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      ((rep.template repeated<First + I>() ? void() : bind_term(std::get<I>(terms), b)), ...);
+      if constexpr (Repeats::none) {
+        (bind_term(bundle_get<I>(terms), b), ...);
+      } else {
+        ((rep.template repeated<First + I>() ? void() : bind_term(bundle_get<I>(terms), b)), ...);
+      }
     }(std::index_sequence_for<Os...>{});
   }
   void lower_into(ast::select& s, lower_context& ctx) const {
@@ -239,6 +268,10 @@ struct order_list {
   template <class Binder>
   void bind(Binder& b) const {
     bind<0>(b, no_repeats{});
+  }
+  template <class... More>
+  [[nodiscard]] order_list<OfCompound, Os..., More...> append(More... more) const {
+    return {bundle_append(terms, std::move(more)...)};
   }
 
  private:
@@ -330,33 +363,9 @@ inline constexpr std::size_t limit_at = 9;
 inline constexpr std::size_t offset_at = 10;
 inline constexpr std::size_t lock_at = 11;
 
-/// Clause `I` of a select, of type `P`: one slot of a `clause_pack`.
-template <std::size_t I, class P>
-struct clause_slot {
-  P value;
-};
-
-/// A select's clauses, one slot each, found by position. Not a std::tuple: a select is rebuilt
-/// by every builder call, and std::tuple's constrained constructors cost the compiler more to
-/// instantiate, per rebuild, than the whole of this.
-template <class Seq, class... Ps>
-struct clause_pack_impl;
-template <std::size_t... I, class... Ps>
-struct clause_pack_impl<std::index_sequence<I...>, Ps...> : clause_slot<I, Ps>... {
-  static constexpr std::size_t size = sizeof...(Ps);
-  clause_pack_impl() = default;
-  explicit clause_pack_impl(Ps... ps) : clause_slot<I, Ps>{std::move(ps)}... {}
-};
+/// A select's clauses, one per position above (bundle.hpp).
 template <class... Ps>
-using clause_pack = clause_pack_impl<std::index_sequence_for<Ps...>, Ps...>;
-
-/// Clause `I` of a pack.
-template <std::size_t I, class P>
-constexpr const P& clause(const clause_slot<I, P>& slot) noexcept {
-  return slot.value;
-}
-template <std::size_t I, class P>
-P clause_type(const clause_slot<I, P>&);  // declared only: the type of clause I
+using clause_pack = bundle<Ps...>;
 
 template <class... Items>
 using initial_parts =
@@ -369,8 +378,8 @@ struct parts_of {
   using type = initial_parts<whole<Spec>>;  // a model: SELECT of its whole rows
 };
 template <class Seq, class... Ps>
-struct parts_of<clause_pack_impl<Seq, Ps...>> {
-  using type = clause_pack_impl<Seq, Ps...>;
+struct parts_of<bundle_impl<Seq, Ps...>> {
+  using type = bundle_impl<Seq, Ps...>;
 };
 template <class Spec>
 using parts_of_t = typename parts_of<Spec>::type;
@@ -388,20 +397,21 @@ constexpr V&& part_or(std::true_type /*replaced*/, const P& /*p*/, V* v) noexcep
 
 /// `t` with clause `I` replaced by `v`.
 template <std::size_t I, class V, std::size_t... J, class... Ps>
-auto replace_part(const clause_pack_impl<std::index_sequence<J...>, Ps...>& t, V v) {
-  return clause_pack<std::conditional_t<J == I, V, Ps>...>(
-      part_or(std::bool_constant<J == I>{}, clause<J>(t), &v)...);
+auto replace_part(const bundle_impl<std::index_sequence<J...>, Ps...>& t, V v) {
+  return clause_pack<std::conditional_t<J == I, V, Ps>...>{
+      {part_or(std::bool_constant<J == I>{}, static_cast<const bundle_slot<J, Ps>&>(t).value,
+               &v)}...};
 }
 
 /// True when no clause of a pack has SQL that depends on run-time values.
 template <class Pack>
 struct pack_fixed_shape;
 template <class Seq, class... Ps>
-struct pack_fixed_shape<clause_pack_impl<Seq, Ps...>>
+struct pack_fixed_shape<bundle_impl<Seq, Ps...>>
     : std::bool_constant<all_fixed_shape<Ps...>()> {};
 
 template <class Parts, std::size_t I>
-using part_t = decltype(clause_type<I>(std::declval<const Parts&>()));
+using part_t = bundle_element_t<I, Parts>;
 
 template <class Items, class Groups, class Orders>
 struct repeat_plan_of;
@@ -428,11 +438,11 @@ struct repeatable_items {
   template <std::size_t I>
   [[nodiscard]] const auto& item() const noexcept {
     if constexpr (I < groups_from) {
-      return printed_of(std::get<I>(clause<items_at>(parts).items));
+      return printed_of(bundle_get<I>(bundle_get<items_at>(parts).items));
     } else if constexpr (I < orders_from) {
-      return printed_of(std::get<I - groups_from>(clause<group_at>(parts).exprs));
+      return printed_of(bundle_get<I - groups_from>(bundle_get<group_at>(parts).exprs));
     } else {
-      return printed_of(std::get<I - orders_from>(clause<order_at>(parts).terms));
+      return printed_of(bundle_get<I - orders_from>(bundle_get<order_at>(parts).terms));
     }
   }
   /// Which items repeat an earlier one, found by comparing them (only items of one type).
@@ -659,7 +669,7 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
     if constexpr (std::is_same_v<part<detail::where_at>, detail::no_clause>) {
       return rebuild<detail::where_at>(detail::where_clause<Cond>{std::move(cond)});
     } else {
-      auto both = detail::clause<detail::where_at>(parts_).cond && std::move(cond);
+      auto both = detail::bundle_get<detail::where_at>(parts_).cond && std::move(cond);
       return rebuild<detail::where_at>(detail::where_clause<decltype(both)>{std::move(both)});
     }
   }
@@ -669,16 +679,10 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
   [[nodiscard]] auto group_by(Terms... terms) const {
     if constexpr (part<detail::group_at>::size == 0) {  // the usual case: one call
       using list = detail::group_list<decltype(detail::as_group_term(std::move(terms)))...>;
-      return rebuild<detail::group_at>(list{{detail::as_group_term(std::move(terms))...}});
+      return rebuild<detail::group_at>(list{{{detail::as_group_term(std::move(terms))}...}});
     } else {
-      auto added = std::tuple_cat(detail::clause<detail::group_at>(parts_).exprs,
-                                  std::make_tuple(detail::as_group_term(std::move(terms))...));
-      return rebuild<detail::group_at>(std::apply(
-          [](auto&&... e) {
-            return detail::group_list<std::remove_cvref_t<decltype(e)>...>{
-                std::make_tuple(std::move(e)...)};
-          },
-          std::move(added)));
+      return rebuild<detail::group_at>(detail::bundle_get<detail::group_at>(parts_).append(
+          detail::as_group_term(std::move(terms))...));
     }
   }
 
@@ -689,7 +693,7 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
     if constexpr (std::is_same_v<part<detail::having_at>, detail::no_clause>) {
       return rebuild<detail::having_at>(detail::having_clause<Cond>{std::move(cond)});
     } else {
-      auto both = detail::clause<detail::having_at>(parts_).cond && std::move(cond);
+      auto both = detail::bundle_get<detail::having_at>(parts_).cond && std::move(cond);
       return rebuild<detail::having_at>(detail::having_clause<decltype(both)>{std::move(both)});
     }
   }
@@ -698,18 +702,12 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
   /// (ascending). A second call adds terms.
   template <class... Terms>
   [[nodiscard]] auto order_by(Terms... terms) const {
-    if constexpr (std::tuple_size_v<decltype(part<detail::order_at>::terms)> == 0) {
+    if constexpr (part<detail::order_at>::size == 0) {
       using list = detail::order_list<false, decltype(detail::as_ordering(std::move(terms)))...>;
-      return rebuild<detail::order_at>(list{{detail::as_ordering(std::move(terms))...}});
+      return rebuild<detail::order_at>(list{{{detail::as_ordering(std::move(terms))}...}});
     } else {
-      auto added = std::tuple_cat(detail::clause<detail::order_at>(parts_).terms,
-                                  std::make_tuple(detail::as_ordering(std::move(terms))...));
-      return rebuild<detail::order_at>(std::apply(
-          [](auto&&... o) {
-            return detail::order_list<false, std::remove_cvref_t<decltype(o)>...>{
-                std::make_tuple(std::move(o)...)};
-          },
-          std::move(added)));
+      return rebuild<detail::order_at>(detail::bundle_get<detail::order_at>(parts_).append(
+          detail::as_ordering(std::move(terms))...));
     }
   }
 
@@ -752,7 +750,7 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
   [[nodiscard]] auto with(Defs... defs) const {
     static_assert((detail::is_query_table_def<Defs>::value && ...),
                   "tabula: with() takes CTE definitions. Pass cte<Row, \"name\">::as(query).");
-    return rebuild<detail::ctes_at>(detail::clause<detail::ctes_at>(parts_).append(std::move(defs)...));
+    return rebuild<detail::ctes_at>(detail::bundle_get<detail::ctes_at>(parts_).append(std::move(defs)...));
   }
 
   /// `this UNION other`: rows of either, without duplicates. Both must have the same row type.
@@ -781,21 +779,21 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
     assert_structure();
     ast::select s;
     detail::repeats_lowering<typename repeatable::plan> rep;
-    rep.mask = repeatable{parts_}.mask();
-    detail::clause<detail::ctes_at>(parts_).lower_into(s, ctx);
-    detail::clause<detail::distinct_at>(parts_).lower_into(s, ctx);
-    detail::clause<detail::items_at>(parts_).template lower_into<0>(s, ctx, rep);
-    detail::clause<detail::from_at>(parts_).lower_into(s, ctx);
-    detail::clause<detail::joins_at>(parts_).lower_into(s, ctx);
-    detail::clause<detail::where_at>(parts_).lower_into(s, ctx);
-    detail::clause<detail::group_at>(parts_).template lower_into<repeatable::groups_from>(s, ctx,
+    if constexpr (!decltype(rep)::none) rep.mask = repeatable{parts_}.mask();
+    detail::bundle_get<detail::ctes_at>(parts_).lower_into(s, ctx);
+    detail::bundle_get<detail::distinct_at>(parts_).lower_into(s, ctx);
+    detail::bundle_get<detail::items_at>(parts_).template lower_into<0>(s, ctx, rep);
+    detail::bundle_get<detail::from_at>(parts_).lower_into(s, ctx);
+    detail::bundle_get<detail::joins_at>(parts_).lower_into(s, ctx);
+    detail::bundle_get<detail::where_at>(parts_).lower_into(s, ctx);
+    detail::bundle_get<detail::group_at>(parts_).template lower_into<repeatable::groups_from>(s, ctx,
                                                                                           rep);
-    detail::clause<detail::having_at>(parts_).lower_into(s, ctx);
-    detail::clause<detail::order_at>(parts_).template lower_into<repeatable::orders_from>(s, ctx,
+    detail::bundle_get<detail::having_at>(parts_).lower_into(s, ctx);
+    detail::bundle_get<detail::order_at>(parts_).template lower_into<repeatable::orders_from>(s, ctx,
                                                                                           rep);
-    detail::clause<detail::limit_at>(parts_).lower_into(s, ctx);
-    detail::clause<detail::offset_at>(parts_).lower_into(s, ctx);
-    detail::clause<detail::lock_at>(parts_).lower_into(s, ctx);
+    detail::bundle_get<detail::limit_at>(parts_).lower_into(s, ctx);
+    detail::bundle_get<detail::offset_at>(parts_).lower_into(s, ctx);
+    detail::bundle_get<detail::lock_at>(parts_).lower_into(s, ctx);
     if constexpr (shape::from_inferred) s.from = detail::relation_table<typename shape::from>();
     return s;
   }
@@ -804,20 +802,23 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
   /// one binds nothing; which items do is a part of the SQL's shape (repeated_items.hpp).
   template <class Binder>
   void bind(Binder& b) const {
-    const detail::repeats<typename repeatable::plan> rep{repeatable{parts_}.mask()};
-    if constexpr (repeatable::plan::pairs > 0) detail::bind_shape(b, rep.mask);
-    detail::clause<detail::ctes_at>(parts_).bind(b);
-    detail::clause<detail::distinct_at>(parts_).bind(b);
-    detail::clause<detail::items_at>(parts_).template bind<0>(b, rep);
-    detail::clause<detail::from_at>(parts_).bind(b);
-    detail::clause<detail::joins_at>(parts_).bind(b);
-    detail::clause<detail::where_at>(parts_).bind(b);
-    detail::clause<detail::group_at>(parts_).template bind<repeatable::groups_from>(b, rep);
-    detail::clause<detail::having_at>(parts_).bind(b);
-    detail::clause<detail::order_at>(parts_).template bind<repeatable::orders_from>(b, rep);
-    detail::clause<detail::limit_at>(parts_).bind(b);
-    detail::clause<detail::offset_at>(parts_).bind(b);
-    detail::clause<detail::lock_at>(parts_).bind(b);
+    detail::repeats<typename repeatable::plan> rep;
+    if constexpr (!decltype(rep)::none) {
+      rep.mask = repeatable{parts_}.mask();
+      detail::bind_shape(b, rep.mask);
+    }
+    detail::bundle_get<detail::ctes_at>(parts_).bind(b);
+    detail::bundle_get<detail::distinct_at>(parts_).bind(b);
+    detail::bundle_get<detail::items_at>(parts_).template bind<0>(b, rep);
+    detail::bundle_get<detail::from_at>(parts_).bind(b);
+    detail::bundle_get<detail::joins_at>(parts_).bind(b);
+    detail::bundle_get<detail::where_at>(parts_).bind(b);
+    detail::bundle_get<detail::group_at>(parts_).template bind<repeatable::groups_from>(b, rep);
+    detail::bundle_get<detail::having_at>(parts_).bind(b);
+    detail::bundle_get<detail::order_at>(parts_).template bind<repeatable::orders_from>(b, rep);
+    detail::bundle_get<detail::limit_at>(parts_).bind(b);
+    detail::bundle_get<detail::offset_at>(parts_).bind(b);
+    detail::bundle_get<detail::lock_at>(parts_).bind(b);
   }
 
  private:
@@ -875,7 +876,7 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
     }
     using J = detail::join_part<Kind, Target, On>;
     return rebuild<detail::joins_at>(
-        detail::clause<detail::joins_at>(parts_).append(J{std::move(target), std::move(on)}));
+        detail::bundle_get<detail::joins_at>(parts_).append(J{std::move(target), std::move(on)}));
   }
 
   template <class Cond>
@@ -948,10 +949,10 @@ template <class Source, class... Items>
 auto make_select_list(Source* source, Items... items) {
   using parts = initial_parts<Items...>;
   return select_statement<Source, parts>(
-      source, parts{cte_list<>{}, distinct_flag<false>{},
-                    select_list<Items...>{std::make_tuple(std::move(items)...)}, no_from{},
-                    join_list<>{}, no_clause{}, group_list<>{}, no_clause{}, order_list<false>{},
-                    no_clause{}, no_clause{}, no_clause{}});
+      source, parts{{cte_list<>{}}, {distinct_flag<false>{}},
+                    {select_list<Items...>{{{std::move(items)}...}}}, {no_from{}},
+                    {join_list<>{}}, {no_clause{}}, {group_list<>{}}, {no_clause{}},
+                    {order_list<false>{}}, {no_clause{}}, {no_clause{}}, {no_clause{}}});
 }
 }  // namespace detail
 

@@ -24,7 +24,7 @@ namespace tabula {
 /// `set(col(&Model::a) = value, ...)`, then `where(...)` — or `all_rows()` to change every row
 /// on purpose — and optionally `returning(...)`. Finish with `execute()` (rows changed) or, with
 /// returning, `all()` / `one()` / ...
-template <class Source, class Model, class Sets = std::tuple<>,
+template <class Source, class Model, class Sets = detail::bundle<>,
           class Where = detail::dml::no_filter, class Returning = detail::dml::no_returning,
           bool AllRows = false>
 class update_statement
@@ -65,8 +65,8 @@ class update_statement
                   "tabula: excluded(...) is the row an INSERT proposes. Use it only inside "
                   "on_conflict(...).do_update(...).");
     detail::dml::check_assignments<Model, As...>();
-    auto added = std::tuple_cat(sets_, std::make_tuple(std::move(assignments)...));
-    return with<AllRows>(std::move(added), this->where_, this->returning_);
+    return with<AllRows>(detail::bundle_append(sets_, std::move(assignments)...), this->where_,
+                         this->returning_);
   }
 
   /// The statement as an AST.
@@ -90,7 +90,7 @@ class update_statement
 
  private:
   static void check_runnable() {
-    static_assert(std::tuple_size_v<Sets> > 0,
+    static_assert(Sets::size > 0,
                   "tabula: an UPDATE needs something to set. Add set(col(&T::c) = value).");
     where_base::check_row_scoped();
   }

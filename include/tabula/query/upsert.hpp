@@ -94,11 +94,11 @@ struct no_conflict {
   void bind(Binder& /*b*/) const {}
 };
 
-template <class... Cols>
-std::vector<std::string> column_names(const std::tuple<Cols...>& cols) {
+template <class Cols>
+std::vector<std::string> column_names(const Cols& cols) {
   std::vector<std::string> names;
-  names.reserve(sizeof...(Cols));
-  std::apply([&](const auto&... c) { (names.push_back(c.name()), ...); }, cols);
+  names.reserve(Cols::size);
+  bundle_each(cols, [&](const auto& c) { names.push_back(c.name()); });
   return names;
 }
 
@@ -108,13 +108,13 @@ struct conflict_do_nothing {
   static constexpr bool fixed_shape = true;
   static constexpr bool complete = true;
   static constexpr bool can_filter = false;
-  std::tuple<Cols...> target;
+  bundle<Cols...> target;
   void lower_into(ast::insert& ins, lower_context& /*ctx*/) const {
     ins.conflict = ast::on_conflict{column_names(target), true, {}, std::nullopt};
   }
   template <class Binder>
   void bind(Binder& b) const {
-    std::apply([&](const auto&... c) { (c.bind(b), ...); }, target);  // shapes only
+    bind_all(target, b);  // shapes only
   }
 };
 
@@ -125,11 +125,11 @@ struct conflict_target {
   static constexpr bool complete = false;
   static constexpr bool can_filter = false;
   using do_nothing_type = conflict_do_nothing<Cols...>;
-  std::tuple<Cols...> target;
+  bundle<Cols...> target;
   void lower_into(ast::insert& /*ins*/, lower_context& /*ctx*/) const {}
   template <class Binder>
   void bind(Binder& b) const {
-    std::apply([&](const auto&... c) { (c.bind(b), ...); }, target);  // shapes only
+    bind_all(target, b);  // shapes only
   }
 };
 
@@ -149,7 +149,7 @@ struct conflict_do_update {
   }
   template <class Binder>
   void bind(Binder& b) const {
-    std::apply([&](const auto&... c) { (c.bind(b), ...); }, target);  // shapes only
+    bind_all(target, b);  // shapes only
     bind_all(sets, b);
     where.bind(b);
   }
@@ -163,7 +163,7 @@ inline constexpr bool is_conflict_target<conflict_target<Cs...>> = true;
 template <class C>
 constexpr std::size_t target_size() {
   if constexpr (is_conflict_target<C>)
-    return std::tuple_size_v<decltype(C::target)>;
+    return decltype(C::target)::size;
   else
     return 0;
 }

@@ -54,14 +54,14 @@ struct partition_clause {
   static constexpr bool contains_aggregate = detail::any_aggregate<Es...>;
   static constexpr bool contains_bare_column = detail::any_bare_column<Es...>;
 
-  std::tuple<Es...> exprs;
+  detail::bundle<Es...> exprs;
 
   void lower_into(ast::window& w, detail::lower_context& ctx) const {
-    std::apply([&](const auto&... e) { (w.partition_by.push_back(e.lower(ctx)), ...); }, exprs);
+    detail::bundle_each(exprs, [&](const auto& e) { w.partition_by.push_back(e.lower(ctx)); });
   }
   template <class Binder>
   void bind(Binder& b) const {
-    std::apply([&](const auto&... e) { (e.bind(b), ...); }, exprs);
+    detail::bundle_each(exprs, [&](const auto& e) { e.bind(b); });
   }
 };
 
@@ -74,14 +74,14 @@ struct window_order_clause {
   static constexpr bool contains_aggregate = detail::any_aggregate<Os...>;
   static constexpr bool contains_bare_column = detail::any_bare_column<Os...>;
 
-  std::tuple<Os...> terms;
+  detail::bundle<Os...> terms;
 
   void lower_into(ast::window& w, detail::lower_context& ctx) const {
-    std::apply([&](const auto&... o) { (w.order_by.push_back(o.lower(ctx)), ...); }, terms);
+    detail::bundle_each(terms, [&](const auto& o) { w.order_by.push_back(o.lower(ctx)); });
   }
   template <class Binder>
   void bind(Binder& b) const {
-    std::apply([&](const auto&... o) { (o.bind(b), ...); }, terms);
+    detail::bundle_each(terms, [&](const auto& o) { o.bind(b); });
   }
 };
 
@@ -235,14 +235,14 @@ template <class... Xs>
 constexpr auto partition_by(Xs&&... xs) {
   static_assert(sizeof...(Xs) > 0, "tabula: partition_by() needs at least one expression.");
   return partition_clause<decltype(detail::as_partition_expr(std::forward<Xs>(xs)))...>{
-      {detail::as_partition_expr(std::forward<Xs>(xs))...}};
+      {{detail::as_partition_expr(std::forward<Xs>(xs))}...}};
 }
 /// `ORDER BY ...` for `over(...)`: `asc(...)`, `desc(...)`, columns, expressions or members.
 template <class... Ts>
 constexpr auto order_by(Ts&&... ts) {
   static_assert(sizeof...(Ts) > 0, "tabula: order_by() needs at least one term.");
   return window_order_clause<decltype(detail::as_window_ordering(std::forward<Ts>(ts)))...>{
-      {detail::as_window_ordering(std::forward<Ts>(ts))...}};
+      {{detail::as_window_ordering(std::forward<Ts>(ts))}...}};
 }
 
 /// A window: what OVER (...) holds. Made by `window(clauses...)` to be reused by several
