@@ -117,6 +117,40 @@ TEST_CASE("a connection opens on the backend under test", "[driver]") {
   CHECK(scalar(*c, "SELECT 1 + 2") == 3);
 }
 
+TEST_CASE("text written by bind_written is bound; a writer that throws leaves the parameter as it was", "[driver]") {
+  auto c = open();
+  auto st = c->prepare(q("SELECT CAST(?1 AS TEXT), CAST(?2 AS TEXT)"));
+  const std::string long_text(300, 'x');  // longer than any buffer so far: the writer reallocates
+  const tabula::driver::text_writer copy = [](const void* v, std::string& out) {
+    out += *static_cast<const std::string*>(v);
+  };
+  const tabula::driver::text_writer fail = [](const void* v, std::string& out) {
+    out += *static_cast<const std::string*>(v);
+    throw tabula::conversion_error("refused after writing");
+  };
+  const std::string first = "first";
+  const std::string second = "second";
+  st->bind_written(0, copy, &first);
+  st->bind_written(1, copy, &second);
+  REQUIRE(st->step());
+  CHECK(st->get_text(0) == "first");
+  CHECK(st->get_text(1) == "second");
+  st->reset();
+  // Bound again without a reset in between: the failed writer changes nothing.
+  st->bind_written(0, copy, &second);
+  st->bind(1, std::string_view(first));
+  CHECK_THROWS_AS(st->bind_written(0, fail, &long_text), tabula::conversion_error);
+  REQUIRE(st->step());
+  CHECK(st->get_text(0) == "second");
+  CHECK(st->get_text(1) == "first");
+  st->reset();
+  st->bind_written(0, copy, &long_text);
+  st->bind_written(1, copy, &long_text);
+  REQUIRE(st->step());
+  CHECK(st->get_text(0) == long_text);
+  CHECK(st->get_text(1) == long_text);
+}
+
 TEST_CASE("values of every storage class round-trip", "[driver]") {
   auto c = open();
   recreate(*c, "items",

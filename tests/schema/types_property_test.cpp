@@ -10,7 +10,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <limits>
 #include <optional>
 #include <ostream>
@@ -39,15 +41,6 @@ void showValue(const decimal<P, S>& d, std::ostream& os) {
 namespace nlohmann {
 inline void showValue(const json& j, std::ostream& os) { os << j.dump(); }
 }  // namespace nlohmann
-namespace std::chrono {
-inline void showValue(const sys_time<microseconds>& t, std::ostream& os) {
-  os << t.time_since_epoch().count() << "us since 1970";
-}
-inline void showValue(const year_month_day& d, std::ostream& os) {
-  os << static_cast<int>(d.year()) << '-' << static_cast<unsigned>(d.month()) << '-'
-     << static_cast<unsigned>(d.day());
-}
-}  // namespace std::chrono
 
 namespace {
 
@@ -282,6 +275,39 @@ TEST_CASE("JSON properties: any document of UTF-8 text and finite numbers round-
     RC_ASSERT(back.has_value());
     RC_ASSERT(back->body == d.body);
     RC_ASSERT(back->extra == d.extra);
+  });
+
+  rc::prop("a document holding NaN, infinity or a NUL anywhere is refused, nothing written", [] {
+    json doc = *any_json(2);
+    const int kind = *rc::gen::inRange(0, 5);
+    json bad;
+    switch (kind) {
+      case 0: bad = std::numeric_limits<double>::quiet_NaN(); break;
+      case 1: bad = std::numeric_limits<double>::infinity(); break;
+      case 2: bad = -std::numeric_limits<double>::infinity(); break;
+      case 3: bad = std::string("a\0b", 3); break;
+      default: bad = json::object({{std::string("k\0", 2), 1}}); break;
+    }
+    // Down a random path of containers, then in among the members or elements there.
+    json* at = &doc;
+    for (int step = *rc::gen::inRange(0, 4); step > 0 && !at->empty() && at->is_structured(); --step) {
+      const auto pick = static_cast<std::size_t>(*rc::gen::inRange<std::size_t>(0, at->size()));
+      auto it = at->begin();
+      std::advance(it, static_cast<std::ptrdiff_t>(pick));
+      if (!it->is_structured()) break;
+      at = &*it;
+    }
+    if (at->is_object()) {
+      (*at)[*any_text()] = bad;
+    } else if (at->is_array()) {
+      at->insert(at->begin() + static_cast<std::ptrdiff_t>(*rc::gen::inRange<std::size_t>(0, at->size() + 1)), bad);
+    } else {
+      *at = json::array({*at, bad});
+    }
+    const std::int64_t before = db().query<document>().count();
+    document d{0, doc, std::nullopt};
+    RC_ASSERT_THROWS_AS(db().insert(d), tabula::conversion_error);
+    RC_ASSERT(db().query<document>().count() == before);
   });
 
   rc::prop("documents written in one batch read back equal", [] {

@@ -63,15 +63,6 @@ class statement {
   /// Binds text that the driver copies before returning, so it may be a temporary (JSON
   /// serialized for this binding).
   virtual void bind_copied(int index, std::string_view v) = 0;
-  /// Binds text that `write(value, out)` appends to `out`: a buffer of the parameter's own,
-  /// empty when `write` is called, that keeps its capacity from one binding to the next. A
-  /// value serialized for this binding (a JSON document) is so written once, with no temporary
-  /// and no copy. An exception from `write` propagates and leaves the parameter unbound.
-  virtual void bind_written(int index, text_writer write, const void* value) {
-    std::string text;
-    write(value, text);
-    bind_copied(index, text);
-  }
 
   /// Executes the statement on the first call after binding and moves to the next row.
   /// Returns false when there is no further row. Throws a `tabula::error` subclass carrying the
@@ -116,6 +107,16 @@ class statement {
   /// holds them all already (PostgreSQL without streaming); -1 when it does not know (SQLite,
   /// which computes rows as it steps). Lets a caller collecting rows size its container once.
   [[nodiscard]] virtual std::int64_t known_row_count() const { return -1; }
+
+  /// Binds text that `write(value, out)` appends to `out`: an empty buffer of the driver's,
+  /// whose capacity is kept from one binding to the next. A value serialized for this binding
+  /// (a JSON document) is so written once, with no temporary string per value. An exception
+  /// from `write` propagates and leaves the parameter as it was.
+  virtual void bind_written(int index, text_writer write, const void* value) {
+    std::string text;
+    write(value, text);
+    bind_copied(index, text);
+  }
 };
 
 /// Rows written straight into one table through the database's bulk-load path (PostgreSQL's

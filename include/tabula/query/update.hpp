@@ -8,7 +8,6 @@
 ///         .returning(&Run::n).one();                              // std::tuple<std::int64_t>
 
 #include <string>
-#include <tuple>
 #include <type_traits>
 #include <utility>
 

@@ -97,7 +97,7 @@ inline void check_storable_json(const nlohmann::json& j, std::string_view text) 
 /// `nlohmann::json` as JSONB (PostgreSQL) / TEXT CHECK (json_valid(...)) (SQLite).
 template <>
 struct type_traits<nlohmann::json> {
-  using sql_value = std::string;  // owned text: the driver copies it when bound
+  using sql_value = std::string;  // text made at bind time, written into the driver's buffer
   static constexpr ast::sql_type sql_type{ast::type_kind::json};
   static std::string to_sql(const nlohmann::json& j) {
     std::string text;

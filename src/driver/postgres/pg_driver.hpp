@@ -185,6 +185,7 @@ class statement final : public driver::statement {
   std::vector<int> formats_;
   std::vector<std::array<char, 16>> binary_;
   std::vector<std::string> text_;
+  std::string written_;  // where bind_written writes before the text moves into text_
 
   std::vector<std::string> column_names_;
   std::vector<unsigned> column_types_;

@@ -357,13 +357,15 @@ void statement::bind_copied(int index, std::string_view v) {
 }
 
 // Written straight into the parameter's own buffer and sent as text.
+// Written aside and swapped in on success: `values_[i]` may still point at the parameter's
+// text, and a throwing `write` leaves the parameter as it was. Both buffers keep their capacity.
 void statement::bind_written(int index, driver::text_writer write, const void* value) {
   const auto i = prepare_bind(index);
-  std::string& text = text_[i];
-  text.clear();
-  write(value, text);
-  refuse_text_for_bytea(i, text.size());
-  refuse_nul(i, text);
+  written_.clear();
+  write(value, written_);
+  refuse_text_for_bytea(i, written_.size());
+  refuse_nul(i, written_);
+  text_[i].swap(written_);
   set_owned_text(i);
 }
 

@@ -132,6 +132,7 @@ class statement final : public driver::statement {
   // SQLITE_STATIC from here, since SQLite allocates and frees a SQLITE_TRANSIENT copy at every
   // binding (rebinding a parameter releases its old value's memory).
   std::vector<std::string> kept_;
+  std::string written_;  // where bind_written writes before the text moves into its parameter's buffer
   mutable std::vector<std::string> text_;  // numbers read as text, one buffer per column
 };
 

@@ -147,9 +147,12 @@ void statement::bind_written(int index, driver::text_writer write, const void* v
     driver::statement::bind_written(index, write, value);
     return;
   }
+  // Written aside and swapped in on success: SQLite may still point at the slot's text, and a
+  // throwing `write` leaves the parameter as it was. Both buffers keep their capacity.
+  written_.clear();
+  write(value, written_);
   prepare_bind(index);
-  slot->clear();
-  write(value, *slot);
+  slot->swap(written_);
   check_bind(index, sqlite3_bind_text64(stmt_, index + 1, non_null(slot->data()), slot->size(),
                                         SQLITE_STATIC, SQLITE_UTF8));
 }
