@@ -356,9 +356,9 @@ void statement::bind_copied(int index, std::string_view v) {
   set_text(i, v);
 }
 
-// Written straight into the parameter's own buffer and sent as text.
-// Written aside and swapped in on success: `values_[i]` may still point at the parameter's
-// text, and a throwing `write` leaves the parameter as it was. Both buffers keep their capacity.
+// Sent as text, like bind_copied. Written aside and swapped in on success: `values_[i]` may
+// still point at the parameter's text, and a throwing `write` leaves the parameter as it was.
+// Both buffers keep their capacity.
 void statement::bind_written(int index, driver::text_writer write, const void* value) {
   const auto i = prepare_bind(index);
   written_.clear();
