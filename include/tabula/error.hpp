@@ -10,6 +10,8 @@
 #include <string_view>
 #include <utility>
 
+#include "tabula/detail/move.hpp"
+
 namespace tabula {
 
 /// Base of every error tabula throws.
@@ -19,9 +21,9 @@ class error : public std::runtime_error {
   explicit error(const std::string& message, std::string sql = {}, std::string code = {},
                  std::string driver_message = {})
       : std::runtime_error(message),
-        sql_(std::move(sql)),
-        code_(std::move(code)),
-        driver_message_(std::move(driver_message)) {}
+        sql_(TABULA_MOVE(sql)),
+        code_(TABULA_MOVE(code)),
+        driver_message_(TABULA_MOVE(driver_message)) {}
 
   /// The SQL statement that failed; empty when the error did not come from a statement.
   [[nodiscard]] const std::string& sql() const noexcept { return sql_; }
@@ -115,7 +117,7 @@ namespace detail {
 template <class E>
 [[noreturn]] void throw_error(std::string message, std::string sql = {}, std::string code = {},
                               std::string driver_message = {}) {
-  throw E(std::move(message), std::move(sql), std::move(code), std::move(driver_message));
+  throw E(TABULA_MOVE(message), TABULA_MOVE(sql), TABULA_MOVE(code), TABULA_MOVE(driver_message));
 }
 }  // namespace detail
 

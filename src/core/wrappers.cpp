@@ -56,4 +56,16 @@ bool run::any_row(statement_ref st) {
   return st->get_bool(0);
 }
 
+void run::count_into(statement_ref st, void* out) {
+  *static_cast<std::int64_t*>(out) = count_rows(std::move(st));
+}
+
+void run::exists_into(statement_ref st, void* out) {
+  *static_cast<bool*>(out) = any_row(std::move(st));
+}
+
+void run::execute_into(statement_ref st, void* out) {
+  *static_cast<std::int64_t*>(out) = step_to_end(*st);
+}
+
 }  // namespace tabula::detail

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "tabula/ast/value.hpp"
+#include "tabula/detail/move.hpp"
 
 namespace tabula::ast {
 
@@ -27,7 +28,7 @@ namespace tabula::ast {
 template <class T>
 class box {
  public:
-  box(T content) : p_(std::make_unique<T>(std::move(content))) {}  // NOLINT: implicit by design
+  box(T content) : p_(std::make_unique<T>(TABULA_MOVE(content))) {}  // NOLINT: implicit by design
   box(const box& other) : p_(std::make_unique<T>(*other.p_)) {}
   box(box&&) noexcept = default;
   box& operator=(const box& other) {

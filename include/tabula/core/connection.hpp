@@ -29,6 +29,7 @@
 #include "tabula/core/detail/sql_cache.hpp"
 #include "tabula/core/detail/statement_ops.hpp"
 #include "tabula/core/detail/statements.hpp"
+#include "tabula/detail/move.hpp"
 #include "tabula/dialect/dialect.hpp"
 #include "tabula/driver/driver.hpp"
 #include "tabula/error.hpp"
@@ -124,7 +125,7 @@ class connection : public detail::row_api<connection>,
   /// Gives the connection to `f`: lets engine and connection share one data API.
   template <class F>
   decltype(auto) with_connection(F&& f) {
-    return std::forward<F>(f)(*this);
+    return static_cast<F&&>(f)(*this);
   }
 
  private:
@@ -136,8 +137,8 @@ class connection : public detail::row_api<connection>,
   /// Reports SQL that does not go through `prepare` (a bulk load) to the statement hook.
   void report(std::string_view sql);
   connection(std::shared_ptr<detail::pool> pool, detail::pool::lease l)
-      : pool_(std::move(pool)),
-        conn_(std::move(l.conn)),
+      : pool_(TABULA_MOVE(pool)),
+        conn_(TABULA_MOVE(l.conn)),
         opened_(l.opened),
         generation_(l.generation) {}
 

@@ -102,7 +102,7 @@ class engine : public detail::row_api<engine>,
   template <class F>
   decltype(auto) with_connection(F&& f) {
     connection c = connect();
-    return std::forward<F>(f)(c);
+    return static_cast<F&&>(f)(c);
   }
 
   /// The pool's state and counters (connections open, idle and in use; waits, pings...).

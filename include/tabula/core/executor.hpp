@@ -16,6 +16,7 @@
 
 #include "tabula/core/connection.hpp"
 #include "tabula/core/detail/grouping.hpp"
+#include "tabula/detail/move.hpp"
 #include "tabula/query/executable.hpp"
 
 namespace tabula {
@@ -26,15 +27,6 @@ namespace detail {
 ast::statement count_statement(ast::statement query);
 /// `SELECT EXISTS (<query>)`.
 ast::statement exists_statement(ast::statement query);
-
-template <class Row>
-struct scalar_of {
-  using type = Row;
-};
-template <class T, class... Rest>
-struct scalar_of<std::tuple<T, Rest...>> {
-  using type = T;
-};
 
 }  // namespace detail
 
@@ -74,8 +66,8 @@ class row_stream {
   };
 
   row_stream(std::optional<connection> owned, connection* conn, Statement stmt)
-      : owned_(std::move(owned)),
-        stmt_(std::move(stmt)),
+      : owned_(TABULA_MOVE(owned)),
+        stmt_(TABULA_MOVE(stmt)),
         st_((owned_ ? *owned_ : *conn).start(stmt_)) {
     st_->set_streaming(true);  // one row in memory at a time, on every backend
   }
@@ -167,14 +159,14 @@ struct run {
   static auto read_grouped(statement_ref st) {
     row_grouper<Row> grouper(table_of<typename group_row<Row>::parent>());
     while (st->step()) grouper.add(*st);
-    return std::move(grouper).take();
+    return TABULA_MOVE(grouper).take();
   }
 
   template <class S>
   static std::optional<typename S::row_type> first(connection& c, const S& s) {
     if constexpr (multi_part<S>) {
       auto rows = all(c, s);
-      return rows.empty() ? std::nullopt : std::optional(std::move(rows.front()));
+      return rows.empty() ? std::nullopt : std::optional(TABULA_MOVE(rows.front()));
     } else {
       std::int64_t n = 0;
       return read_first<row_reader_t<S>, false>(c.start(s), n);
@@ -186,41 +178,13 @@ struct run {
     if constexpr (multi_part<S>) {
       auto rows = all(c, s);
       if (rows.size() > 1) throw_many_rows(static_cast<std::int64_t>(rows.size()));
-      return rows.empty() ? std::nullopt : std::optional(std::move(rows.front()));
+      return rows.empty() ? std::nullopt : std::optional(TABULA_MOVE(rows.front()));
     } else {
       std::int64_t n = 0;
       auto row = read_first<row_reader_t<S>, true>(c.start(s), n);
       if (n > 1) throw_many_rows(n);
       return row;
     }
-  }
-
-  template <class S>
-  static typename S::row_type one(connection& c, const S& s) {
-    auto row = one_or_none(c, s);
-    if (!row) throw_no_row("one()");
-    return std::move(*row);
-  }
-
-  template <class S>
-  static typename scalar_of<typename S::row_type>::type scalar(connection& c, const S& s) {
-    auto row = first(c, s);
-    if (!row) throw_no_row("scalar()");
-    if constexpr (is_tuple<typename S::row_type>::value) {
-      return std::get<0>(std::move(*row));
-    } else {
-      return std::move(*row);
-    }
-  }
-
-  template <class S>
-  static std::int64_t count(connection& c, const S& s) {
-    return count_rows(c.start(&s, statement_ops_of<S, &count_statement>));
-  }
-
-  template <class S>
-  static bool exists(connection& c, const S& s) {
-    return any_row(c.start(&s, statement_ops_of<S, &exists_statement>));
   }
 
   template <class S>
@@ -235,11 +199,44 @@ struct run {
     }
   }
 
+  /// Type-erased readers for `erased_call`: each reads a started statement into `out`.
+  template <class Reader>
+  static void all_into(statement_ref st, void* out) {
+    read_into<Reader>(TABULA_MOVE(st), *static_cast<std::vector<typename Reader::row_type>*>(out));
+  }
+  template <class Row>
+  struct first_row {
+    std::optional<Row> row;
+    std::int64_t n = 0;
+  };
+  template <class Reader, bool Count>
+  static void first_into(statement_ref st, void* out) {
+    auto& r = *static_cast<first_row<typename Reader::row_type>*>(out);
+    r.row = read_first<Reader, Count>(TABULA_MOVE(st), r.n);
+  }
+  static void count_into(statement_ref st, void* out);
+  static void exists_into(statement_ref st, void* out);
+  static void execute_into(statement_ref st, void* out);
+
   /// The count a `count_statement` read.
   static std::int64_t count_rows(statement_ref st);
   /// What an `exists_statement` read.
   static bool any_row(statement_ref st);
 };
+
+/// A terminal operation with the statement's type erased: starts `stmt` (through `ops`) on the
+/// connection a source lends and reads it with `read` into `out`. Every statement of every
+/// source runs through this one call, so a statement type adds only its `lower` and `bind`.
+struct erased_call {
+  const void* stmt;
+  const statement_ops* ops;
+  void (*read)(statement_ref st, void* out);
+  void* out;
+  void operator()(connection& c) const { read(c.start(stmt, *ops), out); }
+};
+/// Statements that run through `erased_call`: typed statements of one SQL statement.
+template <class S>
+concept erasable = !multi_part<S> && !text_statement<S>;
 
 }  // namespace detail
 
@@ -249,15 +246,15 @@ template <class Source>
 struct source_hooks {
   template <class S, class Rows>
   static Rows rows(Source& /*src*/, Rows&& r) {
-    return std::move(r);
+    return TABULA_MOVE(r);
   }
   template <class S, class Row>
   static std::optional<Row> row(Source& /*src*/, std::optional<Row>&& r) {
-    return std::move(r);
+    return TABULA_MOVE(r);
   }
   template <class S, class Row>
   static Row one(Source& /*src*/, Row&& r) {
-    return std::move(r);
+    return TABULA_MOVE(r);
   }
   /// Whether `stream()` may run statement `S` on this source.
   template <class S>
@@ -285,8 +282,14 @@ struct executor {
 
   template <class S>
   static auto all(Source& src, const S& s) {
-    return src.with_connection(
-        [&](connection& c) { return hooks::template rows<S>(src, detail::run::all(c, s)); });
+    if constexpr (detail::erasable<S>) {
+      std::vector<typename S::row_type> rows;
+      run_erased(src, s, &detail::run::all_into<detail::row_reader_t<S>>, &rows);
+      return hooks::template rows<S>(src, TABULA_MOVE(rows));
+    } else {
+      return src.with_connection(
+          [&](connection& c) { return hooks::template rows<S>(src, detail::run::all(c, s)); });
+    }
   }
   template <class S>
   static auto grouped(Source& src, const S& s) {
@@ -294,36 +297,52 @@ struct executor {
   }
   template <class S>
   static auto first(Source& src, const S& s) {
-    return src.with_connection(
-        [&](connection& c) { return hooks::template row<S>(src, detail::run::first(c, s)); });
+    return hooks::template row<S>(src, first_of<false>(src, s));
   }
   template <class S>
   static auto one_or_none(Source& src, const S& s) {
-    return src.with_connection([&](connection& c) {
-      return hooks::template row<S>(src, detail::run::one_or_none(c, s));
-    });
+    return hooks::template row<S>(src, first_of<true>(src, s));
   }
   template <class S>
   static decltype(auto) one(Source& src, const S& s) {
-    return src.with_connection([&](connection& c) -> decltype(auto) {
-      return hooks::template one<S>(src, detail::run::one(c, s));
-    });
+    auto row = first_of<true>(src, s);
+    if (!row) detail::throw_no_row("one()");
+    return hooks::template one<S>(src, TABULA_MOVE(*row));
   }
   template <class S>
   static auto scalar(Source& src, const S& s) {
-    return src.with_connection([&](connection& c) { return detail::run::scalar(c, s); });
+    auto row = first_of<false>(src, s);
+    if (!row) detail::throw_no_row("scalar()");
+    if constexpr (detail::is_tuple<typename S::row_type>::value) {
+      return std::get<0>(TABULA_MOVE(*row));
+    } else {
+      return TABULA_MOVE(*row);
+    }
   }
   template <class S>
   static std::int64_t count(Source& src, const S& s) {
-    return src.with_connection([&](connection& c) { return detail::run::count(c, s); });
+    std::int64_t n = 0;
+    src.with_connection(detail::erased_call{
+        &s, &detail::statement_ops_of<S, &detail::count_statement>, &detail::run::count_into, &n});
+    return n;
   }
   template <class S>
   static bool exists(Source& src, const S& s) {
-    return src.with_connection([&](connection& c) { return detail::run::exists(c, s); });
+    bool any = false;
+    src.with_connection(detail::erased_call{
+        &s, &detail::statement_ops_of<S, &detail::exists_statement>, &detail::run::exists_into,
+        &any});
+    return any;
   }
   template <class S>
   static std::int64_t execute(Source& src, const S& s) {
-    return src.with_connection([&](connection& c) { return detail::run::execute(c, s); });
+    if constexpr (detail::erasable<S>) {
+      std::int64_t n = 0;
+      run_erased(src, s, &detail::run::execute_into, &n);
+      return n;
+    } else {
+      return src.with_connection([&](connection& c) { return detail::run::execute(c, s); });
+    }
   }
   /// A source that hands out connections (`connect()`: the engine) gives the stream one of
   /// its own, held until the stream is destroyed; others stream on their connection.
@@ -337,6 +356,26 @@ struct executor {
     } else {
       return src.with_connection(
           [&](connection& c) { return row_stream<S>(std::nullopt, &c, s); });
+    }
+  }
+
+ private:
+  template <class S>
+  static void run_erased(Source& src, const S& s, void (*read)(statement_ref, void*), void* out) {
+    src.with_connection(detail::erased_call{&s, &detail::statement_ops_of<S>, read, out});
+  }
+  /// The first row; with `Count`, `multiple_results_error` when there are more.
+  template <bool Count, class S>
+  static std::optional<typename S::row_type> first_of(Source& src, const S& s) {
+    if constexpr (detail::erasable<S>) {
+      detail::run::first_row<typename S::row_type> r;
+      run_erased(src, s, &detail::run::first_into<detail::row_reader_t<S>, Count>, &r);
+      if (Count && r.n > 1) detail::throw_many_rows(r.n);
+      return TABULA_MOVE(r.row);
+    } else if constexpr (Count) {
+      return src.with_connection([&](connection& c) { return detail::run::one_or_none(c, s); });
+    } else {
+      return src.with_connection([&](connection& c) { return detail::run::first(c, s); });
     }
   }
 };

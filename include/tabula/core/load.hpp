@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "tabula/core/executor.hpp"
+#include "tabula/detail/move.hpp"
 #include "tabula/query/like_between_in.hpp"
 #include "tabula/query/select.hpp"
 #include "tabula/schema/relationship.hpp"
@@ -102,7 +103,7 @@ auto load_values_link(Source& src, const std::vector<T*>& owners) {
       for (Target& t : src.all(select_from<Target>().where(in(col(LT::referenced), chunk)))) {
         if (const auto* k = key_value(t.*LT::referenced)) {
           auto& slot = found[load_key(*k)];
-          slot = std::make_shared<Target>(std::move(t));
+          slot = std::make_shared<Target>(TABULA_MOVE(t));
           reached.push_back(slot.get());
         }
       }
@@ -110,7 +111,7 @@ auto load_values_link(Source& src, const std::vector<T*>& owners) {
     for (T* owner : to_load) {
       std::shared_ptr<Target> target;
       if (const K* k = key_value(owner->*LT::fk)) target = found[load_key(*k)];
-      link_access::load_owned(reflect::get_non_column<J>(*owner), std::move(target));
+      link_access::load_owned(reflect::get_non_column<J>(*owner), TABULA_MOVE(target));
     }
   } else {
     using K = unwrap_optional_t<std::remove_cvref_t<decltype(std::declval<T&>().*LT::referenced)>>;
@@ -126,7 +127,7 @@ auto load_values_link(Source& src, const std::vector<T*>& owners) {
         for (Target& t : src.all(select_from<Target>().where(in(col(LT::fk), chunk)))) {
           if (const auto* k = key_value(t.*LT::fk)) {
             const std::string key = load_key(*k);
-            groups[key].push_back(std::make_shared<Target>(std::move(t)));
+            groups[key].push_back(std::make_shared<Target>(TABULA_MOVE(t)));
             reached.push_back(groups[key].back().get());
           }
         }
@@ -154,7 +155,7 @@ auto load_values_link(Source& src, const std::vector<T*>& owners) {
     for (T* owner : to_load) {
       std::vector<std::shared_ptr<Target>> items;
       if (const K* k = key_value(owner->*LT::referenced)) items = groups[load_key(*k)];
-      link_access::load_owned(reflect::get_non_column<J>(*owner), std::move(items));
+      link_access::load_owned(reflect::get_non_column<J>(*owner), TABULA_MOVE(items));
     }
   }
   return reached;

@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "tabula/core/detail/bind.hpp"
+#include "tabula/detail/move.hpp"
 #include "tabula/dialect/dialect.hpp"
 #include "tabula/driver/driver.hpp"
 #include "tabula/query/text_statement.hpp"
@@ -148,16 +149,16 @@ class raw_api {
     static_assert((raw_argument<stored_t<Args>> && ...),
                   "tabula: an argument of sql() has no SQL mapping. Pass values of mapped types "
                   "(numbers, text, blobs, optionals of them) or specialize tabula::type_traits.");
-    std::tuple<stored_t<Args>...> values(stored_t<Args>(std::forward<Args>(args))...);
+    std::tuple<stored_t<Args>...> values(stored_t<Args>(static_cast<Args&&>(args))...);
     if constexpr (std::is_void_v<Row>) {
-      return raw_command<Derived, stored_t<Args>...>(self(), text_of(std::forward<Text>(text)),
-                                                     std::move(values));
+      return raw_command<Derived, stored_t<Args>...>(self(), text_of(static_cast<Text&&>(text)),
+                                                     TABULA_MOVE(values));
     } else {
       static_assert(raw_row<Row>,
                     "tabula: sql<Row>() reads rows into a struct (by column name), a std::tuple "
                     "(by position) or a single value. Use one of these as Row.");
       return raw_statement<Derived, Row, stored_t<Args>...>(
-          self(), text_of(std::forward<Text>(text)), std::move(values));
+          self(), text_of(static_cast<Text&&>(text)), TABULA_MOVE(values));
     }
   }
 

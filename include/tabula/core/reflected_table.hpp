@@ -26,6 +26,7 @@
 #include "tabula/ast/ast.hpp"
 #include "tabula/ast/value.hpp"
 #include "tabula/core/inspect.hpp"
+#include "tabula/detail/move.hpp"
 #include "tabula/query/expression.hpp"
 #include "tabula/query/filter.hpp"
 
@@ -116,12 +117,12 @@ struct column_value {
   std::string column;
   ast::value value;
 
-  column_value(std::string c, ast::value v) : column(std::move(c)), value(std::move(v)) {}
-  column_value(std::string c, const char* text) : column(std::move(c)), value(std::string(text)) {}
+  column_value(std::string c, ast::value v) : column(TABULA_MOVE(c)), value(TABULA_MOVE(v)) {}
+  column_value(std::string c, const char* text) : column(TABULA_MOVE(c)), value(std::string(text)) {}
   /// A number or bool: integers are stored as 64-bit integers, floating point as double.
   template <class N>
     requires std::is_arithmetic_v<N>
-  column_value(std::string c, N v) : column(std::move(c)), value(number(v)) {}
+  column_value(std::string c, N v) : column(TABULA_MOVE(c)), value(number(v)) {}
 
  private:
   template <class N>

@@ -116,7 +116,7 @@ class row_api {
                   "these are const. Pass tabula::skip_keys as the second argument to insert them "
                   "without reading keys back (the bulk-load path: COPY on PostgreSQL) — for "
                   "const elements of a model without a generated key too.");
-    insert_range<true>(std::forward<R>(range));
+    insert_range<true>(static_cast<R&&>(range));
   }
   /// INSERT every element of a range without reading generated keys back, through the
   /// fastest path each database has for that: `COPY ... FROM STDIN` on PostgreSQL, multi-row
@@ -124,7 +124,7 @@ class row_api {
   /// elements may be const; their keys are left as they are.
   template <std::ranges::input_range R>
   void insert_many(R&& range, skip_keys_t /*skip*/) {
-    insert_range<false>(std::forward<R>(range));
+    insert_range<false>(static_cast<R&&>(range));
   }
 
   /// The row with this primary key, if any.

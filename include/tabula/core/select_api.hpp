@@ -7,6 +7,7 @@
 ///     db.select(col(&Model::framework), tabula::count()).group_by(col(&Model::framework)).all();
 ///     db.select<Model, Experiment>().join<Experiment>(col(&Experiment::model_id) == col(&Model::id));
 
+#include "tabula/detail/move.hpp"
 #include "tabula/query/select.hpp"
 
 namespace tabula::detail {
@@ -19,7 +20,7 @@ class select_api {
   template <class... Items>
     requires(sizeof...(Items) > 0 && (select_item<Items> && ...))
   [[nodiscard]] auto select(Items... items) {
-    return make_select(self(), std::move(items)...);
+    return make_select(self(), TABULA_MOVE(items)...);
   }
   /// SELECT of whole rows of `Rs...` (models, aliases, CTEs): `db.select<Model, Experiment>()`
   /// reads `std::tuple<Model, Experiment>`; join the others to the first.

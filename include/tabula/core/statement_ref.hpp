@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "tabula/detail/move.hpp"
 #include "tabula/driver/driver.hpp"
 
 namespace tabula {
@@ -22,7 +23,7 @@ inline std::int64_t step_to_end(driver::statement& st) {
 /// (one row of many) holds no lock and no result beyond its use.
 class statement_ref {
  public:
-  explicit statement_ref(std::shared_ptr<driver::statement> st) noexcept : st_(std::move(st)) {}
+  explicit statement_ref(std::shared_ptr<driver::statement> st) noexcept : st_(TABULA_MOVE(st)) {}
   statement_ref(statement_ref&&) noexcept = default;
   statement_ref& operator=(statement_ref&&) noexcept = default;
   statement_ref(const statement_ref&) = delete;

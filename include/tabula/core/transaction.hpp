@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "tabula/detail/move.hpp"
 #include "tabula/driver/driver.hpp"
 
 namespace tabula {
@@ -23,7 +24,7 @@ class transaction {
   transaction(transaction&& other) noexcept
       : conn_(std::exchange(other.conn_, nullptr)),
         observer_(other.observer_),
-        savepoint_(std::move(other.savepoint_)),
+        savepoint_(TABULA_MOVE(other.savepoint_)),
         commit_on_exit_(other.commit_on_exit_),
         exceptions_(other.exceptions_) {}
   transaction& operator=(transaction&&) = delete;
@@ -54,7 +55,7 @@ class transaction {
   friend class connection;
   transaction(driver::connection* conn, const detail::statement_observer& observer,
               std::string savepoint)
-      : conn_(conn), observer_(&observer), savepoint_(std::move(savepoint)) {}
+      : conn_(conn), observer_(&observer), savepoint_(TABULA_MOVE(savepoint)) {}
   void rollback_quietly() noexcept;
   driver::connection* conn_;
   const detail::statement_observer* observer_;

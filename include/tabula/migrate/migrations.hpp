@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "tabula/core/engine.hpp"
+#include "tabula/detail/move.hpp"
 #include "tabula/error.hpp"
 #include "tabula/migrate/diff.hpp"
 #include "tabula/schema/table.hpp"
@@ -147,7 +148,7 @@ class migrator {
   [[nodiscard]] schema_diff check(std::span<const table_info* const> models);
   /// Tables of the database that `check` and `new_revision` neither compare nor drop (tables
   /// the application does not own).
-  void ignore_tables(std::vector<std::string> tables) { ignored_ = std::move(tables); }
+  void ignore_tables(std::vector<std::string> tables) { ignored_ = TABULA_MOVE(tables); }
 
  private:
   /// Applies (`up`) or undoes revisions, one transaction each, until the current position is

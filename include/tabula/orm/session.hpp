@@ -33,6 +33,7 @@
 #include "tabula/core/engine.hpp"
 #include "tabula/core/executor.hpp"
 #include "tabula/core/load.hpp"
+#include "tabula/detail/move.hpp"
 #include "tabula/reflect/reflect.hpp"
 #include "tabula/schema/table.hpp"
 
@@ -335,12 +336,12 @@ template <class T>
 class tracked final : public tracked_base {
  public:
   tracked(T obj, object_state state)
-      : tracked_base(table_of<T>(), state), inline_(std::move(obj)), object_(*inline_) {
+      : tracked_base(table_of<T>(), state), inline_(TABULA_MOVE(obj)), object_(*inline_) {
     init(state);
   }
   /// Takes over an object a relationship held: it keeps its address.
   tracked(std::shared_ptr<T> obj, object_state state)
-      : tracked_base(table_of<T>(), state), adopted_(std::move(obj)), object_(*adopted_) {
+      : tracked_base(table_of<T>(), state), adopted_(TABULA_MOVE(obj)), object_(*adopted_) {
     init(state);
   }
 
@@ -383,15 +384,15 @@ class tracked final : public tracked_base {
       keep_committed(flushed_);
       T row = *flushed_;
       clear_fields(*flushed_, fields);
-      undo_row = [this, row = std::move(row)]() mutable { flushed_ = std::move(row); };
+      undo_row = [this, row = TABULA_MOVE(row)]() mutable { flushed_ = TABULA_MOVE(row); };
     }
     std::vector<std::size_t> cleared(fields.begin(), fields.end());
-    return [this, previous = std::move(previous), cleared = std::move(cleared),
-            undo_row = std::move(undo_row)]() mutable {
+    return [this, previous = TABULA_MOVE(previous), cleared = TABULA_MOVE(cleared),
+            undo_row = TABULA_MOVE(undo_row)]() mutable {
       // Only the cleared fields come back: the rest may have changed since.
       reflect::for_each_field(object_, [&](auto& field, auto i) {
         if (std::ranges::find(cleared, decltype(i)::value) != cleared.end()) {
-          field = std::move(reflect::get<decltype(i)::value>(previous));
+          field = TABULA_MOVE(reflect::get<decltype(i)::value>(previous));
         }
       });
       undo_row();
@@ -424,7 +425,7 @@ class tracked final : public tracked_base {
     const auto deleted = [&](const void* x) { return gone.contains(x); };
     const auto release = [&](auto& list) {
       if (std::none_of(list.begin(), list.end(), deleted)) return;
-      undo.emplace_back([&list, kept = list]() mutable { list = std::move(kept); });
+      undo.emplace_back([&list, kept = list]() mutable { list = TABULA_MOVE(kept); });
       std::erase_if(list, deleted);
     };
     reflect::for_each_non_column(object_, [&](auto& link, auto j) {
@@ -462,8 +463,8 @@ class tracked final : public tracked_base {
     keep_committed(flushed_);
     auto previous = reflect::get_non_column<J>(*flushed_);
     reflect::get_non_column<J>(*flushed_) = reflect::get_non_column<J>(object_);
-    return [this, previous = std::move(previous)]() mutable {
-      if (flushed_) reflect::get_non_column<J>(*flushed_) = std::move(previous);
+    return [this, previous = TABULA_MOVE(previous)]() mutable {
+      if (flushed_) reflect::get_non_column<J>(*flushed_) = TABULA_MOVE(previous);
     };
   }
   [[nodiscard]] const void* address() const noexcept override { return &object_; }
@@ -473,7 +474,7 @@ class tracked final : public tracked_base {
   bool reload(connection& c) override {
     auto row = read_row(c, flushed_ ? *flushed_ : object_);
     if (!row) return false;
-    apply_row(std::move(*row));
+    apply_row(TABULA_MOVE(*row));
     return true;
   }
   /// `row` was read from the database: the column fields of the object and of the row as
@@ -567,10 +568,10 @@ class tracked final : public tracked_base {
       }
     }
     return [batch = std::vector<tracked_base*>(batch.begin(), batch.end()),
-            previous = std::move(previous), omitted = std::move(omitted)]() mutable {
+            previous = TABULA_MOVE(previous), omitted = TABULA_MOVE(omitted)]() mutable {
       for (std::size_t i = 0; i < batch.size(); ++i) {
         auto* t = static_cast<tracked<T>*>(batch[i]);
-        t->flushed_ = std::move(previous[i]);
+        t->flushed_ = TABULA_MOVE(previous[i]);
         t->set_state(object_state::pending);
         t->reset_generated_key();
         if (!omitted.empty()) t->reset_server_defaults(omitted[i]);
@@ -604,7 +605,7 @@ class tracked final : public tracked_base {
     if constexpr (read_only_model<T>()) throw_read_only_write(table(), "update a row");
     T row = *flushed_;
     clear_fields(row, fields);
-    return write_fields(c, fields, sql, std::move(row));
+    return write_fields(c, fields, sql, TABULA_MOVE(row));
   }
 
   [[nodiscard]] bool holds_values(std::span<const std::size_t> fields) const override {
@@ -725,7 +726,7 @@ class tracked final : public tracked_base {
   /// The row as of the last commit becomes the row as flushed (the database holds it again).
   void flushed_is_committed() {
     if (committed_is_flushed_) return;
-    flushed_ = std::move(committed_);
+    flushed_ = TABULA_MOVE(committed_);
     committed_.reset();
     committed_is_flushed_ = true;
   }
@@ -798,10 +799,10 @@ class tracked final : public tracked_base {
       undo_version();
       throw;
     }
-    auto previous = std::exchange(flushed_, std::move(row));
+    auto previous = std::exchange(flushed_, TABULA_MOVE(row));
     keep_committed(previous);
-    return [this, previous = std::move(previous), undo_version = std::move(undo_version)]() mutable {
-      flushed_ = std::move(previous);
+    return [this, previous = TABULA_MOVE(previous), undo_version = TABULA_MOVE(undo_version)]() mutable {
+      flushed_ = TABULA_MOVE(previous);
       undo_version();
     };
   }
@@ -847,7 +848,7 @@ class tracked final : public tracked_base {
       for (std::size_t k = 0; k < values_.size(); ++k) {
         reflect::for_each_field(object_of(batch_[k]), [&](auto& field, auto i) {
           if (std::ranges::find(fields_, decltype(i)::value) != fields_.end()) {
-            field = std::move(reflect::get<decltype(i)::value>(values_[k]));
+            field = TABULA_MOVE(reflect::get<decltype(i)::value>(values_[k]));
           }
         });
       }
@@ -988,15 +989,15 @@ class session {
     static_assert(!std::is_lvalue_reference_v<T>,
                   "tabula: session::add() takes the object itself, not a copy of your variable: "
                   "later changes to the variable would not be written. Pass a temporary "
-                  "(s.add(Model{...})) or std::move(m), and change the object through the "
+                  "(s.add(Model{...})) or TABULA_MOVE(m), and change the object through the "
                   "reference add() returns.");
     using M = std::remove_cvref_t<T>;
     static_assert(detail::writable<M>);
     auto entry =
-        std::make_unique<detail::tracked<M>>(std::move(obj), detail::object_state::pending);
+        std::make_unique<detail::tracked<M>>(TABULA_MOVE(obj), detail::object_state::pending);
     M& ref = entry->object();
     by_address_.emplace(&ref, entry.get());
-    objects_.push_back(std::move(entry));
+    objects_.push_back(TABULA_MOVE(entry));
     inserts_pending_ = true;
     if constexpr (reflect::non_column_count < M >> 0) detail::adopt_links(*this, ref);
     return ref;
@@ -1047,9 +1048,9 @@ class session {
     auto row = conn().get<T>(key...);
     if (!row) return nullptr;
     auto entry =
-        std::make_unique<detail::tracked<T>>(std::move(*row), detail::object_state::persistent);
+        std::make_unique<detail::tracked<T>>(TABULA_MOVE(*row), detail::object_state::persistent);
     T& ref = entry->object();
-    track_persistent(std::move(entry));
+    track_persistent(TABULA_MOVE(entry));
     return &ref;
   }
 
@@ -1065,7 +1066,7 @@ class session {
   template <class F>
   decltype(auto) with_connection(F&& f) {
     autoflush();
-    return std::forward<F>(f)(conn());
+    return static_cast<F&&>(f)(conn());
   }
 
  private:
@@ -1081,10 +1082,10 @@ class session {
     T& ref = *obj;
     if (lookup(&ref) != nullptr) return;
     auto entry =
-        std::make_unique<detail::tracked<T>>(std::move(obj), detail::object_state::pending);
+        std::make_unique<detail::tracked<T>>(TABULA_MOVE(obj), detail::object_state::pending);
     entry->adopted = true;
     by_address_.emplace(&ref, entry.get());
-    objects_.push_back(std::move(entry));
+    objects_.push_back(TABULA_MOVE(entry));
     inserts_pending_ = true;
     if constexpr (reflect::non_column_count < T >> 0) detail::adopt_links(*this, ref);
   }
@@ -1092,10 +1093,10 @@ class session {
   template <class A>
   detail::tracked<A>* add_association(A obj) {
     auto entry =
-        std::make_unique<detail::tracked<A>>(std::move(obj), detail::object_state::pending);
+        std::make_unique<detail::tracked<A>>(TABULA_MOVE(obj), detail::object_state::pending);
     auto* raw = entry.get();
     by_address_.emplace(&raw->object(), raw);
-    objects_.push_back(std::move(entry));
+    objects_.push_back(TABULA_MOVE(entry));
     return raw;
   }
   /// The tracked entry of an object a relationship refers to: nullptr when the object was
@@ -1137,15 +1138,15 @@ class session {
       if (known->state() != detail::object_state::persistent) return nullptr;
       auto* typed = static_cast<detail::tracked<T>*>(known);
       if (known->expired) {
-        typed->apply_row(std::move(row));
+        typed->apply_row(TABULA_MOVE(row));
         if (!in_transaction()) known->mark_committed();
       }
       return &typed->object();
     }
     auto entry =
-        std::make_unique<detail::tracked<T>>(std::move(row), detail::object_state::persistent);
+        std::make_unique<detail::tracked<T>>(TABULA_MOVE(row), detail::object_state::persistent);
     T* ref = &entry->object();
-    track_persistent(std::move(entry));
+    track_persistent(TABULA_MOVE(entry));
     return ref;
   }
 
@@ -1201,14 +1202,14 @@ class session {
     if (known == nullptr && has_key_value(obj)) {
       if (auto row = detail::tracked<T>::read_row(conn(), obj)) {
         auto entry =
-            std::make_unique<detail::tracked<T>>(std::move(*row), detail::object_state::persistent);
+            std::make_unique<detail::tracked<T>>(TABULA_MOVE(*row), detail::object_state::persistent);
         known = entry.get();
-        track_persistent(std::move(entry));
+        track_persistent(TABULA_MOVE(entry));
       }
     }
     if (known == nullptr) {
       T copy = obj;
-      return add(std::move(copy));
+      return add(TABULA_MOVE(copy));
     }
     if (known->state() != detail::object_state::persistent) not_mergeable(*known);
     auto* typed = static_cast<detail::tracked<T>*>(known);
@@ -1248,7 +1249,7 @@ class session {
   /// undone; at `after_commit` or `after_rollback` the transaction has ended already and the
   /// exception propagates from `commit()` / `rollback()`.
   void on(session_event event, std::function<void(session&)> listener) {
-    listeners_.push_back({event, std::move(listener)});
+    listeners_.push_back({event, TABULA_MOVE(listener)});
   }
 
   /// Whether flush() runs before the session reads from the database (default true).
@@ -1394,7 +1395,7 @@ std::function<void()> copy_key(D& dep, const P& parent) {
   } else {
     dep.*Fk = parent.*Ref;
   }
-  return [&dep, old = std::move(old)]() mutable { dep.*Fk = std::move(old); };
+  return [&dep, old = TABULA_MOVE(old)]() mutable { dep.*Fk = TABULA_MOVE(old); };
 }
 
 /// Whether `dep.*Fk` already holds `parent.*Ref`.
@@ -1441,9 +1442,9 @@ void adopt_links(session& s, T& obj) {
   reflect::for_each_non_column(obj, [&](auto& link, auto) {
     using L = std::remove_cvref_t<decltype(link)>;
     if constexpr (is_one_v<L>) {
-      if (auto staged = link_access::take_staged(link)) s.adopt(std::move(staged));
+      if (auto staged = link_access::take_staged(link)) s.adopt(TABULA_MOVE(staged));
     } else {
-      for (auto& staged : link_access::take_staged(link)) s.adopt(std::move(staged));
+      for (auto& staged : link_access::take_staged(link)) s.adopt(TABULA_MOVE(staged));
     }
   });
 }
@@ -1710,7 +1711,7 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
           };
         }
         if constexpr (LT::delete_orphan) {
-          plan.orphans.push_back({orphan, true, {}, {}, std::move(unlink_back)});
+          plan.orphans.push_back({orphan, true, {}, {}, TABULA_MOVE(unlink_back)});
         } else if constexpr (is_optional_v<std::remove_cvref_t<decltype(child->*LT::fk)>>) {
           plan.orphans.push_back({orphan,
                                   false,
@@ -1721,7 +1722,7 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
                                         [child, old] { child->*LT::fk = old; });
                                   },
                                   {},
-                                  std::move(unlink_back)});
+                                  TABULA_MOVE(unlink_back)});
         } else {
           plan.orphans.push_back(
               {orphan,
@@ -1794,7 +1795,7 @@ void session::load_path(std::vector<T*> objs, P member, Path... rest) {
       if constexpr (std::is_same_v<reflect::non_column_type<T, K>, detail::member_of<P>>) {
         if (j != K) return;
         auto next = load_link<T, K>(objs);
-        if constexpr (sizeof...(Path) > 0) load_path(std::move(next), rest...);
+        if constexpr (sizeof...(Path) > 0) load_path(TABULA_MOVE(next), rest...);
       }
     };
     (step(std::integral_constant<std::size_t, J>{}), ...);
@@ -1892,7 +1893,7 @@ auto session::load_link(const std::vector<T*>& owners) {
         });
         for (auto& [target, association] : rows) {
           const std::string owner_key = detail::key_of(association.*LT::fk);
-          if (Target* t = merge_loaded(std::move(target))) groups[owner_key].push_back(t);
+          if (Target* t = merge_loaded(TABULA_MOVE(target))) groups[owner_key].push_back(t);
         }
       }
     }
@@ -1908,7 +1909,7 @@ auto session::load_link(const std::vector<T*>& owners) {
       if constexpr (LT::kind != detail::link_kind::many_to_many) {
         set_back_references<T, J>(*owner, items);
       }
-      link_access::load(reflect::get_non_column<J>(*owner), std::move(items));
+      link_access::load(reflect::get_non_column<J>(*owner), TABULA_MOVE(items));
       settle(owner);
     }
   }
@@ -1986,8 +1987,8 @@ std::vector<T*> session::joined_link(Where... where) {
           .all();
     });
     for (auto& [owner, target] : rows) {
-      Target* t = target ? merge_loaded(std::move(*target)) : nullptr;
-      keep(merge_loaded(std::move(owner)), [&](auto& link) { link_access::load(link, t); });
+      Target* t = target ? merge_loaded(TABULA_MOVE(*target)) : nullptr;
+      keep(merge_loaded(TABULA_MOVE(owner)), [&](auto& link) { link_access::load(link, t); });
     }
   } else {
     auto groups = with_connection([&](connection& c) {
@@ -2008,13 +2009,13 @@ std::vector<T*> session::joined_link(Where... where) {
       std::vector<Target*> items;
       items.reserve(targets.size());
       for (auto& t : targets) {
-        if (Target* obj = merge_loaded(std::move(t))) items.push_back(obj);
+        if (Target* obj = merge_loaded(TABULA_MOVE(t))) items.push_back(obj);
       }
-      T* o = merge_loaded(std::move(owner));
+      T* o = merge_loaded(TABULA_MOVE(owner));
       if constexpr (LT::kind != detail::link_kind::many_to_many) {
         if (o != nullptr) set_back_references<T, J>(*o, items);
       }
-      keep(o, [&](auto& link) { link_access::load(link, std::move(items)); });
+      keep(o, [&](auto& link) { link_access::load(link, TABULA_MOVE(items)); });
     }
   }
   return out;
@@ -2039,29 +2040,29 @@ struct source_hooks<session> {
       std::vector<typename S::row_type*> out;
       out.reserve(rows.size());
       for (auto& row : rows) {
-        if (auto* obj = s.merge_loaded(std::move(row))) out.push_back(obj);
+        if (auto* obj = s.merge_loaded(TABULA_MOVE(row))) out.push_back(obj);
       }
       return out;
     } else {
-      return std::move(rows);
+      return TABULA_MOVE(rows);
     }
   }
   template <class S, class Row>
   static auto row(session& s, std::optional<Row>&& row) {
     if constexpr (tracked_rows<S>) {
-      return row ? s.merge_loaded(std::move(*row)) : nullptr;
+      return row ? s.merge_loaded(TABULA_MOVE(*row)) : nullptr;
     } else {
-      return std::move(row);
+      return TABULA_MOVE(row);
     }
   }
   template <class S, class Row>
   static decltype(auto) one(session& s, Row&& row) {
     if constexpr (tracked_rows<S>) {
-      auto* obj = s.merge_loaded(std::move(row));
+      auto* obj = s.merge_loaded(TABULA_MOVE(row));
       if (obj == nullptr) detail::throw_no_row("one()");
       return *obj;
     } else {
-      return Row(std::move(row));
+      return Row(TABULA_MOVE(row));
     }
   }
   template <class S>

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "tabula/ast/ast.hpp"
+#include "tabula/detail/move.hpp"
 #include "tabula/query/column.hpp"
 #include "tabula/query/detail/type_category.hpp"
 #include "tabula/query/expression_node.hpp"
@@ -59,7 +60,7 @@ constexpr auto make_arithmetic(A&& a, B&& b) {
   using R = as_expr_t<B>;
   using V = maybe_optional_t<arithmetic_t<typename L::value_type, typename R::value_type>,
                              either_nullable<L, R>>;
-  return binary_expr<Op, L, R, V>{{}, as_expr(std::forward<A>(a)), as_expr(std::forward<B>(b))};
+  return binary_expr<Op, L, R, V>{{}, as_expr(static_cast<A&&>(a)), as_expr(static_cast<B&&>(b))};
 }
 /// `a || b` on text.
 template <class A, class B>
@@ -68,7 +69,7 @@ constexpr auto make_concat(A&& a, B&& b) {
   using R = as_expr_t<B>;
   using V = maybe_optional_t<std::string, either_nullable<L, R>>;
   return binary_expr<ast::binary_op::concat, L, R, V>{
-      {}, as_expr(std::forward<A>(a)), as_expr(std::forward<B>(b))};
+      {}, as_expr(static_cast<A&&>(a)), as_expr(static_cast<B&&>(b))};
 }
 }  // namespace detail
 
@@ -80,9 +81,9 @@ constexpr auto operator+(A&& a, B&& b) {
                 "tabula: + adds two numbers or concatenates two texts, and these operands are "
                 "neither. Use operands of one kind, or tabula::cast<T>(e) to convert one.");
   if constexpr (concatenable<A, B>) {
-    return detail::make_concat(std::forward<A>(a), std::forward<B>(b));
+    return detail::make_concat(static_cast<A&&>(a), static_cast<B&&>(b));
   } else {
-    return detail::make_arithmetic<ast::binary_op::add>(std::forward<A>(a), std::forward<B>(b));
+    return detail::make_arithmetic<ast::binary_op::add>(static_cast<A&&>(a), static_cast<B&&>(b));
   }
 }
 /// `a - b` on numbers.
@@ -92,7 +93,7 @@ constexpr auto operator-(A&& a, B&& b) {
   static_assert(arithmetic<A, B>,
                 "tabula: - subtracts numbers. Both operands must be numeric expressions or "
                 "values.");
-  return detail::make_arithmetic<ast::binary_op::sub>(std::forward<A>(a), std::forward<B>(b));
+  return detail::make_arithmetic<ast::binary_op::sub>(static_cast<A&&>(a), static_cast<B&&>(b));
 }
 /// `a * b` on numbers.
 template <class A, class B>
@@ -101,7 +102,7 @@ constexpr auto operator*(A&& a, B&& b) {
   static_assert(arithmetic<A, B>,
                 "tabula: * multiplies numbers. Both operands must be numeric expressions or "
                 "values.");
-  return detail::make_arithmetic<ast::binary_op::mul>(std::forward<A>(a), std::forward<B>(b));
+  return detail::make_arithmetic<ast::binary_op::mul>(static_cast<A&&>(a), static_cast<B&&>(b));
 }
 /// `a / b` on numbers: integer division when both are integers (as in C++ and both
 /// databases), otherwise floating-point.
@@ -110,7 +111,7 @@ template <class A, class B>
 constexpr auto operator/(A&& a, B&& b) {
   static_assert(arithmetic<A, B>,
                 "tabula: / divides numbers. Both operands must be numeric expressions or values.");
-  return detail::make_arithmetic<ast::binary_op::div>(std::forward<A>(a), std::forward<B>(b));
+  return detail::make_arithmetic<ast::binary_op::div>(static_cast<A&&>(a), static_cast<B&&>(b));
 }
 /// `a % b` on integers.
 template <class A, class B>
@@ -119,7 +120,7 @@ constexpr auto operator%(A&& a, B&& b) {
   static_assert(integer_arithmetic<A, B>,
                 "tabula: % is the remainder of integers. Both operands must be integer "
                 "expressions or values.");
-  return detail::make_arithmetic<ast::binary_op::mod>(std::forward<A>(a), std::forward<B>(b));
+  return detail::make_arithmetic<ast::binary_op::mod>(static_cast<A&&>(a), static_cast<B&&>(b));
 }
 /// `-e` on a number.
 template <expression E>
@@ -129,7 +130,7 @@ constexpr auto operator-(E&& e) {
                                        "numeric expression.");
   using V = detail::maybe_optional_t<detail::arithmetic_t<typename X::value_type, typename X::value_type>,
                                      detail::is_nullable<typename X::value_type>>;
-  return unary_expr<ast::unary_op::negate, X, V>{{{}, std::forward<E>(e)}};
+  return unary_expr<ast::unary_op::negate, X, V>{{{}, static_cast<E&&>(e)}};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -145,12 +146,12 @@ constexpr auto concat(A&& a, B&& b, Rest&&... rest) {
                     (detail::is_text<expression_value_t<detail::as_expr_t<Rest>>> && ...),
                 "tabula: concat() joins text. Convert other operands with "
                 "tabula::cast<std::string>(e).");
-  auto joined = detail::make_concat(detail::as_expr(std::forward<A>(a)),
-                                    detail::as_expr(std::forward<B>(b)));
+  auto joined = detail::make_concat(detail::as_expr(static_cast<A&&>(a)),
+                                    detail::as_expr(static_cast<B&&>(b)));
   if constexpr (sizeof...(Rest) == 0) {
     return joined;
   } else {
-    return concat(std::move(joined), std::forward<Rest>(rest)...);
+    return concat(TABULA_MOVE(joined), static_cast<Rest&&>(rest)...);
   }
 }
 

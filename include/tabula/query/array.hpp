@@ -49,7 +49,7 @@ constexpr auto array_contains(A&& a, B&& b) {
   static_assert(detail::same_arrays<A, B>,
                 "tabula: array_contains compares two arrays of one element type. Pass an array "
                 "column and a std::vector of its element type.");
-  return detail::call<detail::fn<"array_contains">, bool>(std::forward<A>(a), std::forward<B>(b));
+  return detail::call<detail::fn<"array_contains">, bool>(static_cast<A&&>(a), static_cast<B&&>(b));
 }
 
 /// Whether arrays `a` and `b` share an element (`a && b`).
@@ -58,7 +58,7 @@ constexpr auto array_overlaps(A&& a, B&& b) {
   static_assert(detail::same_arrays<A, B>,
                 "tabula: array_overlaps compares two arrays of one element type. Pass an array "
                 "column and a std::vector of its element type.");
-  return detail::call<detail::fn<"array_overlaps">, bool>(std::forward<A>(a), std::forward<B>(b));
+  return detail::call<detail::fn<"array_overlaps">, bool>(static_cast<A&&>(a), static_cast<B&&>(b));
 }
 
 /// Whether `x` is an element of array `a` (`x = ANY(a)`).
@@ -71,7 +71,7 @@ constexpr auto in_array(X&& x, A&& a) {
                                  typename detail::array_of<A>::element>(),
                 "tabula: in_array looks for a value of the array's element type. Pass a value "
                 "of that type.");
-  return detail::call<detail::fn<"in_array">, bool>(std::forward<X>(x), std::forward<A>(a));
+  return detail::call<detail::fn<"in_array">, bool>(static_cast<X&&>(x), static_cast<A&&>(a));
 }
 
 }  // namespace tabula

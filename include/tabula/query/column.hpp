@@ -56,7 +56,7 @@ struct column : detail::expression_base<column<Model, Member>> {
   template <class E>
     requires(!std::is_same_v<std::remove_cvref_t<E>, column>)
   constexpr auto operator=(E&& e) const {
-    return detail::make_assignment(*this, std::forward<E>(e));
+    return detail::make_assignment(*this, static_cast<E&&>(e));
   }
   /// `col(&T::a) = col(&T::b)` where both have the same type: an assignment too (a named,
   /// non-const column object assigned from another is copied instead: see above).
@@ -108,7 +108,7 @@ struct value : detail::expression_base<value<T>> {
 /// Wraps a C++ value as an expression (expressions wrap plain operands automatically).
 template <class V>
 constexpr auto val(V&& v) {
-  return value<detail::stored_t<V>>{{}, detail::stored_t<V>(std::forward<V>(v))};
+  return value<detail::stored_t<V>>{{}, detail::stored_t<V>(static_cast<V&&>(v))};
 }
 
 namespace detail {
@@ -116,9 +116,9 @@ namespace detail {
 /// column, values are wrapped.
 template <class X>
 constexpr auto as_expr(X&& x) {
-  if constexpr (expression<X>) return std::remove_cvref_t<X>(std::forward<X>(x));
+  if constexpr (expression<X>) return std::remove_cvref_t<X>(static_cast<X&&>(x));
   else if constexpr (member_column<X>) return col(x);
-  else return val(std::forward<X>(x));
+  else return val(static_cast<X&&>(x));
 }
 template <class X>
 using as_expr_t = decltype(as_expr(std::declval<X>()));
@@ -277,7 +277,7 @@ constexpr auto make_assignment(const Column& c, E&& e) {
   static_assert(!X::contains_aggregate,
                 "tabula: a SET value cannot hold an aggregate (count, sum, ...). Compute it in a "
                 "subquery.");
-  return assignment<Column, X>{c, as_expr(std::forward<E>(e))};
+  return assignment<Column, X>{c, as_expr(static_cast<E&&>(e))};
 }
 }  // namespace detail
 

@@ -43,92 +43,92 @@ constexpr auto make_condition(A&& a, B&& b) {
   using L = as_expr_t<A>;
   using R = as_expr_t<B>;
   return binary_expr<Op, L, R, nullable_bool<L, R>>{
-      {}, as_expr(std::forward<A>(a)), as_expr(std::forward<B>(b))};
+      {}, as_expr(static_cast<A&&>(a)), as_expr(static_cast<B&&>(b))};
 }
 template <ast::binary_op Op, class A, class B>
 constexpr auto make_comparison(A&& a, B&& b) {
   static_assert(comparable<A, B>,
                 "tabula: cannot compare these operands: their SQL types differ (e.g. a number "
                 "column with text). Compare a column with a value or column of the same kind.");
-  return make_condition<Op>(std::forward<A>(a), std::forward<B>(b));
+  return make_condition<Op>(static_cast<A&&>(a), static_cast<B&&>(b));
 }
 template <ast::binary_op Op, class A, class B>
 constexpr auto make_logical(A&& a, B&& b) {
   static_assert(combinable<A, B>,
                 "tabula: && and || combine conditions. Both operands must be boolean "
                 "expressions such as comparisons.");
-  return make_condition<Op>(std::forward<A>(a), std::forward<B>(b));
+  return make_condition<Op>(static_cast<A&&>(a), static_cast<B&&>(b));
 }
 }  // namespace detail
 
 template <class A, class B>
   requires detail::operand_pair<A, B>
 constexpr auto operator==(A&& a, B&& b) {
-  return detail::make_comparison<ast::binary_op::eq>(std::forward<A>(a), std::forward<B>(b));
+  return detail::make_comparison<ast::binary_op::eq>(static_cast<A&&>(a), static_cast<B&&>(b));
 }
 template <class A, class B>
   requires detail::operand_pair<A, B>
 constexpr auto operator!=(A&& a, B&& b) {
-  return detail::make_comparison<ast::binary_op::ne>(std::forward<A>(a), std::forward<B>(b));
+  return detail::make_comparison<ast::binary_op::ne>(static_cast<A&&>(a), static_cast<B&&>(b));
 }
 template <class A, class B>
   requires detail::operand_pair<A, B>
 constexpr auto operator<(A&& a, B&& b) {
-  return detail::make_comparison<ast::binary_op::lt>(std::forward<A>(a), std::forward<B>(b));
+  return detail::make_comparison<ast::binary_op::lt>(static_cast<A&&>(a), static_cast<B&&>(b));
 }
 template <class A, class B>
   requires detail::operand_pair<A, B>
 constexpr auto operator<=(A&& a, B&& b) {
-  return detail::make_comparison<ast::binary_op::le>(std::forward<A>(a), std::forward<B>(b));
+  return detail::make_comparison<ast::binary_op::le>(static_cast<A&&>(a), static_cast<B&&>(b));
 }
 template <class A, class B>
   requires detail::operand_pair<A, B>
 constexpr auto operator>(A&& a, B&& b) {
-  return detail::make_comparison<ast::binary_op::gt>(std::forward<A>(a), std::forward<B>(b));
+  return detail::make_comparison<ast::binary_op::gt>(static_cast<A&&>(a), static_cast<B&&>(b));
 }
 template <class A, class B>
   requires detail::operand_pair<A, B>
 constexpr auto operator>=(A&& a, B&& b) {
-  return detail::make_comparison<ast::binary_op::ge>(std::forward<A>(a), std::forward<B>(b));
+  return detail::make_comparison<ast::binary_op::ge>(static_cast<A&&>(a), static_cast<B&&>(b));
 }
 template <class A, class B>
   requires detail::operand_pair<A, B>
 constexpr auto operator&&(A&& a, B&& b) {
-  return detail::make_logical<ast::binary_op::and_>(std::forward<A>(a), std::forward<B>(b));
+  return detail::make_logical<ast::binary_op::and_>(static_cast<A&&>(a), static_cast<B&&>(b));
 }
 template <class A, class B>
   requires detail::operand_pair<A, B>
 constexpr auto operator||(A&& a, B&& b) {
-  return detail::make_logical<ast::binary_op::or_>(std::forward<A>(a), std::forward<B>(b));
+  return detail::make_logical<ast::binary_op::or_>(static_cast<A&&>(a), static_cast<B&&>(b));
 }
 template <expression E>
 constexpr auto operator!(E&& e) {
   using X = std::remove_cvref_t<E>;
   static_assert(detail::category_of<typename X::value_type>() == detail::category::boolean,
                 "tabula: ! negates a condition. Its operand must be a boolean expression.");
-  return unary_expr<ast::unary_op::not_, X, typename X::value_type>{{{}, std::forward<E>(e)}};
+  return unary_expr<ast::unary_op::not_, X, typename X::value_type>{{{}, static_cast<E&&>(e)}};
 }
 
 /// `e IS NULL`.
 template <column_or_expression E>
 constexpr auto is_null(E&& e) {
   using X = detail::as_expr_t<E>;
-  return unary_expr<ast::unary_op::is_null, X, bool>{{{}, detail::as_expr(std::forward<E>(e))}};
+  return unary_expr<ast::unary_op::is_null, X, bool>{{{}, detail::as_expr(static_cast<E&&>(e))}};
 }
 /// `e IS NOT NULL`.
 template <column_or_expression E>
 constexpr auto is_not_null(E&& e) {
   using X = detail::as_expr_t<E>;
-  return unary_expr<ast::unary_op::is_not_null, X, bool>{{{}, detail::as_expr(std::forward<E>(e))}};
+  return unary_expr<ast::unary_op::is_not_null, X, bool>{{{}, detail::as_expr(static_cast<E&&>(e))}};
 }
 /// `col == std::nullopt` is `col IS NULL`; `col != std::nullopt` is `col IS NOT NULL`.
 template <expression E>
 constexpr auto operator==(E&& e, std::nullopt_t) {
-  return is_null(std::forward<E>(e));
+  return is_null(static_cast<E&&>(e));
 }
 template <expression E>
 constexpr auto operator!=(E&& e, std::nullopt_t) {
-  return is_not_null(std::forward<E>(e));
+  return is_not_null(static_cast<E&&>(e));
 }
 
 }  // namespace tabula

@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "tabula/ast/ast.hpp"
+#include "tabula/detail/move.hpp"
 #include "tabula/query/executable.hpp"
 #include "tabula/query/expression.hpp"
 #include "tabula/query/select.hpp"
@@ -86,39 +87,39 @@ class compound_statement
   compound_statement(Source* source, First first, Rest rest, Order order = {}, Limit limit = {},
                      Offset offset = {})
       : base(source),
-        first_(std::move(first)),
-        rest_(std::move(rest)),
-        order_(std::move(order)),
+        first_(TABULA_MOVE(first)),
+        rest_(TABULA_MOVE(rest)),
+        order_(TABULA_MOVE(order)),
         limit_(limit),
         offset_(offset) {}
 
   /// `... UNION other`.
   template <class Other>
   [[nodiscard]] auto union_(Other other) const {
-    return add<ast::set_op::union_>(std::move(other));
+    return add<ast::set_op::union_>(TABULA_MOVE(other));
   }
   /// `... UNION ALL other`.
   template <class Other>
   [[nodiscard]] auto union_all(Other other) const {
-    return add<ast::set_op::union_all>(std::move(other));
+    return add<ast::set_op::union_all>(TABULA_MOVE(other));
   }
   /// `... INTERSECT other`.
   template <class Other>
   [[nodiscard]] auto intersect(Other other) const {
-    return add<ast::set_op::intersect>(std::move(other));
+    return add<ast::set_op::intersect>(TABULA_MOVE(other));
   }
   /// `... EXCEPT other`.
   template <class Other>
   [[nodiscard]] auto except_(Other other) const {
-    return add<ast::set_op::except>(std::move(other));
+    return add<ast::set_op::except>(TABULA_MOVE(other));
   }
 
   /// ORDER BY of the whole compound: result columns (plain columns print unqualified).
   template <class... Terms>
   [[nodiscard]] auto order_by(Terms... terms) const {
-    auto order = order_.append(detail::as_ordering(std::move(terms))...);
+    auto order = order_.append(detail::as_ordering(TABULA_MOVE(terms))...);
     return compound_statement<Source, First, Rest, decltype(order), Limit, Offset>(
-        this->source_, first_, rest_, std::move(order), limit_, offset_);
+        this->source_, first_, rest_, TABULA_MOVE(order), limit_, offset_);
   }
   /// LIMIT of the whole compound.
   [[nodiscard]] auto limit(std::int64_t n) const {
@@ -175,9 +176,9 @@ class compound_statement
     static_assert(set_compatible<compound_statement, Other>,
                   "tabula: union_, union_all, intersect and except_ combine selects with the "
                   "same row type. Make both select lists yield the same types in the same order.");
-    auto rest = std::tuple_cat(rest_, std::make_tuple(detail::compound_operand<Op, Other>{std::move(other)}));
+    auto rest = std::tuple_cat(rest_, std::make_tuple(detail::compound_operand<Op, Other>{TABULA_MOVE(other)}));
     return compound_statement<Source, First, decltype(rest), Order, Limit, Offset>(
-        this->source_, first_, std::move(rest), order_, limit_, offset_);
+        this->source_, first_, TABULA_MOVE(rest), order_, limit_, offset_);
   }
 
   First first_;
@@ -195,29 +196,29 @@ auto make_compound(const First& first, Other other) {
                 "row type. Make both select lists yield the same types in the same order.");
   using rest = std::tuple<compound_operand<Op, Other>>;
   return compound_statement<Source, First, rest, order_list<true>, no_clause, no_clause>(
-      first.source_ptr(), first, rest{compound_operand<Op, Other>{std::move(other)}});
+      first.source_ptr(), first, rest{compound_operand<Op, Other>{TABULA_MOVE(other)}});
 }
 }  // namespace detail
 
 template <class Source, class Spec>
 template <class Other>
 auto select_statement<Source, Spec>::union_(Other other) const {
-  return detail::make_compound<ast::set_op::union_, Source>(*this, std::move(other));
+  return detail::make_compound<ast::set_op::union_, Source>(*this, TABULA_MOVE(other));
 }
 template <class Source, class Spec>
 template <class Other>
 auto select_statement<Source, Spec>::union_all(Other other) const {
-  return detail::make_compound<ast::set_op::union_all, Source>(*this, std::move(other));
+  return detail::make_compound<ast::set_op::union_all, Source>(*this, TABULA_MOVE(other));
 }
 template <class Source, class Spec>
 template <class Other>
 auto select_statement<Source, Spec>::intersect(Other other) const {
-  return detail::make_compound<ast::set_op::intersect, Source>(*this, std::move(other));
+  return detail::make_compound<ast::set_op::intersect, Source>(*this, TABULA_MOVE(other));
 }
 template <class Source, class Spec>
 template <class Other>
 auto select_statement<Source, Spec>::except_(Other other) const {
-  return detail::make_compound<ast::set_op::except, Source>(*this, std::move(other));
+  return detail::make_compound<ast::set_op::except, Source>(*this, TABULA_MOVE(other));
 }
 
 }  // namespace tabula

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "tabula/ast/ast.hpp"
+#include "tabula/detail/move.hpp"
 #include "tabula/query/detail/bundle.hpp"
 #include "tabula/query/expression.hpp"
 #include "tabula/query/relation.hpp"
@@ -94,7 +95,7 @@ struct query_table_def {
   [[nodiscard]] ast::from_item lower_derived(lower_context& ctx) const {
     ast::select s = lower_subselect(query, ctx);
     name_columns(s, relation_column_names<R>());
-    return ast::derived_table{std::move(s), relation_qualifier<R>()};
+    return ast::derived_table{TABULA_MOVE(s), relation_qualifier<R>()};
   }
   template <class Binder>
   void bind(Binder& b) const {
@@ -125,7 +126,7 @@ struct cte_list {
   }
   template <class... More>
   [[nodiscard]] cte_list<Defs..., More...> append(More... more) const {
-    return {bundle_append(defs, std::move(more)...)};
+    return {bundle_append(defs, TABULA_MOVE(more)...)};
   }
 };
 
@@ -157,7 +158,7 @@ auto query_table<Row, Name>::as(Query query) {
   static_assert(detail::list_size<free>::value == 0,
                 "tabula: the query of a CTE or derived table reads a column of a model that is "
                 "not in its own FROM or JOINs. Add .from<Model>() or .join<Model>(...) to it.");
-  return detail::query_table_def<query_table<Row, Name>, Query>{std::move(query)};
+  return detail::query_table_def<query_table<Row, Name>, Query>{TABULA_MOVE(query)};
 }
 
 }  // namespace tabula

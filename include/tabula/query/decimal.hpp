@@ -54,7 +54,7 @@ constexpr auto make_decimal_op(A&& a, B&& b) {
   using L = as_expr_t<A>;
   using R = as_expr_t<B>;
   using T = maybe_optional_t<V, either_nullable<L, R>>;
-  return binary_expr<Op, L, R, T>{{}, as_expr(std::forward<A>(a)), as_expr(std::forward<B>(b))};
+  return binary_expr<Op, L, R, T>{{}, as_expr(static_cast<A&&>(a)), as_expr(static_cast<B&&>(b))};
 }
 template <class A, class B>
 using decimal_sum_t = decimal<std::min(std::max(decimal_of<A>::precision, decimal_of<B>::precision) + 1, 18U),
@@ -66,21 +66,21 @@ template <class A, class B>
   requires detail::decimal_sum_operands<A, B>
 constexpr auto operator+(A&& a, B&& b) {
   return detail::make_decimal_op<ast::binary_op::add, detail::decimal_sum_t<A, B>>(
-      std::forward<A>(a), std::forward<B>(b));
+      static_cast<A&&>(a), static_cast<B&&>(b));
 }
 /// `a - b` of two decimals of one scale: exact, one more digit.
 template <class A, class B>
   requires detail::decimal_sum_operands<A, B>
 constexpr auto operator-(A&& a, B&& b) {
   return detail::make_decimal_op<ast::binary_op::sub, detail::decimal_sum_t<A, B>>(
-      std::forward<A>(a), std::forward<B>(b));
+      static_cast<A&&>(a), static_cast<B&&>(b));
 }
 /// `a * n`: a decimal times an integer, exact, up to 18 digits.
 template <class A, class B>
   requires detail::decimal_scaling_operands<A, B>
 constexpr auto operator*(A&& a, B&& n) {
   return detail::make_decimal_op<ast::binary_op::mul, decimal<18, detail::decimal_of<A>::scale>>(
-      std::forward<A>(a), std::forward<B>(n));
+      static_cast<A&&>(a), static_cast<B&&>(n));
 }
 
 /// `sum(e)` of a decimal: exact, up to 18 digits; NULL (nullopt) over no rows.
@@ -89,7 +89,7 @@ template <column_or_expression E>
 constexpr auto sum(E&& e) {
   detail::require_plain_argument<E>();
   return detail::call<detail::fn<"sum", detail::call_kind::aggregate>,
-                      std::optional<decimal<18, detail::decimal_of<E>::scale>>>(std::forward<E>(e));
+                      std::optional<decimal<18, detail::decimal_of<E>::scale>>>(static_cast<E&&>(e));
 }
 
 }  // namespace tabula

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "tabula/ast/ast.hpp"
+#include "tabula/detail/move.hpp"
 #include "tabula/query/dml_clauses.hpp"
 #include "tabula/query/executable.hpp"
 #include "tabula/query/expression.hpp"
@@ -50,7 +51,7 @@ class delete_statement
 
   explicit delete_statement(Source* source = nullptr) : base(source) {}
   delete_statement(Source* source, Where w, Returning r)
-      : base(source), where_base(std::move(w)), returning_base(std::move(r)) {}
+      : base(source), where_base(TABULA_MOVE(w)), returning_base(TABULA_MOVE(r)) {}
 
   /// The statement as an AST.
   [[nodiscard]] ast::statement lower() const {
@@ -74,15 +75,15 @@ class delete_statement
 
   template <bool All, class W, class R>
   delete_statement<Source, Model, W, R, All> with(W w, R r) const {
-    return delete_statement<Source, Model, W, R, All>{this->source_, std::move(w), std::move(r)};
+    return delete_statement<Source, Model, W, R, All>{this->source_, TABULA_MOVE(w), TABULA_MOVE(r)};
   }
   template <bool All, class W>
   auto with_where(W w) const {
-    return with<All>(std::move(w), this->returning_);
+    return with<All>(TABULA_MOVE(w), this->returning_);
   }
   template <class R>
   auto with_returning(R r) const {
-    return with<AllRows>(this->where_, std::move(r));
+    return with<AllRows>(this->where_, TABULA_MOVE(r));
   }
 };
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "tabula/ast/ast.hpp"
+#include "tabula/detail/move.hpp"
 #include "tabula/error.hpp"
 #include "tabula/query/detail/type_list.hpp"
 #include "tabula/query/expression.hpp"
@@ -122,7 +123,7 @@ auto and_filter(const Where& where, Cond cond) {
   if constexpr (std::is_same_v<Where, no_filter>)
     return cond;
   else
-    return where && std::move(cond);
+    return where && TABULA_MOVE(cond);
 }
 
 /// Checks that `Cond` given to a where() is a condition (a boolean expression); true when it
@@ -211,7 +212,7 @@ struct returning_exprs {
 
 template <class Model, class... Xs>
 auto make_returning(Xs... xs) {
-  return returning_exprs<as_expr_t<Xs>...>{{{as_expr(std::move(xs))}...}};
+  return returning_exprs<as_expr_t<Xs>...>{{{as_expr(TABULA_MOVE(xs))}...}};
 }
 
 template <class Returning>
@@ -263,7 +264,7 @@ class where_clause {
   template <class Cond>
   [[nodiscard]] auto where(Cond cond) const {
     check_condition<Model, Cond>();
-    return statement().template with_where<AllRows>(and_filter(where_, std::move(cond)));
+    return statement().template with_where<AllRows>(and_filter(where_, TABULA_MOVE(cond)));
   }
 
   /// Changes or deletes every row of the table: an UPDATE or DELETE without `where()` runs
@@ -272,7 +273,7 @@ class where_clause {
 
  protected:
   where_clause() = default;
-  explicit where_clause(Where w) : where_(std::move(w)) {}
+  explicit where_clause(Where w) : where_(TABULA_MOVE(w)) {}
 
   /// The guard checked before the statement runs.
   static constexpr void check_row_scoped() {
@@ -314,7 +315,7 @@ class returning_clause {
   [[nodiscard]] auto returning(Xs... xs) const {
     check_returning<Model, Xs...>();
     check_no_returning();
-    return statement().with_returning(make_returning<Model>(std::move(xs)...));
+    return statement().with_returning(make_returning<Model>(TABULA_MOVE(xs)...));
   }
   /// `RETURNING` every column: rows are whole `Model`s.
   [[nodiscard]] auto returning_model() const {
@@ -332,7 +333,7 @@ class returning_clause {
 
  protected:
   returning_clause() = default;
-  explicit returning_clause(Returning r) : returning_(std::move(r)) {}
+  explicit returning_clause(Returning r) : returning_(TABULA_MOVE(r)) {}
 
   Returning returning_{};
 

@@ -32,6 +32,7 @@
 #include <utility>
 
 #include "tabula/ast/ast.hpp"
+#include "tabula/detail/move.hpp"
 #include "tabula/query/detail/bundle.hpp"
 #include "tabula/query/detail/type_list.hpp"
 
@@ -205,7 +206,7 @@ template <class Derived>
 struct expression_base : expression_tag {
   /// This expression labelled `name` (run-time text: the statement is compiled per execution).
   [[nodiscard]] auto as(std::string name) const {
-    return labelled<Derived, runtime_label>{{{}, derived()}, runtime_label{std::move(name)}};
+    return labelled<Derived, runtime_label>{{{}, derived()}, runtime_label{TABULA_MOVE(name)}};
   }
   /// This expression labelled `Name`, fixed at compile time: `count().as<"n">()`.
   template <constant_text Name>
@@ -224,14 +225,14 @@ template <expression E>
 [[nodiscard]] auto label(std::string name, E&& expr) {
   using X = std::remove_cvref_t<E>;
   return labelled<X, detail::runtime_label>{
-      {{}, std::forward<E>(expr)}, detail::runtime_label{std::move(name)}};
+      {{}, static_cast<E&&>(expr)}, detail::runtime_label{TABULA_MOVE(name)}};
 }
 /// `expr` labelled `Name`, fixed at compile time: `label<"total">(sum(col(&T::x)))`.
 template <detail::constant_text Name, expression E>
 [[nodiscard]] constexpr auto label(E&& expr) {
   static_assert(Name.view().size() > 0, "tabula: a label cannot be empty. Name it.");
   using X = std::remove_cvref_t<E>;
-  return labelled<X, detail::constant_label<Name>>{{{}, std::forward<E>(expr)}, {}};
+  return labelled<X, detail::constant_label<Name>>{{{}, static_cast<E&&>(expr)}, {}};
 }
 
 }  // namespace tabula

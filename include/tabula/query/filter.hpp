@@ -30,6 +30,7 @@
 
 #include "tabula/ast/ast.hpp"
 #include "tabula/ast/value.hpp"
+#include "tabula/detail/move.hpp"
 #include "tabula/query/expression.hpp"
 #include "tabula/schema/type_traits.hpp"
 
@@ -252,7 +253,7 @@ class filter : public detail::expression_tag {
       std::vector<ast::value> captured;
       detail::value_collector collect{captured};
       piece.bind(collect);
-      core_.add(op, std::move(lowered), ctx.next_param - first, std::move(captured));
+      core_.add(op, TABULA_MOVE(lowered), ctx.next_param - first, TABULA_MOVE(captured));
     }
   }
 
@@ -269,10 +270,10 @@ concept filter_operands = operand_pair<A, B> &&
 template <class F, class X>
 F make_filter(X&& x) {
   if constexpr (std::is_same_v<std::remove_cvref_t<X>, F>) {
-    return F(std::forward<X>(x));
+    return F(static_cast<X&&>(x));
   } else {
     F f;
-    f &= as_expr(std::forward<X>(x));
+    f &= as_expr(static_cast<X&&>(x));
     return f;
   }
 }
@@ -283,11 +284,11 @@ auto combine_filters(A&& a, B&& b) {
                 "tabula: && and || combine conditions. Both operands must be boolean "
                 "expressions such as comparisons.");
   using F = combined_filter_t<A, B>;
-  F out = make_filter<F>(std::forward<A>(a));
+  F out = make_filter<F>(static_cast<A&&>(a));
   if constexpr (Op == ast::binary_op::and_) {
-    out &= as_expr(std::forward<B>(b));
+    out &= as_expr(static_cast<B&&>(b));
   } else {
-    out |= as_expr(std::forward<B>(b));
+    out |= as_expr(static_cast<B&&>(b));
   }
   return out;
 }
@@ -297,13 +298,13 @@ auto combine_filters(A&& a, B&& b) {
 template <class A, class B>
   requires detail::filter_operands<A, B>
 auto operator&&(A&& a, B&& b) {
-  return detail::combine_filters<ast::binary_op::and_>(std::forward<A>(a), std::forward<B>(b));
+  return detail::combine_filters<ast::binary_op::and_>(static_cast<A&&>(a), static_cast<B&&>(b));
 }
 /// `a OR b` where either side is a filter: a filter over the models of both.
 template <class A, class B>
   requires detail::filter_operands<A, B>
 auto operator||(A&& a, B&& b) {
-  return detail::combine_filters<ast::binary_op::or_>(std::forward<A>(a), std::forward<B>(b));
+  return detail::combine_filters<ast::binary_op::or_>(static_cast<A&&>(a), static_cast<B&&>(b));
 }
 /// `NOT filter`; an empty filter stays empty.
 template <expression E>

@@ -119,11 +119,11 @@ struct window_function {
 namespace detail {
 template <class Fn, class Value, class... Args>
 constexpr auto call(Args&&... args) {
-  return function_call<Fn, Value, as_expr_t<Args>...>{{}, {{as_expr(std::forward<Args>(args))}...}};
+  return function_call<Fn, Value, as_expr_t<Args>...>{{}, {{as_expr(static_cast<Args&&>(args))}...}};
 }
 template <class Fn, class Value, class... Args>
 constexpr auto window_call(Args&&... args) {
-  return window_function<Fn, Value, as_expr_t<Args>...>{{{as_expr(std::forward<Args>(args))}...}};
+  return window_function<Fn, Value, as_expr_t<Args>...>{{{as_expr(static_cast<Args&&>(args))}...}};
 }
 
 template <class E>
@@ -279,8 +279,8 @@ struct case_expr : detail::expression_base<case_expr<Else, Branches...>> {
     using B = detail::when_branch<detail::as_expr_t<C>, detail::as_expr_t<V>>;
     return case_expr<Else, Branches..., B>{
         {},
-        detail::bundle_append(branches, B{detail::as_expr(std::forward<C>(condition)),
-                                          detail::as_expr(std::forward<V>(result))}),
+        detail::bundle_append(branches, B{detail::as_expr(static_cast<C&&>(condition)),
+                                          detail::as_expr(static_cast<V&&>(result))}),
         otherwise_value};
   }
   /// Adds `ELSE result`: the value when no condition holds.
@@ -292,7 +292,7 @@ struct case_expr : detail::expression_base<case_expr<Else, Branches...>> {
                   "tabula: every branch of a CASE must be of one kind (numbers, text, ...). "
                   "Convert the odd one with tabula::cast<T>(e).");
     return case_expr<detail::as_expr_t<V>, Branches...>{
-        {}, branches, detail::as_expr(std::forward<V>(result))};
+        {}, branches, detail::as_expr(static_cast<V&&>(result))};
   }
 
   [[nodiscard]] ast::expr lower(detail::lower_context& ctx) const {
@@ -327,8 +327,8 @@ constexpr auto case_when(C&& condition, V&& result) {
   using B = detail::when_branch<detail::as_expr_t<C>, detail::as_expr_t<V>>;
   return case_expr<detail::no_else, B>{
       {},
-      detail::bundle<B>{{B{detail::as_expr(std::forward<C>(condition)),
-                           detail::as_expr(std::forward<V>(result))}}},
+      detail::bundle<B>{{B{detail::as_expr(static_cast<C&&>(condition)),
+                           detail::as_expr(static_cast<V&&>(result))}}},
       {}};
 }
 
@@ -374,8 +374,8 @@ constexpr auto coalesce(A&& a, B&& b, Rest&&... rest) {
                 "Convert the odd one with tabula::cast<T>(e).");
   return coalesce_expr<detail::as_expr_t<A>, detail::as_expr_t<B>, detail::as_expr_t<Rest>...>{
       {},
-      {{detail::as_expr(std::forward<A>(a))}, {detail::as_expr(std::forward<B>(b))},
-       {detail::as_expr(std::forward<Rest>(rest))}...}};
+      {{detail::as_expr(static_cast<A&&>(a))}, {detail::as_expr(static_cast<B&&>(b))},
+       {detail::as_expr(static_cast<Rest&&>(rest))}...}};
 }
 
 namespace detail {
@@ -389,7 +389,7 @@ constexpr auto nullif(A&& a, B&& b) {
                 "tabula: nullif() compares its arguments, so they must be of one kind. Pass a "
                 "second argument of the first one's kind.");
   using V = std::optional<detail::bare_t<expression_value_t<A>>>;
-  return detail::call<detail::nullif_fn, V>(std::forward<A>(a), std::forward<B>(b));
+  return detail::call<detail::nullif_fn, V>(static_cast<A&&>(a), static_cast<B&&>(b));
 }
 
 /// `CAST(e AS <T's SQL type>)`, yielding `T` (optional when `e` is nullable, or when `T` is an
@@ -413,7 +413,7 @@ constexpr auto cast(E&& e) {
                 "tabula: cast<T> converts to the SQL type of T, and T has no SQL mapping. Use a "
                 "mapped type such as std::int64_t, double or std::string.");
   using X = detail::as_expr_t<E>;
-  return cast_expr<T, X>{{{}, detail::as_expr(std::forward<E>(e))}};
+  return cast_expr<T, X>{{{}, detail::as_expr(static_cast<E&&>(e))}};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -441,34 +441,34 @@ constexpr void require_integer() {
 template <class Fn, class E>
 constexpr auto text_function(E&& e) {
   require_text<E>();
-  return call<Fn, maybe_optional_t<std::string, nullable_expr<E>>>(std::forward<E>(e));
+  return call<Fn, maybe_optional_t<std::string, nullable_expr<E>>>(static_cast<E&&>(e));
 }
 }  // namespace detail
 
 /// `lower(e)`: text in lower case.
 template <column_or_expression E>
 constexpr auto lower(E&& e) {
-  return detail::text_function<detail::fn<"lower">>(std::forward<E>(e));
+  return detail::text_function<detail::fn<"lower">>(static_cast<E&&>(e));
 }
 /// `upper(e)`: text in upper case.
 template <column_or_expression E>
 constexpr auto upper(E&& e) {
-  return detail::text_function<detail::fn<"upper">>(std::forward<E>(e));
+  return detail::text_function<detail::fn<"upper">>(static_cast<E&&>(e));
 }
 /// `trim(e)`: text without leading and trailing spaces.
 template <column_or_expression E>
 constexpr auto trim(E&& e) {
-  return detail::text_function<detail::fn<"trim">>(std::forward<E>(e));
+  return detail::text_function<detail::fn<"trim">>(static_cast<E&&>(e));
 }
 /// `ltrim(e)`: text without leading spaces.
 template <column_or_expression E>
 constexpr auto ltrim(E&& e) {
-  return detail::text_function<detail::fn<"ltrim">>(std::forward<E>(e));
+  return detail::text_function<detail::fn<"ltrim">>(static_cast<E&&>(e));
 }
 /// `rtrim(e)`: text without trailing spaces.
 template <column_or_expression E>
 constexpr auto rtrim(E&& e) {
-  return detail::text_function<detail::fn<"rtrim">>(std::forward<E>(e));
+  return detail::text_function<detail::fn<"rtrim">>(static_cast<E&&>(e));
 }
 /// The number of characters of text `e` (`length` on SQLite, `char_length` on PostgreSQL).
 template <column_or_expression E>
@@ -476,7 +476,7 @@ constexpr auto length(E&& e) {
   detail::require_text<E>();
   return detail::call<detail::fn<"length">,
                       detail::maybe_optional_t<std::int64_t, detail::nullable_expr<E>>>(
-      std::forward<E>(e));
+      static_cast<E&&>(e));
 }
 /// `abs(e)`: the absolute value of a number.
 template <column_or_expression E>
@@ -485,7 +485,7 @@ constexpr auto abs(E&& e) {
   using V = expression_value_t<E>;
   return detail::call<detail::fn<"abs">,
                       detail::maybe_optional_t<detail::arithmetic_t<V, V>, detail::is_nullable<V>>>(
-      std::forward<E>(e));
+      static_cast<E&&>(e));
 }
 /// `round(e)`: a number rounded to the nearest integer, halves away from zero, as a double.
 /// Lowered as `round(e, 0)`: PostgreSQL rounds a double's halves to even, but its `round` to
@@ -495,7 +495,7 @@ constexpr auto round(E&& e) {
   detail::require_number<E>();
   return detail::call<detail::fn<"round">,
                       detail::maybe_optional_t<double, detail::nullable_expr<E>>>(
-      std::forward<E>(e), 0);
+      static_cast<E&&>(e), 0);
 }
 /// `round(e, digits)`: a number rounded to `digits` decimal places, as a double.
 template <column_or_expression E, class D>
@@ -504,7 +504,7 @@ constexpr auto round(E&& e, D&& digits) {
   detail::require_integer<D>();
   return detail::call<detail::fn<"round">,
                       detail::maybe_optional_t<double, detail::any_nullable_arg<E, D>>>(
-      std::forward<E>(e), std::forward<D>(digits));
+      static_cast<E&&>(e), static_cast<D&&>(digits));
 }
 /// `substr(e, start)`: text from character `start` (1-based) to the end.
 template <column_or_expression E, class S>
@@ -513,7 +513,7 @@ constexpr auto substr(E&& e, S&& start) {
   detail::require_integer<S>();
   return detail::call<detail::fn<"substr">,
                       detail::maybe_optional_t<std::string, detail::any_nullable_arg<E, S>>>(
-      std::forward<E>(e), std::forward<S>(start));
+      static_cast<E&&>(e), static_cast<S&&>(start));
 }
 /// `substr(e, start, length)`: `length` characters of text from character `start` (1-based).
 template <column_or_expression E, class S, class L>
@@ -523,7 +523,7 @@ constexpr auto substr(E&& e, S&& start, L&& length) {
   detail::require_integer<L>();
   return detail::call<detail::fn<"substr">,
                       detail::maybe_optional_t<std::string, detail::any_nullable_arg<E, S, L>>>(
-      std::forward<E>(e), std::forward<S>(start), std::forward<L>(length));
+      static_cast<E&&>(e), static_cast<S&&>(start), static_cast<L&&>(length));
 }
 /// `CURRENT_TIMESTAMP`, read as text: `YYYY-MM-DD HH:MM:SS` in UTC on SQLite; PostgreSQL's
 /// timestamp with time zone, with fractional seconds, as the driver formats it.
@@ -556,14 +556,14 @@ template <column_or_expression E>
 constexpr auto count(E&& e) {
   detail::require_plain_argument<E>();
   return detail::call<detail::fn<"count", detail::call_kind::aggregate>, std::int64_t>(
-      std::forward<E>(e));
+      static_cast<E&&>(e));
 }
 /// `count(DISTINCT e)`: the number of distinct non-NULL values of `e`.
 template <column_or_expression E>
 constexpr auto count_distinct(E&& e) {
   detail::require_plain_argument<E>();
   return detail::call<detail::fn<"count", detail::call_kind::aggregate, true>, std::int64_t>(
-      std::forward<E>(e));
+      static_cast<E&&>(e));
 }
 /// `sum(e)`: the sum of a number, `std::optional<std::int64_t>` for integers and
 /// `std::optional<double>` for floating-point; NULL (nullopt) over no rows.
@@ -572,7 +572,7 @@ constexpr auto sum(E&& e) {
   detail::require_plain_argument<E>();
   detail::require_number<E>();
   return detail::call<detail::fn<"sum", detail::call_kind::aggregate>, detail::sum_t<E>>(
-      std::forward<E>(e));
+      static_cast<E&&>(e));
 }
 /// `avg(e)`: the mean of a number as `std::optional<double>`; NULL over no rows.
 template <column_or_expression E>
@@ -580,7 +580,7 @@ constexpr auto avg(E&& e) {
   detail::require_plain_argument<E>();
   detail::require_number<E>();
   return detail::call<detail::fn<"avg", detail::call_kind::aggregate>, std::optional<double>>(
-      std::forward<E>(e));
+      static_cast<E&&>(e));
 }
 
 namespace detail {
@@ -599,7 +599,7 @@ constexpr auto min(E&& e) {
   detail::require_plain_argument<E>();
   detail::require_ordered<E>();
   return detail::call<detail::fn<"min", detail::call_kind::aggregate>,
-                      std::optional<detail::bare_t<expression_value_t<E>>>>(std::forward<E>(e));
+                      std::optional<detail::bare_t<expression_value_t<E>>>>(static_cast<E&&>(e));
 }
 /// `max(e)`: the greatest value of `e`; NULL over no rows.
 template <column_or_expression E>
@@ -607,7 +607,7 @@ constexpr auto max(E&& e) {
   detail::require_plain_argument<E>();
   detail::require_ordered<E>();
   return detail::call<detail::fn<"max", detail::call_kind::aggregate>,
-                      std::optional<detail::bare_t<expression_value_t<E>>>>(std::forward<E>(e));
+                      std::optional<detail::bare_t<expression_value_t<E>>>>(static_cast<E&&>(e));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -639,14 +639,14 @@ template <class N>
 constexpr auto ntile(N&& n) {
   detail::require_integer<N>();
   return detail::window_call<detail::fn<"ntile", detail::call_kind::window>, std::int64_t>(
-      std::forward<N>(n));
+      static_cast<N&&>(n));
 }
 
 namespace detail {
 template <class Fn, class E, class... Rest>
 constexpr auto offset_function(E&& e, Rest&&... rest) {
   using V = std::optional<bare_t<expression_value_t<E>>>;
-  return window_call<Fn, V>(std::forward<E>(e), std::forward<Rest>(rest)...);
+  return window_call<Fn, V>(static_cast<E&&>(e), static_cast<Rest&&>(rest)...);
 }
 template <class Fn, class E, class O, class D>
 constexpr auto offset_function_with_default(E&& e, O&& offset, D&& fallback) {
@@ -659,55 +659,55 @@ constexpr auto offset_function_with_default(E&& e, O&& offset, D&& fallback) {
                 "of the expression's kind.");
   // No row at the offset yields the default: NULL only when the default or the value may be.
   using V = maybe_optional_t<bare_t<EV>, is_nullable<EV> || is_nullable<DV>>;
-  return window_call<Fn, V>(std::forward<E>(e), std::forward<O>(offset),
-                            std::forward<D>(fallback));
+  return window_call<Fn, V>(static_cast<E&&>(e), static_cast<O&&>(offset),
+                            static_cast<D&&>(fallback));
 }
 }  // namespace detail
 
 /// `lag(e)`: `e` on the previous row of the window (NULL on the first).
 template <column_or_expression E>
 constexpr auto lag(E&& e) {
-  return detail::offset_function<detail::fn<"lag", detail::call_kind::window>>(std::forward<E>(e));
+  return detail::offset_function<detail::fn<"lag", detail::call_kind::window>>(static_cast<E&&>(e));
 }
 /// `lag(e, offset)`: `e` on the row `offset` rows before (NULL where there is none).
 template <column_or_expression E, class O>
 constexpr auto lag(E&& e, O&& offset) {
   detail::require_integer<O>();
   return detail::offset_function<detail::fn<"lag", detail::call_kind::window>>(
-      std::forward<E>(e), std::forward<O>(offset));
+      static_cast<E&&>(e), static_cast<O&&>(offset));
 }
 /// `lag(e, offset, fallback)`: `e` on the row `offset` rows before, `fallback` where there is
 /// none.
 template <column_or_expression E, class O, class D>
 constexpr auto lag(E&& e, O&& offset, D&& fallback) {
   return detail::offset_function_with_default<detail::fn<"lag", detail::call_kind::window>>(
-      std::forward<E>(e), std::forward<O>(offset), std::forward<D>(fallback));
+      static_cast<E&&>(e), static_cast<O&&>(offset), static_cast<D&&>(fallback));
 }
 /// `lead(e)`: `e` on the next row of the window (NULL on the last).
 template <column_or_expression E>
 constexpr auto lead(E&& e) {
   return detail::offset_function<detail::fn<"lead", detail::call_kind::window>>(
-      std::forward<E>(e));
+      static_cast<E&&>(e));
 }
 /// `lead(e, offset)`: `e` on the row `offset` rows after.
 template <column_or_expression E, class O>
 constexpr auto lead(E&& e, O&& offset) {
   detail::require_integer<O>();
   return detail::offset_function<detail::fn<"lead", detail::call_kind::window>>(
-      std::forward<E>(e), std::forward<O>(offset));
+      static_cast<E&&>(e), static_cast<O&&>(offset));
 }
 /// `lead(e, offset, fallback)`: `e` on the row `offset` rows after, `fallback` where there is
 /// none.
 template <column_or_expression E, class O, class D>
 constexpr auto lead(E&& e, O&& offset, D&& fallback) {
   return detail::offset_function_with_default<detail::fn<"lead", detail::call_kind::window>>(
-      std::forward<E>(e), std::forward<O>(offset), std::forward<D>(fallback));
+      static_cast<E&&>(e), static_cast<O&&>(offset), static_cast<D&&>(fallback));
 }
 /// `first_value(e)`: `e` on the first row of the frame.
 template <column_or_expression E>
 constexpr auto first_value(E&& e) {
   return detail::offset_function<detail::fn<"first_value", detail::call_kind::window>>(
-      std::forward<E>(e));
+      static_cast<E&&>(e));
 }
 /// `last_value(e)`: `e` on the last row of the frame (with the default frame, the current
 /// row's last peer: give a frame such as `rows_between(unbounded_preceding,
@@ -715,7 +715,7 @@ constexpr auto first_value(E&& e) {
 template <column_or_expression E>
 constexpr auto last_value(E&& e) {
   return detail::offset_function<detail::fn<"last_value", detail::call_kind::window>>(
-      std::forward<E>(e));
+      static_cast<E&&>(e));
 }
 
 }  // namespace tabula

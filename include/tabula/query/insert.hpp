@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "tabula/ast/ast.hpp"
+#include "tabula/detail/move.hpp"
 #include "tabula/query/detail/insert_plan.hpp"
 #include "tabula/query/detail/type_list.hpp"
 #include "tabula/query/dml_clauses.hpp"
@@ -83,16 +84,16 @@ row_list<Model> make_row_list(R&& range) {
     std::vector<Model> copy;
     if constexpr (std::is_same_v<std::remove_cvref_t<R>, std::vector<Model>> &&
                   !std::is_lvalue_reference_v<R>) {
-      copy = std::move(range);
+      copy = TABULA_MOVE(range);
     } else {
       if constexpr (std::ranges::sized_range<R>) copy.reserve(std::ranges::size(range));
-      for (auto&& m : range) copy.push_back(std::forward<decltype(m)>(m));
+      for (auto&& m : range) copy.push_back(static_cast<decltype(m)&&>(m));
     }
     rows->reserve(copy.size());
     for (const Model& m : copy) rows->push_back(std::addressof(m));
-    owned = std::make_shared<const std::vector<Model>>(std::move(copy));
+    owned = std::make_shared<const std::vector<Model>>(TABULA_MOVE(copy));
   }
-  return row_list<Model>{std::move(owned), std::move(rows),
+  return row_list<Model>{TABULA_MOVE(owned), TABULA_MOVE(rows),
                          reference_rows && !std::is_const_v<std::remove_reference_t<reference>>};
 }
 
@@ -106,7 +107,7 @@ one_row<Model> with_client_values(const one_row<Model>& v) {
   }
   auto copy = std::make_shared<Model>(*v.row);
   apply_client_values(*copy);
-  return {std::move(copy), false};
+  return {TABULA_MOVE(copy), false};
 }
 template <class Model>
 row_list<Model> with_client_values(const row_list<Model>& v) {
@@ -117,7 +118,7 @@ row_list<Model> with_client_values(const row_list<Model>& v) {
   std::vector<Model> copy;
   copy.reserve(v.size());
   for (std::size_t i = 0; i < v.size(); ++i) apply_client_values(copy.emplace_back(v[i]));
-  return make_row_list<Model>(std::move(copy));
+  return make_row_list<Model>(TABULA_MOVE(copy));
 }
 
 /// The program's modifiable objects `v` holds, or none.
@@ -260,9 +261,9 @@ class insert_into_statement
   explicit insert_into_statement(Source* source = nullptr) : base(source) {}
   insert_into_statement(Source* source, Values v, Conflict c, Returning r)
       : base(source),
-        returning_base(std::move(r)),
-        values_(std::move(v)),
-        conflict_(std::move(c)) {}
+        returning_base(TABULA_MOVE(r)),
+        values_(TABULA_MOVE(v)),
+        conflict_(TABULA_MOVE(c)) {}
 
   /// One row. An lvalue is read when the statement runs; an rvalue is kept in the statement.
   template <class M>
@@ -273,11 +274,11 @@ class insert_into_statement
     if constexpr (std::is_lvalue_reference_v<M>) {
       p = std::shared_ptr<const Model>(std::shared_ptr<const Model>(), std::addressof(row));
     } else {
-      p = std::make_shared<const Model>(std::move(row));
+      p = std::make_shared<const Model>(TABULA_MOVE(row));
     }
     constexpr bool writable =
         std::is_lvalue_reference_v<M> && !std::is_const_v<std::remove_reference_t<M>>;
-    return with_values(detail::dml::one_row<Model>{std::move(p), writable});
+    return with_values(detail::dml::one_row<Model>{TABULA_MOVE(p), writable});
   }
 
   /// Every element of a range of `Model`s, in order. A range given as an lvalue is read when
@@ -289,7 +290,7 @@ class insert_into_statement
                   "tabula: values() takes a model or a range of the model being inserted. Pass "
                   "elements of the model named in insert_into<T>().");
     check_no_values();
-    return with_values(detail::dml::make_row_list<Model>(std::forward<R>(range)));
+    return with_values(detail::dml::make_row_list<Model>(static_cast<R&&>(range)));
   }
 
   /// `INSERT INTO t (columns) SELECT ...`: the rows of `select` (a typed SELECT), its columns
@@ -326,7 +327,7 @@ class insert_into_statement
                     "into. Select values of each member's type, in order.");
     }
     return with_values(detail::dml::select_rows<Select, detail::as_expr_t<Ms>...>{
-        std::move(select), {{col(members)}...}});
+        TABULA_MOVE(select), {{col(members)}...}});
   }
 
   /// `ON CONFLICT (columns)`: follow with `do_nothing()` or `do_update(...)`. Without columns,
@@ -364,7 +365,7 @@ class insert_into_statement
       using target_t = decltype(conflict_.target);
       return with_conflict(
           detail::dml::conflict_do_update<target_t, detail::bundle<As...>, detail::dml::no_filter>{
-              conflict_.target, {{std::move(assignments)}...}, {}});
+              conflict_.target, {{TABULA_MOVE(assignments)}...}, {}});
     }
   }
 
@@ -377,11 +378,11 @@ class insert_into_statement
                   "on_conflict(...).do_update(...) first.");
     if constexpr (Conflict::can_filter) {
       detail::dml::check_upsert_condition<Model, Cond>();
-      auto both = detail::dml::and_filter(conflict_.where, std::move(cond));
+      auto both = detail::dml::and_filter(conflict_.where, TABULA_MOVE(cond));
       using target_t = decltype(conflict_.target);
       using sets_t = decltype(conflict_.sets);
       return with_conflict(detail::dml::conflict_do_update<target_t, sets_t, decltype(both)>{
-          conflict_.target, conflict_.sets, std::move(both)});
+          conflict_.target, conflict_.sets, TABULA_MOVE(both)});
     }
   }
 
@@ -488,20 +489,20 @@ class insert_into_statement
 
   template <class V, class C, class R>
   insert_into_statement<Source, Model, V, C, R> with(V v, C c, R r) const {
-    return insert_into_statement<Source, Model, V, C, R>{this->source_, std::move(v), std::move(c),
-                                                         std::move(r)};
+    return insert_into_statement<Source, Model, V, C, R>{this->source_, TABULA_MOVE(v), TABULA_MOVE(c),
+                                                         TABULA_MOVE(r)};
   }
   template <class V>
   auto with_values(V v) const {
-    return with(std::move(v), conflict_, this->returning_);
+    return with(TABULA_MOVE(v), conflict_, this->returning_);
   }
   template <class C>
   auto with_conflict(C c) const {
-    return with(values_, std::move(c), this->returning_);
+    return with(values_, TABULA_MOVE(c), this->returning_);
   }
   template <class R>
   auto with_returning(R r) const {
-    return with(values_, conflict_, std::move(r));
+    return with(values_, conflict_, TABULA_MOVE(r));
   }
 
   /// The shape of a value list as one statement: all rows must agree.
@@ -528,7 +529,7 @@ class insert_into_statement
     } else {
       ins.columns = detail::dml::column_names(values_.columns);
     }
-    ins.from_select = ast::box<ast::select>(std::get<ast::select>(std::move(selected)));
+    ins.from_select = ast::box<ast::select>(std::get<ast::select>(TABULA_MOVE(selected)));
     ctx.next_param = detail::dml::bound_values_of(values_.select);
     conflict_.lower_into(ins, ctx);
     this->returning_.lower_into(ins.returning, ctx);

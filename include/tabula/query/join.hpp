@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "tabula/ast/ast.hpp"
+#include "tabula/detail/move.hpp"
 #include "tabula/query/cte.hpp"
 #include "tabula/query/detail/bundle.hpp"
 #include "tabula/query/expression.hpp"
@@ -66,7 +67,7 @@ struct derived_source {
 /// What `from(...)` / `join(...)` make of an argument: a definition becomes a derived table.
 template <class R, class Query>
 derived_source<R, Query> source_of(query_table_def<R, Query> def) {
-  return {std::move(def)};
+  return {TABULA_MOVE(def)};
 }
 
 /// One JOIN: its kind, what it joins, and its ON condition (`no_on` for CROSS JOIN).
@@ -118,7 +119,7 @@ struct join_list {
   }
   template <class Join>
   [[nodiscard]] join_list<Joins..., Join> append(Join j) const {
-    return {bundle_append(joins, std::move(j))};
+    return {bundle_append(joins, TABULA_MOVE(j))};
   }
 };
 

@@ -22,6 +22,7 @@
 #include <utility>
 
 #include "tabula/ast/ast.hpp"
+#include "tabula/detail/move.hpp"
 #include "tabula/query/expression.hpp"
 #include "tabula/schema/type_traits.hpp"
 
@@ -84,7 +85,7 @@ struct json_get_expr : json_path<json_get_expr<T, E, Keys...>, E, Keys...> {
   [[nodiscard]] ast::expr lower(lower_context& ctx) const {
     ast::function f{"json_get", {}, false, false};
     f.args.push_back(ast::literal{ast::value{static_cast<std::int64_t>(sql_type_of<T>().kind)}});
-    return this->lower_path(ctx, std::move(f));
+    return this->lower_path(ctx, TABULA_MOVE(f));
   }
 };
 
@@ -118,7 +119,7 @@ constexpr auto json_get(E&& doc, Keys&&... keys) {
                                  "bool, an integer, double, std::string or the JSON type.");
   using X = detail::as_expr_t<E>;
   return detail::json_get_expr<T, X, std::remove_cvref_t<Keys>...>{
-      {{{}, detail::as_expr(std::forward<E>(doc))},
+      {{{}, detail::as_expr(static_cast<E&&>(doc))},
        {{detail::json_key<std::remove_cvref_t<Keys>>{
            typename detail::json_key<std::remove_cvref_t<Keys>>::stored(keys)}}...}}};
 }
@@ -133,7 +134,7 @@ constexpr auto json_has(E&& doc, Keys&&... keys) {
   static_assert(sizeof...(Keys) > 0, "tabula: json_has needs a key. Name the member to test.");
   using X = detail::as_expr_t<E>;
   return detail::json_has_expr<X, std::remove_cvref_t<Keys>...>{
-      {{{}, detail::as_expr(std::forward<E>(doc))},
+      {{{}, detail::as_expr(static_cast<E&&>(doc))},
        {{detail::json_key<std::remove_cvref_t<Keys>>{
            typename detail::json_key<std::remove_cvref_t<Keys>>::stored(keys)}}...}}};
 }

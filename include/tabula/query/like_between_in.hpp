@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "tabula/ast/ast.hpp"
+#include "tabula/detail/move.hpp"
 #include "tabula/query/expression.hpp"
 
 namespace tabula {
@@ -88,7 +89,7 @@ struct like_expr : detail::expression_base<like_expr<Negated, CaseInsensitive, X
   [[nodiscard]] ast::expr lower(detail::lower_context& ctx) const {
     ast::expr x = operand.lower(ctx);
     ast::expr p = pattern.lower(ctx);
-    return ast::like{std::move(x), std::move(p), Negated, CaseInsensitive, escape.get()};
+    return ast::like{TABULA_MOVE(x), TABULA_MOVE(p), Negated, CaseInsensitive, escape.get()};
   }
   template <class Binder>
   void bind(Binder& b) const {
@@ -130,7 +131,7 @@ constexpr auto make_like(X&& x, P&& p, E e) {
   using PE = as_expr_t<P>;
   using Esc = decltype(as_escape(e));
   return like_expr<Negated, CaseInsensitive, XE, PE, Esc>{
-      {}, as_expr(std::forward<X>(x)), as_expr(std::forward<P>(p)), as_escape(e)};
+      {}, as_expr(static_cast<X&&>(x)), as_expr(static_cast<P&&>(p)), as_escape(e)};
 }
 }  // namespace detail
 
@@ -138,62 +139,62 @@ constexpr auto make_like(X&& x, P&& p, E e) {
 /// not. Use `ilike` to ignore case on both.
 template <column_or_expression X, class P>
 constexpr auto like(X&& x, P&& pattern) {
-  return detail::make_like<false, false>(std::forward<X>(x), std::forward<P>(pattern),
+  return detail::make_like<false, false>(static_cast<X&&>(x), static_cast<P&&>(pattern),
                                          detail::no_escape{});
 }
 /// `x LIKE pattern ESCAPE 'c'`: `escape` is a `char` or `escape_with<'c'>`.
 template <column_or_expression X, class P, class E>
 constexpr auto like(X&& x, P&& pattern, E escape) {
-  return detail::make_like<false, false>(std::forward<X>(x), std::forward<P>(pattern), escape);
+  return detail::make_like<false, false>(static_cast<X&&>(x), static_cast<P&&>(pattern), escape);
 }
 /// `x NOT LIKE pattern`.
 template <column_or_expression X, class P>
 constexpr auto not_like(X&& x, P&& pattern) {
-  return detail::make_like<true, false>(std::forward<X>(x), std::forward<P>(pattern),
+  return detail::make_like<true, false>(static_cast<X&&>(x), static_cast<P&&>(pattern),
                                         detail::no_escape{});
 }
 /// `x NOT LIKE pattern ESCAPE 'c'`.
 template <column_or_expression X, class P, class E>
 constexpr auto not_like(X&& x, P&& pattern, E escape) {
-  return detail::make_like<true, false>(std::forward<X>(x), std::forward<P>(pattern), escape);
+  return detail::make_like<true, false>(static_cast<X&&>(x), static_cast<P&&>(pattern), escape);
 }
 /// `x ILIKE pattern` (PostgreSQL), `lower(x) LIKE lower(pattern)` (SQLite): case-insensitive.
 template <column_or_expression X, class P>
 constexpr auto ilike(X&& x, P&& pattern) {
-  return detail::make_like<false, true>(std::forward<X>(x), std::forward<P>(pattern),
+  return detail::make_like<false, true>(static_cast<X&&>(x), static_cast<P&&>(pattern),
                                         detail::no_escape{});
 }
 /// `x ILIKE pattern ESCAPE 'c'`.
 template <column_or_expression X, class P, class E>
 constexpr auto ilike(X&& x, P&& pattern, E escape) {
-  return detail::make_like<false, true>(std::forward<X>(x), std::forward<P>(pattern), escape);
+  return detail::make_like<false, true>(static_cast<X&&>(x), static_cast<P&&>(pattern), escape);
 }
 /// `x NOT ILIKE pattern`.
 template <column_or_expression X, class P>
 constexpr auto not_ilike(X&& x, P&& pattern) {
-  return detail::make_like<true, true>(std::forward<X>(x), std::forward<P>(pattern),
+  return detail::make_like<true, true>(static_cast<X&&>(x), static_cast<P&&>(pattern),
                                        detail::no_escape{});
 }
 /// `x NOT ILIKE pattern ESCAPE 'c'`.
 template <column_or_expression X, class P, class E>
 constexpr auto not_ilike(X&& x, P&& pattern, E escape) {
-  return detail::make_like<true, true>(std::forward<X>(x), std::forward<P>(pattern), escape);
+  return detail::make_like<true, true>(static_cast<X&&>(x), static_cast<P&&>(pattern), escape);
 }
 
 /// `x LIKE '%text%' ESCAPE '\'` with `text` matched literally (its `%` and `_` included).
 template <column_or_expression X>
 auto contains(X&& x, std::string_view text) {
-  return like(std::forward<X>(x), "%" + like_escape(text) + "%", escape_with<'\\'>);
+  return like(static_cast<X&&>(x), "%" + like_escape(text) + "%", escape_with<'\\'>);
 }
 /// `x LIKE 'text%' ESCAPE '\'` with `text` matched literally.
 template <column_or_expression X>
 auto starts_with(X&& x, std::string_view text) {
-  return like(std::forward<X>(x), like_escape(text) + "%", escape_with<'\\'>);
+  return like(static_cast<X&&>(x), like_escape(text) + "%", escape_with<'\\'>);
 }
 /// `x LIKE '%text' ESCAPE '\'` with `text` matched literally.
 template <column_or_expression X>
 auto ends_with(X&& x, std::string_view text) {
-  return like(std::forward<X>(x), "%" + like_escape(text), escape_with<'\\'>);
+  return like(static_cast<X&&>(x), "%" + like_escape(text), escape_with<'\\'>);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -220,7 +221,7 @@ struct between_expr : detail::expression_base<between_expr<Negated, X, L, H>> {
     ast::expr x = detail::lower_operand<typename L::value_type>(operand, ctx);
     ast::expr l = detail::lower_operand<XV>(low, ctx);
     ast::expr h = detail::lower_operand<XV>(high, ctx);
-    return ast::between{std::move(x), std::move(l), std::move(h), Negated};
+    return ast::between{TABULA_MOVE(x), TABULA_MOVE(l), TABULA_MOVE(h), Negated};
   }
   template <class Binder>
   void bind(Binder& b) const {
@@ -237,21 +238,21 @@ constexpr auto make_between(X&& x, L&& lo, H&& hi) {
                 "tabula: BETWEEN compares its operand with both bounds, so all three must be of "
                 "one kind (numbers, text, ...). Use bounds of the operand's kind.");
   return between_expr<Negated, as_expr_t<X>, as_expr_t<L>, as_expr_t<H>>{
-      {}, as_expr(std::forward<X>(x)), as_expr(std::forward<L>(lo)), as_expr(std::forward<H>(hi))};
+      {}, as_expr(static_cast<X&&>(x)), as_expr(static_cast<L&&>(lo)), as_expr(static_cast<H&&>(hi))};
 }
 }  // namespace detail
 
 /// `x BETWEEN lo AND hi`.
 template <column_or_expression X, class L, class H>
 constexpr auto between(X&& x, L&& lo, H&& hi) {
-  return detail::make_between<false>(std::forward<X>(x), std::forward<L>(lo),
-                                     std::forward<H>(hi));
+  return detail::make_between<false>(static_cast<X&&>(x), static_cast<L&&>(lo),
+                                     static_cast<H&&>(hi));
 }
 /// `x NOT BETWEEN lo AND hi`.
 template <column_or_expression X, class L, class H>
 constexpr auto not_between(X&& x, L&& lo, H&& hi) {
-  return detail::make_between<true>(std::forward<X>(x), std::forward<L>(lo),
-                                    std::forward<H>(hi));
+  return detail::make_between<true>(static_cast<X&&>(x), static_cast<L&&>(lo),
+                                    static_cast<H&&>(hi));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -320,14 +321,14 @@ auto collect_items(R&& r) {
   if constexpr (fixed_length<plain> != 0) {
     constexpr std::size_t n = fixed_length<plain>;
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
-      return std::array<item, n>{item(std::forward<R>(r)[I])...};
+      return std::array<item, n>{item(static_cast<R&&>(r)[I])...};
     }(std::make_index_sequence<n>{});
   } else if constexpr (std::is_same_v<plain, std::vector<item>> && !std::is_lvalue_reference_v<R>) {
-    return std::vector<item>(std::move(r));
+    return std::vector<item>(TABULA_MOVE(r));
   } else {
     std::vector<item> out;
     if constexpr (std::ranges::sized_range<R>) out.reserve(std::ranges::size(r));
-    for (auto&& v : r) out.push_back(item(std::forward<decltype(v)>(v)));
+    for (auto&& v : r) out.push_back(item(static_cast<decltype(v)&&>(v)));
     return out;
   }
 }
@@ -338,9 +339,9 @@ auto make_in(X&& x, R&& values) {
   static_assert(comparable<X, item>,
                 "tabula: the values of in() must be of the operand's kind (numbers, text, ...). "
                 "Pass values that compare with the operand.");
-  auto items = collect_items(std::forward<R>(values));
+  auto items = collect_items(static_cast<R&&>(values));
   return in_expr<Negated, as_expr_t<X>, decltype(items)>{
-      {{}, as_expr(std::forward<X>(x))}, std::move(items)};
+      {{}, as_expr(static_cast<X&&>(x))}, TABULA_MOVE(items)};
 }
 }  // namespace detail
 
@@ -349,22 +350,22 @@ auto make_in(X&& x, R&& values) {
 /// per list length. An empty range is false.
 template <column_or_expression X, detail::value_range R>
 auto in(X&& x, R&& values) {
-  return detail::make_in<false>(std::forward<X>(x), std::forward<R>(values));
+  return detail::make_in<false>(static_cast<X&&>(x), static_cast<R&&>(values));
 }
 /// `x IN (a, b, c)` from a braced list: `in(col(&T::id), {1, 2, 3})`.
 template <column_or_expression X, class V>
 auto in(X&& x, std::initializer_list<V> values) {
-  return detail::make_in<false>(std::forward<X>(x), values);
+  return detail::make_in<false>(static_cast<X&&>(x), values);
 }
 /// `x NOT IN (values...)`; an empty range is true.
 template <column_or_expression X, detail::value_range R>
 auto not_in(X&& x, R&& values) {
-  return detail::make_in<true>(std::forward<X>(x), std::forward<R>(values));
+  return detail::make_in<true>(static_cast<X&&>(x), static_cast<R&&>(values));
 }
 /// `x NOT IN (a, b, c)` from a braced list.
 template <column_or_expression X, class V>
 auto not_in(X&& x, std::initializer_list<V> values) {
-  return detail::make_in<true>(std::forward<X>(x), values);
+  return detail::make_in<true>(static_cast<X&&>(x), values);
 }
 
 }  // namespace tabula

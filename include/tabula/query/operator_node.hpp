@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "tabula/ast/ast.hpp"
+#include "tabula/detail/move.hpp"
 #include "tabula/query/column.hpp"
 #include "tabula/query/detail/type_category.hpp"
 #include "tabula/query/expression_node.hpp"
@@ -46,11 +47,11 @@ struct binary_expr : detail::expression_base<binary_expr<Op, L, R, Value>> {
     if constexpr (detail::is_value_node<L> && detail::is_value_node<R>) {
       ast::expr l = detail::lower_typed(lhs, ctx);
       ast::expr r = detail::lower_typed(rhs, ctx);
-      return ast::binary{Op, std::move(l), std::move(r)};
+      return ast::binary{Op, TABULA_MOVE(l), TABULA_MOVE(r)};
     } else {
       ast::expr l = detail::lower_operand<typename R::value_type>(lhs, ctx);
       ast::expr r = detail::lower_operand<typename L::value_type>(rhs, ctx);
-      return ast::binary{Op, std::move(l), std::move(r)};
+      return ast::binary{Op, TABULA_MOVE(l), TABULA_MOVE(r)};
     }
   }
   template <class Binder>

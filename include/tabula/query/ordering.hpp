@@ -39,12 +39,12 @@ struct ordering : detail::single_operand<E, detail::statement_part> {
 /// Ascending order by an expression or a member: `asc(&Model::name)`.
 template <class X>
 constexpr auto asc(X&& x) {
-  return ordering<detail::as_expr_t<X>, false>{{{}, detail::as_expr(std::forward<X>(x))}};
+  return ordering<detail::as_expr_t<X>, false>{{{}, detail::as_expr(static_cast<X&&>(x))}};
 }
 /// Descending order by an expression or a member: `desc(&Model::accuracy)`.
 template <class X>
 constexpr auto desc(X&& x) {
-  return ordering<detail::as_expr_t<X>, true>{{{}, detail::as_expr(std::forward<X>(x))}};
+  return ordering<detail::as_expr_t<X>, true>{{{}, detail::as_expr(static_cast<X&&>(x))}};
 }
 
 }  // namespace tabula

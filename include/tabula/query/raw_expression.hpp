@@ -83,7 +83,7 @@ template <class T, class... Args>
   return raw_expr<T, detail::runtime_fragment, detail::as_expr_t<Args>...>{
       {},
       detail::runtime_fragment{std::string(fragment)},
-      {{detail::as_expr(std::forward<Args>(args))}...}};
+      {{detail::as_expr(static_cast<Args&&>(args))}...}};
 }
 
 /// `Fragment` (fixed at compile time) as an expression yielding `T`:
@@ -95,7 +95,7 @@ template <class T, detail::constant_text Fragment, class... Args>
                 "tabula: a raw fragment takes one argument per '?'. Pass as many arguments as "
                 "it has '?', and write '?\?' for a literal '?'.");
   return raw_expr<T, detail::constant_fragment<Fragment>, detail::as_expr_t<Args>...>{
-      {}, {}, {{detail::as_expr(std::forward<Args>(args))}...}};
+      {}, {}, {{detail::as_expr(static_cast<Args&&>(args))}...}};
 }
 
 }  // namespace tabula

@@ -13,6 +13,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "tabula/detail/move.hpp"
 #include "tabula/query/select.hpp"
 #include "tabula/query/subquery.hpp"
 #include "tabula/schema/table.hpp"
@@ -35,7 +36,7 @@ auto exists_along(Cond... cond) {
     if constexpr (sizeof...(Cond) == 0) {
       return link_condition;
     } else {
-      return (std::move(link_condition) && ... && std::move(cond));
+      return (TABULA_MOVE(link_condition) && ... && TABULA_MOVE(cond));
     }
   };
   if constexpr (Link::kind == link_kind::many_to_one) {
@@ -65,13 +66,13 @@ template <detail::many_member P, class... Cond>
   static_assert(sizeof...(Cond) <= 1,
                 "tabula: any() takes the relationship and at most one condition. Combine "
                 "conditions with && and ||.");
-  return detail::exists_along<detail::link_by_type<P>>(std::move(cond)...);
+  return detail::exists_along<detail::link_by_type<P>>(TABULA_MOVE(cond)...);
 }
 /// `any` of a member named as a template argument: `any<&Model::member>(cond)`.
 template <auto Member, class... Cond>
 requires detail::many_member<decltype(Member)>
 [[nodiscard]] auto any(Cond... cond) {
-  return detail::exists_along<detail::link_of<Member>>(std::move(cond)...);
+  return detail::exists_along<detail::link_of<Member>>(TABULA_MOVE(cond)...);
 }
 
 /// True when the reference `member` of the row refers to an object (matching `cond`, when
@@ -81,13 +82,13 @@ template <detail::one_member P, class... Cond>
   static_assert(sizeof...(Cond) <= 1,
                 "tabula: has() takes the relationship and at most one condition. Combine "
                 "conditions with && and ||.");
-  return detail::exists_along<detail::link_by_type<P>>(std::move(cond)...);
+  return detail::exists_along<detail::link_by_type<P>>(TABULA_MOVE(cond)...);
 }
 /// `has` of a member named as a template argument: `has<&Metric::member>(cond)`.
 template <auto Member, class... Cond>
 requires detail::one_member<decltype(Member)>
 [[nodiscard]] auto has(Cond... cond) {
-  return detail::exists_along<detail::link_of<Member>>(std::move(cond)...);
+  return detail::exists_along<detail::link_of<Member>>(TABULA_MOVE(cond)...);
 }
 
 }  // namespace tabula

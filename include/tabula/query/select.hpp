@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "tabula/ast/ast.hpp"
+#include "tabula/detail/move.hpp"
 #include "tabula/query/cte.hpp"
 #include "tabula/query/detail/bundle.hpp"
 #include "tabula/query/executable.hpp"
@@ -114,12 +115,12 @@ void lower_item(const Item& item, std::vector<ast::select_item>& out, lower_cont
     ast::expr e = item.lower(ctx);
     if constexpr (column_type<typename Item::value_type>) {
       if (std::holds_alternative<ast::param>(e.node)) {
-        e = typed_param(std::move(e), sql_type_of<typename Item::value_type>());
+        e = typed_param(TABULA_MOVE(e), sql_type_of<typename Item::value_type>());
       }
     }
     std::string label;
     if constexpr (labelled_expression<Item>) label = std::string(item.label());
-    out.push_back(ast::select_item{std::move(e), std::move(label)});
+    out.push_back(ast::select_item{TABULA_MOVE(e), TABULA_MOVE(label)});
   }
 }
 
@@ -221,7 +222,7 @@ struct group_list {
   }
   template <class... More>
   [[nodiscard]] group_list<Es..., More...> append(More... more) const {
-    return {bundle_append(exprs, std::move(more)...)};
+    return {bundle_append(exprs, TABULA_MOVE(more)...)};
   }
 };
 
@@ -271,7 +272,7 @@ struct order_list {
   }
   template <class... More>
   [[nodiscard]] order_list<OfCompound, Os..., More...> append(More... more) const {
-    return {bundle_append(terms, std::move(more)...)};
+    return {bundle_append(terms, TABULA_MOVE(more)...)};
   }
 
  private:
@@ -340,13 +341,13 @@ auto as_ordering(T t) {
   if constexpr (requires { t.descending; }) {
     return t;
   } else {
-    return asc(std::move(t));
+    return asc(TABULA_MOVE(t));
   }
 }
 /// A GROUP BY term: an expression, or a member as its column.
 template <class T>
 auto as_group_term(T t) {
-  return as_expr(std::move(t));
+  return as_expr(TABULA_MOVE(t));
 }
 
 // Positions of the clauses in a select's parts tuple; lowered and bound in this order.
@@ -384,7 +385,7 @@ struct parts_of<bundle_impl<Seq, Ps...>> {
 template <class Spec>
 using parts_of_t = typename parts_of<Spec>::type;
 
-/// A clause kept by `replace_part` (shared by every pack with this clause), or the one
+/// A clause a rebuilt select keeps (shared by every pack with this clause), or the one
 /// replacing it.
 template <class P>
 constexpr const P& part_or(std::false_type /*replaced*/, const P& p, const void* /*v*/) noexcept {
@@ -395,13 +396,16 @@ constexpr V&& part_or(std::true_type /*replaced*/, const P& /*p*/, V* v) noexcep
   return static_cast<V&&>(*v);
 }
 
-/// `t` with clause `I` replaced by `v`.
+/// The type of pack `Pack` with clause `I` of type `V`.
+template <std::size_t I, class V, class Pack>
+struct replaced;
 template <std::size_t I, class V, std::size_t... J, class... Ps>
-auto replace_part(const bundle_impl<std::index_sequence<J...>, Ps...>& t, V v) {
-  return clause_pack<std::conditional_t<J == I, V, Ps>...>{
-      {part_or(std::bool_constant<J == I>{}, static_cast<const bundle_slot<J, Ps>&>(t).value,
-               &v)}...};
-}
+struct replaced<I, V, bundle_impl<std::index_sequence<J...>, Ps...>> {
+  using type = clause_pack<std::conditional_t<J == I, V, Ps>...>;
+};
+/// Tags the constructor that builds a select from another with clause `I` replaced.
+template <std::size_t I>
+struct replacing {};
 
 /// True when no clause of a pack has SQL that depends on run-time values.
 template <class Pack>
@@ -572,7 +576,7 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
   };
 
   explicit select_statement(Source* source = nullptr) : base(source) {}
-  select_statement(Source* source, parts_type parts) : base(source), parts_(std::move(parts)) {}
+  select_statement(Source* source, parts_type parts) : base(source), parts_(TABULA_MOVE(parts)) {}
 
   /// SELECT DISTINCT.
   [[nodiscard]] auto distinct() const { return rebuild<detail::distinct_at>(detail::distinct_flag<true>{}); }
@@ -587,28 +591,28 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
   template <class R, class Query>
   [[nodiscard]] auto from(detail::query_table_def<R, Query> def) const {
     static_assert(!shape::from_given, "tabula: this select has a FROM already. Call from() once.");
-    return rebuild<detail::from_at>(detail::source_of(std::move(def)));
+    return rebuild<detail::from_at>(detail::source_of(TABULA_MOVE(def)));
   }
 
   /// INNER JOIN relation `R` ON `on`.
   template <class R, class On>
   [[nodiscard]] auto join(On on) const {
-    return add_join<ast::join_kind::inner>(detail::relation_source<R>{}, std::move(on));
+    return add_join<ast::join_kind::inner>(detail::relation_source<R>{}, TABULA_MOVE(on));
   }
   /// LEFT OUTER JOIN: `R`'s columns and rows read as optional.
   template <class R, class On>
   [[nodiscard]] auto left_join(On on) const {
-    return add_join<ast::join_kind::left>(detail::relation_source<R>{}, std::move(on));
+    return add_join<ast::join_kind::left>(detail::relation_source<R>{}, TABULA_MOVE(on));
   }
   /// RIGHT OUTER JOIN: the relations before it read as optional.
   template <class R, class On>
   [[nodiscard]] auto right_join(On on) const {
-    return add_join<ast::join_kind::right>(detail::relation_source<R>{}, std::move(on));
+    return add_join<ast::join_kind::right>(detail::relation_source<R>{}, TABULA_MOVE(on));
   }
   /// FULL OUTER JOIN: both sides read as optional.
   template <class R, class On>
   [[nodiscard]] auto full_join(On on) const {
-    return add_join<ast::join_kind::full>(detail::relation_source<R>{}, std::move(on));
+    return add_join<ast::join_kind::full>(detail::relation_source<R>{}, TABULA_MOVE(on));
   }
   /// CROSS JOIN: every pair of rows.
   template <class R>
@@ -643,23 +647,23 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
   /// Joins of a derived table: `join(derived<Row, "t">::as(q), on)`.
   template <class R, class Query, class On>
   [[nodiscard]] auto join(detail::query_table_def<R, Query> def, On on) const {
-    return add_join<ast::join_kind::inner>(detail::source_of(std::move(def)), std::move(on));
+    return add_join<ast::join_kind::inner>(detail::source_of(TABULA_MOVE(def)), TABULA_MOVE(on));
   }
   template <class R, class Query, class On>
   [[nodiscard]] auto left_join(detail::query_table_def<R, Query> def, On on) const {
-    return add_join<ast::join_kind::left>(detail::source_of(std::move(def)), std::move(on));
+    return add_join<ast::join_kind::left>(detail::source_of(TABULA_MOVE(def)), TABULA_MOVE(on));
   }
   template <class R, class Query, class On>
   [[nodiscard]] auto right_join(detail::query_table_def<R, Query> def, On on) const {
-    return add_join<ast::join_kind::right>(detail::source_of(std::move(def)), std::move(on));
+    return add_join<ast::join_kind::right>(detail::source_of(TABULA_MOVE(def)), TABULA_MOVE(on));
   }
   template <class R, class Query, class On>
   [[nodiscard]] auto full_join(detail::query_table_def<R, Query> def, On on) const {
-    return add_join<ast::join_kind::full>(detail::source_of(std::move(def)), std::move(on));
+    return add_join<ast::join_kind::full>(detail::source_of(TABULA_MOVE(def)), TABULA_MOVE(on));
   }
   template <class R, class Query>
   [[nodiscard]] auto cross_join(detail::query_table_def<R, Query> def) const {
-    return add_join<ast::join_kind::cross>(detail::source_of(std::move(def)), detail::no_on{});
+    return add_join<ast::join_kind::cross>(detail::source_of(TABULA_MOVE(def)), detail::no_on{});
   }
 
   /// Adds a condition; a second `where` is combined with AND.
@@ -667,10 +671,10 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
   [[nodiscard]] auto where(Cond cond) const {
     check_condition<Cond>();
     if constexpr (std::is_same_v<part<detail::where_at>, detail::no_clause>) {
-      return rebuild<detail::where_at>(detail::where_clause<Cond>{std::move(cond)});
+      return rebuild<detail::where_at>(detail::where_clause<Cond>{TABULA_MOVE(cond)});
     } else {
-      auto both = detail::bundle_get<detail::where_at>(parts_).cond && std::move(cond);
-      return rebuild<detail::where_at>(detail::where_clause<decltype(both)>{std::move(both)});
+      auto both = detail::bundle_get<detail::where_at>(parts_).cond && TABULA_MOVE(cond);
+      return rebuild<detail::where_at>(detail::where_clause<decltype(both)>{TABULA_MOVE(both)});
     }
   }
 
@@ -678,11 +682,11 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
   template <class... Terms>
   [[nodiscard]] auto group_by(Terms... terms) const {
     if constexpr (part<detail::group_at>::size == 0) {  // the usual case: one call
-      using list = detail::group_list<decltype(detail::as_group_term(std::move(terms)))...>;
-      return rebuild<detail::group_at>(list{{{detail::as_group_term(std::move(terms))}...}});
+      using list = detail::group_list<decltype(detail::as_group_term(TABULA_MOVE(terms)))...>;
+      return rebuild<detail::group_at>(list{{{detail::as_group_term(TABULA_MOVE(terms))}...}});
     } else {
       return rebuild<detail::group_at>(detail::bundle_get<detail::group_at>(parts_).append(
-          detail::as_group_term(std::move(terms))...));
+          detail::as_group_term(TABULA_MOVE(terms))...));
     }
   }
 
@@ -691,10 +695,10 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
   [[nodiscard]] auto having(Cond cond) const {
     check_condition<Cond>();
     if constexpr (std::is_same_v<part<detail::having_at>, detail::no_clause>) {
-      return rebuild<detail::having_at>(detail::having_clause<Cond>{std::move(cond)});
+      return rebuild<detail::having_at>(detail::having_clause<Cond>{TABULA_MOVE(cond)});
     } else {
-      auto both = detail::bundle_get<detail::having_at>(parts_).cond && std::move(cond);
-      return rebuild<detail::having_at>(detail::having_clause<decltype(both)>{std::move(both)});
+      auto both = detail::bundle_get<detail::having_at>(parts_).cond && TABULA_MOVE(cond);
+      return rebuild<detail::having_at>(detail::having_clause<decltype(both)>{TABULA_MOVE(both)});
     }
   }
 
@@ -703,11 +707,11 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
   template <class... Terms>
   [[nodiscard]] auto order_by(Terms... terms) const {
     if constexpr (part<detail::order_at>::size == 0) {
-      using list = detail::order_list<false, decltype(detail::as_ordering(std::move(terms)))...>;
-      return rebuild<detail::order_at>(list{{{detail::as_ordering(std::move(terms))}...}});
+      using list = detail::order_list<false, decltype(detail::as_ordering(TABULA_MOVE(terms)))...>;
+      return rebuild<detail::order_at>(list{{{detail::as_ordering(TABULA_MOVE(terms))}...}});
     } else {
       return rebuild<detail::order_at>(detail::bundle_get<detail::order_at>(parts_).append(
-          detail::as_ordering(std::move(terms))...));
+          detail::as_ordering(TABULA_MOVE(terms))...));
     }
   }
 
@@ -750,7 +754,7 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
   [[nodiscard]] auto with(Defs... defs) const {
     static_assert((detail::is_query_table_def<Defs>::value && ...),
                   "tabula: with() takes CTE definitions. Pass cte<Row, \"name\">::as(query).");
-    return rebuild<detail::ctes_at>(detail::bundle_get<detail::ctes_at>(parts_).append(std::move(defs)...));
+    return rebuild<detail::ctes_at>(detail::bundle_get<detail::ctes_at>(parts_).append(TABULA_MOVE(defs)...));
   }
 
   /// `this UNION other`: rows of either, without duplicates. Both must have the same row type.
@@ -822,6 +826,14 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
   }
 
  private:
+  /// `old`'s clauses with clause `I` replaced by `*v`: what `rebuild` returns, built in place
+  /// (one function per builder call, no intermediate pack to move).
+  template <std::size_t I, class Old, class V, std::size_t... J>
+  select_statement(detail::replacing<I> /*tag*/, Source* source, const Old& old, V* v,
+                   std::index_sequence<J...> /*clauses*/)
+      : base(source),
+        parts_{{detail::part_or(std::bool_constant<J == I>{}, detail::bundle_get<J>(old), v)}...} {}
+
   template <ast::row_lock::waiting W>
   auto with_lock_wait() const {
     using lock = part<detail::lock_at>;
@@ -837,8 +849,9 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
 
   template <std::size_t I, class V>
   auto rebuild(V v) const {
-    auto parts = detail::replace_part<I>(parts_, std::move(v));
-    return with_parts<decltype(parts)>(this->source_, std::move(parts));
+    using parts = typename detail::replaced<I, V, parts_type>::type;
+    return with_parts<parts>(detail::replacing<I>{}, this->source_, parts_, &v,
+                             std::make_index_sequence<parts_type::size>{});
   }
 
   template <ast::join_kind Kind, class Link>
@@ -876,7 +889,7 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
     }
     using J = detail::join_part<Kind, Target, On>;
     return rebuild<detail::joins_at>(
-        detail::bundle_get<detail::joins_at>(parts_).append(J{std::move(target), std::move(on)}));
+        detail::bundle_get<detail::joins_at>(parts_).append(J{TABULA_MOVE(target), TABULA_MOVE(on)}));
   }
 
   template <class Cond>
@@ -940,9 +953,9 @@ auto make_select(Source* source, Items... items) {
                 "tabula: select() takes expressions (col(&T::m) or &T::m, count(), ...) and "
                 "whole rows (all_of<T>).");
   if constexpr ((member_column<Items> || ...)) {
-    return make_select(source, as_select_item(std::move(items))...);
+    return make_select(source, as_select_item(TABULA_MOVE(items))...);
   } else {
-    return make_select_list(source, std::move(items)...);
+    return make_select_list(source, TABULA_MOVE(items)...);
   }
 }
 template <class Source, class... Items>
@@ -950,7 +963,7 @@ auto make_select_list(Source* source, Items... items) {
   using parts = initial_parts<Items...>;
   return select_statement<Source, parts>(
       source, parts{{cte_list<>{}}, {distinct_flag<false>{}},
-                    {select_list<Items...>{{{std::move(items)}...}}}, {no_from{}},
+                    {select_list<Items...>{{{TABULA_MOVE(items)}...}}}, {no_from{}},
                     {join_list<>{}}, {no_clause{}}, {group_list<>{}}, {no_clause{}},
                     {order_list<false>{}}, {no_clause{}}, {no_clause{}}, {no_clause{}}});
 }
@@ -971,7 +984,7 @@ template <class Model>
 template <class... Items>
   requires(sizeof...(Items) > 0 && (detail::select_item<Items> && ...))
 [[nodiscard]] auto select(Items... items) {
-  return detail::make_select<void>(nullptr, std::move(items)...);
+  return detail::make_select<void>(nullptr, TABULA_MOVE(items)...);
 }
 /// A SELECT of whole rows of `Rs...` not bound to a source.
 template <class... Rs>

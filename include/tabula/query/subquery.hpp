@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "tabula/ast/ast.hpp"
+#include "tabula/detail/move.hpp"
 #include "tabula/query/expression.hpp"
 #include "tabula/query/relation.hpp"
 
@@ -111,7 +112,7 @@ struct in_subquery : detail::expression_base<in_subquery<E, S, Negated>> {
 
   [[nodiscard]] ast::expr lower(detail::lower_context& ctx) const {
     ast::expr x = operand.lower(ctx);
-    return ast::in_select{std::move(x), detail::lower_subselect(query, ctx), Negated};
+    return ast::in_select{TABULA_MOVE(x), detail::lower_subselect(query, ctx), Negated};
   }
   template <class Binder>
   void bind(Binder& b) const {
@@ -131,7 +132,7 @@ auto make_in_subquery(X&& x, S&& query) {
                 "types differ. Select a column of the same kind as x.");
   using E = as_expr_t<X>;
   using Q = std::remove_cvref_t<S>;
-  return in_subquery<E, Q, Negated>{{}, as_expr(std::forward<X>(x)), std::forward<S>(query)};
+  return in_subquery<E, Q, Negated>{{}, as_expr(static_cast<X&&>(x)), static_cast<S&&>(query)};
 }
 }  // namespace detail
 
@@ -139,14 +140,14 @@ auto make_in_subquery(X&& x, S&& query) {
 template <class X, class S>
   requires detail::select_like<std::remove_cvref_t<S>>
 auto in(X&& x, S&& query) {
-  return detail::make_in_subquery<false>(std::forward<X>(x), std::forward<S>(query));
+  return detail::make_in_subquery<false>(static_cast<X&&>(x), static_cast<S&&>(query));
 }
 /// `x NOT IN (SELECT ...)`. As in SQL, a NULL among the subquery's values makes it NULL (no
 /// row matches): select a NOT NULL column, or use `not_exists`.
 template <class X, class S>
   requires detail::select_like<std::remove_cvref_t<S>>
 auto not_in(X&& x, S&& query) {
-  return detail::make_in_subquery<true>(std::forward<X>(x), std::forward<S>(query));
+  return detail::make_in_subquery<true>(static_cast<X&&>(x), static_cast<S&&>(query));
 }
 
 /// `[NOT] EXISTS (SELECT ...)`.
@@ -172,13 +173,13 @@ struct exists_subquery : detail::expression_base<exists_subquery<S, Negated>> {
 template <class S>
   requires detail::select_like<std::remove_cvref_t<S>>
 auto exists(S&& query) {
-  return exists_subquery<std::remove_cvref_t<S>, false>{{}, std::forward<S>(query)};
+  return exists_subquery<std::remove_cvref_t<S>, false>{{}, static_cast<S&&>(query)};
 }
 /// `NOT EXISTS (SELECT ...)`.
 template <class S>
   requires detail::select_like<std::remove_cvref_t<S>>
 auto not_exists(S&& query) {
-  return exists_subquery<std::remove_cvref_t<S>, true>{{}, std::forward<S>(query)};
+  return exists_subquery<std::remove_cvref_t<S>, true>{{}, static_cast<S&&>(query)};
 }
 
 /// A scalar subquery `(SELECT ...)`: one column, at most one row; NULL when there is no row,
@@ -208,7 +209,7 @@ auto subquery(S&& query) {
   static_assert(detail::single_column<std::remove_cvref_t<S>>,
                 "tabula: a scalar subquery selects exactly one column. Select one expression, "
                 "e.g. db.select(avg(col(&T::x))).");
-  return scalar_subquery<std::remove_cvref_t<S>>{{}, std::forward<S>(query)};
+  return scalar_subquery<std::remove_cvref_t<S>>{{}, static_cast<S&&>(query)};
 }
 
 }  // namespace tabula

@@ -29,6 +29,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "tabula/detail/move.hpp"
 #include "tabula/error.hpp"
 #include "tabula/query/executable.hpp"
 #include "tabula/query/expression.hpp"
@@ -68,7 +69,7 @@ concept raw_row = named_row<Row> || is_std_tuple<Row>::value || column_type<Row>
 class statement_text {
  public:
   statement_text(std::string owned)  // NOLINT(google-explicit-constructor): text is text
-      : owned_(std::move(owned)) {}
+      : owned_(TABULA_MOVE(owned)) {}
   /// Text that outlives every statement made from it: a string literal.
   static statement_text literal(std::string_view text) noexcept {
     statement_text t;
@@ -95,7 +96,7 @@ class raw_text : public text_statement_tag {
   static constexpr std::uint32_t param_count = sizeof...(Args);
 
   raw_text(statement_text sql, std::tuple<Args...> args)
-      : sql_(std::move(sql)), args_(std::move(args)) {}
+      : sql_(TABULA_MOVE(sql)), args_(TABULA_MOVE(args)) {}
 
   /// The SQL with portable `?` placeholders.
   [[nodiscard]] std::string_view sql_text() const noexcept { return sql_.view(); }
@@ -137,7 +138,7 @@ class raw_statement : public detail::raw_text<Args...>,
   static constexpr bool rows_by_name = detail::named_row<Row>;
 
   raw_statement(Source* source, detail::statement_text sql, std::tuple<Args...> args)
-      : detail::raw_text<Args...>(std::move(sql), std::move(args)), base(source) {}
+      : detail::raw_text<Args...>(TABULA_MOVE(sql), TABULA_MOVE(args)), base(source) {}
 
   /// The number of rows: `SELECT count(*) FROM (<text>) AS "counted"`.
   [[nodiscard]] std::int64_t count() const {
@@ -155,7 +156,7 @@ class raw_statement : public detail::raw_text<Args...>,
     const std::string_view body = this->body();
     sql.reserve(before.size() + body.size() + after.size());
     sql.append(before).append(body).append(after);
-    return raw_statement<Source, R, Args...>(this->source_, std::move(sql), this->args_);
+    return raw_statement<Source, R, Args...>(this->source_, TABULA_MOVE(sql), this->args_);
   }
 };
 
@@ -167,7 +168,7 @@ class raw_command : public detail::raw_text<Args...> {
   static constexpr bool fixed_shape = false;
 
   raw_command(Source* source, detail::statement_text sql, std::tuple<Args...> args)
-      : detail::raw_text<Args...>(std::move(sql), std::move(args)), source_(source) {}
+      : detail::raw_text<Args...>(TABULA_MOVE(sql), TABULA_MOVE(args)), source_(source) {}
 
   /// Runs the statement; the number of rows it changed.
   std::int64_t execute() const {

@@ -54,7 +54,7 @@ constexpr auto make_time_shift(A&& a, B&& b) {
   using R = as_expr_t<B>;
   using V = maybe_optional_t<bare_t<typename L::value_type>,
                              is_nullable<typename L::value_type> || is_nullable<typename R::value_type>>;
-  return call<fn<Name>, V>(std::forward<A>(a), std::forward<B>(b));
+  return call<fn<Name>, V>(static_cast<A&&>(a), static_cast<B&&>(b));
 }
 
 /// A `time_unit` or `time_field` as the first argument of its function: a literal the dialect
@@ -88,13 +88,13 @@ constexpr auto now() {
 template <class A, class B>
   requires detail::time_shift_operands<A, B>
 constexpr auto operator+(A&& t, B&& d) {
-  return detail::make_time_shift<"tabula_time_add">(std::forward<A>(t), std::forward<B>(d));
+  return detail::make_time_shift<"tabula_time_add">(static_cast<A&&>(t), static_cast<B&&>(d));
 }
 /// `t - d`: time `t` moved back by duration `d`.
 template <class A, class B>
   requires detail::time_shift_operands<A, B>
 constexpr auto operator-(A&& t, B&& d) {
-  return detail::make_time_shift<"tabula_time_sub">(std::forward<A>(t), std::forward<B>(d));
+  return detail::make_time_shift<"tabula_time_sub">(static_cast<A&&>(t), static_cast<B&&>(d));
 }
 
 /// Time `t` cut down to the start of its `unit` (in UTC), as the same type.
@@ -105,7 +105,7 @@ constexpr auto trunc(time_unit unit, E&& t) {
                 "expression.");
   using V = expression_value_t<detail::as_expr_t<E>>;
   return detail::call<detail::fn<"tabula_time_trunc">, V>(detail::unit_literal<time_unit>{{}, unit},
-                                                           std::forward<E>(t));
+                                                           static_cast<E&&>(t));
 }
 
 /// Field `field` of time `t` (in UTC), as an integer (optional when `t` is).
@@ -116,7 +116,7 @@ constexpr auto extract(time_field field, E&& t) {
                 "column or expression.");
   using V = detail::maybe_optional_t<std::int64_t, detail::nullable_expr<E>>;
   return detail::call<detail::fn<"tabula_time_part">, V>(
-      detail::unit_literal<time_field>{{}, field}, std::forward<E>(t));
+      detail::unit_literal<time_field>{{}, field}, static_cast<E&&>(t));
 }
 
 }  // namespace tabula

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "tabula/ast/ast.hpp"
+#include "tabula/detail/move.hpp"
 #include "tabula/query/dml_clauses.hpp"
 #include "tabula/query/executable.hpp"
 #include "tabula/query/expression.hpp"
@@ -54,7 +55,7 @@ class update_statement
 
   explicit update_statement(Source* source = nullptr) : base(source) {}
   update_statement(Source* source, Sets s, Where w, Returning r)
-      : base(source), where_base(std::move(w)), returning_base(std::move(r)), sets_(std::move(s)) {}
+      : base(source), where_base(TABULA_MOVE(w)), returning_base(TABULA_MOVE(r)), sets_(TABULA_MOVE(s)) {}
 
   /// `SET column = value, ...`: assignments `col(&Model::c) = expression-or-value`. Further
   /// calls add assignments.
@@ -64,7 +65,7 @@ class update_statement
                   "tabula: excluded(...) is the row an INSERT proposes. Use it only inside "
                   "on_conflict(...).do_update(...).");
     detail::dml::check_assignments<Model, As...>();
-    return with<AllRows>(detail::bundle_append(sets_, std::move(assignments)...), this->where_,
+    return with<AllRows>(detail::bundle_append(sets_, TABULA_MOVE(assignments)...), this->where_,
                          this->returning_);
   }
 
@@ -96,16 +97,16 @@ class update_statement
 
   template <bool All, class S, class W, class R>
   update_statement<Source, Model, S, W, R, All> with(S s, W w, R r) const {
-    return update_statement<Source, Model, S, W, R, All>{this->source_, std::move(s), std::move(w),
-                                                         std::move(r)};
+    return update_statement<Source, Model, S, W, R, All>{this->source_, TABULA_MOVE(s), TABULA_MOVE(w),
+                                                         TABULA_MOVE(r)};
   }
   template <bool All, class W>
   auto with_where(W w) const {
-    return with<All>(sets_, std::move(w), this->returning_);
+    return with<All>(sets_, TABULA_MOVE(w), this->returning_);
   }
   template <class R>
   auto with_returning(R r) const {
-    return with<AllRows>(sets_, this->where_, std::move(r));
+    return with<AllRows>(sets_, this->where_, TABULA_MOVE(r));
   }
 
   Sets sets_{};

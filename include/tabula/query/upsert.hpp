@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "tabula/ast/ast.hpp"
+#include "tabula/detail/move.hpp"
 #include "tabula/query/detail/type_list.hpp"
 #include "tabula/query/dml_clauses.hpp"
 #include "tabula/query/expression.hpp"
@@ -144,7 +145,7 @@ struct conflict_do_update {
   void lower_into(ast::insert& ins, lower_context& ctx) const {
     ast::on_conflict c{column_names(target), false, lower_all<ast::assignment>(sets, ctx),
                        lower_filter(where, ctx)};
-    ins.conflict = std::move(c);
+    ins.conflict = TABULA_MOVE(c);
   }
   template <class Binder>
   void bind(Binder& b) const {

@@ -22,6 +22,7 @@
 #include <utility>
 
 #include "tabula/ast/ast.hpp"
+#include "tabula/detail/move.hpp"
 #include "tabula/query/expression.hpp"
 
 namespace tabula {
@@ -212,19 +213,19 @@ constexpr auto as_partition_expr(X&& x) {
   } else {
     static_assert(expression<X>, "tabula: partition_by() takes columns or expressions, or "
                                  "members such as &T::m.");
-    return std::remove_cvref_t<X>(std::forward<X>(x));
+    return std::remove_cvref_t<X>(static_cast<X&&>(x));
   }
 }
 /// An ORDER BY term: an ordering (`asc`, `desc`), an expression or a member (ascending).
 template <class T>
 constexpr auto as_window_ordering(T&& t) {
   if constexpr (requires { t.descending; t.nulls; }) {
-    return std::remove_cvref_t<T>(std::forward<T>(t));
+    return std::remove_cvref_t<T>(static_cast<T&&>(t));
   } else {
     static_assert(expression<T> || std::is_member_object_pointer_v<std::remove_cvref_t<T>>,
                   "tabula: order_by() takes asc(...), desc(...), columns, expressions or "
                   "members such as &T::m.");
-    return asc(std::forward<T>(t));
+    return asc(static_cast<T&&>(t));
   }
 }
 }  // namespace detail
@@ -233,15 +234,15 @@ constexpr auto as_window_ordering(T&& t) {
 template <class... Xs>
 constexpr auto partition_by(Xs&&... xs) {
   static_assert(sizeof...(Xs) > 0, "tabula: partition_by() needs at least one expression.");
-  return partition_clause<decltype(detail::as_partition_expr(std::forward<Xs>(xs)))...>{
-      {{detail::as_partition_expr(std::forward<Xs>(xs))}...}};
+  return partition_clause<decltype(detail::as_partition_expr(static_cast<Xs&&>(xs)))...>{
+      {{detail::as_partition_expr(static_cast<Xs&&>(xs))}...}};
 }
 /// `ORDER BY ...` for `over(...)`: `asc(...)`, `desc(...)`, columns, expressions or members.
 template <class... Ts>
 constexpr auto order_by(Ts&&... ts) {
   static_assert(sizeof...(Ts) > 0, "tabula: order_by() needs at least one term.");
-  return window_order_clause<decltype(detail::as_window_ordering(std::forward<Ts>(ts)))...>{
-      {{detail::as_window_ordering(std::forward<Ts>(ts))}...}};
+  return window_order_clause<decltype(detail::as_window_ordering(static_cast<Ts&&>(ts)))...>{
+      {{detail::as_window_ordering(static_cast<Ts&&>(ts))}...}};
 }
 
 /// A window: what OVER (...) holds. Made by `window(clauses...)` to be reused by several
@@ -358,7 +359,7 @@ constexpr auto make_windowed(const F& f, const Cs&... cs) {
     return windowed<F, Cs...>{{}, f, cs...};
   } else {
     auto spec = make_window(cs...);
-    return windowed<F, decltype(spec)>{{}, f, std::move(spec)};
+    return windowed<F, decltype(spec)>{{}, f, TABULA_MOVE(spec)};
   }
 }
 }  // namespace detail

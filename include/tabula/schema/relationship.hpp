@@ -27,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#include "tabula/detail/move.hpp"
 #include "tabula/schema/options.hpp"
 
 namespace tabula {
@@ -69,7 +70,7 @@ class one {
   /// Refers to `target`, an object of the session.
   one(T& target) noexcept : ptr_(&target) {}  // NOLINT: implicit, for designated initializers
   /// Owns `obj`, a new object, until the owner is added to a session (which adds it too).
-  one(T&& obj) : staged_(std::make_shared<T>(std::move(obj))), ptr_(staged_.get()) {}  // NOLINT
+  one(T&& obj) : staged_(std::make_shared<T>(TABULA_MOVE(obj))), ptr_(staged_.get()) {}  // NOLINT
 
   one& operator=(T& target) noexcept {
     staged_.reset();
@@ -78,7 +79,7 @@ class one {
     return *this;
   }
   one& operator=(T&& obj) {
-    staged_ = std::make_shared<T>(std::move(obj));
+    staged_ = std::make_shared<T>(TABULA_MOVE(obj));
     ptr_ = staged_.get();
     state_ = settled();
     return *this;
@@ -181,7 +182,7 @@ class many {
   /// owner is in a session already: at the next flush). The reference stays valid.
   T& add(T&& obj) {
     require_loaded();
-    staged_.push_back(std::make_shared<T>(std::move(obj)));
+    staged_.push_back(std::make_shared<T>(TABULA_MOVE(obj)));
     items_.push_back(staged_.back().get());
     return *items_.back();
   }
@@ -274,7 +275,7 @@ struct link_access {
   }
   template <class T>
   static std::shared_ptr<T> take_staged(one<T>& l) noexcept {
-    return std::move(l.staged_);
+    return TABULA_MOVE(l.staged_);
   }
   template <class T, class V>
   static const std::vector<T*>& items(const many<T, V>& l) noexcept {
@@ -296,13 +297,13 @@ struct link_access {
   }
   template <class T>
   static void load_owned(one<T>& l, std::vector<std::shared_ptr<T>> items) noexcept {
-    load_owned(l, items.empty() ? nullptr : std::move(items.front()));
+    load_owned(l, items.empty() ? nullptr : TABULA_MOVE(items.front()));
   }
   /// Loads objects the relationship owns (read without a session).
   template <class T>
   static void load_owned(one<T>& l, std::shared_ptr<T> target) noexcept {
     l.ptr_ = target.get();
-    l.staged_ = std::move(target);
+    l.staged_ = TABULA_MOVE(target);
     l.state_ = link_state::loaded;
   }
   template <class T, class V>
@@ -310,12 +311,12 @@ struct link_access {
     l.items_.clear();
     l.items_.reserve(items.size());
     for (const auto& item : items) l.items_.push_back(item.get());
-    l.staged_ = std::move(items);
+    l.staged_ = TABULA_MOVE(items);
     l.state_ = link_state::loaded;
   }
   template <class T, class V>
   static void load(many<T, V>& l, std::vector<T*> items) noexcept {
-    l.items_ = std::move(items);
+    l.items_ = TABULA_MOVE(items);
     l.staged_.clear();
     l.state_ = link_state::loaded;
   }

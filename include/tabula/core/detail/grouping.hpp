@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "tabula/core/detail/bind.hpp"
+#include "tabula/detail/move.hpp"
 #include "tabula/driver/driver.hpp"
 #include "tabula/reflect/reflect.hpp"
 #include "tabula/schema/table.hpp"
@@ -107,14 +108,14 @@ class row_grouper {
     if constexpr (group_child<typename group_row<Row>::item>::skips_missing) {
       std::optional<child> c;
       read_result(st, c, child_col);
-      if (c) g.second.push_back(std::move(*c));
+      if (c) g.second.push_back(TABULA_MOVE(*c));
     } else {
       reader<child, child_col> read;
       g.second.emplace_back(current_row<decltype(read)>{read, st});
     }
   }
 
-  std::vector<group> take() && { return std::move(groups_); }
+  std::vector<group> take() && { return TABULA_MOVE(groups_); }
 
  private:
   static constexpr std::size_t probe_slot = static_cast<std::size_t>(-1);

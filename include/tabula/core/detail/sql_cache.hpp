@@ -35,13 +35,13 @@ const compiled_sql& cached_sql(const dialect& d, Make&& make) {
   }
   for (auto& [owner, sql] : slots) {
     if (owner == nullptr) {
-      sql = with_cache_id(d.compile(std::forward<Make>(make)()));
+      sql = with_cache_id(d.compile(static_cast<Make&&>(make)()));
       owner = &d;
       return sql;
     }
   }
   // More dialects than slots in one thread: keep the last in the final slot.
-  slots.back() = {&d, with_cache_id(d.compile(std::forward<Make>(make)()))};
+  slots.back() = {&d, with_cache_id(d.compile(static_cast<Make&&>(make)()))};
   return slots.back().second;
 }
 

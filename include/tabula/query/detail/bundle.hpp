@@ -11,6 +11,8 @@
 #include <cstddef>
 #include <utility>
 
+#include "tabula/detail/move.hpp"
+
 namespace tabula::detail {
 
 /// Element `I` of a bundle, of type `T`.
@@ -47,7 +49,7 @@ constexpr void bundle_each(const bundle_impl<std::index_sequence<I...>, Ts...>& 
 /// `p` with `more` appended.
 template <class... More, std::size_t... I, class... Ts>
 constexpr bundle<Ts..., More...> bundle_append(const bundle_impl<std::index_sequence<I...>, Ts...>& p, More... more) {
-  return {{static_cast<const bundle_slot<I, Ts>&>(p).value}..., {std::move(more)}...};
+  return {{static_cast<const bundle_slot<I, Ts>&>(p).value}..., {TABULA_MOVE(more)}...};
 }
 
 template <class T>
