@@ -2,7 +2,9 @@
 
 #include <atomic>
 #include <exception>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "tabula/core/connection.hpp"
 #include "tabula/core/detail/observe.hpp"
@@ -31,6 +33,21 @@ void throw_conversion_in_column(const driver::statement& st, int col, const conv
 std::uint64_t next_sql_cache_id() noexcept {
   static std::atomic<std::uint64_t> last{0};
   return last.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
+sql_cache_slot& sql_cache_of(sql_cache_id& id) {
+  std::uint32_t index = id.index.load(std::memory_order_acquire);
+  if (index == 0) {
+    static std::atomic<std::uint32_t> last{0};
+    const std::uint32_t fresh = last.fetch_add(1, std::memory_order_relaxed) + 1;
+    // Another thread may have named the type meanwhile: its number stands.
+    if (id.index.compare_exchange_strong(index, fresh, std::memory_order_acq_rel)) index = fresh;
+  }
+  thread_local std::vector<std::unique_ptr<sql_cache_slot>> slots;
+  if (slots.size() < index) slots.resize(index);
+  auto& slot = slots[index - 1];
+  if (!slot) slot = std::make_unique<sql_cache_slot>();
+  return *slot;
 }
 
 const compiled_sql* cached_sql(sql_cache_slot& slot, const dialect& d, const shape_key& shape,
@@ -156,7 +173,7 @@ statement_ref connection::start(const void* stmt, const detail::statement_ops& o
     detail::shape_key shape;
     detail::statement_binder probe{shape};
     ops.bind(stmt, probe);
-    cached = detail::cached_sql(ops.cache(), sql_dialect(), shape, ops.lower, stmt);
+    cached = detail::cached_sql(detail::sql_cache_of(*ops.cache), sql_dialect(), shape, ops.lower, stmt);
   }
   auto st = cached != nullptr ? prepare(*cached)
                               : prepare(uncached_ = sql_dialect().compile(ops.lower(stmt)).text);

@@ -86,12 +86,13 @@ class compound_statement
 
   compound_statement(Source* source, First first, Rest rest, Order order = {}, Limit limit = {},
                      Offset offset = {})
-      : base(source),
-        first_(TABULA_MOVE(first)),
+      : first_(TABULA_MOVE(first)),
         rest_(TABULA_MOVE(rest)),
         order_(TABULA_MOVE(order)),
         limit_(limit),
-        offset_(offset) {}
+        offset_(offset) {
+    this->source_ = source;
+  }
 
   /// `... UNION other`.
   template <class Other>

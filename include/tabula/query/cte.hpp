@@ -122,7 +122,7 @@ struct cte_list {
   }
   template <class Binder>
   void bind(Binder& b) const {
-    bundle_each(defs, [&](const auto& d) { d.bind(b); });
+    bundle_bind(defs, b);
   }
   template <class... More>
   [[nodiscard]] cte_list<Defs..., More...> append(More... more) const {

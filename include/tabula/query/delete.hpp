@@ -49,9 +49,11 @@ class delete_statement
   static constexpr bool changes_data = true;
   static constexpr bool streamable = true;
 
-  explicit delete_statement(Source* source = nullptr) : base(source) {}
+  explicit delete_statement(Source* source = nullptr) { this->source_ = source; }
   delete_statement(Source* source, Where w, Returning r)
-      : base(source), where_base(TABULA_MOVE(w)), returning_base(TABULA_MOVE(r)) {}
+      : where_base(TABULA_MOVE(w)), returning_base(TABULA_MOVE(r)) {
+    this->source_ = source;
+  }
 
   /// The statement as an AST.
   [[nodiscard]] ast::statement lower() const {
@@ -71,7 +73,7 @@ class delete_statement
   }
 
  private:
-  static void check_runnable() { where_base::check_row_scoped(); }
+  static consteval void check_runnable() { where_base::check_row_scoped(); }
 
   template <bool All, class W, class R>
   delete_statement<Source, Model, W, R, All> with(W w, R r) const {

@@ -85,7 +85,7 @@ std::vector<Out> lower_all(const Parts& parts, lower_context& ctx) {
 }
 template <class Parts, class Binder>
 void bind_all(const Parts& parts, Binder& b) {
-  bundle_each(parts, [&](const auto& p) { p.bind(b); });
+  bundle_bind(parts, b);
 }
 
 /// Absent WHERE: lowers to nothing, binds nothing.
@@ -144,7 +144,7 @@ constexpr bool check_is_condition() {
 }
 
 template <class Model, class Cond>
-constexpr void check_condition() {
+consteval void check_condition() {
   if constexpr (check_is_condition<Cond>()) {
     static_assert(!reads_excluded<Model, Cond>,
                   "tabula: excluded(...) is the row an INSERT proposes. Use it only inside "
@@ -156,7 +156,7 @@ constexpr void check_condition() {
 }
 
 template <class Model, class... As>
-constexpr void check_assignments() {
+consteval void check_assignments() {
   static_assert((assignment_node<As> && ...),
                 "tabula: set() and do_update() take assignments. Write col(&T::c) = value, e.g. "
                 "col(&T::n) = col(&T::n) + 1.");
@@ -236,7 +236,7 @@ concept row_scoped = S::row_scoped;
 namespace detail::dml {
 
 template <class Model, class... Xs>
-constexpr void check_returning() {
+consteval void check_returning() {
   static_assert(sizeof...(Xs) > 0,
                 "tabula: returning() needs at least one column. Name members such as &T::id, or "
                 "call returning_model().");
@@ -276,7 +276,7 @@ class where_clause {
   explicit where_clause(Where w) : where_(TABULA_MOVE(w)) {}
 
   /// The guard checked before the statement runs.
-  static constexpr void check_row_scoped() {
+  static consteval void check_row_scoped() {
     if constexpr (Kind == row_statement::update) {
       static_assert(row_scoped,
                     "tabula: an UPDATE without where() changes every row. Add a where() or call "
@@ -338,7 +338,7 @@ class returning_clause {
   Returning returning_{};
 
  private:
-  static constexpr void check_no_returning() {
+  static consteval void check_no_returning() {
     static_assert(!has_returning<Returning>,
                   "tabula: a statement has one returning(). List every column in one call.");
   }

@@ -33,6 +33,22 @@ concept sql_statement = requires(const S& s) {
   { S::fixed_shape } -> std::convertible_to<bool>;
 };
 
+namespace detail {
+/// The source a statement runs on: `programming_error` when it has none.
+template <class Source>
+auto& running_source(Source* source) {
+  static_assert(!std::is_void_v<Source>,
+                "tabula: this statement is not bound to an engine, connection or session. "
+                "Build it from db.query<T>(), db.select(...), db.insert_into<T>(), "
+                "db.update<T>() or db.delete_from<T>() (or conn./session.), or run it with "
+                "db.all(stmt).");
+  if (source == nullptr) {
+    throw_error<programming_error>("tabula: statement has no source to run on");
+  }
+  return *source;
+}
+}  // namespace detail
+
 /// The terminal operations of statement type `Self` — queries and data-changing statements
 /// alike — run through `executor<Source>`. A statement whose source is `void` (built with
 /// `select_from<T>()`, `insert_into<T>()` etc.) has none: run it with `conn.all(stmt)` /
@@ -49,43 +65,43 @@ class executable {
   /// returns them).
   [[nodiscard]] auto all() const {
     check_rows();
-    return exec::all(source(), self());
+    return exec::all(detail::running_source(source_), static_cast<const Self&>(*this));
   }
   /// The rows of a select of (model, child) grouped under each model by its primary key:
   /// `std::vector<std::pair<Model, std::vector<Child>>>`, models in the order they first appear.
   [[nodiscard]] auto grouped() const {
     check_query("grouped()");
-    return exec::grouped(source(), self());
+    return exec::grouped(detail::running_source(source_), static_cast<const Self&>(*this));
   }
   /// The first row, if any.
   [[nodiscard]] auto first() const {
     check_rows();
-    return exec::first(source(), self());
+    return exec::first(detail::running_source(source_), static_cast<const Self&>(*this));
   }
   /// Exactly one row: `no_result_error` when none, `multiple_results_error` when more.
   [[nodiscard]] decltype(auto) one() const {
     check_rows();
-    return exec::one(source(), self());
+    return exec::one(detail::running_source(source_), static_cast<const Self&>(*this));
   }
   /// One row or none: `multiple_results_error` when more.
   [[nodiscard]] auto one_or_none() const {
     check_rows();
-    return exec::one_or_none(source(), self());
+    return exec::one_or_none(detail::running_source(source_), static_cast<const Self&>(*this));
   }
   /// The first column of the first row (`no_result_error` when there is no row).
   [[nodiscard]] auto scalar() const {
     check_rows();
-    return exec::scalar(source(), self());
+    return exec::scalar(detail::running_source(source_), static_cast<const Self&>(*this));
   }
   /// The number of rows the statement yields: `SELECT count(*) FROM (...)`.
   [[nodiscard]] std::int64_t count() const {
     check_query("count()");
-    return exec::count(source(), self());
+    return exec::count(detail::running_source(source_), static_cast<const Self&>(*this));
   }
   /// Whether the statement yields any row: `SELECT EXISTS (...)`.
   [[nodiscard]] bool exists() const {
     check_query("exists()");
-    return exec::exists(source(), self());
+    return exec::exists(detail::running_source(source_), static_cast<const Self&>(*this));
   }
   /// The rows one at a time: `for (auto&& row : q.stream())`.
   [[nodiscard]] auto stream() const {
@@ -95,50 +111,36 @@ class executable {
                     "tabula: stream() reads the rows of one SQL statement, and an INSERT of "
                     "values may take several. Use all().");
     }
-    return exec::stream(source(), self());
+    return exec::stream(detail::running_source(source_), static_cast<const Self&>(*this));
   }
   /// Runs the statement; the number of rows it inserted, changed or deleted.
   std::int64_t execute() const {
     if constexpr (requires { Self::changes_data; }) Self::check_runnable();
-    return exec::execute(source(), self());
+    return exec::execute(detail::running_source(source_), static_cast<const Self&>(*this));
   }
 
   /// The engine, connection or session this statement runs on.
   [[nodiscard]] Source* source_ptr() const noexcept { return source_; }
 
  protected:
-  executable() = default;
-  explicit executable(Source* source) noexcept : source_(source) {}
-
-  Source* source_ = nullptr;
+  // No constructor: each statement sets `source_` in its own, so that no constructor is
+  // compiled per statement type for the base.
+  Source* source_;
 
  private:
   struct no_executor {};
   using exec = std::conditional_t<std::is_void_v<Source>, no_executor, executor<Source>>;
-  const Self& self() const noexcept { return static_cast<const Self&>(*this); }
 
-  static constexpr void check_rows() {
+  static consteval void check_rows() {
     if constexpr (requires { Self::changes_data; }) Self::check_runnable();
     static_assert(!std::is_void_v<typename Self::row_type>,
                   "tabula: this statement returns no rows. Add returning(...) or "
                   "returning_model(), or run it with execute().");
   }
-  static constexpr void check_query(const char* /*operation*/) {
+  static consteval void check_query(const char* /*operation*/) {
     static_assert(!requires { Self::changes_data; },
                   "tabula: count(), exists() and grouped() read a query; an INSERT, UPDATE or "
                   "DELETE cannot be one. Use all() on its returning(...), or execute().");
-  }
-
-  auto& source() const {
-    static_assert(!std::is_void_v<Source>,
-                  "tabula: this statement is not bound to an engine, connection or session. "
-                  "Build it from db.query<T>(), db.select(...), db.insert_into<T>(), "
-                  "db.update<T>() or db.delete_from<T>() (or conn./session.), or run it with "
-                  "db.all(stmt).");
-    if (source_ == nullptr) {
-      detail::throw_error<programming_error>("tabula: statement has no source to run on");
-    }
-    return *source_;
   }
 };
 

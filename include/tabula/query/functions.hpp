@@ -64,12 +64,12 @@ struct function_call : detail::expression_base<function_call<Fn, Value, Args...>
   [[nodiscard]] ast::expr lower(detail::lower_context& ctx) const {
     ast::function f{std::string(Fn::name), {}, Fn::distinct, Fn::star};
     f.args.reserve(sizeof...(Args));
-    detail::bundle_each(args, [&](const auto& a) { f.args.push_back(a.lower(ctx)); });
+    detail::bundle_lower(args, f.args, ctx);
     return f;
   }
   template <class Binder>
   void bind(Binder& b) const {
-    detail::bundle_each(args, [&](const auto& a) { a.bind(b); });
+    detail::bundle_bind(args, b);
   }
 
   /// This aggregate computed over a window: `sum(e).over(partition_by(...), order_by(...))`.
@@ -100,12 +100,12 @@ struct window_function {
   [[nodiscard]] ast::expr lower(detail::lower_context& ctx) const {
     ast::function f{std::string(Fn::name), {}, false, false};
     f.args.reserve(sizeof...(Args));
-    detail::bundle_each(args, [&](const auto& a) { f.args.push_back(a.lower(ctx)); });
+    detail::bundle_lower(args, f.args, ctx);
     return f;
   }
   template <class Binder>
   void bind(Binder& b) const {
-    detail::bundle_each(args, [&](const auto& a) { a.bind(b); });
+    detail::bundle_bind(args, b);
   }
 
   /// `f() OVER (...)`: `row_number().over(partition_by(...), order_by(...))`. `over()` with
@@ -237,7 +237,7 @@ struct case_result<no_else, Rs...> {
 };
 
 template <class C, class V, class... Rs>
-constexpr void check_when() {
+consteval void check_when() {
   static_assert(is_boolean<expression_value_t<as_expr_t<C>>>,
                 "tabula: the condition of a CASE branch must be a boolean expression such as a "
                 "comparison.");
@@ -359,7 +359,7 @@ struct coalesce_expr : detail::expression_base<coalesce_expr<Es...>> {
   }
   template <class Binder>
   void bind(Binder& b) const {
-    detail::bundle_each(args, [&](const auto& a) { a.bind(b); });
+    detail::bundle_bind(args, b);
   }
 };
 

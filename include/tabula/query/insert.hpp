@@ -258,12 +258,11 @@ class insert_into_statement
   /// One SQL statement of one shape: its rows can be streamed.
   static constexpr bool streamable = detail::dml::is_select_rows<Values>;
 
-  explicit insert_into_statement(Source* source = nullptr) : base(source) {}
+  explicit insert_into_statement(Source* source = nullptr) { this->source_ = source; }
   insert_into_statement(Source* source, Values v, Conflict c, Returning r)
-      : base(source),
-        returning_base(TABULA_MOVE(r)),
-        values_(TABULA_MOVE(v)),
-        conflict_(TABULA_MOVE(c)) {}
+      : returning_base(TABULA_MOVE(r)), values_(TABULA_MOVE(v)), conflict_(TABULA_MOVE(c)) {
+    this->source_ = source;
+  }
 
   /// One row. An lvalue is read when the statement runs; an rvalue is kept in the statement.
   template <class M>
@@ -474,12 +473,12 @@ class insert_into_statement
   }
 
  private:
-  static constexpr void check_no_values() {
+  static consteval void check_no_values() {
     static_assert(!detail::dml::values_given<Values>,
                   "tabula: an INSERT takes one source of rows. Call values() or from_select() "
                   "once.");
   }
-  static void check_runnable() {
+  static consteval void check_runnable() {
     static_assert(detail::dml::values_given<Values>,
                   "tabula: an INSERT needs rows. Add values(...) or from_select(...).");
     static_assert(Conflict::complete,

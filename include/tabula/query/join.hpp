@@ -111,11 +111,11 @@ struct join_list {
   bundle<Joins...> joins;
 
   void lower_into(ast::select& s, lower_context& ctx) const {
-    bundle_each(joins, [&](const auto& j) { s.joins.push_back(j.lower(ctx)); });
+    bundle_lower(joins, s.joins, ctx);
   }
   template <class Binder>
   void bind(Binder& b) const {
-    bundle_each(joins, [&](const auto& j) { j.bind(b); });
+    bundle_bind(joins, b);
   }
   template <class Join>
   [[nodiscard]] join_list<Joins..., Join> append(Join j) const {

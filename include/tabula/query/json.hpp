@@ -67,13 +67,13 @@ struct json_path : single_operand<E, expression_base<Node>> {
 
   [[nodiscard]] ast::expr lower_path(lower_context& ctx, ast::function f) const {
     f.args.push_back(this->operand.lower(ctx));
-    bundle_each(keys, [&](const auto& k) { f.args.push_back(k.lower(ctx)); });
+    bundle_lower(keys, f.args, ctx);
     return f;
   }
   template <class Binder>
   void bind(Binder& b) const {
     this->operand.bind(b);
-    bundle_each(keys, [&](const auto& k) { k.bind(b); });
+    bundle_bind(keys, b);
   }
 };
 

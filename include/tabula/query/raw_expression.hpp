@@ -54,18 +54,18 @@ struct raw_expr : detail::expression_base<raw_expr<T, Fragment, Args...>> {
   [[nodiscard]] ast::expr lower(detail::lower_context& ctx) const {
     ast::raw r{std::string(fragment.view()), {}};
     r.args.reserve(sizeof...(Args));
-    detail::bundle_each(args, [&](const auto& a) { r.args.push_back(a.lower(ctx)); });
+    detail::bundle_lower(args, r.args, ctx);
     return r;
   }
   template <class Binder>
   void bind(Binder& b) const {
-    detail::bundle_each(args, [&](const auto& a) { a.bind(b); });
+    detail::bundle_bind(args, b);
   }
 };
 
 namespace detail {
 template <class T>
-constexpr void check_raw_type() {
+consteval void check_raw_type() {
   static_assert(column_type<T>,
                 "tabula: raw<T> reads its result as T, and T has no SQL mapping. Use a mapped "
                 "type such as std::int64_t, double, std::string or std::optional of one.");

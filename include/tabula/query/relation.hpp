@@ -206,6 +206,9 @@ struct whole {
   using models = detail::type_list<R>;
   using row_type = detail::relation_row_t<R>;
   static constexpr bool fixed_shape = true;
+  /// Binds nothing: a whole row has no values.
+  template <class Binder>
+  constexpr void bind(Binder& /*b*/) const noexcept {}
 };
 
 /// A whole row of relation `R` in a select list: `db.select(tabula::all_of<Model>, count())`.

@@ -151,18 +151,13 @@ struct select_list {
   }
   template <std::size_t First, class Repeats, class Binder>
   void bind(Binder& b, const Repeats& rep) const {
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (
-          [&] {
-            if constexpr (is_whole<bundle_element_t<I, bundle<Items...>>>::value) {
-            } else if constexpr (Repeats::none) {
-              bundle_get<I>(items).bind(b);
-            } else if (!rep.template repeated<First + I>()) {
-              bundle_get<I>(items).bind(b);
-            }
-          }(),
-          ...);
-    }(std::index_sequence_for<Items...>{});
+    if constexpr (Repeats::none) {
+      bundle_bind(items, b);
+    } else {
+      [&]<std::size_t... I>(std::index_sequence<I...>) {
+        ((rep.template repeated<First + I>() ? void() : bundle_get<I>(items).bind(b)), ...);
+      }(std::index_sequence_for<Items...>{});
+    }
   }
 };
 
@@ -575,8 +570,10 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
     static constexpr bool all = structure && scope;
   };
 
-  explicit select_statement(Source* source = nullptr) : base(source) {}
-  select_statement(Source* source, parts_type parts) : base(source), parts_(TABULA_MOVE(parts)) {}
+  explicit select_statement(Source* source = nullptr) { this->source_ = source; }
+  select_statement(Source* source, parts_type parts) : parts_(TABULA_MOVE(parts)) {
+    this->source_ = source;
+  }
 
   /// SELECT DISTINCT.
   [[nodiscard]] auto distinct() const { return rebuild<detail::distinct_at>(detail::distinct_flag<true>{}); }
@@ -831,8 +828,9 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
   template <std::size_t I, class Old, class V, std::size_t... J>
   select_statement(detail::replacing<I> /*tag*/, Source* source, const Old& old, V* v,
                    std::index_sequence<J...> /*clauses*/)
-      : base(source),
-        parts_{{detail::part_or(std::bool_constant<J == I>{}, detail::bundle_get<J>(old), v)}...} {}
+      : parts_{{detail::part_or(std::bool_constant<J == I>{}, detail::bundle_get<J>(old), v)}...} {
+    this->source_ = source;
+  }
 
   template <ast::row_lock::waiting W>
   auto with_lock_wait() const {
@@ -893,7 +891,7 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
   }
 
   template <class Cond>
-  static constexpr void check_condition() {
+  static consteval void check_condition() {
     static_assert(expression<Cond>,
                   "tabula: where() and having() take a condition. Pass a boolean expression "
                   "such as col(&T::x) == v.");
@@ -904,7 +902,7 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
     }
   }
 
-  static constexpr void assert_structure() {
+  static consteval void assert_structure() {
     static_assert(checks::from_unambiguous,
                   "tabula: the select list reads several models and none is named as FROM. Add "
                   ".from<Model>() and join the others.");
@@ -918,7 +916,7 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
                   "tabula: the select list has aggregates beside columns outside any aggregate, "
                   "and no group_by. Add .group_by(...) with those columns, or aggregate them.");
   }
-  static constexpr void assert_scope() {
+  static consteval void assert_scope() {
     static_assert(checks::select_list,
                   "tabula: the select list reads a column of a model that is not in this "
                   "select's FROM or JOINs. Add .from<Model>() or .join<Model>(...).");

@@ -138,7 +138,9 @@ class raw_statement : public detail::raw_text<Args...>,
   static constexpr bool rows_by_name = detail::named_row<Row>;
 
   raw_statement(Source* source, detail::statement_text sql, std::tuple<Args...> args)
-      : detail::raw_text<Args...>(TABULA_MOVE(sql), TABULA_MOVE(args)), base(source) {}
+      : detail::raw_text<Args...>(TABULA_MOVE(sql), TABULA_MOVE(args)) {
+    this->source_ = source;
+  }
 
   /// The number of rows: `SELECT count(*) FROM (<text>) AS "counted"`.
   [[nodiscard]] std::int64_t count() const {

@@ -53,9 +53,11 @@ class update_statement
   static constexpr bool changes_data = true;
   static constexpr bool streamable = true;
 
-  explicit update_statement(Source* source = nullptr) : base(source) {}
+  explicit update_statement(Source* source = nullptr) { this->source_ = source; }
   update_statement(Source* source, Sets s, Where w, Returning r)
-      : base(source), where_base(TABULA_MOVE(w)), returning_base(TABULA_MOVE(r)), sets_(TABULA_MOVE(s)) {}
+      : where_base(TABULA_MOVE(w)), returning_base(TABULA_MOVE(r)), sets_(TABULA_MOVE(s)) {
+    this->source_ = source;
+  }
 
   /// `SET column = value, ...`: assignments `col(&Model::c) = expression-or-value`. Further
   /// calls add assignments.
@@ -89,7 +91,7 @@ class update_statement
   }
 
  private:
-  static void check_runnable() {
+  static consteval void check_runnable() {
     static_assert(Sets::size > 0,
                   "tabula: an UPDATE needs something to set. Add set(col(&T::c) = value).");
     where_base::check_row_scoped();

@@ -63,7 +63,7 @@ constexpr bool upsert_reads_only =
     list_subset<typename models_of<Part>::type, type_list<Model, excluded_row<Model>>>::value;
 
 template <class Model, class Cond>
-constexpr void check_upsert_condition() {
+consteval void check_upsert_condition() {
   if constexpr (check_is_condition<Cond>()) {
     static_assert(upsert_reads_only<Model, Cond>,
                   "tabula: on_conflict(...).do_update(...) uses a column of another model. Use "
@@ -72,7 +72,7 @@ constexpr void check_upsert_condition() {
 }
 
 template <class Model, class... As>
-constexpr void check_upsert_assignments() {
+consteval void check_upsert_assignments() {
   static_assert(sizeof...(As) > 0,
                 "tabula: do_update() needs at least one assignment. Pass col(&T::c) = "
                 "tabula::excluded(&T::c).");

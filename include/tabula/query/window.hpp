@@ -57,11 +57,11 @@ struct partition_clause {
   detail::bundle<Es...> exprs;
 
   void lower_into(ast::window& w, detail::lower_context& ctx) const {
-    detail::bundle_each(exprs, [&](const auto& e) { w.partition_by.push_back(e.lower(ctx)); });
+    detail::bundle_lower(exprs, w.partition_by, ctx);
   }
   template <class Binder>
   void bind(Binder& b) const {
-    detail::bundle_each(exprs, [&](const auto& e) { e.bind(b); });
+    detail::bundle_bind(exprs, b);
   }
 };
 
@@ -77,11 +77,11 @@ struct window_order_clause {
   detail::bundle<Os...> terms;
 
   void lower_into(ast::window& w, detail::lower_context& ctx) const {
-    detail::bundle_each(terms, [&](const auto& o) { w.order_by.push_back(o.lower(ctx)); });
+    detail::bundle_lower(terms, w.order_by, ctx);
   }
   template <class Binder>
   void bind(Binder& b) const {
-    detail::bundle_each(terms, [&](const auto& o) { o.bind(b); });
+    detail::bundle_bind(terms, b);
   }
 };
 

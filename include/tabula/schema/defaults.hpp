@@ -154,13 +154,13 @@ struct key_strategy_option : detail::option_tag {
 
 namespace detail {
 template <class P>
-constexpr void check_key_member() {
+consteval void check_key_member() {
   static_assert(!is_optional_v<member_of<P>>,
                 "tabula: a primary key column cannot be std::optional. Make the field a "
                 "non-optional type.");
 }
 template <class P>
-constexpr void check_integer_key() {
+consteval void check_integer_key() {
   static_assert(std::is_integral_v<member_of<P>> && !std::is_same_v<member_of<P>, bool>,
                 "tabula: the database generates integer keys only. Give the key an integer type, "
                 "or use tabula::client_key(&T::id, f) to make keys of other types.");

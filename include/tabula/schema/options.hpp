@@ -160,7 +160,7 @@ struct column_set {
 
 namespace detail {
 template <class... Ps>
-constexpr void check_members() {
+consteval void check_members() {
   static_assert(sizeof...(Ps) > 0,
                 "tabula: an option needs at least one column. Name the "
                 "columns with member pointers, e.g. &Model::name.");

@@ -153,7 +153,7 @@ concept column_type = sql_mappable<unwrap_optional_t<T>>;
 /// Fails to compile, with a message saying what to do, unless `T` is a `column_type`. The
 /// instantiation context of the error names the type.
 template <class T>
-constexpr void assert_column_type() {
+consteval void assert_column_type() {
   static_assert(column_type<T>,
                 "tabula: the field type has no SQL mapping. Specialize tabula::type_traits<T> for "
                 "it (see docs/models.md).");

@@ -2,9 +2,10 @@
 /// \file sql_cache.hpp
 /// SQL text compiled once per statement shape and dialect. A shape is a C++ type (a typed
 /// statement, or a tag for a model's CRUD statement) plus, for typed statements, the members
-/// their columns name; its cache is thread-local per instantiation, so a lookup takes no lock.
+/// their columns name; its cache is thread-local, so a lookup takes no lock.
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <deque>
@@ -73,12 +74,17 @@ struct sql_cache_slot {
   std::deque<std::tuple<const dialect*, shape_key, compiled_sql>> entries;
 };
 
-/// This thread's cache of statement type `Key`.
+/// Names the cache of one statement type: a number given on first use, the same on every
+/// thread. Constant-initialized, so a statement type costs a word and no code (a thread-local
+/// slot per type would cost a function, its initialization and its guard in every file).
+struct sql_cache_id {
+  std::atomic<std::uint32_t> index{0};
+};
 template <class Key>
-sql_cache_slot& sql_cache_of() {
-  thread_local sql_cache_slot slot;
-  return slot;
-}
+inline constinit sql_cache_id sql_cache_id_of{};
+
+/// This thread's cache of the statement type `id` names.
+sql_cache_slot& sql_cache_of(sql_cache_id& id);
 
 /// The SQL in `slot` for `shape` on dialect `d`, compiled from `make(arg)` on first use;
 /// nullptr when the statement is not to be cached (too many columns, or too many shapes of
@@ -93,7 +99,7 @@ template <class Key, class Make>
 const compiled_sql* cached_sql(const dialect& d, const shape_key& shape, Make&& make) {
   using M = std::remove_reference_t<Make>;
   return cached_sql(
-      sql_cache_of<Key>(), d, shape,
+      sql_cache_of(sql_cache_id_of<Key>), d, shape,
       [](const void* m) -> ast::statement { return (*static_cast<const M*>(m))(); }, &make);
 }
 

@@ -13,9 +13,9 @@ namespace tabula::detail {
 
 /// A typed statement's operations, over a `const void*` to the statement.
 struct statement_ops {
-  /// This thread's SQL cache of the statement type; null when its SQL depends on run-time
+  /// Names the statement type's SQL cache; null when its SQL depends on run-time
   /// values (an IN list...) and is compiled anew each time.
-  sql_cache_slot& (*cache)() = nullptr;
+  sql_cache_id* cache = nullptr;
   /// The statement's AST, its parameters numbered from 0.
   ast::statement (*lower)(const void* stmt) = nullptr;
   /// Binds its values in parameter order (or probes its shape: `statement_binder`).
@@ -39,7 +39,7 @@ struct statement_thunks {
 /// `count()` and `exists()` wrappers), cached apart from `S`'s own SQL.
 template <class S, ast::statement (*Wrap)(ast::statement) = nullptr>
 inline constexpr statement_ops statement_ops_of{
-    S::fixed_shape ? &sql_cache_of<typename statement_thunks<S, Wrap>::cache_key> : nullptr,
+    S::fixed_shape ? &sql_cache_id_of<typename statement_thunks<S, Wrap>::cache_key> : nullptr,
     &statement_thunks<S, Wrap>::lower, &statement_thunks<S, Wrap>::bind};
 
 }  // namespace tabula::detail

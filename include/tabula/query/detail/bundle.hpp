@@ -46,6 +46,19 @@ constexpr void bundle_each(const bundle_impl<std::index_sequence<I...>, Ts...>& 
   (f(static_cast<const bundle_slot<I, Ts>&>(p).value), ...);
 }
 
+/// Calls `e.bind(b)` on each element `e` in order. (What `bundle_each` with a lambda does,
+/// in one function: a generic lambda would add a function per element type.)
+template <class B, std::size_t... I, class... Ts>
+constexpr void bundle_bind(const bundle_impl<std::index_sequence<I...>, Ts...>& p, B& b) {
+  (static_cast<const bundle_slot<I, Ts>&>(p).value.bind(b), ...);
+}
+
+/// Appends `e.lower(ctx)` of each element `e` to `out`, in order.
+template <class Out, class Ctx, std::size_t... I, class... Ts>
+void bundle_lower(const bundle_impl<std::index_sequence<I...>, Ts...>& p, Out& out, Ctx& ctx) {
+  (out.push_back(static_cast<const bundle_slot<I, Ts>&>(p).value.lower(ctx)), ...);
+}
+
 /// `p` with `more` appended.
 template <class... More, std::size_t... I, class... Ts>
 constexpr bundle<Ts..., More...> bundle_append(const bundle_impl<std::index_sequence<I...>, Ts...>& p, More... more) {
