@@ -41,6 +41,7 @@ class delete_statement
   static_assert(detail::writable<Model>);
   template <class, class, class, class, bool>
   friend class delete_statement;
+  static constexpr void check_runnable() { where_base::check_row_scoped(); }
 
  public:
   using model_type = Model;
@@ -73,8 +74,6 @@ class delete_statement
   }
 
  private:
-  static consteval void check_runnable() { where_base::check_row_scoped(); }
-
   template <bool All, class W, class R>
   delete_statement<Source, Model, W, R, All> with(W w, R r) const {
     return delete_statement<Source, Model, W, R, All>{this->source_, TABULA_MOVE(w), TABULA_MOVE(r)};

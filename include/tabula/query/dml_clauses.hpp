@@ -276,7 +276,7 @@ class where_clause {
   explicit where_clause(Where w) : where_(TABULA_MOVE(w)) {}
 
   /// The guard checked before the statement runs.
-  static consteval void check_row_scoped() {
+  static constexpr void check_row_scoped() {
     if constexpr (Kind == row_statement::update) {
       static_assert(row_scoped,
                     "tabula: an UPDATE without where() changes every row. Add a where() or call "
@@ -309,6 +309,11 @@ class where_clause {
 /// `with_returning(returning)`.
 template <class Statement, class Model, class Returning>
 class returning_clause {
+  static consteval void check_no_returning() {
+    static_assert(!has_returning<Returning>,
+                  "tabula: a statement has one returning(). List every column in one call.");
+  }
+
  public:
   /// `RETURNING` the given members (or expressions) of the rows written: rows are tuples.
   template <class... Xs>
@@ -338,10 +343,6 @@ class returning_clause {
   Returning returning_{};
 
  private:
-  static consteval void check_no_returning() {
-    static_assert(!has_returning<Returning>,
-                  "tabula: a statement has one returning(). List every column in one call.");
-  }
   const Statement& statement() const noexcept { return static_cast<const Statement&>(*this); }
 };
 

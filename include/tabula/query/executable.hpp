@@ -60,11 +60,24 @@ auto& running_source(Source* source) {
 /// several statements, see `parts()` and core's bulk_insert.hpp).
 template <class Self, class Source>
 class executable {
+ private:
+  static constexpr void check_rows() {
+    if constexpr (requires { Self::changes_data; }) Self::check_runnable();
+    static_assert(!std::is_void_v<typename Self::row_type>,
+                  "tabula: this statement returns no rows. Add returning(...) or "
+                  "returning_model(), or run it with execute().");
+  }
+  static consteval void check_query(const char* /*operation*/) {
+    static_assert(!requires { Self::changes_data; },
+                  "tabula: count(), exists() and grouped() read a query; an INSERT, UPDATE or "
+                  "DELETE cannot be one. Use all() on its returning(...), or execute().");
+  }
+
  public:
   /// Every row (of a data-changing statement: of its RETURNING, in the order the database
   /// returns them).
   [[nodiscard]] auto all() const {
-    check_rows();
+    static_assert((check_rows(), true));
     return exec::all(detail::running_source(source_), static_cast<const Self&>(*this));
   }
   /// The rows of a select of (model, child) grouped under each model by its primary key:
@@ -75,22 +88,22 @@ class executable {
   }
   /// The first row, if any.
   [[nodiscard]] auto first() const {
-    check_rows();
+    static_assert((check_rows(), true));
     return exec::first(detail::running_source(source_), static_cast<const Self&>(*this));
   }
   /// Exactly one row: `no_result_error` when none, `multiple_results_error` when more.
   [[nodiscard]] decltype(auto) one() const {
-    check_rows();
+    static_assert((check_rows(), true));
     return exec::one(detail::running_source(source_), static_cast<const Self&>(*this));
   }
   /// One row or none: `multiple_results_error` when more.
   [[nodiscard]] auto one_or_none() const {
-    check_rows();
+    static_assert((check_rows(), true));
     return exec::one_or_none(detail::running_source(source_), static_cast<const Self&>(*this));
   }
   /// The first column of the first row (`no_result_error` when there is no row).
   [[nodiscard]] auto scalar() const {
-    check_rows();
+    static_assert((check_rows(), true));
     return exec::scalar(detail::running_source(source_), static_cast<const Self&>(*this));
   }
   /// The number of rows the statement yields: `SELECT count(*) FROM (...)`.
@@ -105,7 +118,7 @@ class executable {
   }
   /// The rows one at a time: `for (auto&& row : q.stream())`.
   [[nodiscard]] auto stream() const {
-    check_rows();
+    static_assert((check_rows(), true));
     if constexpr (requires { Self::streamable; }) {
       static_assert(Self::streamable,
                     "tabula: stream() reads the rows of one SQL statement, and an INSERT of "
@@ -130,18 +143,6 @@ class executable {
  private:
   struct no_executor {};
   using exec = std::conditional_t<std::is_void_v<Source>, no_executor, executor<Source>>;
-
-  static consteval void check_rows() {
-    if constexpr (requires { Self::changes_data; }) Self::check_runnable();
-    static_assert(!std::is_void_v<typename Self::row_type>,
-                  "tabula: this statement returns no rows. Add returning(...) or "
-                  "returning_model(), or run it with execute().");
-  }
-  static consteval void check_query(const char* /*operation*/) {
-    static_assert(!requires { Self::changes_data; },
-                  "tabula: count(), exists() and grouped() read a query; an INSERT, UPDATE or "
-                  "DELETE cannot be one. Use all() on its returning(...), or execute().");
-  }
 };
 
 }  // namespace tabula

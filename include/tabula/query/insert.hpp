@@ -231,6 +231,20 @@ class insert_into_statement
   friend struct detail::dml::insert_values_part;
   static_assert(detail::writable<Model>);
 
+ private:
+  static consteval void check_no_values() {
+    static_assert(!detail::dml::values_given<Values>,
+                  "tabula: an INSERT takes one source of rows. Call values() or from_select() "
+                  "once.");
+  }
+  static constexpr void check_runnable() {
+    static_assert(detail::dml::values_given<Values>,
+                  "tabula: an INSERT needs rows. Add values(...) or from_select(...).");
+    static_assert(Conflict::complete,
+                  "tabula: on_conflict() says what to do with a conflicting row. Add "
+                  "do_nothing() or do_update(...).");
+  }
+
  public:
   using model_type = Model;
   using row_type = typename Returning::row_type;
@@ -473,19 +487,6 @@ class insert_into_statement
   }
 
  private:
-  static consteval void check_no_values() {
-    static_assert(!detail::dml::values_given<Values>,
-                  "tabula: an INSERT takes one source of rows. Call values() or from_select() "
-                  "once.");
-  }
-  static consteval void check_runnable() {
-    static_assert(detail::dml::values_given<Values>,
-                  "tabula: an INSERT needs rows. Add values(...) or from_select(...).");
-    static_assert(Conflict::complete,
-                  "tabula: on_conflict() says what to do with a conflicting row. Add "
-                  "do_nothing() or do_update(...).");
-  }
-
   template <class V, class C, class R>
   insert_into_statement<Source, Model, V, C, R> with(V v, C c, R r) const {
     return insert_into_statement<Source, Model, V, C, R>{this->source_, TABULA_MOVE(v), TABULA_MOVE(c),

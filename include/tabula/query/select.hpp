@@ -570,6 +570,44 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
     static constexpr bool all = structure && scope;
   };
 
+ private:
+  static consteval void assert_structure() {
+    static_assert(checks::from_unambiguous,
+                  "tabula: the select list reads several models and none is named as FROM. Add "
+                  ".from<Model>() and join the others.");
+    static_assert(checks::from_known,
+                  "tabula: this select has joins but no FROM. Add .from<Model>() naming the "
+                  "first table.");
+    static_assert(checks::joins_in_order,
+                  "tabula: a join's ON condition reads a relation that is joined after it. Join "
+                  "the relations in the order their conditions need.");
+    static_assert(checks::grouping,
+                  "tabula: the select list has aggregates beside columns outside any aggregate, "
+                  "and no group_by. Add .group_by(...) with those columns, or aggregate them.");
+  }
+  static consteval void assert_scope() {
+    static_assert(checks::select_list,
+                  "tabula: the select list reads a column of a model that is not in this "
+                  "select's FROM or JOINs. Add .from<Model>() or .join<Model>(...).");
+    static_assert(checks::joins,
+                  "tabula: a join's ON condition reads a column of a model that is not in this "
+                  "select's FROM or JOINs. Join that model too, or fix the condition.");
+    static_assert(checks::where,
+                  "tabula: the where condition reads a column of a model that is not in this "
+                  "select's FROM or JOINs. Add .from<Model>() or .join<Model>(...).");
+    static_assert(checks::group_by,
+                  "tabula: group_by names a column of a model that is not in this select's FROM "
+                  "or JOINs. Add .from<Model>() or .join<Model>(...).");
+    static_assert(checks::having,
+                  "tabula: the having condition reads a column of a model that is not in this "
+                  "select's FROM or JOINs. Add .from<Model>() or .join<Model>(...).");
+    static_assert(checks::order_by,
+                  "tabula: order_by names a column of a model that is not in this select's FROM "
+                  "or JOINs. Add .from<Model>() or .join<Model>(...).");
+  }
+
+ public:
+
   explicit select_statement(Source* source = nullptr) { this->source_ = source; }
   select_statement(Source* source, parts_type parts) : parts_(TABULA_MOVE(parts)) {
     this->source_ = source;
@@ -902,40 +940,6 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
     }
   }
 
-  static consteval void assert_structure() {
-    static_assert(checks::from_unambiguous,
-                  "tabula: the select list reads several models and none is named as FROM. Add "
-                  ".from<Model>() and join the others.");
-    static_assert(checks::from_known,
-                  "tabula: this select has joins but no FROM. Add .from<Model>() naming the "
-                  "first table.");
-    static_assert(checks::joins_in_order,
-                  "tabula: a join's ON condition reads a relation that is joined after it. Join "
-                  "the relations in the order their conditions need.");
-    static_assert(checks::grouping,
-                  "tabula: the select list has aggregates beside columns outside any aggregate, "
-                  "and no group_by. Add .group_by(...) with those columns, or aggregate them.");
-  }
-  static consteval void assert_scope() {
-    static_assert(checks::select_list,
-                  "tabula: the select list reads a column of a model that is not in this "
-                  "select's FROM or JOINs. Add .from<Model>() or .join<Model>(...).");
-    static_assert(checks::joins,
-                  "tabula: a join's ON condition reads a column of a model that is not in this "
-                  "select's FROM or JOINs. Join that model too, or fix the condition.");
-    static_assert(checks::where,
-                  "tabula: the where condition reads a column of a model that is not in this "
-                  "select's FROM or JOINs. Add .from<Model>() or .join<Model>(...).");
-    static_assert(checks::group_by,
-                  "tabula: group_by names a column of a model that is not in this select's FROM "
-                  "or JOINs. Add .from<Model>() or .join<Model>(...).");
-    static_assert(checks::having,
-                  "tabula: the having condition reads a column of a model that is not in this "
-                  "select's FROM or JOINs. Add .from<Model>() or .join<Model>(...).");
-    static_assert(checks::order_by,
-                  "tabula: order_by names a column of a model that is not in this select's FROM "
-                  "or JOINs. Add .from<Model>() or .join<Model>(...).");
-  }
 
   parts_type parts_{};
 };

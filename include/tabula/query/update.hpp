@@ -44,6 +44,11 @@ class update_statement
   template <class, class, class, class, class, bool>
   friend class update_statement;
   static_assert(detail::writable<Model>);
+  static constexpr void check_runnable() {
+    static_assert(Sets::size > 0,
+                  "tabula: an UPDATE needs something to set. Add set(col(&T::c) = value).");
+    where_base::check_row_scoped();
+  }
 
  public:
   using model_type = Model;
@@ -91,12 +96,6 @@ class update_statement
   }
 
  private:
-  static consteval void check_runnable() {
-    static_assert(Sets::size > 0,
-                  "tabula: an UPDATE needs something to set. Add set(col(&T::c) = value).");
-    where_base::check_row_scoped();
-  }
-
   template <bool All, class S, class W, class R>
   update_statement<Source, Model, S, W, R, All> with(S s, W w, R r) const {
     return update_statement<Source, Model, S, W, R, All>{this->source_, TABULA_MOVE(s), TABULA_MOVE(w),
