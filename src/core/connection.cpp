@@ -35,13 +35,16 @@ std::uint64_t next_sql_cache_id() noexcept {
   return last.fetch_add(1, std::memory_order_relaxed) + 1;
 }
 
+static_assert(std::atomic_ref<std::uint32_t>::required_alignment <= alignof(std::uint32_t));
+
 sql_cache_slot& sql_cache_of(sql_cache_id& id) {
-  std::uint32_t index = id.index.load(std::memory_order_acquire);
+  std::atomic_ref<std::uint32_t> named(id.index);
+  std::uint32_t index = named.load(std::memory_order_acquire);
   if (index == 0) {
     static std::atomic<std::uint32_t> last{0};
     const std::uint32_t fresh = last.fetch_add(1, std::memory_order_relaxed) + 1;
     // Another thread may have named the type meanwhile: its number stands.
-    if (id.index.compare_exchange_strong(index, fresh, std::memory_order_acq_rel)) index = fresh;
+    if (named.compare_exchange_strong(index, fresh, std::memory_order_acq_rel)) index = fresh;
   }
   thread_local std::vector<std::unique_ptr<sql_cache_slot>> slots;
   if (slots.size() < index) slots.resize(index);

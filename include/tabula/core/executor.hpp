@@ -225,8 +225,10 @@ struct run {
 };
 
 /// A terminal operation with the statement's type erased: starts `stmt` (through `ops`) on the
-/// connection a source lends and reads it with `read` into `out`. Every statement of every
-/// source runs through this one call, so a statement type adds only its `lower` and `bind`.
+/// connection a source lends and reads it with `read` into `out`. The terminal operations of
+/// typed statements of one SQL statement run through this one call on every source, so such a
+/// statement type adds little but its `lower` and `bind`; multi-statement inserts, hand-written
+/// SQL, `grouped()` and `stream()` keep paths of their own.
 struct erased_call {
   const void* stmt;
   const statement_ops* ops;
@@ -262,16 +264,18 @@ struct source_hooks {
 };
 
 /// Something typed statements run on: it gives them a connection for the duration of a call
-/// (`with_connection`). The engine lends a pooled connection, a connection itself, a session
-/// the connection of its unit of work (after an autoflush).
+/// (`with_connection(f)` calls `f(connection&)` and returns what `f` returns, `void`
+/// included). The engine lends a pooled connection, a connection itself, a session the
+/// connection of its unit of work (after an autoflush).
 template <class S>
-concept statement_source = requires(S& s) {
+concept statement_source = requires(S& s, const detail::erased_call& run) {
   s.with_connection([](connection& c) -> connection& { return c; });
+  s.with_connection(run);  // f may return void
 };
 
 /// The terminal operations, written once for every source: each runs on the connection the
-/// source gives (`statement_source`), through `detail::run`, and hands its rows to the
-/// source's `source_hooks`.
+/// source gives (`statement_source`), through `detail::erased_call` or `detail::run`, and
+/// hands its rows to the source's `source_hooks` once the connection is given back.
 template <class Source>
 struct executor {
   static_assert(statement_source<Source>,

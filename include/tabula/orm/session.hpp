@@ -989,7 +989,7 @@ class session {
     static_assert(!std::is_lvalue_reference_v<T>,
                   "tabula: session::add() takes the object itself, not a copy of your variable: "
                   "later changes to the variable would not be written. Pass a temporary "
-                  "(s.add(Model{...})) or TABULA_MOVE(m), and change the object through the "
+                  "(s.add(Model{...})) or std::move(m), and change the object through the "
                   "reference add() returns.");
     using M = std::remove_cvref_t<T>;
     static_assert(detail::writable<M>);

@@ -58,7 +58,7 @@ class delete_statement
 
   /// The statement as an AST.
   [[nodiscard]] ast::statement lower() const {
-    check_runnable();
+    static_assert((check_runnable(), true));
     detail::lower_context ctx;
     ast::delete_ d;
     d.table = detail::table_ref_of(table_of<Model>());

@@ -128,7 +128,7 @@ class executable {
   }
   /// Runs the statement; the number of rows it inserted, changed or deleted.
   std::int64_t execute() const {
-    if constexpr (requires { Self::changes_data; }) Self::check_runnable();
+    if constexpr (requires { Self::changes_data; }) static_assert((Self::check_runnable(), true));
     return exec::execute(detail::running_source(source_), static_cast<const Self&>(*this));
   }
 

@@ -421,18 +421,18 @@ constexpr auto cast(E&& e) {
 
 namespace detail {
 template <class E>
-constexpr void require_text() {
+consteval void require_text() {
   static_assert(is_text<expression_value_t<as_expr_t<E>>>,
                 "tabula: this function takes text. Pass a text column or expression, or convert "
                 "with tabula::cast<std::string>(e).");
 }
 template <class E>
-constexpr void require_number() {
+consteval void require_number() {
   static_assert(is_number<expression_value_t<as_expr_t<E>>>,
                 "tabula: this function takes a number. Pass a numeric column or expression.");
 }
 template <class E>
-constexpr void require_integer() {
+consteval void require_integer() {
   static_assert(is_integer_number<expression_value_t<as_expr_t<E>>>,
                 "tabula: this argument is a count or position, an integer. Pass an integer "
                 "value or expression.");
@@ -536,7 +536,7 @@ constexpr auto current_date() { return detail::call<detail::fn<"current_date">, 
 
 namespace detail {
 template <class E>
-constexpr void require_plain_argument() {
+consteval void require_plain_argument() {
   static_assert(!as_expr_t<E>::contains_aggregate,
                 "tabula: an aggregate cannot take another aggregate (SQL does not nest them). "
                 "Aggregate in a subquery first.");
@@ -585,7 +585,7 @@ constexpr auto avg(E&& e) {
 
 namespace detail {
 template <class E>
-constexpr void require_ordered() {
+consteval void require_ordered() {
   constexpr category c = category_of<expression_value_t<E>>();
   static_assert(c == category::number || c == category::text || c == category::other,
                 "tabula: min() and max() take numbers, text or other ordered values, not "

@@ -403,7 +403,7 @@ class insert_into_statement
   /// `programming_error` when the rows need more than one (generated keys given for some rows
   /// and not others) — running the statement splits them.
   [[nodiscard]] ast::statement lower() const {
-    check_runnable();
+    static_assert((check_runnable(), true));
     if constexpr (detail::dml::is_select_rows<Values>) {
       return lower_select();
     } else if constexpr (!detail::dml::values_given<Values>) {
@@ -416,7 +416,7 @@ class insert_into_statement
   /// Binds every value in the order `lower` numbered them.
   template <class Binder>
   void bind(Binder& b) const {
-    check_runnable();
+    static_assert((check_runnable(), true));
     if constexpr (detail::dml::is_select_rows<Values>) {
       values_.select.bind(b);
       detail::dml::bind_all(values_.columns, b);  // shapes

@@ -78,7 +78,7 @@ class update_statement
 
   /// The statement as an AST.
   [[nodiscard]] ast::statement lower() const {
-    check_runnable();
+    static_assert((check_runnable(), true));
     detail::lower_context ctx;
     ast::update u;
     u.table = detail::table_ref_of(table_of<Model>());

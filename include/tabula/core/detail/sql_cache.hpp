@@ -5,7 +5,6 @@
 /// their columns name; its cache is thread-local, so a lookup takes no lock.
 
 #include <array>
-#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <deque>
@@ -78,7 +77,7 @@ struct sql_cache_slot {
 /// thread. Constant-initialized, so a statement type costs a word and no code (a thread-local
 /// slot per type would cost a function, its initialization and its guard in every file).
 struct sql_cache_id {
-  std::atomic<std::uint32_t> index{0};
+  std::uint32_t index = 0;  ///< 0 until named; read and written atomically (std::atomic_ref)
 };
 template <class Key>
 inline constinit sql_cache_id sql_cache_id_of{};
