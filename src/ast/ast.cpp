@@ -1,6 +1,8 @@
-// The AST's expression node: its constructors, assignments and destructor instantiate the
-// variant of 18 node kinds (constructors, visitation tables), so they are compiled here once
-// instead of in every file that includes tabula/ast/ast.hpp.
+// What every file that builds a statement would otherwise compile again, compiled here once:
+// the constructors, assignments and destructors of the AST's variants (`expr`, `value`,
+// `from_item`, `statement`: each instantiates a std::variant's constructors and visitation
+// tables), the node factories the typed layer lowers through, and the containers of the tree
+// (the explicit instantiations ast.hpp and value.hpp declare).
 
 #include "tabula/ast/ast.hpp"
 
@@ -33,10 +35,93 @@ expr::expr(excluded n) : node(std::move(n)) {}
 static_assert(std::is_nothrow_move_constructible_v<expr::node_type> &&
               std::is_nothrow_move_assignable_v<expr::node_type>);
 
+expr::expr() = default;
 expr::expr(const expr& other) = default;
 expr::expr(expr&& other) noexcept = default;
 expr& expr::operator=(const expr& other) = default;
 expr& expr::operator=(expr&& other) noexcept = default;
 expr::~expr() = default;
 
+expr make_binary(binary_op op, expr&& lhs, expr&& rhs) {
+  return binary{op, std::move(lhs), std::move(rhs)};
+}
+expr make_unary(unary_op op, expr&& operand) { return unary{op, std::move(operand)}; }
+expr make_column_ref(std::string_view qualifier, std::string_view name) {
+  return column_ref{std::string(qualifier), std::string(name)};
+}
+expr make_param(std::uint32_t index) { return param{index}; }
+expr make_cast(expr&& operand, const sql_type& to) { return cast{std::move(operand), to}; }
+
+value::value() noexcept = default;
+value::value(null_t v) noexcept : variant_type(v) {}
+value::value(bool v) noexcept : variant_type(v) {}
+value::value(std::int64_t v) noexcept : variant_type(v) {}
+value::value(double v) noexcept : variant_type(v) {}
+value::value(std::string v) noexcept : variant_type(std::move(v)) {}
+value::value(blob v) noexcept : variant_type(std::move(v)) {}
+value::value(typed_value v) noexcept : variant_type(v) {}
+value::value(const value& other) = default;
+value::value(value&& other) noexcept = default;
+value& value::operator=(const value& other) = default;
+value& value::operator=(value&& other) noexcept = default;
+value::~value() = default;
+
+from_item::from_item() = default;
+from_item::from_item(table_ref t) : variant_type(std::move(t)) {}
+from_item::from_item(derived_table t) : variant_type(std::move(t)) {}
+from_item::from_item(const from_item& other) = default;
+from_item::from_item(from_item&& other) noexcept = default;
+from_item& from_item::operator=(const from_item& other) = default;
+from_item& from_item::operator=(from_item&& other) noexcept = default;
+from_item::~from_item() = default;
+
+statement::statement() = default;
+statement::statement(select s) : variant_type(std::move(s)) {}
+statement::statement(insert s) : variant_type(std::move(s)) {}
+statement::statement(update s) : variant_type(std::move(s)) {}
+statement::statement(delete_ s) : variant_type(std::move(s)) {}
+statement::statement(create_table s) : variant_type(std::move(s)) {}
+statement::statement(drop_table s) : variant_type(std::move(s)) {}
+statement::statement(create_index s) : variant_type(std::move(s)) {}
+statement::statement(drop_index s) : variant_type(std::move(s)) {}
+statement::statement(const statement& other) = default;
+statement::statement(statement&& other) noexcept = default;
+statement& statement::operator=(const statement& other) = default;
+statement& statement::operator=(statement&& other) noexcept = default;
+statement::~statement() = default;
+
 }  // namespace tabula::ast
+
+// The explicit instantiations the headers declare (ast.hpp, value.hpp).
+template class tabula::ast::box<tabula::ast::expr>;
+template class tabula::ast::box<tabula::ast::select>;
+template class std::allocator<tabula::ast::expr>;
+template class std::vector<tabula::ast::expr>;
+template class std::allocator<tabula::ast::expr_list>;
+template class std::vector<tabula::ast::expr_list>;
+template class std::allocator<tabula::ast::select_item>;
+template class std::vector<tabula::ast::select_item>;
+template class std::allocator<tabula::ast::order_item>;
+template class std::vector<tabula::ast::order_item>;
+template class std::allocator<tabula::ast::join>;
+template class std::vector<tabula::ast::join>;
+template class std::allocator<tabula::ast::cte>;
+template class std::vector<tabula::ast::cte>;
+template class std::allocator<tabula::ast::compound_part>;
+template class std::vector<tabula::ast::compound_part>;
+template class std::allocator<tabula::ast::assignment>;
+template class std::vector<tabula::ast::assignment>;
+template class std::allocator<tabula::ast::column_def>;
+template class std::vector<tabula::ast::column_def>;
+template class std::allocator<tabula::ast::foreign_key_def>;
+template class std::vector<tabula::ast::foreign_key_def>;
+template class std::allocator<tabula::ast::unique_def>;
+template class std::vector<tabula::ast::unique_def>;
+template class std::allocator<tabula::ast::check_def>;
+template class std::vector<tabula::ast::check_def>;
+template class std::allocator<tabula::ast::index_def>;
+template class std::vector<tabula::ast::index_def>;
+template class std::allocator<tabula::ast::statement>;
+template class std::vector<tabula::ast::statement>;
+template class std::allocator<tabula::ast::value>;
+template class std::vector<tabula::ast::value>;

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -28,6 +29,7 @@ namespace tabula::ast {
 template <class T>
 class box {
  public:
+  box() : p_(std::make_unique<T>()) {}
   box(T content) : p_(std::make_unique<T>(TABULA_MOVE(content))) {}  // NOLINT: implicit by design
   box(const box& other) : p_(std::make_unique<T>(*other.p_)) {}
   box(box&&) noexcept = default;
@@ -269,12 +271,23 @@ struct expr {
   expr(raw n);  // NOLINT(google-explicit-constructor)
   expr(window n);  // NOLINT(google-explicit-constructor)
   expr(excluded n);  // NOLINT(google-explicit-constructor)
+  /// An empty column reference: it exists so that containers of expressions can be resized
+  /// (and instantiated once, in the library); lowering never produces one.
+  expr();
   expr(const expr& other);
   expr(expr&& other) noexcept;
   expr& operator=(const expr& other);
   expr& operator=(expr&& other) noexcept;
   ~expr();
 };
+
+/// Node factories, compiled in the library: the `lower` of a typed expression calls one instead
+/// of constructing the node, its strings and its boxes inline.
+expr make_binary(binary_op op, expr&& lhs, expr&& rhs);
+expr make_unary(unary_op op, expr&& operand);
+expr make_column_ref(std::string_view qualifier, std::string_view name);
+expr make_param(std::uint32_t index);
+expr make_cast(expr&& operand, const sql_type& to);
 
 // ---------------------------------------------------------------------------------------------
 // Queries
@@ -296,7 +309,20 @@ struct derived_table {
   box<select> query;
   std::string alias;
 };
-using from_item = std::variant<table_ref, derived_table>;
+/// What FROM or JOIN names: a `std::variant` of a table and a derived table. Its constructors
+/// and special members are compiled once in the library (src/ast/ast.cpp).
+struct from_item : std::variant<table_ref, derived_table> {
+  using variant_type = std::variant<table_ref, derived_table>;
+  using variant_type::variant_type;
+  from_item();
+  from_item(table_ref t);      // NOLINT(google-explicit-constructor)
+  from_item(derived_table t);  // NOLINT(google-explicit-constructor)
+  from_item(const from_item& other);
+  from_item(from_item&& other) noexcept;
+  from_item& operator=(const from_item& other);
+  from_item& operator=(from_item&& other) noexcept;
+  ~from_item();
+};
 
 enum class join_kind : std::uint8_t { inner, left, right, full, cross };
 struct join {
@@ -469,8 +495,62 @@ struct drop_index {
   std::string schema{};  ///< empty: not qualified
 };
 
-/// Any statement a dialect compiles.
-using statement = std::variant<select, insert, update, delete_, create_table, drop_table,
-                               create_index, drop_index>;
+/// Any statement a dialect compiles: a `std::variant` of the statement kinds. Its constructors
+/// and special members are compiled once in the library (src/ast/ast.cpp).
+struct statement : std::variant<select, insert, update, delete_, create_table, drop_table,
+                                create_index, drop_index> {
+  using variant_type = std::variant<select, insert, update, delete_, create_table, drop_table,
+                                    create_index, drop_index>;
+  using variant_type::variant_type;
+  statement();
+  statement(select s);        // NOLINT(google-explicit-constructor)
+  statement(insert s);        // NOLINT(google-explicit-constructor)
+  statement(update s);        // NOLINT(google-explicit-constructor)
+  statement(delete_ s);       // NOLINT(google-explicit-constructor)
+  statement(create_table s);  // NOLINT(google-explicit-constructor)
+  statement(drop_table s);    // NOLINT(google-explicit-constructor)
+  statement(create_index s);  // NOLINT(google-explicit-constructor)
+  statement(drop_index s);    // NOLINT(google-explicit-constructor)
+  statement(const statement& other);
+  statement(statement&& other) noexcept;
+  statement& operator=(const statement& other);
+  statement& operator=(statement&& other) noexcept;
+  ~statement();
+};
 
 }  // namespace tabula::ast
+
+// The containers of the tree are instantiated once, in the library (src/ast/ast.cpp): every
+// file that builds or copies a statement would otherwise compile their members again.
+namespace tabula::ast {
+extern template class box<expr>;
+extern template class box<select>;
+}  // namespace tabula::ast
+extern template class std::allocator<tabula::ast::expr>;
+extern template class std::vector<tabula::ast::expr>;
+extern template class std::allocator<tabula::ast::expr_list>;
+extern template class std::vector<tabula::ast::expr_list>;
+extern template class std::allocator<tabula::ast::select_item>;
+extern template class std::vector<tabula::ast::select_item>;
+extern template class std::allocator<tabula::ast::order_item>;
+extern template class std::vector<tabula::ast::order_item>;
+extern template class std::allocator<tabula::ast::join>;
+extern template class std::vector<tabula::ast::join>;
+extern template class std::allocator<tabula::ast::cte>;
+extern template class std::vector<tabula::ast::cte>;
+extern template class std::allocator<tabula::ast::compound_part>;
+extern template class std::vector<tabula::ast::compound_part>;
+extern template class std::allocator<tabula::ast::assignment>;
+extern template class std::vector<tabula::ast::assignment>;
+extern template class std::allocator<tabula::ast::column_def>;
+extern template class std::vector<tabula::ast::column_def>;
+extern template class std::allocator<tabula::ast::foreign_key_def>;
+extern template class std::vector<tabula::ast::foreign_key_def>;
+extern template class std::allocator<tabula::ast::unique_def>;
+extern template class std::vector<tabula::ast::unique_def>;
+extern template class std::allocator<tabula::ast::check_def>;
+extern template class std::vector<tabula::ast::check_def>;
+extern template class std::allocator<tabula::ast::index_def>;
+extern template class std::vector<tabula::ast::index_def>;
+extern template class std::allocator<tabula::ast::statement>;
+extern template class std::vector<tabula::ast::statement>;

@@ -46,10 +46,38 @@ struct null_t {
   friend bool operator==(null_t, null_t) = default;
 };
 
-/// One runtime SQL value. The alternatives are the storage classes every driver binds and
-/// reads natively, and `typed_value`, which each driver encodes in its own way;
-/// `type_traits<T>` maps each C++ type onto one of them.
-using value = std::variant<null_t, bool, std::int64_t, double, std::string, blob, typed_value>;
+/// One runtime SQL value: a `std::variant` (`std::visit`, `std::get`, `std::holds_alternative`
+/// and `index()` work as on any variant). The alternatives are the storage classes every driver
+/// binds and reads natively, and `typed_value`, which each driver encodes in its own way;
+/// `type_traits<T>` maps each C++ type onto one of them. A default-constructed value is NULL.
+///
+/// The constructors from each alternative and the special members are compiled once in the
+/// library (src/ast/ast.cpp); the variant's own constructors (from an `int`, a `const char*`,
+/// `std::in_place_type`...) stay available.
+struct value : std::variant<null_t, bool, std::int64_t, double, std::string, blob, typed_value> {
+  using variant_type =
+      std::variant<null_t, bool, std::int64_t, double, std::string, blob, typed_value>;
+  using variant_type::variant_type;
+  using variant_type::operator=;
+
+  value() noexcept;
+  value(null_t v) noexcept;        // NOLINT(google-explicit-constructor)
+  value(bool v) noexcept;          // NOLINT(google-explicit-constructor)
+  value(std::int64_t v) noexcept;  // NOLINT(google-explicit-constructor)
+  value(double v) noexcept;        // NOLINT(google-explicit-constructor)
+  value(std::string v) noexcept;   // NOLINT(google-explicit-constructor)
+  value(blob v) noexcept;          // NOLINT(google-explicit-constructor)
+  value(typed_value v) noexcept;   // NOLINT(google-explicit-constructor)
+  value(const value& other);
+  value(value&& other) noexcept;
+  value& operator=(const value& other);
+  value& operator=(value&& other) noexcept;
+  ~value();
+};
 
 }  // namespace ast
 }  // namespace tabula
+
+// Instantiated once, in the library (src/ast/ast.cpp).
+extern template class std::allocator<tabula::ast::value>;
+extern template class std::vector<tabula::ast::value>;

@@ -68,7 +68,7 @@ struct column : detail::expression_base<column<Model, Member>> {
 
   [[nodiscard]] const std::string& name() const { return column_name<Model>(member); }
   [[nodiscard]] ast::expr lower(detail::lower_context& /*ctx*/) const {
-    return ast::column_ref{std::string(table_name<Model>()), name()};
+    return ast::make_column_ref(table_name<Model>(), name());
   }
   template <class Binder>
   void bind(Binder& b) const {
@@ -169,7 +169,7 @@ ast::expr param_as(lower_context& ctx) {
   if constexpr (std::is_same_v<V, std::nullopt_t> || !column_type<V>) {
     return ctx.param();
   } else {
-    return ast::cast{ctx.param(), sql_type_of<V>()};
+    return ast::make_cast(ctx.param(), sql_type_of<V>());
   }
 }
 

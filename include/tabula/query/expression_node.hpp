@@ -43,7 +43,7 @@ namespace detail {
 /// State carried through lowering: the next free parameter slot.
 struct lower_context {
   std::uint32_t next_param = 0;
-  ast::expr param() { return ast::param{next_param++}; }
+  ast::expr param() { return ast::make_param(next_param++); }
 };
 
 struct expression_tag {

@@ -47,11 +47,11 @@ struct binary_expr : detail::expression_base<binary_expr<Op, L, R, Value>> {
     if constexpr (detail::is_value_node<L> && detail::is_value_node<R>) {
       ast::expr l = detail::lower_typed(lhs, ctx);
       ast::expr r = detail::lower_typed(rhs, ctx);
-      return ast::binary{Op, TABULA_MOVE(l), TABULA_MOVE(r)};
+      return ast::make_binary(Op, TABULA_MOVE(l), TABULA_MOVE(r));
     } else {
       ast::expr l = detail::lower_operand<typename R::value_type>(lhs, ctx);
       ast::expr r = detail::lower_operand<typename L::value_type>(rhs, ctx);
-      return ast::binary{Op, TABULA_MOVE(l), TABULA_MOVE(r)};
+      return ast::make_binary(Op, TABULA_MOVE(l), TABULA_MOVE(r));
     }
   }
   template <class Binder>
@@ -68,7 +68,7 @@ struct unary_expr
   using value_type = Value;
 
   [[nodiscard]] ast::expr lower(detail::lower_context& ctx) const {
-    return ast::unary{Op, detail::lower_typed(this->operand, ctx)};
+    return ast::make_unary(Op, detail::lower_typed(this->operand, ctx));
   }
 };
 

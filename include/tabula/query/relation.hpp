@@ -177,7 +177,7 @@ struct relation_column : detail::expression_base<relation_column<R, Member>> {
     return detail::relation_column_names<R>()[reflect::field_index(member)];
   }
   [[nodiscard]] ast::expr lower(detail::lower_context& /*ctx*/) const {
-    return ast::column_ref{detail::relation_qualifier<R>(), name()};
+    return ast::make_column_ref(detail::relation_qualifier<R>(), name());
   }
   template <class Binder>
   void bind(Binder& b) const {
