@@ -171,6 +171,7 @@ statement_ref connection::prepare(const compiled_sql& sql) {
 }
 
 statement_ref connection::start(const void* stmt, const detail::statement_ops& ops) {
+  if (ops.start != nullptr) return ops.start(*this, stmt);  // hand-written SQL
   const compiled_sql* cached = nullptr;
   if (ops.cache != nullptr) {
     detail::shape_key shape;

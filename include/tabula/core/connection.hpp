@@ -97,11 +97,7 @@ class connection : public detail::row_api<connection>,
   /// Prepares a typed statement and binds its values: ready to step.
   template <class Statement>
   [[nodiscard]] statement_ref start(const Statement& stmt) {
-    if constexpr (detail::text_statement<Statement>) {
-      return detail::start_text(*this, stmt);  // hand-written SQL (raw_api.hpp)
-    } else {
-      return start(&stmt, detail::statement_ops_of<Statement>);
-    }
+    return start(&stmt, detail::statement_ops_of<Statement>);
   }
   /// The same through a statement's operations (statement_ops.hpp): the statement's SQL from
   /// the SQL cache (compiled on first use per shape), prepared, its values bound.

@@ -226,9 +226,9 @@ struct run {
 
 /// A terminal operation with the statement's type erased: starts `stmt` (through `ops`) on the
 /// connection a source lends and reads it with `read` into `out`. The terminal operations of
-/// typed statements of one SQL statement run through this one call on every source, so such a
-/// statement type adds little but its `lower` and `bind`; multi-statement inserts, hand-written
-/// SQL, `grouped()` and `stream()` keep paths of their own.
+/// statements of one SQL statement (typed or hand-written) run through this one call on every
+/// source, so such a statement type adds little but its `lower` and `bind`; inserts of many
+/// rows (several statements), `grouped()` and `stream()` keep paths of their own.
 struct erased_call {
   const void* stmt;
   const statement_ops* ops;
@@ -236,9 +236,9 @@ struct erased_call {
   void* out;
   void operator()(connection& c) const { read(c.start(stmt, *ops), out); }
 };
-/// Statements that run through `erased_call`: typed statements of one SQL statement.
+/// Statements that run through `erased_call`: all but inserts run as several statements.
 template <class S>
-concept erasable = !multi_part<S> && !text_statement<S>;
+concept erasable = !multi_part<S>;
 
 }  // namespace detail
 
@@ -288,7 +288,8 @@ struct executor {
   static auto all(Source& src, const S& s) {
     if constexpr (detail::erasable<S>) {
       std::vector<typename S::row_type> rows;
-      run_erased(src, s, &detail::run::all_into<detail::row_reader_t<S>>, &rows);
+      run_erased(src, &s, detail::statement_ops_of<S>,
+                 &detail::run::all_into<detail::row_reader_t<S>>, &rows);
       return hooks::template rows<S>(src, TABULA_MOVE(rows));
     } else {
       return src.with_connection(
@@ -326,23 +327,22 @@ struct executor {
   template <class S>
   static std::int64_t count(Source& src, const S& s) {
     std::int64_t n = 0;
-    src.with_connection(detail::erased_call{
-        &s, &detail::statement_ops_of<S, &detail::count_statement>, &detail::run::count_into, &n});
+    run_erased(src, &s, detail::statement_ops_of<S, &detail::count_statement>,
+               &detail::run::count_into, &n);
     return n;
   }
   template <class S>
   static bool exists(Source& src, const S& s) {
     bool any = false;
-    src.with_connection(detail::erased_call{
-        &s, &detail::statement_ops_of<S, &detail::exists_statement>, &detail::run::exists_into,
-        &any});
+    run_erased(src, &s, detail::statement_ops_of<S, &detail::exists_statement>,
+               &detail::run::exists_into, &any);
     return any;
   }
   template <class S>
   static std::int64_t execute(Source& src, const S& s) {
     if constexpr (detail::erasable<S>) {
       std::int64_t n = 0;
-      run_erased(src, s, &detail::run::execute_into, &n);
+      run_erased(src, &s, detail::statement_ops_of<S>, &detail::run::execute_into, &n);
       return n;
     } else {
       return src.with_connection([&](connection& c) { return detail::run::execute(c, s); });
@@ -364,16 +364,19 @@ struct executor {
   }
 
  private:
-  template <class S>
-  static void run_erased(Source& src, const S& s, void (*read)(statement_ref, void*), void* out) {
-    src.with_connection(detail::erased_call{&s, &detail::statement_ops_of<S>, read, out});
+  /// Runs statement `s` on a connection of `src`: `ops` lowers and binds it, `read` reads its
+  /// result into `out`. One function per source, not per statement type.
+  static void run_erased(Source& src, const void* s, const detail::statement_ops& ops,
+                         void (*read)(statement_ref, void*), void* out) {
+    src.with_connection(detail::erased_call{s, &ops, read, out});
   }
   /// The first row; with `Count`, `multiple_results_error` when there are more.
   template <bool Count, class S>
   static std::optional<typename S::row_type> first_of(Source& src, const S& s) {
     if constexpr (detail::erasable<S>) {
       detail::run::first_row<typename S::row_type> r;
-      run_erased(src, s, &detail::run::first_into<detail::row_reader_t<S>, Count>, &r);
+      run_erased(src, &s, detail::statement_ops_of<S>,
+                 &detail::run::first_into<detail::row_reader_t<S>, Count>, &r);
       if (Count && r.n > 1) detail::throw_many_rows(r.n);
       return TABULA_MOVE(r.row);
     } else if constexpr (Count) {

@@ -16,6 +16,8 @@
 #include <utility>
 
 #include "tabula/core/detail/bind.hpp"
+#include "tabula/core/detail/statement_ops.hpp"
+#include "tabula/core/statement_ref.hpp"
 #include "tabula/detail/move.hpp"
 #include "tabula/dialect/dialect.hpp"
 #include "tabula/driver/driver.hpp"
@@ -129,6 +131,17 @@ auto start_text(Conn& c, const S& s) {
   check_result_columns<typename S::row_type>(*st);
   return st;
 }
+
+template <text_statement S>
+struct text_thunks {
+  static statement_ref start(connection& c, const void* s) {
+    return start_text(c, *static_cast<const S*>(s));
+  }
+};
+/// The operations of hand-written SQL: one `start`, since it has no AST to lower and bind.
+template <text_statement S>
+inline constexpr statement_ops statement_ops_of<S, nullptr>{nullptr, nullptr, nullptr,
+                                                            &text_thunks<S>::start};
 
 template <class Derived>
 class raw_api {

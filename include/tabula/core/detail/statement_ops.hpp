@@ -9,6 +9,11 @@
 #include "tabula/core/detail/bind.hpp"
 #include "tabula/core/detail/sql_cache.hpp"
 
+namespace tabula {
+class connection;
+class statement_ref;
+}  // namespace tabula
+
 namespace tabula::detail {
 
 /// A typed statement's operations, over a `const void*` to the statement.
@@ -20,6 +25,10 @@ struct statement_ops {
   ast::statement (*lower)(const void* stmt) = nullptr;
   /// Binds its values in parameter order (or probes its shape: `statement_binder`).
   void (*bind)(const void* stmt, statement_binder& b) = nullptr;
+  /// Hand-written SQL, which has no AST: prepares the statement, binds its values and checks
+  /// its columns (raw_api.hpp). Null for statements built from the AST; when set, the three
+  /// above are null.
+  statement_ref (*start)(connection& c, const void* stmt) = nullptr;
 };
 
 template <class S, ast::statement (*Wrap)(ast::statement)>
@@ -36,7 +45,8 @@ struct statement_thunks {
 };
 
 /// The operations of statement type `S`; `Wrap` turns its AST into another statement's (the
-/// `count()` and `exists()` wrappers), cached apart from `S`'s own SQL.
+/// `count()` and `exists()` wrappers), cached apart from `S`'s own SQL. Hand-written SQL has
+/// its own (raw_api.hpp).
 template <class S, ast::statement (*Wrap)(ast::statement) = nullptr>
 inline constexpr statement_ops statement_ops_of{
     S::fixed_shape ? &sql_cache_id_of<typename statement_thunks<S, Wrap>::cache_key> : nullptr,
