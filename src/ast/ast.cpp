@@ -53,8 +53,9 @@ expr make_param(std::uint32_t index) { return param{index}; }
 expr make_cast(expr&& operand, const sql_type& to) { return cast{std::move(operand), to}; }
 
 value::value() noexcept = default;
+value::value(const variant_type& v) : variant_type(v) {}
+value::value(variant_type&& v) noexcept : variant_type(std::move(v)) {}
 value::value(null_t v) noexcept : variant_type(v) {}
-value::value(bool v) noexcept : variant_type(v) {}
 value::value(std::int64_t v) noexcept : variant_type(v) {}
 value::value(double v) noexcept : variant_type(v) {}
 value::value(std::string v) noexcept : variant_type(std::move(v)) {}
@@ -67,6 +68,8 @@ value& value::operator=(value&& other) noexcept = default;
 value::~value() = default;
 
 from_item::from_item() = default;
+from_item::from_item(const variant_type& v) : variant_type(v) {}
+from_item::from_item(variant_type&& v) noexcept : variant_type(std::move(v)) {}
 from_item::from_item(table_ref t) : variant_type(std::move(t)) {}
 from_item::from_item(derived_table t) : variant_type(std::move(t)) {}
 from_item::from_item(const from_item& other) = default;
@@ -76,6 +79,8 @@ from_item& from_item::operator=(from_item&& other) noexcept = default;
 from_item::~from_item() = default;
 
 statement::statement() = default;
+statement::statement(const variant_type& v) : variant_type(v) {}
+statement::statement(variant_type&& v) noexcept : variant_type(std::move(v)) {}
 statement::statement(select s) : variant_type(std::move(s)) {}
 statement::statement(insert s) : variant_type(std::move(s)) {}
 statement::statement(update s) : variant_type(std::move(s)) {}

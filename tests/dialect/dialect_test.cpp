@@ -87,3 +87,42 @@ TEST_CASE("compiling the same tree twice gives the same text", "[dialect]") {
     CHECK(second.param_count == 2);
   }
 }
+
+// ast::value, ast::from_item and ast::statement are classes deriving from their std::variant;
+// they must behave as the variant did.
+static_assert(std::variant_size_v<tabula::ast::value> == 7);
+static_assert(std::is_same_v<std::variant_alternative_t<4, tabula::ast::value>, std::string>);
+static_assert(std::variant_size_v<tabula::ast::statement> == 8);
+static_assert(!std::is_constructible_v<tabula::ast::value, int*>);  // no pointer becomes a bool
+static_assert(!std::is_constructible_v<tabula::ast::value, const char8_t*>);
+
+TEST_CASE("the AST's variants construct, assign and visit as std::variant", "[dialect]") {
+  namespace ast = tabula::ast;
+  ast::value v;
+  CHECK(std::holds_alternative<ast::null_t>(v));
+  v = 5;
+  CHECK(std::get<std::int64_t>(v) == 5);
+  ast::value& same = (v = "text");
+  CHECK(&same == &v);
+  CHECK(std::get<std::string>(v) == "text");
+  v = {};
+  CHECK(v.index() == 0);
+  v = true;
+  CHECK(std::get<bool>(v));
+  v = 2.5F;
+  CHECK(std::get<double>(v) == 2.5);
+  const ast::value::variant_type plain{std::int64_t{7}};
+  const ast::value from_plain = plain;
+  CHECK(from_plain == ast::value(std::int64_t{7}));
+  CHECK(std::visit([](const auto& x) { return sizeof(x) > 0; }, from_plain));
+  const ast::value blob(std::in_place_type<tabula::blob>, 3, std::byte{1});
+  CHECK(std::get<tabula::blob>(blob).size() == 3);
+
+  const ast::statement st = ast::select{};
+  CHECK(std::holds_alternative<ast::select>(st));
+  CHECK(lite().compile(ast::drop_table{"t"}).text == R"(DROP TABLE IF EXISTS "t")");
+  ast::from_item f = ast::table_ref{"models", "m"};
+  CHECK(std::get<ast::table_ref>(f).alias == "m");
+  f = ast::derived_table{ast::select{}, "d"};
+  CHECK(std::get_if<ast::derived_table>(&f) != nullptr);
+}

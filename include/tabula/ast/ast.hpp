@@ -315,6 +315,8 @@ struct from_item : std::variant<table_ref, derived_table> {
   using variant_type = std::variant<table_ref, derived_table>;
   using variant_type::variant_type;
   from_item();
+  from_item(const variant_type& v);      // NOLINT(google-explicit-constructor)
+  from_item(variant_type&& v) noexcept;  // NOLINT(google-explicit-constructor)
   from_item(table_ref t);      // NOLINT(google-explicit-constructor)
   from_item(derived_table t);  // NOLINT(google-explicit-constructor)
   from_item(const from_item& other);
@@ -503,6 +505,8 @@ struct statement : std::variant<select, insert, update, delete_, create_table, d
                                     create_index, drop_index>;
   using variant_type::variant_type;
   statement();
+  statement(const variant_type& v);      // NOLINT(google-explicit-constructor)
+  statement(variant_type&& v) noexcept;  // NOLINT(google-explicit-constructor)
   statement(select s);        // NOLINT(google-explicit-constructor)
   statement(insert s);        // NOLINT(google-explicit-constructor)
   statement(update s);        // NOLINT(google-explicit-constructor)
@@ -519,6 +523,20 @@ struct statement : std::variant<select, insert, update, delete_, create_table, d
 };
 
 }  // namespace tabula::ast
+
+/// The variants' sizes and alternatives, as for the `std::variant`s they derive from.
+template <>
+struct std::variant_size<tabula::ast::from_item>
+    : std::variant_size<tabula::ast::from_item::variant_type> {};
+template <std::size_t I>
+struct std::variant_alternative<I, tabula::ast::from_item>
+    : std::variant_alternative<I, tabula::ast::from_item::variant_type> {};
+template <>
+struct std::variant_size<tabula::ast::statement>
+    : std::variant_size<tabula::ast::statement::variant_type> {};
+template <std::size_t I>
+struct std::variant_alternative<I, tabula::ast::statement>
+    : std::variant_alternative<I, tabula::ast::statement::variant_type> {};
 
 // The containers of the tree are instantiated once, in the library (src/ast/ast.cpp): every
 // file that builds or copies a statement would otherwise compile their members again.

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -46,23 +47,26 @@ struct null_t {
   friend bool operator==(null_t, null_t) = default;
 };
 
-/// One runtime SQL value: a `std::variant` (`std::visit`, `std::get`, `std::holds_alternative`
-/// and `index()` work as on any variant). The alternatives are the storage classes every driver
-/// binds and reads natively, and `typed_value`, which each driver encodes in its own way;
-/// `type_traits<T>` maps each C++ type onto one of them. A default-constructed value is NULL.
+/// One runtime SQL value: a class deriving from its `std::variant` (`std::visit`, `std::get`,
+/// `std::get_if`, `std::holds_alternative`, `std::variant_size`, `index()` and comparisons work
+/// as on the variant, which converts to and from it). The alternatives are the storage classes
+/// every driver binds and reads natively, and `typed_value`, which each driver encodes in its
+/// own way; `type_traits<T>` maps each C++ type onto one of them. A default-constructed value is
+/// NULL.
 ///
 /// The constructors from each alternative and the special members are compiled once in the
-/// library (src/ast/ast.cpp); the variant's own constructors (from an `int`, a `const char*`,
-/// `std::in_place_type`...) stay available.
+/// library (src/ast/ast.cpp); the variant's own constructors and assignments (from an `int`, a
+/// `const char*`, `std::in_place_type`...) stay available, with the variant's rules: a pointer
+/// other than `const char*` converts to nothing.
 struct value : std::variant<null_t, bool, std::int64_t, double, std::string, blob, typed_value> {
   using variant_type =
       std::variant<null_t, bool, std::int64_t, double, std::string, blob, typed_value>;
   using variant_type::variant_type;
-  using variant_type::operator=;
 
   value() noexcept;
+  value(const variant_type& v);      // NOLINT(google-explicit-constructor)
+  value(variant_type&& v) noexcept;  // NOLINT(google-explicit-constructor)
   value(null_t v) noexcept;        // NOLINT(google-explicit-constructor)
-  value(bool v) noexcept;          // NOLINT(google-explicit-constructor)
   value(std::int64_t v) noexcept;  // NOLINT(google-explicit-constructor)
   value(double v) noexcept;        // NOLINT(google-explicit-constructor)
   value(std::string v) noexcept;   // NOLINT(google-explicit-constructor)
@@ -72,6 +76,14 @@ struct value : std::variant<null_t, bool, std::int64_t, double, std::string, blo
   value(value&& other) noexcept;
   value& operator=(const value& other);
   value& operator=(value&& other) noexcept;
+  /// Assigns what the variant accepts (`v = 5`, `v = "text"`).
+  template <class T>
+    requires(!std::is_same_v<std::remove_cvref_t<T>, value> &&
+             std::is_assignable_v<variant_type&, T &&>)
+  value& operator=(T&& t) {
+    variant_type::operator=(static_cast<T&&>(t));
+    return *this;
+  }
   ~value();
 };
 
@@ -81,3 +93,11 @@ struct value : std::variant<null_t, bool, std::int64_t, double, std::string, blo
 // Instantiated once, in the library (src/ast/ast.cpp).
 extern template class std::allocator<tabula::ast::value>;
 extern template class std::vector<tabula::ast::value>;
+
+/// The variant's size and alternatives, as for the `std::variant` it derives from.
+template <>
+struct std::variant_size<tabula::ast::value>
+    : std::variant_size<tabula::ast::value::variant_type> {};
+template <std::size_t I>
+struct std::variant_alternative<I, tabula::ast::value>
+    : std::variant_alternative<I, tabula::ast::value::variant_type> {};

@@ -94,13 +94,14 @@ class connection : public detail::row_api<connection>,
     return select_statement<connection, T>(this);
   }
 
-  /// Prepares a typed statement and binds its values: ready to step.
+  /// Prepares a statement (typed or hand-written) and binds its values: ready to step.
   template <class Statement>
   [[nodiscard]] statement_ref start(const Statement& stmt) {
     return start(&stmt, detail::statement_ops_of<Statement>);
   }
-  /// The same through a statement's operations (statement_ops.hpp): the statement's SQL from
-  /// the SQL cache (compiled on first use per shape), prepared, its values bound.
+  /// The same through a statement's operations (statement_ops.hpp): a typed statement's SQL
+  /// from the SQL cache (compiled on first use per shape), or hand-written SQL translated to the
+  /// dialect's placeholders; prepared, its values bound.
   [[nodiscard]] statement_ref start(const void* stmt, const detail::statement_ops& ops);
 
   /// Runs a typed statement and calls `on_row(const driver::statement&)` for each row; an

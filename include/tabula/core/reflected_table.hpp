@@ -118,7 +118,9 @@ struct column_value {
   ast::value value;
 
   column_value(std::string c, ast::value v) : column(TABULA_MOVE(c)), value(TABULA_MOVE(v)) {}
-  column_value(std::string c, const char* text) : column(TABULA_MOVE(c)), value(std::string(text)) {}
+  /// Text; a null pointer is NULL.
+  column_value(std::string c, const char* text)
+      : column(TABULA_MOVE(c)), value(text != nullptr ? ast::value(std::string(text)) : ast::value()) {}
   /// A number or bool: integers are stored as 64-bit integers, floating point as double.
   template <class N>
     requires std::is_arithmetic_v<N>

@@ -1,9 +1,10 @@
 #pragma once
 /// \file statement_ops.hpp
-/// What running a typed statement needs of its type, as plain function pointers: its SQL
-/// cache, its AST and its values. A connection starts every typed statement through these
-/// (`connection::start`, compiled once in the library), so a statement type adds only its
-/// own `lower` and `bind` to the program, not a copy of the code that runs it.
+/// What running a statement needs of its type, as plain function pointers: for a typed
+/// statement its SQL cache, its AST and its values; for hand-written SQL, how to start it. A
+/// connection starts every statement through these (`connection::start`, compiled once in the
+/// library), so a statement type adds only its own `lower` and `bind` to the program, not a
+/// copy of the code that runs it.
 
 #include "tabula/ast/ast.hpp"
 #include "tabula/core/detail/bind.hpp"
@@ -16,7 +17,7 @@ class statement_ref;
 
 namespace tabula::detail {
 
-/// A typed statement's operations, over a `const void*` to the statement.
+/// A statement's operations, over a `const void*` to the statement.
 struct statement_ops {
   /// Names the statement type's SQL cache; null when its SQL depends on run-time
   /// values (an IN list...) and is compiled anew each time.
