@@ -1,9 +1,10 @@
 #pragma once
 /// \file executor.hpp
-/// The terminal operations of statements (typed and hand-written) on a connection: `all()`, `first()`, `one()`,
-/// `one_or_none()`, `scalar()`, `count()`, `exists()`, `stream()`, `execute()`. The engine's
-/// (engine.hpp) take a pooled connection and run these. connection.hpp includes this header,
-/// so a connection's statements run wherever the connection is known.
+/// The terminal operations of statements (typed and hand-written) on a connection: `all()`,
+/// `first()`, `one()`, `one_or_none()`, `scalar()`, `count()`, `exists()`, `stream()`,
+/// `execute()`. The engine's (engine.hpp) take a pooled connection and run these.
+/// connection.hpp includes this header, so a connection's statements run wherever the
+/// connection is known.
 
 #include <cstdint>
 #include <iterator>

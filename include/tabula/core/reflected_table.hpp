@@ -120,7 +120,8 @@ struct column_value {
   column_value(std::string c, ast::value v) : column(TABULA_MOVE(c)), value(TABULA_MOVE(v)) {}
   /// Text; a null pointer is NULL.
   column_value(std::string c, const char* text)
-      : column(TABULA_MOVE(c)), value(text != nullptr ? ast::value(std::string(text)) : ast::value()) {}
+      : column(TABULA_MOVE(c)),
+        value(text != nullptr ? ast::value(std::string(text)) : ast::value()) {}
   /// A number or bool: integers are stored as 64-bit integers, floating point as double.
   template <class N>
     requires std::is_arithmetic_v<N>
