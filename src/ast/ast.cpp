@@ -100,33 +100,10 @@ statement::~statement() = default;
 // The explicit instantiations the headers declare (ast.hpp, value.hpp).
 template class tabula::ast::box<tabula::ast::expr>;
 template class tabula::ast::box<tabula::ast::select>;
-template class std::allocator<tabula::ast::expr>;
-template class std::vector<tabula::ast::expr>;
-template class std::allocator<tabula::ast::expr_list>;
-template class std::vector<tabula::ast::expr_list>;
-template class std::allocator<tabula::ast::select_item>;
-template class std::vector<tabula::ast::select_item>;
-template class std::allocator<tabula::ast::order_item>;
-template class std::vector<tabula::ast::order_item>;
-template class std::allocator<tabula::ast::join>;
-template class std::vector<tabula::ast::join>;
-template class std::allocator<tabula::ast::cte>;
-template class std::vector<tabula::ast::cte>;
-template class std::allocator<tabula::ast::compound_part>;
-template class std::vector<tabula::ast::compound_part>;
-template class std::allocator<tabula::ast::assignment>;
-template class std::vector<tabula::ast::assignment>;
-template class std::allocator<tabula::ast::column_def>;
-template class std::vector<tabula::ast::column_def>;
-template class std::allocator<tabula::ast::foreign_key_def>;
-template class std::vector<tabula::ast::foreign_key_def>;
-template class std::allocator<tabula::ast::unique_def>;
-template class std::vector<tabula::ast::unique_def>;
-template class std::allocator<tabula::ast::check_def>;
-template class std::vector<tabula::ast::check_def>;
-template class std::allocator<tabula::ast::index_def>;
-template class std::vector<tabula::ast::index_def>;
-template class std::allocator<tabula::ast::statement>;
-template class std::vector<tabula::ast::statement>;
-template class std::allocator<tabula::ast::value>;
-template class std::vector<tabula::ast::value>;
+// NOLINTNEXTLINE(cppcoreguidelines-macro-usage)
+#define TABULA_AST_INSTANTIATE_LIST(T)           \
+  template class std::allocator<tabula::ast::T>; \
+  template class std::vector<tabula::ast::T>;
+TABULA_AST_LIST_TYPES(TABULA_AST_INSTANTIATE_LIST)
+TABULA_AST_INSTANTIATE_LIST(value)
+#undef TABULA_AST_INSTANTIATE_LIST

@@ -20,11 +20,11 @@
 #include <memory>
 #include <optional>
 #include <iterator>
-#include <ranges>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "tabula/detail/range.hpp"
 #include "tabula/query/executable.hpp"
 #include "tabula/schema/table.hpp"
 
@@ -108,9 +108,9 @@ class row_api {
   ///   others as multi-row `INSERT ... VALUES (...), (...) RETURNING` statements of up to 1000
   ///   rows under the database's parameter limit;
   /// - a model of its generated key alone: `INSERT ... DEFAULT VALUES`, one statement a row.
-  template <std::ranges::input_range R>
+  template <detail::input_range R>
   void insert_many(R&& range) {
-    using T = std::remove_reference_t<std::ranges::range_reference_t<R>>;
+    using T = std::remove_reference_t<detail::range_reference_t<R>>;
     static_assert(!std::is_const_v<T>,
                   "tabula: insert_many() writes the generated keys back into the elements, and "
                   "these are const. Pass tabula::skip_keys as the second argument to insert them "
@@ -122,7 +122,7 @@ class row_api {
   /// fastest path each database has for that: `COPY ... FROM STDIN` on PostgreSQL, multi-row
   /// `VALUES` in SQLite's memory, the reused single-row INSERT on an SQLite file. The
   /// elements may be const; their keys are left as they are.
-  template <std::ranges::input_range R>
+  template <detail::input_range R>
   void insert_many(R&& range, skip_keys_t /*skip*/) {
     insert_range<false>(static_cast<R&&>(range));
   }
@@ -188,12 +188,12 @@ class row_api {
   /// deleted by `DELETE ... WHERE key IN (...)` statements of up to 1000 keys; a composite key,
   /// or SQLite on a file (`driver::connection::prefers_single_row_writes`), by one reused
   /// single-row DELETE per element.
-  template <std::ranges::input_range R>
+  template <detail::input_range R>
   std::int64_t remove_many(R&& range) {
-    using T = std::remove_cvref_t<std::ranges::range_reference_t<R>>;
+    using T = std::remove_cvref_t<detail::range_reference_t<R>>;
     static_assert(writable<T>);
     std::vector<const T*> rows;
-    if constexpr (std::ranges::sized_range<R>) rows.reserve(std::ranges::size(range));
+    if constexpr (detail::sized_range<R>) rows.reserve(std::ranges::size(range));
     for (const T& obj : range) rows.push_back(std::addressof(obj));
     if (rows.empty()) return 0;
     return self().with_connection([&](auto& c) { return impl<by_key, T>::remove_many(c, rows); });
@@ -211,14 +211,14 @@ class row_api {
   template <bool WriteKeys, class R>
   void insert_range(R&& range) {
     // Rows whose keys are not written back are seen as const all the way down.
-    using M = std::remove_cvref_t<std::ranges::range_reference_t<R>>;
+    using M = std::remove_cvref_t<detail::range_reference_t<R>>;
     using T = std::conditional_t<WriteKeys, M, const M>;
     static_assert(writable<M>);
-    static_assert(std::is_lvalue_reference_v<std::ranges::range_reference_t<R>>,
+    static_assert(std::is_lvalue_reference_v<detail::range_reference_t<R>>,
                   "tabula: insert_many() needs a range of models it can refer to, such as a "
                   "std::vector<T>.");
     std::vector<T*> rows;
-    if constexpr (std::ranges::sized_range<R>) rows.reserve(std::ranges::size(range));
+    if constexpr (detail::sized_range<R>) rows.reserve(std::ranges::size(range));
     for (T& obj : range) rows.push_back(std::addressof(obj));
     if (rows.empty()) return;
     self().with_connection(

@@ -16,7 +16,6 @@
 #include <cstdint>
 #include <memory>
 #include <iterator>
-#include <ranges>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -25,6 +24,7 @@
 
 #include "tabula/ast/ast.hpp"
 #include "tabula/detail/move.hpp"
+#include "tabula/detail/range.hpp"
 #include "tabula/query/detail/insert_plan.hpp"
 #include "tabula/query/detail/type_list.hpp"
 #include "tabula/query/dml_clauses.hpp"
@@ -74,11 +74,11 @@ template <class Model, class R>
 row_list<Model> make_row_list(R&& range) {
   auto rows = std::make_shared<std::vector<const Model*>>();
   std::shared_ptr<const std::vector<Model>> owned;
-  using reference = std::ranges::range_reference_t<R>;
+  using reference = detail::range_reference_t<R>;
   constexpr bool reference_rows =
       std::is_lvalue_reference_v<R> && std::is_lvalue_reference_v<reference>;
   if constexpr (reference_rows) {
-    if constexpr (std::ranges::sized_range<R>) rows->reserve(std::ranges::size(range));
+    if constexpr (detail::sized_range<R>) rows->reserve(std::ranges::size(range));
     for (const Model& m : range) rows->push_back(std::addressof(m));
   } else {
     std::vector<Model> copy;
@@ -86,7 +86,7 @@ row_list<Model> make_row_list(R&& range) {
                   !std::is_lvalue_reference_v<R>) {
       copy = TABULA_MOVE(range);
     } else {
-      if constexpr (std::ranges::sized_range<R>) copy.reserve(std::ranges::size(range));
+      if constexpr (detail::sized_range<R>) copy.reserve(std::ranges::size(range));
       for (auto&& m : range) copy.push_back(static_cast<decltype(m)&&>(m));
     }
     rows->reserve(copy.size());
@@ -296,10 +296,10 @@ class insert_into_statement
 
   /// Every element of a range of `Model`s, in order. A range given as an lvalue is read when
   /// the statement runs; otherwise its elements are copied into the statement.
-  template <std::ranges::input_range R>
+  template <detail::input_range R>
   requires(!std::is_same_v<std::remove_cvref_t<R>, Model>)
       [[nodiscard]] auto values(R&& range) const {
-    static_assert(std::is_same_v<std::remove_cvref_t<std::ranges::range_reference_t<R>>, Model>,
+    static_assert(std::is_same_v<std::remove_cvref_t<detail::range_reference_t<R>>, Model>,
                   "tabula: values() takes a model or a range of the model being inserted. Pass "
                   "elements of the model named in insert_into<T>().");
     check_no_values();

@@ -16,7 +16,6 @@
 #include <cstdint>
 #include <initializer_list>
 #include <iterator>
-#include <ranges>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +26,7 @@
 
 #include "tabula/ast/ast.hpp"
 #include "tabula/detail/move.hpp"
+#include "tabula/detail/range.hpp"
 #include "tabula/query/expression.hpp"
 
 namespace tabula {
@@ -298,7 +298,7 @@ concept in_comparable = column_or_expression<X> && comparable<X, V>;
 
 namespace detail {
 template <class R>
-concept value_range = std::ranges::input_range<R> &&
+concept value_range = detail::input_range<R> &&
                       !std::is_convertible_v<const std::remove_cvref_t<R>&, std::string_view>;
 
 /// The length of a range whose type fixes it (`std::array`, C arrays), 0 for any other.
@@ -310,7 +310,7 @@ template <class T, std::size_t N>
 inline constexpr std::size_t fixed_length<T[N]> = N;
 
 template <class R>
-using range_item_t = stored_t<std::ranges::range_reference_t<R>>;
+using range_item_t = stored_t<detail::range_reference_t<R>>;
 
 /// The values of `r`, owned by the expression (a statement may outlive the range it was
 /// built from).
@@ -327,7 +327,7 @@ auto collect_items(R&& r) {
     return std::vector<item>(TABULA_MOVE(r));
   } else {
     std::vector<item> out;
-    if constexpr (std::ranges::sized_range<R>) out.reserve(std::ranges::size(r));
+    if constexpr (detail::sized_range<R>) out.reserve(std::ranges::size(r));
     for (auto&& v : r) out.push_back(item(static_cast<decltype(v)&&>(v)));
     return out;
   }

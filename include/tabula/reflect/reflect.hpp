@@ -49,6 +49,8 @@ struct no_engine {
   static constexpr std::size_t index(M T::*) noexcept {
     return 0;
   }
+  template <class U, class F, class Columns>
+  static constexpr void for_each(U& /*obj*/, F& /*f*/, Columns /*columns*/) noexcept {}
 };
 
 template <class T>
@@ -128,17 +130,10 @@ constexpr decltype(auto) get(T& obj) noexcept {
   return detail::engine<T>::template get<I>(obj);
 }
 
-namespace detail {
-template <class T, class F, std::size_t... I>
-constexpr void for_each_field_impl(T& obj, F& f, std::index_sequence<I...>) {
-  (f(reflect::get<I>(obj), std::integral_constant<std::size_t, I>{}), ...);
-}
-}  // namespace detail
-
 /// Calls `f(field, std::integral_constant<std::size_t, I>{})` for every field of `obj`, in order.
 template <class T, class F>
 constexpr void for_each_field(T& obj, F&& f) {
-  detail::for_each_field_impl(obj, f, std::make_index_sequence<field_count<T>>{});
+  detail::engine<T>::for_each(obj, f, std::make_index_sequence<field_count<T>>{});
 }
 
 namespace detail {

@@ -131,13 +131,25 @@ struct aggregate_engine {
   template <std::size_t J>
   using other_type = boost::pfr::tuple_element_t<layout.others[J], T>;
 
+  // Through PFR's tuple of references to every member: `boost::pfr::get` would add a function
+  // of its own per field, and `for_each` ties the object once for all of its fields.
   template <std::size_t I, class U>
   static constexpr decltype(auto) get(U& obj) noexcept {
-    return boost::pfr::get<layout.columns[I]>(obj);
+    return boost::pfr::detail::sequence_tuple::get<layout.columns[I]>(
+        boost::pfr::detail::tie_as_tuple(obj));
   }
   template <std::size_t J, class U>
   static constexpr decltype(auto) get_other(U& obj) noexcept {
-    return boost::pfr::get<layout.others[J]>(obj);
+    return boost::pfr::detail::sequence_tuple::get<layout.others[J]>(
+        boost::pfr::detail::tie_as_tuple(obj));
+  }
+  /// `f(column I, std::integral_constant<std::size_t, I>{})` for each column, in order.
+  template <class U, class F, std::size_t... I>
+  static constexpr void for_each(U& obj, F& f, std::index_sequence<I...> /*columns*/) {
+    const auto fields = boost::pfr::detail::tie_as_tuple(obj);
+    (f(boost::pfr::detail::sequence_tuple::get<layout.columns[I]>(fields),
+       std::integral_constant<std::size_t, I>{}),
+     ...);
   }
 
   template <std::size_t I>

@@ -122,6 +122,11 @@ struct hana_engine {
   static constexpr decltype(auto) get(U& obj) noexcept {
     return (obj.*accessor<I>::pointer);
   }
+  /// `f(field I, std::integral_constant<std::size_t, I>{})` for each field, in order.
+  template <class U, class F, std::size_t... I>
+  static constexpr void for_each(U& obj, F& f, std::index_sequence<I...> /*fields*/) {
+    (f(obj.*accessor<I>::pointer, std::integral_constant<std::size_t, I>{}), ...);
+  }
 
   template <std::size_t I>
   static constexpr std::string_view name() noexcept {
