@@ -479,7 +479,7 @@ def compile_cost(args, tmp):
     jobs = [(label, src, statements, cxx, flags) for label, src, statements in sources
             for cxx in compilers for flags in (["-O0", "-g"], ["-O2"])]
     best = {}  # job index -> (user, MiB) of the fastest run, or an error text
-    for _ in range(max(1, getattr(args, "compile_repeat", 1))):
+    for _ in range(args.compile_repeat):
         for i, (label, src, statements, cxx, flags) in enumerate(jobs):
             if isinstance(best.get(i), str):
                 continue
@@ -489,8 +489,9 @@ def compile_cost(args, tmp):
             rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", r.stderr)
             user = re.search(r"User time \(seconds\): ([\d.]+)", r.stderr)
             if r.returncode != 0 or not user:
-                err = "\n".join(l for l in r.stderr.splitlines() if "error" in l)[:400]
-                best[i] = err or "failed"
+                if i not in best:  # a failure after a good run keeps the good run
+                    err = "\n".join(l for l in r.stderr.splitlines() if "error" in l)[:400]
+                    best[i] = err or "failed"
                 continue
             run = (float(user.group(1)), int(rss.group(1)) / 1024.0)
             if i not in best or run[0] < best[i][0]:
@@ -816,6 +817,8 @@ def main():
     p.add_argument("--tabula-rev", default="", help="the tabula source measured (for the report)")
     p.add_argument("--command-line", default="bench/run.py " + " ".join(sys.argv[1:]))
     args = p.parse_args()
+    if args.compile_repeat < 1:
+        p.error("--compile-repeat must be at least 1")
     if args.compile_only:
         with tempfile.TemporaryDirectory(prefix="tabula-compile-cost-") as tmp:
             rows, _ = compile_cost(args, tmp)

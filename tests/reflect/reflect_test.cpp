@@ -242,6 +242,48 @@ TEST_CASE("get and for_each_field write through to the object") {
   CHECK(seen == "roberta");
 }
 
+namespace {
+/// A member reflection leaves out of the columns, as relationship members are.
+struct Note {
+  using tabula_not_a_column = void;
+  int text = 0;
+};
+struct Annotated {
+  std::int64_t id = 0;
+  Note first;
+  std::string name;
+  Note second;
+  double score = 0;
+};
+struct Nothing {};
+}  // namespace
+
+TEST_CASE("for_each_field visits the columns, by column index, and skips non-column members") {
+  Annotated a{5, {1}, "x", {2}, 0.5};
+  STATIC_REQUIRE(reflect::field_count<Annotated> == 3);
+  STATIC_REQUIRE(reflect::non_column_count<Annotated> == 2);
+  std::vector<std::size_t> visited;
+  std::vector<const void*> addresses;
+  reflect::for_each_field(a, [&](auto& field, auto index) {
+    visited.push_back(index);
+    addresses.push_back(&field);
+    static_assert(std::is_same_v<std::remove_cvref_t<decltype(field)>,
+                                 reflect::field_type<Annotated, decltype(index)::value>>);
+  });
+  CHECK(visited == std::vector<std::size_t>{0, 1, 2});
+  CHECK(addresses == std::vector<const void*>{&a.id, &a.name, &a.score});
+  CHECK(&reflect::get<1>(a) == &a.name);
+  CHECK(&reflect::get_non_column<1>(a) == &a.second);
+  reflect::for_each_non_column(a, [](Note& n, auto) { n.text *= 10; });
+  CHECK(a.first.text == 10);
+  CHECK(a.second.text == 20);
+
+  Nothing none;
+  int calls = 0;
+  reflect::for_each_field(none, [&](auto&, auto) { ++calls; });
+  CHECK(calls == 0);
+}
+
 TEST_CASE("get and for_each_field reach private members of a Hana-adapted class") {
   Account a(3, "ada");
   reflect::get<1>(a) = "grace";

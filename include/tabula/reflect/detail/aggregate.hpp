@@ -146,7 +146,8 @@ struct aggregate_engine {
   /// `f(column I, std::integral_constant<std::size_t, I>{})` for each column, in order.
   template <class U, class F, std::size_t... I>
   static constexpr void for_each(U& obj, F& f, std::index_sequence<I...> /*columns*/) {
-    const auto fields = boost::pfr::detail::tie_as_tuple(obj);
+    // Unused when `T` has no column.
+    [[maybe_unused]] const auto fields = boost::pfr::detail::tie_as_tuple(obj);
     (f(boost::pfr::detail::sequence_tuple::get<layout.columns[I]>(fields),
        std::integral_constant<std::size_t, I>{}),
      ...);
