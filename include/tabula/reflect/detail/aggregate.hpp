@@ -38,10 +38,84 @@ union object_storage {
 template <class T>
 constinit object_storage<T> storage_of{};
 
+// ---------------------------------------------------------------------------------------------
+// How many members an aggregate has: the largest N for which `T{u1, ..., uN}` compiles, with
+// `u` convertible to anything (PFR's own definition, with PFR's own `u`). PFR finds it by
+// bisecting [0, sizeof(T) * CHAR_BIT], so its first probes are braced lists of hundreds of
+// elements, each a template instantiation of that size: about a quarter of the cost of
+// reflecting a model. Doubling from 1 and then bisecting the last step probes lists no longer
+// than twice the answer. Bisection needs `T{u1, ..., uN}` to compile for every N up to the
+// answer, which holds when `T{}` does; otherwise PFR's exhaustive search answers.
+
+/// Whether `T{u0, ..., u(N-1)}` compiles (`u` binding lvalues when T is copyable, as in PFR).
+template <class T>
+struct initializer_probe {
+  template <std::size_t... I>
+  static constexpr bool takes(std::index_sequence<I...> /*elements*/) noexcept {
+    if constexpr (std::is_copy_constructible_v<T>) {
+      return requires { T{boost::pfr::detail::ubiq_lref_constructor{I}...}; };
+    } else {
+      return requires { T{boost::pfr::detail::ubiq_rref_constructor{I}...}; };
+    }
+  }
+};
+template <class T, std::size_t N>
+inline constexpr bool takes_initializers =
+    initializer_probe<T>::takes(std::make_index_sequence<N>{});
+
+/// The answer lies in [Low, High): `Low` elements compile, `High` do not.
+template <class T, std::size_t Low, std::size_t High>
+consteval std::size_t bisect_member_count() noexcept {
+  if constexpr (High - Low <= 1) {
+    return Low;
+  } else if constexpr (constexpr std::size_t middle = Low + (High - Low) / 2;
+                       takes_initializers<T, middle>) {
+    return bisect_member_count<T, middle, High>();
+  } else {
+    return bisect_member_count<T, Low, middle>();
+  }
+}
+/// `N / 2` elements compile (none when N is 1); doubles N until N do not.
+template <class T, std::size_t N>
+consteval std::size_t grow_member_count() noexcept {
+  if constexpr (N > sizeof(T) * 8) {
+    return boost::pfr::detail::fields_count<T>();  // cannot happen for an aggregate; PFR says why
+  } else if constexpr (takes_initializers<T, N>) {
+    return grow_member_count<T, N * 2>();
+  } else {
+    return bisect_member_count<T, N / 2, N>();
+  }
+}
+template <class T>
+consteval std::size_t count_members() noexcept {
+  if constexpr (requires { T{}; }) {
+    constexpr std::size_t n = grow_member_count<T, 1>();
+    // PFR's diagnostic for a type with a base class, which it does not reflect.
+    static_cast<void>(boost::pfr::detail::assert_first_not_base<T>(std::make_index_sequence<n>{}));
+    return n;
+  } else {
+    return boost::pfr::detail::fields_count<T>();
+  }
+}
+template <class T>
+inline constexpr std::size_t member_count = count_members<T>();
+
+/// PFR's tuple of references to every member of `obj`, given the count (PFR's `tie_as_tuple(obj)`
+/// would count them again, its own way).
+template <class U>
+constexpr auto tie_members(U& obj) noexcept {
+  return boost::pfr::detail::tie_as_tuple(
+      obj, boost::pfr::detail::size_t_<member_count<std::remove_cv_t<U>>>{});
+}
+/// The type of member K of `T`.
+template <std::size_t K, class T>
+using member_type = typename boost::pfr::detail::sequence_tuple::tuple_element<
+    K, decltype(tie_members(std::declval<T&>()))>::type;
+
 /// References to every field of the storage object, as PFR's own tuple of references.
 template <class T>
 constexpr auto storage_fields() noexcept {
-  return boost::pfr::detail::tie_as_tuple(storage_of<T>.value_);
+  return tie_members(storage_of<T>.value_);
 }
 
 template <class T, std::size_t I>
@@ -59,18 +133,29 @@ consteval auto make_aggregate_field_name() {
 template <class T, std::size_t I>
 inline constexpr auto aggregate_field_name = make_aggregate_field_name<T, I>();
 
-template <class T, class M, std::size_t... I>
-constexpr std::size_t aggregate_field_index(M T::*member, std::index_sequence<I...>) noexcept {
-  if (member == nullptr) return sizeof...(I);
-  const auto fields = storage_fields<T>();
+/// The address of every member of the storage object, in member order: the one table a
+/// member pointer is looked up in, at run time as in constant expressions.
+template <class T, std::size_t... I>
+consteval std::array<const void*, sizeof...(I) + 1> make_member_addresses(
+    std::index_sequence<I...> /*members*/) noexcept {
+  [[maybe_unused]] const auto fields = storage_fields<T>();  // unused when T has no member
+  return {static_cast<const void*>(&boost::pfr::detail::sequence_tuple::get<I>(fields))...,
+          nullptr};
+}
+template <class T>
+inline constexpr std::array<const void*, member_count<T> + 1> member_addresses =
+    make_member_addresses<T>(std::make_index_sequence<member_count<T>>{});
+
+/// The index of the member `member` designates; the member count when it is null.
+template <class T, class M>
+constexpr std::size_t aggregate_field_index(M T::*member) noexcept {
+  constexpr std::size_t members = member_count<T>;
+  if (member == nullptr) return members;
   const void* const target = &(storage_of<T>.value_.*member);
-  std::size_t index = sizeof...(I);
-  static_cast<void>(
-      ((static_cast<const void*>(&boost::pfr::detail::sequence_tuple::get<I>(fields)) == target
-            ? (index = I, true)
-            : false) ||
-       ...));
-  return index;
+  for (std::size_t k = 0; k < members; ++k) {
+    if (member_addresses<T>[k] == target) return k;
+  }
+  return members;
 }
 
 /// A member type that is no column: it declares `using tabula_not_a_column = void;`
@@ -82,7 +167,7 @@ concept not_a_column = requires {
 };
 
 /// Where the columns and the non-column members of an aggregate sit among its members.
-template <class T, std::size_t N = boost::pfr::tuple_size_v<T>>
+template <class T, std::size_t N = member_count<T>>
 struct aggregate_layout {
   struct positions {
     std::array<std::size_t, N + 1> columns{};    ///< member index of column I
@@ -95,7 +180,7 @@ struct aggregate_layout {
   static constexpr positions make() {
     positions p{};
     const std::array<bool, N + 1> skipped = []<std::size_t... K>(std::index_sequence<K...>) {
-      return std::array<bool, N + 1>{not_a_column<boost::pfr::tuple_element_t<K, T>>..., false};
+      return std::array<bool, N + 1>{not_a_column<member_type<K, T>>..., false};
     }(std::make_index_sequence<N>{});
     for (std::size_t k = 0; k < N; ++k) {
       if (skipped[k]) {
@@ -119,7 +204,7 @@ struct aggregate_layout {
 /// members of a `not_a_column` type are reached apart (`other_*`).
 template <class T>
 struct aggregate_engine {
-  static constexpr std::size_t members = boost::pfr::tuple_size_v<T>;
+  static constexpr std::size_t members = member_count<T>;
   static constexpr auto layout = aggregate_layout<T>::value;
   static constexpr std::size_t count = layout.count;
   static constexpr std::size_t other_count = layout.other_count;
@@ -127,27 +212,27 @@ struct aggregate_engine {
   static constexpr bool columns_first = layout.others_trail;
 
   template <std::size_t I>
-  using type = boost::pfr::tuple_element_t<layout.columns[I], T>;
+  using type = member_type<layout.columns[I], T>;
   template <std::size_t J>
-  using other_type = boost::pfr::tuple_element_t<layout.others[J], T>;
+  using other_type = member_type<layout.others[J], T>;
 
   // Through PFR's tuple of references to every member: `boost::pfr::get` would add a function
   // of its own per field, and `for_each` ties the object once for all of its fields.
   template <std::size_t I, class U>
   static constexpr decltype(auto) get(U& obj) noexcept {
     return boost::pfr::detail::sequence_tuple::get<layout.columns[I]>(
-        boost::pfr::detail::tie_as_tuple(obj));
+        tie_members(obj));
   }
   template <std::size_t J, class U>
   static constexpr decltype(auto) get_other(U& obj) noexcept {
     return boost::pfr::detail::sequence_tuple::get<layout.others[J]>(
-        boost::pfr::detail::tie_as_tuple(obj));
+        tie_members(obj));
   }
   /// `f(column I, std::integral_constant<std::size_t, I>{})` for each column, in order.
   template <class U, class F, std::size_t... I>
   static constexpr void for_each(U& obj, F& f, std::index_sequence<I...> /*columns*/) {
     // Unused when `T` has no column.
-    [[maybe_unused]] const auto fields = boost::pfr::detail::tie_as_tuple(obj);
+    [[maybe_unused]] const auto fields = tie_members(obj);
     (f(boost::pfr::detail::sequence_tuple::get<layout.columns[I]>(fields),
        std::integral_constant<std::size_t, I>{}),
      ...);
@@ -165,14 +250,14 @@ struct aggregate_engine {
   /// `count` when `member` designates no column.
   template <class M>
   static constexpr std::size_t index(M T::*member) noexcept {
-    const std::size_t k = aggregate_field_index(member, std::make_index_sequence<members>{});
+    const std::size_t k = aggregate_field_index(member);
     return k < members ? layout.column_of[k] : count;
   }
   /// The index among the non-column members of the one `member` designates; `other_count`
   /// when it designates none.
   template <class M>
   static constexpr std::size_t other_index(M T::*member) noexcept {
-    const std::size_t k = aggregate_field_index(member, std::make_index_sequence<members>{});
+    const std::size_t k = aggregate_field_index(member);
     for (std::size_t j = 0; j < other_count; ++j) {
       if (layout.others[j] == k) return j;
     }
