@@ -302,10 +302,10 @@ namespace {
 /// `sql` with its spellings for each dialect, as an `ast::raw` (a `?` in it is no parameter).
 ast::expr raw_sql(const sql_expression& sql) {
   ast::expr e = raw_condition(sql.text);
-  auto& r = std::get<ast::raw>(e.node);
+  auto& r = std::get<ast::raw>(e.node());
   const auto spelled = [&](std::string_view dialect, std::string_view text) {
     r.by_dialect.emplace_back(std::string(dialect),
-                              std::get<ast::raw>(raw_condition(text).node).sql);
+                              std::get<ast::raw>(raw_condition(text).node()).sql);
   };
   if (sql.sqlite_given) spelled("sqlite", sql.sqlite_text);
   if (sql.postgresql_given) spelled("postgresql", sql.postgresql_text);

@@ -8,7 +8,7 @@ namespace tabula::detail {
 
 namespace {
 ast::select as_select(ast::statement query) {
-  auto* s = std::get_if<ast::select>(&query);
+  auto* s = query.get_if<ast::select>();
   if (s == nullptr) {
     throw_error<programming_error>("tabula: count() and exists() need a SELECT statement");
   }

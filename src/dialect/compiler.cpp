@@ -42,7 +42,7 @@ bool is_atom(const ast::expr& e) noexcept {
                  std::is_same_v<T, ast::excluded>;
         }
       },
-      e.node);
+      e.node());
 }
 
 /// Operators whose left operand may repeat the same operator without parentheses:
@@ -226,7 +226,7 @@ void sql_compiler::write_value(std::string& out, const ast::value& v) const {
 // Expressions
 
 void sql_compiler::write_expr(sql_writer& w, const ast::expr& e) const {
-  std::visit([&](const auto& n) { write_node(w, n); }, e.node);
+  std::visit([&](const auto& n) { write_node(w, n); }, e.node());
 }
 
 void sql_compiler::write_operand(sql_writer& w, const ast::expr& e) const {
@@ -316,7 +316,7 @@ void sql_compiler::write_node(sql_writer& w, const ast::binary& n) const {
 
   // A chain of one operator (`a AND b AND c`) prints flat; anything else nested is bracketed.
   const auto side = [&](const ast::expr& e, bool left) {
-    const auto* inner = std::get_if<ast::binary>(&e.node);
+    const auto* inner = std::get_if<ast::binary>(&e.node());
     if (inner != nullptr && inner->op == n.op &&
         (left ? is_left_associative(n.op) : is_associative(n.op))) {
       write_node(w, *inner);
@@ -437,7 +437,7 @@ bool sql_compiler::write_json_function(sql_writer& w, const ast::function& f) co
   }
   ast::sql_type target{ast::type_kind::json};
   if (get) {
-    const auto* kind = std::get_if<ast::literal>(&f.args[0].node);
+    const auto* kind = std::get_if<ast::literal>(&f.args[0].node());
     const auto* k = kind != nullptr ? std::get_if<std::int64_t>(&kind->v) : nullptr;
     if (k == nullptr) fail("json_get", "its first argument is the result's type kind");
     target.kind = static_cast<ast::type_kind>(*k);
@@ -461,7 +461,7 @@ bool sql_compiler::write_json_function(sql_writer& w, const ast::function& f) co
 }
 
 std::int64_t sql_compiler::unit_argument(const ast::function& f) const {
-  const auto* lit = f.args.size() == 2 ? std::get_if<ast::literal>(&f.args[0].node) : nullptr;
+  const auto* lit = f.args.size() == 2 ? std::get_if<ast::literal>(&f.args[0].node()) : nullptr;
   const auto* unit = lit != nullptr ? std::get_if<std::int64_t>(&lit->v) : nullptr;
   if (unit == nullptr || *unit < 0 || *unit > 7) {
     fail(f.name, "it takes a unit or field (a literal) and a time");
@@ -576,7 +576,7 @@ void sql_compiler::write_frame_bound(sql_writer& w, const ast::frame_bound& b) c
 }
 
 void sql_compiler::write_node(sql_writer& w, const ast::window& n) const {
-  if (!std::holds_alternative<ast::function>(n.function->node)) {
+  if (!std::holds_alternative<ast::function>(n.function->node())) {
     fail("a window", "only a function call can be followed by OVER.");
   }
   write_expr(w, *n.function);
@@ -668,11 +668,11 @@ void sql_compiler::write_table_ref(sql_writer& w, const ast::table_ref& t) const
 }
 
 void sql_compiler::write_from_item(sql_writer& w, const ast::from_item& item) const {
-  if (const auto* table = std::get_if<ast::table_ref>(&item)) {
+  if (const auto* table = item.get_if<ast::table_ref>()) {
     write_table_ref(w, *table);
     return;
   }
-  const auto& derived = std::get<ast::derived_table>(item);
+  const auto& derived = std::get<ast::derived_table>(item.variant());
   if (derived.alias.empty() && rules_.derived_table_needs_alias) {
     fail("a derived table", "a subquery in FROM needs an alias. Give it one.");
   }
@@ -873,7 +873,7 @@ void sql_compiler::write_statement(sql_writer& w, const ast::statement& stmt) co
           write_drop_index(w, s);
         }
       },
-      stmt);
+      stmt.variant());
 }
 
 void sql_compiler::write_insert(sql_writer& w, const ast::insert& s) const {
@@ -999,8 +999,8 @@ void sql_compiler::write_fk_action(sql_writer& w, std::string_view clause, ast::
 void sql_compiler::write_default(sql_writer& w, const ast::expr& e) const {
   // Both databases take a literal or CURRENT_* bare; anything else goes in parentheses,
   // which SQLite requires for an expression.
-  const auto* f = std::get_if<ast::function>(&e.node);
-  if (std::holds_alternative<ast::literal>(e.node) || (f != nullptr && is_current_keyword(*f))) {
+  const auto* f = std::get_if<ast::function>(&e.node());
+  if (std::holds_alternative<ast::literal>(e.node()) || (f != nullptr && is_current_keyword(*f))) {
     write_expr(w, e);
     return;
   }
@@ -1019,7 +1019,7 @@ void sql_compiler::write_column_def(sql_writer& w, const ast::column_def& c,
   }
   write_type(w.text, c.type);
   if (!c.nullable) w.put(" NOT NULL");
-  const auto* raw_default = c.default_value ? std::get_if<ast::raw>(&c.default_value->node) : nullptr;
+  const auto* raw_default = c.default_value ? std::get_if<ast::raw>(&c.default_value->node()) : nullptr;
   if (c.default_value && (raw_default == nullptr || !raw_text(*raw_default).empty())) {
     // A default spelled for other databases only (empty here) is no default on this one.
     w.put(" DEFAULT ");

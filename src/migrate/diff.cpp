@@ -31,7 +31,7 @@ bool is_postgres(std::string_view backend) { return backend == "postgresql"; }
 
 /// The condition of a model's CHECK as written (ast::raw doubles each `?`).
 std::string check_text(const ast::check_def& c) {
-  const auto* r = std::get_if<ast::raw>(&c.condition.node);
+  const auto* r = std::get_if<ast::raw>(&c.condition.node());
   if (r == nullptr) return {};
   std::string out;
   for (std::size_t i = 0; i < r->sql.size(); ++i) {

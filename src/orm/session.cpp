@@ -316,7 +316,7 @@ const compiled_sql& session::update_sql(const table_info& t, std::span<const std
     ast::statement st = detail::update_by_key_statement(
         t, fields, on_update, on_update && detail::reads_back_by_returning(conn().sql_dialect()));
     if (t.version_field) {  // ... AND "version" = the version read
-      and_equals(std::get<ast::update>(st).where, t, *t.version_field,
+      and_equals(std::get<ast::update>(st.variant()).where, t, *t.version_field,
                  static_cast<std::uint32_t>(fields.size() + t.key_fields.size()));
     }
     it = update_cache_.emplace(std::move(key), conn().sql_dialect().compile(st)).first;
@@ -330,7 +330,7 @@ const compiled_sql* session::versioned_delete_sql(const table_info& t) {
   auto it = update_cache_.find(key);
   if (it == update_cache_.end()) {
     ast::statement st = detail::delete_by_key_statement(t);
-    and_equals(std::get<ast::delete_>(st).where, t, *t.version_field,
+    and_equals(std::get<ast::delete_>(st.variant()).where, t, *t.version_field,
                static_cast<std::uint32_t>(t.key_fields.size()));
     it = update_cache_.emplace(key, conn().sql_dialect().compile(st)).first;
   }

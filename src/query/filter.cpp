@@ -29,7 +29,7 @@ void shift_list(ast::expr_list& list, std::uint32_t by) {
 }
 
 void shift_from(ast::from_item& from, std::uint32_t by) {
-  if (auto* derived = std::get_if<ast::derived_table>(&from)) shift_select(*derived->query, by);
+  if (auto* derived = from.get_if<ast::derived_table>()) shift_select(*derived->query, by);
 }
 
 void shift_optional(std::optional<ast::expr>& e, std::uint32_t by) {
@@ -108,7 +108,7 @@ void shift_params(ast::expr& e, std::uint32_t by) {
                         "tabula: shift_params misses a node kind of the AST. Add it.");
         }
       },
-      e.node);
+      e.node());
 }
 
 void filter_core::add(ast::binary_op op, ast::expr piece, std::uint32_t slots,

@@ -27,7 +27,7 @@ void add_columns(std::vector<ast::select_item>& items, const std::string& qualif
 
 void unqualify_columns(std::vector<ast::order_item>& items) {
   for (auto& item : items) {
-    if (auto* c = std::get_if<ast::column_ref>(&item.value->node)) c->qualifier.clear();
+    if (auto* c = std::get_if<ast::column_ref>(&item.value->node())) c->qualifier.clear();
   }
 }
 
@@ -41,7 +41,7 @@ void name_columns(ast::select& s, const std::vector<std::string>& names) {
   }
   for (std::size_t i = 0; i < names.size(); ++i) {
     auto& item = s.columns[i];
-    const auto* c = std::get_if<ast::column_ref>(&item.value.node);
+    const auto* c = std::get_if<ast::column_ref>(&item.value.node());
     // A column already named so needs no label: `"models"."id"`, not `"models"."id" AS "id"`.
     if (c != nullptr && c->name == names[i]) {
       item.alias.clear();
@@ -87,12 +87,12 @@ class param_shifter {
   }
 
   void expr(ast::expr& e) {
-    std::visit([this](auto& node) { visit(node); }, e.node);
+    std::visit([this](auto& node) { visit(node); }, e.node());
   }
 
  private:
   void from(ast::from_item& f) {
-    if (auto* d = std::get_if<ast::derived_table>(&f)) select(*d->query);
+    if (auto* d = f.get_if<ast::derived_table>()) select(*d->query);
   }
   void list(ast::expr_list& l) {
     for (auto& e : l) expr(e);
@@ -155,7 +155,7 @@ class param_shifter {
 }  // namespace
 
 ast::select embed_select(ast::statement st, lower_context& ctx) {
-  auto* s = std::get_if<ast::select>(&st);
+  auto* s = st.get_if<ast::select>();
   if (s == nullptr) {
     throw_error<programming_error>(
         "tabula: a subquery must be a SELECT; this statement lowers to another kind");

@@ -92,11 +92,11 @@ TEST_CASE("compiling the same tree twice gives the same text", "[dialect]") {
 // they must behave as the variant did.
 static_assert(std::variant_size_v<tabula::ast::value> == 7);
 static_assert(std::is_same_v<std::variant_alternative_t<4, tabula::ast::value>, std::string>);
-static_assert(std::variant_size_v<tabula::ast::statement> == 8);
+static_assert(std::variant_size_v<tabula::ast::statement::variant_type> == 8);
 static_assert(!std::is_constructible_v<tabula::ast::value, int*>);  // no pointer becomes a bool
 static_assert(!std::is_constructible_v<tabula::ast::value, const char8_t*>);
 
-TEST_CASE("the AST's variants construct, assign and visit as std::variant", "[dialect]") {
+TEST_CASE("the AST's variants construct, assign, visit and give their alternatives", "[dialect]") {
   namespace ast = tabula::ast;
   ast::value v;
   CHECK(std::holds_alternative<ast::null_t>(v));
@@ -118,11 +118,30 @@ TEST_CASE("the AST's variants construct, assign and visit as std::variant", "[di
   const ast::value blob(std::in_place_type<tabula::blob>, 3, std::byte{1});
   CHECK(std::get<tabula::blob>(blob).size() == 3);
 
-  const ast::statement st = ast::select{};
-  CHECK(std::holds_alternative<ast::select>(st));
-  CHECK(lite().compile(ast::drop_table{"t"}).text == R"(DROP TABLE IF EXISTS "t")");
+  ast::statement st = ast::select{};
+  CHECK(std::holds_alternative<ast::select>(st.variant()));
+  CHECK(st.get_if<ast::select>() == &std::get<ast::select>(st.variant()));
+  CHECK(st.get_if<ast::insert>() == nullptr);
+  st = ast::drop_table{"t"};
+  CHECK(st.get_if<ast::drop_table>()->name == "t");
+  CHECK(lite().compile(st).text == R"(DROP TABLE IF EXISTS "t")");
+  const ast::statement copied = st;
+  CHECK(copied.get_if<ast::drop_table>()->name == "t");
   ast::from_item f = ast::table_ref{"models", "m"};
-  CHECK(std::get<ast::table_ref>(f).alias == "m");
+  CHECK(std::get<ast::table_ref>(f.variant()).alias == "m");
+  CHECK(f.get_if<ast::derived_table>() == nullptr);
   f = ast::derived_table{ast::select{}, "d"};
-  CHECK(std::get_if<ast::derived_table>(&f) != nullptr);
+  CHECK(f.get_if<ast::derived_table>()->alias == "d");
+  CHECK(f.get_if<ast::table_ref>() == nullptr);
+
+  ast::expr e = ast::param{3};
+  CHECK(e.get_if<ast::param>()->index == 3);
+  CHECK(e.get_if<ast::column_ref>() == nullptr);
+  e = ast::column_ref{"m", "id"};
+  ast::expr moved = std::move(e);
+  CHECK(std::get<ast::column_ref>(moved.node()).name == "id");
+  moved.get_if<ast::column_ref>()->name = "name";
+  const ast::expr again = moved;  // NOLINT(performance-unnecessary-copy-initialization)
+  CHECK(again.get_if<ast::column_ref>()->name == "name");
+  CHECK(ast::expr().get_if<ast::column_ref>() != nullptr);  // an empty column reference
 }

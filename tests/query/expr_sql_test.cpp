@@ -531,7 +531,7 @@ TEST_CASE("a const named column assigned from a column of its type makes an assi
   tabula::detail::lower_context ctx;
   const tabula::ast::assignment lowered = a.lower(ctx);
   CHECK(lowered.column == "name");
-  const auto* value = std::get_if<tabula::ast::column_ref>(&lowered.value.node);
+  const auto* value = std::get_if<tabula::ast::column_ref>(&lowered.value.node());
   REQUIRE(value != nullptr);
   CHECK(value->name == "category");
 }

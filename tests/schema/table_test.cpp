@@ -284,8 +284,8 @@ std::vector<std::string> strings(std::initializer_list<const char*> list) {
 }
 
 std::string raw_sql(const ast::expr& e) {
-  REQUIRE(std::holds_alternative<ast::raw>(e.node));
-  const auto& r = std::get<ast::raw>(e.node);
+  REQUIRE(std::holds_alternative<ast::raw>(e.node()));
+  const auto& r = std::get<ast::raw>(e.node());
   CHECK(r.args.empty());
   return r.sql;
 }

@@ -10,11 +10,14 @@
 /// dialect prints it as `?N` (SQLite) or `$N` (PostgreSQL) with N = index + 1, so slots may be
 /// printed in any order and the same slot may be used twice.
 
+#include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -48,6 +51,44 @@ class box {
  private:
   std::unique_ptr<T> p_;
 };
+
+namespace detail {
+
+/// Room for a `std::variant<Ts...>` without instantiating the variant's class: the largest
+/// alternative and the index after it, aligned for the most aligned alternative. The classes
+/// that keep their variant in it (`expr`, `from_item`, `statement`) construct, copy, visit and
+/// destroy it only in the library (src/ast/ast.cpp), which checks that it fits; a file that
+/// includes this header names the variant but never compiles its class.
+template <class V>
+struct variant_storage;
+template <class... Ts>
+struct variant_storage<std::variant<Ts...>> {
+  static constexpr std::size_t align = [] {
+    std::size_t a = 1;
+    for (const std::size_t x : {alignof(Ts)...}) a = x > a ? x : a;
+    return a;
+  }();
+  static constexpr std::size_t size = [] {
+    std::size_t largest = 0;
+    for (const std::size_t x : {sizeof(Ts)...}) largest = x > largest ? x : largest;
+    return (largest + align) / align * align;  // room for the index, rounded to the alignment
+  }();
+  alignas(align) unsigned char bytes[size];
+};
+
+/// The index of `N` among the alternatives of the `std::variant` `V` (ill-formed when it is none).
+template <class N, class V>
+inline constexpr std::size_t alternative_index = 0;
+template <class N, class... Ts>
+inline constexpr std::size_t alternative_index<N, std::variant<Ts...>> = [] {
+  static_assert((std::is_same_v<N, Ts> || ...), "tabula: get_if<N>() names no kind of this node");
+  constexpr bool same[] = {std::is_same_v<N, Ts>...};
+  std::size_t i = 0;
+  while (!same[i]) ++i;
+  return i;
+}();
+
+}  // namespace detail
 
 // ---------------------------------------------------------------------------------------------
 // Types (for DDL and CAST)
@@ -243,11 +284,13 @@ struct excluded {
   std::string name;
 };
 
+/// An expression: one node of the kinds above. The node is a `std::variant` kept in storage of
+/// its own (`node()` reaches it), so that only the library and a program that inspects nodes
+/// compile the variant.
 struct expr {
   using node_type = std::variant<column_ref, star, param, literal, unary, binary, like, in_list,
                                  in_select, between, exists, subquery, function, case_when,
                                  cast, raw, window, excluded>;
-  node_type node;
 
   // One implicit constructor per node kind (a constrained template would recurse). These and
   // the special members are compiled once in the library (src/ast/ast.cpp): defined here,
@@ -279,6 +322,23 @@ struct expr {
   expr& operator=(const expr& other);
   expr& operator=(expr&& other) noexcept;
   ~expr();
+
+  /// The node, for `std::visit`, `std::get_if` and the like (which compile the variant).
+  [[nodiscard]] node_type& node() noexcept;
+  [[nodiscard]] const node_type& node() const noexcept;
+  /// The node when it is an `N`, else null; compiles no variant.
+  template <class N>
+  [[nodiscard]] const N* get_if() const noexcept {
+    return static_cast<const N*>(alternative(detail::alternative_index<N, node_type>));
+  }
+  template <class N>
+  [[nodiscard]] N* get_if() noexcept {
+    return const_cast<N*>(std::as_const(*this).get_if<N>());  // NOLINT: the object is not const
+  }
+
+ private:
+  [[nodiscard]] const void* alternative(std::size_t index) const noexcept;
+  detail::variant_storage<node_type> storage_;
 };
 
 /// Node factories, compiled in the library: the `lower` of a typed expression calls one instead
@@ -309,11 +369,11 @@ struct derived_table {
   box<select> query;
   std::string alias;
 };
-/// What FROM or JOIN names: a `std::variant` of a table and a derived table. Its constructors
-/// and special members are compiled once in the library (src/ast/ast.cpp).
-struct from_item : std::variant<table_ref, derived_table> {
+/// What FROM or JOIN names: a table or a derived table, kept as a `std::variant` in storage of
+/// its own (`variant()` reaches it); constructors and special members are compiled once in the
+/// library (src/ast/ast.cpp).
+struct from_item {
   using variant_type = std::variant<table_ref, derived_table>;
-  using variant_type::variant_type;
   from_item();
   from_item(const variant_type& v);      // NOLINT(google-explicit-constructor)
   from_item(variant_type&& v) noexcept;  // NOLINT(google-explicit-constructor)
@@ -324,6 +384,22 @@ struct from_item : std::variant<table_ref, derived_table> {
   from_item& operator=(const from_item& other);
   from_item& operator=(from_item&& other) noexcept;
   ~from_item();
+
+  [[nodiscard]] variant_type& variant() noexcept;
+  [[nodiscard]] const variant_type& variant() const noexcept;
+  /// The item when it is a `N` (`table_ref`, `derived_table`), else null.
+  template <class N>
+  [[nodiscard]] const N* get_if() const noexcept {
+    return static_cast<const N*>(alternative(detail::alternative_index<N, variant_type>));
+  }
+  template <class N>
+  [[nodiscard]] N* get_if() noexcept {
+    return const_cast<N*>(std::as_const(*this).get_if<N>());  // NOLINT: the object is not const
+  }
+
+ private:
+  [[nodiscard]] const void* alternative(std::size_t index) const noexcept;
+  detail::variant_storage<variant_type> storage_;
 };
 
 enum class join_kind : std::uint8_t { inner, left, right, full, cross };
@@ -497,13 +573,12 @@ struct drop_index {
   std::string schema{};  ///< empty: not qualified
 };
 
-/// Any statement a dialect compiles: a `std::variant` of the statement kinds. Its constructors
-/// and special members are compiled once in the library (src/ast/ast.cpp).
-struct statement : std::variant<select, insert, update, delete_, create_table, drop_table,
-                                create_index, drop_index> {
+/// Any statement a dialect compiles: one of the statement kinds, kept as a `std::variant` in
+/// storage of its own (`variant()` reaches it); constructors and special members are compiled
+/// once in the library (src/ast/ast.cpp).
+struct statement {
   using variant_type = std::variant<select, insert, update, delete_, create_table, drop_table,
                                     create_index, drop_index>;
-  using variant_type::variant_type;
   statement();
   statement(const variant_type& v);      // NOLINT(google-explicit-constructor)
   statement(variant_type&& v) noexcept;  // NOLINT(google-explicit-constructor)
@@ -520,23 +595,25 @@ struct statement : std::variant<select, insert, update, delete_, create_table, d
   statement& operator=(const statement& other);
   statement& operator=(statement&& other) noexcept;
   ~statement();
+
+  [[nodiscard]] variant_type& variant() noexcept;
+  [[nodiscard]] const variant_type& variant() const noexcept;
+  /// The statement when it is a `N` (`select`, `insert`...), else null.
+  template <class N>
+  [[nodiscard]] const N* get_if() const noexcept {
+    return static_cast<const N*>(alternative(detail::alternative_index<N, variant_type>));
+  }
+  template <class N>
+  [[nodiscard]] N* get_if() noexcept {
+    return const_cast<N*>(std::as_const(*this).get_if<N>());  // NOLINT: the object is not const
+  }
+
+ private:
+  [[nodiscard]] const void* alternative(std::size_t index) const noexcept;
+  detail::variant_storage<variant_type> storage_;
 };
 
 }  // namespace tabula::ast
-
-/// The variants' sizes and alternatives, as for the `std::variant`s they derive from.
-template <>
-struct std::variant_size<tabula::ast::from_item>
-    : std::variant_size<tabula::ast::from_item::variant_type> {};
-template <std::size_t I>
-struct std::variant_alternative<I, tabula::ast::from_item>
-    : std::variant_alternative<I, tabula::ast::from_item::variant_type> {};
-template <>
-struct std::variant_size<tabula::ast::statement>
-    : std::variant_size<tabula::ast::statement::variant_type> {};
-template <std::size_t I>
-struct std::variant_alternative<I, tabula::ast::statement>
-    : std::variant_alternative<I, tabula::ast::statement::variant_type> {};
 
 // The containers of the tree are instantiated once, in the library (src/ast/ast.cpp): every
 // file that builds or copies a statement would otherwise compile their members again.

@@ -114,7 +114,7 @@ void lower_item(const Item& item, std::vector<ast::select_item>& out, lower_cont
   } else {
     ast::expr e = item.lower(ctx);
     if constexpr (column_type<typename Item::value_type>) {
-      if (std::holds_alternative<ast::param>(e.node)) {
+      if (e.get_if<ast::param>() != nullptr) {
         e = typed_param(TABULA_MOVE(e), sql_type_of<typename Item::value_type>());
       }
     }
