@@ -214,15 +214,23 @@ std::vector<std::string> names_of_fields(const model_names& names,
 
 }  // namespace
 
+struct table_builder::pending {
+  std::vector<bool> integer;  ///< per column: of an integer type
+  std::size_t checks = 0;
+  std::optional<std::pair<std::size_t, key_source>> key_strategy;
+};
+
 table_builder::table_builder(std::string_view model_name, const model_names& names,
                              bool read_only)
-    : info_(std::make_unique<table_info>()), names_(&names) {
+    : info_(std::make_unique<table_info>()),
+      pending_(std::make_unique<pending>()),
+      names_(&names) {
   info_->model_name = std::string(model_name);
   info_->read_only = read_only;
   info_->def.name = names.table;
   info_->def.schema = names.schema;
   info_->def.columns.reserve(names.columns.size());
-  integer_.reserve(names.columns.size());
+  pending_->integer.reserve(names.columns.size());
 }
 
 table_builder::~table_builder() = default;
@@ -233,7 +241,7 @@ void table_builder::add_column(ast::sql_type type, bool nullable, bool integer) 
   column.type = type;
   column.nullable = nullable;
   info_->def.columns.push_back(std::move(column));
-  integer_.push_back(integer);
+  pending_->integer.push_back(integer);
 }
 
 void table_builder::version(std::size_t field) { info_->version_field = field; }
@@ -266,9 +274,9 @@ void table_builder::max_length(std::size_t field, std::uint32_t length) {
 }
 
 void table_builder::check(std::string_view name, std::string_view condition) {
-  ++checks_;
+  ++pending_->checks;
   info_->def.checks.push_back(ast::check_def{
-      name.empty() ? constraint_name("ck", info_->def.name, {std::to_string(checks_)})
+      name.empty() ? constraint_name("ck", info_->def.name, {std::to_string(pending_->checks)})
                    : std::string(name),
       raw_condition(condition)});
 }
@@ -342,13 +350,13 @@ void table_builder::on_update(std::size_t field, const sql_expression* sql) {
 }
 
 void table_builder::key_strategy(std::size_t field, key_source source, std::string_view sequence) {
-  if (key_strategy_) {
+  if (pending_->key_strategy) {
     throw_error<programming_error>(fmt::format(
         "tabula: model `{}` declares its key strategy twice. Keep one of generated_key, "
         "assigned_key, client_key and sequence_key.",
         info_->model_name));
   }
-  key_strategy_.emplace(field, source);
+  pending_->key_strategy.emplace(field, source);
   info_->key_sequence = std::string(sequence);
 }
 
@@ -360,15 +368,15 @@ const table_info& table_builder::finish(std::size_t id_field) {
     info.def.primary_key.push_back(info.def.columns.at(field).name);
   }
   const bool single = info.key_fields.size() == 1;
-  if (key_strategy_ && !(single && key_strategy_->first == info.key_fields.front())) {
+  if (pending_->key_strategy && !(single && pending_->key_strategy->first == info.key_fields.front())) {
     throw_error<programming_error>(fmt::format(
         "tabula: the key strategy of model `{}` names column \"{}\", which is not the model's "
         "single-column primary key. Name the key field, or declare no strategy for a "
         "composite key.",
-        info.model_name, info.def.columns.at(key_strategy_->first).name));
+        info.model_name, info.def.columns.at(pending_->key_strategy->first).name));
   }
-  info.key = key_strategy_                                   ? key_strategy_->second
-             : single && integer_.at(info.key_fields.front()) ? key_source::database
+  info.key = pending_->key_strategy                                   ? pending_->key_strategy->second
+             : single && pending_->integer.at(info.key_fields.front()) ? key_source::database
                                                              : key_source::assigned;
   if (info.server_default_fields.size() > 63) {
     throw_error<programming_error>(fmt::format(

@@ -1,8 +1,9 @@
 // What every file that builds a statement would otherwise compile again, compiled here once:
-// the constructors, assignments and destructors of the AST's variants (`expr`, `value`,
-// `from_item`, `statement`: each instantiates a std::variant's constructors and visitation
-// tables), the node factories the typed layer lowers through, and the containers of the tree
-// (the explicit instantiations ast.hpp and value.hpp declare).
+// the members of the AST's variant holders (`expr`, `from_item`, `statement` keep their
+// std::variant in storage of its own, so other files never compile the variant's class) and
+// `value`'s constructors and special members, the node factories the typed layer lowers
+// through, and the containers of the tree (the explicit instantiations ast.hpp and value.hpp
+// declare).
 
 #include "tabula/ast/ast.hpp"
 
@@ -14,73 +15,77 @@
 
 namespace tabula::ast {
 
-namespace {
+namespace detail {
 
-/// The variant kept in `storage` (constructed there by the owner's constructor).
 template <class V>
-V& held(detail::variant_storage<V>& storage) noexcept {
-  return *std::launder(reinterpret_cast<V*>(storage.bytes));  // NOLINT: storage of a V
+V& variant_holder<V>::variant() noexcept {
+  return *std::launder(reinterpret_cast<V*>(storage_.bytes));  // NOLINT: the storage of a V
 }
 template <class V>
-const V& held(const detail::variant_storage<V>& storage) noexcept {
-  return *std::launder(reinterpret_cast<const V*>(storage.bytes));  // NOLINT: storage of a V
+const V& variant_holder<V>::variant() const noexcept {
+  return *std::launder(reinterpret_cast<const V*>(storage_.bytes));  // NOLINT: as above
 }
-template <class V, class... Args>
-void construct(detail::variant_storage<V>& storage, Args&&... args) {
-  static_assert(sizeof(V) <= sizeof(storage.bytes) && alignof(V) <= alignof(decltype(storage)),
+template <class V>
+template <class N>
+variant_holder<V>::variant_holder(std::in_place_t /*tag*/, N&& n) {
+  static_assert(sizeof(V) <= sizeof(storage_.bytes) && alignof(V) <= alignof(decltype(storage_)),
                 "ast::detail::variant_storage is too small for the variant");
-  ::new (static_cast<void*>(storage.bytes)) V(std::forward<Args>(args)...);
+  ::new (static_cast<void*>(storage_.bytes)) V(std::forward<N>(n));
 }
-/// The alternative `index` of `v`, when `v` holds it; null otherwise.
 template <class V>
-const void* alternative_of(const V& v, std::size_t index) noexcept {
-  if (v.index() != index) return nullptr;
-  return std::visit([](const auto& n) -> const void* { return &n; }, v);
+variant_holder<V>::variant_holder(const variant_holder& other)
+    : variant_holder(std::in_place, other.variant()) {}
+template <class V>
+variant_holder<V>::variant_holder(variant_holder&& other) noexcept
+    : variant_holder(std::in_place, std::move(other.variant())) {
+  static_assert(std::is_nothrow_move_constructible_v<V> && std::is_nothrow_move_assignable_v<V>,
+                "every node kind moves without throwing (vectors of nodes move, not copy)");
 }
-
-}  // namespace
-
-expr::expr(column_ref n) { construct(storage_, std::move(n)); }
-expr::expr(star n) { construct(storage_, std::move(n)); }
-expr::expr(param n) { construct(storage_, n); }
-expr::expr(literal n) { construct(storage_, std::move(n)); }
-expr::expr(unary n) { construct(storage_, std::move(n)); }
-expr::expr(binary n) { construct(storage_, std::move(n)); }
-expr::expr(like n) { construct(storage_, std::move(n)); }
-expr::expr(in_list n) { construct(storage_, std::move(n)); }
-expr::expr(in_select n) { construct(storage_, std::move(n)); }
-expr::expr(between n) { construct(storage_, std::move(n)); }
-expr::expr(exists n) { construct(storage_, std::move(n)); }
-expr::expr(subquery n) { construct(storage_, std::move(n)); }
-expr::expr(function n) { construct(storage_, std::move(n)); }
-expr::expr(case_when n) { construct(storage_, std::move(n)); }
-expr::expr(cast n) { construct(storage_, std::move(n)); }
-expr::expr(raw n) { construct(storage_, std::move(n)); }
-expr::expr(window n) { construct(storage_, std::move(n)); }
-expr::expr(excluded n) { construct(storage_, std::move(n)); }
-
-// The moves are declared noexcept (so vectors of expressions move, not copy, when they grow);
-// every node kind must keep them so.
-static_assert(std::is_nothrow_move_constructible_v<expr::node_type> &&
-              std::is_nothrow_move_assignable_v<expr::node_type>);
-
-expr::expr() { construct(storage_, column_ref{}); }
-expr::expr(const expr& other) { construct(storage_, other.node()); }
-expr::expr(expr&& other) noexcept { construct(storage_, std::move(other.node())); }
-expr& expr::operator=(const expr& other) {
-  node() = other.node();
+template <class V>
+variant_holder<V>& variant_holder<V>::operator=(const variant_holder& other) {
+  variant() = other.variant();
   return *this;
 }
-expr& expr::operator=(expr&& other) noexcept {
-  node() = std::move(other.node());
+template <class V>
+variant_holder<V>& variant_holder<V>::operator=(variant_holder&& other) noexcept {
+  variant() = std::move(other.variant());
   return *this;
 }
-expr::~expr() { node().~node_type(); }
-expr::node_type& expr::node() noexcept { return held(storage_); }
-const expr::node_type& expr::node() const noexcept { return held(storage_); }
-const void* expr::alternative(std::size_t index) const noexcept {
-  return alternative_of(node(), index);
+template <class V>
+variant_holder<V>::~variant_holder() {
+  variant().~V();
 }
+template <class V>
+const void* variant_holder<V>::alternative(std::size_t index) const noexcept {
+  if (variant().index() != index) return nullptr;
+  return std::visit([](const auto& n) -> const void* { return &n; }, variant());
+}
+
+template class variant_holder<expr_node>;
+template class variant_holder<from_item::variant_type>;
+template class variant_holder<statement_kind>;
+
+}  // namespace detail
+
+expr::expr(column_ref n) : variant_holder(std::in_place, std::move(n)) {}
+expr::expr(star n) : variant_holder(std::in_place, std::move(n)) {}
+expr::expr(param n) : variant_holder(std::in_place, n) {}
+expr::expr(literal n) : variant_holder(std::in_place, std::move(n)) {}
+expr::expr(unary n) : variant_holder(std::in_place, std::move(n)) {}
+expr::expr(binary n) : variant_holder(std::in_place, std::move(n)) {}
+expr::expr(like n) : variant_holder(std::in_place, std::move(n)) {}
+expr::expr(in_list n) : variant_holder(std::in_place, std::move(n)) {}
+expr::expr(in_select n) : variant_holder(std::in_place, std::move(n)) {}
+expr::expr(between n) : variant_holder(std::in_place, std::move(n)) {}
+expr::expr(exists n) : variant_holder(std::in_place, std::move(n)) {}
+expr::expr(subquery n) : variant_holder(std::in_place, std::move(n)) {}
+expr::expr(function n) : variant_holder(std::in_place, std::move(n)) {}
+expr::expr(case_when n) : variant_holder(std::in_place, std::move(n)) {}
+expr::expr(cast n) : variant_holder(std::in_place, std::move(n)) {}
+expr::expr(raw n) : variant_holder(std::in_place, std::move(n)) {}
+expr::expr(window n) : variant_holder(std::in_place, std::move(n)) {}
+expr::expr(excluded n) : variant_holder(std::in_place, std::move(n)) {}
+expr::expr() : variant_holder(std::in_place, column_ref{}) {}
 
 expr make_binary(binary_op op, expr&& lhs, expr&& rhs) {
   return binary{op, std::move(lhs), std::move(rhs)};
@@ -107,59 +112,23 @@ value& value::operator=(const value& other) = default;
 value& value::operator=(value&& other) noexcept = default;
 value::~value() = default;
 
-from_item::from_item() { construct(storage_); }
-from_item::from_item(const variant_type& v) { construct(storage_, v); }
-from_item::from_item(variant_type&& v) noexcept { construct(storage_, std::move(v)); }
-from_item::from_item(table_ref t) { construct(storage_, std::move(t)); }
-from_item::from_item(derived_table t) { construct(storage_, std::move(t)); }
-from_item::from_item(const from_item& other) { construct(storage_, other.variant()); }
-from_item::from_item(from_item&& other) noexcept {
-  construct(storage_, std::move(other.variant()));
-}
-from_item& from_item::operator=(const from_item& other) {
-  variant() = other.variant();
-  return *this;
-}
-from_item& from_item::operator=(from_item&& other) noexcept {
-  variant() = std::move(other.variant());
-  return *this;
-}
-from_item::~from_item() { variant().~variant_type(); }
-from_item::variant_type& from_item::variant() noexcept { return held(storage_); }
-const from_item::variant_type& from_item::variant() const noexcept { return held(storage_); }
-const void* from_item::alternative(std::size_t index) const noexcept {
-  return alternative_of(variant(), index);
-}
+from_item::from_item() : variant_holder(std::in_place, table_ref{}) {}
+from_item::from_item(const variant_type& v) : variant_holder(std::in_place, v) {}
+from_item::from_item(variant_type&& v) noexcept : variant_holder(std::in_place, std::move(v)) {}
+from_item::from_item(table_ref t) : variant_holder(std::in_place, std::move(t)) {}
+from_item::from_item(derived_table t) : variant_holder(std::in_place, std::move(t)) {}
 
-statement::statement() { construct(storage_); }
-statement::statement(const variant_type& v) { construct(storage_, v); }
-statement::statement(variant_type&& v) noexcept { construct(storage_, std::move(v)); }
-statement::statement(select s) { construct(storage_, std::move(s)); }
-statement::statement(insert s) { construct(storage_, std::move(s)); }
-statement::statement(update s) { construct(storage_, std::move(s)); }
-statement::statement(delete_ s) { construct(storage_, std::move(s)); }
-statement::statement(create_table s) { construct(storage_, std::move(s)); }
-statement::statement(drop_table s) { construct(storage_, std::move(s)); }
-statement::statement(create_index s) { construct(storage_, std::move(s)); }
-statement::statement(drop_index s) { construct(storage_, std::move(s)); }
-statement::statement(const statement& other) { construct(storage_, other.variant()); }
-statement::statement(statement&& other) noexcept {
-  construct(storage_, std::move(other.variant()));
-}
-statement& statement::operator=(const statement& other) {
-  variant() = other.variant();
-  return *this;
-}
-statement& statement::operator=(statement&& other) noexcept {
-  variant() = std::move(other.variant());
-  return *this;
-}
-statement::~statement() { variant().~variant_type(); }
-statement::variant_type& statement::variant() noexcept { return held(storage_); }
-const statement::variant_type& statement::variant() const noexcept { return held(storage_); }
-const void* statement::alternative(std::size_t index) const noexcept {
-  return alternative_of(variant(), index);
-}
+statement::statement() : variant_holder(std::in_place, select{}) {}
+statement::statement(const variant_type& v) : variant_holder(std::in_place, v) {}
+statement::statement(variant_type&& v) noexcept : variant_holder(std::in_place, std::move(v)) {}
+statement::statement(select s) : variant_holder(std::in_place, std::move(s)) {}
+statement::statement(insert s) : variant_holder(std::in_place, std::move(s)) {}
+statement::statement(update s) : variant_holder(std::in_place, std::move(s)) {}
+statement::statement(delete_ s) : variant_holder(std::in_place, std::move(s)) {}
+statement::statement(create_table s) : variant_holder(std::in_place, std::move(s)) {}
+statement::statement(drop_table s) : variant_holder(std::in_place, std::move(s)) {}
+statement::statement(create_index s) : variant_holder(std::in_place, std::move(s)) {}
+statement::statement(drop_index s) : variant_holder(std::in_place, std::move(s)) {}
 
 }  // namespace tabula::ast
 

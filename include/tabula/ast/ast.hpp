@@ -88,6 +88,42 @@ inline constexpr std::size_t alternative_index<N, std::variant<Ts...>> = [] {
   return i;
 }();
 
+/// Keeps a `std::variant` `V` in `variant_storage<V>`: the base of `expr`, `from_item` and
+/// `statement`. Its members are compiled once, in the library (src/ast/ast.cpp), so a file
+/// that copies, moves or destroys a tree compiles no variant code.
+template <class V>
+class variant_holder {
+ public:
+  variant_holder(const variant_holder& other);
+  variant_holder(variant_holder&& other) noexcept;
+  variant_holder& operator=(const variant_holder& other);
+  variant_holder& operator=(variant_holder&& other) noexcept;
+  ~variant_holder();
+
+  /// The variant itself, for `std::visit`, `std::get` and the like (which compile its code).
+  [[nodiscard]] V& variant() noexcept;
+  [[nodiscard]] const V& variant() const noexcept;
+  /// The alternative `N` when the variant holds it, else null; compiles no variant code.
+  template <class N>
+  [[nodiscard]] const N* get_if() const noexcept {
+    return static_cast<const N*>(alternative(alternative_index<N, V>));
+  }
+  template <class N>
+  [[nodiscard]] N* get_if() noexcept {
+    return const_cast<N*>(std::as_const(*this).template get_if<N>());  // NOLINT: not const
+  }
+
+ protected:
+  /// Holds `n`, an alternative of `V`. Defined, and used by the derived classes' constructors,
+  /// in the library only.
+  template <class N>
+  variant_holder(std::in_place_t /*tag*/, N&& n);
+
+ private:
+  [[nodiscard]] const void* alternative(std::size_t index) const noexcept;
+  variant_storage<V> storage_;
+};
+
 }  // namespace detail
 
 // ---------------------------------------------------------------------------------------------
@@ -284,18 +320,19 @@ struct excluded {
   std::string name;
 };
 
-/// An expression: one node of the kinds above. The node is a `std::variant` kept in storage of
-/// its own (`node()` reaches it), so that only the library and a program that inspects nodes
-/// compile the variant.
-struct expr {
-  using node_type = std::variant<column_ref, star, param, literal, unary, binary, like, in_list,
-                                 in_select, between, exists, subquery, function, case_when,
-                                 cast, raw, window, excluded>;
+/// The node an `expr` holds: one of the kinds above.
+using expr_node = std::variant<column_ref, star, param, literal, unary, binary, like, in_list,
+                               in_select, between, exists, subquery, function, case_when, cast,
+                               raw, window, excluded>;
 
-  // One implicit constructor per node kind (a constrained template would recurse). These and
-  // the special members are compiled once in the library (src/ast/ast.cpp): defined here,
-  // they would instantiate the variant's constructors, assignments, destructor and visitation
-  // tables in every file that includes this header.
+/// An expression: one node of the kinds above, kept as a `std::variant` in storage of its own
+/// (`node()` reaches it, `get_if<N>()` gives one kind), so that only the library and a program
+/// that visits nodes compile the variant.
+struct expr : detail::variant_holder<expr_node> {
+  using node_type = expr_node;
+
+  // One implicit constructor per node kind (a constrained template would recurse), compiled
+  // once in the library (src/ast/ast.cpp) like the base's special members.
   expr(column_ref n);  // NOLINT(google-explicit-constructor)
   expr(star n);  // NOLINT(google-explicit-constructor)
   expr(param n);  // NOLINT(google-explicit-constructor)
@@ -317,28 +354,10 @@ struct expr {
   /// An empty column reference: it exists so that containers of expressions can be resized
   /// (and instantiated once, in the library); lowering never produces one.
   expr();
-  expr(const expr& other);
-  expr(expr&& other) noexcept;
-  expr& operator=(const expr& other);
-  expr& operator=(expr&& other) noexcept;
-  ~expr();
 
   /// The node, for `std::visit`, `std::get_if` and the like (which compile the variant).
-  [[nodiscard]] node_type& node() noexcept;
-  [[nodiscard]] const node_type& node() const noexcept;
-  /// The node when it is an `N`, else null; compiles no variant.
-  template <class N>
-  [[nodiscard]] const N* get_if() const noexcept {
-    return static_cast<const N*>(alternative(detail::alternative_index<N, node_type>));
-  }
-  template <class N>
-  [[nodiscard]] N* get_if() noexcept {
-    return const_cast<N*>(std::as_const(*this).get_if<N>());  // NOLINT: the object is not const
-  }
-
- private:
-  [[nodiscard]] const void* alternative(std::size_t index) const noexcept;
-  detail::variant_storage<node_type> storage_;
+  [[nodiscard]] node_type& node() noexcept { return variant(); }
+  [[nodiscard]] const node_type& node() const noexcept { return variant(); }
 };
 
 /// Node factories, compiled in the library: the `lower` of a typed expression calls one instead
@@ -370,36 +389,15 @@ struct derived_table {
   std::string alias;
 };
 /// What FROM or JOIN names: a table or a derived table, kept as a `std::variant` in storage of
-/// its own (`variant()` reaches it); constructors and special members are compiled once in the
-/// library (src/ast/ast.cpp).
-struct from_item {
+/// its own (`variant()` reaches it, `get_if<N>()` gives one kind); constructors are compiled
+/// once in the library (src/ast/ast.cpp).
+struct from_item : detail::variant_holder<std::variant<table_ref, derived_table>> {
   using variant_type = std::variant<table_ref, derived_table>;
   from_item();
   from_item(const variant_type& v);      // NOLINT(google-explicit-constructor)
   from_item(variant_type&& v) noexcept;  // NOLINT(google-explicit-constructor)
   from_item(table_ref t);      // NOLINT(google-explicit-constructor)
   from_item(derived_table t);  // NOLINT(google-explicit-constructor)
-  from_item(const from_item& other);
-  from_item(from_item&& other) noexcept;
-  from_item& operator=(const from_item& other);
-  from_item& operator=(from_item&& other) noexcept;
-  ~from_item();
-
-  [[nodiscard]] variant_type& variant() noexcept;
-  [[nodiscard]] const variant_type& variant() const noexcept;
-  /// The item when it is a `N` (`table_ref`, `derived_table`), else null.
-  template <class N>
-  [[nodiscard]] const N* get_if() const noexcept {
-    return static_cast<const N*>(alternative(detail::alternative_index<N, variant_type>));
-  }
-  template <class N>
-  [[nodiscard]] N* get_if() noexcept {
-    return const_cast<N*>(std::as_const(*this).get_if<N>());  // NOLINT: the object is not const
-  }
-
- private:
-  [[nodiscard]] const void* alternative(std::size_t index) const noexcept;
-  detail::variant_storage<variant_type> storage_;
 };
 
 enum class join_kind : std::uint8_t { inner, left, right, full, cross };
@@ -573,12 +571,15 @@ struct drop_index {
   std::string schema{};  ///< empty: not qualified
 };
 
-/// Any statement a dialect compiles: one of the statement kinds, kept as a `std::variant` in
-/// storage of its own (`variant()` reaches it); constructors and special members are compiled
-/// once in the library (src/ast/ast.cpp).
-struct statement {
-  using variant_type = std::variant<select, insert, update, delete_, create_table, drop_table,
+/// The statement kinds a dialect compiles.
+using statement_kind = std::variant<select, insert, update, delete_, create_table, drop_table,
                                     create_index, drop_index>;
+
+/// Any statement a dialect compiles: one of the statement kinds, kept as a `std::variant` in
+/// storage of its own (`variant()` reaches it, `get_if<N>()` gives one kind); constructors are
+/// compiled once in the library (src/ast/ast.cpp).
+struct statement : detail::variant_holder<statement_kind> {
+  using variant_type = statement_kind;
   statement();
   statement(const variant_type& v);      // NOLINT(google-explicit-constructor)
   statement(variant_type&& v) noexcept;  // NOLINT(google-explicit-constructor)
@@ -590,27 +591,6 @@ struct statement {
   statement(drop_table s);    // NOLINT(google-explicit-constructor)
   statement(create_index s);  // NOLINT(google-explicit-constructor)
   statement(drop_index s);    // NOLINT(google-explicit-constructor)
-  statement(const statement& other);
-  statement(statement&& other) noexcept;
-  statement& operator=(const statement& other);
-  statement& operator=(statement&& other) noexcept;
-  ~statement();
-
-  [[nodiscard]] variant_type& variant() noexcept;
-  [[nodiscard]] const variant_type& variant() const noexcept;
-  /// The statement when it is a `N` (`select`, `insert`...), else null.
-  template <class N>
-  [[nodiscard]] const N* get_if() const noexcept {
-    return static_cast<const N*>(alternative(detail::alternative_index<N, variant_type>));
-  }
-  template <class N>
-  [[nodiscard]] N* get_if() noexcept {
-    return const_cast<N*>(std::as_const(*this).get_if<N>());  // NOLINT: the object is not const
-  }
-
- private:
-  [[nodiscard]] const void* alternative(std::size_t index) const noexcept;
-  detail::variant_storage<variant_type> storage_;
 };
 
 }  // namespace tabula::ast

@@ -301,11 +301,10 @@ class table_builder {
   const table_info& finish(std::size_t id_field);
 
  private:
+  struct pending;  ///< what `finish` still needs (src/schema.cpp)
   std::unique_ptr<table_info> info_;
+  std::unique_ptr<pending> pending_;
   const model_names* names_;
-  std::vector<bool> integer_;
-  std::size_t checks_ = 0;
-  std::optional<std::pair<std::size_t, key_source>> key_strategy_;
 };
 
 template <class T>
