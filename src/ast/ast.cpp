@@ -8,6 +8,7 @@
 #include "tabula/ast/ast.hpp"
 
 #include <cstddef>
+#include <memory>
 #include <new>
 #include <type_traits>
 #include <utility>
@@ -30,6 +31,9 @@ template <class N>
 variant_holder<V>::variant_holder(std::in_place_t /*tag*/, N&& n) {
   static_assert(sizeof(V) <= sizeof(storage_.bytes) && alignof(V) <= alignof(decltype(storage_)),
                 "ast::detail::variant_storage is too small for the variant");
+  static_assert(sizeof(V) == sizeof(storage_.bytes),
+                "ast::detail::variant_storage is larger than the variant: its layout differs "
+                "from the one variant_storage assumes");
   ::new (static_cast<void*>(storage_.bytes)) V(std::forward<N>(n));
 }
 template <class V>
@@ -58,7 +62,7 @@ variant_holder<V>::~variant_holder() {
 template <class V>
 const void* variant_holder<V>::alternative(std::size_t index) const noexcept {
   if (variant().index() != index) return nullptr;
-  return std::visit([](const auto& n) -> const void* { return &n; }, variant());
+  return std::visit([](const auto& n) -> const void* { return std::addressof(n); }, variant());
 }
 
 template class variant_holder<expr_node>;

@@ -88,8 +88,8 @@ TEST_CASE("compiling the same tree twice gives the same text", "[dialect]") {
   }
 }
 
-// ast::value, ast::from_item and ast::statement are classes deriving from their std::variant;
-// they must behave as the variant did.
+// ast::value is a class deriving from its std::variant and must behave as the variant does;
+// ast::expr, ast::from_item and ast::statement keep theirs (node(), variant(), get_if<N>()).
 static_assert(std::variant_size_v<tabula::ast::value> == 7);
 static_assert(std::is_same_v<std::variant_alternative_t<4, tabula::ast::value>, std::string>);
 static_assert(std::variant_size_v<tabula::ast::statement::variant_type> == 8);

@@ -5,7 +5,9 @@
 #include <catch2/catch.hpp>
 
 #include <array>
+#include <boost/pfr/core.hpp>
 #include <cstddef>
+#include <memory>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -168,6 +170,75 @@ static_assert(reflect::type_name<app::models::v1::Outer::Inner>() == "Inner");
 static_assert(reflect::type_name<app::models::v1::Pair<Model, 3>>() == "Pair<Model, 3>");
 static_assert(reflect::type_name<app::models::v1::Pair<app::models::v1::Pair<Single, -1>, 2>>() ==
               "Pair<Pair<Single, -1>, 2>");
+
+// The member count and member types tabula finds itself (doubling, then bisecting) are the ones
+// Boost.PFR finds, for the member kinds an aggregate may have.
+namespace shapes {
+struct Empty {};
+struct Inner {
+  int a;
+  double b;
+};
+struct Nested {
+  Inner i;
+  int k;
+  Inner j;
+};
+struct WithArray {
+  int a[3];
+  int b;
+};
+struct Bits {
+  int a : 3;
+  int b : 5;
+  unsigned c;
+};
+struct OneBitFields {  // the doubling passes sizeof * CHAR_BIT: PFR answers
+  bool a : 1, b : 1, c : 1, d : 1, e : 1, f : 1, g : 1, h : 1;
+};
+struct MoveOnly {
+  std::unique_ptr<int> p;
+  std::string s;
+};
+struct WithReference {  // no T{}: PFR answers
+  int& r;
+  int v;
+};
+struct Constant {
+  const int c = 1;
+  int d;
+};
+struct Many {
+  int a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16, a17, a18, a19,
+      a20, a21, a22, a23, a24, a25, a26, a27, a28, a29, a30, a31, a32;
+};
+}  // namespace shapes
+// (PFR can count C arrays' elements and bit-fields but not bind them: for those, the count.)
+template <class T, bool CompareTypes = true>
+constexpr bool counted_as_pfr() {
+  namespace detail = tabula::reflect::detail;
+  if constexpr (detail::member_count<T> != boost::pfr::tuple_size_v<T>) {
+    return false;
+  } else if constexpr (!CompareTypes) {
+    return true;
+  } else {
+    return []<std::size_t... K>(std::index_sequence<K...>) {
+      return (std::is_same_v<detail::member_type<K, T>, boost::pfr::tuple_element_t<K, T>> && ...);
+    }(std::make_index_sequence<boost::pfr::tuple_size_v<T>>{});
+  }
+}
+static_assert(counted_as_pfr<shapes::Empty>());
+static_assert(counted_as_pfr<shapes::Nested>());
+static_assert(counted_as_pfr<shapes::WithArray, false>());
+static_assert(counted_as_pfr<shapes::Bits, false>());
+static_assert(counted_as_pfr<shapes::OneBitFields, false>());
+static_assert(counted_as_pfr<shapes::MoveOnly>());
+static_assert(counted_as_pfr<shapes::WithReference>());
+static_assert(counted_as_pfr<shapes::Constant>());
+static_assert(counted_as_pfr<shapes::Many>());
+static_assert(counted_as_pfr<Model>());
+static_assert(counted_as_pfr<Wide>());
+static_assert(tabula::reflect::detail::member_count<shapes::Many> == 33);
 
 // --- the same, checked at run time ------------------------------------------------------------
 

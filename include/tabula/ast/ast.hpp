@@ -55,7 +55,8 @@ class box {
 namespace detail {
 
 /// Room for a `std::variant<Ts...>` without instantiating the variant's class: the largest
-/// alternative and the index after it, aligned for the most aligned alternative. The classes
+/// alternative and the index after it, aligned for the most aligned alternative (the library
+/// checks that the variant fits). The classes
 /// that keep their variant in it (`expr`, `from_item`, `statement`) construct, copy, visit and
 /// destroy it only in the library (src/ast/ast.cpp), which checks that it fits; a file that
 /// includes this header names the variant but never compiles its class.
@@ -71,7 +72,9 @@ struct variant_storage<std::variant<Ts...>> {
   static constexpr std::size_t size = [] {
     std::size_t largest = 0;
     for (const std::size_t x : {sizeof(Ts)...}) largest = x > largest ? x : largest;
-    return (largest + align) / align * align;  // room for the index, rounded to the alignment
+    // The alternatives' room rounded to the alignment, then the index (a byte for fewer than
+    // 256 alternatives) padded to it, as libstdc++, libc++ and MSVC lay a variant out.
+    return (largest + align - 1) / align * align + align;
   }();
   alignas(align) unsigned char bytes[size];
 };
@@ -84,7 +87,7 @@ inline constexpr std::size_t alternative_index<N, std::variant<Ts...>> = [] {
   static_assert((std::is_same_v<N, Ts> || ...), "tabula: get_if<N>() names no kind of this node");
   constexpr bool same[] = {std::is_same_v<N, Ts>...};
   std::size_t i = 0;
-  while (!same[i]) ++i;
+  while (i < sizeof...(Ts) && !same[i]) ++i;
   return i;
 }();
 
@@ -598,6 +601,9 @@ struct statement : detail::variant_holder<statement_kind> {
 // The containers of the tree are instantiated once, in the library (src/ast/ast.cpp): every
 // file that builds or copies a statement would otherwise compile their members again.
 namespace tabula::ast {
+extern template class detail::variant_holder<expr_node>;
+extern template class detail::variant_holder<from_item::variant_type>;
+extern template class detail::variant_holder<statement_kind>;
 extern template class box<expr>;
 extern template class box<select>;
 }  // namespace tabula::ast

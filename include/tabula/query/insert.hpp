@@ -529,6 +529,7 @@ class insert_into_statement
     } else {
       ins.columns = detail::dml::column_names(values_.columns);
     }
+    // A SELECT: from_select() accepts only select statements.
     ins.from_select = ast::box<ast::select>(TABULA_MOVE(*selected.get_if<ast::select>()));
     ctx.next_param = detail::dml::bound_values_of(values_.select);
     conflict_.lower_into(ins, ctx);

@@ -11,6 +11,7 @@
 
 #include <array>
 #include <boost/pfr/core.hpp>
+#include <climits>
 #include <cstddef>
 #include <string_view>
 #include <type_traits>
@@ -78,8 +79,10 @@ consteval std::size_t bisect_member_count() noexcept {
 /// `N / 2` elements compile (none when N is 1); doubles N until N do not.
 template <class T, std::size_t N>
 consteval std::size_t grow_member_count() noexcept {
-  if constexpr (N > sizeof(T) * 8) {
-    return boost::pfr::detail::fields_count<T>();  // cannot happen for an aggregate; PFR says why
+  if constexpr (N > sizeof(T) * CHAR_BIT) {
+    // The probes passed a member per bit (one-bit bit-fields can come near): PFR answers, or
+    // says why it cannot.
+    return boost::pfr::detail::fields_count<T>();
   } else if constexpr (takes_initializers<T, N>) {
     return grow_member_count<T, N * 2>();
   } else {
@@ -90,8 +93,14 @@ template <class T>
 consteval std::size_t count_members() noexcept {
   if constexpr (requires { T{}; }) {
     constexpr std::size_t n = grow_member_count<T, 1>();
-    // PFR's diagnostic for a type with a base class, which it does not reflect.
+    // PFR's diagnostics: a type with a base class, which it does not reflect, and a member the
+    // probes cannot initialize.
     static_cast<void>(boost::pfr::detail::assert_first_not_base<T>(std::make_index_sequence<n>{}));
+    static_assert(n != 0 || std::is_empty_v<T>,
+                  "tabula: the first member of this aggregate refuses to be initialized from a "
+                  "value convertible to any type, which is how Boost.PFR counts members (a "
+                  "deleted constructor template of the member's type does that), so no member "
+                  "of it can be reflected.");
     return n;
   } else {
     return boost::pfr::detail::fields_count<T>();
