@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -91,6 +92,42 @@ void for_each_batch(const std::vector<detail::tracked_base*>& entries, F&& f) {
 
 }  // namespace
 
+struct session::store {
+  struct identity_key {
+    const table_info* table;
+    std::string id;
+    bool operator==(const identity_key&) const = default;
+  };
+  struct identity_hash {
+    std::size_t operator()(const identity_key& k) const noexcept {
+      return std::hash<std::string>{}(k.id) ^ (std::hash<const void*>{}(k.table) << 1U);
+    }
+  };
+  /// A savepoint of `begin_nested()`, with what its rollback returns the objects to.
+  struct savepoint_frame {
+    std::uint64_t id;
+    transaction sp;
+    std::size_t first_new;  ///< objects_ from here were added inside the savepoint
+    std::vector<std::unique_ptr<detail::tracked_base::saved>> saved;  ///< of objects_[i]
+  };
+  struct listener_entry {
+    session_event event;
+    std::function<void(session&)> call;
+  };
+
+  std::vector<listener_entry> listeners;
+  std::vector<savepoint_frame> frames;  ///< open savepoints, innermost last
+  std::unordered_map<identity_key, detail::tracked_base*, identity_hash> identity_map;
+  std::unordered_map<std::string, compiled_sql> update_cache;
+};
+
+session::session(engine& db) : store_(std::make_unique<store>()), engine_(&db) {}
+session::session(session&&) noexcept = default;
+
+void session::on(session_event event, std::function<void(session&)> listener) {
+  store_->listeners.push_back({event, std::move(listener)});
+}
+
 session::~session() {
   if (in_transaction()) {
     try {
@@ -107,8 +144,8 @@ connection& session::conn() {
 }
 
 detail::tracked_base* session::find(const table_info& t, const std::string& id) const {
-  auto it = identity_map_.find(identity_key{&t, id});
-  return it == identity_map_.end() ? nullptr : it->second;
+  auto it = store_->identity_map.find(store::identity_key{&t, id});
+  return it == store_->identity_map.end() ? nullptr : it->second;
 }
 
 detail::tracked_base* session::lookup(const void* obj) const {
@@ -131,15 +168,15 @@ detail::tracked_base* session::require_tracked(const void* obj) const {
 
 void session::track_persistent(std::unique_ptr<detail::tracked_base> entry) {
   detail::tracked_base* e = entry.get();
-  identity_map_[identity_key{&e->table(), e->identity()}] = e;
+  store_->identity_map[store::identity_key{&e->table(), e->identity()}] = e;
   by_address_.emplace(e->address(), e);
   objects_.push_back(std::move(entry));
   if (e->has_hooks()) e->run_hook(detail::model_hook::after_load);
 }
 
 void session::notify(session_event event) {
-  for (std::size_t i = 0; i < listeners_.size(); ++i) {  // a listener may add listeners
-    if (listeners_[i].event == event) listeners_[i].call(*this);
+  for (std::size_t i = 0; i < store_->listeners.size(); ++i) {  // a listener may add listeners
+    if (store_->listeners[i].event == event) store_->listeners[i].call(*this);
   }
 }
 
@@ -162,7 +199,7 @@ void session::remove_tracked(detail::tracked_base* entry) {
 void session::expunge_tracked(detail::tracked_base* entry) {
   if (entry->state() == detail::object_state::persistent ||
       entry->state() == detail::object_state::deleted) {
-    identity_map_.erase(identity_key{&entry->table(), entry->identity()});
+    store_->identity_map.erase(store::identity_key{&entry->table(), entry->identity()});
   }
   entry->set_state(detail::object_state::detached);
 }
@@ -237,12 +274,12 @@ void session::follow_delete_actions(std::vector<detail::tracked_base*> deleted,
         }
         const std::string id = x->identity();
         const auto before = x->state();
-        identity_map_.erase(identity_key{&x->table(), id});
+        store_->identity_map.erase(store::identity_key{&x->table(), id});
         x->set_state(object_state::removed);
         written_.push_back(x);
         undo.emplace_back([this, x, id, before] {
           x->set_state(before);
-          identity_map_[identity_key{&x->table(), id}] = x;
+          store_->identity_map[store::identity_key{&x->table(), id}] = x;
         });
         deleted.push_back(x);
         break;
@@ -311,15 +348,15 @@ const compiled_sql& session::update_sql(const table_info& t, std::span<const std
   std::string key = table_key(t.def.schema, t.def.name);
   for (std::size_t f : fields) key += "," + std::to_string(f);
   if (on_update) key += ",u";
-  auto it = update_cache_.find(key);
-  if (it == update_cache_.end()) {
+  auto it = store_->update_cache.find(key);
+  if (it == store_->update_cache.end()) {
     ast::statement st = detail::update_by_key_statement(
         t, fields, on_update, on_update && detail::reads_back_by_returning(conn().sql_dialect()));
     if (t.version_field) {  // ... AND "version" = the version read
       and_equals(std::get<ast::update>(st.variant()).where, t, *t.version_field,
                  static_cast<std::uint32_t>(fields.size() + t.key_fields.size()));
     }
-    it = update_cache_.emplace(std::move(key), conn().sql_dialect().compile(st)).first;
+    it = store_->update_cache.emplace(std::move(key), conn().sql_dialect().compile(st)).first;
   }
   return it->second;
 }
@@ -327,12 +364,12 @@ const compiled_sql& session::update_sql(const table_info& t, std::span<const std
 const compiled_sql* session::versioned_delete_sql(const table_info& t) {
   if (!t.version_field) return nullptr;
   const std::string key = "DELETE " + table_key(t.def.schema, t.def.name);
-  auto it = update_cache_.find(key);
-  if (it == update_cache_.end()) {
+  auto it = store_->update_cache.find(key);
+  if (it == store_->update_cache.end()) {
     ast::statement st = detail::delete_by_key_statement(t);
     and_equals(std::get<ast::delete_>(st.variant()).where, t, *t.version_field,
                static_cast<std::uint32_t>(t.key_fields.size()));
-    it = update_cache_.emplace(key, conn().sql_dialect().compile(st)).first;
+    it = store_->update_cache.emplace(key, conn().sql_dialect().compile(st)).first;
   }
   return &it->second;
 }
@@ -354,7 +391,7 @@ void session::flush() {
   std::vector<detail::tracked_base*> updates;  // persistent objects changed before the flush
   std::optional<detail::table_order> insert_order;
   std::optional<detail::table_order> delete_order;
-  if (!listeners_.empty() && has_changes()) notify(session_event::before_flush);
+  if (!store_->listeners.empty() && has_changes()) notify(session_event::before_flush);
   // Objects taken in along a relationship that no relationship holds any more (replaced, or
   // removed from a collection before their first flush) leave the session unwritten.
   drop_unlinked_adopted();
@@ -464,11 +501,11 @@ void session::flush() {
       }
       for (auto* e : batch) {
         written_.push_back(e);
-        identity_map_[identity_key{&e->table(), e->identity()}] = e;
+        store_->identity_map[store::identity_key{&e->table(), e->identity()}] = e;
       }
       // Run before the keys are reset (undo runs backwards): the identities are the same.
       undo.emplace_back([this, inserted = std::vector(batch.begin(), batch.end())] {
-        for (auto* e : inserted) identity_map_.erase(identity_key{&e->table(), e->identity()});
+        for (auto* e : inserted) store_->identity_map.erase(store::identity_key{&e->table(), e->identity()});
       });
     };
     for_each_batch(inserts, [&](std::span<detail::tracked_base* const> batch) {
@@ -564,11 +601,11 @@ void session::flush() {
       for (auto* e : batch) {
         written_.push_back(e);
         const std::string id = e->identity();
-        identity_map_.erase(identity_key{&e->table(), id});
+        store_->identity_map.erase(store::identity_key{&e->table(), id});
         e->set_state(object_state::removed);
         undo.emplace_back([this, e, id] {
           e->set_state(object_state::deleted);
-          identity_map_[identity_key{&e->table(), id}] = e;
+          store_->identity_map[store::identity_key{&e->table(), id}] = e;
         });
       }
     });
@@ -647,11 +684,11 @@ void session::abandon_transaction() noexcept {
   written_.erase(std::unique(written_.begin(), written_.end()), written_.end());
   for (auto* e : written_) {
     if (e->state() == object_state::persistent || e->state() == object_state::deleted) {
-      identity_map_.erase(identity_key{&e->table(), e->identity()});
+      store_->identity_map.erase(store::identity_key{&e->table(), e->identity()});
     }
     e->undo_writes();
     if (e->state() == object_state::persistent || e->state() == object_state::deleted) {
-      identity_map_[identity_key{&e->table(), e->identity()}] = e;
+      store_->identity_map[store::identity_key{&e->table(), e->identity()}] = e;
     }
   }
   inserts_pending_ = true;
@@ -680,11 +717,11 @@ void session::rollback() {
     const auto state = entry->state();
     if (state == object_state::pending || state == object_state::detached) continue;
     if (state != object_state::removed) {
-      identity_map_.erase(identity_key{&entry->table(), entry->identity()});
+      store_->identity_map.erase(store::identity_key{&entry->table(), entry->identity()});
     }
     entry->restore_committed();
     if (entry->state() == object_state::persistent) {
-      identity_map_[identity_key{&entry->table(), entry->identity()}] = entry.get();
+      store_->identity_map[store::identity_key{&entry->table(), entry->identity()}] = entry.get();
     }
   }
   drop_unlinked_adopted();
@@ -767,19 +804,19 @@ session_transaction session::begin(const transaction_options& options) {
 session_transaction session::begin_nested() {
   flush();  // what came before belongs to the enclosing transaction
   if (!in_transaction()) begin_transaction();
-  savepoint_frame frame{++scope_ids_, conn().begin_nested(), objects_.size(), {}};
+  store::savepoint_frame frame{++scope_ids_, conn().begin_nested(), objects_.size(), {}};
   frame.saved.reserve(objects_.size());
   for (const auto& entry : objects_) {
     frame.saved.push_back(entry->state() == detail::object_state::detached ? nullptr
                                                                            : entry->save());
   }
-  frames_.push_back(std::move(frame));
-  return {*this, frames_.back().id, true};
+  store_->frames.push_back(std::move(frame));
+  return {*this, store_->frames.back().id, true};
 }
 
 bool session::scope_open(std::uint64_t id, bool nested) const noexcept {
   if (!nested) return in_transaction() && tx_scope_ == id;
-  return std::any_of(frames_.begin(), frames_.end(), [&](const auto& f) { return f.id == id; });
+  return std::any_of(store_->frames.begin(), store_->frames.end(), [&](const auto& f) { return f.id == id; });
 }
 
 void session::end_scope(std::uint64_t id, bool nested, bool commit) {
@@ -793,35 +830,35 @@ void session::end_scope(std::uint64_t id, bool nested, bool commit) {
     return;
   }
   if (!commit) {
-    while (!frames_.empty() && frames_.back().id != id) rollback_savepoint();  // inner ones
-    if (!frames_.empty()) rollback_savepoint();
+    while (!store_->frames.empty() && store_->frames.back().id != id) rollback_savepoint();  // inner ones
+    if (!store_->frames.empty()) rollback_savepoint();
     return;
   }
-  if (frames_.back().id != id) {
+  if (store_->frames.back().id != id) {
     detail::throw_error<programming_error>(
         "tabula: a savepoint scope was committed while a scope begun inside it is still open. "
         "End the inner scope first");
   }
   try {
     flush();  // what the scope changed is written inside its savepoint
-    frames_.back().sp.commit();  // RELEASE SAVEPOINT
+    store_->frames.back().sp.commit();  // RELEASE SAVEPOINT
   } catch (...) {
     // A failed flush has undone itself; the rest of the scope's work is undone here (unless
     // the transaction was lost with it, and the session has given it up already).
     if (scope_open(id, true)) rollback_savepoint();
     throw;
   }
-  frames_.pop_back();
+  store_->frames.pop_back();
 }
 
 void session::unmap(detail::tracked_base* e) {
-  auto it = identity_map_.find(identity_key{&e->table(), e->identity()});
-  if (it != identity_map_.end() && it->second == e) identity_map_.erase(it);
+  auto it = store_->identity_map.find(store::identity_key{&e->table(), e->identity()});
+  if (it != store_->identity_map.end() && it->second == e) store_->identity_map.erase(it);
 }
 
 void session::rollback_savepoint() {
   using detail::object_state;
-  savepoint_frame& f = frames_.back();
+  store::savepoint_frame& f = store_->frames.back();
   if (f.sp.active()) {
     try {
       f.sp.rollback();  // ROLLBACK TO SAVEPOINT, RELEASE SAVEPOINT
@@ -852,18 +889,18 @@ void session::rollback_savepoint() {
   }
   for (std::size_t i = f.first_new; i < objects_.size(); ++i) {
     detail::tracked_base* e = objects_[i].get();
-    if (mapped(e)) identity_map_[identity_key{&e->table(), e->identity()}] = e;
+    if (mapped(e)) store_->identity_map[store::identity_key{&e->table(), e->identity()}] = e;
   }
   for (std::size_t i = 0; i < f.first_new; ++i) {
     if (!f.saved[i]) continue;
     detail::tracked_base* e = objects_[i].get();
     if (mapped(e)) unmap(e);
     e->restore(*f.saved[i]);
-    if (mapped(e)) identity_map_[identity_key{&e->table(), e->identity()}] = e;
+    if (mapped(e)) store_->identity_map[store::identity_key{&e->table(), e->identity()}] = e;
   }
   std::erase_if(written_, [&](const auto* e) { return added.contains(e); });
   inserts_pending_ = true;
-  frames_.pop_back();
+  store_->frames.pop_back();
 }
 
 // ----- refresh, expire, merge
@@ -918,7 +955,7 @@ void session::not_mergeable(const detail::tracked_base& entry) {
 }
 
 void session::end_transaction() {
-  frames_.clear();  // while the connection is held: no savepoint is left in the database
+  store_->frames.clear();  // while the connection is held: no savepoint is left in the database
   tx_scope_ = 0;
   written_.clear();
   tx_.reset();

@@ -971,8 +971,8 @@ class session_transaction {
 /// A unit of work over an engine. Not thread-safe: one session per thread.
 class session {
  public:
-  explicit session(engine& db) : engine_(&db) {}
-  session(session&&) noexcept = default;
+  explicit session(engine& db);
+  session(session&&) noexcept;
   session& operator=(session&&) = delete;  // a transaction in flight cannot be re-seated
   session(const session&) = delete;
   session& operator=(const session&) = delete;
@@ -1248,25 +1248,12 @@ class session {
   /// A listener that throws at `before_flush` or `after_flush` fails the flush, which is
   /// undone; at `after_commit` or `after_rollback` the transaction has ended already and the
   /// exception propagates from `commit()` / `rollback()`.
-  void on(session_event event, std::function<void(session&)> listener) {
-    listeners_.push_back({event, TABULA_MOVE(listener)});
-  }
+  void on(session_event event, std::function<void(session&)> listener);
 
   /// Whether flush() runs before the session reads from the database (default true).
   void set_autoflush(bool on) noexcept { autoflush_ = on; }
 
  private:
-  struct identity_key {
-    const table_info* table;
-    std::string id;
-    bool operator==(const identity_key&) const = default;
-  };
-  struct identity_hash {
-    std::size_t operator()(const identity_key& k) const noexcept {
-      return std::hash<std::string>{}(k.id) ^ (std::hash<const void*>{}(k.table) << 1U);
-    }
-  };
-
   detail::tracked_base* find(const table_info& t, const std::string& id) const;
   /// The persistent object of the session whose key `Ref` (the whole key of `Target`) is
   /// `value`; nullptr when there is none, or the value is NULL.
@@ -1347,35 +1334,23 @@ class session {
   /// Removes `e` from the identity map, when the map holds it.
   void unmap(detail::tracked_base* e);
 
-  /// A savepoint of `begin_nested()`, with what its rollback returns the objects to.
-  struct savepoint_frame {
-    std::uint64_t id;
-    transaction sp;
-    std::size_t first_new;  ///< objects_ from here were added inside the savepoint
-    std::vector<std::unique_ptr<detail::tracked_base::saved>> saved;  ///< of objects_[i]
-  };
-
   /// Calls the listeners of `event`.
   void notify(session_event event);
   /// Whether a flush has anything to write (objects pending, deleted or changed).
   [[nodiscard]] bool has_changes() const;
-  struct listener_entry {
-    session_event event;
-    std::function<void(session&)> call;
-  };
-  std::vector<listener_entry> listeners_;
 
+  /// What no template of this header touches: the identity map, the cache of UPDATE
+  /// statements, the open savepoints, the listeners (src/orm/session.cpp).
+  struct store;
+  std::unique_ptr<store> store_;
   engine* engine_;
   std::optional<connection> conn_;
   std::optional<transaction> tx_;
-  std::vector<savepoint_frame> frames_;  ///< open savepoints, innermost last
   std::uint64_t scope_ids_ = 0;
   std::uint64_t tx_scope_ = 0;  ///< the id of the `begin()` scope of the open transaction
   std::vector<std::unique_ptr<detail::tracked_base>> objects_;
   /// Every tracked object by its address (objects live as long as the session).
   std::unordered_map<const void*, detail::tracked_base*> by_address_;
-  std::unordered_map<identity_key, detail::tracked_base*, identity_hash> identity_map_;
-  std::unordered_map<std::string, compiled_sql> update_cache_;
   bool autoflush_ = true;
   /// Objects whose rows the open transaction wrote: their committed state changes at commit.
   std::vector<detail::tracked_base*> written_;
