@@ -55,11 +55,11 @@ class box {
 namespace detail {
 
 /// Room for a `std::variant<Ts...>` without instantiating the variant's class: the largest
-/// alternative and the index after it, aligned for the most aligned alternative (the library
-/// checks that the variant fits). The classes
-/// that keep their variant in it (`expr`, `from_item`, `statement`) construct, copy, visit and
-/// destroy it only in the library (src/ast/ast.cpp), which checks that it fits; a file that
-/// includes this header names the variant but never compiles its class.
+/// alternative and the index after it, aligned for the most aligned alternative. The classes
+/// that keep their variant in it (`expr`, `from_item`, `statement`) construct, copy, move and
+/// destroy it only in the library (src/ast/ast.cpp), which checks that the variant fits (its
+/// size exactly); a file that includes this header names the variant, and compiles its class
+/// only where it visits it.
 template <class V>
 struct variant_storage;
 template <class... Ts>
