@@ -4,7 +4,9 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/models.hpp"
@@ -273,6 +275,29 @@ TEST_CASE("get goes through the identity map") {
   CHECK(s.get<author>(added.id) == &added);
   // A key given as another integer type finds the same object.
   CHECK(s.get<author>(static_cast<std::int32_t>(added.id)) == &added);
+}
+
+TEST_CASE("a moved session keeps its objects, identity map, transaction and listeners") {
+  fresh_schema();
+  std::optional<tabula::session> kept;
+  int commits = 0;
+  author* ann = nullptr;
+  {
+    auto s = db().session();
+    s.on(tabula::session_event::after_commit, [&](tabula::session&) { ++commits; });
+    ann = &s.add(author{.name = "Ann", .email = "ann@x"});
+    s.flush();  // the transaction is open, the row written
+    REQUIRE(s.in_transaction());
+    kept.emplace(std::move(s));
+  }  // the moved-from session is destroyed: it holds nothing, so it rolls nothing back
+  tabula::session& s = *kept;
+  CHECK(s.in_transaction());
+  CHECK(s.contains(*ann));
+  CHECK(s.get<author>(ann->id) == ann);
+  ann->email = "ann@y";
+  s.commit();
+  CHECK(commits == 1);
+  CHECK(db().get<author>(ann->id)->email == "ann@y");
 }
 
 TEST_CASE("commit updates only the changed objects and columns") {
