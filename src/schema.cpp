@@ -368,16 +368,17 @@ const table_info& table_builder::finish(std::size_t id_field) {
     info.def.primary_key.push_back(info.def.columns.at(field).name);
   }
   const bool single = info.key_fields.size() == 1;
-  if (pending_->key_strategy && !(single && pending_->key_strategy->first == info.key_fields.front())) {
+  const auto& strategy = pending_->key_strategy;
+  if (strategy && !(single && strategy->first == info.key_fields.front())) {
     throw_error<programming_error>(fmt::format(
         "tabula: the key strategy of model `{}` names column \"{}\", which is not the model's "
         "single-column primary key. Name the key field, or declare no strategy for a "
         "composite key.",
-        info.model_name, info.def.columns.at(pending_->key_strategy->first).name));
+        info.model_name, info.def.columns.at(strategy->first).name));
   }
-  info.key = pending_->key_strategy                                   ? pending_->key_strategy->second
+  info.key = strategy                                                  ? strategy->second
              : single && pending_->integer.at(info.key_fields.front()) ? key_source::database
-                                                             : key_source::assigned;
+                                                                       : key_source::assigned;
   if (info.server_default_fields.size() > 63) {
     throw_error<programming_error>(fmt::format(
         "tabula: model `{}` has {} columns with a server default; at most 63 are supported.",

@@ -29,10 +29,8 @@ const V& variant_holder<V>::variant() const noexcept {
 template <class V>
 template <class N>
 variant_holder<V>::variant_holder(std::in_place_t /*tag*/, N&& n) {
-  static_assert(sizeof(V) <= sizeof(storage_.bytes) && alignof(V) <= alignof(decltype(storage_)),
-                "ast::detail::variant_storage is too small for the variant");
-  static_assert(sizeof(V) == sizeof(storage_.bytes),
-                "ast::detail::variant_storage is larger than the variant: its layout differs "
+  static_assert(sizeof(V) == sizeof(storage_.bytes) && alignof(V) <= alignof(decltype(storage_)),
+                "ast::detail::variant_storage does not fit the variant: its layout differs "
                 "from the one variant_storage assumes");
   ::new (static_cast<void*>(storage_.bytes)) V(std::forward<N>(n));
 }

@@ -1019,7 +1019,8 @@ void sql_compiler::write_column_def(sql_writer& w, const ast::column_def& c,
   }
   write_type(w.text, c.type);
   if (!c.nullable) w.put(" NOT NULL");
-  const auto* raw_default = c.default_value ? std::get_if<ast::raw>(&c.default_value->node()) : nullptr;
+  const auto* raw_default =
+      c.default_value ? std::get_if<ast::raw>(&c.default_value->node()) : nullptr;
   if (c.default_value && (raw_default == nullptr || !raw_text(*raw_default).empty())) {
     // A default spelled for other databases only (empty here) is no default on this one.
     w.put(" DEFAULT ");

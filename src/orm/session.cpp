@@ -119,6 +119,17 @@ struct session::store {
   std::vector<savepoint_frame> frames;  ///< open savepoints, innermost last
   std::unordered_map<identity_key, detail::tracked_base*, identity_hash> identity_map;
   std::unordered_map<std::string, compiled_sql> update_cache;
+
+  /// Maps `e` under its key: its identity now, or `id`, the identity it was mapped under.
+  void map(detail::tracked_base* e) { map(e, e->identity()); }
+  void map(detail::tracked_base* e, std::string id) {
+    identity_map[identity_key{&e->table(), std::move(id)}] = e;
+  }
+  /// Removes the key of `e` (its identity now, or `id`) from the identity map.
+  void unmap_key(const detail::tracked_base* e) { unmap_key(e, e->identity()); }
+  void unmap_key(const detail::tracked_base* e, std::string id) {
+    identity_map.erase(identity_key{&e->table(), std::move(id)});
+  }
 };
 
 session::session(engine& db) : store_(std::make_unique<store>()), engine_(&db) {}
@@ -168,7 +179,7 @@ detail::tracked_base* session::require_tracked(const void* obj) const {
 
 void session::track_persistent(std::unique_ptr<detail::tracked_base> entry) {
   detail::tracked_base* e = entry.get();
-  store_->identity_map[store::identity_key{&e->table(), e->identity()}] = e;
+  store_->map(e);
   by_address_.emplace(e->address(), e);
   objects_.push_back(std::move(entry));
   if (e->has_hooks()) e->run_hook(detail::model_hook::after_load);
@@ -199,7 +210,7 @@ void session::remove_tracked(detail::tracked_base* entry) {
 void session::expunge_tracked(detail::tracked_base* entry) {
   if (entry->state() == detail::object_state::persistent ||
       entry->state() == detail::object_state::deleted) {
-    store_->identity_map.erase(store::identity_key{&entry->table(), entry->identity()});
+    store_->unmap_key(entry);
   }
   entry->set_state(detail::object_state::detached);
 }
@@ -274,12 +285,12 @@ void session::follow_delete_actions(std::vector<detail::tracked_base*> deleted,
         }
         const std::string id = x->identity();
         const auto before = x->state();
-        store_->identity_map.erase(store::identity_key{&x->table(), id});
+        store_->unmap_key(x, id);
         x->set_state(object_state::removed);
         written_.push_back(x);
         undo.emplace_back([this, x, id, before] {
           x->set_state(before);
-          store_->identity_map[store::identity_key{&x->table(), id}] = x;
+          store_->map(x, id);
         });
         deleted.push_back(x);
         break;
@@ -501,11 +512,11 @@ void session::flush() {
       }
       for (auto* e : batch) {
         written_.push_back(e);
-        store_->identity_map[store::identity_key{&e->table(), e->identity()}] = e;
+        store_->map(e);
       }
       // Run before the keys are reset (undo runs backwards): the identities are the same.
       undo.emplace_back([this, inserted = std::vector(batch.begin(), batch.end())] {
-        for (auto* e : inserted) store_->identity_map.erase(store::identity_key{&e->table(), e->identity()});
+        for (auto* e : inserted) store_->unmap_key(e);
       });
     };
     for_each_batch(inserts, [&](std::span<detail::tracked_base* const> batch) {
@@ -601,11 +612,11 @@ void session::flush() {
       for (auto* e : batch) {
         written_.push_back(e);
         const std::string id = e->identity();
-        store_->identity_map.erase(store::identity_key{&e->table(), id});
+        store_->unmap_key(e, id);
         e->set_state(object_state::removed);
         undo.emplace_back([this, e, id] {
           e->set_state(object_state::deleted);
-          store_->identity_map[store::identity_key{&e->table(), id}] = e;
+          store_->map(e, id);
         });
       }
     });
@@ -684,11 +695,11 @@ void session::abandon_transaction() noexcept {
   written_.erase(std::unique(written_.begin(), written_.end()), written_.end());
   for (auto* e : written_) {
     if (e->state() == object_state::persistent || e->state() == object_state::deleted) {
-      store_->identity_map.erase(store::identity_key{&e->table(), e->identity()});
+      store_->unmap_key(e);
     }
     e->undo_writes();
     if (e->state() == object_state::persistent || e->state() == object_state::deleted) {
-      store_->identity_map[store::identity_key{&e->table(), e->identity()}] = e;
+      store_->map(e);
     }
   }
   inserts_pending_ = true;
@@ -717,11 +728,11 @@ void session::rollback() {
     const auto state = entry->state();
     if (state == object_state::pending || state == object_state::detached) continue;
     if (state != object_state::removed) {
-      store_->identity_map.erase(store::identity_key{&entry->table(), entry->identity()});
+      store_->unmap_key(entry.get());
     }
     entry->restore_committed();
     if (entry->state() == object_state::persistent) {
-      store_->identity_map[store::identity_key{&entry->table(), entry->identity()}] = entry.get();
+      store_->map(entry.get());
     }
   }
   drop_unlinked_adopted();
@@ -816,7 +827,8 @@ session_transaction session::begin_nested() {
 
 bool session::scope_open(std::uint64_t id, bool nested) const noexcept {
   if (!nested) return in_transaction() && tx_scope_ == id;
-  return std::any_of(store_->frames.begin(), store_->frames.end(), [&](const auto& f) { return f.id == id; });
+  const auto& frames = store_->frames;
+  return std::any_of(frames.begin(), frames.end(), [&](const auto& f) { return f.id == id; });
 }
 
 void session::end_scope(std::uint64_t id, bool nested, bool commit) {
@@ -830,8 +842,9 @@ void session::end_scope(std::uint64_t id, bool nested, bool commit) {
     return;
   }
   if (!commit) {
-    while (!store_->frames.empty() && store_->frames.back().id != id) rollback_savepoint();  // inner ones
-    if (!store_->frames.empty()) rollback_savepoint();
+    const auto& frames = store_->frames;
+    while (!frames.empty() && frames.back().id != id) rollback_savepoint();  // inner ones
+    if (!frames.empty()) rollback_savepoint();
     return;
   }
   if (store_->frames.back().id != id) {
@@ -889,14 +902,14 @@ void session::rollback_savepoint() {
   }
   for (std::size_t i = f.first_new; i < objects_.size(); ++i) {
     detail::tracked_base* e = objects_[i].get();
-    if (mapped(e)) store_->identity_map[store::identity_key{&e->table(), e->identity()}] = e;
+    if (mapped(e)) store_->map(e);
   }
   for (std::size_t i = 0; i < f.first_new; ++i) {
     if (!f.saved[i]) continue;
     detail::tracked_base* e = objects_[i].get();
     if (mapped(e)) unmap(e);
     e->restore(*f.saved[i]);
-    if (mapped(e)) store_->identity_map[store::identity_key{&e->table(), e->identity()}] = e;
+    if (mapped(e)) store_->map(e);
   }
   std::erase_if(written_, [&](const auto* e) { return added.contains(e); });
   inserts_pending_ = true;
