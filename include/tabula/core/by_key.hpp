@@ -38,21 +38,17 @@ struct remove_chunk_key {};
 /// The value of field `index` of `obj`, passed to `f` with its static type.
 template <class T, class F>
 void with_field(T& obj, std::size_t index, F&& f) {
-  reflect::for_each_field(obj, [&](auto& field, auto i) {
-    if (decltype(i)::value == index) f(field);
-  });
+  reflect::visit_field(obj, index, f);
 }
 
 /// Reads the current row's columns into the `fields` of `obj`: column p into field `fields[p]`.
 template <class T>
 void read_fields_at(const driver::statement& st, T& obj, std::span<const std::size_t> fields) {
-  reflect::for_each_field(obj, [&](auto& field, auto i) {
-    for (std::size_t p = 0; p < fields.size(); ++p) {
-      if (fields[p] == decltype(i)::value) {
-        field = read_value<std::remove_cvref_t<decltype(field)>>(st, static_cast<int>(p));
-      }
-    }
-  });
+  for (std::size_t p = 0; p < fields.size(); ++p) {
+    with_field(obj, fields[p], [&](auto& field) {
+      field = read_value<std::remove_cvref_t<decltype(field)>>(st, static_cast<int>(p));
+    });
+  }
 }
 
 template <class O>

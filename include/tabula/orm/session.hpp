@@ -825,11 +825,11 @@ class tracked final : public tracked_base {
 
   /// Sets the nullable `fields` of `row` to NULL.
   static void clear_fields(T& row, std::span<const std::size_t> fields) {
-    reflect::for_each_field(row, [&](auto& field, auto i) {
-      if constexpr (is_optional_v<std::remove_cvref_t<decltype(field)>>) {
-        if (std::ranges::find(fields, decltype(i)::value) != fields.end()) field.reset();
-      }
-    });
+    for (std::size_t f : fields) {
+      with_field(row, f, [](auto& field) {
+        if constexpr (is_optional_v<std::remove_cvref_t<decltype(field)>>) field.reset();
+      });
+    }
   }
 
   /// Holds back the values of `fields` of a batch's objects while it lives (they are NULL

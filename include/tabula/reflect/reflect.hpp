@@ -51,6 +51,9 @@ struct no_engine {
   }
   template <class U, class F, class Columns>
   static constexpr void for_each(U& /*obj*/, F& /*f*/, Columns /*columns*/) noexcept {}
+  template <class U, class F, class Columns>
+  static constexpr void visit(U& /*obj*/, std::size_t /*index*/, F& /*f*/,
+                              Columns /*columns*/) noexcept {}
 };
 
 template <class T>
@@ -134,6 +137,14 @@ constexpr decltype(auto) get(T& obj) noexcept {
 template <class T, class F>
 constexpr void for_each_field(T& obj, F&& f) {
   detail::engine<T>::for_each(obj, f, std::make_index_sequence<field_count<T>>{});
+}
+
+/// Calls `f(field)` with field `index` of `obj` (nothing when `index` is not below
+/// `field_count<T>`). One function per call, and `f` once per field type, where
+/// `for_each_field` compiles a call of `f` per field.
+template <class T, class F>
+constexpr void visit_field(T& obj, std::size_t index, F&& f) {
+  detail::engine<T>::visit(obj, index, f, std::make_index_sequence<field_count<T>>{});
 }
 
 namespace detail {

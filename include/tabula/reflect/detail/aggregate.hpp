@@ -247,6 +247,17 @@ struct aggregate_engine {
      ...);
   }
 
+  /// `f(column index)`; nothing when `index` is no column's.
+  template <class U, class F, std::size_t... I>
+  static constexpr void visit(U& obj, std::size_t index, F& f, std::index_sequence<I...> /*all*/) {
+    [[maybe_unused]] const auto fields = tie_members(obj);
+    static_cast<void>(((index == I &&
+                        (static_cast<void>(f(boost::pfr::detail::sequence_tuple::get<
+                                             layout.columns[I]>(fields))),
+                         true)) ||
+                       ...));
+  }
+
   template <std::size_t I>
   static constexpr std::string_view name() noexcept {
     return aggregate_field_name<T, layout.columns[I]>.view();

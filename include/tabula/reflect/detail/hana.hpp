@@ -127,6 +127,11 @@ struct hana_engine {
   static constexpr void for_each(U& obj, F& f, std::index_sequence<I...> /*fields*/) {
     (f(obj.*accessor<I>::pointer, std::integral_constant<std::size_t, I>{}), ...);
   }
+  template <class U, class F, std::size_t... I>
+  static constexpr void visit(U& obj, std::size_t index, F& f, std::index_sequence<I...> /*all*/) {
+    static_cast<void>(
+        ((index == I && (static_cast<void>(f(obj.*accessor<I>::pointer)), true)) || ...));
+  }
 
   template <std::size_t I>
   static constexpr std::string_view name() noexcept {
