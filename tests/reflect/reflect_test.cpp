@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "tabula/ast/value.hpp"
@@ -370,6 +371,56 @@ TEST_CASE("get and for_each_field reach private members of a Hana-adapted class"
   CHECK(calls == 3);
   reflect::get<2>(s) = 21.5;
   CHECK(s.reading == 21.5);
+}
+
+TEST_CASE("visit_field passes one field, with its type, by its column index") {
+  Annotated a{5, {1}, "x", {2}, 0.5};
+  std::vector<const void*> seen;
+  const auto record = [&](auto& field) { seen.push_back(&field); };
+  for (std::size_t i = 0; i < 3; ++i) reflect::visit_field(a, i, record);
+  CHECK(seen == std::vector<const void*>{&a.id, &a.name, &a.score});
+  reflect::visit_field(a, 3, record);  // no column 3: nothing
+  CHECK(seen.size() == 3);
+
+  // The function is compiled for every field type; the field it is called with has its own.
+  reflect::visit_field(a, 1, [](auto& field) {
+    if constexpr (std::is_same_v<decltype(field), std::string&>) field = "y";
+  });
+  CHECK(a.name == "y");
+  const Annotated& ca = a;
+  bool const_double = false;
+  reflect::visit_field(ca, 2, [&](auto& field) {
+    if constexpr (std::is_same_v<decltype(field), const double&>) const_double = field == 0.5;
+  });
+  CHECK(const_double);
+
+  Account acc(3, "ada");
+  reflect::visit_field(acc, 1, [](auto& field) {
+    if constexpr (std::is_same_v<std::remove_cvref_t<decltype(field)>, std::string>) {
+      field = "grace";
+    }
+  });
+  CHECK(acc.owner() == "grace");
+}
+
+TEST_CASE("visit_field_pair passes the same field of two objects") {
+  Model from{7, "bert", 0.91, Stage::production, {}};
+  Model to{1, "x", std::nullopt, Stage::draft, {}};
+  reflect::visit_field_pair(to, std::as_const(from), 2, [](auto& a, const auto& b) { a = b; });
+  CHECK(to.accuracy == 0.91);
+  CHECK(to.name == "x");  // the other fields are left as they were
+  CHECK(to.id == 1);
+  reflect::visit_field_pair(to, from, 1, [](auto& a, auto& b) { a = std::move(b); });
+  CHECK(to.name == "bert");
+  int calls = 0;
+  reflect::visit_field_pair(to, from, 99, [&](auto&, auto&) { ++calls; });
+  CHECK(calls == 0);
+
+  Sensor s1("one");
+  Sensor s2("two");
+  reflect::visit_field_pair(s1, s2, 1, [](auto& a, auto& b) { std::swap(a, b); });
+  CHECK(s1.name == "two");
+  CHECK(s2.name == "one");
 }
 
 TEST_CASE("type_name drops namespaces and enclosing classes") {

@@ -164,6 +164,12 @@ struct bulk_insert {
     insert_rows(c, t, ops_of<M>, untyped.data(), untyped.size(), WriteKeys, Load);
   }
 
+  /// The `insert_ops` of model `T`.
+  template <class T>
+  static constexpr const insert_ops& ops_for() noexcept {
+    return ops_of<T>;
+  }
+
   /// Reports a bulk load's SQL to `c`'s statement hook (it goes through no `prepare`).
   static void report(connection& c, std::string_view sql);
 

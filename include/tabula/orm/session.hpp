@@ -298,8 +298,8 @@ class tracked_base {
   /// Whether the row as last read or written holds a value in any of the nullable `fields`.
   [[nodiscard]] virtual bool holds_values(std::span<const std::size_t> fields) const = 0;
   /// DELETE of this object's row and those of the others in `batch` (all of this object's
-  /// type, this one first): one statement for a single object, else through
-  /// `connection::remove_many`; for a versioned model, one `versioned` statement (DELETE by
+  /// type, this one first): one statement for a single object, else as
+  /// `connection::remove_many` deletes them; for a versioned model, one `versioned` statement (DELETE by
   /// key and version) per object. `stale_data_error` when a row is not found.
   virtual void flush_deletes(connection& c, std::span<tracked_base* const> batch,
                              const compiled_sql* versioned) = 0;
@@ -390,11 +390,7 @@ class tracked final : public tracked_base {
     return [this, previous = TABULA_MOVE(previous), cleared = TABULA_MOVE(cleared),
             undo_row = TABULA_MOVE(undo_row)]() mutable {
       // Only the cleared fields come back: the rest may have changed since.
-      reflect::for_each_field(object_, [&](auto& field, auto i) {
-        if (std::ranges::find(cleared, decltype(i)::value) != cleared.end()) {
-          field = TABULA_MOVE(reflect::get<decltype(i)::value>(previous));
-        }
-      });
+      move_fields(object_, previous, cleared);
       undo_row();
     };
   }
@@ -555,10 +551,21 @@ class tracked final : public tracked_base {
       const held_back held(batch, deferred);
       if constexpr (read_only_model<T>()) {
         throw_read_only_write(table(), "insert a new object");
-      } else if (batch.size() == 1) {
-        c.insert(object_);
       } else {
-        c.insert_many(objects_of<&tracked::object_of>{batch});
+        // Straight into the library's INSERT paths, as insert() and insert_many() go.
+        std::vector<void*> rows;
+        rows.reserve(batch.size());
+        for (tracked_base* e : batch) {
+          T& obj = object_of(e);
+          dml::apply_client_values(obj);
+          rows.push_back(&obj);
+        }
+        const insert_ops& ops = bulk_insert::ops_for<T>();
+        if (rows.size() == 1) {
+          insert_one(c, table(), ops, rows.front(), true);
+        } else {
+          insert_rows(c, table(), ops, rows.data(), rows.size(), true, true);
+        }
       }
       for (tracked_base* e : batch) {
         auto* t = static_cast<tracked<T>*>(e);
@@ -587,13 +594,11 @@ class tracked final : public tracked_base {
       // The on-update values: functions' into the object first, SQL's read back after.
       apply_on_update_values(object_);
       auto undo = write_fields(c, fields, sql, object_, true);
-      reflect::for_each_field(object_, [&](auto& field, auto i) {
-        for (const auto& column : table().on_update) {
-          if (column.sql && column.field == decltype(i)::value) {
-            field = reflect::get<decltype(i)::value>(*flushed_);
-          }
-        }
-      });
+      for (const auto& column : table().on_update) {
+        if (!column.sql) continue;
+        reflect::visit_field_pair(object_, std::as_const(*flushed_), column.field,
+                                  [](auto& to, const auto& from) { to = from; });
+      }
       return undo;
     } else {
       return write_fields(c, fields, sql, object_);
@@ -610,13 +615,13 @@ class tracked final : public tracked_base {
 
   [[nodiscard]] bool holds_values(std::span<const std::size_t> fields) const override {
     bool holds = false;
-    reflect::for_each_field(*flushed_, [&](const auto& field, auto i) {
-      if constexpr (is_optional_v<std::remove_cvref_t<decltype(field)>>) {
-        if (std::ranges::find(fields, decltype(i)::value) != fields.end()) {
+    for (std::size_t f : fields) {
+      reflect::visit_field(std::as_const(*flushed_), f, [&](const auto& field) {
+        if constexpr (is_optional_v<std::remove_cvref_t<decltype(field)>>) {
           holds = holds || field.has_value();
         }
-      }
-    });
+      });
+    }
     return holds;
   }
 
@@ -634,12 +639,15 @@ class tracked final : public tracked_base {
         if (step_to_end(*st) == 0) throw_stale(versioned->text, "DELETE", t->describe());
       }
     } else if (batch.size() == 1) {
-      if (!c.remove(*flushed_) && !cascades_to_itself(table())) {
+      if (!by_key::remove(c, *flushed_) && !cascades_to_itself(table())) {
         throw_stale(std::string(), "DELETE", describe());
       }
     } else {
       // the rows as the database knows them
-      const auto removed = c.remove_many(objects_of<&tracked::flushed_of>{batch});
+      std::vector<const T*> rows;
+      rows.reserve(batch.size());
+      for (tracked_base* e : batch) rows.push_back(&flushed_of(e));
+      const auto removed = by_key::remove_many(c, rows);
       // A row of a table whose foreign key to itself cascades may have been deleted with its
       // parent, earlier in the same batch: a row missing is then no sign of another writer.
       if (removed != static_cast<std::int64_t>(batch.size()) && !cascades_to_itself(table())) {
@@ -675,7 +683,8 @@ class tracked final : public tracked_base {
     std::optional<T> flushed;
   };
   [[nodiscard]] std::unique_ptr<saved> save() const override {
-    return std::make_unique<saved_state>(state(), object_, flushed_);
+    // Not make_unique: a unique_ptr<saved_state> would be one more class per model.
+    return std::unique_ptr<saved>(new saved_state(state(), object_, flushed_));
   }
   void restore(const saved& s) override {
     const auto& x = static_cast<const saved_state&>(s);
@@ -773,11 +782,11 @@ class tracked final : public tracked_base {
     try {
       auto st = c.prepare(sql.text);
       statement_binder b{*st};
-      reflect::for_each_field(row, [&](const auto& field, auto i) {
-        if (std::ranges::find(fields, decltype(i)::value) != fields.end()) {
-          dml::bind_field(b, field, table(), i);
-        }
-      });
+      for (std::size_t f = 0; f < reflect::field_count<T>; ++f) {  // in field order
+        if (std::ranges::find(fields, f) == fields.end()) continue;
+        reflect::visit_field(std::as_const(row), f,
+                             [&](const auto& field) { dml::bind_field(b, field, table(), f); });
+      }
       bind_key_of(b, *flushed_, table());  // the row as the database knows it
       if (table().version_field) {
         with_field(*flushed_, *table().version_field, [&](const auto& v) { b(v); });
@@ -823,6 +832,14 @@ class tracked final : public tracked_base {
     });
   }
 
+  /// Moves the `fields` of `from` into `to` (each once, in field order).
+  static void move_fields(T& to, T& from, std::span<const std::size_t> fields) {
+    for (std::size_t f = 0; f < reflect::field_count<T>; ++f) {
+      if (std::ranges::find(fields, f) == fields.end()) continue;
+      reflect::visit_field_pair(to, from, f, [](auto& a, auto& b) { a = TABULA_MOVE(b); });
+    }
+  }
+
   /// Sets the nullable `fields` of `row` to NULL.
   static void clear_fields(T& row, std::span<const std::size_t> fields) {
     for (std::size_t f : fields) {
@@ -846,11 +863,7 @@ class tracked final : public tracked_base {
     }
     ~held_back() {
       for (std::size_t k = 0; k < values_.size(); ++k) {
-        reflect::for_each_field(object_of(batch_[k]), [&](auto& field, auto i) {
-          if (std::ranges::find(fields_, decltype(i)::value) != fields_.end()) {
-            field = TABULA_MOVE(reflect::get<decltype(i)::value>(values_[k]));
-          }
-        });
+        move_fields(object_of(batch_[k]), values_[k], fields_);
       }
     }
     held_back(const held_back&) = delete;
@@ -865,26 +878,6 @@ class tracked final : public tracked_base {
   static T& object_of(tracked_base* e) { return static_cast<tracked*>(e)->object_; }
   static T& flushed_of(tracked_base* e) { return *static_cast<tracked*>(e)->flushed_; }
 
-  /// A batch of `tracked<T>` as a range of `T&`: each entry's object, or its flushed row.
-  template <T& (*Of)(tracked_base*)>
-  struct objects_of {
-    struct iterator {
-      using value_type = T;
-      using difference_type = std::ptrdiff_t;
-      tracked_base* const* at = nullptr;
-      T& operator*() const { return Of(*at); }
-      iterator& operator++() {
-        ++at;
-        return *this;
-      }
-      iterator operator++(int) { return iterator{at++}; }
-      bool operator==(const iterator&) const = default;
-    };
-    std::span<tracked_base* const> batch;
-    [[nodiscard]] iterator begin() const { return {batch.data()}; }
-    [[nodiscard]] iterator end() const { return {batch.data() + batch.size()}; }
-    [[nodiscard]] std::size_t size() const { return batch.size(); }
-  };
 
   /// The row as of the last commit (none: never committed).
   [[nodiscard]] const std::optional<T>& committed() const noexcept {

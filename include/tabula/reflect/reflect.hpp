@@ -54,6 +54,9 @@ struct no_engine {
   template <class U, class F, class Columns>
   static constexpr void visit(U& /*obj*/, std::size_t /*index*/, F& /*f*/,
                               Columns /*columns*/) noexcept {}
+  template <class U, class V, class F, class Columns>
+  static constexpr void visit_pair(U& /*a*/, V& /*b*/, std::size_t /*index*/, F& /*f*/,
+                                   Columns /*columns*/) noexcept {}
 };
 
 template <class T>
@@ -145,6 +148,14 @@ constexpr void for_each_field(T& obj, F&& f) {
 template <class T, class F>
 constexpr void visit_field(T& obj, std::size_t index, F&& f) {
   detail::engine<T>::visit(obj, index, f, std::make_index_sequence<field_count<T>>{});
+}
+
+/// Calls `f(field of a, same field of b)` with field `index` of two objects of one model (`b`
+/// may be const): as `visit_field`, one function per call.
+template <class T, class U, class F>
+  requires std::is_same_v<std::remove_const_t<T>, std::remove_const_t<U>>
+constexpr void visit_field_pair(T& a, U& b, std::size_t index, F&& f) {
+  detail::engine<T>::visit_pair(a, b, index, f, std::make_index_sequence<field_count<T>>{});
 }
 
 namespace detail {

@@ -258,6 +258,19 @@ struct aggregate_engine {
                        ...));
   }
 
+  /// `f(column index of a, column index of b)`; nothing when `index` is no column's.
+  template <class U, class V, class F, std::size_t... I>
+  static constexpr void visit_pair(U& a, V& b, std::size_t index, F& f,
+                                   std::index_sequence<I...> /*all*/) {
+    [[maybe_unused]] const auto fa = tie_members(a);
+    [[maybe_unused]] const auto fb = tie_members(b);
+    using boost::pfr::detail::sequence_tuple::get;
+    static_cast<void>(((index == I && (static_cast<void>(f(get<layout.columns[I]>(fa),
+                                                           get<layout.columns[I]>(fb))),
+                                       true)) ||
+                       ...));
+  }
+
   template <std::size_t I>
   static constexpr std::string_view name() noexcept {
     return aggregate_field_name<T, layout.columns[I]>.view();

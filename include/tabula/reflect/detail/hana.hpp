@@ -132,6 +132,14 @@ struct hana_engine {
     static_cast<void>(
         ((index == I && (static_cast<void>(f(obj.*accessor<I>::pointer)), true)) || ...));
   }
+  template <class U, class V, class F, std::size_t... I>
+  static constexpr void visit_pair(U& a, V& b, std::size_t index, F& f,
+                                   std::index_sequence<I...> /*all*/) {
+    static_cast<void>(((index == I && (static_cast<void>(f(a.*accessor<I>::pointer,
+                                                           b.*accessor<I>::pointer)),
+                                       true)) ||
+                       ...));
+  }
 
   template <std::size_t I>
   static constexpr std::string_view name() noexcept {
