@@ -421,6 +421,18 @@ TEST_CASE("visit_field_pair passes the same field of two objects") {
   reflect::visit_field_pair(s1, s2, 1, [](auto& a, auto& b) { std::swap(a, b); });
   CHECK(s1.name == "two");
   CHECK(s2.name == "one");
+
+  // An adaptation's order, not the declaration's: Both is adapted as (c, a).
+  Both x{1, 2, 3};
+  std::vector<const void*> seen;
+  for (std::size_t i = 0; i < 2; ++i) {
+    reflect::visit_field(x, i, [&](auto& field) { seen.push_back(&field); });
+  }
+  CHECK(seen == std::vector<const void*>{&x.c, &x.a});
+  Both y{10, 20, 30};
+  reflect::visit_field_pair(x, std::as_const(y), 0, [](auto& a, const auto& b) { a = b; });
+  CHECK(x.c == 30);
+  CHECK(x.a == 1);
 }
 
 TEST_CASE("type_name drops namespaces and enclosing classes") {

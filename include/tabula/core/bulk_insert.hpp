@@ -144,6 +144,8 @@ struct bulk_insert {
   /// `Load`: rows whose values are not read back may go through the driver's bulk load.
   template <bool WriteKeys, bool Load = true, class C, class T>
   static void rows(C& c, const table_info& t, const std::vector<T*>& rows) {
+    static_assert(!WriteKeys || !std::is_const_v<T>,
+                  "tabula: generated keys are written back into the rows, and these are const.");
     using M = std::remove_const_t<T>;
     std::vector<void*> untyped;
     untyped.reserve(rows.size());

@@ -281,8 +281,8 @@ class tracked_base {
                                std::vector<std::function<void()>>& undo) = 0;
 
   /// INSERT of this object and the others in `batch` (all of this object's type, this one
-  /// first), in order: one statement per row for a single object, else through
-  /// `connection::insert_many` (multi-row INSERT ... RETURNING on PostgreSQL). The nullable
+  /// first), in order: one statement for a single object, else as `connection::insert_many`
+  /// inserts them (multi-row INSERT ... RETURNING on PostgreSQL). The nullable
   /// `deferred` fields are inserted as NULL, and the objects keep their values: the row as
   /// flushed differs there until `flush_update` writes them. Returns an action that undoes
   /// the in-memory effects (for a failed flush).
@@ -299,8 +299,8 @@ class tracked_base {
   [[nodiscard]] virtual bool holds_values(std::span<const std::size_t> fields) const = 0;
   /// DELETE of this object's row and those of the others in `batch` (all of this object's
   /// type, this one first): one statement for a single object, else as
-  /// `connection::remove_many` deletes them; for a versioned model, one `versioned` statement (DELETE by
-  /// key and version) per object. `stale_data_error` when a row is not found.
+  /// `connection::remove_many` deletes them; for a versioned model, one `versioned` statement
+  /// (DELETE by key and version) per object. `stale_data_error` when a row is not found.
   virtual void flush_deletes(connection& c, std::span<tracked_base* const> batch,
                              const compiled_sql* versioned) = 0;
   /// The object's key as text, for messages: `Run with id = 42`.

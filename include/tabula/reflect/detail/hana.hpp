@@ -127,11 +127,13 @@ struct hana_engine {
   static constexpr void for_each(U& obj, F& f, std::index_sequence<I...> /*fields*/) {
     (f(obj.*accessor<I>::pointer, std::integral_constant<std::size_t, I>{}), ...);
   }
+  /// `f(field index)`; nothing when `index` is no field's.
   template <class U, class F, std::size_t... I>
   static constexpr void visit(U& obj, std::size_t index, F& f, std::index_sequence<I...> /*all*/) {
     static_cast<void>(
         ((index == I && (static_cast<void>(f(obj.*accessor<I>::pointer)), true)) || ...));
   }
+  /// `f(field index of a, field index of b)`; nothing when `index` is no field's.
   template <class U, class V, class F, std::size_t... I>
   static constexpr void visit_pair(U& a, V& b, std::size_t index, F& f,
                                    std::index_sequence<I...> /*all*/) {
