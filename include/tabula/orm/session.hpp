@@ -753,10 +753,7 @@ class tracked final : public tracked_base {
     const auto& fields = table().server_default_fields;
     for (std::size_t j = 0; j < fields.size(); ++j) {
       if (((omitted >> j) & 1U) == 0) continue;
-      with_field(object_, fields[j], [](auto& f) {
-        using F = std::remove_cvref_t<decltype(f)>;
-        if constexpr (std::is_default_constructible_v<F>) f = F{};
-      });
+      bulk_insert::ops_for<T>().clear(&object_, fields[j]);  // as a failed INSERT resets it
     }
   }
 
