@@ -63,6 +63,17 @@ const compiled_sql* cached_sql(sql_cache_slot& slot, const dialect& d, const sha
   slot.entries.emplace_back(&d, shape, with_cache_id(d.compile(make(arg))));
   return &std::get<2>(slot.entries.back());
 }
+
+const compiled_sql& cached_sql(sql_cache_slot& slot, const dialect& d,
+                               ast::statement (*make)(const void*), const void* arg) {
+  // One shape: an entry per dialect (a statement type is cached with shapes or without, never
+  // both).
+  for (const auto& [owner, key, sql] : slot.entries) {
+    if (owner == &d) return sql;
+  }
+  slot.entries.emplace_back(&d, shape_key{}, with_cache_id(d.compile(make(arg))));
+  return std::get<2>(slot.entries.back());
+}
 }  // namespace detail
 
 // ----- statement_ref

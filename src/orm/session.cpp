@@ -233,7 +233,7 @@ detail::tracked_base* session::linked_entry(const void* obj,
 std::size_t session::in_list_limit() { return detail::in_list_limit(conn()); }
 
 void session::follow_delete_actions(std::vector<detail::tracked_base*> deleted,
-                                    std::vector<std::function<void()>>& undo) {
+                                    std::vector<detail::undo_action>& undo) {
   using detail::object_state;
   // The field indexes of the named columns of `t`.
   const auto fields_of = [](const table_info& t, const std::vector<std::string>& names) {
@@ -329,7 +329,7 @@ void session::plan_links(detail::link_plan& plan) {
   }
 }
 
-void session::release_deleted(std::vector<std::function<void()>>& undo) {
+void session::release_deleted(std::vector<detail::undo_action>& undo) {
   std::unordered_set<const void*> gone;
   for (const auto& entry : objects_) {
     if (entry->state() == detail::object_state::removed) gone.insert(entry->address());
@@ -465,7 +465,7 @@ void session::flush() {
   // A failed flush leaves the database as it was before the flush: a flush that begins the
   // session's transaction rolls it back; a later one runs inside a savepoint.
   std::optional<transaction> step;
-  std::vector<std::function<void()>> undo = std::move(plan.undo);
+  std::vector<detail::undo_action> undo = std::move(plan.undo);
   for (auto* a : plan.associations) {
     undo.emplace_back([a] { a->set_state(object_state::detached); });
   }

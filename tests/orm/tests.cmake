@@ -4,3 +4,4 @@ tabula_add_test(orm_relationships_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/relati
 tabula_add_test(orm_transactions_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/transactions_test.cpp)
 tabula_add_test(orm_locking_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/locking_test.cpp)
 tabula_add_test(orm_events_test BACKENDS ${CMAKE_CURRENT_LIST_DIR}/events_test.cpp)
+tabula_add_test(orm_action_test DRY ${CMAKE_CURRENT_LIST_DIR}/action_test.cpp)

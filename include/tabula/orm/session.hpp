@@ -33,6 +33,7 @@
 #include "tabula/core/engine.hpp"
 #include "tabula/core/executor.hpp"
 #include "tabula/core/load.hpp"
+#include "tabula/detail/action.hpp"
 #include "tabula/detail/move.hpp"
 #include "tabula/reflect/reflect.hpp"
 #include "tabula/schema/table.hpp"
@@ -59,7 +60,7 @@ struct link_plan {
     tracked_base* dependent;
     tracked_base* parent;
     /// Sets the dependent's foreign key from the parent's key; returns what undoes it.
-    std::function<std::function<void()>()> apply;
+    action<undo_action> apply;
     /// The dependent's next copy while a flush writes (set by the flush).
     std::size_t next = no_copy;
   };
@@ -69,16 +70,16 @@ struct link_plan {
   struct orphan {
     tracked_base* entry;
     bool delete_it;
-    std::function<std::function<void()>()> clear;  ///< empty: the key cannot be NULL
+    action<undo_action> clear;  ///< empty: the key cannot be NULL
     std::string message;                           ///< the error when it cannot
     /// Clears its reference back to the owner it left; returns what undoes it.
-    std::function<std::function<void()>()> unlink_back;
+    action<undo_action> unlink_back;
   };
   std::vector<orphan> orphans;
   std::vector<std::function<void(connection&)>> association_deletes;
   std::vector<tracked_base*> associations;  ///< association objects created by this flush
-  std::vector<std::function<void()>> on_success;
-  std::vector<std::function<void()>> undo;
+  std::vector<undo_action> on_success;
+  std::vector<undo_action> undo;
 };
 
 template <class T>
@@ -250,7 +251,7 @@ class tracked_base {
   [[nodiscard]] virtual std::optional<std::string> value_key(std::size_t field) const = 0;
   /// The database set the nullable `fields` of the row to NULL (ON DELETE SET NULL): the
   /// object and the row as flushed follow. Returns what undoes it.
-  virtual std::function<void()> cleared_by_database(std::span<const std::size_t> fields) = 0;
+  virtual undo_action cleared_by_database(std::span<const std::size_t> fields) = 0;
 
   /// Runs the model's hook `hook` (declared in `schema<T>`) on the object.
   virtual void run_hook(model_hook hook) = 0;
@@ -278,7 +279,7 @@ class tracked_base {
   /// Takes the objects whose rows a flush deleted (`gone`, by address) out of the loaded
   /// collections; `undo` gets what puts them back.
   virtual void release_deleted(const std::unordered_set<const void*>& gone,
-                               std::vector<std::function<void()>>& undo) = 0;
+                               std::vector<undo_action>& undo) = 0;
 
   /// INSERT of this object and the others in `batch` (all of this object's type, this one
   /// first), in order: one statement for a single object, else as `connection::insert_many`
@@ -286,14 +287,14 @@ class tracked_base {
   /// `deferred` fields are inserted as NULL, and the objects keep their values: the row as
   /// flushed differs there until `flush_update` writes them. Returns an action that undoes
   /// the in-memory effects (for a failed flush).
-  virtual std::function<void()> flush_inserts(connection& c, std::span<tracked_base* const> batch,
+  virtual undo_action flush_inserts(connection& c, std::span<tracked_base* const> batch,
                                               std::span<const std::size_t> deferred) = 0;
   /// UPDATE of `fields` of the row to the object's values (`sql`: `update_by_key_statement`).
-  virtual std::function<void()> flush_update(connection& c, std::span<const std::size_t> fields,
+  virtual undo_action flush_update(connection& c, std::span<const std::size_t> fields,
                                              const compiled_sql& sql) = 0;
   /// UPDATE of the nullable `fields` of the row to NULL, so that rows they reference can be
   /// deleted first.
-  virtual std::function<void()> flush_unlink(connection& c, std::span<const std::size_t> fields,
+  virtual undo_action flush_unlink(connection& c, std::span<const std::size_t> fields,
                                              const compiled_sql& sql) = 0;
   /// Whether the row as last read or written holds a value in any of the nullable `fields`.
   [[nodiscard]] virtual bool holds_values(std::span<const std::size_t> fields) const = 0;
@@ -376,10 +377,10 @@ class tracked final : public tracked_base {
     });
     return key;
   }
-  std::function<void()> cleared_by_database(std::span<const std::size_t> fields) override {
+  undo_action cleared_by_database(std::span<const std::size_t> fields) override {
     T previous = object_;
     clear_fields(object_, fields);
-    std::function<void()> undo_row = [] {};
+    undo_action undo_row = [] {};
     if (flushed_) {
       keep_committed(flushed_);
       T row = *flushed_;
@@ -417,7 +418,7 @@ class tracked final : public tracked_base {
     if constexpr (reflect::non_column_count < T >> 0) detail::adopt_links(s, object_);
   }
   void release_deleted(const std::unordered_set<const void*>& gone,
-                       std::vector<std::function<void()>>& undo) override {
+                       std::vector<undo_action>& undo) override {
     const auto deleted = [&](const void* x) { return gone.contains(x); };
     const auto release = [&](auto& list) {
       if (std::none_of(list.begin(), list.end(), deleted)) return;
@@ -454,7 +455,7 @@ class tracked final : public tracked_base {
   /// The relationship `J` is about to be written by a flush: the committed state keeps its
   /// own copy, then the row as flushed holds it as it is now. Returns what undoes it.
   template <std::size_t J>
-  std::function<void()> flush_link() {
+  undo_action flush_link() {
     if (!flushed_) return [] {};
     keep_committed(flushed_);
     auto previous = reflect::get_non_column<J>(*flushed_);
@@ -535,7 +536,7 @@ class tracked final : public tracked_base {
     return changed;
   }
 
-  std::function<void()> flush_inserts(connection& c, std::span<tracked_base* const> batch,
+  undo_action flush_inserts(connection& c, std::span<tracked_base* const> batch,
                                       std::span<const std::size_t> deferred) override {
     std::vector<std::optional<T>> previous;
     previous.reserve(batch.size());
@@ -586,7 +587,7 @@ class tracked final : public tracked_base {
     };
   }
 
-  std::function<void()> flush_update(connection& c, std::span<const std::size_t> fields,
+  undo_action flush_update(connection& c, std::span<const std::size_t> fields,
                                      const compiled_sql& sql) override {
     if constexpr (read_only_model<T>()) {
       throw_read_only_write(table(), "update a changed object");
@@ -605,7 +606,7 @@ class tracked final : public tracked_base {
     }
   }
 
-  std::function<void()> flush_unlink(connection& c, std::span<const std::size_t> fields,
+  undo_action flush_unlink(connection& c, std::span<const std::size_t> fields,
                                      const compiled_sql& sql) override {
     if constexpr (read_only_model<T>()) throw_read_only_write(table(), "update a row");
     T row = *flushed_;
@@ -767,9 +768,9 @@ class tracked final : public tracked_base {
   /// up, in the row and the object (`fields` holds it), and the row is found by its version
   /// too. `stale_data_error` when no row is found. With `read_back`, the columns the UPDATE's
   /// RETURNING gives (on-update SQL values) are read into `row`.
-  std::function<void()> write_fields(connection& c, std::span<const std::size_t> fields,
+  undo_action write_fields(connection& c, std::span<const std::size_t> fields,
                                      const compiled_sql& sql, T row, bool read_back = false) {
-    std::function<void()> undo_version = [] {};
+    undo_action undo_version = [] {};
     if (table().version_field) {
       const std::int64_t old_version = version_of(object_);
       set_version(row, version_of(*flushed_) + 1);
@@ -1308,9 +1309,9 @@ class session {
   /// whose rows it deleted (CASCADE) are removed, foreign keys it set to NULL (SET NULL) are
   /// NULL in the objects too, so that the session holds no row the database no longer has.
   void follow_delete_actions(std::vector<detail::tracked_base*> deleted,
-                             std::vector<std::function<void()>>& undo);
+                             std::vector<detail::undo_action>& undo);
   /// The objects whose rows the flush deleted leave the loaded collections that held them.
-  void release_deleted(std::vector<std::function<void()>>& undo);
+  void release_deleted(std::vector<detail::undo_action>& undo);
   /// Plans what the flush does along relationships, taking new objects they hold into the
   /// session (see `link_plan`).
   void plan_links(detail::link_plan& plan);
@@ -1351,7 +1352,7 @@ namespace detail {
 
 /// Sets `dep.*Fk` to `parent.*Ref`; returns what undoes it.
 template <auto Fk, auto Ref, class D, class P>
-std::function<void()> copy_key(D& dep, const P& parent) {
+undo_action copy_key(D& dep, const P& parent) {
   auto old = dep.*Fk;
   using F = std::remove_cvref_t<decltype(dep.*Fk)>;
   using R = std::remove_cvref_t<decltype(parent.*Ref)>;
@@ -1445,7 +1446,7 @@ constexpr bool orphans_deleted() {
 /// Points the reference `ref` at `target` in memory while a flush is planned; `undo` gets what
 /// restores it, should the flush fail.
 template <class X>
-void repoint(one<X>& ref, X* target, std::vector<std::function<void()>>& undo) {
+void repoint(one<X>& ref, X* target, std::vector<undo_action>& undo) {
   X* const old = link_access::target(ref);
   link_access::point(ref, target);
   undo.emplace_back([&ref, old] { link_access::point(ref, old); });
@@ -1453,7 +1454,7 @@ void repoint(one<X>& ref, X* target, std::vector<std::function<void()>>& undo) {
 
 /// Adds `item` to a loaded collection that does not hold it, as `repoint` does.
 template <class X>
-void hold(std::vector<X*>& list, X* item, std::vector<std::function<void()>>& undo) {
+void hold(std::vector<X*>& list, X* item, std::vector<undo_action>& undo) {
   if (std::find(list.begin(), list.end(), item) != list.end()) return;
   list.push_back(item);
   undo.emplace_back([&list, item] { std::erase(list, item); });
@@ -1461,7 +1462,7 @@ void hold(std::vector<X*>& list, X* item, std::vector<std::function<void()>>& un
 
 /// Removes `item` from a loaded collection, as `repoint` does; it comes back at its place.
 template <class X>
-void release(std::vector<X*>& list, X* item, std::vector<std::function<void()>>& undo) {
+void release(std::vector<X*>& list, X* item, std::vector<undo_action>& undo) {
   const auto it = std::find(list.begin(), list.end(), item);
   if (it == list.end()) return;
   const auto at = it - list.begin();
@@ -1523,7 +1524,7 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
           plan.copies.push_back({self, nullptr, [&obj] {
                                    auto old = obj.*LT::fk;
                                    (obj.*LT::fk).reset();
-                                   return std::function<void()>([&obj, old] { obj.*LT::fk = old; });
+                                   return undo_action([&obj, old] { obj.*LT::fk = old; });
                                  }});
         } else {
           // The key cannot be NULL: as an object removed from its owner's collection, it is
@@ -1666,9 +1667,9 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
         if (orphan == nullptr || orphan->state() != object_state::persistent) continue;
         // Its key refers elsewhere: it was moved to another owner by its key.
         if (!holds_key<LT::fk, LT::referenced>(*child, obj)) continue;
-        std::function<std::function<void()>()> unlink_back;
+        action<undo_action> unlink_back;
         if constexpr (back < reflect::non_column_count<Target>) {
-          unlink_back = [child, &obj]() -> std::function<void()> {
+          unlink_back = [child, &obj]() -> undo_action {
             auto& ref = reflect::get_non_column<back>(*child);
             if (link_access::target(ref) != &obj) return [] {};
             link_access::point(ref, static_cast<T*>(nullptr));
@@ -1683,7 +1684,7 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
                                   [child] {
                                     auto old = child->*LT::fk;
                                     (child->*LT::fk).reset();
-                                    return std::function<void()>(
+                                    return undo_action(
                                         [child, old] { child->*LT::fk = old; });
                                   },
                                   {},

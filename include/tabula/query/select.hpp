@@ -863,10 +863,14 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
  private:
   /// `old`'s clauses with clause `I` replaced by `*v`: what `rebuild` returns, built in place
   /// (one function per builder call, no intermediate pack to move).
-  template <std::size_t I, class Old, class V, std::size_t... J>
-  select_statement(detail::replacing<I> /*tag*/, Source* source, const Old& old, V* v,
-                   std::index_sequence<J...> /*clauses*/)
-      : parts_{{detail::part_or(std::bool_constant<J == I>{}, detail::bundle_get<J>(old), v)}...} {
+  /// (Each clause of `old` is reached by a cast to its slot, which the compiler does itself,
+  /// not by `bundle_get`: a call per clause, deduced against every slot.)
+  template <std::size_t I, class V, std::size_t... J, class... Old>
+  select_statement(detail::replacing<I> /*tag*/, Source* source,
+                   const detail::bundle_impl<std::index_sequence<J...>, Old...>& old, V* v)
+      : parts_{{detail::part_or(std::bool_constant<J == I>{},
+                                static_cast<const detail::bundle_slot<J, Old>&>(old).value,
+                                v)}...} {
     this->source_ = source;
   }
 
@@ -886,8 +890,7 @@ class select_statement : public executable<select_statement<Source, Spec>, Sourc
   template <std::size_t I, class V>
   auto rebuild(V v) const {
     using parts = typename detail::replaced<I, V, parts_type>::type;
-    return with_parts<parts>(detail::replacing<I>{}, this->source_, parts_, &v,
-                             std::make_index_sequence<parts_type::size>{});
+    return with_parts<parts>(detail::replacing<I>{}, this->source_, parts_, &v);
   }
 
   template <ast::join_kind Kind, class Link>

@@ -26,25 +26,6 @@ inline compiled_sql with_cache_id(compiled_sql sql) {
   return sql;
 }
 
-/// The SQL for shape `Key` on dialect `d`; `make` builds the AST on first use per thread.
-template <class Key, class Make>
-const compiled_sql& cached_sql(const dialect& d, Make&& make) {
-  thread_local std::array<std::pair<const dialect*, compiled_sql>, 2> slots{};
-  for (auto& [owner, sql] : slots) {
-    if (owner == &d) return sql;
-  }
-  for (auto& [owner, sql] : slots) {
-    if (owner == nullptr) {
-      sql = with_cache_id(d.compile(static_cast<Make&&>(make)()));
-      owner = &d;
-      return sql;
-    }
-  }
-  // More dialects than slots in one thread: keep the last in the final slot.
-  slots.back() = {&d, with_cache_id(d.compile(static_cast<Make&&>(make)()))};
-  return slots.back().second;
-}
-
 /// What shapes a statement's SQL besides its type: the members its column leaves name. A
 /// column's type says which model and member type it has, not which member (`col(&T::a)` and
 /// `col(&T::b)` are the same type when both members are), so the cache keys on both.
@@ -91,15 +72,32 @@ sql_cache_slot& sql_cache_of(sql_cache_id& id);
 const compiled_sql* cached_sql(sql_cache_slot& slot, const dialect& d, const shape_key& shape,
                                ast::statement (*make)(const void*), const void* arg);
 
+/// The SQL in `slot` on dialect `d` of a statement whose SQL has one shape (a model's CRUD
+/// statement), compiled from `make(arg)` on first use.
+const compiled_sql& cached_sql(sql_cache_slot& slot, const dialect& d,
+                               ast::statement (*make)(const void*), const void* arg);
+
+/// `(*static_cast<const M*>(m))()`: how the caches call a builder they were given as `void*`.
+template <class M>
+ast::statement make_statement(const void* m) {
+  return (*static_cast<const M*>(m))();
+}
+
 /// The SQL for statement type `Key` with column shape `shape` on dialect `d`, compiled on
 /// first use per thread; nullptr when the statement is not to be cached (too many columns,
 /// or too many shapes of one type).
 template <class Key, class Make>
 const compiled_sql* cached_sql(const dialect& d, const shape_key& shape, Make&& make) {
   using M = std::remove_reference_t<Make>;
-  return cached_sql(
-      sql_cache_of(sql_cache_id_of<Key>), d, shape,
-      [](const void* m) -> ast::statement { return (*static_cast<const M*>(m))(); }, &make);
+  return cached_sql(sql_cache_of(sql_cache_id_of<Key>), d, shape, &make_statement<M>, &make);
+}
+
+/// The SQL for shape `Key` on dialect `d`; `make()` builds the AST on first use per thread.
+/// The cache itself is the library's: a key costs a word and this one small function.
+template <class Key, class Make>
+const compiled_sql& cached_sql(const dialect& d, Make&& make) {
+  using M = std::remove_reference_t<Make>;
+  return cached_sql(sql_cache_of(sql_cache_id_of<Key>), d, &make_statement<M>, &make);
 }
 
 }  // namespace tabula::detail

@@ -187,14 +187,12 @@ void bind_field(Binder& b, const V& v, const table_info& t, std::size_t field) {
 template <class Binder, class T>
 void bind_model_row(Binder& b, const T& obj, const table_info& t, bool with_key,
                     std::uint64_t omitted = 0) {
-  if (omitted == 0) {
-    reflect::for_each_field(obj, [&](const auto& field, auto i) {
-      if (with_key || t.generated_field != decltype(i)::value) bind_field(b, field, t, i);
-    });
-    return;
-  }
+  // One lambda (compiled for each field type) serves both cases.
   reflect::for_each_field(obj, [&](const auto& field, auto i) {
-    if (binds_field(t, decltype(i)::value, with_key, omitted)) bind_field(b, field, t, i);
+    constexpr std::size_t f = decltype(i)::value;
+    if (omitted == 0 ? with_key || t.generated_field != f : binds_field(t, f, with_key, omitted)) {
+      bind_field(b, field, t, f);
+    }
   });
 }
 

@@ -1,0 +1,79 @@
+#include "tabula/detail/action.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+using tabula::detail::action;
+using tabula::detail::undo_action;
+
+TEST_CASE("an empty action does nothing and returns a value-initialized result", "[action]") {
+  const action<int> none;
+  CHECK_FALSE(static_cast<bool>(none));
+  CHECK(none() == 0);
+  const action<undo_action> plan;
+  undo_action undo = plan();
+  CHECK_FALSE(static_cast<bool>(undo));
+  undo();  // an empty undo step is a no-op
+}
+
+TEST_CASE("a small closure runs, moves and leaves its source empty", "[action]") {
+  int target = 1;
+  int* where = &target;
+  undo_action a = [where, value = 7] { *where = value; };  // two words, trivially copyable
+  REQUIRE(static_cast<bool>(a));
+  undo_action b = std::move(a);
+  CHECK_FALSE(static_cast<bool>(a));  // NOLINT(bugprone-use-after-move): moved-from is empty
+  a();                                 // and does nothing
+  CHECK(target == 1);
+  b();
+  CHECK(target == 7);
+}
+
+TEST_CASE("a large closure lives on the heap and is destroyed exactly once", "[action]") {
+  auto probe = std::make_shared<int>(0);
+  std::vector<std::string> log;
+  {
+    action<std::size_t> a = [probe, &log, text = std::string(64, 'x')] {
+      log.push_back(text);
+      return log.size();
+    };
+    CHECK(probe.use_count() == 2);
+    action<std::size_t> b = std::move(a);
+    CHECK(probe.use_count() == 2);  // moved, not copied
+    CHECK(b() == 1);
+    CHECK(b() == 2);
+    action<std::size_t> c = [] { return std::size_t{42}; };
+    c = std::move(b);  // c's own closure goes; b's comes
+    CHECK(probe.use_count() == 2);
+    CHECK(c() == 3);
+    c = action<std::size_t>{};  // assigning an empty action frees the closure
+    CHECK(probe.use_count() == 1);
+    CHECK(c() == 0);
+  }
+  CHECK(probe.use_count() == 1);
+  CHECK(log.size() == 3);
+}
+
+TEST_CASE("a const action runs a mutable closure, keeping its state between runs", "[action]") {
+  const action<int> counter = [n = 0]() mutable { return ++n; };
+  CHECK(counter() == 1);
+  CHECK(counter() == 2);
+  CHECK(counter() == 3);
+}
+
+TEST_CASE("an action returning an undo step: the plan and its undo", "[action]") {
+  std::string state = "before";
+  std::vector<undo_action> undo;
+  const action<undo_action> write = [&state] {
+    std::string old = std::exchange(state, "after");
+    return undo_action([&state, old = std::move(old)] { state = old; });
+  };
+  undo.push_back(write());
+  CHECK(state == "after");
+  for (auto it = undo.rbegin(); it != undo.rend(); ++it) (*it)();
+  CHECK(state == "before");
+}
