@@ -1,5 +1,5 @@
-// Every INSERT of model rows, compiled once: the paths of core/bulk_insert.hpp over rows given
-// as `void*` and the few typed functions of `insert_ops`.
+// Every INSERT of model rows, and the UPDATE of a row by key, compiled once: the paths of
+// core/bulk_insert.hpp over rows given as `void*` and the few typed functions of `insert_ops`.
 
 #include <optional>
 #include <span>
@@ -284,6 +284,43 @@ void insert_rows(connection& c, const table_info& t, const insert_ops& ops, void
     if (write_keys) reset_read_back(t, ops, rows, keyed);
     throw;
   }
+}
+
+bool update_by_key(connection& c, const table_info& t, const update_ops& ops,
+                   const compiled_sql& sql, const void* row, std::span<const std::uint8_t> set,
+                   const void* key_row, bool versioned, std::span<const std::size_t> returned,
+                   void* read_into) {
+  const bool returning = !returned.empty() && reads_back_by_returning(c.sql_dialect());
+  bool matched = false;
+  {
+    auto st = c.prepare(sql);
+    statement_binder b{*st};
+    ops.bind_fields(b, row, t, set);
+    ops.bind_key(b, key_row, t);  // the row as the database knows it
+    if (versioned) {
+      std::vector<std::uint8_t> version(set.size(), 0);
+      version[*t.version_field] = 1;
+      ops.bind_fields(b, key_row, t, version);
+    }
+    if (returning) {
+      matched = st->step();
+      if (matched) ops.read(*st, read_into, returned);
+      step_to_end(*st);
+    } else {
+      matched = step_to_end(*st) != 0;
+    }
+  }
+  if (matched && !returned.empty() && !returning) {
+    // Read back by key: what SQLite's on-update SQL wrote (see `reads_back_by_returning`).
+    const auto make = [&] { return select_fields_by_key_statement(t, returned); };
+    auto st = c.prepare(cached_sql(sql_cache_of(*ops.reread_cache), c.sql_dialect(),
+                                   &make_statement<decltype(make)>, &make));
+    statement_binder b{*st};
+    ops.bind_key(b, read_into, t);
+    if (st->step()) ops.read(*st, read_into, returned);
+    step_to_end(*st);
+  }
+  return matched;
 }
 
 }  // namespace tabula::detail

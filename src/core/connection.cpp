@@ -66,12 +66,14 @@ const compiled_sql* cached_sql(sql_cache_slot& slot, const dialect& d, const sha
 
 const compiled_sql& cached_sql(sql_cache_slot& slot, const dialect& d,
                                ast::statement (*make)(const void*), const void* arg) {
-  // One shape: an entry per dialect (a statement type is cached with shapes or without, never
-  // both).
+  // One shape: an entry per dialect, marked `overflow`, which no shape the other overload
+  // caches has (it compiles such statements without caching them).
   for (const auto& [owner, key, sql] : slot.entries) {
-    if (owner == &d) return sql;
+    if (owner == &d && key.overflow) return sql;
   }
-  slot.entries.emplace_back(&d, shape_key{}, with_cache_id(d.compile(make(arg))));
+  shape_key unshaped;
+  unshaped.overflow = true;
+  slot.entries.emplace_back(&d, unshaped, with_cache_id(d.compile(make(arg))));
   return std::get<2>(slot.entries.back());
 }
 }  // namespace detail

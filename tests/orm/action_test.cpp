@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -76,4 +77,49 @@ TEST_CASE("an action returning an undo step: the plan and its undo", "[action]")
   CHECK(state == "after");
   for (auto it = undo.rbegin(); it != undo.rend(); ++it) (*it)();
   CHECK(state == "before");
+}
+
+TEST_CASE("an action holds a move-only closure and drops a non-void result", "[action]") {
+  auto owned = std::make_unique<int>(5);
+  int seen = 0;
+  undo_action a = [p = std::move(owned), &seen] {
+    seen = *p;
+    return *p * 2;  // an undo step's result is dropped, as std::function<void()> drops it
+  };
+  undo_action b = std::move(a);
+  b();
+  CHECK(seen == 5);
+}
+
+TEST_CASE("small trivially copyable closures are kept in place, others on the heap",
+          "[action]") {
+  int x = 0;
+  const auto two_words = [p = &x, v = 1] { *p = v; };
+  const auto by_reference = [&x] { ++x; };
+  const auto with_string = [s = std::string("text")] { (void)s.size(); };
+  const auto four_words = [a = &x, b = &x, c = &x, d = &x] { *a = *b + *c + *d; };
+  CHECK(undo_action::fits_in_place<std::remove_cvref_t<decltype(two_words)>>);
+  CHECK(undo_action::fits_in_place<std::remove_cvref_t<decltype(by_reference)>>);
+  CHECK_FALSE(undo_action::fits_in_place<std::remove_cvref_t<decltype(with_string)>>);
+  CHECK_FALSE(undo_action::fits_in_place<std::remove_cvref_t<decltype(four_words)>>);
+  undo_action set_one = two_words;
+  undo_action in_place = by_reference;
+  undo_action on_heap = four_words;
+  undo_action text = with_string;
+  set_one();
+  in_place();
+  CHECK(x == 2);
+  on_heap();
+  CHECK(x == 6);
+  text();
+}
+
+TEST_CASE("moving an action into itself keeps its closure", "[action]") {
+  auto probe = std::make_shared<int>(0);
+  action<int> a = [probe] { return 9; };
+  action<int>& same = a;
+  a = std::move(same);
+  CHECK(static_cast<bool>(a));
+  CHECK(a() == 9);
+  CHECK(probe.use_count() == 2);
 }

@@ -6,8 +6,12 @@
 /// parameter limit, where the path is chosen — `COPY` (the driver's bulk load), multi-row
 /// `VALUES`, or one reused single-row statement — where generated keys are written back, and
 /// where the transaction around several statements is opened. The query layer only plans a
-/// statement's parts (`parts()`) and builds them (`with_part()`).
+/// statement's parts (`parts()`) and builds them (`with_part()`). The UPDATE of a row by its
+/// key (`update_row`, the session's flush) runs here too, compiled once in the library as the
+/// INSERT paths are (`update_by_key`).
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -69,9 +73,23 @@ struct insert_ops {
   void (*bind_key)(statement_binder& b, const void* row, const table_info& t);
   /// The single-row INSERT writing every server-default column, cached per thread and dialect.
   const compiled_sql& (*single_sql)(const dialect& d, const table_info& t, bool with_key);
+
   sql_cache_id* chunk_cache;     ///< full-size chunks writing every column
   sql_cache_id* defaults_cache;  ///< INSERTs leaving server defaults out
   sql_cache_id* reread_cache;    ///< SELECTs reading those back (SQLite)
+};
+
+/// What an UPDATE by key needs of a model (`update_by_key`): a table of its own, so that a
+/// program that only updates rows does not compile the INSERT's functions.
+struct update_ops {
+  /// Binds the fields whose entry in `mask` (one per field) is not 0, in field order.
+  void (*bind_fields)(statement_binder& b, const void* row, const table_info& t,
+                      std::span<const std::uint8_t> mask);
+  /// Binds the row's primary key (as `insert_ops::bind_key`).
+  void (*bind_key)(statement_binder& b, const void* row, const table_info& t);
+  /// Reads the current row's columns into `fields` of the row (as `insert_ops::read`).
+  void (*read)(const driver::statement& st, void* row, std::span<const std::size_t> fields);
+  sql_cache_id* reread_cache;  ///< SELECTs reading back what on-update SQL wrote (SQLite)
 };
 
 /// INSERT of one row (`row`: `const T*` when not `write_back`).
@@ -83,6 +101,16 @@ void insert_one(connection& c, const table_info& t, const insert_ops& ops, void*
 /// driver's bulk load.
 void insert_rows(connection& c, const table_info& t, const insert_ops& ops, void* const* rows,
                  std::size_t n, bool write_keys, bool load);
+
+/// Runs `sql`, an UPDATE by key (`update_by_key_statement`), binding the fields of `row` that
+/// `set` marks, then the key of `key_row` and, when `versioned`, its version. The fields of
+/// `returned` (the on-update SQL columns) are read into `read_into`, from the UPDATE's
+/// RETURNING or, where the dialect reads back otherwise, by a SELECT by key after it; nothing
+/// is read when `returned` is empty. Whether a row matched.
+bool update_by_key(connection& c, const table_info& t, const update_ops& ops,
+                   const compiled_sql& sql, const void* row, std::span<const std::uint8_t> set,
+                   const void* key_row, bool versioned, std::span<const std::size_t> returned,
+                   void* read_into);
 
 struct bulk_insert {
   /// Calls `f(part)` for each SQL statement `s` runs as: `s` itself, or — for a statement that
@@ -166,10 +194,49 @@ struct bulk_insert {
     insert_rows(c, t, ops_of<M>, untyped.data(), untyped.size(), WriteKeys, Load);
   }
 
+  /// UPDATE of every column of the row with `obj`'s key (`db.update_row`); the on-update
+  /// values are set and, unless `obj` is const, the columns on-update SQL wrote are read back
+  /// into it.
+  template <class C, class T>
+  static bool update_row(C& c, T& obj) {
+    using M = std::remove_const_t<T>;
+    if constexpr (has_on_update<M> && std::is_const_v<T>) {
+      M copy = obj;  // the values bound must live until the statement runs
+      return update_row(c, copy);
+    } else {
+      const table_info& t = table_of<M>();
+      if constexpr (has_on_update<M>) apply_on_update_values(obj);
+      const bool returning = reads_back_by_returning(c.sql_dialect());
+      const compiled_sql& sql = cached_sql<builtin_key<M, builtin::update>>(c.sql_dialect(), [&] {
+        std::vector<std::size_t> fields;
+        for (std::size_t i = 0; i < t.def.columns.size(); ++i) {
+          if (!is_key_field(t, i)) fields.push_back(i);
+        }
+        return update_by_key_statement(t, update_fields(t, fields), true, returning);
+      });
+      const std::vector<std::size_t> sql_fields =
+          has_on_update<M> ? on_update_sql_fields(t) : std::vector<std::size_t>{};
+      std::array<std::uint8_t, reflect::field_count<M>> set{};
+      for (std::size_t f = 0; f < set.size(); ++f) {
+        set[f] = is_key_field(t, f) || std::ranges::find(sql_fields, f) != sql_fields.end() ? 0 : 1;
+      }
+      // A const object (of a model without on-update values: see above) reads nothing back.
+      void* read_into = nullptr;
+      if constexpr (!std::is_const_v<T>) read_into = &obj;
+      return update_by_key(c, t, update_ops_of<M>, sql, &obj, set, &obj, false, sql_fields,
+                           read_into);
+    }
+  }
+
   /// The `insert_ops` of model `T`.
   template <class T>
   static constexpr const insert_ops& ops_for() noexcept {
     return ops_of<T>;
+  }
+  /// The `update_ops` of model `T`.
+  template <class T>
+  static constexpr const update_ops& update_ops_for() noexcept {
+    return update_ops_of<T>;
   }
 
   /// Reports a bulk load's SQL to `c`'s statement hook (it goes through no `prepare`).
@@ -225,6 +292,12 @@ struct bulk_insert {
     static void bind_key(statement_binder& b, const void* row, const table_info& t) {
       bind_key_of(b, *static_cast<const T*>(row), t);
     }
+    static void bind_fields(statement_binder& b, const void* row, const table_info& t,
+                            std::span<const std::uint8_t> mask) {
+      reflect::for_each_field(*static_cast<const T*>(row), [&](const auto& field, auto i) {
+        if (mask[i] != 0) dml::bind_field(b, field, t, i);
+      });
+    }
     static const compiled_sql& single_sql(const dialect& d, const table_info& t, bool with_key) {
       if (with_key) {
         return cached_sql<builtin_key<T, builtin::insert_with_key>>(
@@ -246,6 +319,9 @@ struct bulk_insert {
                                      &sql_cache_id_of<insert_chunk_key<T>>,
                                      &sql_cache_id_of<insert_defaults_key<T>>,
                                      &sql_cache_id_of<reread_defaults_key<T>>};
+  template <class T>
+  static constexpr update_ops update_ops_of{&typed<T>::bind_fields, &typed<T>::bind_key,
+                                            &typed<T>::read, &sql_cache_id_of<reread_key<T>>};
 };
 
 }  // namespace tabula::detail

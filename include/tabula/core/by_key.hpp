@@ -108,69 +108,6 @@ struct by_key {
     return out;
   }
 
-  /// UPDATE of every column of the row with `obj`'s key; the on-update values are set (and,
-  /// unless `obj` is const, written into it).
-  template <class C, class T>
-  static bool update_row(C& c, T& obj) {
-    using M = std::remove_const_t<T>;
-    if constexpr (has_on_update<M> && std::is_const_v<T>) {
-      M copy = obj;  // the values bound must live until the statement runs
-      return update_row(c, copy);
-    } else {
-      const table_info& t = table_of<M>();
-      if constexpr (has_on_update<M>) apply_on_update_values(obj);
-      const bool returning = reads_back_by_returning(c.sql_dialect());
-      const compiled_sql& sql = cached_sql<builtin_key<M, builtin::update>>(c.sql_dialect(), [&] {
-        std::vector<std::size_t> fields;
-        for (std::size_t i = 0; i < t.def.columns.size(); ++i) {
-          if (!is_key_field(t, i)) fields.push_back(i);
-        }
-        return update_by_key_statement(t, update_fields(t, fields), true, returning);
-      });
-      auto st = c.prepare(sql);
-      statement_binder b{*st};
-      const std::vector<std::size_t> sql_fields =
-          has_on_update<M> ? on_update_sql_fields(t) : std::vector<std::size_t>{};
-      reflect::for_each_field(obj, [&](const auto& field, auto i) {
-        constexpr std::size_t f = decltype(i)::value;
-        if (!is_key_field(t, f) && std::find(sql_fields.begin(), sql_fields.end(), f) ==
-                                       sql_fields.end()) {
-          dml::bind_field(b, field, t, f);
-        }
-      });
-      bind_key_of(b, obj, t);
-      // A const object (of a model without on-update values: see above) reads nothing back.
-      if constexpr (std::is_const_v<T>) {
-        return step_to_end(*st) > 0;
-      } else {
-        if (sql_fields.empty()) return step_to_end(*st) > 0;
-        if (!returning) {
-          const bool found = step_to_end(*st) > 0;
-          if (found) reread_fields(c, obj, t, sql_fields);
-          return found;
-        }
-        const bool found = st->step();
-        if (found) read_fields_at(*st, obj, sql_fields);
-        step_to_end(*st);
-        return found;
-      }
-    }
-  }
-
-  /// Reads the columns of `fields` (always the same for `T`: its on-update SQL columns) of the
-  /// row with `obj`'s key into `obj`: what SQLite reads back after an UPDATE (see
-  /// `reads_back_by_returning`).
-  template <class C, class T>
-  static void reread_fields(C& c, T& obj, const table_info& t,
-                            std::span<const std::size_t> fields) {
-    auto st = c.prepare(cached_sql<reread_key<T>>(
-        c.sql_dialect(), [&] { return select_fields_by_key_statement(t, fields); }));
-    statement_binder b{*st};
-    bind_key_of(b, obj, t);
-    if (st->step()) read_fields_at(*st, obj, fields);
-    step_to_end(*st);
-  }
-
   template <class C, class T>
   static bool remove(C& c, const T& obj) {
     const table_info& t = table_of<T>();

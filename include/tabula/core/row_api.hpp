@@ -159,13 +159,15 @@ class row_api {
   /// Columns with an on-update value (`tabula::on_update`) get it, and `obj` holds it after.
   template <class T>
   bool update_row(T& obj) {
-    return self().with_connection([&](auto& c) { return impl<by_key, T>::update_row(c, obj); });
+    return self().with_connection(
+        [&](auto& c) { return impl<bulk_insert, T>::update_row(c, obj); });
   }
   /// UPDATE as above, from a const object: the on-update values are written to the row only.
   template <class T>
   bool update_row(const T& obj) {
     static_assert(writable<T>);
-    return self().with_connection([&](auto& c) { return impl<by_key, T>::update_row(c, obj); });
+    return self().with_connection(
+        [&](auto& c) { return impl<bulk_insert, T>::update_row(c, obj); });
   }
 
   /// DELETE the row with `obj`'s primary key. Returns false when no row has that key.

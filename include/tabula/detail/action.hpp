@@ -39,12 +39,12 @@ class action {
     other.drop_ = nullptr;
   }
   action& operator=(action&& other) noexcept {
-    if (this != &other) {
-      reset();
-      call_ = std::exchange(other.call_, nullptr);
-      drop_ = std::exchange(other.drop_, nullptr);
-      store_ = other.store_;
-    }
+    // Taken over before this action's own closure goes, which may hold `other`.
+    action taken(std::move(other));
+    reset();
+    call_ = std::exchange(taken.call_, nullptr);
+    drop_ = std::exchange(taken.drop_, nullptr);
+    store_ = taken.store_;
     return *this;
   }
   action(const action&) = delete;
@@ -59,23 +59,35 @@ class action {
   }
   [[nodiscard]] explicit operator bool() const noexcept { return call_ != nullptr; }
 
+  /// Whether a closure of type `D` is kept in place (no allocation): small and trivially
+  /// copyable.
+  template <class D>
+  static constexpr bool fits_in_place = sizeof(D) <= 2 * sizeof(void*) &&
+                                        alignof(D) <= alignof(std::max_align_t) &&
+                                        std::is_trivially_copyable_v<D>;
+
  private:
   union storage {
+    alignas(std::max_align_t) unsigned char local[2 * sizeof(void*)];  // first: the active one
     void* heap;
-    alignas(std::max_align_t) unsigned char local[2 * sizeof(void*)];
   };
-  template <class D>
-  static constexpr bool fits_in_place = sizeof(D) <= sizeof(storage::local) &&
-                                        alignof(D) <= alignof(storage) &&
-                                        std::is_trivially_copyable_v<D>;
 
   template <class D>
   static R call_local(storage& s) {
-    return (*std::launder(reinterpret_cast<D*>(s.local)))();
+    return invoke(*std::launder(reinterpret_cast<D*>(s.local)));
   }
   template <class D>
   static R call_heap(storage& s) {
-    return (*static_cast<D*>(s.heap))();
+    return invoke(*static_cast<D*>(s.heap));
+  }
+  /// Calls `f`; what it returns is dropped when `R` is void (as std::function drops it).
+  template <class D>
+  static R invoke(D& f) {
+    if constexpr (std::is_void_v<R>) {
+      f();
+    } else {
+      return f();
+    }
   }
   template <class D>
   static void drop_heap(storage& s) noexcept {

@@ -12,6 +12,7 @@
 ///     bert.accuracy = 0.93;
 ///     s.commit();                 // UPDATE "models" SET "accuracy" = ?1 WHERE "models"."id" = ?2
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -288,14 +289,14 @@ class tracked_base {
   /// flushed differs there until `flush_update` writes them. Returns an action that undoes
   /// the in-memory effects (for a failed flush).
   virtual undo_action flush_inserts(connection& c, std::span<tracked_base* const> batch,
-                                              std::span<const std::size_t> deferred) = 0;
+                                    std::span<const std::size_t> deferred) = 0;
   /// UPDATE of `fields` of the row to the object's values (`sql`: `update_by_key_statement`).
   virtual undo_action flush_update(connection& c, std::span<const std::size_t> fields,
-                                             const compiled_sql& sql) = 0;
+                                   const compiled_sql& sql) = 0;
   /// UPDATE of the nullable `fields` of the row to NULL, so that rows they reference can be
   /// deleted first.
   virtual undo_action flush_unlink(connection& c, std::span<const std::size_t> fields,
-                                             const compiled_sql& sql) = 0;
+                                   const compiled_sql& sql) = 0;
   /// Whether the row as last read or written holds a value in any of the nullable `fields`.
   [[nodiscard]] virtual bool holds_values(std::span<const std::size_t> fields) const = 0;
   /// DELETE of this object's row and those of the others in `batch` (all of this object's
@@ -537,7 +538,7 @@ class tracked final : public tracked_base {
   }
 
   undo_action flush_inserts(connection& c, std::span<tracked_base* const> batch,
-                                      std::span<const std::size_t> deferred) override {
+                            std::span<const std::size_t> deferred) override {
     std::vector<std::optional<T>> previous;
     previous.reserve(batch.size());
     // The server-default columns each object leaves to the database: emptied again on undo.
@@ -588,7 +589,7 @@ class tracked final : public tracked_base {
   }
 
   undo_action flush_update(connection& c, std::span<const std::size_t> fields,
-                                     const compiled_sql& sql) override {
+                           const compiled_sql& sql) override {
     if constexpr (read_only_model<T>()) {
       throw_read_only_write(table(), "update a changed object");
     } else if constexpr (has_on_update<T>) {
@@ -607,7 +608,7 @@ class tracked final : public tracked_base {
   }
 
   undo_action flush_unlink(connection& c, std::span<const std::size_t> fields,
-                                     const compiled_sql& sql) override {
+                           const compiled_sql& sql) override {
     if constexpr (read_only_model<T>()) throw_read_only_write(table(), "update a row");
     T row = *flushed_;
     clear_fields(row, fields);
@@ -769,7 +770,7 @@ class tracked final : public tracked_base {
   /// too. `stale_data_error` when no row is found. With `read_back`, the columns the UPDATE's
   /// RETURNING gives (on-update SQL values) are read into `row`.
   undo_action write_fields(connection& c, std::span<const std::size_t> fields,
-                                     const compiled_sql& sql, T row, bool read_back = false) {
+                           const compiled_sql& sql, T row, bool read_back = false) {
     undo_action undo_version = [] {};
     if (table().version_field) {
       const std::int64_t old_version = version_of(object_);
@@ -778,37 +779,23 @@ class tracked final : public tracked_base {
       undo_version = [this, old_version] { set_version(object_, old_version); };
     }
     try {
-      auto st = c.prepare(sql.text);
-      statement_binder b{*st};
-      for (std::size_t f = 0; f < reflect::field_count<T>; ++f) {  // in field order
-        if (std::ranges::find(fields, f) == fields.end()) continue;
-        reflect::visit_field(std::as_const(row), f,
-                             [&](const auto& field) { dml::bind_field(b, field, table(), f); });
-      }
-      bind_key_of(b, *flushed_, table());  // the row as the database knows it
-      if (table().version_field) {
-        with_field(*flushed_, *table().version_field, [&](const auto& v) { b(v); });
-      }
+      std::array<std::uint8_t, reflect::field_count<T>> set{};
+      for (std::size_t f : fields) set[f] = 1;
       const auto returned =
           read_back ? on_update_sql_fields(table()) : std::vector<std::size_t>{};
-      const bool returning = !returned.empty() && reads_back_by_returning(c.sql_dialect());
-      bool matched = false;
-      if (returning) {
-        matched = st->step();
-        if (matched) read_fields_at(*st, row, returned);
-        step_to_end(*st);
-      } else {
-        matched = step_to_end(*st) != 0;
+      // The row is found by its key (and version) as the database knows it: `flushed_`.
+      if (!update_by_key(c, table(), bulk_insert::update_ops_for<T>(), sql, &row, set, &*flushed_,
+                         table().version_field.has_value(), returned, &row)) {
+        throw_stale(sql.text, "UPDATE", describe());
       }
-      if (!matched) throw_stale(sql.text, "UPDATE", describe());
-      if (!returned.empty() && !returning) by_key::reread_fields(c, row, table(), returned);
     } catch (...) {
       undo_version();
       throw;
     }
     auto previous = std::exchange(flushed_, TABULA_MOVE(row));
     keep_committed(previous);
-    return [this, previous = TABULA_MOVE(previous), undo_version = TABULA_MOVE(undo_version)]() mutable {
+    return [this, previous = TABULA_MOVE(previous),
+            undo_version = TABULA_MOVE(undo_version)]() mutable {
       flushed_ = TABULA_MOVE(previous);
       undo_version();
     };

@@ -93,7 +93,9 @@ const compiled_sql* cached_sql(const dialect& d, const shape_key& shape, Make&& 
 }
 
 /// The SQL for shape `Key` on dialect `d`; `make()` builds the AST on first use per thread.
-/// The cache itself is the library's: a key costs a word and this one small function.
+/// The cache itself is the library's: a key costs a word and this one small function. Every
+/// `make` given for one `Key` must build the same statement (its SQL may depend on `Key` and
+/// the dialect only): the first call's is the one compiled.
 template <class Key, class Make>
 const compiled_sql& cached_sql(const dialect& d, Make&& make) {
   using M = std::remove_reference_t<Make>;
