@@ -403,6 +403,11 @@ const table_info& table_builder::finish(std::size_t id_field) {
     next.by_dialect.emplace_back("postgresql", "nextval(" + quoted_sequence(info.key_sequence) + ")");
     info.def.columns[info.key_fields.front()].default_value = ast::expr(std::move(next));
   }
+  info.update_row_set.assign(info.def.columns.size(), 1);
+  for (std::size_t k : info.key_fields) info.update_row_set[k] = 0;
+  for (const auto& column : info.on_update) {
+    if (column.sql) info.update_row_set[column.field] = 0;
+  }
   return *info_.release();  // from here on it belongs to table_of<T>(), for the program's life
 }
 

@@ -10,8 +10,6 @@
 /// key (`update_row`, the session's flush) runs here too, compiled once in the library as the
 /// INSERT paths are (`update_by_key`).
 
-#include <algorithm>
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -216,15 +214,11 @@ struct bulk_insert {
       });
       const std::vector<std::size_t> sql_fields =
           has_on_update<M> ? on_update_sql_fields(t) : std::vector<std::size_t>{};
-      std::array<std::uint8_t, reflect::field_count<M>> set{};
-      for (std::size_t f = 0; f < set.size(); ++f) {
-        set[f] = is_key_field(t, f) || std::ranges::find(sql_fields, f) != sql_fields.end() ? 0 : 1;
-      }
       // A const object (of a model without on-update values: see above) reads nothing back.
       void* read_into = nullptr;
       if constexpr (!std::is_const_v<T>) read_into = &obj;
-      return update_by_key(c, t, update_ops_of<M>, sql, &obj, set, &obj, false, sql_fields,
-                           read_into);
+      return update_by_key(c, t, update_ops_of<M>, sql, &obj, t.update_row_set, &obj, false,
+                           sql_fields, read_into);
     }
   }
 

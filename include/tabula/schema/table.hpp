@@ -64,6 +64,9 @@ struct table_info {
   std::vector<on_update_column> on_update;
   /// The field of `version_column(...)`, counted up by every UPDATE the session writes.
   std::optional<std::size_t> version_field;
+  /// Per field, 1 when `update_row` sets it from the object: every field but the key's and
+  /// those on-update SQL sets.
+  std::vector<std::uint8_t> update_row_set;
   /// The C++ name of the model, for messages.
   std::string model_name;
   /// The table's earlier name, declared with `tabula::renamed_from("old")` (empty: none).
