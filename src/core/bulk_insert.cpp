@@ -1,6 +1,8 @@
 // Every INSERT of model rows, and the UPDATE of a row by key, compiled once: the paths of
 // core/bulk_insert.hpp over rows given as `void*` and the few typed functions of `insert_ops`.
 
+#include <array>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -290,6 +292,7 @@ bool update_by_key(connection& c, const table_info& t, const update_ops& ops,
                    const compiled_sql& sql, const void* row, std::span<const std::uint8_t> set,
                    const void* key_row, bool versioned, std::span<const std::size_t> returned,
                    void* read_into) {
+  if (read_into == nullptr) returned = {};  // nothing to read into: nothing read
   const bool returning = !returned.empty() && reads_back_by_returning(c.sql_dialect());
   bool matched = false;
   {
@@ -297,8 +300,14 @@ bool update_by_key(connection& c, const table_info& t, const update_ops& ops,
     statement_binder b{*st};
     ops.bind_fields(b, row, t, set);
     ops.bind_key(b, key_row, t);  // the row as the database knows it
-    if (versioned) {
-      std::vector<std::uint8_t> version(set.size(), 0);
+    if (versioned) {  // a mask of the version field alone, on the stack for most models
+      std::array<std::uint8_t, 64> small{};
+      std::vector<std::uint8_t> large;
+      std::span<std::uint8_t> version(small.data(), set.size());
+      if (set.size() > small.size()) {
+        large.assign(set.size(), 0);
+        version = large;
+      }
       version[*t.version_field] = 1;
       ops.bind_fields(b, key_row, t, version);
     }

@@ -104,7 +104,7 @@ void insert_rows(connection& c, const table_info& t, const insert_ops& ops, void
 /// `set` marks, then the key of `key_row` and, when `versioned`, its version. The fields of
 /// `returned` (the on-update SQL columns) are read into `read_into`, from the UPDATE's
 /// RETURNING or, where the dialect reads back otherwise, by a SELECT by key after it; nothing
-/// is read when `returned` is empty. Whether a row matched.
+/// is read when `returned` is empty or `read_into` null. Whether a row matched.
 bool update_by_key(connection& c, const table_info& t, const update_ops& ops,
                    const compiled_sql& sql, const void* row, std::span<const std::uint8_t> set,
                    const void* key_row, bool versioned, std::span<const std::size_t> returned,

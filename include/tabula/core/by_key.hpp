@@ -1,8 +1,10 @@
 #pragma once
 /// \file by_key.hpp
-/// The by-primary-key statements of row_api.hpp, on one connection: SELECT, UPDATE and DELETE
-/// of the row with a given key, and DELETE of many rows by their keys. Each statement's SQL is
-/// compiled once per model and dialect (the SQL cache) and prepared once per connection.
+/// The by-primary-key statements of row_api.hpp, on one connection: SELECT and DELETE of the
+/// row with a given key, and DELETE of many rows by their keys (the UPDATE by key is
+/// bulk_insert.hpp's `update_row`, compiled in the library with the INSERT paths). Each
+/// statement's SQL is compiled once per model and dialect (the SQL cache) and prepared once per
+/// connection.
 
 #include <algorithm>
 #include <cstddef>

@@ -159,6 +159,7 @@ class row_api {
   /// Columns with an on-update value (`tabula::on_update`) get it, and `obj` holds it after.
   template <class T>
   bool update_row(T& obj) {
+    static_assert(writable<T>);
     return self().with_connection(
         [&](auto& c) { return impl<bulk_insert, T>::update_row(c, obj); });
   }
