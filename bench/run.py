@@ -337,6 +337,44 @@ def generated_tu(models=10, queries=50):
     return "\n".join(out) + "\n"
 
 
+def session_tu(models=5):
+    """A translation unit that adds one object of each of `models` models (an id and five fields
+    of five types) to a session and commits: what a model costs in a program that uses the ORM
+    rather than the core."""
+    out = ["#include <tabula/tabula.hpp>", "#include <cstdint>", "#include <optional>",
+           "#include <string>", ""]
+    for m in range(models):
+        out.append("struct S%d {" % m)
+        out.append("  std::int64_t id = 0;")
+        out.append("  std::string name;")
+        out.append("  std::int32_t a = 0;")
+        out.append("  double b = 0;")
+        out.append("  std::optional<std::string> c;")
+        out.append("  std::int64_t parent_id = 0;")
+        out.append("};")
+    out.append("")
+    out.append("void run(tabula::engine& db) {")
+    out.append("  tabula::session s(db);")
+    for m in range(models):
+        out.append("  { auto& v = s.add(S%d{}); v.name = \"x\"; }" % m)
+    out.append("  s.commit();")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def object_code(path):
+    """(functions, bytes) of the code in an object file: its text symbols as `nm -S` lists them.
+    Unlike time, it does not depend on the machine's speed."""
+    r = subprocess.run(["nm", "-S", "--defined-only", path], capture_output=True, text=True)
+    functions, size = 0, 0
+    for line in r.stdout.splitlines():
+        parts = line.split()
+        if len(parts) >= 4 and parts[2] in ("t", "T", "w", "W"):
+            functions += 1
+            size += int(parts[1], 16)
+    return functions, size
+
+
 def analytics_tu(queries=250, models=6):
     """A translation unit shaped like an analytics module: `models` models chained by foreign
     keys and `queries` typed statements in the proportions such a file has — filtered and
@@ -453,11 +491,13 @@ def analytics_tu(queries=250, models=6):
 
 
 def compile_cost(args, tmp):
-    """Compile time and memory of a few translation units, one job each: the umbrella header
-    alone, the example, the small generated TU, and the analytics TU at 50 and 250 statements
-    (per statement figures for those), with g++ and clang++ at -O0 -g and -O2. Each compilation
-    runs `args.compile_repeat` times, in rounds over the whole list (so that a drift of the
-    machine's speed spreads over all of them); a row reports the fastest run and its memory."""
+    """Compile time, memory and code of a few translation units, one job each: the umbrella
+    header alone, the example, the small generated TU, the session TUs of 1 and 5 models, and
+    the analytics TU at 50 and 250 statements (per statement figures for those), with g++ and
+    clang++ at -O0 -g and -O2. Each compilation runs `args.compile_repeat` times, in rounds over
+    the whole list (so that a drift of the machine's speed spreads over all of them); a row
+    reports the fastest run and its memory, and the functions and bytes of code in the object
+    (the same in every run)."""
     sources = []  # (label, path, statements or None)
     alone = os.path.join(tmp, "include_alone.cpp")
     with open(alone, "w") as f:
@@ -470,6 +510,12 @@ def compile_cost(args, tmp):
     with open(gen, "w") as f:
         f.write(generated_tu())
     sources.append(("generated TU: 10 models, 50 queries", gen, None))
+    for n in (1, 5):
+        path = os.path.join(tmp, "session_%d.cpp" % n)
+        with open(path, "w") as f:
+            f.write(session_tu(n))
+        label = "session TU: 1 model added" if n == 1 else "session TU: %d models added" % n
+        sources.append((label, path, None))
     for n in (50, 250):
         path = os.path.join(tmp, "analytics_%d.cpp" % n)
         with open(path, "w") as f:
@@ -479,6 +525,7 @@ def compile_cost(args, tmp):
     jobs = [(label, src, statements, cxx, flags) for label, src, statements in sources
             for cxx in compilers for flags in (["-O0", "-g"], ["-O2"])]
     best = {}  # job index -> (user, MiB) of the fastest run, or an error text
+    code = {}  # job index -> (functions, bytes) of the object
     for _ in range(args.compile_repeat):
         for i, (label, src, statements, cxx, flags) in enumerate(jobs):
             if isinstance(best.get(i), str):
@@ -494,28 +541,32 @@ def compile_cost(args, tmp):
                     best[i] = err or "failed"
                 continue
             run = (float(user.group(1)), int(rss.group(1)) / 1024.0)
+            if i not in code:
+                code[i] = object_code(os.path.join(tmp, "x.o"))
             if i not in best or run[0] < best[i][0]:
                 best[i] = run
     rows = []
     for i, (label, src, statements, cxx, flags) in enumerate(jobs):
         tag = "%s `%s`" % (os.path.basename(cxx), " ".join(flags))
         if isinstance(best[i], str):
-            rows.append((label, tag, None, None, statements, best[i]))
+            rows.append((label, tag, None, None, None, statements, best[i]))
         else:
-            rows.append((label, tag, best[i][0], best[i][1], statements, ""))
+            rows.append((label, tag, best[i][0], best[i][1], code.get(i), statements, ""))
     return rows, gen
 
 
 def compile_cost_table(rows):
     """The compile-cost rows as a Markdown table."""
-    L = ["| translation unit | compiler, flags | user CPU | peak memory | per statement |",
-         "|---|---|---|---|---|"]
-    for label, tag, user, mib, statements, err in rows:
+    L = ["| translation unit | compiler, flags | user CPU | peak memory | code: functions, KB "
+         "| per statement |",
+         "|---|---|---|---|---|---|"]
+    for label, tag, user, mib, code, statements, err in rows:
         if user is None:
-            L.append("| %s | %s | failed: %s | | |" % (label, tag, err.replace("|", "/")))
+            L.append("| %s | %s | failed: %s | | | |" % (label, tag, err.replace("|", "/")))
             continue
         per = ("%.3f s, %.1f MiB" % (user / statements, mib / statements)) if statements else ""
-        L.append("| %s | %s | %.2f s | %.0f MiB | %s |" % (label, tag, user, mib, per))
+        size = "{:,}, {:,.1f}".format(code[0], code[1] / 1000.0) if code else ""
+        L.append("| %s | %s | %.2f s | %.0f MiB | %s | %s |" % (label, tag, user, mib, size, per))
     return L
 
 
@@ -741,7 +792,9 @@ def write_report(args, runner, summary, compile_rows, machine, started, finished
         L.append("`/usr/bin/time -v CXX -std=c++20 FLAGS -I include -c FILE` (one translation unit, "
                  "one job). The generated TU (`bench/run.py`, function `generated_tu`) declares 10 "
                  "models of 7–8 fields with schema options and runs 50 typed queries "
-                 "(filtered/ordered/limited selects, gets, inserts, updates). The analytics TUs "
+                 "(filtered/ordered/limited selects, gets, inserts, updates). The session TUs "
+                 "(function `session_tu`) add one object of each of 1 or 5 models (an id and five "
+                 "fields) to a session and commit. The analytics TUs "
                  "(function `analytics_tu`) declare 6 models chained by foreign keys and hold 50 or "
                  "250 statements, one function each, in the proportions of an analytics module: "
                  "per 20, 4 filtered selects, 3 joins, 3 GROUP BY/HAVING, 2 window functions, a "
