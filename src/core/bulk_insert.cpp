@@ -19,9 +19,7 @@ template <class Make>
 statement_ref prepare_cached(connection& c, sql_cache_id& id, const shape_key& shape,
                              const Make& make) {
   const dialect& d = c.sql_dialect();
-  const compiled_sql* sql = cached_sql(
-      sql_cache_of(id), d, shape,
-      [](const void* m) -> ast::statement { return (*static_cast<const Make*>(m))(); }, &make);
+  const compiled_sql* sql = cached_sql(sql_cache_of(id), d, shape, &make_statement<Make>, &make);
   return sql != nullptr ? c.prepare(*sql) : c.prepare(d.compile(make()).text);
 }
 

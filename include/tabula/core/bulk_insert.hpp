@@ -71,7 +71,6 @@ struct insert_ops {
   void (*bind_key)(statement_binder& b, const void* row, const table_info& t);
   /// The single-row INSERT writing every server-default column, cached per thread and dialect.
   const compiled_sql& (*single_sql)(const dialect& d, const table_info& t, bool with_key);
-
   sql_cache_id* chunk_cache;     ///< full-size chunks writing every column
   sql_cache_id* defaults_cache;  ///< INSERTs leaving server defaults out
   sql_cache_id* reread_cache;    ///< SELECTs reading those back (SQLite)

@@ -72,14 +72,14 @@ struct link_plan {
     tracked_base* entry;
     bool delete_it;
     action<undo_action> clear;  ///< empty: the key cannot be NULL
-    std::string message;                           ///< the error when it cannot
+    std::string message;        ///< the error when it cannot
     /// Clears its reference back to the owner it left; returns what undoes it.
     action<undo_action> unlink_back;
   };
   std::vector<orphan> orphans;
   std::vector<std::function<void(connection&)>> association_deletes;
   std::vector<tracked_base*> associations;  ///< association objects created by this flush
-  std::vector<undo_action> on_success;
+  std::vector<action<void>> on_success;  ///< run when the flush has written everything
   std::vector<undo_action> undo;
 };
 
