@@ -19,6 +19,7 @@
 #include <memory>
 
 #include "tabula/driver/driver.hpp"
+#include "tabula/driver/url.hpp"
 
 namespace tabula::driver {
 

@@ -1,15 +1,18 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <deque>
 #include <exception>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "tabula/core/connection.hpp"
 #include "tabula/core/detail/observe.hpp"
 #include "tabula/core/engine.hpp"
 #include "tabula/core/inspect.hpp"
+#include "tabula/driver/url.hpp"
 
 namespace tabula {
 
@@ -36,6 +39,11 @@ std::uint64_t next_sql_cache_id() noexcept {
 }
 
 static_assert(std::atomic_ref<std::uint32_t>::required_alignment <= alignof(std::uint32_t));
+
+struct sql_cache_slot {
+  /// A deque: an entry stays where it is while others are added (callers keep its address).
+  std::deque<std::tuple<const dialect*, shape_key, compiled_sql>> entries;
+};
 
 sql_cache_slot& sql_cache_of(sql_cache_id& id) {
   std::atomic_ref<std::uint32_t> named(id.index);
@@ -292,7 +300,7 @@ engine::engine(std::string_view url, engine_options options)
 
 connection engine::connect() { return connection(pool_, pool_->acquire()); }
 
-void engine::set_echo(std::function<void(std::string_view)> log, echo_options options) {
+void engine::set_echo(callback<void(std::string_view)> log, echo_options options) {
   if (!log) {
     pool_->observer = {};
     return;
@@ -305,7 +313,7 @@ void engine::set_echo(std::function<void(std::string_view)> log, echo_options op
       options.transactions};
 }
 
-void engine::set_statement_hook(std::function<void(const statement_event&)> hook,
+void engine::set_statement_hook(callback<void(const statement_event&)> hook,
                                 statement_hook_options options) {
   if (!hook) {
     pool_->observer = {};

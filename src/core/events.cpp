@@ -170,7 +170,7 @@ class observed_statement final : public driver::statement {
 
 std::shared_ptr<driver::statement> observe_prepare(
     const statement_observer& o, std::string_view sql,
-    const std::function<std::shared_ptr<driver::statement>()>& prepare) {
+    const callback<std::shared_ptr<driver::statement>()>& prepare) {
   statement_event e;
   e.sql = sql;
   if (!o.after_run) {
@@ -189,7 +189,7 @@ std::shared_ptr<driver::statement> observe_prepare(
 }
 
 void observe(const statement_observer& o, std::string_view sql, bool transaction_control,
-             const std::function<void()>& run) {
+             const callback<void()>& run) {
   if (!o.hook || (transaction_control && !o.transactions)) {
     run();
     return;

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <utility>
 
+#include "tabula/driver/url.hpp"
 #include "tabula/error.hpp"
 
 namespace tabula::detail {
@@ -35,9 +36,11 @@ struct pool::sync {
 };
 
 pool::pool(driver::url url, engine_options options)
-    : url_(std::move(url)), options_(std::move(options)), sync_(std::make_unique<sync>()) {
-  const bool memory = is_private_memory(url_);
-  if (memory) url_ = shared_memory_url(std::move(url_));
+    : url_(std::make_unique<driver::url>(std::move(url))),
+      options_(std::move(options)),
+      sync_(std::make_unique<sync>()) {
+  const bool memory = is_private_memory(*url_);
+  if (memory) *url_ = shared_memory_url(std::move(*url_));
   generation_ = 1;
   lease first = open();
   dialect_ = &dialect_named(first.conn->dialect_name());
@@ -51,12 +54,12 @@ pool::~pool() = default;
 
 pool::lease pool::open() {
   lease l;
-  l.conn = std::shared_ptr<driver::connection>(driver::connect(url_));
+  l.conn = std::shared_ptr<driver::connection>(driver::connect(*url_));
   l.opened = clock::now();
-  if (url_.scheme == "sqlite") {
+  if (url_->scheme == "sqlite") {
     l.conn->set_begin_mode(options_.sqlite_begin);
     l.conn->execute(fmt::format("PRAGMA busy_timeout = {}", options_.sqlite_busy_timeout.count()));
-    if (options_.sqlite_wal && url_.params.find("vfs") == url_.params.end()) {
+    if (options_.sqlite_wal && url_->params.find("vfs") == url_->params.end()) {
       l.conn->execute("PRAGMA journal_mode = WAL");
     }
   }

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "tabula/driver/driver.hpp"
+#include "tabula/driver/url.hpp"
 #include "tabula/error.hpp"
 
 namespace tabula::driver {

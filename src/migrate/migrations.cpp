@@ -555,7 +555,7 @@ std::ptrdiff_t parse_count(std::string_view n, std::string_view target) {
 }  // namespace
 
 migrator::migrator(engine& db, std::filesystem::path dir,
-                   std::function<void(std::string_view)> progress)
+                   callback<void(std::string_view)> progress)
     : db_(db), scripts_(std::move(dir)), progress_(std::move(progress)) {}
 
 void migrator::reload() { scripts_ = script_directory(scripts_.path()); }

@@ -112,13 +112,15 @@ struct session::store {
   };
   struct listener_entry {
     session_event event;
-    std::function<void(session&)> call;
+    callback<void(session&)> call;
   };
 
   std::vector<listener_entry> listeners;
   std::vector<savepoint_frame> frames;  ///< open savepoints, innermost last
   std::unordered_map<identity_key, detail::tracked_base*, identity_hash> identity_map;
   std::unordered_map<std::string, compiled_sql> update_cache;
+  /// Every tracked object by its address (objects live as long as the session).
+  std::unordered_map<const void*, detail::tracked_base*> by_address;
 
   /// Maps `e` under its key: its identity now, or `id`, the identity it was mapped under.
   void map(detail::tracked_base* e) { map(e, e->identity()); }
@@ -135,7 +137,7 @@ struct session::store {
 session::session(engine& db) : store_(std::make_unique<store>()), engine_(&db) {}
 session::session(session&&) noexcept = default;
 
-void session::on(session_event event, std::function<void(session&)> listener) {
+void session::on(session_event event, callback<void(session&)> listener) {
   store_->listeners.push_back({event, std::move(listener)});
 }
 
@@ -160,8 +162,8 @@ detail::tracked_base* session::find(const table_info& t, const std::string& id) 
 }
 
 detail::tracked_base* session::lookup(const void* obj) const {
-  auto it = by_address_.find(obj);
-  if (it == by_address_.end() || it->second->state() == detail::object_state::detached) {
+  auto it = store_->by_address.find(obj);
+  if (it == store_->by_address.end() || it->second->state() == detail::object_state::detached) {
     return nullptr;
   }
   return it->second;
@@ -180,9 +182,13 @@ detail::tracked_base* session::require_tracked(const void* obj) const {
 void session::track_persistent(std::unique_ptr<detail::tracked_base> entry) {
   detail::tracked_base* e = entry.get();
   store_->map(e);
-  by_address_.emplace(e->address(), e);
-  objects_.push_back(std::move(entry));
+  track(std::move(entry));
   if (e->has_hooks()) e->run_hook(detail::model_hook::after_load);
+}
+
+void session::track(std::unique_ptr<detail::tracked_base> e) {
+  store_->by_address.emplace(e->address(), e.get());
+  objects_.push_back(std::move(e));
 }
 
 void session::notify(session_event event) {
@@ -217,8 +223,8 @@ void session::expunge_tracked(detail::tracked_base* entry) {
 
 detail::tracked_base* session::linked_entry(const void* obj,
                                             std::string (*relationship)()) const {
-  auto it = by_address_.find(obj);
-  if (it != by_address_.end()) {
+  auto it = store_->by_address.find(obj);
+  if (it != store_->by_address.end()) {
     const auto state = it->second->state();
     const bool live =
         state == detail::object_state::pending || state == detail::object_state::persistent;
@@ -330,7 +336,7 @@ void session::plan_links(detail::link_plan& plan) {
 }
 
 void session::release_deleted(std::vector<detail::undo_action>& undo) {
-  std::unordered_set<const void*> gone;
+  detail::address_set gone;
   for (const auto& entry : objects_) {
     if (entry->state() == detail::object_state::removed) gone.insert(entry->address());
   }

@@ -123,3 +123,72 @@ TEST_CASE("moving an action into itself keeps its closure", "[action]") {
   CHECK(a() == 9);
   CHECK(probe.use_count() == 2);
 }
+
+using tabula::callback;
+
+TEST_CASE("a callback passes its arguments and copies its callable", "[action][callback]") {
+  auto probe = std::make_shared<int>(0);
+  std::vector<std::string> seen;
+  callback<std::size_t(const std::string&, int)> f = [probe, &seen](const std::string& s, int n) {
+    seen.push_back(s + std::to_string(n));
+    return s.size() + static_cast<std::size_t>(n);
+  };
+  CHECK(probe.use_count() == 2);
+  const auto copy = f;  // the closure is copied: a second shared_ptr
+  CHECK(probe.use_count() == 3);
+  CHECK(f("ab", 1) == 3);
+  CHECK(copy("xyz", 2) == 5);
+  CHECK(seen == std::vector<std::string>{"ab1", "xyz2"});
+  f = nullptr;
+  CHECK(probe.use_count() == 2);
+  CHECK(f == nullptr);
+  CHECK(f("ignored", 0) == 0);  // an empty callback does nothing
+  CHECK(seen.size() == 2);
+}
+
+TEST_CASE("a callback copies an in-place closure and keeps state per copy",
+          "[action][callback]") {
+  const callback<int()> counter = [n = 0]() mutable { return ++n; };
+  CHECK(callback<int()>::fits_in_place<int>);
+  CHECK(counter() == 1);
+  callback<int()> other = counter;  // copies the state as it is now
+  CHECK(other() == 2);
+  CHECK(counter() == 2);
+  CHECK(other() == 3);
+}
+
+namespace {
+int twice(int x) { return 2 * x; }
+}  // namespace
+
+TEST_CASE("a callback holds a function pointer or a std::function-like object, not a null one",
+          "[action][callback]") {
+  callback<int(int)> f = &twice;
+  CHECK(f(4) == 8);
+  int (*none)(int) = nullptr;
+  callback<int(int)> g = none;
+  CHECK_FALSE(static_cast<bool>(g));
+  struct by_value {
+    std::string prefix;
+    int operator()(int x) const { return static_cast<int>(prefix.size()) + x; }
+  };
+  callback<int(int)> h = by_value{"four"};
+  callback<int(int)> k;
+  k = h;  // copy-assigned: both run
+  CHECK(h(1) == 5);
+  CHECK(k(2) == 6);
+  k = std::move(h);
+  CHECK_FALSE(static_cast<bool>(h));  // NOLINT(bugprone-use-after-move): moved-from is empty
+  CHECK(k(3) == 7);
+}
+
+TEST_CASE("a move-only closure is not a callback", "[action][callback]") {
+  struct move_only {
+    std::unique_ptr<int> p;
+    void operator()() const {}
+  };
+  STATIC_REQUIRE(std::is_constructible_v<undo_action, move_only>);
+  STATIC_REQUIRE_FALSE(std::is_constructible_v<callback<void()>, move_only>);
+  STATIC_REQUIRE_FALSE(std::is_copy_constructible_v<undo_action>);
+  STATIC_REQUIRE(std::is_copy_constructible_v<callback<void()>>);
+}

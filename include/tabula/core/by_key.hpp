@@ -6,7 +6,6 @@
 /// statement's SQL is compiled once per model and dialect (the SQL cache) and prepared once per
 /// connection.
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -142,10 +141,11 @@ struct by_key {
         st->reset();
       }
     } else {
-      const std::size_t per = std::min<std::size_t>(dml::max_rows_per_insert,
-                                                    c.sql_dialect().capabilities().max_params);
+      const std::size_t max_params = c.sql_dialect().capabilities().max_params;
+      const std::size_t per =
+          max_params < dml::max_rows_per_insert ? max_params : dml::max_rows_per_insert;
       for (std::size_t first = 0; first < rows.size(); first += per) {
-        const std::size_t count = std::min(per, rows.size() - first);
+        const std::size_t count = rows.size() - first < per ? rows.size() - first : per;
         const auto make = [&] { return delete_by_keys_statement(t, count); };
         // A chunk below full size is compiled for this call only.
         auto st = count == per

@@ -6,7 +6,6 @@
 /// (raw_api.hpp); the transaction guard is in transaction.hpp, the statement handle in
 /// statement_ref.hpp, and statements run through executor.hpp and bulk_insert.hpp.
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>

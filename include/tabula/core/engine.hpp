@@ -12,7 +12,6 @@
 ///     auto found = db.get<Model>(m.id);              // std::optional<Model>
 
 #include <cstddef>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "tabula/detail/action.hpp"
 #include "tabula/core/connection.hpp"
 #include "tabula/core/dml_api.hpp"
 #include "tabula/core/row_api.hpp"
@@ -81,12 +81,12 @@ class engine : public detail::row_api<engine>,
   /// `options` ask its bound values, duration and rows, and BEGIN / COMMIT / SAVEPOINT
   /// statements. An empty function turns echo off. Echo is one user of the statement hook:
   /// setting either replaces the other. Set it before threads use the engine.
-  void set_echo(std::function<void(std::string_view)> log, echo_options options = {});
+  void set_echo(callback<void(std::string_view)> log, echo_options options = {});
   /// Calls `hook(event)` when each statement run from now on has ended — SQL, bound values
   /// (redacted as `options` ask), duration, rows, error — BEGIN, COMMIT, ROLLBACK and
   /// SAVEPOINT statements included. An empty function removes it. Replaces echo. The hook runs
   /// on the thread that ran the statement; it must not throw.
-  void set_statement_hook(std::function<void(const statement_event&)> hook,
+  void set_statement_hook(callback<void(const statement_event&)> hook,
                           statement_hook_options options = {});
 
   /// Runs SQL text that takes no parameters and returns no rows.

@@ -5,8 +5,8 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 
+#include "tabula/detail/action.hpp"
 #include "tabula/driver/driver.hpp"
 
 namespace tabula {
@@ -43,7 +43,7 @@ struct engine_options {
   /// Runs on every connection the pool opens, before its first use: per-connection settings
   /// such as `PRAGMA synchronous = NORMAL` or `SET search_path TO app`. An exception it throws
   /// propagates from the engine's constructor or `connect()`, and the connection is dropped.
-  std::function<void(driver::connection&)> on_connect{};
+  callback<void(driver::connection&)> on_connect{};
 
   // ----- SQLite
 

@@ -6,10 +6,11 @@
 
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
+
+#include "tabula/detail/action.hpp"
 
 namespace tabula {
 
@@ -53,7 +54,7 @@ struct echo_options {
 namespace detail {
 /// The engine's statement reporter: one for echo and hook alike.
 struct statement_observer {
-  std::function<void(const statement_event&)> hook;
+  callback<void(const statement_event&)> hook;
   bool after_run = false;     ///< report when the run ended (time, rows, error); else at its start
   bool parameters = false;    ///< record the bound values
   bool redact = false;        ///< ... as `?`

@@ -7,17 +7,15 @@
 /// row reached twice in one load are one object. They are for reading: a session does not
 /// track them (adding one to a session inserts it as a new row).
 
-#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <string>
 #include <type_traits>
-#include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
 #include "tabula/core/executor.hpp"
+#include "tabula/detail/index.hpp"
 #include "tabula/detail/move.hpp"
 #include "tabula/query/like_between_in.hpp"
 #include "tabula/query/select.hpp"
@@ -58,7 +56,8 @@ const unwrap_optional_t<F>* key_value(const F& f) {
 /// than 30000 bytes (4 bytes a parameter), whatever the server accepts.
 inline std::size_t in_list_limit(connection& c) {
   const std::size_t max = c.sql_dialect().capabilities().max_params;
-  return std::clamp<std::size_t>(max > 16 ? max - 16 : 1, 1, 5000);
+  const std::size_t under = max > 16 ? max - 16 : 1;
+  return under < 5000 ? under : 5000;
 }
 
 template <class Source>
@@ -70,7 +69,7 @@ std::size_t in_list_limit_of(Source& src) {
 template <class K, class F>
 void for_each_chunk(const std::vector<K>& keys, std::size_t limit, F&& f) {
   for (std::size_t first = 0; first < keys.size(); first += limit) {
-    const auto end = std::min(keys.size(), first + limit);
+    const std::size_t end = keys.size() - first < limit ? keys.size() : first + limit;
     f(std::vector<K>(keys.begin() + static_cast<std::ptrdiff_t>(first),
                      keys.begin() + static_cast<std::ptrdiff_t>(end)));
   }
@@ -92,49 +91,58 @@ auto load_values_link(Source& src, const std::vector<T*>& owners) {
   const std::size_t limit = in_list_limit_of(src);
   if constexpr (LT::kind == link_kind::many_to_one) {
     using K = unwrap_optional_t<std::remove_cvref_t<decltype(std::declval<T&>().*LT::fk)>>;
-    std::vector<K> keys;
-    std::unordered_map<std::string, std::shared_ptr<Target>> found;
+    std::vector<K> keys;  // at their numbers in `numbers`
+    key_numbers numbers;
     for (T* owner : to_load) {
       if (const K* k = key_value(owner->*LT::fk)) {
-        if (found.emplace(load_key(*k), nullptr).second) keys.push_back(*k);
+        if (numbers.add(load_key(*k)).second) keys.push_back(*k);
       }
     }
+    std::vector<std::shared_ptr<Target>> found(keys.size());
     for_each_chunk(keys, limit, [&](std::vector<K> chunk) {
       for (Target& t : src.all(select_from<Target>().where(in(col(LT::referenced), chunk)))) {
         if (const auto* k = key_value(t.*LT::referenced)) {
-          auto& slot = found[load_key(*k)];
-          slot = std::make_shared<Target>(TABULA_MOVE(t));
-          reached.push_back(slot.get());
+          const std::size_t n = numbers.find(load_key(*k));
+          if (n == key_numbers::npos) continue;
+          found[n] = std::make_shared<Target>(TABULA_MOVE(t));
+          reached.push_back(found[n].get());
         }
       }
     });
     for (T* owner : to_load) {
       std::shared_ptr<Target> target;
-      if (const K* k = key_value(owner->*LT::fk)) target = found[load_key(*k)];
+      if (const K* k = key_value(owner->*LT::fk)) target = found[numbers.find(load_key(*k))];
       link_access::load_owned(reflect::get_non_column<J>(*owner), TABULA_MOVE(target));
     }
   } else {
     using K = unwrap_optional_t<std::remove_cvref_t<decltype(std::declval<T&>().*LT::referenced)>>;
-    std::vector<K> keys;
-    std::unordered_map<std::string, std::vector<std::shared_ptr<Target>>> groups;
+    std::vector<K> keys;  // at their numbers in `numbers`
+    key_numbers numbers;
     for (T* owner : to_load) {
       if (const K* k = key_value(owner->*LT::referenced)) {
-        if (groups.try_emplace(load_key(*k)).second) keys.push_back(*k);
+        if (numbers.add(load_key(*k)).second) keys.push_back(*k);
       }
     }
+    std::vector<std::vector<std::shared_ptr<Target>>> groups(keys.size());
+    const auto group_of = [&](const auto& key) -> std::vector<std::shared_ptr<Target>>* {
+      const std::size_t n = numbers.find(load_key(key));
+      return n == key_numbers::npos ? nullptr : &groups[n];
+    };
     for_each_chunk(keys, limit, [&](std::vector<K> chunk) {
       if constexpr (LT::kind != link_kind::many_to_many) {
         for (Target& t : src.all(select_from<Target>().where(in(col(LT::fk), chunk)))) {
           if (const auto* k = key_value(t.*LT::fk)) {
-            const std::string key = load_key(*k);
-            groups[key].push_back(std::make_shared<Target>(TABULA_MOVE(t)));
-            reached.push_back(groups[key].back().get());
+            if (auto* group = group_of(*k)) {
+              group->push_back(std::make_shared<Target>(TABULA_MOVE(t)));
+              reached.push_back(group->back().get());
+            }
           }
         }
       } else {
         using A = typename LT::association;
         // A target of several owners is one object.
-        std::unordered_map<std::string, std::shared_ptr<Target>> targets;
+        key_numbers target_numbers;
+        std::vector<std::shared_ptr<Target>> targets;  // at their numbers
         const auto rows =
             src.all(select<Target, A>()
                         .template join<A>(col(LT::target_fk) == col(LT::target_referenced))
@@ -143,18 +151,20 @@ auto load_values_link(Source& src, const std::vector<T*>& owners) {
           const auto* tk = key_value(t.*LT::target_referenced);
           const auto* ok = key_value(association.*LT::fk);
           if (tk == nullptr || ok == nullptr) continue;
-          auto& shared = targets[load_key(*tk)];
-          if (!shared) {
-            shared = std::make_shared<Target>(t);
-            reached.push_back(shared.get());
+          auto* group = group_of(*ok);
+          if (group == nullptr) continue;
+          const auto [n, fresh] = target_numbers.add(load_key(*tk));
+          if (fresh) {
+            targets.push_back(std::make_shared<Target>(t));
+            reached.push_back(targets.back().get());
           }
-          groups[load_key(*ok)].push_back(shared);
+          group->push_back(targets[n]);
         }
       }
     });
     for (T* owner : to_load) {
       std::vector<std::shared_ptr<Target>> items;
-      if (const K* k = key_value(owner->*LT::referenced)) items = groups[load_key(*k)];
+      if (const K* k = key_value(owner->*LT::referenced)) items = *group_of(*k);
       link_access::load_owned(reflect::get_non_column<J>(*owner), TABULA_MOVE(items));
     }
   }

@@ -14,7 +14,6 @@
 /// The statement builders (`insert_into<T>()`, `update<T>()`, `delete_from<T>()`) are
 /// dml_api.hpp's.
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>

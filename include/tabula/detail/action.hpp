@@ -1,9 +1,13 @@
 #pragma once
 /// \file action.hpp
-/// `action<R>`: a move-only callable taking nothing and returning `R`, what the session keeps
-/// its undo steps and planned link writes in. It does what `std::function<R()>` does there for
-/// less code in the program: std::function instantiates a manager, an invoker and their
-/// helpers for every lambda type it holds (a dozen functions at -O0); an action two.
+/// Type-erased callables without `<functional>`: `tabula::callback<R(A...)>`, what the API takes
+/// and keeps a user's function in (the echo, the statement hook, `on_connect`, session
+/// listeners), and `detail::action<R>`, a move-only one taking nothing, what the session keeps
+/// its undo steps and planned link writes in. They do what `std::function` does there for less
+/// code and less parsing: std::function instantiates a manager, an invoker and their helpers for
+/// every callable type it holds (a dozen functions at -O0), and `<functional>` brings hash
+/// tables, searchers and algorithms besides, a tenth of a second of every file that includes
+/// tabula; a callback is two or three functions.
 
 #include <cstddef>
 #include <new>
@@ -12,54 +16,76 @@
 
 namespace tabula::detail {
 
-template <class R>
-class action {
- public:
-  action() noexcept = default;
+/// A callable of signature `R(A...)` kept by type erasure; `Copyable` says whether it copies
+/// (a callback) or only moves (an action, which may hold move-only state). A small, trivially
+/// copyable callable (a lambda capturing up to two pointers) is kept in place; another on the
+/// heap. Calling an empty one does nothing and returns `R{}`.
+template <class Sig, bool Copyable>
+class erased_function;
 
-  /// Holds `f` (a lambda, a function object): in place when it is small and trivially
-  /// copyable, on the heap otherwise.
+template <class R, class... A, bool Copyable>
+class erased_function<R(A...), Copyable> {
+ public:
+  erased_function() noexcept = default;
+  erased_function(std::nullptr_t) noexcept {}  // NOLINT(google-explicit-constructor): as std::function
+
+  /// Holds `f` (a lambda, a function object, a function pointer, a std::function).
   template <class F>
-    requires(!std::is_same_v<std::remove_cvref_t<F>, action> &&
-             std::is_invocable_r_v<R, std::remove_cvref_t<F>&>)
-  action(F&& f) {  // NOLINT(google-explicit-constructor): stands for a callable, as std::function
+    requires(!std::is_same_v<std::remove_cvref_t<F>, erased_function> &&
+             std::is_invocable_r_v<R, std::remove_cvref_t<F>&, A...> &&
+             (!Copyable || std::is_copy_constructible_v<std::remove_cvref_t<F>>))
+  erased_function(F&& f) {  // NOLINT(google-explicit-constructor): stands for a callable
     using D = std::remove_cvref_t<F>;
+    if constexpr (std::is_pointer_v<D> || std::is_member_pointer_v<D>) {
+      if (f == nullptr) return;  // a null function pointer makes an empty callable
+    }
     if constexpr (fits_in_place<D>) {
       ::new (static_cast<void*>(store_.local)) D(static_cast<F&&>(f));
       call_ = &call_local<D>;
     } else {
       store_.heap = new D(static_cast<F&&>(f));
       call_ = &call_heap<D>;
-      drop_ = &drop_heap<D>;
+      heap_ = &heap_ops_of<D>;
     }
   }
 
-  action(action&& other) noexcept : call_(other.call_), drop_(other.drop_), store_(other.store_) {
-    other.call_ = nullptr;
-    other.drop_ = nullptr;
+  erased_function(const erased_function& other)
+    requires Copyable
+      : call_(other.call_), heap_(other.heap_), store_(other.store_) {
+    if (heap_ != nullptr) store_.heap = heap_->clone(other.store_.heap);
   }
-  action& operator=(action&& other) noexcept {
-    // Taken over before this action's own closure goes, which may hold `other`.
-    action taken(std::move(other));
+  erased_function& operator=(const erased_function& other)
+    requires Copyable
+  {
+    return *this = erased_function(other);
+  }
+  erased_function(erased_function&& other) noexcept
+      : call_(std::exchange(other.call_, nullptr)),
+        heap_(std::exchange(other.heap_, nullptr)),
+        store_(other.store_) {}
+  erased_function& operator=(erased_function&& other) noexcept {
+    // Taken over before this callable goes, which may hold `other`.
+    erased_function taken(std::move(other));
     reset();
     call_ = std::exchange(taken.call_, nullptr);
-    drop_ = std::exchange(taken.drop_, nullptr);
+    heap_ = std::exchange(taken.heap_, nullptr);
     store_ = taken.store_;
     return *this;
   }
-  action(const action&) = delete;
-  action& operator=(const action&) = delete;
-  ~action() { reset(); }
+  ~erased_function() { reset(); }
 
-  /// Runs the callable (as std::function does, a const action may run a mutable lambda); an
-  /// empty action does nothing and returns `R{}`.
-  R operator()() const {
+  /// Runs the callable (as std::function does, a const one may run a mutable lambda); an empty
+  /// one does nothing and returns `R{}`.
+  R operator()(A... args) const {
     if (call_ == nullptr) return R();
-    return call_(store_);
+    return call_(store_, static_cast<A&&>(args)...);
   }
   [[nodiscard]] explicit operator bool() const noexcept { return call_ != nullptr; }
+  [[nodiscard]] friend bool operator==(const erased_function& f, std::nullptr_t) noexcept {
+    return f.call_ == nullptr;
+  }
 
-  /// Whether a closure of type `D` is kept in place (no allocation): small and trivially
+  /// Whether a callable of type `D` is kept in place (no allocation): small and trivially
   /// copyable.
   template <class D>
   static constexpr bool fits_in_place = sizeof(D) <= 2 * sizeof(void*) &&
@@ -71,41 +97,75 @@ class action {
     alignas(std::max_align_t) unsigned char local[2 * sizeof(void*)];  // first: the active one
     void* heap;
   };
+  /// What a callable on the heap needs besides its call: freeing, and copying when `Copyable`.
+  struct heap_ops {
+    void (*drop)(void*) noexcept;
+    void* (*clone)(const void*);
+  };
 
   template <class D>
-  static R call_local(storage& s) {
-    return invoke(*std::launder(reinterpret_cast<D*>(s.local)));
+  static R call_local(storage& s, A... args) {
+    return invoke(*std::launder(reinterpret_cast<D*>(s.local)), static_cast<A&&>(args)...);
   }
   template <class D>
-  static R call_heap(storage& s) {
-    return invoke(*static_cast<D*>(s.heap));
+  static R call_heap(storage& s, A... args) {
+    return invoke(*static_cast<D*>(s.heap), static_cast<A&&>(args)...);
   }
   /// Calls `f`; what it returns is dropped when `R` is void (as std::function drops it).
   template <class D>
-  static R invoke(D& f) {
+  static R invoke(D& f, A... args) {
     if constexpr (std::is_void_v<R>) {
-      f();
+      f(static_cast<A&&>(args)...);
     } else {
-      return f();
+      return f(static_cast<A&&>(args)...);
     }
   }
   template <class D>
-  static void drop_heap(storage& s) noexcept {
-    delete static_cast<D*>(s.heap);
+  static void drop_heap(void* p) noexcept {
+    delete static_cast<D*>(p);
   }
+  template <class D>
+  static void* clone_heap(const void* p) {
+    return new D(*static_cast<const D*>(p));
+  }
+  template <class D>
+  static constexpr heap_ops make_heap_ops() {
+    if constexpr (Copyable) {
+      return {&drop_heap<D>, &clone_heap<D>};
+    } else {
+      return {&drop_heap<D>, nullptr};
+    }
+  }
+  template <class D>
+  static constexpr heap_ops heap_ops_of = make_heap_ops<D>();
 
   void reset() noexcept {
-    if (drop_ != nullptr) drop_(store_);
+    if (heap_ != nullptr) heap_->drop(store_.heap);
     call_ = nullptr;
-    drop_ = nullptr;
+    heap_ = nullptr;
   }
 
-  R (*call_)(storage&) = nullptr;
-  void (*drop_)(storage&) noexcept = nullptr;  ///< frees a closure on the heap
+  R (*call_)(storage&, A...) = nullptr;
+  const heap_ops* heap_ = nullptr;  ///< set for a callable on the heap
   mutable storage store_{};
 };
+
+/// A move-only callable taking nothing and returning `R`.
+template <class R>
+using action = erased_function<R(), false>;
 
 /// An undo step.
 using undo_action = action<void>;
 
 }  // namespace tabula::detail
+
+namespace tabula {
+
+/// A function the API takes and keeps — the echo, the statement hook, `on_connect`, session
+/// listeners: anything callable with `A...` (a lambda, a function pointer, a std::function),
+/// copied with the object that keeps it. Empty by default or from `nullptr`; calling an empty
+/// one does nothing.
+template <class Sig>
+using callback = detail::erased_function<Sig, true>;
+
+}  // namespace tabula

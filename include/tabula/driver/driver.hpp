@@ -18,9 +18,10 @@
 
 #include "tabula/ast/value.hpp"
 #include "tabula/driver/array_value.hpp"
-#include "tabula/driver/url.hpp"
 
 namespace tabula::driver {
+
+struct url;  // tabula/driver/url.hpp
 
 using blob_view = std::span<const std::byte>;
 

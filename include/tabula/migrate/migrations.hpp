@@ -13,13 +13,13 @@
 
 #include <cstddef>
 #include <filesystem>
-#include <functional>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "tabula/detail/action.hpp"
 #include "tabula/core/engine.hpp"
 #include "tabula/detail/move.hpp"
 #include "tabula/error.hpp"
@@ -114,7 +114,7 @@ class migrator {
  public:
   /// `progress`, when given, receives one line per step (`upgrade 1a2b3c: add status`).
   migrator(engine& db, std::filesystem::path dir,
-           std::function<void(std::string_view)> progress = {});
+           callback<void(std::string_view)> progress = {});
 
   [[nodiscard]] const script_directory& scripts() const noexcept { return scripts_; }
   /// Reads the directory again (after files were added).
@@ -157,7 +157,7 @@ class migrator {
 
   engine& db_;
   script_directory scripts_;
-  std::function<void(std::string_view)> progress_;
+  callback<void(std::string_view)> progress_;
   std::vector<std::string> ignored_;
 };
 

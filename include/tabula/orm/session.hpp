@@ -15,18 +15,14 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
-#include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
-#include <algorithm>
 #include <concepts>
 #include <span>
 
@@ -35,7 +31,9 @@
 #include "tabula/core/executor.hpp"
 #include "tabula/core/load.hpp"
 #include "tabula/detail/action.hpp"
+#include "tabula/detail/index.hpp"
 #include "tabula/detail/move.hpp"
+#include "tabula/detail/range.hpp"
 #include "tabula/reflect/reflect.hpp"
 #include "tabula/schema/table.hpp"
 
@@ -77,7 +75,7 @@ struct link_plan {
     action<undo_action> unlink_back;
   };
   std::vector<orphan> orphans;
-  std::vector<std::function<void(connection&)>> association_deletes;
+  std::vector<callback<void(connection&)>> association_deletes;
   std::vector<tracked_base*> associations;  ///< association objects created by this flush
   std::vector<action<void>> on_success;  ///< run when the flush has written everything
   std::vector<undo_action> undo;
@@ -198,7 +196,7 @@ bool same_value(const V& a, const V& b) {
     const auto x = type_traits<V>::to_sql(a);
     const auto y = type_traits<V>::to_sql(b);
     if constexpr (std::is_same_v<std::remove_cvref_t<decltype(x)>, std::span<const std::byte>>) {
-      return std::ranges::equal(x, y);
+      return detail::equal(x, y);
     } else {
       return same_value(x, y);
     }
@@ -279,7 +277,7 @@ class tracked_base {
   virtual void plan_links(session& s, link_plan& plan) = 0;
   /// Takes the objects whose rows a flush deleted (`gone`, by address) out of the loaded
   /// collections; `undo` gets what puts them back.
-  virtual void release_deleted(const std::unordered_set<const void*>& gone,
+  virtual void release_deleted(const address_set& gone,
                                std::vector<undo_action>& undo) = 0;
 
   /// INSERT of this object and the others in `batch` (all of this object's type, this one
@@ -418,11 +416,13 @@ class tracked final : public tracked_base {
   void adopt_links(session& s) override {
     if constexpr (reflect::non_column_count < T >> 0) detail::adopt_links(s, object_);
   }
-  void release_deleted(const std::unordered_set<const void*>& gone,
+  void release_deleted(const address_set& gone,
                        std::vector<undo_action>& undo) override {
     const auto deleted = [&](const void* x) { return gone.contains(x); };
     const auto release = [&](auto& list) {
-      if (std::none_of(list.begin(), list.end(), deleted)) return;
+      bool any = false;
+      for (const void* x : list) any = any || deleted(x);
+      if (!any) return;
       undo.emplace_back([&list, kept = list]() mutable { list = TABULA_MOVE(kept); });
       std::erase_if(list, deleted);
     };
@@ -820,7 +820,7 @@ class tracked final : public tracked_base {
   /// Moves the `fields` of `from` into `to` (each once, in field order).
   static void move_fields(T& to, T& from, std::span<const std::size_t> fields) {
     for (std::size_t f = 0; f < reflect::field_count<T>; ++f) {
-      if (std::ranges::find(fields, f) == fields.end()) continue;
+      if (!detail::contains(fields, f)) continue;
       reflect::visit_field_pair(to, from, f, [](auto& a, auto& b) { a = TABULA_MOVE(b); });
     }
   }
@@ -974,8 +974,7 @@ class session {
     auto entry =
         std::make_unique<detail::tracked<M>>(TABULA_MOVE(obj), detail::object_state::pending);
     M& ref = entry->object();
-    by_address_.emplace(&ref, entry.get());
-    objects_.push_back(TABULA_MOVE(entry));
+    track(TABULA_MOVE(entry));
     inserts_pending_ = true;
     if constexpr (reflect::non_column_count < M >> 0) detail::adopt_links(*this, ref);
     return ref;
@@ -1062,8 +1061,7 @@ class session {
     auto entry =
         std::make_unique<detail::tracked<T>>(TABULA_MOVE(obj), detail::object_state::pending);
     entry->adopted = true;
-    by_address_.emplace(&ref, entry.get());
-    objects_.push_back(TABULA_MOVE(entry));
+    track(TABULA_MOVE(entry));
     inserts_pending_ = true;
     if constexpr (reflect::non_column_count < T >> 0) detail::adopt_links(*this, ref);
   }
@@ -1073,8 +1071,7 @@ class session {
     auto entry =
         std::make_unique<detail::tracked<A>>(TABULA_MOVE(obj), detail::object_state::pending);
     auto* raw = entry.get();
-    by_address_.emplace(&raw->object(), raw);
-    objects_.push_back(TABULA_MOVE(entry));
+    track(TABULA_MOVE(entry));
     return raw;
   }
   /// The tracked entry of an object a relationship refers to: nullptr when the object was
@@ -1226,7 +1223,7 @@ class session {
   /// A listener that throws at `before_flush` or `after_flush` fails the flush, which is
   /// undone; at `after_commit` or `after_rollback` the transaction has ended already and the
   /// exception propagates from `commit()` / `rollback()`.
-  void on(session_event event, std::function<void(session&)> listener);
+  void on(session_event event, callback<void(session&)> listener);
 
   /// Whether flush() runs before the session reads from the database (default true).
   void set_autoflush(bool on) noexcept { autoflush_ = on; }
@@ -1311,6 +1308,8 @@ class session {
   void rollback_savepoint();
   /// Removes `e` from the identity map, when the map holds it.
   void unmap(detail::tracked_base* e);
+  /// Keeps `e` (for the session's life) and finds it by its object's address from now on.
+  void track(std::unique_ptr<detail::tracked_base> e);
 
   /// Calls the listeners of `event`.
   void notify(session_event event);
@@ -1318,7 +1317,8 @@ class session {
   [[nodiscard]] bool has_changes() const;
 
   /// What no template of this header touches: the identity map, the cache of UPDATE
-  /// statements, the open savepoints, the listeners (src/orm/session.cpp).
+  /// statements, the open savepoints, the listeners, the objects by address
+  /// (src/orm/session.cpp).
   struct store;
   std::unique_ptr<store> store_;
   engine* engine_;
@@ -1327,8 +1327,6 @@ class session {
   std::uint64_t scope_ids_ = 0;
   std::uint64_t tx_scope_ = 0;  ///< the id of the `begin()` scope of the open transaction
   std::vector<std::unique_ptr<detail::tracked_base>> objects_;
-  /// Every tracked object by its address (objects live as long as the session).
-  std::unordered_map<const void*, detail::tracked_base*> by_address_;
   bool autoflush_ = true;
   /// Objects whose rows the open transaction wrote: their committed state changes at commit.
   std::vector<detail::tracked_base*> written_;
@@ -1413,9 +1411,7 @@ std::string link_name() {
 /// `Fk` changed since: the key decides where it belongs, not the collection.
 template <auto Fk, class C>
 bool key_moved_away(tracked_base* entry, const C& child, std::span<C* const> held_before) {
-  if (std::find(held_before.begin(), held_before.end(), &child) == held_before.end()) {
-    return false;
-  }
+  if (!contains(held_before, &child)) return false;
   const C* was = static_cast<tracked<C>*>(entry)->flushed_object();
   return was != nullptr && !same_value(child.*Fk, (*was).*Fk);
 }
@@ -1442,7 +1438,7 @@ void repoint(one<X>& ref, X* target, std::vector<undo_action>& undo) {
 /// Adds `item` to a loaded collection that does not hold it, as `repoint` does.
 template <class X>
 void hold(std::vector<X*>& list, X* item, std::vector<undo_action>& undo) {
-  if (std::find(list.begin(), list.end(), item) != list.end()) return;
+  if (contains(list, item)) return;
   list.push_back(item);
   undo.emplace_back([&list, item] { std::erase(list, item); });
 }
@@ -1450,12 +1446,12 @@ void hold(std::vector<X*>& list, X* item, std::vector<undo_action>& undo) {
 /// Removes `item` from a loaded collection, as `repoint` does; it comes back at its place.
 template <class X>
 void release(std::vector<X*>& list, X* item, std::vector<undo_action>& undo) {
-  const auto it = std::find(list.begin(), list.end(), item);
+  const auto it = detail::find(list, item);
   if (it == list.end()) return;
   const auto at = it - list.begin();
   list.erase(it);
   undo.emplace_back([&list, item, at] {
-    list.insert(list.begin() + std::min<std::ptrdiff_t>(at, std::ssize(list)), item);
+    list.insert(list.begin() + (at < std::ssize(list) ? at : std::ssize(list)), item);
   });
 }
 
@@ -1594,15 +1590,14 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
             const Target* child_was = static_cast<tracked<Target>*>(dependent)->flushed_object();
             if (child_was != nullptr &&
                 link_access::target(reflect::get_non_column<back>(*child_was)) == &obj &&
-                std::find(held_before.begin(), held_before.end(), child) != held_before.end()) {
+                contains(held_before, child)) {
               // Reset since the last flush, while the collection did not change: the
               // reference decides, and the object leaves the collection.
               reset_since.push_back(child);
               continue;
             }
             repoint(ref, &obj, plan.undo);
-          } else if (std::find(held_before.begin(), held_before.end(), child) ==
-                     held_before.end()) {
+          } else if (!contains(held_before, child)) {
             // Added to this collection while its reference names another owner: the side
             // changed since the last flush decides; both changed is a contradiction.
             const Target* child_was = static_cast<tracked<Target>*>(dependent)->flushed_object();
@@ -1647,9 +1642,9 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
       if (!reset_since.empty()) items = held(link);
       if (before == nullptr) return;
       const std::span<Target* const> was = held(*before);
-      if (std::ranges::equal(was, items)) return;
+      if (equal(was, items)) return;
       for (Target* child : was) {
-        if (std::find(items.begin(), items.end(), child) != items.end()) continue;
+        if (contains(items, child)) continue;
         tracked_base* orphan = s.lookup(child);
         if (orphan == nullptr || orphan->state() != object_state::persistent) continue;
         // Its key refers elsewhere: it was moved to another owner by its key.
@@ -1698,7 +1693,7 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
       const auto& was = before != nullptr ? link_access::items(*before) : none;
       if (was == items) return;
       for (Target* target : items) {
-        if (std::find(was.begin(), was.end(), target) != was.end()) continue;
+        if (contains(was, target)) continue;
         tracked_base* target_entry = s.linked_entry(target, &link_name<T, J>);
         if (target_entry == nullptr) continue;
         tracked<A>* row = s.add_association(A{});
@@ -1711,7 +1706,7 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
                                }});
       }
       for (Target* target : was) {
-        if (std::find(items.begin(), items.end(), target) != items.end()) continue;
+        if (contains(items, target)) continue;
         plan.association_deletes.emplace_back([&obj, target](connection& c) {
           c.delete_from<A>()
               .where(col(LT::fk) == obj.*LT::referenced &&
@@ -1781,31 +1776,24 @@ auto session::load_link(const std::vector<T*>& owners) {
 
   if constexpr (LT::kind == detail::link_kind::many_to_one) {
     using K = unwrap_optional_t<std::remove_cvref_t<decltype(std::declval<T&>().*LT::fk)>>;
-    std::vector<K> keys;
-    std::unordered_map<std::string, Target*> found;
+    std::vector<K> keys;  // at their numbers in `numbers`
+    detail::key_numbers numbers;
     for (T* owner : to_load) {
-      const auto& fk = owner->*LT::fk;
-      if constexpr (is_optional_v<std::remove_cvref_t<decltype(fk)>>) {
-        if (fk && found.emplace(detail::key_of(*fk), nullptr).second) keys.push_back(*fk);
-      } else {
-        if (found.emplace(detail::key_of(fk), nullptr).second) keys.push_back(fk);
+      if (const K* k = detail::key_value(owner->*LT::fk)) {
+        if (numbers.add(detail::key_of(*k)).second) keys.push_back(*k);
       }
     }
-    for (std::size_t first = 0; first < keys.size(); first += limit) {
-      const std::vector<K> chunk(
-          keys.begin() + static_cast<std::ptrdiff_t>(first),
-          keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), first + limit)));
-      for (Target* t : query<Target>().where(in(col(LT::referenced), chunk)).all()) {
-        found[detail::key_of(t->*LT::referenced)] = t;
+    std::vector<Target*> found(keys.size(), nullptr);
+    detail::for_each_chunk(keys, limit, [&](std::vector<K> chunk) {
+      for (Target* t : query<Target>().where(in(col(LT::referenced), TABULA_MOVE(chunk))).all()) {
+        const std::size_t n = numbers.find(detail::key_of(t->*LT::referenced));
+        if (n != detail::key_numbers::npos) found[n] = t;
       }
-    }
+    });
     for (T* owner : to_load) {
-      const auto& fk = owner->*LT::fk;
       Target* t = nullptr;
-      if constexpr (is_optional_v<std::remove_cvref_t<decltype(fk)>>) {
-        if (fk) t = found[detail::key_of(*fk)];
-      } else {
-        t = found[detail::key_of(fk)];
+      if (const K* k = detail::key_value(owner->*LT::fk)) {
+        t = found[numbers.find(detail::key_of(*k))];
       }
       link_access::load(reflect::get_non_column<J>(*owner), t);
       settle(owner);
@@ -1813,27 +1801,23 @@ auto session::load_link(const std::vector<T*>& owners) {
     }
   } else {
     using K = unwrap_optional_t<std::remove_cvref_t<decltype(std::declval<T&>().*LT::referenced)>>;
-    std::vector<K> keys;
-    std::unordered_map<std::string, std::vector<Target*>> groups;
+    std::vector<K> keys;  // at their numbers in `numbers`
+    detail::key_numbers numbers;
     for (T* owner : to_load) {
-      const auto& key = owner->*LT::referenced;
-      if constexpr (is_optional_v<std::remove_cvref_t<decltype(key)>>) {
-        if (key && groups.try_emplace(detail::key_of(*key)).second) keys.push_back(*key);
-      } else {
-        if (groups.try_emplace(detail::key_of(key)).second) keys.push_back(key);
+      if (const K* k = detail::key_value(owner->*LT::referenced)) {
+        if (numbers.add(detail::key_of(*k)).second) keys.push_back(*k);
       }
     }
-    for (std::size_t first = 0; first < keys.size(); first += limit) {
-      const std::vector<K> chunk(
-          keys.begin() + static_cast<std::ptrdiff_t>(first),
-          keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), first + limit)));
+    std::vector<std::vector<Target*>> groups(keys.size());
+    const auto group_of = [&](const std::string& key) -> std::vector<Target*>* {
+      const std::size_t n = numbers.find(key);
+      return n == detail::key_numbers::npos ? nullptr : &groups[n];
+    };
+    detail::for_each_chunk(keys, limit, [&](std::vector<K> chunk) {
       if constexpr (LT::kind != detail::link_kind::many_to_many) {
         for (Target* t : query<Target>().where(in(col(LT::fk), chunk)).all()) {
-          const auto& fk = t->*LT::fk;
-          if constexpr (is_optional_v<std::remove_cvref_t<decltype(fk)>>) {
-            if (fk) groups[detail::key_of(*fk)].push_back(t);
-          } else {
-            groups[detail::key_of(fk)].push_back(t);
+          if (const auto* fk = detail::key_value(t->*LT::fk)) {
+            if (auto* group = group_of(detail::key_of(*fk))) group->push_back(t);
           }
         }
       } else {
@@ -1845,18 +1829,17 @@ auto session::load_link(const std::vector<T*>& owners) {
               .all();
         });
         for (auto& [target, association] : rows) {
-          const std::string owner_key = detail::key_of(association.*LT::fk);
-          if (Target* t = merge_loaded(TABULA_MOVE(target))) groups[owner_key].push_back(t);
+          auto* group = group_of(detail::key_of(association.*LT::fk));
+          if (Target* t = merge_loaded(TABULA_MOVE(target)); t != nullptr && group != nullptr) {
+            group->push_back(t);
+          }
         }
       }
-    }
+    });
     for (T* owner : to_load) {
-      const auto& key = owner->*LT::referenced;
       std::vector<Target*> items;
-      if constexpr (is_optional_v<std::remove_cvref_t<decltype(key)>>) {
-        if (key) items = groups[detail::key_of(*key)];
-      } else {
-        items = groups[detail::key_of(key)];
+      if (const K* k = detail::key_value(owner->*LT::referenced)) {
+        items = groups[numbers.find(detail::key_of(*k))];
       }
       reached.insert(reached.end(), items.begin(), items.end());
       if constexpr (LT::kind != detail::link_kind::many_to_many) {
@@ -1869,9 +1852,9 @@ auto session::load_link(const std::vector<T*>& owners) {
   // An object reached along several owners leads to the next level once.
   std::vector<Target*> unique;
   unique.reserve(reached.size());
-  std::unordered_set<Target*> seen;
+  detail::address_set seen;
   for (Target* t : reached) {
-    if (seen.insert(t).second) unique.push_back(t);
+    if (seen.insert(t)) unique.push_back(t);
   }
   return unique;
 }

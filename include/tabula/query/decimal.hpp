@@ -13,7 +13,6 @@
 /// A result beyond 18 digits is refused when read (`conversion_error`); SQLite itself stops an
 /// integer overflow with an error rather than rounding.
 
-#include <algorithm>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -56,9 +55,14 @@ constexpr auto make_decimal_op(A&& a, B&& b) {
   using T = maybe_optional_t<V, either_nullable<L, R>>;
   return binary_expr<Op, L, R, T>{{}, as_expr(static_cast<A&&>(a)), as_expr(static_cast<B&&>(b))};
 }
+/// The precision of a sum: one digit more than the wider operand, at most 18.
+constexpr unsigned sum_precision(unsigned a, unsigned b) {
+  const unsigned wider = (a > b ? a : b) + 1;
+  return wider < 18U ? wider : 18U;
+}
 template <class A, class B>
-using decimal_sum_t = decimal<std::min(std::max(decimal_of<A>::precision, decimal_of<B>::precision) + 1, 18U),
-                              decimal_of<A>::scale>;
+using decimal_sum_t =
+    decimal<sum_precision(decimal_of<A>::precision, decimal_of<B>::precision), decimal_of<A>::scale>;
 }  // namespace detail
 
 /// `a + b` of two decimals of one scale: exact, one more digit.

@@ -7,10 +7,9 @@
 #include <compare>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
-#include <string_view>
+#include <string_view>  // declares std::hash too (specialized below), as <functional> does
 
 #include "tabula/schema/type_traits.hpp"
 

@@ -7,7 +7,6 @@
 #include <concepts>
 #include <cstddef>
 #include <optional>
-#include <set>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
@@ -15,6 +14,7 @@
 #include <vector>
 
 #include "tabula/core/detail/bind.hpp"
+#include "tabula/detail/index.hpp"
 #include "tabula/detail/move.hpp"
 #include "tabula/driver/driver.hpp"
 #include "tabula/reflect/reflect.hpp"
@@ -99,7 +99,7 @@ class row_grouper {
   using group = std::pair<parent, std::vector<child>>;
 
   /// `t`: the parent's table; every model has a primary key (checked when it is declared).
-  explicit row_grouper(const table_info& t) : table_(t), index_(key_less{this}) {}
+  explicit row_grouper(const table_info& t) : table_(t), index_(&key_less, this) {}
   row_grouper(const row_grouper&) = delete;  // the index points back at this object
   row_grouper& operator=(const row_grouper&) = delete;
 
@@ -128,12 +128,10 @@ class row_grouper {
     R make(const driver::statement& st) const { return make_result<R>(st, First); }
   };
 
-  struct key_less {
-    const row_grouper* self;
-    bool operator()(std::size_t a, std::size_t b) const {
-      return compare_keys(self->parent_at(a), self->parent_at(b), self->table_) < 0;
-    }
-  };
+  static bool key_less(const void* self, std::size_t a, std::size_t b) {
+    const auto& g = *static_cast<const row_grouper*>(self);
+    return compare_keys(g.parent_at(a), g.parent_at(b), g.table_) < 0;
+  }
 
   const parent& parent_at(std::size_t i) const {
     return i == probe_slot ? probe_ : groups_[i].first;
@@ -152,7 +150,9 @@ class row_grouper {
         for (std::size_t i = 0; i < groups_.size(); ++i) index_.insert(i);
         indexed_ = true;
       }
-      if (const auto it = index_.find(probe_slot); it != index_.end()) return last_ = *it;
+      if (const std::size_t at = index_.find(probe_slot); at != ordered_positions::npos) {
+        return last_ = at;
+      }
     }
     return new_group(st);
   }
@@ -167,10 +167,10 @@ class row_grouper {
 
   const table_info& table_;
   std::vector<group> groups_;
-  std::set<std::size_t, key_less> index_;  // group positions, ordered by their parent's key
-  parent probe_{};                         // the key of the row being read
-  std::size_t last_ = 0;                   // the group of the previous row
-  bool indexed_ = false;                   // index_ holds every group (parents came unordered)
+  ordered_positions index_;  // group positions, ordered by their parent's key
+  parent probe_{};           // the key of the row being read
+  std::size_t last_ = 0;     // the group of the previous row
+  bool indexed_ = false;     // index_ holds every group (parents came unordered)
 };
 
 }  // namespace tabula::detail

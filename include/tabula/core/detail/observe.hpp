@@ -3,10 +3,10 @@
 /// Reporting statements to the engine's observer (`engine::set_echo`,
 /// `engine::set_statement_hook`): compiled once in src/core/events.cpp.
 
-#include <functional>
 #include <memory>
 #include <string_view>
 
+#include "tabula/detail/action.hpp"
 #include "tabula/core/events.hpp"
 #include "tabula/driver/driver.hpp"
 
@@ -16,10 +16,10 @@ namespace tabula::detail {
 /// reported now (echo at the start of a run), or wrapped to report each run when it ends.
 [[nodiscard]] std::shared_ptr<driver::statement> observe_prepare(
     const statement_observer& o, std::string_view sql,
-    const std::function<std::shared_ptr<driver::statement>()>& prepare);
+    const callback<std::shared_ptr<driver::statement>()>& prepare);
 /// Runs `run`, which executes `sql` (a statement without parameters), reporting it to `o`.
 /// `transaction_control`: BEGIN, COMMIT, ROLLBACK, SAVEPOINT — reported only when asked.
 void observe(const statement_observer& o, std::string_view sql, bool transaction_control,
-             const std::function<void()>& run);
+             const callback<void()>& run);
 
 }  // namespace tabula::detail

@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -16,7 +15,6 @@
 #include "tabula/core/events.hpp"
 #include "tabula/dialect/dialect.hpp"
 #include "tabula/driver/driver.hpp"
-#include "tabula/driver/url.hpp"
 
 namespace tabula::detail {
 
@@ -50,7 +48,7 @@ class pool {
 
   [[nodiscard]] pool_status status() const;
   [[nodiscard]] const dialect& sql_dialect() const noexcept { return *dialect_; }
-  [[nodiscard]] const driver::url& url() const noexcept { return url_; }
+  [[nodiscard]] const driver::url& url() const noexcept { return *url_; }
 
   /// Where the statements of the pool's connections are reported (echo, statement hook).
   statement_observer observer;
@@ -66,7 +64,7 @@ class pool {
   [[nodiscard]] bool usable(idle_entry& e, clock::time_point now);
   void forget_one() noexcept;  ///< one connection fewer is open; wakes a waiter
 
-  driver::url url_;
+  std::unique_ptr<driver::url> url_;  ///< behind a pointer: url.hpp needs <map>
   engine_options options_;
   const dialect* dialect_ = nullptr;
   std::shared_ptr<driver::connection> anchor_;  ///< keeps an in-memory database alive

@@ -7,9 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
-#include <deque>
 #include <string>
-#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -49,10 +47,9 @@ struct shape_key {
   }
 };
 
-/// The SQL one statement type compiled on this thread: an entry per dialect and shape.
-struct sql_cache_slot {
-  std::deque<std::tuple<const dialect*, shape_key, compiled_sql>> entries;
-};
+/// The SQL one statement type compiled on this thread: an entry per dialect and shape
+/// (src/core/connection.cpp).
+struct sql_cache_slot;
 
 /// Names the cache of one statement type: a number given on first use, the same on every
 /// thread. Constant-initialized, so a statement type costs a word and no code (a thread-local

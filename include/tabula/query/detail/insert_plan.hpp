@@ -6,7 +6,6 @@
 /// generated key, binding a model's fields as one row of VALUES, and the errors of keys read
 /// back. Shared by the typed INSERT (query/insert.hpp) and core's bulk writes.
 
-#include <algorithm>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -32,7 +31,8 @@ constexpr std::size_t rows_per_insert(std::uint32_t max_params, std::size_t colu
                                       std::size_t other_params) {
   if (columns == 0) return 1;
   const std::size_t room = max_params > other_params ? max_params - other_params : 0;
-  return std::clamp<std::size_t>(room / columns, 1, max_rows_per_insert);
+  const std::size_t rows = room / columns;
+  return rows < 1 ? 1 : rows > max_rows_per_insert ? max_rows_per_insert : rows;
 }
 
 /// What a row gives and what the database fills: whether it gives the generated key, and
