@@ -10,7 +10,7 @@ struct key_numbers::table {
   std::unordered_map<std::string, std::size_t> numbers;
 };
 
-key_numbers::key_numbers() : table_(std::make_unique<table>()) {}
+key_numbers::key_numbers() : table_(make_owned<table>()) {}
 key_numbers::key_numbers(key_numbers&&) noexcept = default;
 key_numbers& key_numbers::operator=(key_numbers&&) noexcept = default;
 key_numbers::~key_numbers() = default;
@@ -31,7 +31,7 @@ struct address_set::table {
   std::unordered_set<const void*> addresses;
 };
 
-address_set::address_set() : table_(std::make_unique<table>()) {}
+address_set::address_set() : table_(make_owned<table>()) {}
 address_set::address_set(address_set&&) noexcept = default;
 address_set& address_set::operator=(address_set&&) noexcept = default;
 address_set::~address_set() = default;
@@ -57,7 +57,7 @@ ordered_positions::~ordered_positions() = default;
 
 void ordered_positions::insert(std::size_t position) {
   if (!table_) {
-    table_ = std::make_unique<table>(
+    table_ = make_owned<table>(
         table{std::set<std::size_t, table::order>(table::order{less_, context_})});
   }
   table_->positions.insert(position);

@@ -222,8 +222,8 @@ struct table_builder::pending {
 
 table_builder::table_builder(std::string_view model_name, const model_names& names,
                              bool read_only)
-    : info_(std::make_unique<table_info>()),
-      pending_(std::make_unique<pending>()),
+    : info_(make_owned<table_info>()),
+      pending_(make_owned<pending>()),
       names_(&names) {
   info_->model_name = std::string(model_name);
   info_->read_only = read_only;

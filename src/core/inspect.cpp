@@ -711,7 +711,7 @@ inspector::inspector(connection& c, std::string schema) : conn_(&c), schema_(std
 }
 
 inspector::inspector(engine& db, std::string schema)
-    : owned_(std::make_unique<owned>(owned{db.connect()})),
+    : owned_(detail::make_owned<owned>(owned{db.connect()})),
       conn_(&owned_->conn),
       schema_(std::move(schema)) {
   resolve_schema();

@@ -36,9 +36,9 @@ struct pool::sync {
 };
 
 pool::pool(driver::url url, engine_options options)
-    : url_(std::make_unique<driver::url>(std::move(url))),
+    : url_(detail::make_owned<driver::url>(std::move(url))),
       options_(std::move(options)),
-      sync_(std::make_unique<sync>()) {
+      sync_(detail::make_owned<sync>()) {
   const bool memory = is_private_memory(*url_);
   if (memory) *url_ = shared_memory_url(std::move(*url_));
   generation_ = 1;

@@ -134,7 +134,7 @@ struct session::store {
   }
 };
 
-session::session(engine& db) : store_(std::make_unique<store>()), engine_(&db) {}
+session::session(engine& db) : store_(detail::make_owned<store>()), engine_(&db) {}
 session::session(session&&) noexcept = default;
 
 void session::on(session_event event, callback<void(session&)> listener) {

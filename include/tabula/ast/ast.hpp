@@ -13,7 +13,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,28 +27,39 @@
 namespace tabula::ast {
 
 /// A heap-allocated `T` with value semantics: copying a box copies its content. Lets the
-/// recursive variants below hold themselves.
+/// recursive variants below hold themselves. A plain owning pointer: a `std::unique_ptr` here
+/// would instantiate its class for each boxed type in every file including tabula.
 template <class T>
 class box {
  public:
-  box() : p_(std::make_unique<T>()) {}
-  box(T content) : p_(std::make_unique<T>(TABULA_MOVE(content))) {}  // NOLINT: implicit by design
-  box(const box& other) : p_(std::make_unique<T>(*other.p_)) {}
-  box(box&&) noexcept = default;
+  box() : p_(new T()) {}
+  box(T content) : p_(new T(TABULA_MOVE(content))) {}  // NOLINT: implicit by design
+  box(const box& other) : p_(new T(*other.p_)) {}
+  box(box&& other) noexcept : p_(std::exchange(other.p_, nullptr)) {}
   box& operator=(const box& other) {
-    if (this != &other) p_ = std::make_unique<T>(*other.p_);
+    if (this != &other) {
+      T* copy = new T(*other.p_);
+      delete p_;
+      p_ = copy;
+    }
     return *this;
   }
-  box& operator=(box&&) noexcept = default;
-  ~box() = default;
+  box& operator=(box&& other) noexcept {
+    // Taken over before the old content goes, which may hold `other`.
+    T* taken = std::exchange(other.p_, nullptr);
+    delete p_;
+    p_ = taken;
+    return *this;
+  }
+  ~box() { delete p_; }
 
   T& operator*() noexcept { return *p_; }
   const T& operator*() const noexcept { return *p_; }
-  T* operator->() noexcept { return p_.get(); }
-  const T* operator->() const noexcept { return p_.get(); }
+  T* operator->() noexcept { return p_; }
+  const T* operator->() const noexcept { return p_; }
 
  private:
-  std::unique_ptr<T> p_;
+  T* p_;
 };
 
 namespace detail {

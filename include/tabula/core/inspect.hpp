@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "tabula/ast/ast.hpp"
+#include "tabula/detail/owned.hpp"
 #include "tabula/error.hpp"
 
 namespace tabula {
@@ -130,7 +131,7 @@ class inspector {
   void resolve_schema();
 
   struct owned;
-  std::unique_ptr<owned> owned_;  ///< the pooled connection when made from an engine
+  detail::owned<owned> owned_;  ///< the pooled connection when made from an engine
   connection* conn_;
   std::string schema_;
 };

@@ -6,9 +6,10 @@
 /// includes `<unordered_map>`, `<unordered_set>` or `<set>`.
 
 #include <cstddef>
-#include <memory>
 #include <string>
 #include <utility>
+
+#include "tabula/detail/owned.hpp"
 
 namespace tabula::detail {
 
@@ -35,7 +36,7 @@ class key_numbers {
 
  private:
   struct table;
-  std::unique_ptr<table> table_;
+  owned<table> table_;
 };
 
 /// A set of object addresses.
@@ -55,7 +56,7 @@ class address_set {
 
  private:
   struct table;
-  std::unique_ptr<table> table_;
+  owned<table> table_;
 };
 
 /// Positions (in a vector the caller keeps) ordered by the comparison `less(context, a, b)`.
@@ -79,7 +80,7 @@ class ordered_positions {
   struct table;
   less_function less_;
   const void* context_;
-  std::unique_ptr<table> table_;
+  owned<table> table_;
 };
 
 }  // namespace tabula::detail

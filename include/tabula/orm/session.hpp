@@ -33,6 +33,7 @@
 #include "tabula/detail/action.hpp"
 #include "tabula/detail/index.hpp"
 #include "tabula/detail/move.hpp"
+#include "tabula/detail/owned.hpp"
 #include "tabula/detail/range.hpp"
 #include "tabula/reflect/reflect.hpp"
 #include "tabula/schema/table.hpp"
@@ -1320,7 +1321,7 @@ class session {
   /// statements, the open savepoints, the listeners, the objects by address
   /// (src/orm/session.cpp).
   struct store;
-  std::unique_ptr<store> store_;
+  detail::owned<store> store_;
   engine* engine_;
   std::optional<connection> conn_;
   std::optional<transaction> tx_;

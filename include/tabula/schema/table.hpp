@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "tabula/ast/ast.hpp"
+#include "tabula/detail/owned.hpp"
 #include "tabula/reflect/reflect.hpp"
 #include "tabula/schema/defaults.hpp"
 #include "tabula/schema/options.hpp"
@@ -305,8 +306,8 @@ class table_builder {
 
  private:
   struct pending;  ///< what `finish` still needs (src/schema.cpp)
-  std::unique_ptr<table_info> info_;
-  std::unique_ptr<pending> pending_;
+  owned<table_info> info_;
+  owned<pending> pending_;
   const model_names* names_;
 };
 

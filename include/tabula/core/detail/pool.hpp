@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "tabula/core/engine_options.hpp"
+#include "tabula/detail/owned.hpp"
 #include "tabula/core/events.hpp"
 #include "tabula/dialect/dialect.hpp"
 #include "tabula/driver/driver.hpp"
@@ -64,13 +65,13 @@ class pool {
   [[nodiscard]] bool usable(idle_entry& e, clock::time_point now);
   void forget_one() noexcept;  ///< one connection fewer is open; wakes a waiter
 
-  std::unique_ptr<driver::url> url_;  ///< behind a pointer: url.hpp needs <map>
+  owned<driver::url> url_;  ///< behind a pointer: url.hpp needs <map>
   engine_options options_;
   const dialect* dialect_ = nullptr;
   std::shared_ptr<driver::connection> anchor_;  ///< keeps an in-memory database alive
 
   struct sync;  ///< the mutex and the condition waiters wait on (pool.cpp)
-  std::unique_ptr<sync> sync_;
+  owned<sync> sync_;
   std::vector<idle_entry> idle_;
   std::size_t open_ = 0;
   /// Connections opened at a generation below this are pinged at checkout: one of their

@@ -1,0 +1,52 @@
+#pragma once
+/// \file owned.hpp
+/// `owned<T>`: a `T` on the heap, owned as `std::unique_ptr<T>` owns it, for the classes of the
+/// headers that keep their state in the library (a pointer to an incomplete type). A
+/// unique_ptr instantiates a class of some forty members and its deleter's for every `T` in
+/// every file that includes tabula, about a hundredth of a second each; an `owned` compiles
+/// only what is used, and deletes only where the owner's destructor is defined (src/).
+
+#include <utility>
+
+namespace tabula::detail {
+
+template <class T>
+class owned {
+ public:
+  owned() noexcept = default;
+  explicit owned(T* p) noexcept : p_(p) {}
+  owned(owned&& other) noexcept : p_(std::exchange(other.p_, nullptr)) {}
+  owned& operator=(owned&& other) noexcept {
+    // Taken over before the old object goes, which may hold `other`.
+    T* taken = std::exchange(other.p_, nullptr);
+    drop();
+    p_ = taken;
+    return *this;
+  }
+  owned(const owned&) = delete;
+  owned& operator=(const owned&) = delete;
+  ~owned() { drop(); }
+
+  [[nodiscard]] T* get() const noexcept { return p_; }
+  /// Gives the object up: the caller owns it now.
+  [[nodiscard]] T* release() noexcept { return std::exchange(p_, nullptr); }
+  T& operator*() const noexcept { return *p_; }
+  T* operator->() const noexcept { return p_; }
+  [[nodiscard]] explicit operator bool() const noexcept { return p_ != nullptr; }
+
+ private:
+  void drop() noexcept {
+    static_assert(sizeof(T) > 0, "tabula: an owned<T> is destroyed where T is complete");
+    delete p_;
+  }
+
+  T* p_ = nullptr;
+};
+
+/// `owned<T>(new T(args...))`.
+template <class T, class... Args>
+owned<T> make_owned(Args&&... args) {
+  return owned<T>(new T(static_cast<Args&&>(args)...));
+}
+
+}  // namespace tabula::detail
