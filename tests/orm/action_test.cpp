@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -159,12 +160,17 @@ TEST_CASE("a callback copies an in-place closure and keeps state per copy",
 
 namespace {
 int twice(int x) { return 2 * x; }
+struct by_value_member {
+  int f(int x) const { return x; }
+};
 }  // namespace
 
-TEST_CASE("a callback holds a function pointer or a std::function-like object, not a null one",
+TEST_CASE("a callback holds a function, a function pointer or a function object, not a null one",
           "[action][callback]") {
   callback<int(int)> f = &twice;
   CHECK(f(4) == 8);
+  callback<int(int)> by_name = twice;  // a function named, as std::function takes it
+  CHECK(by_name(5) == 10);
   int (*none)(int) = nullptr;
   callback<int(int)> g = none;
   CHECK_FALSE(static_cast<bool>(g));
@@ -191,4 +197,37 @@ TEST_CASE("a move-only closure is not a callback", "[action][callback]") {
   STATIC_REQUIRE_FALSE(std::is_constructible_v<callback<void()>, move_only>);
   STATIC_REQUIRE_FALSE(std::is_copy_constructible_v<undo_action>);
   STATIC_REQUIRE(std::is_copy_constructible_v<callback<void()>>);
+}
+
+TEST_CASE("an empty std::function or callback makes an empty callback; a full one runs",
+          "[action][callback]") {
+  const std::function<void(int)> none;
+  callback<void(int)> from_none = none;
+  CHECK_FALSE(static_cast<bool>(from_none));
+  from_none(1);  // does nothing, where calling `none` would throw
+  const callback<void(int)> empty;
+  callback<void(int)> from_empty = empty;
+  CHECK_FALSE(static_cast<bool>(from_empty));
+  int seen = 0;
+  const std::function<void(int)> full = [&seen](int x) { seen = x; };
+  callback<void(int)> from_full = full;
+  from_full(3);
+  CHECK(seen == 3);
+}
+
+TEST_CASE("a callback passes arguments by reference, by value and move-only values",
+          "[action][callback]") {
+  std::string text = "a";
+  callback<void(std::string&)> append = [](std::string& s) { s += "b"; };
+  append(text);
+  CHECK(text == "ab");
+  callback<std::size_t(std::unique_ptr<int>)> take = [](std::unique_ptr<int> p) {
+    return static_cast<std::size_t>(*p);
+  };
+  CHECK(take(std::make_unique<int>(6)) == 6);
+  // A member pointer is invocable with an object (std::invoke) but not callable as f(args...).
+  using member_function = int (by_value_member::*)(int) const;
+  STATIC_REQUIRE(std::is_invocable_v<member_function, const by_value_member&, int>);
+  STATIC_REQUIRE_FALSE(
+      std::is_constructible_v<callback<int(const by_value_member&, int)>, member_function>);
 }

@@ -51,7 +51,10 @@ class box {
     p_ = taken;
     return *this;
   }
-  ~box() { delete p_; }
+  ~box() {
+    static_assert(sizeof(T) > 0, "tabula: a box is destroyed where its content type is complete");
+    delete p_;
+  }
 
   T& operator*() noexcept { return *p_; }
   const T& operator*() const noexcept { return *p_; }

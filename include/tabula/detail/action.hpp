@@ -23,21 +23,38 @@ namespace tabula::detail {
 template <class Sig, bool Copyable>
 class erased_function;
 
+template <class D>
+inline constexpr bool is_erased_function_v = false;
+template <class Sig, bool Copyable>
+inline constexpr bool is_erased_function_v<erased_function<Sig, Copyable>> = true;
+
+/// Whether a `D` may be empty and says so by converting to false: a function pointer, a
+/// `std::function` (which has `target_type`), another callback.
+template <class D>
+concept emptiable_callable =
+    std::is_pointer_v<D> || is_erased_function_v<D> || requires(const D& d) {
+      d.target_type();
+      static_cast<bool>(d);
+    };
+
 template <class R, class... A, bool Copyable>
 class erased_function<R(A...), Copyable> {
  public:
   erased_function() noexcept = default;
-  erased_function(std::nullptr_t) noexcept {}  // NOLINT(google-explicit-constructor): as std::function
+  // NOLINTNEXTLINE(google-explicit-constructor): as std::function
+  erased_function(std::nullptr_t) noexcept {}
 
-  /// Holds `f` (a lambda, a function object, a function pointer, a std::function).
+  /// Holds `f` (a lambda, a function object, a function, a std::function); an empty
+  /// std::function or callback and a null function pointer make an empty one.
   template <class F>
-    requires(!std::is_same_v<std::remove_cvref_t<F>, erased_function> &&
-             std::is_invocable_r_v<R, std::remove_cvref_t<F>&, A...> &&
-             (!Copyable || std::is_copy_constructible_v<std::remove_cvref_t<F>>))
+    requires(!std::is_same_v<std::decay_t<F>, erased_function> &&
+             !std::is_member_pointer_v<std::decay_t<F>> &&
+             std::is_invocable_r_v<R, std::decay_t<F>&, A...> &&
+             (!Copyable || std::is_copy_constructible_v<std::decay_t<F>>))
   erased_function(F&& f) {  // NOLINT(google-explicit-constructor): stands for a callable
-    using D = std::remove_cvref_t<F>;
-    if constexpr (std::is_pointer_v<D> || std::is_member_pointer_v<D>) {
-      if (f == nullptr) return;  // a null function pointer makes an empty callable
+    using D = std::decay_t<F>;
+    if constexpr (emptiable_callable<D> && !std::is_function_v<std::remove_reference_t<F>>) {
+      if (!static_cast<bool>(f)) return;  // a function named is never null
     }
     if constexpr (fits_in_place<D>) {
       ::new (static_cast<void*>(store_.local)) D(static_cast<F&&>(f));
@@ -104,16 +121,16 @@ class erased_function<R(A...), Copyable> {
   };
 
   template <class D>
-  static R call_local(storage& s, A... args) {
+  static R call_local(storage& s, A&&... args) {
     return invoke(*std::launder(reinterpret_cast<D*>(s.local)), static_cast<A&&>(args)...);
   }
   template <class D>
-  static R call_heap(storage& s, A... args) {
+  static R call_heap(storage& s, A&&... args) {
     return invoke(*static_cast<D*>(s.heap), static_cast<A&&>(args)...);
   }
   /// Calls `f`; what it returns is dropped when `R` is void (as std::function drops it).
   template <class D>
-  static R invoke(D& f, A... args) {
+  static R invoke(D& f, A&&... args) {
     if constexpr (std::is_void_v<R>) {
       f(static_cast<A&&>(args)...);
     } else {
@@ -145,7 +162,7 @@ class erased_function<R(A...), Copyable> {
     heap_ = nullptr;
   }
 
-  R (*call_)(storage&, A...) = nullptr;
+  R (*call_)(storage&, A&&...) = nullptr;
   const heap_ops* heap_ = nullptr;  ///< set for a callable on the heap
   mutable storage store_{};
 };
@@ -162,9 +179,9 @@ using undo_action = action<void>;
 namespace tabula {
 
 /// A function the API takes and keeps — the echo, the statement hook, `on_connect`, session
-/// listeners: anything callable with `A...` (a lambda, a function pointer, a std::function),
-/// copied with the object that keeps it. Empty by default or from `nullptr`; calling an empty
-/// one does nothing.
+/// listeners, a migration's progress: anything callable with `A...` (a lambda, a function, a
+/// std::function), copied with the object that keeps it. Empty by default, from `nullptr`, an
+/// empty std::function or a null function pointer; calling an empty one does nothing.
 template <class Sig>
 using callback = detail::erased_function<Sig, true>;
 

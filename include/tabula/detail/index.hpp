@@ -20,7 +20,7 @@ class key_numbers {
  public:
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
-  key_numbers();
+  key_numbers();  ///< allocates nothing until the first `add`
   key_numbers(key_numbers&&) noexcept;
   key_numbers& operator=(key_numbers&&) noexcept;
   key_numbers(const key_numbers&) = delete;
@@ -42,7 +42,7 @@ class key_numbers {
 /// A set of object addresses.
 class address_set {
  public:
-  address_set();
+  address_set();  ///< allocates nothing until the first `insert`
   address_set(address_set&&) noexcept;
   address_set& operator=(address_set&&) noexcept;
   address_set(const address_set&) = delete;

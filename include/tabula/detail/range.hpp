@@ -1,8 +1,8 @@
 #pragma once
 /// \file range.hpp
 /// The three range notions the headers need — an input range, its reference type, a range that
-/// knows its size — and the few searches they make, built on `<iterator>` (whose `std::ranges::begin`, `end` and `size` the
-/// standard makes available there). `<ranges>` brings the views and their adaptors besides,
+/// knows its size — and the few searches they make, on `<iterator>` (whose
+/// `std::ranges::begin`, `end` and `size` the standard makes available there). `<ranges>` brings the views and their adaptors besides,
 /// which none of the headers use, and costs every file that includes tabula a twentieth of a
 /// second of parsing.
 
@@ -34,7 +34,8 @@ concept sized_range = input_range<R> && requires(R& r) { std::ranges::size(r); }
 /// `<algorithm>` (a tenth of a second of parsing for each file including tabula, with the hash
 /// tables and `<functional>` it comes with).
 template <class R, class V>
-auto find(R&& r, const V& v) {
+  requires input_range<std::remove_reference_t<R>>
+auto range_find(R&& r, const V& v) {
   auto it = std::ranges::begin(r);
   const auto end = std::ranges::end(r);
   while (it != end && !(*it == v)) ++it;
@@ -43,13 +44,15 @@ auto find(R&& r, const V& v) {
 
 /// Whether `r` holds an element equal to `v`.
 template <class R, class V>
-bool contains(R&& r, const V& v) {
-  return detail::find(r, v) != std::ranges::end(r);
+  requires input_range<std::remove_reference_t<R>>
+bool range_contains(R&& r, const V& v) {
+  return detail::range_find(r, v) != std::ranges::end(r);
 }
 
 /// Whether `a` and `b` hold equal elements in the same order: `std::ranges::equal`.
 template <class A, class B>
-bool equal(const A& a, const B& b) {
+  requires input_range<const A> && input_range<const B>
+bool range_equal(const A& a, const B& b) {
   auto i = std::ranges::begin(a);
   auto j = std::ranges::begin(b);
   for (; i != std::ranges::end(a) && j != std::ranges::end(b); ++i, ++j) {

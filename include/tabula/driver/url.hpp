@@ -7,6 +7,7 @@
 ///     postgresql://user@/database?host=/run/postgresql              (Unix socket directory)
 ///     host=localhost dbname=app user=me        (libpq key=value form; scheme "postgresql")
 
+#include <functional>  // std::less<>
 #include <map>
 #include <optional>
 #include <string>

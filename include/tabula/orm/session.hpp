@@ -197,7 +197,7 @@ bool same_value(const V& a, const V& b) {
     const auto x = type_traits<V>::to_sql(a);
     const auto y = type_traits<V>::to_sql(b);
     if constexpr (std::is_same_v<std::remove_cvref_t<decltype(x)>, std::span<const std::byte>>) {
-      return detail::equal(x, y);
+      return detail::range_equal(x, y);
     } else {
       return same_value(x, y);
     }
@@ -821,7 +821,7 @@ class tracked final : public tracked_base {
   /// Moves the `fields` of `from` into `to` (each once, in field order).
   static void move_fields(T& to, T& from, std::span<const std::size_t> fields) {
     for (std::size_t f = 0; f < reflect::field_count<T>; ++f) {
-      if (!detail::contains(fields, f)) continue;
+      if (!detail::range_contains(fields, f)) continue;
       reflect::visit_field_pair(to, from, f, [](auto& a, auto& b) { a = TABULA_MOVE(b); });
     }
   }
@@ -1412,7 +1412,7 @@ std::string link_name() {
 /// `Fk` changed since: the key decides where it belongs, not the collection.
 template <auto Fk, class C>
 bool key_moved_away(tracked_base* entry, const C& child, std::span<C* const> held_before) {
-  if (!contains(held_before, &child)) return false;
+  if (!detail::range_contains(held_before, &child)) return false;
   const C* was = static_cast<tracked<C>*>(entry)->flushed_object();
   return was != nullptr && !same_value(child.*Fk, (*was).*Fk);
 }
@@ -1439,7 +1439,7 @@ void repoint(one<X>& ref, X* target, std::vector<undo_action>& undo) {
 /// Adds `item` to a loaded collection that does not hold it, as `repoint` does.
 template <class X>
 void hold(std::vector<X*>& list, X* item, std::vector<undo_action>& undo) {
-  if (contains(list, item)) return;
+  if (detail::range_contains(list, item)) return;
   list.push_back(item);
   undo.emplace_back([&list, item] { std::erase(list, item); });
 }
@@ -1447,7 +1447,7 @@ void hold(std::vector<X*>& list, X* item, std::vector<undo_action>& undo) {
 /// Removes `item` from a loaded collection, as `repoint` does; it comes back at its place.
 template <class X>
 void release(std::vector<X*>& list, X* item, std::vector<undo_action>& undo) {
-  const auto it = detail::find(list, item);
+  const auto it = detail::range_find(list, item);
   if (it == list.end()) return;
   const auto at = it - list.begin();
   list.erase(it);
@@ -1591,14 +1591,14 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
             const Target* child_was = static_cast<tracked<Target>*>(dependent)->flushed_object();
             if (child_was != nullptr &&
                 link_access::target(reflect::get_non_column<back>(*child_was)) == &obj &&
-                contains(held_before, child)) {
+                detail::range_contains(held_before, child)) {
               // Reset since the last flush, while the collection did not change: the
               // reference decides, and the object leaves the collection.
               reset_since.push_back(child);
               continue;
             }
             repoint(ref, &obj, plan.undo);
-          } else if (!contains(held_before, child)) {
+          } else if (!detail::range_contains(held_before, child)) {
             // Added to this collection while its reference names another owner: the side
             // changed since the last flush decides; both changed is a contradiction.
             const Target* child_was = static_cast<tracked<Target>*>(dependent)->flushed_object();
@@ -1643,9 +1643,9 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
       if (!reset_since.empty()) items = held(link);
       if (before == nullptr) return;
       const std::span<Target* const> was = held(*before);
-      if (equal(was, items)) return;
+      if (detail::range_equal(was, items)) return;
       for (Target* child : was) {
-        if (contains(items, child)) continue;
+        if (detail::range_contains(items, child)) continue;
         tracked_base* orphan = s.lookup(child);
         if (orphan == nullptr || orphan->state() != object_state::persistent) continue;
         // Its key refers elsewhere: it was moved to another owner by its key.
@@ -1694,7 +1694,7 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
       const auto& was = before != nullptr ? link_access::items(*before) : none;
       if (was == items) return;
       for (Target* target : items) {
-        if (contains(was, target)) continue;
+        if (detail::range_contains(was, target)) continue;
         tracked_base* target_entry = s.linked_entry(target, &link_name<T, J>);
         if (target_entry == nullptr) continue;
         tracked<A>* row = s.add_association(A{});
@@ -1707,7 +1707,7 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
                                }});
       }
       for (Target* target : was) {
-        if (contains(items, target)) continue;
+        if (detail::range_contains(items, target)) continue;
         plan.association_deletes.emplace_back([&obj, target](connection& c) {
           c.delete_from<A>()
               .where(col(LT::fk) == obj.*LT::referenced &&
@@ -1787,8 +1787,10 @@ auto session::load_link(const std::vector<T*>& owners) {
     std::vector<Target*> found(keys.size(), nullptr);
     detail::for_each_chunk(keys, limit, [&](std::vector<K> chunk) {
       for (Target* t : query<Target>().where(in(col(LT::referenced), TABULA_MOVE(chunk))).all()) {
-        const std::size_t n = numbers.find(detail::key_of(t->*LT::referenced));
-        if (n != detail::key_numbers::npos) found[n] = t;
+        if (const auto* k = detail::key_value(t->*LT::referenced)) {
+          const std::size_t n = numbers.find(detail::key_of(*k));
+          if (n != detail::key_numbers::npos) found[n] = t;
+        }
       }
     });
     for (T* owner : to_load) {
@@ -1830,7 +1832,8 @@ auto session::load_link(const std::vector<T*>& owners) {
               .all();
         });
         for (auto& [target, association] : rows) {
-          auto* group = group_of(detail::key_of(association.*LT::fk));
+          const auto* owner_key = detail::key_value(association.*LT::fk);
+          auto* group = owner_key != nullptr ? group_of(detail::key_of(*owner_key)) : nullptr;
           if (Target* t = merge_loaded(TABULA_MOVE(target)); t != nullptr && group != nullptr) {
             group->push_back(t);
           }

@@ -61,8 +61,8 @@ constexpr unsigned sum_precision(unsigned a, unsigned b) {
   return wider < 18U ? wider : 18U;
 }
 template <class A, class B>
-using decimal_sum_t =
-    decimal<sum_precision(decimal_of<A>::precision, decimal_of<B>::precision), decimal_of<A>::scale>;
+using decimal_sum_t = decimal<sum_precision(decimal_of<A>::precision, decimal_of<B>::precision),
+                              decimal_of<A>::scale>;
 }  // namespace detail
 
 /// `a + b` of two decimals of one scale: exact, one more digit.
