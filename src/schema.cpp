@@ -406,7 +406,10 @@ const table_info& table_builder::finish(std::size_t id_field) {
   info.update_row_set.assign(info.def.columns.size(), 1);
   for (std::size_t k : info.key_fields) info.update_row_set[k] = 0;
   for (const auto& column : info.on_update) {
-    if (column.sql) info.update_row_set[column.field] = 0;
+    if (column.sql) {
+      info.update_row_set[column.field] = 0;
+      info.on_update_sql_fields.push_back(column.field);
+    }
   }
   return *info_.release();  // from here on it belongs to table_of<T>(), for the program's life
 }

@@ -120,14 +120,6 @@ std::vector<std::size_t> update_fields(const table_info& t, std::span<const std:
   return fields;
 }
 
-std::vector<std::size_t> on_update_sql_fields(const table_info& t) {
-  std::vector<std::size_t> fields;
-  for (const auto& column : t.on_update) {
-    if (column.sql) fields.push_back(column.field);
-  }
-  return fields;
-}
-
 ast::statement delete_by_key_statement(const table_info& t) {
   ast::delete_ d;
   d.table = table_ref_of(t);

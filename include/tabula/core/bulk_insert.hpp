@@ -211,13 +211,11 @@ struct bulk_insert {
         }
         return update_by_key_statement(t, update_fields(t, fields), true, returning);
       });
-      const std::vector<std::size_t> sql_fields =
-          has_on_update<M> ? on_update_sql_fields(t) : std::vector<std::size_t>{};
       // A const object (of a model without on-update values: see above) reads nothing back.
       void* read_into = nullptr;
       if constexpr (!std::is_const_v<T>) read_into = &obj;
       return update_by_key(c, t, update_ops_of<M>, sql, &obj, t.update_row_set, &obj, false,
-                           sql_fields, read_into);
+                           t.on_update_sql_fields, read_into);
     }
   }
 

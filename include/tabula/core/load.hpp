@@ -75,6 +75,21 @@ void for_each_chunk(const std::vector<K>& keys, std::size_t limit, F&& f) {
   }
 }
 
+/// The distinct non-NULL values of `Member` among `owners`, in order of first sight, each
+/// numbered in `numbers` by its text `text(value)`: the keys of a relationship load, at their
+/// numbers.
+template <auto Member, class T, class Text>
+auto distinct_keys(const std::vector<T*>& owners, key_numbers& numbers, Text text) {
+  using K = unwrap_optional_t<std::remove_cvref_t<decltype(std::declval<T&>().*Member)>>;
+  std::vector<K> keys;
+  for (T* owner : owners) {
+    if (const K* k = key_value(owner->*Member)) {
+      if (numbers.add(text(*k)).second) keys.push_back(*k);
+    }
+  }
+  return keys;
+}
+
 /// Loads relationship `J` of every owner (those not loaded yet) and returns the objects it
 /// reached, each once.
 template <class Source, class T, std::size_t J>
@@ -89,15 +104,11 @@ auto load_values_link(Source& src, const std::vector<T*>& owners) {
   }
   std::vector<Target*> reached;
   const std::size_t limit = in_list_limit_of(src);
+  const auto key_text = [](const auto& k) { return load_key(k); };
   if constexpr (LT::kind == link_kind::many_to_one) {
     using K = unwrap_optional_t<std::remove_cvref_t<decltype(std::declval<T&>().*LT::fk)>>;
-    std::vector<K> keys;  // at their numbers in `numbers`
     key_numbers numbers;
-    for (T* owner : to_load) {
-      if (const K* k = key_value(owner->*LT::fk)) {
-        if (numbers.add(load_key(*k)).second) keys.push_back(*k);
-      }
-    }
+    const std::vector<K> keys = distinct_keys<LT::fk>(to_load, numbers, key_text);
     std::vector<std::shared_ptr<Target>> found(keys.size());
     for_each_chunk(keys, limit, [&](std::vector<K> chunk) {
       for (Target& t : src.all(select_from<Target>().where(in(col(LT::referenced), chunk)))) {
@@ -116,13 +127,8 @@ auto load_values_link(Source& src, const std::vector<T*>& owners) {
     }
   } else {
     using K = unwrap_optional_t<std::remove_cvref_t<decltype(std::declval<T&>().*LT::referenced)>>;
-    std::vector<K> keys;  // at their numbers in `numbers`
     key_numbers numbers;
-    for (T* owner : to_load) {
-      if (const K* k = key_value(owner->*LT::referenced)) {
-        if (numbers.add(load_key(*k)).second) keys.push_back(*k);
-      }
-    }
+    const std::vector<K> keys = distinct_keys<LT::referenced>(to_load, numbers, key_text);
     std::vector<std::vector<std::shared_ptr<Target>>> groups(keys.size());
     const auto group_of = [&](const auto& key) -> std::vector<std::shared_ptr<Target>>* {
       const std::size_t n = numbers.find(load_key(key));

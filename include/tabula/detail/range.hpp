@@ -2,9 +2,9 @@
 /// \file range.hpp
 /// The three range notions the headers need — an input range, its reference type, a range that
 /// knows its size — and the few searches they make, on `<iterator>` (whose
-/// `std::ranges::begin`, `end` and `size` the standard makes available there). `<ranges>` brings the views and their adaptors besides,
-/// which none of the headers use, and costs every file that includes tabula a twentieth of a
-/// second of parsing.
+/// `std::ranges::begin`, `end` and `size` the standard makes available there). `<ranges>`
+/// brings the views and their adaptors besides, which none of the headers use, and costs every
+/// file that includes tabula a twentieth of a second of parsing.
 
 #include <iterator>
 #include <utility>

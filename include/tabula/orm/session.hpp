@@ -782,8 +782,9 @@ class tracked final : public tracked_base {
     try {
       std::array<std::uint8_t, reflect::field_count<T>> set{};
       for (std::size_t f : fields) set[f] = 1;
-      const auto returned =
-          read_back ? on_update_sql_fields(table()) : std::vector<std::size_t>{};
+      const std::span<const std::size_t> returned =
+          read_back ? std::span<const std::size_t>(table().on_update_sql_fields)
+                    : std::span<const std::size_t>();
       // The row is found by its key (and version) as the database knows it: `flushed_`.
       if (!update_by_key(c, table(), bulk_insert::update_ops_for<T>(), sql, &row, set, &*flushed_,
                          table().version_field.has_value(), returned, &row)) {
@@ -1774,16 +1775,12 @@ auto session::load_link(const std::vector<T*>& owners) {
     if (auto* e = lookup(owner)) static_cast<detail::tracked<T>*>(e)->template settle_link<J>();
   };
   const std::size_t limit = in_list_limit();
+  const auto key_text = [](const auto& k) { return detail::key_of(k); };
 
   if constexpr (LT::kind == detail::link_kind::many_to_one) {
     using K = unwrap_optional_t<std::remove_cvref_t<decltype(std::declval<T&>().*LT::fk)>>;
-    std::vector<K> keys;  // at their numbers in `numbers`
     detail::key_numbers numbers;
-    for (T* owner : to_load) {
-      if (const K* k = detail::key_value(owner->*LT::fk)) {
-        if (numbers.add(detail::key_of(*k)).second) keys.push_back(*k);
-      }
-    }
+    const std::vector<K> keys = detail::distinct_keys<LT::fk>(to_load, numbers, key_text);
     std::vector<Target*> found(keys.size(), nullptr);
     detail::for_each_chunk(keys, limit, [&](std::vector<K> chunk) {
       for (Target* t : query<Target>().where(in(col(LT::referenced), TABULA_MOVE(chunk))).all()) {
@@ -1804,13 +1801,8 @@ auto session::load_link(const std::vector<T*>& owners) {
     }
   } else {
     using K = unwrap_optional_t<std::remove_cvref_t<decltype(std::declval<T&>().*LT::referenced)>>;
-    std::vector<K> keys;  // at their numbers in `numbers`
     detail::key_numbers numbers;
-    for (T* owner : to_load) {
-      if (const K* k = detail::key_value(owner->*LT::referenced)) {
-        if (numbers.add(detail::key_of(*k)).second) keys.push_back(*k);
-      }
-    }
+    const std::vector<K> keys = detail::distinct_keys<LT::referenced>(to_load, numbers, key_text);
     std::vector<std::vector<Target*>> groups(keys.size());
     const auto group_of = [&](const std::string& key) -> std::vector<Target*>* {
       const std::size_t n = numbers.find(key);

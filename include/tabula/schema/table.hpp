@@ -68,6 +68,8 @@ struct table_info {
   /// Per field, 1 when `update_row` sets it from the object: every field but the key's and
   /// those on-update SQL sets.
   std::vector<std::uint8_t> update_row_set;
+  /// The fields on-update SQL sets, in the order of `on_update`: what an UPDATE reads back.
+  std::vector<std::size_t> on_update_sql_fields;
   /// The C++ name of the model, for messages.
   std::string model_name;
   /// The table's earlier name, declared with `tabula::renamed_from("old")` (empty: none).

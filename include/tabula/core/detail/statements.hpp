@@ -43,7 +43,7 @@ namespace tabula::detail {
 [[nodiscard]] ast::statement select_all_statement(const table_info& t);
 /// UPDATE t SET fields... WHERE key = ?; parameters: the fields, then the key. With
 /// `on_update`, the columns whose on-update value is SQL are set to it too, and, with
-/// `returning`, returned (in the order of `on_update_sql_fields`).
+/// `returning`, returned (in the order of `table_info::on_update_sql_fields`).
 [[nodiscard]] ast::statement update_by_key_statement(const table_info& t,
                                                      std::span<const std::size_t> fields,
                                                      bool on_update = false,
@@ -58,8 +58,6 @@ namespace tabula::detail {
 /// function sets at every UPDATE (`on_update(&T::m, f)`), but not those set by SQL.
 [[nodiscard]] std::vector<std::size_t> update_fields(const table_info& t,
                                                      std::span<const std::size_t> changed);
-/// The fields an UPDATE with `on_update` returns, in order.
-[[nodiscard]] std::vector<std::size_t> on_update_sql_fields(const table_info& t);
 /// DELETE FROM t WHERE key = ?.
 [[nodiscard]] ast::statement delete_by_key_statement(const table_info& t);
 /// DELETE FROM t WHERE key IN (?, ... `count` of them), for a single-column key.
