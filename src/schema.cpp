@@ -10,7 +10,6 @@
 #include <iterator>
 #include <memory>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -205,7 +204,7 @@ ast::expr raw_condition(std::string_view sql) {
 }
 
 std::vector<std::string> names_of_fields(const model_names& names,
-                                         std::span<const std::size_t> fields) {
+                                         detail::list_view<const std::size_t> fields) {
   std::vector<std::string> columns;
   columns.reserve(fields.size());
   for (std::size_t field : fields) columns.push_back(names.columns.at(field));
@@ -246,11 +245,11 @@ void table_builder::add_column(ast::sql_type type, bool nullable, bool integer) 
 
 void table_builder::version(std::size_t field) { info_->version_field = field; }
 
-void table_builder::primary_key(std::span<const std::size_t> fields) {
+void table_builder::primary_key(detail::list_view<const std::size_t> fields) {
   info_->key_fields.assign(fields.begin(), fields.end());
 }
 
-void table_builder::unique(std::span<const std::size_t> fields, std::string_view name) {
+void table_builder::unique(detail::list_view<const std::size_t> fields, std::string_view name) {
   ast::unique_def unique;
   unique.columns = names_of_fields(*names_, fields);
   unique.name =
@@ -258,7 +257,8 @@ void table_builder::unique(std::span<const std::size_t> fields, std::string_view
   info_->def.uniques.push_back(std::move(unique));
 }
 
-void table_builder::index(std::span<const std::size_t> fields, bool unique, std::string_view name) {
+void table_builder::index(detail::list_view<const std::size_t> fields, bool unique,
+                          std::string_view name) {
   ast::index_def index;
   index.table = info_->def.name;
   index.schema = info_->def.schema;
@@ -290,8 +290,9 @@ void table_builder::renamed_from(std::size_t field, std::string_view old_column)
   info_->column_renamed_from.at(field) = std::string(old_column);
 }
 
-void table_builder::foreign_key(std::span<const std::size_t> fields, const model_names& referenced,
-                                std::span<const std::size_t> referenced_fields,
+void table_builder::foreign_key(detail::list_view<const std::size_t> fields,
+                                const model_names& referenced,
+                                detail::list_view<const std::size_t> referenced_fields,
                                 ast::fk_action on_delete, ast::fk_action on_update,
                                 std::string_view name) {
   ast::foreign_key_def fk;
@@ -414,7 +415,8 @@ const table_info& table_builder::finish(std::size_t id_field) {
   return *info_.release();  // from here on it belongs to table_of<T>(), for the program's life
 }
 
-std::span<const std::size_t> table_order::deferred_fields(const table_info& t) const noexcept {
+detail::list_view<const std::size_t> table_order::deferred_fields(
+    const table_info& t) const noexcept {
   for (const deferred_key& d : deferred) {
     if (d.table == &t) return d.fields;
   }
@@ -606,8 +608,7 @@ void check_table_name(const table_info& t, std::size_t limit) {
                limit);
 }
 
-void check_schema_names(std::span<const table_info* const> tables,
-                        std::size_t limit) {
+void check_schema_names(detail::list_view<const table_info* const> tables, std::size_t limit) {
   const std::string rename_constraint =
       fmt::format("Give it a name of at most {} bytes with .named(\"...\").", limit);
   // Tables, indexes and (on PostgreSQL, as the index behind them) UNIQUE constraints share one

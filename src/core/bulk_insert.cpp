@@ -4,7 +4,6 @@
 #include <array>
 #include <cstdint>
 #include <optional>
-#include <span>
 #include <string>
 #include <vector>
 
@@ -287,9 +286,9 @@ void insert_rows(connection& c, const table_info& t, const insert_ops& ops, void
 }
 
 bool update_by_key(connection& c, const table_info& t, const update_ops& ops,
-                   const compiled_sql& sql, const void* row, std::span<const std::uint8_t> set,
-                   const void* key_row, bool versioned, std::span<const std::size_t> returned,
-                   void* read_into) {
+                   const compiled_sql& sql, const void* row,
+                   detail::list_view<const std::uint8_t> set, const void* key_row, bool versioned,
+                   detail::list_view<const std::size_t> returned, void* read_into) {
   if (read_into == nullptr) returned = {};  // nothing to read into: nothing read
   const bool returning = !returned.empty() && reads_back_by_returning(c.sql_dialect());
   bool matched = false;
@@ -301,7 +300,7 @@ bool update_by_key(connection& c, const table_info& t, const update_ops& ops,
     if (versioned) {  // a mask of the version field alone, on the stack for most models
       std::array<std::uint8_t, 64> small{};
       std::vector<std::uint8_t> large;
-      std::span<std::uint8_t> version(small.data(), set.size());
+      detail::list_view<std::uint8_t> version(small.data(), set.size());
       if (set.size() > small.size()) {
         large.assign(set.size(), 0);
         version = large;

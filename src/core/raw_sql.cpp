@@ -171,8 +171,8 @@ void throw_placeholder_count(std::string_view sql, std::uint32_t placeholders,
       std::string(sql));
 }
 
-void map_columns_by_name(const driver::statement& st, std::span<const std::string> fields,
-                         std::string_view row_name, std::span<int> out) {
+void map_columns_by_name(const driver::statement& st, detail::list_view<const std::string> fields,
+                         std::string_view row_name, detail::list_view<int> out) {
   // Read each name once; most results have few columns, kept on the stack.
   const int columns = st.column_count();
   constexpr std::size_t small = 16;
@@ -181,7 +181,7 @@ void map_columns_by_name(const driver::statement& st, std::span<const std::strin
   std::vector<std::string_view> big_names;
   std::unique_ptr<bool[]> big_used;
   const auto count = static_cast<std::size_t>(columns);
-  std::span<std::string_view> names(small_names.data(), std::min(count, small));
+  detail::list_view<std::string_view> names(small_names.data(), std::min(count, small));
   bool* used = small_used.data();
   if (count > small) {
     big_names.resize(count);

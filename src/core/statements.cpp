@@ -66,7 +66,7 @@ ast::statement insert_statement(const table_info& t, bool with_generated, std::s
 }
 
 ast::statement select_fields_by_key_statement(const table_info& t,
-                                              std::span<const std::size_t> fields) {
+                                              detail::list_view<const std::size_t> fields) {
   ast::select s;
   for (std::size_t f : fields) s.columns.push_back({column_of(t, f), {}});
   s.from = table_ref_of(t);
@@ -89,8 +89,9 @@ ast::statement select_all_statement(const table_info& t) {
   return s;
 }
 
-ast::statement update_by_key_statement(const table_info& t, std::span<const std::size_t> fields,
-                                       bool on_update, bool returning) {
+ast::statement update_by_key_statement(const table_info& t,
+                                       detail::list_view<const std::size_t> fields, bool on_update,
+                                       bool returning) {
   ast::update u;
   u.table = table_ref_of(t);
   std::uint32_t param = 0;
@@ -107,7 +108,8 @@ ast::statement update_by_key_statement(const table_info& t, std::span<const std:
   return u;
 }
 
-std::vector<std::size_t> update_fields(const table_info& t, std::span<const std::size_t> changed) {
+std::vector<std::size_t> update_fields(const table_info& t,
+                                       detail::list_view<const std::size_t> changed) {
   std::vector<std::size_t> fields;
   fields.reserve(changed.size() + t.on_update.size());
   for (std::size_t f = 0; f < t.def.columns.size(); ++f) {

@@ -7,7 +7,6 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <span>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -85,7 +84,7 @@ void for_each_batch(const std::vector<detail::tracked_base*>& entries, F&& f) {
   for (std::size_t first = 0; first < entries.size();) {
     std::size_t end = first + 1;
     while (end < entries.size() && &entries[end]->table() == &entries[first]->table()) ++end;
-    f(std::span<detail::tracked_base* const>(entries.data() + first, end - first));
+    f(detail::list_view<detail::tracked_base* const>(entries.data() + first, end - first));
     first = end;
   }
 }
@@ -360,7 +359,8 @@ void and_equals(std::optional<ast::expr>& cond, const table_info& t, std::size_t
 }
 }  // namespace
 
-const compiled_sql& session::update_sql(const table_info& t, std::span<const std::size_t> fields,
+const compiled_sql& session::update_sql(const table_info& t,
+                                        detail::list_view<const std::size_t> fields,
                                         bool on_update) {
   std::string key = table_key(t.def.schema, t.def.name);
   for (std::size_t f : fields) key += "," + std::to_string(f);
@@ -505,7 +505,7 @@ void session::flush() {
     for (const auto& copy : plan.copies) {
       if (copy.parent == nullptr) undo.push_back(copy.apply());
     }
-    const auto insert_batch = [&](std::span<detail::tracked_base* const> batch) {
+    const auto insert_batch = [&](detail::list_view<detail::tracked_base* const> batch) {
       const auto& t = batch.front()->table();
       for (auto* e : batch) apply_copies(e, false);
       const bool hooks = batch.front()->has_hooks();
@@ -525,7 +525,7 @@ void session::flush() {
         for (auto* e : inserted) store_->unmap_key(e);
       });
     };
-    for_each_batch(inserts, [&](std::span<detail::tracked_base* const> batch) {
+    for_each_batch(inserts, [&](detail::list_view<detail::tracked_base* const> batch) {
       // Only objects that refer to objects of their own table need waves.
       const table_info* table = &batch.front()->table();
       const bool refers_to_own_table = std::any_of(batch.begin(), batch.end(), [&](auto* e) {
@@ -560,7 +560,8 @@ void session::flush() {
       for (std::size_t first = 0; first < ordered.size();) {
         std::size_t end = first + 1;
         while (end < ordered.size() && wave.at(ordered[end]) == wave.at(ordered[first])) ++end;
-        insert_batch(std::span<detail::tracked_base* const>(ordered.data() + first, end - first));
+        insert_batch(
+            detail::list_view<detail::tracked_base* const>(ordered.data() + first, end - first));
         first = end;
       }
     });
@@ -606,7 +607,7 @@ void session::flush() {
       undo.push_back(e->flush_unlink(c, written, update_sql(e->table(), written)));
       written_.push_back(e);
     }
-    for_each_batch(deletes, [&](std::span<detail::tracked_base* const> batch) {
+    for_each_batch(deletes, [&](detail::list_view<detail::tracked_base* const> batch) {
       const bool hooks = batch.front()->has_hooks();
       if (hooks) {
         for (auto* e : batch) e->run_hook(detail::model_hook::before_delete);

@@ -13,7 +13,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -24,6 +23,7 @@
 #include "tabula/core/detail/sql_cache.hpp"
 #include "tabula/core/detail/statements.hpp"
 #include "tabula/core/statement_ref.hpp"
+#include "tabula/detail/list_view.hpp"
 #include "tabula/dialect/dialect.hpp"
 #include "tabula/driver/driver.hpp"
 #include "tabula/error.hpp"
@@ -62,7 +62,7 @@ struct insert_ops {
   void (*load)(value_binder<driver::bulk_writer>& b, const void* row, const table_info& t,
                bool with_key, std::uint64_t omitted);
   /// Reads the current row's columns into `fields` of the row (`read_fields_at`).
-  void (*read)(const driver::statement& st, void* row, std::span<const std::size_t> fields);
+  void (*read)(const driver::statement& st, void* row, detail::list_view<const std::size_t> fields);
   /// Writes a generated key into the row.
   void (*set_key)(const table_info& t, void* row, std::int64_t key);
   /// Gives field `field` of the row its empty value.
@@ -81,11 +81,11 @@ struct insert_ops {
 struct update_ops {
   /// Binds the fields whose entry in `mask` (one per field) is not 0, in field order.
   void (*bind_fields)(statement_binder& b, const void* row, const table_info& t,
-                      std::span<const std::uint8_t> mask);
+                      detail::list_view<const std::uint8_t> mask);
   /// Binds the row's primary key (as `insert_ops::bind_key`).
   void (*bind_key)(statement_binder& b, const void* row, const table_info& t);
   /// Reads the current row's columns into `fields` of the row (as `insert_ops::read`).
-  void (*read)(const driver::statement& st, void* row, std::span<const std::size_t> fields);
+  void (*read)(const driver::statement& st, void* row, detail::list_view<const std::size_t> fields);
   sql_cache_id* reread_cache;  ///< SELECTs reading back what on-update SQL wrote (SQLite)
 };
 
@@ -105,9 +105,9 @@ void insert_rows(connection& c, const table_info& t, const insert_ops& ops, void
 /// RETURNING or, where the dialect reads back otherwise, by a SELECT by key after it; nothing
 /// is read when `returned` is empty or `read_into` null. Whether a row matched.
 bool update_by_key(connection& c, const table_info& t, const update_ops& ops,
-                   const compiled_sql& sql, const void* row, std::span<const std::uint8_t> set,
-                   const void* key_row, bool versioned, std::span<const std::size_t> returned,
-                   void* read_into);
+                   const compiled_sql& sql, const void* row,
+                   detail::list_view<const std::uint8_t> set, const void* key_row, bool versioned,
+                   detail::list_view<const std::size_t> returned, void* read_into);
 
 struct bulk_insert {
   /// Calls `f(part)` for each SQL statement `s` runs as: `s` itself, or — for a statement that
@@ -268,7 +268,8 @@ struct bulk_insert {
                      std::uint64_t omitted) {
       dml::bind_model_row(b, *static_cast<const T*>(row), t, with_key, omitted);
     }
-    static void read(const driver::statement& st, void* row, std::span<const std::size_t> f) {
+    static void read(const driver::statement& st, void* row,
+                     detail::list_view<const std::size_t> f) {
       read_fields_at(st, *static_cast<T*>(row), f);
     }
     static void set_key(const table_info& t, void* row, std::int64_t key) {
@@ -284,7 +285,7 @@ struct bulk_insert {
       bind_key_of(b, *static_cast<const T*>(row), t);
     }
     static void bind_fields(statement_binder& b, const void* row, const table_info& t,
-                            std::span<const std::uint8_t> mask) {
+                            detail::list_view<const std::uint8_t> mask) {
       reflect::for_each_field(*static_cast<const T*>(row), [&](const auto& field, auto i) {
         if (mask[i] != 0) dml::bind_field(b, field, t, i);
       });

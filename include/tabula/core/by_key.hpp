@@ -9,7 +9,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <span>
 #include <string>
 #include <vector>
 
@@ -18,6 +17,7 @@
 #include "tabula/core/raw_api.hpp"
 #include "tabula/core/detail/statements.hpp"
 #include "tabula/core/statement_ref.hpp"
+#include "tabula/detail/list_view.hpp"
 #include "tabula/error.hpp"
 #include "tabula/query/detail/insert_plan.hpp"
 #include "tabula/reflect/reflect.hpp"
@@ -44,7 +44,8 @@ void with_field(T& obj, std::size_t index, F&& f) {
 
 /// Reads the current row's columns into the `fields` of `obj`: column p into field `fields[p]`.
 template <class T>
-void read_fields_at(const driver::statement& st, T& obj, std::span<const std::size_t> fields) {
+void read_fields_at(const driver::statement& st, T& obj,
+                    detail::list_view<const std::size_t> fields) {
   for (std::size_t p = 0; p < fields.size(); ++p) {
     with_field(obj, fields[p], [&](auto& field) {
       field = read_value<std::remove_cvref_t<decltype(field)>>(st, static_cast<int>(p));

@@ -8,7 +8,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -18,6 +17,7 @@
 #include "tabula/core/detail/bind.hpp"
 #include "tabula/core/detail/statement_ops.hpp"
 #include "tabula/core/statement_ref.hpp"
+#include "tabula/detail/list_view.hpp"
 #include "tabula/detail/move.hpp"
 #include "tabula/dialect/dialect.hpp"
 #include "tabula/driver/driver.hpp"
@@ -48,8 +48,8 @@ const compiled_sql& translated_sql(const dialect& d, std::string_view portable,
 /// For each of `fields`, the index of the result column of the same name (an exact match, or
 /// else the one match ignoring ASCII case). Throws `programming_error` naming every field
 /// without a column and every column no field reads.
-void map_columns_by_name(const driver::statement& st, std::span<const std::string> fields,
-                         std::string_view row_name, std::span<int> out);
+void map_columns_by_name(const driver::statement& st, detail::list_view<const std::string> fields,
+                         std::string_view row_name, detail::list_view<int> out);
 
 /// Throws `programming_error` unless the result has exactly `expected` columns.
 void check_column_count(const driver::statement& st, int expected, std::string_view row_name);

@@ -28,6 +28,30 @@ using blob_view = std::span<const std::byte>;
 /// Appends the text of the value `value` points to onto `out` (see `statement::bind_written`).
 using text_writer = void (*)(const void* value, std::string& out);
 
+/// The parameter type of the `bind` overload taking the storage type `V`.
+template <class V>
+struct bind_param {
+  using type = V;
+};
+template <>
+struct bind_param<typed_value> {
+  using type = const typed_value&;
+};
+template <>
+struct bind_param<array_value> {
+  using type = const array_value&;
+};
+
+/// Calls the `bind` overload of `target` (a `statement` or a `bulk_writer`) that takes the
+/// storage type `V`, picked by its type. A call `target.bind(index, v)` would weigh converting
+/// `v` to each overload's parameter — a string view to `std::span`, whose constrained
+/// constructors alone cost a file including tabula more to compile than this whole header.
+template <class V, class Target>
+void bind_as(Target& target, int index, typename bind_param<V>::type v) {
+  using member = void (Target::*)(int, typename bind_param<V>::type);
+  (target.*static_cast<member>(&Target::bind))(index, v);
+}
+
 /// A prepared statement. Obtained from `connection::prepare`, which caches statements by SQL
 /// text, so a statement prepared twice is parsed once.
 ///
@@ -147,11 +171,13 @@ class bulk_writer {
   virtual void bind(int column, blob_view v) = 0;
   virtual void bind(int column, const typed_value& v) = 0;
   virtual void bind(int column, const array_value& v) = 0;
-  void bind_copied(int column, std::string_view v) { bind(column, v); }  // copied when bound
+  void bind_copied(int column, std::string_view v) {  // copied when bound
+    bind_as<std::string_view>(*this, column, v);
+  }
   void bind_written(int column, text_writer write, const void* value) {
     std::string text;
     write(value, text);
-    bind(column, std::string_view(text));
+    bind_as<std::string_view>(*this, column, text);
   }
   /// Ends the current row; every column must have been bound.
   virtual void end_row() = 0;
@@ -219,7 +245,7 @@ class connection {
   /// gives each text it holds one, see `compiled_sql::cache_id`): the cache then finds the
   /// statement by the id, without hashing the text.
   [[nodiscard]] virtual std::shared_ptr<statement> prepare(std::string_view sql,
-                                                          std::uint64_t id) = 0;
+                                                           std::uint64_t id) = 0;
   [[nodiscard]] std::shared_ptr<statement> prepare(std::string_view sql) { return prepare(sql, 0); }
 
   /// A writer loading rows into `columns` of `table` of `schema` (names as in the schema,

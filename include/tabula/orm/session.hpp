@@ -32,6 +32,7 @@
 #include "tabula/core/load.hpp"
 #include "tabula/detail/action.hpp"
 #include "tabula/detail/index.hpp"
+#include "tabula/detail/list_view.hpp"
 #include "tabula/detail/move.hpp"
 #include "tabula/detail/owned.hpp"
 #include "tabula/detail/range.hpp"
@@ -251,7 +252,7 @@ class tracked_base {
   [[nodiscard]] virtual std::optional<std::string> value_key(std::size_t field) const = 0;
   /// The database set the nullable `fields` of the row to NULL (ON DELETE SET NULL): the
   /// object and the row as flushed follow. Returns what undoes it.
-  virtual undo_action cleared_by_database(std::span<const std::size_t> fields) = 0;
+  virtual undo_action cleared_by_database(detail::list_view<const std::size_t> fields) = 0;
 
   /// Runs the model's hook `hook` (declared in `schema<T>`) on the object.
   virtual void run_hook(model_hook hook) = 0;
@@ -287,22 +288,22 @@ class tracked_base {
   /// `deferred` fields are inserted as NULL, and the objects keep their values: the row as
   /// flushed differs there until `flush_update` writes them. Returns an action that undoes
   /// the in-memory effects (for a failed flush).
-  virtual undo_action flush_inserts(connection& c, std::span<tracked_base* const> batch,
-                                    std::span<const std::size_t> deferred) = 0;
+  virtual undo_action flush_inserts(connection& c, detail::list_view<tracked_base* const> batch,
+                                    detail::list_view<const std::size_t> deferred) = 0;
   /// UPDATE of `fields` of the row to the object's values (`sql`: `update_by_key_statement`).
-  virtual undo_action flush_update(connection& c, std::span<const std::size_t> fields,
+  virtual undo_action flush_update(connection& c, detail::list_view<const std::size_t> fields,
                                    const compiled_sql& sql) = 0;
   /// UPDATE of the nullable `fields` of the row to NULL, so that rows they reference can be
   /// deleted first.
-  virtual undo_action flush_unlink(connection& c, std::span<const std::size_t> fields,
+  virtual undo_action flush_unlink(connection& c, detail::list_view<const std::size_t> fields,
                                    const compiled_sql& sql) = 0;
   /// Whether the row as last read or written holds a value in any of the nullable `fields`.
-  [[nodiscard]] virtual bool holds_values(std::span<const std::size_t> fields) const = 0;
+  [[nodiscard]] virtual bool holds_values(detail::list_view<const std::size_t> fields) const = 0;
   /// DELETE of this object's row and those of the others in `batch` (all of this object's
   /// type, this one first): one statement for a single object, else as
   /// `connection::remove_many` deletes them; for a versioned model, one `versioned` statement
   /// (DELETE by key and version) per object. `stale_data_error` when a row is not found.
-  virtual void flush_deletes(connection& c, std::span<tracked_base* const> batch,
+  virtual void flush_deletes(connection& c, detail::list_view<tracked_base* const> batch,
                              const compiled_sql* versioned) = 0;
   /// The object's key as text, for messages: `Run with id = 42`.
   [[nodiscard]] virtual std::string describe() const = 0;
@@ -377,7 +378,7 @@ class tracked final : public tracked_base {
     });
     return key;
   }
-  undo_action cleared_by_database(std::span<const std::size_t> fields) override {
+  undo_action cleared_by_database(detail::list_view<const std::size_t> fields) override {
     T previous = object_;
     clear_fields(object_, fields);
     undo_action undo_row = [] {};
@@ -538,8 +539,8 @@ class tracked final : public tracked_base {
     return changed;
   }
 
-  undo_action flush_inserts(connection& c, std::span<tracked_base* const> batch,
-                            std::span<const std::size_t> deferred) override {
+  undo_action flush_inserts(connection& c, detail::list_view<tracked_base* const> batch,
+                            detail::list_view<const std::size_t> deferred) override {
     std::vector<std::optional<T>> previous;
     previous.reserve(batch.size());
     // The server-default columns each object leaves to the database: emptied again on undo.
@@ -589,7 +590,7 @@ class tracked final : public tracked_base {
     };
   }
 
-  undo_action flush_update(connection& c, std::span<const std::size_t> fields,
+  undo_action flush_update(connection& c, detail::list_view<const std::size_t> fields,
                            const compiled_sql& sql) override {
     if constexpr (read_only_model<T>()) {
       throw_read_only_write(table(), "update a changed object");
@@ -608,7 +609,7 @@ class tracked final : public tracked_base {
     }
   }
 
-  undo_action flush_unlink(connection& c, std::span<const std::size_t> fields,
+  undo_action flush_unlink(connection& c, detail::list_view<const std::size_t> fields,
                            const compiled_sql& sql) override {
     if constexpr (read_only_model<T>()) throw_read_only_write(table(), "update a row");
     T row = *flushed_;
@@ -616,7 +617,7 @@ class tracked final : public tracked_base {
     return write_fields(c, fields, sql, TABULA_MOVE(row));
   }
 
-  [[nodiscard]] bool holds_values(std::span<const std::size_t> fields) const override {
+  [[nodiscard]] bool holds_values(detail::list_view<const std::size_t> fields) const override {
     bool holds = false;
     for (std::size_t f : fields) {
       reflect::visit_field(std::as_const(*flushed_), f, [&](const auto& field) {
@@ -628,7 +629,7 @@ class tracked final : public tracked_base {
     return holds;
   }
 
-  void flush_deletes(connection& c, std::span<tracked_base* const> batch,
+  void flush_deletes(connection& c, detail::list_view<tracked_base* const> batch,
                      const compiled_sql* versioned) override {
     if constexpr (read_only_model<T>()) {
       throw_read_only_write(table(), "delete a row");
@@ -770,7 +771,7 @@ class tracked final : public tracked_base {
   /// up, in the row and the object (`fields` holds it), and the row is found by its version
   /// too. `stale_data_error` when no row is found. With `read_back`, the columns the UPDATE's
   /// RETURNING gives (on-update SQL values) are read into `row`.
-  undo_action write_fields(connection& c, std::span<const std::size_t> fields,
+  undo_action write_fields(connection& c, detail::list_view<const std::size_t> fields,
                            const compiled_sql& sql, T row, bool read_back = false) {
     undo_action undo_version = [] {};
     if (table().version_field) {
@@ -782,9 +783,9 @@ class tracked final : public tracked_base {
     try {
       std::array<std::uint8_t, reflect::field_count<T>> set{};
       for (std::size_t f : fields) set[f] = 1;
-      const std::span<const std::size_t> returned =
-          read_back ? std::span<const std::size_t>(table().on_update_sql_fields)
-                    : std::span<const std::size_t>();
+      const detail::list_view<const std::size_t> returned =
+          read_back ? detail::list_view<const std::size_t>(table().on_update_sql_fields)
+                    : detail::list_view<const std::size_t>();
       // The row is found by its key (and version) as the database knows it: `flushed_`.
       if (!update_by_key(c, table(), bulk_insert::update_ops_for<T>(), sql, &row, set, &*flushed_,
                          table().version_field.has_value(), returned, &row)) {
@@ -820,7 +821,7 @@ class tracked final : public tracked_base {
   }
 
   /// Moves the `fields` of `from` into `to` (each once, in field order).
-  static void move_fields(T& to, T& from, std::span<const std::size_t> fields) {
+  static void move_fields(T& to, T& from, detail::list_view<const std::size_t> fields) {
     for (std::size_t f = 0; f < reflect::field_count<T>; ++f) {
       if (!detail::range_contains(fields, f)) continue;
       reflect::visit_field_pair(to, from, f, [](auto& a, auto& b) { a = TABULA_MOVE(b); });
@@ -828,7 +829,7 @@ class tracked final : public tracked_base {
   }
 
   /// Sets the nullable `fields` of `row` to NULL.
-  static void clear_fields(T& row, std::span<const std::size_t> fields) {
+  static void clear_fields(T& row, detail::list_view<const std::size_t> fields) {
     for (std::size_t f : fields) {
       with_field(row, f, [](auto& field) {
         if constexpr (is_optional_v<std::remove_cvref_t<decltype(field)>>) field.reset();
@@ -841,7 +842,8 @@ class tracked final : public tracked_base {
   /// program set, whether the INSERT succeeds or throws.
   class held_back {
    public:
-    held_back(std::span<tracked_base* const> batch, std::span<const std::size_t> fields)
+    held_back(detail::list_view<tracked_base* const> batch,
+              detail::list_view<const std::size_t> fields)
         : batch_(batch), fields_(fields) {
       if (fields.empty()) return;
       values_.reserve(batch.size());
@@ -857,8 +859,8 @@ class tracked final : public tracked_base {
     held_back& operator=(const held_back&) = delete;
 
    private:
-    std::span<tracked_base* const> batch_;
-    std::span<const std::size_t> fields_;
+    detail::list_view<tracked_base* const> batch_;
+    detail::list_view<const std::size_t> fields_;
     std::vector<T> values_;
   };
 
@@ -1281,7 +1283,7 @@ class session {
   void abandon_transaction() noexcept;
   /// UPDATE by key of `fields` (by key and version, for a versioned model); with `on_update`,
   /// setting the on-update columns too.
-  const compiled_sql& update_sql(const table_info& t, std::span<const std::size_t> fields,
+  const compiled_sql& update_sql(const table_info& t, detail::list_view<const std::size_t> fields,
                                  bool on_update = false);
   /// DELETE by key and version; nullptr for a model without a version column.
   const compiled_sql* versioned_delete_sql(const table_info& t);
@@ -1412,7 +1414,7 @@ std::string link_name() {
 /// Whether `child`, held by a collection before the last flush and still, had its foreign key
 /// `Fk` changed since: the key decides where it belongs, not the collection.
 template <auto Fk, class C>
-bool key_moved_away(tracked_base* entry, const C& child, std::span<C* const> held_before) {
+bool key_moved_away(tracked_base* entry, const C& child, detail::list_view<C* const> held_before) {
   if (!detail::range_contains(held_before, &child)) return false;
   const C* was = static_cast<tracked<C>*>(entry)->flushed_object();
   return was != nullptr && !same_value(child.*Fk, (*was).*Fk);
@@ -1568,18 +1570,19 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
       if (before != nullptr && target != was) settle(j);
     } else if constexpr (LT::kind == link_kind::one_to_many || LT::kind == link_kind::one_to_one) {
       // The objects whose foreign key refers to the owner: a collection's, or the one.
-      const auto held = [](const auto& l) -> std::span<Target* const> {
+      const auto held = [](const auto& l) -> detail::list_view<Target* const> {
         if constexpr (is_one_v<std::remove_cvref_t<decltype(l)>>) {
           Target* const& slot = link_access::slot(l);
-          return slot != nullptr ? std::span<Target* const>(&slot, 1) : std::span<Target* const>();
+          return slot != nullptr ? detail::list_view<Target* const>(&slot, 1)
+                                 : detail::list_view<Target* const>();
         } else {
           return link_access::items(l);
         }
       };
-      std::span<Target* const> items = held(link);
+      detail::list_view<Target* const> items = held(link);
       constexpr std::size_t back = back_reference<Target, link_kind::many_to_one, LT::fk>();
-      const std::span<Target* const> held_before =
-          before != nullptr ? held(*before) : std::span<Target* const>();
+      const detail::list_view<Target* const> held_before =
+          before != nullptr ? held(*before) : detail::list_view<Target* const>();
       std::vector<Target*> reset_since;  // held still, but their reference was reset
       for (Target* child : items) {
         tracked_base* dependent = s.linked_entry(child, &link_name<T, J>);
@@ -1643,7 +1646,7 @@ void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
       }
       if (!reset_since.empty()) items = held(link);
       if (before == nullptr) return;
-      const std::span<Target* const> was = held(*before);
+      const detail::list_view<Target* const> was = held(*before);
       if (detail::range_equal(was, items)) return;
       for (Target* child : was) {
         if (detail::range_contains(items, child)) continue;

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "tabula/ast/ast.hpp"
+#include "tabula/detail/list_view.hpp"
 #include "tabula/detail/owned.hpp"
 #include "tabula/reflect/reflect.hpp"
 #include "tabula/schema/defaults.hpp"
@@ -241,7 +242,7 @@ void check_table_name(const table_info& t, std::size_t limit);
 /// database skip or merge a table, constraint or index: a name longer than `limit` bytes (0:
 /// no limit), two tables, indexes or UNIQUE constraints with one name (one namespace per
 /// schema), or two constraints of a table with one name.
-void check_schema_names(std::span<const table_info* const> tables, std::size_t limit);
+void check_schema_names(detail::list_view<const table_info* const> tables, std::size_t limit);
 
 /// What `order_by_dependencies` does with a foreign-key cycle among the tables.
 enum class on_cycle : std::uint8_t {
@@ -264,7 +265,8 @@ struct table_order {
   std::vector<deferred_key> deferred;
 
   /// The fields of `t` written after the rows (empty: none).
-  [[nodiscard]] std::span<const std::size_t> deferred_fields(const table_info& t) const noexcept;
+  [[nodiscard]] detail::list_view<const std::size_t> deferred_fields(
+      const table_info& t) const noexcept;
 };
 
 /// The order of `tables` (repeats dropped, the first mention kept): each table after the
@@ -284,16 +286,16 @@ class table_builder {
   table_builder& operator=(const table_builder&) = delete;
 
   void add_column(ast::sql_type type, bool nullable, bool integer);
-  void primary_key(std::span<const std::size_t> fields);
-  void unique(std::span<const std::size_t> fields, std::string_view name);
-  void index(std::span<const std::size_t> fields, bool unique, std::string_view name);
+  void primary_key(detail::list_view<const std::size_t> fields);
+  void unique(detail::list_view<const std::size_t> fields, std::string_view name);
+  void index(detail::list_view<const std::size_t> fields, bool unique, std::string_view name);
   void max_length(std::size_t field, std::uint32_t length);
   void check(std::string_view name, std::string_view condition);
   void renamed_from(std::string_view old_table);
   void renamed_from(std::size_t field, std::string_view old_column);
   void version(std::size_t field);
-  void foreign_key(std::span<const std::size_t> fields, const model_names& referenced,
-                   std::span<const std::size_t> referenced_fields, ast::fk_action on_delete,
+  void foreign_key(detail::list_view<const std::size_t> fields, const model_names& referenced,
+                   detail::list_view<const std::size_t> referenced_fields, ast::fk_action on_delete,
                    ast::fk_action on_update, std::string_view name);
   /// DEFAULT of field `field`: a literal, or SQL per dialect (`sql_expression`).
   void server_default(std::size_t field, ast::value literal);

@@ -49,17 +49,18 @@ void bind_value(Target& st, int index, const V& v) {
   } else if constexpr (std::is_same_v<V, std::nullopt_t>) {
     st.bind_null(index);
   } else if constexpr (std::is_same_v<V, typed_value>) {
-    st.bind(index, v);
+    driver::bind_as<typed_value>(st, index, v);
   } else if constexpr (sql_mappable<V>) {
+    using S = typename type_traits<V>::sql_value;
     if constexpr (writes_sql_text<V>) {
       st.bind_written(index, &write_sql_text<V>, &v);
-    } else if constexpr (std::is_same_v<typename type_traits<V>::sql_value, std::string>) {
+    } else if constexpr (std::is_same_v<S, std::string>) {
       st.bind_copied(index, type_traits<V>::to_sql(v));  // text made now: the driver copies it
     } else {
-      st.bind(index, type_traits<V>::to_sql(v));
+      driver::bind_as<S>(st, index, type_traits<V>::to_sql(v));
     }
   } else if constexpr (std::is_convertible_v<const V&, std::string_view>) {
-    st.bind(index, std::string_view(v));
+    driver::bind_as<std::string_view>(st, index, std::string_view(v));
   } else {
     static_assert(sql_mappable<V>,
                   "tabula: this value's type has no SQL mapping. Specialize tabula::type_traits "
@@ -240,11 +241,13 @@ T make_row(const driver::statement& st, Column column) {
   if constexpr (reflect::brace_constructible<T> && reflect::non_column_count<T> == 0) {
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
       return T{read_value<reflect::field_type<T, I>>(st, column(I))...};
-    }(std::make_index_sequence<reflect::field_count<T>>{});
+    }
+    (std::make_index_sequence<reflect::field_count<T>>{});
   } else if constexpr (reflect::brace_constructible<T>) {
     T obj = [&]<std::size_t... I>(std::index_sequence<I...>) {
       return T{read_value<reflect::field_type<T, I>>(st, column(I))...};
-    }(std::make_index_sequence<reflect::field_count<T>>{});
+    }
+    (std::make_index_sequence<reflect::field_count<T>>{});
     mark_links_unloaded(obj);
     return obj;
   } else {

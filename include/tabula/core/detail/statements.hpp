@@ -5,10 +5,10 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <span>
 #include <vector>
 
 #include "tabula/ast/ast.hpp"
+#include "tabula/detail/list_view.hpp"
 #include "tabula/dialect/dialect.hpp"
 #include "tabula/error.hpp"
 #include "tabula/schema/table.hpp"
@@ -35,8 +35,8 @@ namespace tabula::detail {
                                               bool return_defaults = true);
 /// SELECT the columns of `fields` FROM t WHERE key = ?: what SQLite reads back after an INSERT
 /// (cheaper there than RETURNING).
-[[nodiscard]] ast::statement select_fields_by_key_statement(const table_info& t,
-                                                            std::span<const std::size_t> fields);
+[[nodiscard]] ast::statement select_fields_by_key_statement(
+    const table_info& t, detail::list_view<const std::size_t> fields);
 /// SELECT every column FROM t WHERE key = ?.
 [[nodiscard]] ast::statement select_by_key_statement(const table_info& t);
 /// SELECT every column FROM t.
@@ -45,7 +45,7 @@ namespace tabula::detail {
 /// `on_update`, the columns whose on-update value is SQL are set to it too, and, with
 /// `returning`, returned (in the order of `table_info::on_update_sql_fields`).
 [[nodiscard]] ast::statement update_by_key_statement(const table_info& t,
-                                                     std::span<const std::size_t> fields,
+                                                     detail::list_view<const std::size_t> fields,
                                                      bool on_update = false,
                                                      bool returning = true);
 /// Whether `d` reads back what a statement's SQL wrote with RETURNING. SQLite reads it with a
@@ -57,7 +57,7 @@ namespace tabula::detail {
 /// The fields an UPDATE of the `changed` fields binds, in field order: those, and the fields a
 /// function sets at every UPDATE (`on_update(&T::m, f)`), but not those set by SQL.
 [[nodiscard]] std::vector<std::size_t> update_fields(const table_info& t,
-                                                     std::span<const std::size_t> changed);
+                                                     detail::list_view<const std::size_t> changed);
 /// DELETE FROM t WHERE key = ?.
 [[nodiscard]] ast::statement delete_by_key_statement(const table_info& t);
 /// DELETE FROM t WHERE key IN (?, ... `count` of them), for a single-column key.
