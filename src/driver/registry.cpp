@@ -22,6 +22,16 @@ void connection::begin(const transaction_options& options) {
   }
   begin();
 }
+
+// Out of line: their calls weigh std::shared_ptr's and std::span's constructors, which would
+// cost every file including tabula to compile.
+std::shared_ptr<statement> connection::prepare(std::string_view sql) { return prepare(sql, 0); }
+
+std::unique_ptr<bulk_writer> connection::bulk_load(std::string_view table,
+                                                   std::span<const std::string> columns) {
+  return bulk_load({}, table, columns);
+}
+
 namespace {
 
 struct registry {

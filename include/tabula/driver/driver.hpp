@@ -246,7 +246,8 @@ class connection {
   /// statement by the id, without hashing the text.
   [[nodiscard]] virtual std::shared_ptr<statement> prepare(std::string_view sql,
                                                            std::uint64_t id) = 0;
-  [[nodiscard]] std::shared_ptr<statement> prepare(std::string_view sql) { return prepare(sql, 0); }
+  /// `prepare(sql, 0)`.
+  [[nodiscard]] std::shared_ptr<statement> prepare(std::string_view sql);
 
   /// A writer loading rows into `columns` of `table` of `schema` (names as in the schema,
   /// unquoted; an empty schema: the table is not qualified) through the bulk-load path; nullptr
@@ -259,9 +260,7 @@ class connection {
   }
   /// `bulk_load` into a table not qualified by a schema.
   [[nodiscard]] std::unique_ptr<bulk_writer> bulk_load(std::string_view table,
-                                                       std::span<const std::string> columns) {
-    return bulk_load({}, table, columns);
-  }
+                                                       std::span<const std::string> columns);
 
   /// Runs SQL without parameters or results (may hold several statements on SQLite only).
   virtual void execute(std::string_view sql) = 0;

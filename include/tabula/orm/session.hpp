@@ -1414,7 +1414,8 @@ std::string link_name() {
 /// Whether `child`, held by a collection before the last flush and still, had its foreign key
 /// `Fk` changed since: the key decides where it belongs, not the collection.
 template <auto Fk, class C>
-bool key_moved_away(tracked_base* entry, const C& child, detail::list_view<C* const> held_before) {
+bool key_moved_away(tracked_base* entry, const C& child,
+                    detail::list_view<C* const> held_before) {
   if (!detail::range_contains(held_before, &child)) return false;
   const C* was = static_cast<tracked<C>*>(entry)->flushed_object();
   return was != nullptr && !same_value(child.*Fk, (*was).*Fk);
