@@ -1,5 +1,5 @@
 /// \file types.cpp
-/// The parts of the time, UUID and decimal column types that do not depend on user types.
+/// The parts of the time, UUID, decimal and blob column types that do not depend on user types.
 
 #include <fmt/format.h>
 
@@ -28,6 +28,13 @@ void throw_time_error(std::string_view type, std::int64_t count, std::string_vie
 }  // namespace tabula::detail
 
 namespace tabula {
+
+type_traits<blob>::sql_value type_traits<blob>::to_sql(const blob& v) noexcept {
+  return {v.data(), v.size()};
+}
+
+blob type_traits<blob>::from_sql(sql_value v) { return blob(v.begin(), v.end()); }
+
 namespace {
 
 std::mt19937_64& generator() {

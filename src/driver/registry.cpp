@@ -1,6 +1,7 @@
-// The registry of database drivers by URL scheme. Drivers register themselves when a program
-// includes their header (see tabula/sqlite.hpp, tabula/postgres.hpp), so the core never names a
-// concrete driver and a new one plugs in without touching it.
+// The registry of database drivers by URL scheme, and the driver interface's forwarding
+// overloads. Drivers register themselves when a program includes their header (see
+// tabula/sqlite.hpp, tabula/postgres.hpp), so the core never names a concrete driver and a new
+// one plugs in without touching it.
 
 #include <fmt/format.h>
 
@@ -23,8 +24,8 @@ void connection::begin(const transaction_options& options) {
   begin();
 }
 
-// Out of line: their calls weigh std::shared_ptr's and std::span's constructors, which would
-// cost every file including tabula to compile.
+// Out of line: compiling their bodies weighs std::shared_ptr's and std::span's constructors,
+// which would cost every file including tabula.
 std::shared_ptr<statement> connection::prepare(std::string_view sql) { return prepare(sql, 0); }
 
 std::unique_ptr<bulk_writer> connection::bulk_load(std::string_view table,

@@ -22,7 +22,7 @@ class list_view {
 
   constexpr list_view() noexcept = default;
   constexpr list_view(T* data, std::size_t size) noexcept : data_(data), size_(size) {}
-  // NOLINTBEGIN(google-explicit-constructor): converts where a std::span would
+  // NOLINTBEGIN(google-explicit-constructor): a vector or an array converts, as to a span
   constexpr list_view(const std::vector<value_type>& v) noexcept requires std::is_const_v<T>
       : data_(v.data()), size_(v.size()) {}
   constexpr list_view(std::vector<value_type>& v) noexcept : data_(v.data()), size_(v.size()) {}
@@ -45,10 +45,6 @@ class list_view {
   [[nodiscard]] constexpr T& operator[](std::size_t i) const noexcept { return data_[i]; }
   [[nodiscard]] constexpr T& front() const noexcept { return data_[0]; }
   [[nodiscard]] constexpr T& back() const noexcept { return data_[size_ - 1]; }
-  /// The `count` elements from `offset`.
-  [[nodiscard]] constexpr list_view subspan(std::size_t offset, std::size_t count) const noexcept {
-    return {data_ + offset, count};
-  }
 
  private:
   T* data_ = nullptr;

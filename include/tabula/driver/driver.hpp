@@ -245,7 +245,7 @@ class connection {
   /// gives each text it holds one, see `compiled_sql::cache_id`): the cache then finds the
   /// statement by the id, without hashing the text.
   [[nodiscard]] virtual std::shared_ptr<statement> prepare(std::string_view sql,
-                                                           std::uint64_t id) = 0;
+                                                          std::uint64_t id) = 0;
   /// `prepare(sql, 0)`.
   [[nodiscard]] std::shared_ptr<statement> prepare(std::string_view sql);
 

@@ -303,8 +303,10 @@ template <>
 struct type_traits<blob> {
   using sql_value = std::span<const std::byte>;
   static constexpr ast::sql_type sql_type{ast::type_kind::blob};
-  static sql_value to_sql(const blob& v) noexcept { return {v.data(), v.size()}; }
-  static blob from_sql(sql_value v) { return blob(v.begin(), v.end()); }
+  // Defined in the library: constructing a std::span, or a vector from its iterators, checks
+  // their constructors' concepts, which would cost every file including tabula.
+  static sql_value to_sql(const blob& v) noexcept;
+  static blob from_sql(sql_value v);
 };
 
 namespace detail {

@@ -241,13 +241,11 @@ T make_row(const driver::statement& st, Column column) {
   if constexpr (reflect::brace_constructible<T> && reflect::non_column_count<T> == 0) {
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
       return T{read_value<reflect::field_type<T, I>>(st, column(I))...};
-    }
-    (std::make_index_sequence<reflect::field_count<T>>{});
+    }(std::make_index_sequence<reflect::field_count<T>>{});
   } else if constexpr (reflect::brace_constructible<T>) {
     T obj = [&]<std::size_t... I>(std::index_sequence<I...>) {
       return T{read_value<reflect::field_type<T, I>>(st, column(I))...};
-    }
-    (std::make_index_sequence<reflect::field_count<T>>{});
+    }(std::make_index_sequence<reflect::field_count<T>>{});
     mark_links_unloaded(obj);
     return obj;
   } else {
