@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <utility>
+#include <vector>
 
 #include "tabula/driver/url.hpp"
 #include "tabula/error.hpp"
@@ -33,6 +34,7 @@ bool is_private_memory(const driver::url& url) {
 struct pool::sync {
   std::mutex mutex;
   std::condition_variable freed;
+  std::vector<idle_entry> idle;  ///< the most recently returned last
 };
 
 pool::pool(driver::url url, engine_options options)
@@ -47,7 +49,7 @@ pool::pool(driver::url url, engine_options options)
   if (memory) anchor_ = first.conn;  // the database lives as long as one connection to it
   std::lock_guard lock(sync_->mutex);
   ++open_;
-  idle_.push_back(idle_entry{std::move(first), clock::now()});
+  sync_->idle.push_back(idle_entry{std::move(first), clock::now()});
 }
 
 pool::~pool() = default;
@@ -108,9 +110,9 @@ pool::lease pool::acquire() {
   std::unique_lock lock(sync_->mutex);
   bool waited = false;
   for (;;) {
-    if (!idle_.empty()) {
-      idle_entry e = std::move(idle_.back());  // the most recently used: the least likely dead
-      idle_.pop_back();
+    if (!sync_->idle.empty()) {
+      idle_entry e = std::move(sync_->idle.back());  // the most recently used: the least likely dead
+      sync_->idle.pop_back();
       lock.unlock();
       if (usable(e, clock::now())) return std::move(e.l);
       e.l.conn.reset();  // closed outside the lock
@@ -132,7 +134,7 @@ pool::lease pool::acquire() {
       waited = true;
       ++counters_.waits;
     }
-    if (sync_->freed.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
+    if (sync_->freed.wait_until(lock, deadline) == std::cv_status::timeout && sync_->idle.empty() &&
         open_ >= options_.pool_size + options_.max_overflow) {
       ++counters_.timeouts;
       const auto limit = options_.pool_size + options_.max_overflow;
@@ -174,7 +176,7 @@ void pool::release(lease l) noexcept {
     }
     keep = keep && l.generation >= retire_before_ && open_ <= options_.pool_size;
     if (keep) {
-      idle_.push_back(idle_entry{std::move(l), now});
+      sync_->idle.push_back(idle_entry{std::move(l), now});
       sync_->freed.notify_one();
       return;
     }
@@ -188,7 +190,7 @@ void pool::dispose() noexcept {
   {
     std::lock_guard lock(sync_->mutex);
     retire_before_ = ++generation_;
-    closing.swap(idle_);
+    closing.swap(sync_->idle);
     open_ -= closing.size();
   }
   closing.clear();
@@ -199,8 +201,8 @@ pool_status pool::status() const {
   std::lock_guard lock(sync_->mutex);
   pool_status s = counters_;
   s.open = open_;
-  s.idle = idle_.size();
-  s.checked_out = open_ - idle_.size();
+  s.idle = sync_->idle.size();
+  s.checked_out = open_ - sync_->idle.size();
   return s;
 }
 

@@ -106,8 +106,8 @@ struct session::store {
   struct savepoint_frame {
     std::uint64_t id;
     transaction sp;
-    std::size_t first_new;  ///< objects_ from here were added inside the savepoint
-    std::vector<std::unique_ptr<detail::tracked_base::saved>> saved;  ///< of objects_[i]
+    std::size_t first_new;  ///< `objects` from here were added inside the savepoint
+    std::vector<detail::owned<detail::tracked_base::saved>> saved;  ///< of objects[i]
   };
   struct listener_entry {
     session_event event;
@@ -120,6 +120,10 @@ struct session::store {
   std::unordered_map<std::string, compiled_sql> update_cache;
   /// Every tracked object by its address (objects live as long as the session).
   std::unordered_map<const void*, detail::tracked_base*> by_address;
+  std::optional<connection> conn;
+  std::optional<transaction> tx;
+  /// The objects the session tracks, in the order they came in (they live as long as it).
+  std::vector<std::unique_ptr<detail::tracked_base>> objects;
 
   /// Maps `e` under its key: its identity now, or `id`, the identity it was mapped under.
   void map(detail::tracked_base* e) { map(e, e->identity()); }
@@ -140,6 +144,10 @@ void session::on(session_event event, callback<void(session&)> listener) {
   store_->listeners.push_back({event, std::move(listener)});
 }
 
+bool session::in_transaction() const noexcept {
+  return store_ && store_->tx.has_value() && store_->tx->active();
+}
+
 session::~session() {
   if (in_transaction()) {
     try {
@@ -151,8 +159,8 @@ session::~session() {
 }
 
 connection& session::conn() {
-  if (!conn_) conn_.emplace(engine_->connect());
-  return *conn_;
+  if (!store_->conn) store_->conn.emplace(engine_->connect());
+  return *store_->conn;
 }
 
 detail::tracked_base* session::find(const table_info& t, const std::string& id) const {
@@ -187,7 +195,7 @@ void session::track_persistent(std::unique_ptr<detail::tracked_base> entry) {
 
 void session::track(std::unique_ptr<detail::tracked_base> e) {
   store_->by_address.emplace(e->address(), e.get());
-  objects_.push_back(std::move(e));
+  store_->objects.push_back(std::move(e));
 }
 
 void session::notify(session_event event) {
@@ -198,7 +206,7 @@ void session::notify(session_event event) {
 
 bool session::has_changes() const {
   using detail::object_state;
-  return std::any_of(objects_.begin(), objects_.end(), [](const auto& e) {
+  return std::any_of(store_->objects.begin(), store_->objects.end(), [](const auto& e) {
     return e->state() == object_state::pending || e->state() == object_state::deleted ||
            (e->state() == object_state::persistent && !e->expired && e->is_dirty());
   });
@@ -266,7 +274,7 @@ void session::follow_delete_actions(std::vector<detail::tracked_base*> deleted,
       by_table[table_key(e->table().def.schema, e->table().def.name)].push_back(e);
     }
     deleted.clear();
-    for (const auto& entry : objects_) {
+    for (const auto& entry : store_->objects) {
       detail::tracked_base* x = entry.get();
       if (x->state() != object_state::persistent && x->state() != object_state::deleted) continue;
       for (const auto& fk : x->table().def.foreign_keys) {
@@ -307,8 +315,8 @@ void session::follow_delete_actions(std::vector<detail::tracked_base*> deleted,
 void session::plan_links(detail::link_plan& plan) {
   using detail::object_state;
   // Objects taken in along the way are appended, and planned in turn.
-  for (std::size_t i = 0; i < objects_.size(); ++i) {
-    detail::tracked_base* e = objects_[i].get();
+  for (std::size_t i = 0; i < store_->objects.size(); ++i) {
+    detail::tracked_base* e = store_->objects[i].get();
     if (!e->has_links()) continue;
     if (e->state() != object_state::pending && e->state() != object_state::persistent) continue;
     e->adopt_links(*this);
@@ -336,10 +344,10 @@ void session::plan_links(detail::link_plan& plan) {
 
 void session::release_deleted(std::vector<detail::undo_action>& undo) {
   detail::address_set gone;
-  for (const auto& entry : objects_) {
+  for (const auto& entry : store_->objects) {
     if (entry->state() == detail::object_state::removed) gone.insert(entry->address());
   }
-  for (const auto& entry : objects_) {
+  for (const auto& entry : store_->objects) {
     if (entry->has_links()) entry->release_deleted(gone, undo);
   }
 }
@@ -414,7 +422,7 @@ void session::flush() {
   drop_unlinked_adopted();
   try {
     plan_links(plan);
-    for (const auto& entry : objects_) {
+    for (const auto& entry : store_->objects) {
       switch (entry->state()) {
         case object_state::pending:
           inserts.push_back(entry.get());
@@ -647,7 +655,7 @@ void session::flush() {
     }
     // The savepoint is undone, but the transaction around it may be gone too: the connection
     // broke, or the database ended the transaction itself (SQLite does on some errors).
-    if (!lost) lost = !conn_ || !conn_->raw().is_alive() || !conn_->in_transaction();
+    if (!lost) lost = !store_->conn || !store_->conn->raw().is_alive() || !store_->conn->in_transaction();
     if (lost) abandon_transaction();
     throw;
   }
@@ -663,12 +671,12 @@ void session::flush() {
 
 void session::begin_transaction(const transaction_options& options) {
   try {
-    tx_.emplace(conn().begin(options));
+    store_->tx.emplace(conn().begin(options));
   } catch (const connection_lost&) {
     // The connection broke while the session held it between transactions. Nothing of the
     // session's was running on it: a fresh connection takes its place.
-    conn_.reset();
-    tx_.emplace(conn().begin(options));
+    store_->conn.reset();
+    store_->tx.emplace(conn().begin(options));
   }
 }
 
@@ -676,7 +684,7 @@ void session::commit() {
   flush();
   if (in_transaction()) {
     try {
-      tx_->commit();
+      store_->tx->commit();
     } catch (...) {
       // Nothing of the transaction was written (or, for commit_outcome_unknown, nothing can
       // be known): every object returns to what the database held, keeping its fields.
@@ -710,9 +718,9 @@ void session::abandon_transaction() noexcept {
     }
   }
   inserts_pending_ = true;
-  if (tx_ && tx_->active()) {
+  if (store_->tx && store_->tx->active()) {
     try {
-      tx_->rollback();
+      store_->tx->rollback();
     } catch (const error&) {
       // The connection is given back below; the pool closes one that cannot roll back.
     }
@@ -726,12 +734,12 @@ void session::rollback() {
   std::exception_ptr failure;
   if (in_transaction()) {
     try {
-      tx_->rollback();  // on a broken connection there is nothing to roll back: no error
+      store_->tx->rollback();  // on a broken connection there is nothing to roll back: no error
     } catch (const error&) {
       failure = std::current_exception();  // memory is restored all the same
     }
   }
-  for (const auto& entry : objects_) {
+  for (const auto& entry : store_->objects) {
     const auto state = entry->state();
     if (state == object_state::pending || state == object_state::detached) continue;
     if (state != object_state::removed) {
@@ -753,17 +761,17 @@ void session::drop_unlinked_adopted() {
   const auto adopted_pending = [](const auto& entry) {
     return entry->adopted && entry->state() == object_state::pending;
   };
-  if (std::none_of(objects_.begin(), objects_.end(), adopted_pending)) return;
+  if (std::none_of(store_->objects.begin(), store_->objects.end(), adopted_pending)) return;
   for (bool dropped = true; dropped;) {
     dropped = false;
     std::vector<const void*> held;
-    for (const auto& entry : objects_) {
+    for (const auto& entry : store_->objects) {
       const auto state = entry->state();
       if (state != object_state::pending && state != object_state::persistent) continue;
       if (entry->has_links()) entry->linked_objects(held);
     }
     std::sort(held.begin(), held.end(), std::less<const void*>());
-    for (const auto& entry : objects_) {
+    for (const auto& entry : store_->objects) {
       if (adopted_pending(entry) &&
           !std::binary_search(held.begin(), held.end(), entry->address(),
                               std::less<const void*>())) {
@@ -822,11 +830,12 @@ session_transaction session::begin(const transaction_options& options) {
 session_transaction session::begin_nested() {
   flush();  // what came before belongs to the enclosing transaction
   if (!in_transaction()) begin_transaction();
-  store::savepoint_frame frame{++scope_ids_, conn().begin_nested(), objects_.size(), {}};
-  frame.saved.reserve(objects_.size());
-  for (const auto& entry : objects_) {
-    frame.saved.push_back(entry->state() == detail::object_state::detached ? nullptr
-                                                                           : entry->save());
+  store::savepoint_frame frame{++scope_ids_, conn().begin_nested(), store_->objects.size(), {}};
+  frame.saved.reserve(store_->objects.size());
+  for (const auto& entry : store_->objects) {
+    frame.saved.push_back(entry->state() == detail::object_state::detached
+                              ? detail::owned<detail::tracked_base::saved>()
+                              : entry->save());
   }
   store_->frames.push_back(std::move(frame));
   return {*this, store_->frames.back().id, true};
@@ -896,8 +905,8 @@ void session::rollback_savepoint() {
   // same key from before gets its place in the identity map back. Objects loaded inside it
   // stay, with their values as loaded.
   std::unordered_set<const detail::tracked_base*> added;
-  for (std::size_t i = f.first_new; i < objects_.size(); ++i) {
-    detail::tracked_base* e = objects_[i].get();
+  for (std::size_t i = f.first_new; i < store_->objects.size(); ++i) {
+    detail::tracked_base* e = store_->objects[i].get();
     if (e->state() == object_state::detached) continue;
     if (mapped(e)) unmap(e);
     if (e->was_committed()) {  // loaded: its row as read is what the database holds again
@@ -907,13 +916,13 @@ void session::rollback_savepoint() {
     e->set_state(object_state::detached);
     added.insert(e);
   }
-  for (std::size_t i = f.first_new; i < objects_.size(); ++i) {
-    detail::tracked_base* e = objects_[i].get();
+  for (std::size_t i = f.first_new; i < store_->objects.size(); ++i) {
+    detail::tracked_base* e = store_->objects[i].get();
     if (mapped(e)) store_->map(e);
   }
   for (std::size_t i = 0; i < f.first_new; ++i) {
     if (!f.saved[i]) continue;
-    detail::tracked_base* e = objects_[i].get();
+    detail::tracked_base* e = store_->objects[i].get();
     if (mapped(e)) unmap(e);
     e->restore(*f.saved[i]);
     if (mapped(e)) store_->map(e);
@@ -951,7 +960,7 @@ void session::expire_tracked(detail::tracked_base* entry) {
 
 void session::expire_all() {
   using detail::object_state;
-  for (const auto& entry : objects_) {
+  for (const auto& entry : store_->objects) {
     if (entry->state() == object_state::persistent || entry->state() == object_state::deleted) {
       entry->expired = true;
     }
@@ -978,8 +987,8 @@ void session::end_transaction() {
   store_->frames.clear();  // while the connection is held: no savepoint is left in the database
   tx_scope_ = 0;
   written_.clear();
-  tx_.reset();
-  conn_.reset();  // back to the pool
+  store_->tx.reset();
+  store_->conn.reset();  // back to the pool
 }
 
 }  // namespace tabula

@@ -313,7 +313,7 @@ class tracked_base {
   struct saved {
     virtual ~saved() = default;
   };
-  [[nodiscard]] virtual std::unique_ptr<saved> save() const = 0;
+  [[nodiscard]] virtual detail::owned<saved> save() const = 0;
   /// Returns to `s` (from this object's `save()`).
   virtual void restore(const saved& s) = 0;
 
@@ -686,9 +686,8 @@ class tracked final : public tracked_base {
     T object;
     std::optional<T> flushed;
   };
-  [[nodiscard]] std::unique_ptr<saved> save() const override {
-    // Not make_unique: a unique_ptr<saved_state> would be one more class per model.
-    return std::unique_ptr<saved>(new saved_state(state(), object_, flushed_));
+  [[nodiscard]] detail::owned<saved> save() const override {
+    return detail::owned<saved>(new saved_state(state(), object_, flushed_));
   }
   void restore(const saved& s) override {
     const auto& x = static_cast<const saved_state&>(s);
@@ -1219,7 +1218,7 @@ class session {
   [[nodiscard]] session_transaction begin_nested();
 
   /// True while the session holds an open transaction.
-  [[nodiscard]] bool in_transaction() const noexcept { return tx_.has_value() && tx_->active(); }
+  [[nodiscard]] bool in_transaction() const noexcept;
   /// The connection the session works on (acquired from the pool on first use).
   [[nodiscard]] connection& conn();
 
@@ -1320,17 +1319,14 @@ class session {
   /// Whether a flush has anything to write (objects pending, deleted or changed).
   [[nodiscard]] bool has_changes() const;
 
-  /// What no template of this header touches: the identity map, the cache of UPDATE
-  /// statements, the open savepoints, the listeners, the objects by address
-  /// (src/orm/session.cpp).
+  /// What no template of this header touches: the connection and the transaction, the
+  /// objects, the identity map, the cache of UPDATE statements, the open savepoints, the
+  /// listeners, the objects by address (src/orm/session.cpp).
   struct store;
   detail::owned<store> store_;
   engine* engine_;
-  std::optional<connection> conn_;
-  std::optional<transaction> tx_;
   std::uint64_t scope_ids_ = 0;
   std::uint64_t tx_scope_ = 0;  ///< the id of the `begin()` scope of the open transaction
-  std::vector<std::unique_ptr<detail::tracked_base>> objects_;
   bool autoflush_ = true;
   /// Objects whose rows the open transaction wrote: their committed state changes at commit.
   std::vector<detail::tracked_base*> written_;

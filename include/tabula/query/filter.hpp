@@ -85,9 +85,9 @@ ast::value to_ast_value(const V& v) {
   if constexpr (std::is_same_v<V, ast::value>) {
     return v;
   } else if constexpr (std::is_same_v<V, std::nullopt_t> || std::is_same_v<V, ast::null_t>) {
-    return ast::null_t{};
+    return ast::value();  // NULL
   } else if constexpr (is_optional_v<V>) {
-    return v ? to_ast_value(*v) : ast::value(ast::null_t{});
+    return v ? to_ast_value(*v) : ast::value();
   } else if constexpr (sql_mappable<V>) {
     auto s = type_traits<V>::to_sql(v);
     using S = decltype(s);
@@ -106,7 +106,7 @@ ast::value to_ast_value(const V& v) {
     static_assert(sql_mappable<V>,
                   "tabula: this value's type has no SQL mapping. Specialize tabula::type_traits "
                   "for it (see docs/models.md).");
-    return ast::null_t{};
+    return ast::value();
   }
 }
 

@@ -407,7 +407,7 @@ class insert_into_statement
     if constexpr (detail::dml::is_select_rows<Values>) {
       return lower_select();
     } else if constexpr (!detail::dml::values_given<Values>) {
-      return ast::insert{};
+      return ast::statement();  // unreachable: check_runnable() refused the statement
     } else {
       const detail::dml::insert_shape shape = whole_list_shape();
       return lower_rows(0, values_.size(), shape);

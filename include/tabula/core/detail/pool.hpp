@@ -9,7 +9,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "tabula/core/engine_options.hpp"
 #include "tabula/detail/owned.hpp"
@@ -70,9 +69,9 @@ class pool {
   const dialect* dialect_ = nullptr;
   std::shared_ptr<driver::connection> anchor_;  ///< keeps an in-memory database alive
 
-  struct sync;  ///< the mutex and the condition waiters wait on (pool.cpp)
+  /// The mutex and the condition waiters wait on, and the idle connections (pool.cpp).
+  struct sync;
   owned<sync> sync_;
-  std::vector<idle_entry> idle_;
   std::size_t open_ = 0;
   /// Connections opened at a generation below this are pinged at checkout: one of their
   /// contemporaries was found broken.
