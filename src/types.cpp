@@ -29,6 +29,10 @@ void throw_time_error(std::string_view type, std::int64_t count, std::string_vie
 
 namespace tabula {
 
+std::chrono::hh_mm_ss<std::chrono::microseconds> time_of_day::hms() const {
+  return std::chrono::hh_mm_ss<std::chrono::microseconds>(since_midnight);
+}
+
 type_traits<blob>::sql_value type_traits<blob>::to_sql(const blob& v) noexcept {
   return {v.data(), v.size()};
 }

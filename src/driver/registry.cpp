@@ -24,13 +24,24 @@ void connection::begin(const transaction_options& options) {
   begin();
 }
 
-// Out of line: compiling their bodies weighs std::shared_ptr's and std::span's constructors,
-// which would cost every file including tabula.
+// Out of line: compiling their bodies weighs the constructors of std::shared_ptr, std::span
+// and std::string and instantiates std::unique_ptr<bulk_writer>, which would cost every file
+// including tabula.
 std::shared_ptr<statement> connection::prepare(std::string_view sql) { return prepare(sql, 0); }
+
+std::unique_ptr<bulk_writer> connection::bulk_load(std::string_view /*schema*/,
+                                                   std::string_view /*table*/,
+                                                   std::span<const std::string> /*columns*/) {
+  return nullptr;
+}
 
 std::unique_ptr<bulk_writer> connection::bulk_load(std::string_view table,
                                                    std::span<const std::string> columns) {
   return bulk_load({}, table, columns);
+}
+
+std::string connection::begin_sql(const transaction_options& /*options*/) const {
+  return "BEGIN";
 }
 
 namespace {

@@ -16,6 +16,8 @@
 namespace tabula {
 
 namespace detail {
+void append_address(std::vector<const void*>& out, const void* p) { out.push_back(p); }
+
 bool cascades_to_itself(const table_info& t) noexcept {
   return std::any_of(t.def.foreign_keys.begin(), t.def.foreign_keys.end(), [&](const auto& fk) {
     return fk.ref_table == t.def.name && fk.on_delete == ast::fk_action::cascade;

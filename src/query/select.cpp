@@ -15,6 +15,16 @@
 
 namespace tabula::detail {
 
+// Out of line: assigning an expression to an optional of the AST weighs std::optional's
+// converting assignments, and making a value from an integer the std::variant's constructors.
+void limit_clause::lower_into(ast::select& s, lower_context& /*ctx*/) const {
+  s.limit = ast::literal{ast::value{n}};
+}
+
+void offset_clause::lower_into(ast::select& s, lower_context& ctx) const {
+  s.offset = ctx.param();
+}
+
 ast::expr typed_param(ast::expr e, ast::sql_type type) {
   return ast::cast{std::move(e), type};
 }

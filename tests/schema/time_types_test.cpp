@@ -114,6 +114,25 @@ TEST_CASE("times, dates, times of day and durations round-trip exactly, edges in
   }
 }
 
+TEST_CASE("a time of day read back splits into hours, minutes, seconds and microseconds") {
+  fresh_schema();
+  event e{.at = {},
+          .day = year{2000} / 1 / 1,
+          .clock = tabula::time_of_day{13h + 5min + 7s + 123456us},
+          .span = 0us,
+          .maybe = {}};
+  db().insert(e);
+  const auto back = db().get<event>(e.id);
+  REQUIRE(back.has_value());
+  const auto hms = back->clock.hms();
+  CHECK(hms.hours() == 13h);
+  CHECK(hms.minutes() == 5min);
+  CHECK(hms.seconds() == 7s);
+  CHECK(hms.subseconds() == 123456us);
+  CHECK(tabula::time_of_day{}.hms().to_duration() == 0us);
+  CHECK(tabula::time_of_day{24h - 1us}.hms().hours() == 23h);
+}
+
 TEST_CASE("many random values round-trip and order by the column as in C++") {
   fresh_schema();
   auto rows = random_events(400);

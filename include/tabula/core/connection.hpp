@@ -38,6 +38,9 @@
 
 namespace tabula {
 
+template <class Statement>
+class row_stream;
+
 /// One database connection taken from an engine's pool; given back when destroyed. Not
 /// thread-safe: use one connection per thread.
 class connection : public detail::row_api<connection>,
@@ -129,7 +132,11 @@ class connection : public detail::row_api<connection>,
   template <class>
   friend class detail::row_api;
   friend struct detail::bulk_insert;
+  template <class>
+  friend class row_stream;
 
+  /// No connection: what a stream on a borrowed connection holds as its own.
+  connection() noexcept = default;
   /// Reports SQL that does not go through `prepare` (a bulk load) to the statement hook.
   void report(std::string_view sql);
   connection(std::shared_ptr<detail::pool> pool, detail::pool::lease l)

@@ -66,12 +66,12 @@ class row_stream {
     row_stream* stream_ = nullptr;
   };
 
-  row_stream(std::optional<connection> owned, connection* conn, Statement stmt)
-      : owned_(TABULA_MOVE(owned)),
-        stmt_(TABULA_MOVE(stmt)),
-        st_((owned_ ? *owned_ : *conn).start(stmt_)) {
-    st_->set_streaming(true);  // one row in memory at a time, on every backend
-  }
+  /// Streams on `owned`, which it holds until destroyed.
+  row_stream(connection&& owned, Statement stmt)
+      : owned_(TABULA_MOVE(owned)), stmt_(TABULA_MOVE(stmt)), st_(start_streaming(owned_, stmt_)) {}
+  /// Streams on `borrowed`, which must outlive it.
+  row_stream(connection& borrowed, Statement stmt)
+      : stmt_(TABULA_MOVE(stmt)), st_(start_streaming(borrowed, stmt_)) {}
   row_stream(row_stream&&) noexcept = default;
   row_stream(const row_stream&) = delete;
   ~row_stream() = default;
@@ -81,14 +81,20 @@ class row_stream {
   std::default_sentinel_t end() const noexcept { return {}; }
 
  private:
+  /// Starts `stmt` on `c`, reading one row into memory at a time on every backend.
+  static statement_ref start_streaming(connection& c, const Statement& stmt) {
+    statement_ref st = c.start(stmt);
+    st->set_streaming(true);
+    return st;
+  }
   bool next() {
     if (!st_->step()) return false;
     read_(*st_, current_);
     return true;
   }
 
-  std::optional<connection> owned_;
-  Statement stmt_;  // owns the values the statement's parameters view
+  connection owned_;  ///< empty when the stream borrows its connection
+  Statement stmt_;    // owns the values the statement's parameters view
   statement_ref st_;
   detail::row_reader_t<Statement> read_;
   row_type current_{};
@@ -357,10 +363,9 @@ struct executor {
                   "tabula: a session does not stream whole models (each row becomes a tracked "
                   "object). Use all(), or stream from the engine or a connection.");
     if constexpr (requires { src.connect(); }) {
-      return row_stream<S>(src.connect(), nullptr, s);
+      return row_stream<S>(src.connect(), s);
     } else {
-      return src.with_connection(
-          [&](connection& c) { return row_stream<S>(std::nullopt, &c, s); });
+      return src.with_connection([&](connection& c) { return row_stream<S>(c, s); });
     }
   }
 

@@ -254,10 +254,7 @@ class connection {
   /// when the database has none worth using (SQLite, where multi-row INSERT statements are as
   /// fast).
   [[nodiscard]] virtual std::unique_ptr<bulk_writer> bulk_load(
-      std::string_view /*schema*/, std::string_view /*table*/,
-      std::span<const std::string> /*columns*/) {
-    return nullptr;
-  }
+      std::string_view schema, std::string_view table, std::span<const std::string> columns);
   /// `bulk_load` into a table not qualified by a schema.
   [[nodiscard]] std::unique_ptr<bulk_writer> bulk_load(std::string_view table,
                                                        std::span<const std::string> columns);
@@ -269,9 +266,7 @@ class connection {
   /// BEGIN with the choices of `options` (see `transaction_options`).
   virtual void begin(const transaction_options& options);
   /// The SQL `begin(options)` runs, as reported to statement hooks.
-  [[nodiscard]] virtual std::string begin_sql(const transaction_options& /*options*/) const {
-    return "BEGIN";
-  }
+  [[nodiscard]] virtual std::string begin_sql(const transaction_options& options) const;
   /// How later `begin()` calls start their transaction (see `begin_mode`).
   virtual void set_begin_mode(begin_mode /*mode*/) {}
   virtual void commit() = 0;

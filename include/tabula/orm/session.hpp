@@ -51,12 +51,18 @@ class tracked_base;
 /// object of it changed, or one reached the session through a relationship).
 [[noreturn]] void throw_read_only_write(const table_info& t, std::string_view what);
 
+/// The end of a chain of key copies in a `link_plan`.
+inline constexpr std::size_t no_key_copy = static_cast<std::size_t>(-1);
+
 /// What one flush does along relationships, planned before it writes: foreign keys to copy
 /// from the objects they refer to once those have keys, association rows to delete, and what
-/// to do when the flush succeeds or fails.
-struct link_plan {
+/// to do when the flush succeeds or fails. A template of a parameter it does not use
+/// (`link_plan` is `basic_link_plan<>`): its lists are instantiated where a flush is planned —
+/// the library, and a file whose models have relationships — rather than in every file.
+template <class = void>
+struct basic_link_plan {
   /// The end of a chain of copies (`tracked_base::first_copy`, `key_copy::next`).
-  static constexpr std::size_t no_copy = static_cast<std::size_t>(-1);
+  static constexpr std::size_t no_copy = no_key_copy;
   struct key_copy {
     tracked_base* dependent;
     tracked_base* parent;
@@ -82,11 +88,12 @@ struct link_plan {
   std::vector<action<void>> on_success;  ///< run when the flush has written everything
   std::vector<undo_action> undo;
 };
+using link_plan = basic_link_plan<>;
 
 template <class T>
 void adopt_links(session& s, T& obj);
-template <class T>
-void plan_links(session& s, T& obj, const T* flushed, link_plan& plan);
+template <class T, class Plan>
+void plan_links(session& s, T& obj, const T* flushed, Plan& plan);
 template <class T>
 bool same_links(const T& a, const T& b);
 
@@ -221,6 +228,10 @@ std::string value_text(const V& v) {
   }
 }
 
+/// `out.push_back(p)`, compiled in the library: a call of the vector's member in a template
+/// would instantiate its class in every file.
+void append_address(std::vector<const void*>& out, const void* p);
+
 /// Whether `t` has a foreign key to itself with ON DELETE CASCADE.
 [[nodiscard]] bool cascades_to_itself(const table_info& t) noexcept;
 
@@ -266,7 +277,7 @@ class tracked_base {
   /// Whether the session took the object in from a relationship (cascade save).
   bool adopted = false;
   /// While a flush writes: the index of the object's first key copy in its plan.
-  std::size_t first_copy = link_plan::no_copy;
+  std::size_t first_copy = no_key_copy;
   /// Whether the object is to be read again from its row (`session::expire`) by the next
   /// `get` or query that reaches it; meanwhile a flush writes no change of it.
   bool expired = false;
@@ -409,9 +420,9 @@ class tracked final : public tracked_base {
     reflect::for_each_non_column(object_, [&](const auto& link, auto) {
       using L = std::remove_cvref_t<decltype(link)>;
       if constexpr (is_one_v<L>) {
-        if (const auto* t = link_access::target(link)) out.push_back(t);
+        if (const auto* t = link_access::target(link)) append_address(out, t);
       } else {
-        for (const auto* t : link_access::items(link)) out.push_back(t);
+        for (const auto* t : link_access::items(link)) append_address(out, t);
       }
     });
   }
@@ -1053,8 +1064,8 @@ class session {
   friend struct source_hooks<session>;
   template <class T>
   friend void detail::adopt_links(session& s, T& obj);
-  template <class T>
-  friend void detail::plan_links(session& s, T& obj, const T* flushed, detail::link_plan& plan);
+  template <class T, class Plan>
+  friend void detail::plan_links(session& s, T& obj, const T* flushed, Plan& plan);
 
   /// Takes a new object a relationship held into the session, as pending.
   template <class T>
@@ -1456,8 +1467,8 @@ void release(std::vector<X*>& list, X* item, std::vector<undo_action>& undo) {
   });
 }
 
-template <class T>
-void plan_links(session& s, T& obj, const T* flushed, link_plan& plan) {
+template <class T, class Plan>
+void plan_links(session& s, T& obj, const T* flushed, Plan& plan) {
   tracked_base* self = s.lookup(&obj);
   auto* typed_self = static_cast<tracked<T>*>(self);
   const auto settle = [&]<std::size_t J>(std::integral_constant<std::size_t, J>) {

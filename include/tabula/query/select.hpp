@@ -296,9 +296,7 @@ struct limit_clause {
   using models = type_list<>;
   static constexpr bool fixed_shape = true;
   std::int64_t n = 0;
-  void lower_into(ast::select& s, lower_context& /*ctx*/) const {
-    s.limit = ast::literal{ast::value{n}};
-  }
+  void lower_into(ast::select& s, lower_context& ctx) const;  // select.cpp
   template <class Binder>
   void bind(Binder& b) const {
     detail::bind_shape(b, static_cast<std::uint64_t>(n));
@@ -308,7 +306,7 @@ struct offset_clause {
   using models = type_list<>;
   static constexpr bool fixed_shape = true;
   std::int64_t n = 0;
-  void lower_into(ast::select& s, lower_context& ctx) const { s.offset = ctx.param(); }
+  void lower_into(ast::select& s, lower_context& ctx) const;  // select.cpp
   template <class Binder>
   void bind(Binder& b) const {
     b(n);

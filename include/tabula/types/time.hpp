@@ -34,10 +34,9 @@ namespace tabula {
 struct time_of_day {
   std::chrono::microseconds since_midnight{0};
 
-  /// Hours, minutes, seconds and subseconds, as `<chrono>` splits a duration.
-  [[nodiscard]] constexpr std::chrono::hh_mm_ss<std::chrono::microseconds> hms() const {
-    return std::chrono::hh_mm_ss<std::chrono::microseconds>(since_midnight);
-  }
+  /// Hours, minutes, seconds and subseconds, as `<chrono>` splits a duration. Defined in the
+  /// library: compiling `hh_mm_ss`'s constructor costs a file about as much as a query.
+  [[nodiscard]] std::chrono::hh_mm_ss<std::chrono::microseconds> hms() const;
   friend constexpr bool operator==(const time_of_day&, const time_of_day&) = default;
   friend constexpr auto operator<=>(const time_of_day&, const time_of_day&) = default;
 };
