@@ -40,6 +40,34 @@
 
 namespace tabula {
 
+namespace detail {
+/// The index of one field of a model, or none: spelled as a `std::optional<std::size_t>` is
+/// (`if (f)`, `*f`, `f.has_value()`, `f == i`, `f = i`), at the cost of a plain integer — an
+/// optional's class would be compiled by every file including tabula.
+class field_index {
+ public:
+  constexpr field_index() noexcept = default;
+  constexpr field_index(std::size_t index) noexcept : index_(index) {}  // NOLINT: as optional
+  constexpr field_index& operator=(std::size_t index) noexcept {
+    index_ = index;
+    return *this;
+  }
+  [[nodiscard]] constexpr bool has_value() const noexcept { return index_ != none; }
+  constexpr explicit operator bool() const noexcept { return index_ != none; }
+  /// The index; only when `has_value()`.
+  [[nodiscard]] constexpr std::size_t operator*() const noexcept { return index_; }
+  constexpr void reset() noexcept { index_ = none; }
+  /// Whether it holds `index` (never, when empty).
+  friend constexpr bool operator==(field_index f, std::size_t index) noexcept {
+    return f.index_ != none && f.index_ == index;
+  }
+
+ private:
+  static constexpr std::size_t none = static_cast<std::size_t>(-1);
+  std::size_t index_ = none;
+};
+}  // namespace detail
+
 /// What tabula knows of one model's table. Built once per model by `table_of<T>()`.
 struct table_info {
   /// The table: name, columns, keys, constraints, indexes. `def.columns[i]` is the column of
@@ -49,7 +77,7 @@ struct table_info {
   std::vector<std::size_t> key_fields;
   /// The field of a single integer primary key, whose value the database generates (an
   /// identity, the rowid, or a sequence): left out of an INSERT when 0, and read back.
-  std::optional<std::size_t> generated_field;
+  detail::field_index generated_field;
   /// Where a single-column key's value comes from (`schema<T>`'s key strategy).
   key_source key = key_source::assigned;
   /// The sequence of `key_source::sequence`.
@@ -65,7 +93,7 @@ struct table_info {
   };
   std::vector<on_update_column> on_update;
   /// The field of `version_column(...)`, counted up by every UPDATE the session writes.
-  std::optional<std::size_t> version_field;
+  detail::field_index version_field;
   /// Per field, 1 when `update_row` sets it from the object: every field but the key's and
   /// those on-update SQL sets.
   std::vector<std::uint8_t> update_row_set;
