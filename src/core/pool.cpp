@@ -111,7 +111,8 @@ pool::lease pool::acquire() {
   bool waited = false;
   for (;;) {
     if (!sync_->idle.empty()) {
-      idle_entry e = std::move(sync_->idle.back());  // the most recently used: the least likely dead
+      // The most recently used: the least likely dead.
+      idle_entry e = std::move(sync_->idle.back());
       sync_->idle.pop_back();
       lock.unlock();
       if (usable(e, clock::now())) return std::move(e.l);

@@ -462,7 +462,7 @@ void session::flush() {
   // inserted (the objects it refers to are inserted before it), the others' after the inserts.
   // Each object's copies, in plan order, chained through the entries: `first_copy` on the
   // dependent, `next` on each copy (no lookup structure to build); unchained after the flush.
-  constexpr std::size_t none = detail::link_plan::no_copy;
+  constexpr std::size_t none = detail::no_key_copy;
   for (std::size_t i = plan.copies.size(); i-- > 0;) {
     auto& copy = plan.copies[i];
     copy.next = copy.dependent->first_copy;
@@ -657,7 +657,10 @@ void session::flush() {
     }
     // The savepoint is undone, but the transaction around it may be gone too: the connection
     // broke, or the database ended the transaction itself (SQLite does on some errors).
-    if (!lost) lost = !store_->conn || !store_->conn->raw().is_alive() || !store_->conn->in_transaction();
+    if (!lost) {
+      std::optional<connection>& held = store_->conn;
+      lost = !held || !held->raw().is_alive() || !held->in_transaction();
+    }
     if (lost) abandon_transaction();
     throw;
   }
@@ -720,7 +723,7 @@ void session::abandon_transaction() noexcept {
     }
   }
   inserts_pending_ = true;
-  if (store_->tx && store_->tx->active()) {
+  if (in_transaction()) {
     try {
       store_->tx->rollback();
     } catch (const error&) {

@@ -44,7 +44,6 @@ class list_view {
   [[nodiscard]] constexpr T* end() const noexcept { return data_ + size_; }
   [[nodiscard]] constexpr T& operator[](std::size_t i) const noexcept { return data_[i]; }
   [[nodiscard]] constexpr T& front() const noexcept { return data_[0]; }
-  [[nodiscard]] constexpr T& back() const noexcept { return data_[size_ - 1]; }
 
  private:
   T* data_ = nullptr;

@@ -51,7 +51,8 @@ class tracked_base;
 /// object of it changed, or one reached the session through a relationship).
 [[noreturn]] void throw_read_only_write(const table_info& t, std::string_view what);
 
-/// The end of a chain of key copies in a `link_plan`.
+/// The end of a chain of key copies in a `link_plan` (`tracked_base::first_copy`,
+/// `key_copy::next`).
 inline constexpr std::size_t no_key_copy = static_cast<std::size_t>(-1);
 
 /// What one flush does along relationships, planned before it writes: foreign keys to copy
@@ -61,15 +62,13 @@ inline constexpr std::size_t no_key_copy = static_cast<std::size_t>(-1);
 /// the library, and a file whose models have relationships — rather than in every file.
 template <class = void>
 struct basic_link_plan {
-  /// The end of a chain of copies (`tracked_base::first_copy`, `key_copy::next`).
-  static constexpr std::size_t no_copy = no_key_copy;
   struct key_copy {
     tracked_base* dependent;
     tracked_base* parent;
     /// Sets the dependent's foreign key from the parent's key; returns what undoes it.
     action<undo_action> apply;
     /// The dependent's next copy while a flush writes (set by the flush).
-    std::size_t next = no_copy;
+    std::size_t next = no_key_copy;
   };
   std::vector<key_copy> copies;
   /// An object removed from a one-to-many collection: deleted, or its key set to NULL

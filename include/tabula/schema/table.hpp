@@ -56,7 +56,6 @@ class field_index {
   constexpr explicit operator bool() const noexcept { return index_ != none; }
   /// The index; only when `has_value()`.
   [[nodiscard]] constexpr std::size_t operator*() const noexcept { return index_; }
-  constexpr void reset() noexcept { index_ = none; }
   /// Whether it holds `index` (never, when empty).
   friend constexpr bool operator==(field_index f, std::size_t index) noexcept {
     return f.index_ != none && f.index_ == index;
