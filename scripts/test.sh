@@ -163,10 +163,10 @@ fi
 
 # The tests that run threads against one engine, and the pool and session faults they provoke:
 # what ThreadSanitizer checks (building only these keeps it to a few minutes on 2 cores).
-tsan_targets=(core_threads_test core_pool_test orm_session_faults_test)
+tsan_targets=(core_threads_test core_pool_test orm_session_faults_test driver_pointer_test)
 thread_sanitizer_check() {
   local dir="$repo/build-tsan" regex
-  regex="^($(IFS='|'; echo "${tsan_targets[*]}"))\\."
+  regex="^($(IFS='|'; echo "${tsan_targets[*]}"))(\\.|\$)"
   phase "ThreadSanitizer: ${tsan_targets[*]}"
   rm -f "$dir/ctest-results.xml"
   if cmake -S "$repo" -B "$dir" -G Ninja -DCMAKE_CXX_COMPILER=g++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \

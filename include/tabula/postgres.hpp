@@ -16,8 +16,6 @@
 /// and types without a binary reader (arrays, intervals, enums, ...) in PostgreSQL's own text
 /// form. The client encoding is UTF-8. A connection is used by one thread at a time.
 
-#include <memory>
-
 #include "tabula/driver/driver.hpp"
 #include "tabula/driver/url.hpp"
 
@@ -26,7 +24,7 @@ namespace tabula::driver {
 /// Connects to a PostgreSQL server: the fields of `u` and its `params` are libpq connection
 /// keywords (`sslmode`, `connect_timeout`, `application_name`, ...). Throws
 /// `operational_error` when the server cannot be reached or refuses the connection.
-[[nodiscard]] std::unique_ptr<connection> connect_postgres(const url& u);
+[[nodiscard]] owned<connection> connect_postgres(const url& u);
 
 /// Registers `connect_postgres` for the schemes "postgresql" and "postgres". Including this
 /// header does it.

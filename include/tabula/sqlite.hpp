@@ -11,8 +11,6 @@
 /// held by another connection. A URL's query parameters are passed to SQLite as URI parameters
 /// (e.g. `sqlite:///app.db?mode=ro`). A connection is used by one thread at a time.
 
-#include <memory>
-
 #include "tabula/driver/driver.hpp"
 #include "tabula/driver/url.hpp"
 
@@ -20,7 +18,7 @@ namespace tabula::driver {
 
 /// Opens a SQLite database: `u.database` is a file path or ":memory:". Throws
 /// `operational_error` when the file cannot be opened.
-[[nodiscard]] std::unique_ptr<connection> connect_sqlite(const url& u);
+[[nodiscard]] owned<connection> connect_sqlite(const url& u);
 
 /// Registers `connect_sqlite` for the scheme "sqlite". Including this header does it.
 void register_sqlite_driver();

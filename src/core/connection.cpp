@@ -296,7 +296,7 @@ void connection::check_index_table(const ast::index_def& index) {
 // ----- engine
 
 engine::engine(std::string_view url, engine_options options)
-    : pool_(std::make_shared<detail::pool>(driver::parse_url(url), std::move(options))) {}
+    : pool_(detail::make_shared<detail::pool>(driver::parse_url(url), std::move(options))) {}
 
 connection engine::connect() { return connection(pool_, pool_->acquire()); }
 

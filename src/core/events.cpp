@@ -18,7 +18,7 @@ using clock = std::chrono::steady_clock;
 /// A statement that reports its runs to the engine's observer; forwards everything else.
 class observed_statement final : public driver::statement {
  public:
-  observed_statement(const statement_observer& o, std::shared_ptr<driver::statement> inner)
+  observed_statement(const statement_observer& o, shared<driver::statement> inner)
       : observer_(o), inner_(std::move(inner)) {}
 
   [[nodiscard]] std::string_view sql() const noexcept override { return inner_->sql(); }
@@ -159,7 +159,7 @@ class observed_statement final : public driver::statement {
   }
 
   const statement_observer& observer_;
-  std::shared_ptr<driver::statement> inner_;
+  shared<driver::statement> inner_;
   std::vector<std::string> params_;
   bool running_ = false;
   std::int64_t rows_ = 0;
@@ -168,16 +168,16 @@ class observed_statement final : public driver::statement {
 
 }  // namespace
 
-std::shared_ptr<driver::statement> observe_prepare(
+shared<driver::statement> observe_prepare(
     const statement_observer& o, std::string_view sql,
-    const callback<std::shared_ptr<driver::statement>()>& prepare) {
+    const callback<shared<driver::statement>()>& prepare) {
   statement_event e;
   e.sql = sql;
   if (!o.after_run) {
     o.hook(e);
     return prepare();
   }
-  std::shared_ptr<driver::statement> st;
+  shared<driver::statement> st;
   try {
     st = prepare();
   } catch (const error& failure) {
@@ -185,7 +185,7 @@ std::shared_ptr<driver::statement> observe_prepare(
     o.hook(e);
     throw;
   }
-  return std::make_shared<observed_statement>(o, std::move(st));
+  return detail::make_shared<observed_statement>(o, std::move(st));
 }
 
 void observe(const statement_observer& o, std::string_view sql, bool transaction_control,

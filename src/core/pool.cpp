@@ -56,7 +56,7 @@ pool::~pool() = default;
 
 pool::lease pool::open() {
   lease l;
-  l.conn = std::shared_ptr<driver::connection>(driver::connect(*url_));
+  l.conn = shared<driver::connection>(driver::connect(*url_));
   l.opened = clock::now();
   if (url_->scheme == "sqlite") {
     l.conn->set_begin_mode(options_.sqlite_begin);

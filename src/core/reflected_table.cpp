@@ -82,7 +82,7 @@ void bind_all(driver::statement& st, const std::vector<ast::value>& values) {
 
 }  // namespace
 
-reflected_row::reflected_row(std::shared_ptr<const std::vector<std::string>> columns,
+reflected_row::reflected_row(detail::shared<const std::vector<std::string>> columns,
                              std::vector<ast::value> values)
     : columns_(std::move(columns)), values_(std::move(values)) {}
 
@@ -138,7 +138,7 @@ blob reflected_row::as_blob(const ast::value& v, std::string_view column) {
 }
 
 reflected_table::reflected_table(table_schema schema) : schema_(std::move(schema)) {
-  auto cols = std::make_shared<std::vector<std::string>>();
+  auto cols = detail::make_shared<std::vector<std::string>>();
   for (const column_info& c : schema_.columns) cols->push_back(c.name);
   columns_ = std::move(cols);
 }

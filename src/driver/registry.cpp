@@ -24,19 +24,18 @@ void connection::begin(const transaction_options& options) {
   begin();
 }
 
-// Out of line: compiling their bodies weighs the constructors of std::shared_ptr, std::span
-// and std::string and instantiates std::unique_ptr<bulk_writer>, which would cost every file
+// Out of line: compiling their bodies weighs the constructors of detail::shared, std::span
+// and std::string and instantiates detail::owned<bulk_writer>, which would cost every file
 // including tabula.
-std::shared_ptr<statement> connection::prepare(std::string_view sql) { return prepare(sql, 0); }
+shared<statement> connection::prepare(std::string_view sql) { return prepare(sql, 0); }
 
-std::unique_ptr<bulk_writer> connection::bulk_load(std::string_view /*schema*/,
-                                                   std::string_view /*table*/,
-                                                   std::span<const std::string> /*columns*/) {
-  return nullptr;
+owned<bulk_writer> connection::bulk_load(std::string_view /*schema*/, std::string_view /*table*/,
+                                         std::span<const std::string> /*columns*/) {
+  return {};
 }
 
-std::unique_ptr<bulk_writer> connection::bulk_load(std::string_view table,
-                                                   std::span<const std::string> columns) {
+owned<bulk_writer> connection::bulk_load(std::string_view table,
+                                         std::span<const std::string> columns) {
   return bulk_load({}, table, columns);
 }
 
@@ -92,7 +91,7 @@ connect_function find_driver(std::string_view scheme) {
   throw_no_driver(scheme, registered);
 }
 
-std::unique_ptr<connection> connect(const url& u) { return find_driver(u.scheme)(u); }
+owned<connection> connect(const url& u) { return find_driver(u.scheme)(u); }
 
 std::int64_t connection::last_insert_id() const {
   detail::throw_error<not_supported_error>(

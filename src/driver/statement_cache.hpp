@@ -6,10 +6,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+
+#include "tabula/detail/shared.hpp"
 
 namespace tabula::detail {
 
@@ -18,9 +19,9 @@ class statement_cache {
  public:
   /// The cached statement for `sql` (or for `id`, when not 0), reset, when nobody else holds
   /// it; otherwise a statement from `prepare(sql, cache_it)`, which is cached when `cache_it`
-  /// is true. `prepare` returns `std::shared_ptr<Statement>`.
+  /// is true. `prepare` returns `shared<Statement>`.
   template <class Prepare>
-  std::shared_ptr<Statement> get(std::string_view sql, std::uint64_t id, Prepare&& prepare) {
+  shared<Statement> get(std::string_view sql, std::uint64_t id, Prepare&& prepare) {
     if (id != 0) return get_by_id(id, sql, prepare);
     if (auto it = by_text_.find(sql); it != by_text_.end()) return reuse(it->second, sql, prepare);
     make_room();
@@ -39,7 +40,7 @@ class statement_cache {
   static constexpr std::size_t max_size = 512;
 
   template <class Prepare>
-  std::shared_ptr<Statement> get_by_id(std::uint64_t id, std::string_view sql, Prepare& prepare) {
+  shared<Statement> get_by_id(std::uint64_t id, std::string_view sql, Prepare& prepare) {
     recent& r = recent_[id % recent_.size()];
     if (r.id == id) return reuse(*r.st, sql, prepare);
     if (auto it = by_id_.find(id); it != by_id_.end()) {
@@ -53,8 +54,8 @@ class statement_cache {
   }
 
   template <class Prepare>
-  static std::shared_ptr<Statement> reuse(const std::shared_ptr<Statement>& st,
-                                          std::string_view sql, Prepare& prepare) {
+  static shared<Statement> reuse(const shared<Statement>& st, std::string_view sql,
+                                 Prepare& prepare) {
     if (st.use_count() == 1) {
       st->reset();
       return st;
@@ -79,14 +80,13 @@ class statement_cache {
     }
   };
 
-  std::unordered_map<std::string, std::shared_ptr<Statement>, string_hash, std::equal_to<>>
-      by_text_;
-  std::unordered_map<std::uint64_t, std::shared_ptr<Statement>> by_id_;
+  std::unordered_map<std::string, shared<Statement>, string_hash, std::equal_to<>> by_text_;
+  std::unordered_map<std::uint64_t, shared<Statement>> by_id_;
   // A direct-mapped index into by_id_ of the statements used last: most lookups end here.
   // (Map nodes do not move until erased; make_room clears the index when it erases.)
   struct recent {
     std::uint64_t id = 0;
-    std::shared_ptr<Statement>* st = nullptr;
+    shared<Statement>* st = nullptr;
   };
   std::array<recent, 64> recent_{};
 };

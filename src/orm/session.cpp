@@ -125,7 +125,7 @@ struct session::store {
   std::optional<connection> conn;
   std::optional<transaction> tx;
   /// The objects the session tracks, in the order they came in (they live as long as it).
-  std::vector<std::unique_ptr<detail::tracked_base>> objects;
+  std::vector<detail::owned<detail::tracked_base>> objects;
 
   /// Maps `e` under its key: its identity now, or `id`, the identity it was mapped under.
   void map(detail::tracked_base* e) { map(e, e->identity()); }
@@ -188,14 +188,14 @@ detail::tracked_base* session::require_tracked(const void* obj) const {
   return entry;
 }
 
-void session::track_persistent(std::unique_ptr<detail::tracked_base> entry) {
+void session::track_persistent(detail::owned<detail::tracked_base> entry) {
   detail::tracked_base* e = entry.get();
   store_->map(e);
   track(std::move(entry));
   if (e->has_hooks()) e->run_hook(detail::model_hook::after_load);
 }
 
-void session::track(std::unique_ptr<detail::tracked_base> e) {
+void session::track(detail::owned<detail::tracked_base> e) {
   store_->by_address.emplace(e->address(), e.get());
   store_->objects.push_back(std::move(e));
 }

@@ -9,7 +9,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -35,7 +34,7 @@ namespace {
 
 bool on_postgres() { return tabula::test::backend() == "postgresql"; }
 
-std::unique_ptr<connection> open() {
+tabula::driver::owned<connection> open() {
   return tabula::driver::connect(tabula::driver::parse_url(tabula::test::database_url()));
 }
 
@@ -944,7 +943,7 @@ TEST_CASE("execute runs statements without results", "[driver]") {
 }
 
 TEST_CASE("a statement outlives its connection object", "[driver]") {
-  std::shared_ptr<statement> st;
+  tabula::driver::shared<statement> st;
   {
     auto c = open();
     st = c->prepare("SELECT 6 * 7");
@@ -983,12 +982,12 @@ TEST_CASE("a connection the server closed reports it", "[driver]") {
 
 namespace {
 
-/// A writer loading `columns` of `table`, or nullptr where the database has no bulk-load path,
+/// A writer loading `columns` of `table`, or none where the database has no bulk-load path,
 /// which must be SQLite's (a null writer anywhere else fails the test).
-std::unique_ptr<tabula::driver::bulk_writer> bulk_load(connection& c, std::string_view table,
-                                                       const std::vector<std::string>& columns) {
+tabula::driver::owned<tabula::driver::bulk_writer> bulk_load(
+    connection& c, std::string_view table, const std::vector<std::string>& columns) {
   auto w = c.bulk_load(table, columns);
-  if (w == nullptr) REQUIRE(c.dialect_name() == "sqlite");
+  if (!w) REQUIRE(c.dialect_name() == "sqlite");
   return w;
 }
 

@@ -8,7 +8,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <iterator>
 #include <string>
@@ -29,6 +28,7 @@
 #include "tabula/core/detail/statement_ops.hpp"
 #include "tabula/core/detail/statements.hpp"
 #include "tabula/detail/move.hpp"
+#include "tabula/detail/shared.hpp"
 #include "tabula/dialect/dialect.hpp"
 #include "tabula/driver/driver.hpp"
 #include "tabula/error.hpp"
@@ -139,7 +139,7 @@ class connection : public detail::row_api<connection>,
   connection() noexcept = default;
   /// Reports SQL that does not go through `prepare` (a bulk load) to the statement hook.
   void report(std::string_view sql);
-  connection(std::shared_ptr<detail::pool> pool, detail::pool::lease l)
+  connection(detail::shared<detail::pool> pool, detail::pool::lease l)
       : pool_(TABULA_MOVE(pool)),
         conn_(TABULA_MOVE(l.conn)),
         opened_(l.opened),
@@ -152,8 +152,8 @@ class connection : public detail::row_api<connection>,
   /// EXISTS does nothing when the name is taken, and the index would silently be missing.
   void check_index_table(const ast::index_def& index);
 
-  std::shared_ptr<detail::pool> pool_;
-  std::shared_ptr<driver::connection> conn_;
+  detail::shared<detail::pool> pool_;
+  detail::shared<driver::connection> conn_;
   detail::pool::clock::time_point opened_{};  ///< for the pool: when it was opened
   std::uint64_t generation_ = 0;              ///< for the pool
   std::string uncached_;  ///< SQL of the last statement whose shape is not fixed by its type

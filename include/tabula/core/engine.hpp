@@ -12,7 +12,6 @@
 ///     auto found = db.get<Model>(m.id);              // std::optional<Model>
 
 #include <cstddef>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +27,7 @@
 #include "tabula/core/detail/pool.hpp"
 #include "tabula/core/engine_options.hpp"
 #include "tabula/core/executor.hpp"
+#include "tabula/detail/shared.hpp"
 
 namespace tabula {
 
@@ -112,10 +112,10 @@ class engine : public detail::row_api<engine>,
   void dispose() noexcept { pool_->dispose(); }
 
   /// The pool (for sessions and diagnostics).
-  [[nodiscard]] const std::shared_ptr<detail::pool>& pool() const noexcept { return pool_; }
+  [[nodiscard]] const detail::shared<detail::pool>& pool() const noexcept { return pool_; }
 
  private:
-  std::shared_ptr<detail::pool> pool_;
+  detail::shared<detail::pool> pool_;
 };
 
 }  // namespace tabula

@@ -14,7 +14,6 @@
 /// constraints and the text of CHECKs, which no pragma reports) the CREATE TABLE text;
 /// PostgreSQL from `pg_catalog`. See docs/inspect.md.
 
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>

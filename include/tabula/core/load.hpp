@@ -8,7 +8,6 @@
 /// track them (adding one to a session inserts it as a new row).
 
 #include <cstddef>
-#include <memory>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -17,6 +16,7 @@
 #include "tabula/core/executor.hpp"
 #include "tabula/detail/index.hpp"
 #include "tabula/detail/move.hpp"
+#include "tabula/detail/shared.hpp"
 #include "tabula/query/like_between_in.hpp"
 #include "tabula/query/select.hpp"
 #include "tabula/schema/relationship.hpp"
@@ -109,19 +109,19 @@ auto load_values_link(Source& src, const std::vector<T*>& owners) {
     using K = unwrap_optional_t<std::remove_cvref_t<decltype(std::declval<T&>().*LT::fk)>>;
     key_numbers numbers;
     const std::vector<K> keys = distinct_keys<LT::fk>(to_load, numbers, key_text);
-    std::vector<std::shared_ptr<Target>> found(keys.size());
+    std::vector<detail::shared<Target>> found(keys.size());
     for_each_chunk(keys, limit, [&](std::vector<K> chunk) {
       for (Target& t : src.all(select_from<Target>().where(in(col(LT::referenced), chunk)))) {
         if (const auto* k = key_value(t.*LT::referenced)) {
           const std::size_t n = numbers.find(load_key(*k));
           if (n == key_numbers::npos) continue;
-          found[n] = std::make_shared<Target>(TABULA_MOVE(t));
+          found[n] = detail::make_shared<Target>(TABULA_MOVE(t));
           reached.push_back(found[n].get());
         }
       }
     });
     for (T* owner : to_load) {
-      std::shared_ptr<Target> target;
+      detail::shared<Target> target;
       if (const K* k = key_value(owner->*LT::fk)) target = found[numbers.find(load_key(*k))];
       link_access::load_owned(reflect::get_non_column<J>(*owner), TABULA_MOVE(target));
     }
@@ -129,8 +129,8 @@ auto load_values_link(Source& src, const std::vector<T*>& owners) {
     using K = unwrap_optional_t<std::remove_cvref_t<decltype(std::declval<T&>().*LT::referenced)>>;
     key_numbers numbers;
     const std::vector<K> keys = distinct_keys<LT::referenced>(to_load, numbers, key_text);
-    std::vector<std::vector<std::shared_ptr<Target>>> groups(keys.size());
-    const auto group_of = [&](const auto& key) -> std::vector<std::shared_ptr<Target>>* {
+    std::vector<std::vector<detail::shared<Target>>> groups(keys.size());
+    const auto group_of = [&](const auto& key) -> std::vector<detail::shared<Target>>* {
       const std::size_t n = numbers.find(load_key(key));
       return n == key_numbers::npos ? nullptr : &groups[n];
     };
@@ -139,7 +139,7 @@ auto load_values_link(Source& src, const std::vector<T*>& owners) {
         for (Target& t : src.all(select_from<Target>().where(in(col(LT::fk), chunk)))) {
           if (const auto* k = key_value(t.*LT::fk)) {
             if (auto* group = group_of(*k)) {
-              group->push_back(std::make_shared<Target>(TABULA_MOVE(t)));
+              group->push_back(detail::make_shared<Target>(TABULA_MOVE(t)));
               reached.push_back(group->back().get());
             }
           }
@@ -148,7 +148,7 @@ auto load_values_link(Source& src, const std::vector<T*>& owners) {
         using A = typename LT::association;
         // A target of several owners is one object.
         key_numbers target_numbers;
-        std::vector<std::shared_ptr<Target>> targets;  // at their numbers
+        std::vector<detail::shared<Target>> targets;  // at their numbers
         const auto rows =
             src.all(select<Target, A>()
                         .template join<A>(col(LT::target_fk) == col(LT::target_referenced))
@@ -161,7 +161,7 @@ auto load_values_link(Source& src, const std::vector<T*>& owners) {
           if (group == nullptr) continue;
           const auto [n, fresh] = target_numbers.add(load_key(*tk));
           if (fresh) {
-            targets.push_back(std::make_shared<Target>(t));
+            targets.push_back(detail::make_shared<Target>(t));
             reached.push_back(targets.back().get());
           }
           group->push_back(targets[n]);
@@ -169,7 +169,7 @@ auto load_values_link(Source& src, const std::vector<T*>& owners) {
       }
     });
     for (T* owner : to_load) {
-      std::vector<std::shared_ptr<Target>> items;
+      std::vector<detail::shared<Target>> items;
       if (const K* k = key_value(owner->*LT::referenced)) items = *group_of(*k);
       link_access::load_owned(reflect::get_non_column<J>(*owner), TABULA_MOVE(items));
     }

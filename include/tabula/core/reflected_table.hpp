@@ -15,7 +15,6 @@
 
 #include <cstdint>
 #include <initializer_list>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +26,7 @@
 #include "tabula/ast/value.hpp"
 #include "tabula/core/inspect.hpp"
 #include "tabula/detail/move.hpp"
+#include "tabula/detail/shared.hpp"
 #include "tabula/query/expression.hpp"
 #include "tabula/query/filter.hpp"
 
@@ -36,7 +36,7 @@ namespace tabula {
 class reflected_row {
  public:
   reflected_row() = default;
-  reflected_row(std::shared_ptr<const std::vector<std::string>> columns,
+  reflected_row(detail::shared<const std::vector<std::string>> columns,
                 std::vector<ast::value> values);
 
   /// The column names, in table order.
@@ -87,7 +87,7 @@ class reflected_row {
   static blob as_blob(const ast::value& v, std::string_view column);
   [[nodiscard]] std::size_t index_of(std::string_view column) const;
 
-  std::shared_ptr<const std::vector<std::string>> columns_;
+  detail::shared<const std::vector<std::string>> columns_;
   std::vector<ast::value> values_;
 };
 
@@ -184,7 +184,7 @@ class reflected_table {
                                                      const std::vector<ast::value>& values) const;
 
   table_schema schema_;
-  std::shared_ptr<const std::vector<std::string>> columns_;
+  detail::shared<const std::vector<std::string>> columns_;
 };
 
 }  // namespace tabula

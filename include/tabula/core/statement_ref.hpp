@@ -3,9 +3,9 @@
 /// `tabula::statement_ref`: a prepared statement in use, and how to run one to its end.
 
 #include <cstdint>
-#include <memory>
 
 #include "tabula/detail/move.hpp"
+#include "tabula/detail/shared.hpp"
 #include "tabula/driver/driver.hpp"
 
 namespace tabula {
@@ -23,7 +23,7 @@ inline std::int64_t step_to_end(driver::statement& st) {
 /// (one row of many) holds no lock and no result beyond its use.
 class statement_ref {
  public:
-  explicit statement_ref(std::shared_ptr<driver::statement> st) noexcept : st_(TABULA_MOVE(st)) {}
+  explicit statement_ref(detail::shared<driver::statement> st) noexcept : st_(TABULA_MOVE(st)) {}
   statement_ref(statement_ref&&) noexcept = default;
   statement_ref& operator=(statement_ref&&) noexcept = default;
   statement_ref(const statement_ref&) = delete;
@@ -34,7 +34,7 @@ class statement_ref {
   driver::statement* operator->() const noexcept { return st_.get(); }
 
  private:
-  std::shared_ptr<driver::statement> st_;
+  detail::shared<driver::statement> st_;
 };
 
 }  // namespace tabula

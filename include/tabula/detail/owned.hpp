@@ -6,6 +6,8 @@
 /// every file that includes tabula, about a hundredth of a second each; an `owned` compiles
 /// only what is used, and deletes only where the owner's destructor is defined (src/).
 
+#include <cstddef>
+#include <type_traits>
 #include <utility>
 
 namespace tabula::detail {
@@ -16,6 +18,10 @@ class owned {
   owned() noexcept = default;
   explicit owned(T* p) noexcept : p_(p) {}
   owned(owned&& other) noexcept : p_(std::exchange(other.p_, nullptr)) {}
+  /// From an `owned` of a derived class (deleted through `T`'s virtual destructor).
+  template <class U>
+    requires(!std::is_same_v<U, T> && std::is_convertible_v<U*, T*>)
+  owned(owned<U>&& other) noexcept : p_(other.release()) {}  // NOLINT(google-explicit-constructor)
   owned& operator=(owned&& other) noexcept {
     // Taken over before the old object goes, which may hold `other`.
     T* taken = std::exchange(other.p_, nullptr);
@@ -33,6 +39,12 @@ class owned {
   T& operator*() const noexcept { return *p_; }
   T* operator->() const noexcept { return p_; }
   [[nodiscard]] explicit operator bool() const noexcept { return p_ != nullptr; }
+  /// Deletes the object now; owns nothing after.
+  void reset() noexcept {
+    drop();
+    p_ = nullptr;
+  }
+  friend bool operator==(const owned& o, std::nullptr_t) noexcept { return o.p_ == nullptr; }
 
  private:
   void drop() noexcept {

@@ -10,18 +10,28 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 
 #include "tabula/ast/value.hpp"
+#include "tabula/detail/shared.hpp"
 #include "tabula/driver/array_value.hpp"
 
 namespace tabula::driver {
 
 struct url;  // tabula/driver/url.hpp
+
+/// The owning pointers of the contract. `owned<T>` owns as `std::unique_ptr<T>` does,
+/// `shared<T>` as `std::shared_ptr<T>` does (its count is atomic); `make_owned<T>(args...)`
+/// and `make_shared<T>(args...)` make them, and an `owned` or `shared` of a derived class
+/// converts to one of its base. (tabula's own, so that its headers need not include
+/// `<memory>`.)
+using detail::make_owned;
+using detail::make_shared;
+using detail::owned;
+using detail::shared;
 
 using blob_view = std::span<const std::byte>;
 
@@ -238,26 +248,25 @@ class connection {
   [[nodiscard]] virtual std::string_view dialect_name() const noexcept = 0;
 
   /// A prepared statement for `sql`, from this connection's cache when it was prepared before.
-  /// The statement comes back reset. When the cached statement is still in use (its
-  /// `shared_ptr` is held elsewhere, e.g. by an open stream), a fresh one is prepared.
+  /// The statement comes back reset. When the cached statement is still in use (a copy of the
+  /// pointer is held elsewhere, e.g. by an open stream), a fresh one is prepared.
   ///
   /// `id`, when not 0, names this exact text for the life of the process (tabula's SQL cache
   /// gives each text it holds one, see `compiled_sql::cache_id`): the cache then finds the
   /// statement by the id, without hashing the text.
-  [[nodiscard]] virtual std::shared_ptr<statement> prepare(std::string_view sql,
-                                                          std::uint64_t id) = 0;
+  [[nodiscard]] virtual shared<statement> prepare(std::string_view sql, std::uint64_t id) = 0;
   /// `prepare(sql, 0)`.
-  [[nodiscard]] std::shared_ptr<statement> prepare(std::string_view sql);
+  [[nodiscard]] shared<statement> prepare(std::string_view sql);
 
   /// A writer loading rows into `columns` of `table` of `schema` (names as in the schema,
-  /// unquoted; an empty schema: the table is not qualified) through the bulk-load path; nullptr
-  /// when the database has none worth using (SQLite, where multi-row INSERT statements are as
-  /// fast).
-  [[nodiscard]] virtual std::unique_ptr<bulk_writer> bulk_load(
+  /// unquoted; an empty schema: the table is not qualified) through the bulk-load path; an empty
+  /// pointer when the database has none worth using (SQLite, where multi-row INSERT statements
+  /// are as fast).
+  [[nodiscard]] virtual owned<bulk_writer> bulk_load(
       std::string_view schema, std::string_view table, std::span<const std::string> columns);
   /// `bulk_load` into a table not qualified by a schema.
-  [[nodiscard]] std::unique_ptr<bulk_writer> bulk_load(std::string_view table,
-                                                       std::span<const std::string> columns);
+  [[nodiscard]] owned<bulk_writer> bulk_load(std::string_view table,
+                                             std::span<const std::string> columns);
 
   /// Runs SQL without parameters or results (may hold several statements on SQLite only).
   virtual void execute(std::string_view sql) = 0;
@@ -298,7 +307,7 @@ class connection {
 };
 
 /// Opens a connection for a parsed URL. Throws `operational_error` when it cannot.
-using connect_function = std::unique_ptr<connection> (*)(const url&);
+using connect_function = owned<connection> (*)(const url&);
 
 /// Registers a driver for a URL scheme ("sqlite", "postgresql"). Registering a scheme twice
 /// replaces the earlier driver. Thread-safe.
@@ -309,6 +318,6 @@ void register_driver(std::string_view scheme, connect_function connect);
 [[nodiscard]] connect_function find_driver(std::string_view scheme);
 
 /// Opens a connection to `u` through the driver registered for its scheme.
-[[nodiscard]] std::unique_ptr<connection> connect(const url& u);
+[[nodiscard]] owned<connection> connect(const url& u);
 
 }  // namespace tabula::driver

@@ -15,7 +15,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +35,7 @@
 #include "tabula/detail/move.hpp"
 #include "tabula/detail/owned.hpp"
 #include "tabula/detail/range.hpp"
+#include "tabula/detail/shared.hpp"
 #include "tabula/reflect/reflect.hpp"
 #include "tabula/schema/table.hpp"
 
@@ -352,7 +352,7 @@ class tracked final : public tracked_base {
     init(state);
   }
   /// Takes over an object a relationship held: it keeps its address.
-  tracked(std::shared_ptr<T> obj, object_state state)
+  tracked(detail::shared<T> obj, object_state state)
       : tracked_base(table_of<T>(), state), adopted_(TABULA_MOVE(obj)), object_(*adopted_) {
     init(state);
   }
@@ -891,7 +891,7 @@ class tracked final : public tracked_base {
   }
 
   std::optional<T> inline_;     ///< the object, when the session made it
-  std::shared_ptr<T> adopted_;  ///< the object, when a relationship held it before
+  detail::shared<T> adopted_;  ///< the object, when a relationship held it before
   T& object_;
   std::optional<T> flushed_;  ///< the row as last read or written
   /// The row as of the last commit, when it differs from `flushed_`; most objects are not
@@ -985,7 +985,7 @@ class session {
     using M = std::remove_cvref_t<T>;
     static_assert(detail::writable<M>);
     auto entry =
-        std::make_unique<detail::tracked<M>>(TABULA_MOVE(obj), detail::object_state::pending);
+        detail::make_owned<detail::tracked<M>>(TABULA_MOVE(obj), detail::object_state::pending);
     M& ref = entry->object();
     track(TABULA_MOVE(entry));
     inserts_pending_ = true;
@@ -1038,7 +1038,7 @@ class session {
     auto row = conn().get<T>(key...);
     if (!row) return nullptr;
     auto entry =
-        std::make_unique<detail::tracked<T>>(TABULA_MOVE(*row), detail::object_state::persistent);
+        detail::make_owned<detail::tracked<T>>(TABULA_MOVE(*row), detail::object_state::persistent);
     T& ref = entry->object();
     track_persistent(TABULA_MOVE(entry));
     return &ref;
@@ -1068,11 +1068,11 @@ class session {
 
   /// Takes a new object a relationship held into the session, as pending.
   template <class T>
-  void adopt(std::shared_ptr<T> obj) {
+  void adopt(detail::shared<T> obj) {
     T& ref = *obj;
     if (lookup(&ref) != nullptr) return;
     auto entry =
-        std::make_unique<detail::tracked<T>>(TABULA_MOVE(obj), detail::object_state::pending);
+        detail::make_owned<detail::tracked<T>>(TABULA_MOVE(obj), detail::object_state::pending);
     entry->adopted = true;
     track(TABULA_MOVE(entry));
     inserts_pending_ = true;
@@ -1082,7 +1082,7 @@ class session {
   template <class A>
   detail::tracked<A>* add_association(A obj) {
     auto entry =
-        std::make_unique<detail::tracked<A>>(TABULA_MOVE(obj), detail::object_state::pending);
+        detail::make_owned<detail::tracked<A>>(TABULA_MOVE(obj), detail::object_state::pending);
     auto* raw = entry.get();
     track(TABULA_MOVE(entry));
     return raw;
@@ -1132,7 +1132,7 @@ class session {
       return &typed->object();
     }
     auto entry =
-        std::make_unique<detail::tracked<T>>(TABULA_MOVE(row), detail::object_state::persistent);
+        detail::make_owned<detail::tracked<T>>(TABULA_MOVE(row), detail::object_state::persistent);
     T* ref = &entry->object();
     track_persistent(TABULA_MOVE(entry));
     return ref;
@@ -1190,7 +1190,8 @@ class session {
     if (known == nullptr && has_key_value(obj)) {
       if (auto row = detail::tracked<T>::read_row(conn(), obj)) {
         auto entry =
-            std::make_unique<detail::tracked<T>>(TABULA_MOVE(*row), detail::object_state::persistent);
+            detail::make_owned<detail::tracked<T>>(TABULA_MOVE(*row),
+                                                   detail::object_state::persistent);
         known = entry.get();
         track_persistent(TABULA_MOVE(entry));
       }
@@ -1263,7 +1264,7 @@ class session {
   }
   detail::tracked_base* lookup(const void* obj) const;
   detail::tracked_base* require_tracked(const void* obj) const;
-  void track_persistent(std::unique_ptr<detail::tracked_base> entry);
+  void track_persistent(detail::owned<detail::tracked_base> entry);
   void remove_tracked(detail::tracked_base* entry);
   void expunge_tracked(detail::tracked_base* entry);
   void end_transaction();
@@ -1322,7 +1323,7 @@ class session {
   /// Removes `e` from the identity map, when the map holds it.
   void unmap(detail::tracked_base* e);
   /// Keeps `e` (for the session's life) and finds it by its object's address from now on.
-  void track(std::unique_ptr<detail::tracked_base> e);
+  void track(detail::owned<detail::tracked_base> e);
 
   /// Calls the listeners of `event`.
   void notify(session_event event);

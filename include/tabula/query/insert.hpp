@@ -14,7 +14,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <iterator>
 #include <string>
 #include <tuple>
@@ -25,6 +24,7 @@
 #include "tabula/ast/ast.hpp"
 #include "tabula/detail/move.hpp"
 #include "tabula/detail/range.hpp"
+#include "tabula/detail/shared.hpp"
 #include "tabula/query/detail/insert_plan.hpp"
 #include "tabula/query/detail/type_list.hpp"
 #include "tabula/query/dml_clauses.hpp"
@@ -52,7 +52,7 @@ struct no_values {
 template <class Model>
 struct one_row {
   static constexpr bool fixed_shape = true;
-  std::shared_ptr<const Model> row;
+  detail::shared<const Model> row;
   bool writable = false;
   [[nodiscard]] std::size_t size() const noexcept { return 1; }
   [[nodiscard]] const Model& operator[](std::size_t /*i*/) const noexcept { return *row; }
@@ -63,8 +63,8 @@ struct one_row {
 template <class Model>
 struct row_list {
   static constexpr bool fixed_shape = false;
-  std::shared_ptr<const std::vector<Model>> owned;
-  std::shared_ptr<const std::vector<const Model*>> rows;
+  detail::shared<const std::vector<Model>> owned;
+  detail::shared<const std::vector<const Model*>> rows;
   bool writable = false;  ///< the program's own modifiable objects
   [[nodiscard]] std::size_t size() const noexcept { return rows->size(); }
   [[nodiscard]] const Model& operator[](std::size_t i) const noexcept { return *(*rows)[i]; }
@@ -72,8 +72,8 @@ struct row_list {
 
 template <class Model, class R>
 row_list<Model> make_row_list(R&& range) {
-  auto rows = std::make_shared<std::vector<const Model*>>();
-  std::shared_ptr<const std::vector<Model>> owned;
+  auto rows = detail::make_shared<std::vector<const Model*>>();
+  detail::shared<const std::vector<Model>> owned;
   using reference = detail::range_reference_t<R>;
   constexpr bool reference_rows =
       std::is_lvalue_reference_v<R> && std::is_lvalue_reference_v<reference>;
@@ -91,7 +91,7 @@ row_list<Model> make_row_list(R&& range) {
     }
     rows->reserve(copy.size());
     for (const Model& m : copy) rows->push_back(std::addressof(m));
-    owned = std::make_shared<const std::vector<Model>>(TABULA_MOVE(copy));
+    owned = detail::make_shared<const std::vector<Model>>(TABULA_MOVE(copy));
   }
   return row_list<Model>{TABULA_MOVE(owned), TABULA_MOVE(rows),
                          reference_rows && !std::is_const_v<std::remove_reference_t<reference>>};
@@ -105,7 +105,7 @@ one_row<Model> with_client_values(const one_row<Model>& v) {
     apply_client_values(const_cast<Model&>(*v.row));  // the program's non-const object
     return v;
   }
-  auto copy = std::make_shared<Model>(*v.row);
+  auto copy = detail::make_shared<Model>(*v.row);
   apply_client_values(*copy);
   return {TABULA_MOVE(copy), false};
 }
@@ -283,11 +283,11 @@ class insert_into_statement
   requires std::is_same_v<std::remove_cvref_t<M>, Model>
   [[nodiscard]] auto values(M&& row) const {
     check_no_values();
-    std::shared_ptr<const Model> p;
+    detail::shared<const Model> p;
     if constexpr (std::is_lvalue_reference_v<M>) {
-      p = std::shared_ptr<const Model>(std::shared_ptr<const Model>(), std::addressof(row));
+      p = detail::shared<const Model>::borrowed(std::addressof(row));
     } else {
-      p = std::make_shared<const Model>(TABULA_MOVE(row));
+      p = detail::make_shared<const Model>(TABULA_MOVE(row));
     }
     constexpr bool writable =
         std::is_lvalue_reference_v<M> && !std::is_const_v<std::remove_reference_t<M>>;

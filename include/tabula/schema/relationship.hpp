@@ -21,13 +21,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
-#include <memory>
 #include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "tabula/detail/move.hpp"
+#include "tabula/detail/shared.hpp"
 #include "tabula/schema/options.hpp"
 
 namespace tabula {
@@ -70,7 +70,8 @@ class one {
   /// Refers to `target`, an object of the session.
   one(T& target) noexcept : ptr_(&target) {}  // NOLINT: implicit, for designated initializers
   /// Owns `obj`, a new object, until the owner is added to a session (which adds it too).
-  one(T&& obj) : staged_(std::make_shared<T>(TABULA_MOVE(obj))), ptr_(staged_.get()) {}  // NOLINT
+  one(T&& obj)  // NOLINT: implicit, as above
+      : staged_(detail::make_shared<T>(TABULA_MOVE(obj))), ptr_(staged_.get()) {}
 
   one& operator=(T& target) noexcept {
     staged_.reset();
@@ -79,7 +80,7 @@ class one {
     return *this;
   }
   one& operator=(T&& obj) {
-    staged_ = std::make_shared<T>(TABULA_MOVE(obj));
+    staged_ = detail::make_shared<T>(TABULA_MOVE(obj));
     ptr_ = staged_.get();
     state_ = settled();
     return *this;
@@ -112,7 +113,7 @@ class one {
     return state_ == detail::link_state::fresh ? state_ : detail::link_state::loaded;
   }
 
-  std::shared_ptr<T> staged_;
+  detail::shared<T> staged_;
   T* ptr_ = nullptr;
   detail::link_state state_ = detail::link_state::fresh;
 };
@@ -182,7 +183,7 @@ class many {
   /// owner is in a session already: at the next flush). The reference stays valid.
   T& add(T&& obj) {
     require_loaded();
-    staged_.push_back(std::make_shared<T>(TABULA_MOVE(obj)));
+    staged_.push_back(detail::make_shared<T>(TABULA_MOVE(obj)));
     items_.push_back(staged_.back().get());
     return *items_.back();
   }
@@ -227,7 +228,7 @@ class many {
   }
 
   std::vector<T*> items_;
-  std::vector<std::shared_ptr<T>> staged_;  ///< new objects not yet in a session
+  std::vector<detail::shared<T>> staged_;  ///< new objects not yet in a session
   detail::link_state state_ = detail::link_state::fresh;
 };
 
@@ -274,7 +275,7 @@ struct link_access {
     l.ptr_ = target;
   }
   template <class T>
-  static std::shared_ptr<T> take_staged(one<T>& l) noexcept {
+  static detail::shared<T> take_staged(one<T>& l) noexcept {
     return TABULA_MOVE(l.staged_);
   }
   template <class T, class V>
@@ -286,7 +287,7 @@ struct link_access {
     return l.items_;
   }
   template <class T, class V>
-  static std::vector<std::shared_ptr<T>> take_staged(many<T, V>& l) noexcept {
+  static std::vector<detail::shared<T>> take_staged(many<T, V>& l) noexcept {
     return std::exchange(l.staged_, {});
   }
   /// Loads a `one` from the objects whose foreign key refers to its owner (one-to-one from the
@@ -296,18 +297,18 @@ struct link_access {
     load(l, items.empty() ? nullptr : items.front());
   }
   template <class T>
-  static void load_owned(one<T>& l, std::vector<std::shared_ptr<T>> items) noexcept {
+  static void load_owned(one<T>& l, std::vector<detail::shared<T>> items) noexcept {
     load_owned(l, items.empty() ? nullptr : TABULA_MOVE(items.front()));
   }
   /// Loads objects the relationship owns (read without a session).
   template <class T>
-  static void load_owned(one<T>& l, std::shared_ptr<T> target) noexcept {
+  static void load_owned(one<T>& l, detail::shared<T> target) noexcept {
     l.ptr_ = target.get();
     l.staged_ = TABULA_MOVE(target);
     l.state_ = link_state::loaded;
   }
   template <class T, class V>
-  static void load_owned(many<T, V>& l, std::vector<std::shared_ptr<T>> items) {
+  static void load_owned(many<T, V>& l, std::vector<detail::shared<T>> items) {
     l.items_.clear();
     l.items_.reserve(items.size());
     for (const auto& item : items) l.items_.push_back(item.get());

@@ -35,13 +35,13 @@ class connection final : public driver::connection {
   [[nodiscard]] std::string_view dialect_name() const noexcept override { return "postgresql"; }
 
   using driver::connection::prepare;
-  std::shared_ptr<driver::statement> prepare(std::string_view sql, std::uint64_t id) override {
+  shared<driver::statement> prepare(std::string_view sql, std::uint64_t id) override {
     return cache_.get(sql, id, [this](std::string_view text, bool) { return prepare_new(text); });
   }
 
   using driver::connection::bulk_load;
-  std::unique_ptr<driver::bulk_writer> bulk_load(std::string_view schema, std::string_view table,
-                                                 std::span<const std::string> columns) override {
+  owned<driver::bulk_writer> bulk_load(std::string_view schema, std::string_view table,
+                                       std::span<const std::string> columns) override {
     return start_copy(conn_, schema, table, columns);
   }
 
@@ -204,7 +204,7 @@ class connection final : public driver::connection {
 
   // Prepares on the server with the parameter types left to inference, then asks the server
   // which types it inferred, so that values can be sent in each one's binary format.
-  std::shared_ptr<statement> prepare_new(std::string_view sql) {
+  shared<statement> prepare_new(std::string_view sql) {
     PGconn* conn = conn_->get();
     conn_->deallocate_pending();
     std::string text(sql);
@@ -213,7 +213,7 @@ class connection final : public driver::connection {
     if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) {
       throw_result_error(conn, prepared.get(), sql);
     }
-    auto st = std::make_shared<statement>(conn_, name, std::move(text));
+    auto st = tabula::detail::make_shared<statement>(conn_, name, std::move(text));
     const result_ptr description(PQdescribePrepared(conn, name.c_str()));
     if (PQresultStatus(description.get()) != PGRES_COMMAND_OK) {
       throw_result_error(conn, description.get(), sql);
@@ -231,7 +231,7 @@ class connection final : public driver::connection {
 
 namespace tabula::driver {
 
-std::unique_ptr<connection> connect_postgres(const url& u) {
+owned<connection> connect_postgres(const url& u) {
   using tabula::detail::pg::handle;
   // The parsed fields go to libpq as keywords (not the URL text), so a url changed after
   // parsing connects where its fields say.
@@ -283,7 +283,7 @@ std::unique_ptr<connection> connect_postgres(const url& u) {
         }
       },
       conn.get());
-  return std::make_unique<tabula::detail::pg::connection>(std::move(conn));
+  return detail::make_owned<tabula::detail::pg::connection>(std::move(conn));
 }
 
 void register_postgres_driver() {

@@ -226,9 +226,9 @@ class copy_writer final : public driver::bulk_writer {
 
 }  // namespace
 
-std::unique_ptr<driver::bulk_writer> start_copy(const std::shared_ptr<handle>& conn,
-                                                std::string_view schema, std::string_view table,
-                                                std::span<const std::string> columns) {
+owned<driver::bulk_writer> start_copy(const std::shared_ptr<handle>& conn, std::string_view schema,
+                                      std::string_view table,
+                                      std::span<const std::string> columns) {
   std::string sql = "COPY ";
   if (!schema.empty()) sql += quote_identifier(schema) + ".";
   sql += quote_identifier(table) + " (";
@@ -248,7 +248,7 @@ std::unique_ptr<driver::bulk_writer> start_copy(const std::shared_ptr<handle>& c
   if (PQresultStatus(started.get()) != PGRES_COPY_IN) {
     throw_result_error(pg, started.get(), sql);
   }
-  return std::make_unique<copy_writer>(conn, std::move(sql), static_cast<int>(columns.size()));
+  return make_owned<copy_writer>(conn, std::move(sql), static_cast<int>(columns.size()));
 }
 
 }  // namespace tabula::detail::pg

@@ -67,10 +67,9 @@ void exec_simple(PGconn* conn, std::string_view sql);
 
 /// Starts `COPY ["schema".]"table" ("column", ...) FROM STDIN` (text format) and returns the
 /// writer that feeds it; throws the typed error when the server refuses the statement.
-[[nodiscard]] std::unique_ptr<driver::bulk_writer> start_copy(const std::shared_ptr<handle>& conn,
-                                                              std::string_view schema,
-                                                              std::string_view table,
-                                                              std::span<const std::string> columns);
+[[nodiscard]] owned<driver::bulk_writer> start_copy(const std::shared_ptr<handle>& conn,
+                                                    std::string_view schema, std::string_view table,
+                                                    std::span<const std::string> columns);
 
 /// How a parameter is sent, from the type the server inferred for it.
 enum class param_kind : std::uint8_t {

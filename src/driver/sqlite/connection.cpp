@@ -40,7 +40,7 @@ class connection final : public driver::connection {
   [[nodiscard]] std::string_view dialect_name() const noexcept override { return "sqlite"; }
 
   using driver::connection::prepare;
-  std::shared_ptr<driver::statement> prepare(std::string_view sql, std::uint64_t id) override {
+  shared<driver::statement> prepare(std::string_view sql, std::uint64_t id) override {
     if (query_only_) settle_query_only();
     return cache_.get(sql, id, [this](std::string_view text, bool cached) {
       return prepare_new(text, cached);
@@ -132,7 +132,7 @@ class connection final : public driver::connection {
   }
 
  private:
-  std::shared_ptr<statement> prepare_new(std::string_view sql, bool persistent) {
+  shared<statement> prepare_new(std::string_view sql, bool persistent) {
     if (sql.size() > static_cast<std::size_t>(INT_MAX)) {
       throw_error<programming_error>("SQL text longer than 2 GiB", std::string(sql.substr(0, 200)));
     }
@@ -145,7 +145,7 @@ class connection final : public driver::connection {
     if (raw == nullptr) {
       throw_error<programming_error>("the SQL text holds no statement", std::string(sql));
     }
-    auto st = std::make_shared<statement>(db_, raw, std::string(sql));
+    auto st = tabula::detail::make_shared<statement>(db_, raw, std::string(sql));
     const auto rest = sql.substr(static_cast<std::size_t>(tail - sql.data()));
     if (!is_blank(rest)) {
       // Only comments may follow; anything that prepares is a second statement.
@@ -187,7 +187,7 @@ class connection final : public driver::connection {
 
 namespace tabula::driver {
 
-std::unique_ptr<connection> connect_sqlite(const url& u) {
+owned<connection> connect_sqlite(const url& u) {
   using namespace tabula::detail::sqlite;
   if (u.database.empty()) {
     detail::throw_error<programming_error>(fmt::format(
@@ -223,7 +223,7 @@ std::unique_ptr<connection> connect_sqlite(const url& u) {
   const auto vfs = u.params.find("vfs");
   const bool in_memory =
       u.database == ":memory:" || (vfs != u.params.end() && vfs->second == "memdb");
-  auto conn = std::make_unique<tabula::detail::sqlite::connection>(std::move(db), in_memory);
+  auto conn = detail::make_owned<tabula::detail::sqlite::connection>(std::move(db), in_memory);
   conn->execute("PRAGMA foreign_keys=ON");
   return conn;
 }

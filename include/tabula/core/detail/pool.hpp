@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 
@@ -15,6 +14,7 @@
 #include "tabula/core/events.hpp"
 #include "tabula/dialect/dialect.hpp"
 #include "tabula/driver/driver.hpp"
+#include "tabula/detail/shared.hpp"
 
 namespace tabula::detail {
 
@@ -24,7 +24,7 @@ class pool {
 
   /// A connection handed out, with what the pool needs back when it is returned.
   struct lease {
-    std::shared_ptr<driver::connection> conn;
+    detail::shared<driver::connection> conn;
     clock::time_point opened{};
     std::uint64_t generation = 0;
   };
@@ -67,7 +67,7 @@ class pool {
   owned<driver::url> url_;  ///< behind a pointer: url.hpp needs <map>
   engine_options options_;
   const dialect* dialect_ = nullptr;
-  std::shared_ptr<driver::connection> anchor_;  ///< keeps an in-memory database alive
+  detail::shared<driver::connection> anchor_;  ///< keeps an in-memory database alive
 
   /// The mutex and the condition waiters wait on, and the idle connections (pool.cpp).
   struct sync;
