@@ -10,7 +10,9 @@
 /// index of a member pointer, in constant expressions and at run time alike.
 
 #include <array>
-#include <boost/pfr/core.hpp>
+#include <boost/pfr/detail/core.hpp>            // tie_as_tuple
+#include <boost/pfr/detail/fields_count.hpp>    // fields_count, ubiq_*_constructor
+#include <boost/pfr/detail/sequence_tuple.hpp>  // sequence_tuple::tuple_element
 #include <climits>
 #include <cstddef>
 #include <string_view>
