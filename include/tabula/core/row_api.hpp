@@ -195,7 +195,7 @@ class row_api {
     static_assert(writable<T>);
     std::vector<const T*> rows;
     if constexpr (detail::sized_range<R>) rows.reserve(std::ranges::size(range));
-    for (const T& obj : range) rows.push_back(std::addressof(obj));
+    for (const T& obj : range) rows.push_back(__builtin_addressof(obj));
     if (rows.empty()) return 0;
     return self().with_connection([&](auto& c) { return impl<by_key, T>::remove_many(c, rows); });
   }
@@ -220,7 +220,7 @@ class row_api {
                   "std::vector<T>.");
     std::vector<T*> rows;
     if constexpr (detail::sized_range<R>) rows.reserve(std::ranges::size(range));
-    for (T& obj : range) rows.push_back(std::addressof(obj));
+    for (T& obj : range) rows.push_back(__builtin_addressof(obj));
     if (rows.empty()) return;
     self().with_connection(
         [&](auto& c) { impl<bulk_insert, M>::template rows<WriteKeys>(c, table_of<M>(), rows); });

@@ -21,17 +21,20 @@ class owned {
   /// From an `owned` of a derived class (deleted through `T`'s virtual destructor).
   template <class U>
     requires(!std::is_same_v<U, T> && std::is_convertible_v<U*, T*>)
-  owned(owned<U>&& other) noexcept : p_(other.release()) {}  // NOLINT(google-explicit-constructor)
+  owned(owned<U>&& other) noexcept : p_(other.release()) {  // NOLINT(google-explicit-constructor)
+    static_assert(std::is_same_v<std::remove_cv_t<U>, std::remove_cv_t<T>> ||
+                      std::has_virtual_destructor_v<T>,
+                  "tabula: an owned<T> of a derived class needs T's destructor to be virtual");
+  }
   owned& operator=(owned&& other) noexcept {
-    // Taken over before the old object goes, which may hold `other`.
-    T* taken = std::exchange(other.p_, nullptr);
-    drop();
-    p_ = taken;
+    // Taken over, and the new object in place, before the old one goes (which may hold
+    // `other`, or reach back to this owner from its destructor).
+    delete_old(std::exchange(p_, std::exchange(other.p_, nullptr)));
     return *this;
   }
   owned(const owned&) = delete;
   owned& operator=(const owned&) = delete;
-  ~owned() { drop(); }
+  ~owned() { delete_old(p_); }
 
   [[nodiscard]] T* get() const noexcept { return p_; }
   /// Gives the object up: the caller owns it now.
@@ -39,17 +42,14 @@ class owned {
   T& operator*() const noexcept { return *p_; }
   T* operator->() const noexcept { return p_; }
   [[nodiscard]] explicit operator bool() const noexcept { return p_ != nullptr; }
-  /// Deletes the object now; owns nothing after.
-  void reset() noexcept {
-    drop();
-    p_ = nullptr;
-  }
+  /// Deletes the object now; owns nothing after (already while it is destroyed).
+  void reset() noexcept { delete_old(std::exchange(p_, nullptr)); }
   friend bool operator==(const owned& o, std::nullptr_t) noexcept { return o.p_ == nullptr; }
 
  private:
-  void drop() noexcept {
+  static void delete_old(T* p) noexcept {
     static_assert(sizeof(T) > 0, "tabula: an owned<T> is destroyed where T is complete");
-    delete p_;
+    delete p;
   }
 
   T* p_ = nullptr;

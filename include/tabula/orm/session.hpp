@@ -55,12 +55,22 @@ class tracked_base;
 /// `key_copy::next`).
 inline constexpr std::size_t no_key_copy = static_cast<std::size_t>(-1);
 
+/// `T`, named so that it depends on `V`: a member of this type in a class template of `V` is
+/// instantiated with the template, not where the template is defined.
+template <class V, class T>
+struct deferred {
+  using type = T;
+};
+template <class V, class T>
+using deferred_t = typename deferred<V, T>::type;
+
 /// What one flush does along relationships, planned before it writes: foreign keys to copy
 /// from the objects they refer to once those have keys, association rows to delete, and what
 /// to do when the flush succeeds or fails. A template of a parameter it does not use
 /// (`link_plan` is `basic_link_plan<>`): its lists are instantiated where a flush is planned —
-/// the library, and a file whose models have relationships — rather than in every file.
-template <class = void>
+/// the library, and a file whose models have relationships — rather than in every file (the
+/// lists of types that do not name `V` are spelled `deferred_t<V, T>` for that).
+template <class V = void>
 struct basic_link_plan {
   struct key_copy {
     tracked_base* dependent;
@@ -82,10 +92,12 @@ struct basic_link_plan {
     action<undo_action> unlink_back;
   };
   std::vector<orphan> orphans;
-  std::vector<callback<void(connection&)>> association_deletes;
-  std::vector<tracked_base*> associations;  ///< association objects created by this flush
-  std::vector<action<void>> on_success;  ///< run when the flush has written everything
-  std::vector<undo_action> undo;
+  std::vector<deferred_t<V, callback<void(connection&)>>> association_deletes;
+  /// Association objects created by this flush.
+  std::vector<deferred_t<V, tracked_base*>> associations;
+  /// Run when the flush has written everything.
+  std::vector<deferred_t<V, action<void>>> on_success;
+  std::vector<deferred_t<V, undo_action>> undo;
 };
 using link_plan = basic_link_plan<>;
 

@@ -79,7 +79,7 @@ row_list<Model> make_row_list(R&& range) {
       std::is_lvalue_reference_v<R> && std::is_lvalue_reference_v<reference>;
   if constexpr (reference_rows) {
     if constexpr (detail::sized_range<R>) rows->reserve(std::ranges::size(range));
-    for (const Model& m : range) rows->push_back(std::addressof(m));
+    for (const Model& m : range) rows->push_back(__builtin_addressof(m));
   } else {
     std::vector<Model> copy;
     if constexpr (std::is_same_v<std::remove_cvref_t<R>, std::vector<Model>> &&
@@ -90,7 +90,7 @@ row_list<Model> make_row_list(R&& range) {
       for (auto&& m : range) copy.push_back(static_cast<decltype(m)&&>(m));
     }
     rows->reserve(copy.size());
-    for (const Model& m : copy) rows->push_back(std::addressof(m));
+    for (const Model& m : copy) rows->push_back(__builtin_addressof(m));
     owned = detail::make_shared<const std::vector<Model>>(TABULA_MOVE(copy));
   }
   return row_list<Model>{TABULA_MOVE(owned), TABULA_MOVE(rows),
@@ -285,7 +285,7 @@ class insert_into_statement
     check_no_values();
     detail::shared<const Model> p;
     if constexpr (std::is_lvalue_reference_v<M>) {
-      p = detail::shared<const Model>::borrowed(std::addressof(row));
+      p = detail::shared<const Model>::borrowed(__builtin_addressof(row));
     } else {
       p = detail::make_shared<const Model>(TABULA_MOVE(row));
     }
