@@ -90,8 +90,45 @@ struct Profile {
   tabula::one<User> user{};
 };
 
+struct Label;
+
+/// Shelves named by a code that is not unique: a reference by code may match several rows.
+struct Shelf {
+  std::int64_t id = 0;
+  std::string code{};
+  tabula::many<Label> labels{};
+};
+
+struct Label {
+  std::int64_t id = 0;
+  std::int64_t shelf_id = 0;
+  std::string text{};
+};
+
+struct Book {
+  std::int64_t id = 0;
+  std::string shelf_code{};
+  tabula::one<Shelf> shelf{};
+};
+
 }  // namespace rel
 
+template <>
+struct tabula::schema<rel::Shelf> {
+  static constexpr auto table = "rel_shelves";
+};
+template <>
+struct tabula::schema<rel::Label> {
+  static constexpr auto table = "rel_labels";
+  static constexpr auto options =
+      tabula::options(tabula::foreign_key(&rel::Label::shelf_id, &rel::Shelf::id));
+};
+template <>
+struct tabula::schema<rel::Book> {
+  static constexpr auto table = "rel_books";
+  static constexpr auto options =
+      tabula::options(tabula::foreign_key(&rel::Book::shelf_code, &rel::Shelf::code));
+};
 template <>
 struct tabula::schema<rel::User> {
   static constexpr auto table = "rel_users";
@@ -1114,4 +1151,43 @@ TEST_CASE("selectin splits an IN list longer than the driver's parameter limit")
   std::size_t loaded = 0;
   for (Model* m : models) loaded += m->experiments.loaded() ? 1 : 0;
   CHECK(loaded == limit + 10);
+}
+
+TEST_CASE("a reference by a column that is not unique loads the last row read, and the path "
+          "goes on from it") {
+  // The database cannot hold this foreign key (PostgreSQL refuses one to a column that is not
+  // unique, SQLite refuses writes through it): the tables are made without it, as an existing
+  // database may have them.
+  for (const char* t : {"rel_books", "rel_labels", "rel_shelves"}) {
+    db().execute(std::string("DROP TABLE IF EXISTS ") + t);
+  }
+  db().execute("CREATE TABLE rel_shelves (id BIGINT PRIMARY KEY, code TEXT NOT NULL)");
+  db().execute(
+      "CREATE TABLE rel_labels (id BIGINT PRIMARY KEY, shelf_id BIGINT NOT NULL, "
+      "text TEXT NOT NULL)");
+  db().execute("CREATE TABLE rel_books (id BIGINT PRIMARY KEY, shelf_code TEXT NOT NULL)");
+  db().execute("INSERT INTO rel_shelves (id, code) VALUES (1, 'A'), (2, 'A'), (3, 'B')");
+  db().execute(
+      "INSERT INTO rel_labels (id, shelf_id, text) VALUES (1, 1, 'one'), (2, 2, 'two'), "
+      "(3, 3, 'three')");
+  db().execute("INSERT INTO rel_books (id, shelf_code) VALUES (1, 'A'), (2, 'A'), (3, 'B')");
+
+  std::vector<Book> books = db().query<Book>().order_by(col(&Book::id)).all();
+  sql_log log;
+  tabula::load(db(), books, &Book::shelf, &Shelf::labels);
+  CHECK(log.count("SELECT") == 2);
+  REQUIRE(books.size() == 3);
+  for (Book& b : books) {
+    REQUIRE(b.shelf);
+    CHECK(b.shelf->code == b.shelf_code);
+    // The shelf the book holds is the one the next step loaded from.
+    REQUIRE(b.shelf->labels.loaded());
+    REQUIRE(b.shelf->labels.size() == 1);
+    CHECK(b.shelf->labels[0].shelf_id == b.shelf->id);
+  }
+  CHECK(&*books[0].shelf == &*books[1].shelf);  // one key, one object
+  CHECK(books[2].shelf->labels[0].text == "three");
+  for (const char* t : {"rel_books", "rel_labels", "rel_shelves"}) {
+    db().execute(std::string("DROP TABLE ") + t);
+  }
 }

@@ -114,12 +114,15 @@ auto load_values_link(Source& src, const std::vector<T*>& owners) {
       for (Target& t : src.all(select_from<Target>().where(in(col(LT::referenced), chunk)))) {
         if (const auto* k = key_value(t.*LT::referenced)) {
           const std::size_t n = numbers.find(load_key(*k));
-          if (n == key_numbers::npos) continue;
-          found[n] = detail::make_shared<Target>(TABULA_MOVE(t));
-          reached.push_back(found[n].get());
+          // A referenced column that is not unique: the last row read is the target, as a
+          // session's load takes it.
+          if (n != key_numbers::npos) found[n] = detail::make_shared<Target>(TABULA_MOVE(t));
         }
       }
     });
+    for (const auto& target : found) {
+      if (target) reached.push_back(target.get());
+    }
     for (T* owner : to_load) {
       detail::shared<Target> target;
       if (const K* k = key_value(owner->*LT::fk)) target = found[numbers.find(load_key(*k))];

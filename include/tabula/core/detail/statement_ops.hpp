@@ -6,6 +6,8 @@
 /// library), so a statement type adds only its own `lower` and `bind` to the program, not a
 /// copy of the code that runs it.
 
+#include <type_traits>
+
 #include "tabula/ast/ast.hpp"
 #include "tabula/core/detail/bind.hpp"
 #include "tabula/core/detail/sql_cache.hpp"
@@ -35,7 +37,10 @@ struct statement_ops {
 template <class S, ast::statement (*Wrap)(ast::statement)>
 struct statement_thunks {
   static ast::statement lower(const void* s) {
-    if constexpr (Wrap == nullptr) {
+    // Template arguments compared, not values: g++ 12 with -fsanitize=address does not take
+    // `Wrap == nullptr` for a constant expression.
+    if constexpr (std::is_same_v<std::integral_constant<decltype(Wrap), Wrap>,
+                                 std::integral_constant<decltype(Wrap), nullptr>>) {
       return static_cast<const S*>(s)->lower();
     } else {
       return Wrap(static_cast<const S*>(s)->lower());
