@@ -42,7 +42,8 @@ struct shared_count {
 #endif
 };
 
-/// The object and its count in one allocation (`make_shared`).
+/// The object and its count in one allocation (`make_shared`; for `shared(owned<T>)`, the
+/// `owned` that holds the object).
 template <class T>
 struct shared_block final : shared_count {
   template <class... Args>
@@ -51,18 +52,6 @@ struct shared_block final : shared_count {
   }
   static void drop(shared_count* c) noexcept { delete static_cast<shared_block*>(c); }
   T value;
-};
-
-/// The count of an object allocated on its own (`shared(owned<T>)`).
-template <class T>
-struct adopted_count final : shared_count {
-  explicit adopted_count(T* p) noexcept : object(p) { destroy = &drop; }
-  static void drop(shared_count* c) noexcept {
-    auto* self = static_cast<adopted_count*>(c);
-    delete self->object;
-    delete self;
-  }
-  T* object;
 };
 
 template <class T>
@@ -92,8 +81,10 @@ class shared {
     requires std::is_convertible_v<U*, T*>
   explicit shared(owned<U>&& other) {
     if (!other) return;
-    c_ = new adopted_count<U>(other.get());
-    p_ = other.release();
+    // `other` is moved from only once the block is allocated.
+    auto* block = new shared_block<owned<U>>(static_cast<owned<U>&&>(other));
+    p_ = block->value.get();
+    c_ = block;
   }
   shared& operator=(shared other) noexcept {
     swap(other);
